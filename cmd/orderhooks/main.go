@@ -1,0 +1,150 @@
+// Command orderhooks contract-tests the services that receive order webhooks.
+//
+// Each subcommand lives in its own file and registers itself with register;
+// main only parses the subcommand name, runs it, and maps its error to an
+// exit code in one place (see exitCode).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// version is overridden at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// env is everything a subcommand may touch outside its arguments, so tests
+// can run commands in-process with their own streams and environment.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// tty reports whether stderr is a terminal (progress and colour go there).
+	tty    bool
+	getenv func(string) string
+}
+
+// command is one subcommand. flags builds a fresh FlagSet (so help can print
+// it without running anything); run receives the parsed FlagSet.
+type command struct {
+	name    string
+	summary string // one line for `orderhooks help`
+	usage   string // "orderhooks NAME [flags] ARGS…"
+	order   int    // position in `orderhooks help`
+	flags   func() *pflag.FlagSet
+	run     func(ctx context.Context, fs *pflag.FlagSet, e *env) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("orderhooks: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &env{
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		tty:    term.IsTerminal(int(os.Stderr.Fd())),
+		getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the process exit code.
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 {
+		printHelp(e.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			c, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintf(e.stderr, "orderhooks: unknown command %q (run 'orderhooks help')\n", args[1])
+				return exitUsage
+			}
+			printCommandHelp(e.stdout, c)
+			return exitOK
+		}
+		printHelp(e.stdout)
+		return exitOK
+	case "-v", "--version", "version":
+		fmt.Fprintf(e.stdout, "orderhooks %s\n", version)
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "orderhooks: unknown command %q (run 'orderhooks help')\n", args[0])
+		return exitUsage
+	}
+	fs := c.flags()
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args[1:]); err != nil {
+		if err == pflag.ErrHelp {
+			printCommandHelp(e.stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(e.stderr, "orderhooks %s: %v (run 'orderhooks help %s')\n", c.name, err, c.name)
+		return exitUsage
+	}
+	err := c.run(ctx, fs, e)
+	code := exitCode(err)
+	if err != nil && !isSilent(err) {
+		fmt.Fprintf(e.stderr, "orderhooks %s: %s\n", c.name, oneLine(err.Error()))
+	}
+	return code
+}
+
+func sortedCommands() []*command {
+	cs := make([]*command, 0, len(commands))
+	for _, c := range commands {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].order != cs[j].order {
+			return cs[i].order < cs[j].order
+		}
+		return cs[i].name < cs[j].name
+	})
+	return cs
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, "orderhooks contract-tests the services that receive order webhooks (Phasio, HappyColis, Standard Webhooks).\n\n")
+	fmt.Fprintf(w, "Usage:\n  orderhooks <command> [flags] [args]\n\nCommands:\n")
+	for _, c := range sortedCommands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags. 'orderhooks --version' prints the version.\n")
+	fmt.Fprintf(w, "Exit codes: 0 ok, 1 a check, delivery or document failed, 2 usage or configuration error, 3 target unreachable.\n")
+}
+
+func printCommandHelp(w io.Writer, c *command) {
+	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n", c.summary, c.usage)
+	fs := c.flags()
+	if fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+}
+
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
+}

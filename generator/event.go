@@ -1,0 +1,123 @@
+package generator
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Providers the generator knows.
+const (
+	ProviderPhasio     = "phasio"
+	ProviderHappyColis = "happycolis"
+)
+
+// Phasio triggers (the event names of Phasio order webhooks).
+const (
+	PhasioOrderCreated   = "ORDER"
+	PhasioOrderUpdated   = "ORDER_UPDATED"
+	PhasioQuoteConverted = "QUOTE_CONVERTED"
+)
+
+// HappyColis event types (header.type of the envelope).
+const (
+	HappyColisCreated   = "order/created"
+	HappyColisUpdated   = "order/updated"
+	HappyColisOpened    = "order/opened"
+	HappyColisCompleted = "order/completed"
+	HappyColisCancelled = "order/cancelled"
+)
+
+// Event is one webhook the platform would send: the stage boundary between
+// the generator and the emitter, written and read as one JSON object per line
+// (JSONL). Payload is the full-state snapshot: for Phasio the decrypted order
+// object, for HappyColis the whole {header, body} envelope.
+type Event struct {
+	// Seq numbers events from 1 in the order they were generated.
+	Seq int64 `json:"seq"`
+	// Provider is ProviderPhasio or ProviderHappyColis.
+	Provider string `json:"provider"`
+	// Event is the Phasio trigger ("ORDER_UPDATED") or HappyColis type ("order/updated").
+	Event string `json:"event"`
+	// OrderKey identifies the order across its lifecycle (Phasio orderId, HappyColis body.id).
+	OrderKey string `json:"orderKey"`
+	// At is when the platform fires the event (generated, never the wall clock).
+	At time.Time `json:"at"`
+	// Payload is the snapshot, compact JSON.
+	Payload json.RawMessage `json:"payload"`
+	// Scenario and Step name where the event came from, when it came from a scenario.
+	Scenario string `json:"scenario,omitempty"`
+	Step     string `json:"step,omitempty"`
+	// Variant is "edge" or "drift" for variant events; Label says what was changed.
+	Variant string `json:"variant,omitempty"`
+	Label   string `json:"label,omitempty"`
+}
+
+// maxEventLine bounds one JSONL line (a 200-part order is well under 1 MiB).
+const maxEventLine = 16 << 20
+
+// ErrEventFormat is wrapped by ReadEvents for lines that are not events.
+var ErrEventFormat = errors.New("generator: bad event line")
+
+// ReadEvents calls fn for every event in a JSONL stream. Blank lines are
+// skipped; lines are numbered from 1 in errors ("line 3: …"). Lines that are
+// recordings of the emitter (they carry an "event" object rather than a
+// string) are not accepted here; the emitter's replay reads those.
+func ReadEvents(r io.Reader, fn func(Event) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxEventLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var ev Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return fmt.Errorf("%w: line %d: %v", ErrEventFormat, line, err)
+		}
+		if ev.Provider == "" || ev.Event == "" || len(ev.Payload) == 0 {
+			return fmt.Errorf("%w: line %d: provider, event and payload are required", ErrEventFormat, line)
+		}
+		if err := fn(ev); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%w: after line %d: %v", ErrEventFormat, line, err)
+	}
+	return nil
+}
+
+// EventWriter writes events as JSONL through a buffer; call Flush at the end.
+type EventWriter struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// NewEventWriter returns an EventWriter on w.
+func NewEventWriter(w io.Writer) *EventWriter {
+	ew := &EventWriter{w: bufio.NewWriterSize(w, 256<<10)}
+	ew.enc = json.NewEncoder(&ew.buf)
+	ew.enc.SetEscapeHTML(false)
+	return ew
+}
+
+// Write writes one event as one line.
+func (ew *EventWriter) Write(ev *Event) error {
+	ew.buf.Reset()
+	if err := ew.enc.Encode(ev); err != nil {
+		return err
+	}
+	_, err := ew.w.Write(ew.buf.Bytes())
+	return err
+}
+
+// Flush writes any buffered events to the underlying writer.
+func (ew *EventWriter) Flush() error { return ew.w.Flush() }

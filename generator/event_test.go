@@ -1,0 +1,67 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEventJSONLRoundTrip(t *testing.T) {
+	in := []Event{
+		{Seq: 1, Provider: ProviderPhasio, Event: PhasioOrderCreated, OrderKey: "12345",
+			At: time.Date(2025, 6, 15, 10, 30, 0, 0, time.UTC), Payload: json.RawMessage(`{"orderId":12345,"note":"<&>"}`)},
+		{Seq: 2, Provider: ProviderHappyColis, Event: HappyColisUpdated, OrderKey: "d4e5",
+			At: time.Date(2024, 3, 15, 11, 5, 0, 0, time.UTC), Payload: json.RawMessage(`{"header":{},"body":{}}`),
+			Variant: "drift", Label: "added /body/newField"},
+	}
+	var buf bytes.Buffer
+	w := NewEventWriter(&buf)
+	for i := range in {
+		if err := w.Write(&in[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(buf.String(), "\n"); got != len(in) {
+		t.Fatalf("wrote %d lines, want %d", got, len(in))
+	}
+	if strings.Contains(buf.String(), `\u003c`) {
+		t.Errorf("HTML escaping changed the payload: %s", buf.String())
+	}
+	var out []Event
+	if err := ReadEvents(&buf, func(ev Event) error { out = append(out, ev); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("read %d events, want %d", len(out), len(in))
+	}
+	for i := range in {
+		if out[i].Seq != in[i].Seq || out[i].Event != in[i].Event || !out[i].At.Equal(in[i].At) ||
+			string(out[i].Payload) != string(in[i].Payload) || out[i].Label != in[i].Label {
+			t.Errorf("event %d: got %+v, want %+v", i, out[i], in[i])
+		}
+	}
+}
+
+func TestReadEventsErrors(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"not json", "{\"seq\":1,\"provider\":\"phasio\",\"event\":\"ORDER\",\"payload\":{}}\n\n{oops", "line 3"},
+		{"missing payload", `{"seq":1,"provider":"phasio","event":"ORDER"}`, "line 1: provider, event and payload are required"},
+		{"missing provider", `{"seq":1,"event":"ORDER","payload":{}}`, "line 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ReadEvents(strings.NewReader(tt.in), func(Event) error { return nil })
+			if !errors.Is(err, ErrEventFormat) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want ErrEventFormat mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
