@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+)
+
+// runCmd runs one orderhooks command line in-process and returns what it
+// printed and its exit code. stdin may be "".
+func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return runCmdEnv(t, context.Background(), stdin, nil, args...)
+}
+
+// runCmdEnv is runCmd with a context and environment variables.
+func runCmdEnv(t *testing.T, ctx context.Context, stdin string, vars map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	var in io.Reader = strings.NewReader(stdin)
+	code = run(ctx, args, &env{
+		stdin:  in,
+		stdout: &out,
+		stderr: &errb,
+		getenv: func(k string) string { return vars[k] },
+	})
+	return out.String(), errb.String(), code
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		contains string
+	}{
+		{[]string{"--version"}, exitOK, "orderhooks "},
+		{[]string{"help"}, exitOK, "Commands:"},
+		{[]string{}, exitUsage, "Usage:"},
+		{[]string{"no-such-command"}, exitUsage, `unknown command "no-such-command"`},
+		{[]string{"help", "no-such-command"}, exitUsage, `unknown command "no-such-command"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, errOut, code := runCmd(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.code, errOut)
+			}
+			if !strings.Contains(out+errOut, tt.contains) {
+				t.Fatalf("output %q does not contain %q", out+errOut, tt.contains)
+			}
+		})
+	}
+}
+
+// TestEveryCommandHasHelp checks that each registered command documents itself.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for name, c := range commands {
+		if c.summary == "" || !strings.HasPrefix(c.usage, "orderhooks "+name) {
+			t.Errorf("command %s: summary %q, usage %q", name, c.summary, c.usage)
+		}
+		out, _, code := runCmd(t, "", "help", name)
+		if code != exitOK || !strings.Contains(out, c.usage) {
+			t.Errorf("help %s: exit %d, output %q", name, code, out)
+		}
+	}
+}
