@@ -57,6 +57,18 @@ type Event struct {
 	Label   string `json:"label,omitempty"`
 }
 
+// Source streams events to yield, in order, stopping at the first error
+// yield returns (which it passes back). A generator run, a JSONL file and a
+// recording are all Sources, so the emitter and the verifier take any of them.
+type Source func(yield func(*Event) error) error
+
+// EventsFrom returns a Source reading JSONL events from r (see ReadEvents).
+func EventsFrom(r io.Reader) Source {
+	return func(yield func(*Event) error) error {
+		return ReadEvents(r, func(ev Event) error { return yield(&ev) })
+	}
+}
+
 // maxEventLine bounds one JSONL line (a 200-part order is well under 1 MiB).
 const maxEventLine = 16 << 20
 
