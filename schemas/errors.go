@@ -1,0 +1,146 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// ErrInvalidDocument is what every *ValidationError wraps, so callers can
+// test errors.Is(err, ErrInvalidDocument).
+var ErrInvalidDocument = errors.New("schemas: document does not match the schema")
+
+// Violation is one way a document breaks a schema.
+type Violation struct {
+	// Pointer is the RFC 6901 JSON pointer of the offending value ("" for the
+	// root). For a missing or unknown field it points at that field.
+	Pointer string `json:"pointer"`
+	// Message says what is wrong, in plain words.
+	Message string `json:"message"`
+}
+
+// String returns "POINTER: MESSAGE", with "/" for the root.
+func (v Violation) String() string {
+	p := v.Pointer
+	if p == "" {
+		p = "/"
+	}
+	return p + ": " + v.Message
+}
+
+// ValidationError lists every violation of one document against one schema,
+// sorted by pointer.
+type ValidationError struct {
+	// Schema is the name of the schema the document was checked against.
+	Schema string
+	// Violations has at least one entry.
+	Violations []Violation
+}
+
+// Error returns "SCHEMA: POINTER: MESSAGE; POINTER: MESSAGE…" on one line.
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return e.Schema + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns ErrInvalidDocument.
+func (e *ValidationError) Unwrap() error { return ErrInvalidDocument }
+
+func newValidationError(schema string, ve *jsonschema.ValidationError) *ValidationError {
+	out := &ValidationError{Schema: schema}
+	collect(ve, &out.Violations)
+	sort.SliceStable(out.Violations, func(i, j int) bool {
+		return out.Violations[i].Pointer < out.Violations[j].Pointer
+	})
+	return out
+}
+
+var printer = message.NewPrinter(language.English)
+
+// collect flattens the leaves of a validation error tree. Missing and unknown
+// fields are reported at the field's own pointer (/parts/0/quantity), not at
+// the enclosing object, so every violation names the field it is about.
+func collect(ve *jsonschema.ValidationError, into *[]Violation) {
+	if len(ve.Causes) > 0 {
+		for _, c := range ve.Causes {
+			collect(c, into)
+		}
+		return
+	}
+	at := pointer(ve.InstanceLocation)
+	switch k := ve.ErrorKind.(type) {
+	case *kind.Required:
+		for _, f := range k.Missing {
+			*into = append(*into, Violation{at + "/" + escape(f), "required field is missing"})
+		}
+	case *kind.AdditionalProperties:
+		for _, f := range k.Properties {
+			*into = append(*into, Violation{at + "/" + escape(f), "unknown field, not allowed here"})
+		}
+	case *kind.Type:
+		*into = append(*into, Violation{at, fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)})
+	default:
+		*into = append(*into, Violation{at, ve.ErrorKind.LocalizedString(printer)})
+	}
+}
+
+// pointer builds an RFC 6901 JSON pointer from path segments.
+func pointer(segs []string) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(escape(s))
+	}
+	return b.String()
+}
+
+func escape(seg string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
+}
+
+// Decode parses JSON the way Validate expects it (json.Number for numbers),
+// rejecting trailing data. Syntax errors name their line and column.
+func Decode(doc []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		line, col := position(doc, errorOffset(err, int64(len(doc))))
+		return nil, fmt.Errorf("%w: line %d column %d: %w", ErrInvalidJSON, line, col, err)
+	}
+	if _, err := dec.Token(); err == nil {
+		line, col := position(doc, dec.InputOffset())
+		return nil, fmt.Errorf("%w: line %d column %d: unexpected data after the document", ErrInvalidJSON, line, col)
+	}
+	return v, nil
+}
+
+// errorOffset is where encoding/json stopped; errors without an offset
+// (unexpected end of input) are at the end of the document.
+func errorOffset(err error, end int64) int64 {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return se.Offset
+	}
+	return end
+}
+
+// position converts a byte offset into a 1-based line and column.
+func position(doc []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(doc)))
+	before := doc[:off]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}

@@ -1,0 +1,272 @@
+package schemas
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Names of the embedded schemas. The strict variants are derived from the
+// loose ones when the package loads (see Schema.Source for the result).
+const (
+	PhasioOrder                = "phasio/order"
+	PhasioOrderStrict          = "phasio/order-strict"
+	PhasioQuoteConverted       = "phasio/quote-converted"
+	PhasioQuoteConvertedStrict = "phasio/quote-converted-strict"
+	HappyColisOrderEvent       = "happycolis/order-event"
+	HappyColisOrderEventStrict = "happycolis/order-event-strict"
+)
+
+//go:embed phasio/*.json happycolis/*.json
+var files embed.FS
+
+// ErrUnknownSchema is returned for a schema name that is not embedded.
+var ErrUnknownSchema = errors.New("schemas: unknown schema")
+
+// ErrInvalidJSON is wrapped by ValidateJSON and Decode when the document is not JSON.
+var ErrInvalidJSON = errors.New("schemas: invalid JSON")
+
+// ErrCompile is wrapped by Compile when a schema document is not a valid schema.
+var ErrCompile = errors.New("schemas: bad schema")
+
+// Schema is one compiled schema; it is immutable and safe for concurrent use.
+type Schema struct {
+	name   string
+	title  string
+	source []byte
+	s      *jsonschema.Schema
+}
+
+// Name returns the schema's name, e.g. "phasio/order".
+func (s *Schema) Name() string { return s.name }
+
+// Title returns the schema's one-line title (its "title" keyword).
+func (s *Schema) Title() string { return s.title }
+
+// Source returns the schema document (JSON): as embedded for the loose
+// schemas, as derived for the strict variants.
+func (s *Schema) Source() []byte { return bytes.Clone(s.source) }
+
+var (
+	loadOnce sync.Once
+	loaded   map[string]*Schema
+	loadErr  error
+)
+
+// load compiles every embedded schema once.
+func load() (map[string]*Schema, error) {
+	loadOnce.Do(func() {
+		loaded, loadErr = compileAll(files)
+	})
+	return loaded, loadErr
+}
+
+// newCompiler returns a compiler configured the same way for embedded and
+// caller-supplied schemas: draft 2020-12 and formats asserted.
+func newCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	return c
+}
+
+func compileAll(fsys fs.FS) (map[string]*Schema, error) {
+	sources := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".json" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sources[strings.TrimSuffix(p, ".json")] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for loose, strict := range strictOf {
+		src, ok := sources[loose]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: missing, its strict variant %s derives from it", ErrCompile, loose, strict)
+		}
+		if sources[strict], err = deriveStrict(loose, src); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrCompile, strict, err)
+		}
+	}
+	c := newCompiler()
+	for name, src := range sources {
+		if err := addResource(c, name, src); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]*Schema, len(sources))
+	for name, src := range sources {
+		s, err := compile(c, name, src)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+func addResource(c *jsonschema.Compiler, name string, src []byte) error {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(src))
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
+	}
+	if err := c.AddResource(resourceURL(name+".json"), doc); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
+	}
+	return nil
+}
+
+func compile(c *jsonschema.Compiler, name string, src []byte) (*Schema, error) {
+	s, err := c.Compile(resourceURL(name + ".json"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
+	}
+	var meta struct {
+		Title string `json:"title"`
+	}
+	_ = json.Unmarshal(src, &meta) // the compiler has parsed src already
+	return &Schema{name: name, title: meta.Title, source: src, s: s}, nil
+}
+
+func resourceURL(p string) string { return "https://orderhooks.dev/schemas/" + p }
+
+// Compile compiles a caller's own self-contained schema document (draft
+// 2020-12 unless it says otherwise, formats asserted) so that other packages
+// validate their file formats with the same *ValidationError and pointers.
+// name labels errors and is the schema's Name; it should be unique, e.g.
+// "scenario/v1". References may only point inside source.
+func Compile(name string, source []byte) (*Schema, error) {
+	c := newCompiler()
+	if err := addResource(c, name, source); err != nil {
+		return nil, err
+	}
+	return compile(c, name, bytes.Clone(source))
+}
+
+// MustCompile is Compile for package-level variables; it panics on error.
+func MustCompile(name string, source []byte) *Schema {
+	s, err := Compile(name, source)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Names lists the embedded schema names, sorted.
+func Names() []string {
+	m := mustLoad()
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// All returns every embedded schema, sorted by name.
+func All() []*Schema {
+	m := mustLoad()
+	out := make([]*Schema, 0, len(m))
+	for _, n := range Names() {
+		out = append(out, m[n])
+	}
+	return out
+}
+
+func mustLoad() map[string]*Schema {
+	m, err := load()
+	if err != nil {
+		panic(err) // embedded schemas are checked by the tests
+	}
+	return m
+}
+
+// Get returns the compiled schema called name.
+func Get(name string) (*Schema, error) {
+	s, ok := mustLoad()[name]
+	if !ok {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownSchema, name, strings.Join(Names(), ", "))
+	}
+	return s, nil
+}
+
+// MustGet is Get for package-level variables and tests; it panics on an unknown name.
+func MustGet(name string) *Schema {
+	s, err := Get(name)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Validate checks the JSON document doc against the schema called name.
+func Validate(name string, doc []byte) error {
+	s, err := Get(name)
+	if err != nil {
+		return err
+	}
+	return s.ValidateJSON(doc)
+}
+
+// ValidateJSON decodes doc (numbers kept exact) and validates it. A document
+// that is not JSON gives an error wrapping ErrInvalidJSON; a document that
+// breaks the schema gives a *ValidationError.
+func (s *Schema) ValidateJSON(doc []byte) error {
+	v, err := Decode(doc)
+	if err != nil {
+		return err
+	}
+	return s.Validate(v)
+}
+
+// Validate checks an already decoded document (as from Decode or
+// encoding/json with UseNumber) and returns nil or a *ValidationError.
+func (s *Schema) Validate(v any) error {
+	err := s.s.Validate(v)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	return newValidationError(s.name, ve)
+}
+
+// ForEvent names the schema an event's payload must satisfy: Quote Converted
+// has its own rules, the other Phasio triggers share phasio/order, and every
+// HappyColis event is an envelope. strict selects the no-extra-fields variant.
+func ForEvent(provider, event string, strict bool) (string, error) {
+	var name string
+	switch provider {
+	case "phasio":
+		name = PhasioOrder
+		if event == "QUOTE_CONVERTED" {
+			name = PhasioQuoteConverted
+		}
+	case "happycolis":
+		name = HappyColisOrderEvent
+	default:
+		return "", fmt.Errorf("%w for provider %q event %q", ErrUnknownSchema, provider, event)
+	}
+	if strict {
+		name = strictOf[name]
+	}
+	return name, nil
+}
