@@ -1,0 +1,132 @@
+package contracts
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// deliverOrder sends the first order of the first lifecycle, seeded for
+// purpose, and returns its deliveries, or a failing Result when the
+// receiver did not accept them (then nothing else can be judged).
+func (se *Session) deliverOrder(purpose string) ([]*delivery, *Result) {
+	evs, err := se.generate(purpose, se.suite.provider.scenarios[0], false)
+	if err != nil {
+		r := errorResult(err)
+		return nil, &r
+	}
+	orders, _ := se.sendOrders(orderEvents(evs)[0], purpose)
+	order := orders[0]
+	if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
+		return order, &Result{
+			Status:     StatusFail,
+			Message:    "the order's lifecycle was not accepted, so this cannot be judged (see accepts-valid-lifecycle)",
+			Evidence:   []Evidence{se.evidence(order[i], "2xx", order[i].got())},
+			Deliveries: len(order),
+		}
+	}
+	return order, nil
+}
+
+// runDuplicates redelivers the last message of a lifecycle, byte for byte:
+// it must be answered 2xx and, with a probe, leave the whole probed state
+// as it was after the first delivery.
+func runDuplicates(se *Session) Result {
+	order, fail := se.deliverOrder("duplicates")
+	if fail != nil {
+		return *fail
+	}
+	last := order[len(order)-1]
+	var before probeResult
+	if se.probe != nil {
+		if before = se.probe.get(se.ctx, last.msg.Event.OrderKey); before.err != nil {
+			return Result{Status: StatusFail, Deliveries: len(order),
+				Message:  "the probe could not read the order after its lifecycle",
+				Evidence: []Evidence{before.evidence("the order's state", before.err.Error())}}
+		}
+	}
+	again := se.resend(last)
+	r := Result{Deliveries: len(order) + 1}
+	if !again.accepted() {
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("a redelivery of an accepted message was answered %s; platforms redeliver and expect 2xx", again.got())
+		r.Evidence = []Evidence{se.evidence(again, "2xx", again.got())}
+		return r
+	}
+	if se.probe == nil {
+		r.Status, r.Message = StatusPass, "redelivery answered 2xx (state not probed: no --probe)"
+		return r
+	}
+	after := se.probe.get(se.ctx, last.msg.Event.OrderKey)
+	if after.err != nil {
+		r.Status, r.Message = StatusFail, "the probe could not read the order after the redelivery"
+		r.Evidence = []Evidence{after.evidence("the order's state", after.err.Error())}
+		return r
+	}
+	if diffs := diffJSON(before.state, after.state, "", 3); len(diffs) > 0 {
+		r.Status = StatusFail
+		r.Message = "the redelivery changed the receiver's state: duplicates are applied twice"
+		for _, d := range diffs {
+			r.Evidence = append(r.Evidence, after.evidence(d.path+" = "+d.a, d.path+" = "+d.b))
+		}
+		return r
+	}
+	r.Status, r.Message = StatusPass, "redelivery answered 2xx and left the probed state unchanged"
+	return r
+}
+
+// stalePhasio explains the warning for Phasio.
+const stalePhasio = "Phasio payloads carry no version or event time, so a receiver cannot tell an older snapshot from a newer one; order deliveries by arrival and rely on Phasio sending them in order"
+
+// runStaleSnapshot delivers a lifecycle, then an earlier snapshot of it as
+// a late new message; the probed state must still match the newest one.
+func runStaleSnapshot(se *Session) Result {
+	if se.suite.provider.name == ProviderPhasio {
+		return Result{Status: StatusWarn, Message: stalePhasio}
+	}
+	order, fail := se.deliverOrder("stale snapshot")
+	if fail != nil {
+		return *fail
+	}
+	r := Result{Deliveries: len(order)}
+	if len(order) < 2 {
+		return errorResult(fmt.Errorf("scenario %s has a single event per order", se.suite.provider.scenarios[0]))
+	}
+	last := order[len(order)-1]
+	if ev, ok := se.matches(last, "the newest snapshot"); !ok {
+		r.Status, r.Message = StatusFail, "the newest snapshot was not applied, so staleness cannot be judged (see state-matches-snapshot)"
+		r.Evidence = []Evidence{ev}
+		return r
+	}
+	old := se.olderSnapshot(order)
+	late := se.send(se.message(old.msg.Event, slices.Index(order, old), se.ids("stale snapshot late")), "")
+	r.Deliveries++
+	if late.err != nil {
+		r.Status, r.Message = StatusFail, "no answer to a late, older snapshot"
+		r.Evidence = []Evidence{se.evidence(late, "an answer", late.got())}
+		return r
+	}
+	if ev, ok := se.matches(last, "the newest snapshot after a late older one"); !ok {
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("a late %s snapshot overwrote the newer %s one", old.msg.Event.Event, last.msg.Event.Event)
+		r.Evidence = []Evidence{se.evidence(late, "ignored (state unchanged)", "applied"), ev}
+		return r
+	}
+	r.Status = StatusPass
+	r.Message = fmt.Sprintf("a late %s snapshot (answered %d) left the newer %s state in place", old.msg.Event.Event, late.status, last.msg.Event.Event)
+	return r
+}
+
+// olderSnapshot picks the earliest delivery whose snapshot differs from the
+// last one on the compared pointers, so applying it would show.
+func (se *Session) olderSnapshot(order []*delivery) *delivery {
+	last, _ := schemas.Decode(order[len(order)-1].msg.Event.Payload)
+	for _, d := range order[:len(order)-1] {
+		snap, err := schemas.Decode(d.msg.Event.Payload)
+		if err == nil && snapshotsDiffer(se.suite.compare, snap, last) {
+			return d
+		}
+	}
+	return order[0]
+}

@@ -1,0 +1,155 @@
+package contracts
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// runStateMatches probes every lifecycle order after its last delivery and
+// compares the probed state with the last snapshot sent.
+func runStateMatches(se *Session) Result {
+	life := se.lifecycle()
+	if life.err != nil {
+		return errorResult(life.err)
+	}
+	r := Result{Deliveries: len(life.all)}
+	bad := 0
+	for _, order := range life.orders {
+		last := order[len(order)-1]
+		if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
+			bad++
+			r.Evidence = append(r.Evidence, se.evidence(order[i], "every delivery of the order answered 2xx", order[i].got()))
+			continue
+		}
+		if ev, ok := se.matches(last, "the last snapshot"); !ok {
+			bad++
+			r.Evidence = append(r.Evidence, ev)
+		}
+	}
+	if bad > 0 {
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("%d of %d orders do not hold their last snapshot on %s", bad, len(life.orders), se.compared())
+		return r
+	}
+	r.Status = StatusPass
+	r.Message = fmt.Sprintf("%d orders hold their last snapshot on %s", len(life.orders), se.compared())
+	return r
+}
+
+// matches probes the order of d and compares its state with d's snapshot.
+func (se *Session) matches(d *delivery, what string) (Evidence, bool) {
+	p := se.probe.get(se.ctx, d.msg.Event.OrderKey)
+	if p.err != nil {
+		return p.evidence(what+" of order "+d.msg.Event.OrderKey, p.err.Error()), false
+	}
+	snap, err := schemas.Decode(d.msg.Event.Payload)
+	if err != nil {
+		return p.evidence(what, "our snapshot is not JSON: "+err.Error()), false
+	}
+	if mm := compareState(se.suite.compare, snap, p.state); len(mm) > 0 {
+		want, got := make([]string, len(mm)), make([]string, len(mm))
+		for i, m := range mm {
+			want[i] = m.cmp.String() + " = " + m.want
+			got[i] = m.cmp.String() + " = " + m.got
+		}
+		return p.evidence(what+": "+strings.Join(want, ", "), strings.Join(got, ", ")), false
+	}
+	return Evidence{}, true
+}
+
+// compared names the compared pointers for messages.
+func (se *Session) compared() string {
+	s := make([]string, len(se.suite.compare))
+	for i, c := range se.suite.compare {
+		s[i] = c.String()
+	}
+	return strings.Join(s, ",")
+}
+
+// runSLO checks the p99 latency of the accepted lifecycle deliveries.
+func runSLO(se *Session) Result {
+	life := se.lifecycle()
+	if life.err != nil {
+		return errorResult(life.err)
+	}
+	var ok []*delivery
+	for _, d := range life.all {
+		if d.accepted() {
+			ok = append(ok, d)
+		}
+	}
+	r := Result{Deliveries: len(life.all)}
+	slo := se.suite.cfg.slo
+	if len(ok) == 0 {
+		r.Status, r.Message = StatusSkip, "no delivery was accepted, so there is no latency to judge"
+		return r
+	}
+	slices.SortStableFunc(ok, func(a, b *delivery) int { return int(b.latency - a.latency) })
+	p99 := ok[len(ok)-nearestRank(len(ok), 0.99)].latency
+	if p99 < slo {
+		r.Status = StatusPass
+		r.Message = fmt.Sprintf("p99 %s under %s over %d accepted deliveries", p99.Round(time.Millisecond), slo, len(ok))
+		return r
+	}
+	for _, d := range ok {
+		if d.latency < slo {
+			break
+		}
+		r.Evidence = append(r.Evidence, se.evidence(d, "under "+slo.String(), "took "+d.latency.Round(time.Millisecond).String()))
+	}
+	r.Status = StatusFail
+	r.Message = fmt.Sprintf("p99 %s is not under the %s SLO over %d accepted deliveries", p99.Round(time.Millisecond), slo, len(ok))
+	return r
+}
+
+// nearestRank is the 1-based rank of percentile q among n sorted values.
+func nearestRank(n int, q float64) int {
+	return max(1, int(math.Ceil(q*float64(n))))
+}
+
+// runResponseContract validates every 2xx lifecycle response body.
+func runResponseContract(se *Session) Result {
+	s := se.suite.cfg.responseSchema
+	if s == nil {
+		return Result{Status: StatusSkip, Message: "no response schema given (--response-schema)"}
+	}
+	life := se.lifecycle()
+	if life.err != nil {
+		return errorResult(life.err)
+	}
+	r := Result{Deliveries: len(life.all)}
+	checked, bad := 0, 0
+	for _, d := range life.all {
+		if !d.accepted() {
+			continue
+		}
+		checked++
+		if err := s.ValidateJSON(d.body); err != nil {
+			bad++
+			got := err.Error()
+			var ve *schemas.ValidationError
+			if errors.As(err, &ve) {
+				got = strings.TrimPrefix(got, ve.Schema+": ")
+			}
+			r.Evidence = append(r.Evidence, se.evidence(d, "a body valid against "+s.Name(), got))
+		}
+	}
+	switch {
+	case checked == 0:
+		r.Status, r.Message = StatusSkip, "no delivery was answered 2xx, so there is no response body to judge"
+		return r
+	case bad > 0:
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("%d of %d 2xx response bodies break %s", bad, checked, s.Name())
+		return r
+	}
+	r.Status = StatusPass
+	r.Message = fmt.Sprintf("%d 2xx response bodies validate against %s", checked, s.Name())
+	return r
+}

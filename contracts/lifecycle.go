@@ -1,0 +1,101 @@
+package contracts
+
+import (
+	"fmt"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// lifecycle is the provider's built-in lifecycles sent once per session and
+// shared by the checks that judge valid traffic (acceptance, state, latency,
+// response bodies), so those checks agree on the same deliveries.
+type lifecycle struct {
+	orders [][]*delivery // per order, in event order
+	all    []*delivery   // in send order
+	err    error         // the events could not be generated
+}
+
+func (se *Session) lifecycle() *lifecycle {
+	if se.life != nil {
+		return se.life
+	}
+	se.life = &lifecycle{}
+	var evs []*generator.Event
+	for _, sc := range se.suite.provider.scenarios {
+		got, err := se.generate("lifecycle "+sc, sc, false)
+		if err != nil {
+			se.life.err = err
+			return se.life
+		}
+		evs = append(evs, got...)
+	}
+	se.life.orders, se.life.all = se.sendOrders(evs, "lifecycle")
+	return se.life
+}
+
+// generate returns the events of scenario (DefaultOrders orders), or the
+// edge-case variants, seeded for purpose.
+func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.Event, error) {
+	evs, err := generate(se.suite.provider.payloads, se.seedFor(purpose), scenario, DefaultOrders, edge)
+	if err != nil {
+		return nil, fmt.Errorf("generating %s: %w", purpose, err)
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("generating %s: no events", purpose)
+	}
+	return evs, nil
+}
+
+// sendOrders delivers events in their generated order (which keeps each
+// order's events in sequence), each as a new message.
+func (se *Session) sendOrders(evs []*generator.Event, purpose string) (orders [][]*delivery, all []*delivery) {
+	g := se.ids(purpose)
+	index := map[string]int{}
+	slot := map[string]int{}
+	for _, ev := range evs {
+		if se.ctx.Err() != nil {
+			break
+		}
+		i, ok := slot[ev.OrderKey]
+		if !ok {
+			i = len(orders)
+			slot[ev.OrderKey] = i
+			orders = append(orders, nil)
+		}
+		d := se.send(se.message(ev, index[ev.OrderKey], g), emitter.FaultNone)
+		index[ev.OrderKey]++
+		orders[i] = append(orders[i], d)
+		all = append(all, d)
+	}
+	return orders, all
+}
+
+// errorResult reports that a check could not run for a reason of ours.
+func errorResult(err error) Result {
+	return Result{Status: StatusFail, Message: "could not run: " + err.Error()}
+}
+
+func runValidLifecycle(se *Session) Result {
+	life := se.lifecycle()
+	if life.err != nil {
+		return errorResult(life.err)
+	}
+	r := Result{Deliveries: len(life.all)}
+	var failed []*delivery
+	for _, d := range life.all {
+		if !d.accepted() {
+			failed = append(failed, d)
+			r.Evidence = append(r.Evidence, se.evidence(d, "2xx", d.got()))
+		}
+	}
+	if len(failed) == 0 {
+		r.Status = StatusPass
+		r.Message = fmt.Sprintf("%d deliveries of %d orders answered 2xx", len(life.all), len(life.orders))
+		return r
+	}
+	r.Status = StatusFail
+	r.Message = fmt.Sprintf("%d of %d valid deliveries were not answered 2xx", len(failed), len(life.all))
+	se.saveFailures(&r, life.orders, failed[0])
+	return r
+}

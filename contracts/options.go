@@ -1,0 +1,124 @@
+package contracts
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// Defaults, shared with the verify command's flags.
+const (
+	// DefaultSLO is the p99 latency responds-within-slo allows.
+	DefaultSLO = 2 * time.Second
+	// DefaultTimeout bounds each request (delivery or probe).
+	DefaultTimeout = 10 * time.Second
+	// DefaultSeed seeds the generated payloads when WithSeed is not given.
+	DefaultSeed int64 = 1
+	// DefaultOrders is how many orders each lifecycle scenario generates.
+	DefaultOrders = 2
+)
+
+// Option configures a Suite.
+type Option func(*config)
+
+type config struct {
+	probe          string
+	compare        []string
+	slo            time.Duration
+	seed           int64
+	only, skip     []string
+	responseSchema *schemas.Schema
+	saveFailures   string
+	timeout        time.Duration
+	client         *http.Client
+	clock          func() time.Time
+	reproduce      func(check string, seed int64) string
+	shrinkBudget   int
+}
+
+func defaultConfig() config {
+	return config{
+		slo:          DefaultSLO,
+		seed:         DefaultSeed,
+		timeout:      DefaultTimeout,
+		clock:        time.Now,
+		shrinkBudget: DefaultShrinkBudget,
+	}
+}
+
+// WithProbe reads the receiver's state of an order with a GET of template,
+// an absolute URL or a path on the target's host containing {orderKey}
+// (e.g. "/orders/{orderKey}"). Without it the state checks are skipped.
+func WithProbe(template string) Option { return func(c *config) { c.probe = template } }
+
+// WithCompare replaces the provider's default pointers compared between the
+// last snapshot and the probed state. Each is "PTR" or "SNAPSHOT_PTR=PROBE_PTR".
+func WithCompare(pointers ...string) Option {
+	return func(c *config) { c.compare = append([]string(nil), pointers...) }
+}
+
+// WithSLO sets the p99 latency responds-within-slo allows (DefaultSLO).
+func WithSLO(d time.Duration) Option { return func(c *config) { c.slo = d } }
+
+// WithSeed seeds every generated payload (DefaultSeed); a failure is
+// reproduced by running its check alone with the same seed.
+func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
+
+// WithOnly runs only the named checks.
+func WithOnly(names ...string) Option {
+	return func(c *config) { c.only = append(c.only, names...) }
+}
+
+// WithSkip leaves out the named checks (they are reported as skipped).
+func WithSkip(names ...string) Option {
+	return func(c *config) { c.skip = append(c.skip, names...) }
+}
+
+// WithResponseSchema makes response-contract validate every 2xx response
+// body against s (see schemas.Compile); without it that check is skipped.
+func WithResponseSchema(s *schemas.Schema) Option { return func(c *config) { c.responseSchema = s } }
+
+// WithSaveFailures shrinks the payloads that accepts-valid-lifecycle and
+// accepts-edge-cases fail on and saves each as a scenario file in dir.
+func WithSaveFailures(dir string) Option { return func(c *config) { c.saveFailures = dir } }
+
+// WithTimeout bounds each delivery and probe (DefaultTimeout).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithClient sends through client (TLS settings, proxies) instead of a
+// default one; WithTimeout still bounds each request.
+func WithClient(client *http.Client) Option { return func(c *config) { c.client = client } }
+
+// WithClock replaces time.Now, which stamps Standard Webhooks deliveries
+// (receivers reject timestamps far from their clock) and seeds delivery ids.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithReproduce sets how a failure's reproducing command is written, given
+// the check name and seed (the verify command prints its own command line).
+func WithReproduce(fn func(check string, seed int64) string) Option {
+	return func(c *config) { c.reproduce = fn }
+}
+
+// WithShrinkBudget bounds the candidates tried when shrinking one failure
+// (DefaultShrinkBudget); 0 saves the failing payload unshrunk.
+func WithShrinkBudget(n int) Option { return func(c *config) { c.shrinkBudget = n } }
+
+// check validates the options that do not depend on the provider.
+func (c *config) check() error {
+	switch {
+	case c.slo <= 0:
+		return fmt.Errorf("%w: SLO must be positive, got %s", ErrConfig, c.slo)
+	case c.timeout <= 0:
+		return fmt.Errorf("%w: timeout must be positive, got %s", ErrConfig, c.timeout)
+	case c.shrinkBudget < 0:
+		return fmt.Errorf("%w: shrink budget must not be negative, got %d", ErrConfig, c.shrinkBudget)
+	case c.clock == nil:
+		return fmt.Errorf("%w: nil clock", ErrConfig)
+	}
+	if err := checkNames(c.only); err != nil {
+		return err
+	}
+	return checkNames(c.skip)
+}

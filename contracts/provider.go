@@ -1,0 +1,138 @@
+package contracts
+
+import (
+	"fmt"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// Provider names, as used by --provider and in reports.
+const (
+	ProviderPhasio     = "phasio"
+	ProviderHappyColis = "happycolis"
+	ProviderStandard   = "standard"
+)
+
+// ErrProvider is wrapped by errors about the provider or its secret.
+var ErrProvider = wrapConfig("contracts: bad provider")
+
+// Provider is the platform whose webhooks the suite sends: its wire profile,
+// the secret the receiver shares, the generated payloads and the built-in
+// lifecycles. Build one with Phasio, HappyColis, Standard or NewProvider. The
+// secret is never printed: String and GoString show the name only.
+type Provider struct {
+	name      string
+	secret    string
+	payloads  string   // generator provider of the payloads
+	scenarios []string // lifecycles sent by the acceptance checks
+	compare   []string // default --compare pointers
+	profile   emitter.Profile
+}
+
+// ProviderOption adjusts a Provider.
+type ProviderOption func(*Provider)
+
+// WithScenarios replaces the built-in lifecycles the acceptance checks send
+// by the named scenarios (built-in names or scenario files).
+func WithScenarios(names ...string) ProviderOption {
+	return func(p *Provider) { p.scenarios = append([]string(nil), names...) }
+}
+
+// WithProfile sends with an already built emitter profile, e.g. one with
+// non-default wire assumptions. Its Name must match the provider's.
+func WithProfile(prof emitter.Profile) ProviderOption {
+	return func(p *Provider) { p.profile = prof }
+}
+
+// WithPayloads chooses the generated payloads the standard profile carries:
+// generator.ProviderPhasio (the default) or generator.ProviderHappyColis.
+func WithPayloads(provider string) ProviderOption {
+	return func(p *Provider) { p.payloads = provider }
+}
+
+// Default pointers compared between the last snapshot and the probed state.
+var (
+	DefaultComparePhasio     = []string{"/orderId", "/orderNumber", "/paymentStatus", "/kanbanColumnName", "/pricing/totalPrice"}
+	DefaultCompareHappyColis = []string{"/body/id", "/body/state", "/body/locked", "/body/total", "/body/totalTaxInclusive"}
+)
+
+// Built-in lifecycles sent by the acceptance checks.
+var (
+	DefaultScenariosPhasio     = []string{"phasio/quote-to-paid", "phasio/po-invoice", "phasio/precommitted", "phasio/batch-update"}
+	DefaultScenariosHappyColis = []string{"happycolis/fulfilment", "happycolis/cancellation"}
+)
+
+// Phasio is the Phasio profile with the webhook's secret (base64url, 32 bytes).
+func Phasio(secret string, opts ...ProviderOption) Provider {
+	return newProvider(ProviderPhasio, secret, generator.ProviderPhasio, opts)
+}
+
+// HappyColis is the HappyColis profile with the application's client secret.
+func HappyColis(secret string, opts ...ProviderOption) Provider {
+	return newProvider(ProviderHappyColis, secret, generator.ProviderHappyColis, opts)
+}
+
+// Standard is the Standard Webhooks profile with a whsec_ secret, carrying
+// Phasio payloads unless WithPayloads says otherwise.
+func Standard(secret string, opts ...ProviderOption) Provider {
+	return newProvider(ProviderStandard, secret, generator.ProviderPhasio, opts)
+}
+
+// NewProvider returns the provider called name (phasio, happycolis or
+// standard), for command lines.
+func NewProvider(name, secret string, opts ...ProviderOption) (Provider, error) {
+	switch name {
+	case ProviderPhasio:
+		return Phasio(secret, opts...), nil
+	case ProviderHappyColis:
+		return HappyColis(secret, opts...), nil
+	case ProviderStandard:
+		return Standard(secret, opts...), nil
+	}
+	return Provider{}, fmt.Errorf("%w %q (known: phasio, happycolis, standard)", ErrProvider, name)
+}
+
+func newProvider(name, secret, payloads string, opts []ProviderOption) Provider {
+	p := Provider{name: name, secret: secret, payloads: payloads}
+	for _, o := range opts {
+		o(&p)
+	}
+	if p.scenarios == nil {
+		p.scenarios = DefaultScenariosPhasio
+		if p.payloads == generator.ProviderHappyColis {
+			p.scenarios = DefaultScenariosHappyColis
+		}
+	}
+	p.compare = DefaultComparePhasio
+	if p.payloads == generator.ProviderHappyColis {
+		p.compare = DefaultCompareHappyColis
+	}
+	return p
+}
+
+// Name is phasio, happycolis or standard.
+func (p Provider) Name() string { return p.name }
+
+// String is the provider's name; the secret is never shown.
+func (p Provider) String() string { return p.name }
+
+// GoString keeps the secret out of %#v.
+func (p Provider) GoString() string { return "contracts.Provider(" + p.name + ")" }
+
+// validate checks what can be checked before sending anything.
+func (p Provider) validate() error {
+	switch {
+	case p.name == "":
+		return fmt.Errorf("%w: no provider (use Phasio, HappyColis or Standard)", ErrProvider)
+	case p.secret == "" && p.profile == nil:
+		return fmt.Errorf("%w: %s needs the receiver's secret", ErrProvider, p.name)
+	case p.payloads != generator.ProviderPhasio && p.payloads != generator.ProviderHappyColis:
+		return fmt.Errorf("%w: payloads %q (known: phasio, happycolis)", ErrProvider, p.payloads)
+	case p.profile != nil && p.profile.Name() != p.name:
+		return fmt.Errorf("%w: profile %q given for provider %s", ErrProvider, p.profile.Name(), p.name)
+	case len(p.scenarios) == 0:
+		return fmt.Errorf("%w: %s: no lifecycle scenarios", ErrProvider, p.name)
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package contracts
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// junitSuites is the JUnit XML layout CI systems (GitHub, GitLab, Jenkins)
+// read: one testsuite per run, one testcase per check.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the report as JUnit XML. Failures carry their evidence
+// and reproducing command; warnings pass with the explanation in system-out;
+// skips are <skipped>.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	s := r.Summary
+	suite := junitSuite{
+		Name:     "orderhooks verify " + r.Provider,
+		Tests:    s.Total,
+		Failures: s.Failed,
+		Skipped:  s.Skipped,
+		Time:     seconds(s.Duration),
+		Properties: []junitProperty{
+			{"provider", r.Provider},
+			{"target", r.Target},
+			{"seed", fmt.Sprint(r.Seed)},
+		},
+	}
+	for _, c := range r.Checks {
+		tc := junitCase{Name: c.Name, Classname: "orderhooks." + r.Provider, Time: seconds(c.Duration)}
+		switch c.Status {
+		case StatusFail:
+			tc.Failure = &junitMessage{Message: c.Message, Type: "fail", Text: details(c)}
+		case StatusSkip:
+			tc.Skipped = &junitMessage{Message: c.Message}
+		case StatusWarn:
+			tc.SystemOut = "warning: " + c.Message + "\n" + details(c)
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	doc := junitSuites{
+		Name: "orderhooks", Tests: s.Total, Failures: s.Failed, Skipped: s.Skipped,
+		Time: suite.Time, Suites: []junitSuite{suite},
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// details is the plain-text body of a failure: evidence, saved files, command.
+func details(c Result) string {
+	var b strings.Builder
+	for _, e := range c.Evidence {
+		b.WriteString(e.String())
+		b.WriteByte('\n')
+	}
+	for _, f := range c.Saved {
+		fmt.Fprintf(&b, "saved: %s\n", f)
+	}
+	if c.Reproduce != "" {
+		fmt.Fprintf(&b, "reproduce: %s\n", c.Reproduce)
+	}
+	return b.String()
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}

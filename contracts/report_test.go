@@ -1,0 +1,209 @@
+package contracts_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/<name>, rewriting it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// sampleReport has one check of every status, evidence, a saved file and a
+// reproducing command, and characters that need escaping in XML and JSON.
+func sampleReport() *contracts.Report {
+	return &contracts.Report{
+		Provider: "phasio",
+		Target:   "http://127.0.0.1:8080/webhooks?a=1&b=<2>",
+		Seed:     42,
+		Checks: []contracts.Result{
+			{Name: contracts.CheckValidLifecycle, Status: contracts.StatusPass, Message: "24 deliveries of 8 orders answered 2xx", Deliveries: 24, Duration: 120 * time.Millisecond},
+			{
+				Name: contracts.CheckBadSignature, Status: contracts.StatusFail, Deliveries: 1, Duration: 3 * time.Millisecond,
+				Message: "security failure: accepted (200) a delivery with a wrong signature, so forged or corrupted webhooks get processed",
+				Evidence: []contracts.Evidence{{
+					DeliveryID: "6f1c2a4e-0000-4000-8000-000000000001",
+					Request:    "POST ORDER order 12345 (phasio/quote-to-paid step created, fault bad-signature)",
+					Status:     200, Response: `{"ok":true,"note":"<&>"}`, Expected: "4xx", Got: "200",
+				}},
+				Reproduce: "orderhooks verify --provider phasio --url http://127.0.0.1:8080/webhooks --secret env:ORDERHOOKS_SECRET --only rejects-bad-signature --seed 42",
+				Saved:     []string{"failures/accepts-edge-cases-seed42-order-1.json"},
+			},
+			{Name: contracts.CheckStaleSnapshot, Status: contracts.StatusWarn, Message: "Phasio payloads carry no version"},
+			{Name: contracts.CheckStateMatches, Status: contracts.StatusSkip, Message: "needs a probe of the receiver's state (--probe)"},
+		},
+		Summary: contracts.Summary{Total: 4, Passed: 1, Failed: 1, Warned: 1, Skipped: 1, Duration: 1500 * time.Millisecond},
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := sampleReport().WriteText(&b, color); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "\x1b["); got != color {
+			t.Errorf("color %v: output has ANSI escapes: %v", color, got)
+		}
+		if !color {
+			golden(t, "TestWriteText.golden.txt", b.Bytes())
+		}
+	}
+}
+
+func TestWriteJSONValidatesAgainstReportSchema(t *testing.T) {
+	schema, err := schemas.Compile("contracts/report", contracts.ReportSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := sampleReport().WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.ValidateJSON(b.Bytes()); err != nil {
+		t.Fatalf("report breaks its schema: %v\n%s", err, b.Bytes())
+	}
+	golden(t, "TestWriteJSON.golden.json", b.Bytes())
+
+	var back struct {
+		Seed   int64 `json:"seed"`
+		Checks []struct {
+			Name     string               `json:"name"`
+			Status   string               `json:"status"`
+			Evidence []contracts.Evidence `json:"evidence"`
+		} `json:"checks"`
+		Summary map[string]float64 `json:"summary"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Seed != 42 || len(back.Checks) != 4 || back.Checks[1].Evidence[0].Status != 200 || back.Summary["failed"] != 1 || back.Summary["durationMs"] != 1500 {
+		t.Errorf("report read back as %+v", back)
+	}
+}
+
+// TestReportSchemaRejects proves the schema can fail: documents that break
+// the report's shape are rejected at the right pointer.
+func TestReportSchemaRejects(t *testing.T) {
+	schema := schemas.MustCompile("contracts/report", contracts.ReportSchema)
+	var b bytes.Buffer
+	if err := sampleReport().WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, from, to, pointer string
+	}{
+		{"unknown status", `"status": "warn"`, `"status": "maybe"`, "/checks/2/status"},
+		{"seed as string", `"seed": 42`, `"seed": "42"`, "/seed"},
+		{"unknown provider", `"provider": "phasio"`, `"provider": "stripe"`, "/provider"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := strings.Replace(b.String(), tt.from, tt.to, 1)
+			if doc == b.String() {
+				t.Fatalf("%q not found in the report", tt.from)
+			}
+			err := schema.ValidateJSON([]byte(doc))
+			if err == nil || !strings.Contains(err.Error(), tt.pointer) {
+				t.Fatalf("got %v, want a violation at %s", err, tt.pointer)
+			}
+		})
+	}
+}
+
+// junitDoc is how CI systems read JUnit XML.
+type junitDoc struct {
+	XMLName  xml.Name `xml:"testsuites"`
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Skipped  int      `xml:"skipped,attr"`
+	Suites   []struct {
+		Name       string `xml:"name,attr"`
+		Tests      int    `xml:"tests,attr"`
+		Failures   int    `xml:"failures,attr"`
+		Properties []struct {
+			Name  string `xml:"name,attr"`
+			Value string `xml:"value,attr"`
+		} `xml:"properties>property"`
+		Cases []struct {
+			Name    string `xml:"name,attr"`
+			Time    string `xml:"time,attr"`
+			Failure *struct {
+				Message string `xml:"message,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+			SystemOut string `xml:"system-out"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func TestWriteJUnitParsesBack(t *testing.T) {
+	var b bytes.Buffer
+	if err := sampleReport().WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "TestWriteJUnit.golden.xml", b.Bytes())
+	var doc junitDoc
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit output is not XML: %v", err)
+	}
+	if doc.Tests != 4 || doc.Failures != 1 || doc.Skipped != 1 || len(doc.Suites) != 1 {
+		t.Fatalf("counts: %+v", doc)
+	}
+	s := doc.Suites[0]
+	if s.Name != "orderhooks verify phasio" || len(s.Cases) != 4 {
+		t.Fatalf("suite %q with %d cases", s.Name, len(s.Cases))
+	}
+	props := map[string]string{}
+	for _, p := range s.Properties {
+		props[p.Name] = p.Value
+	}
+	if props["seed"] != "42" || props["target"] != "http://127.0.0.1:8080/webhooks?a=1&b=<2>" {
+		t.Errorf("properties %v", props)
+	}
+	fail := s.Cases[1]
+	if fail.Name != contracts.CheckBadSignature || fail.Failure == nil ||
+		!strings.Contains(fail.Failure.Message, "security failure") ||
+		!strings.Contains(fail.Failure.Text, `{"ok":true,"note":"<&>"}`) ||
+		!strings.Contains(fail.Failure.Text, "--only rejects-bad-signature --seed 42") {
+		t.Errorf("failure case %+v", fail)
+	}
+	if s.Cases[0].Failure != nil || s.Cases[0].Skipped != nil || s.Cases[0].Time != "0.120" {
+		t.Errorf("passing case %+v", s.Cases[0])
+	}
+	if !strings.Contains(s.Cases[2].SystemOut, "warning: Phasio") || s.Cases[2].Failure != nil {
+		t.Errorf("warning case %+v", s.Cases[2])
+	}
+	if s.Cases[3].Skipped == nil || !strings.Contains(s.Cases[3].Skipped.Message, "--probe") {
+		t.Errorf("skipped case %+v", s.Cases[3])
+	}
+}
