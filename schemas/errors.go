@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -90,9 +92,19 @@ func collect(ve *jsonschema.ValidationError, into *[]Violation) {
 		}
 	case *kind.Type:
 		*into = append(*into, Violation{at, fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)})
+	case *kind.Minimum:
+		*into = append(*into, Violation{at, "must be >= " + ratString(k.Want) + ", got " + ratString(k.Got)})
+	case *kind.Maximum:
+		*into = append(*into, Violation{at, "must be <= " + ratString(k.Want) + ", got " + ratString(k.Got)})
 	default:
 		*into = append(*into, Violation{at, ve.ErrorKind.LocalizedString(printer)})
 	}
+}
+
+// ratString prints a bound or value as the document would write it.
+func ratString(r *big.Rat) string {
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // pointer builds an RFC 6901 JSON pointer from path segments.
@@ -119,19 +131,22 @@ func Decode(doc []byte) (any, error) {
 		line, col := position(doc, errorOffset(err, int64(len(doc))))
 		return nil, fmt.Errorf("%w: line %d column %d: %w", ErrInvalidJSON, line, col, err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err == nil {
-		line, col := position(doc, dec.InputOffset())
+		rest := doc[end:]
+		line, col := position(doc, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
 		return nil, fmt.Errorf("%w: line %d column %d: unexpected data after the document", ErrInvalidJSON, line, col)
 	}
 	return v, nil
 }
 
-// errorOffset is where encoding/json stopped; errors without an offset
-// (unexpected end of input) are at the end of the document.
+// errorOffset is the offset of the byte encoding/json choked on (its
+// Offset counts that byte as read); errors without an offset (unexpected end
+// of input) are at the end of the document.
 func errorOffset(err error, end int64) int64 {
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return se.Offset
+	if errors.As(err, &se) && se.Offset > 0 {
+		return se.Offset - 1
 	}
 	return end
 }
