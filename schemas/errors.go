@@ -122,22 +122,24 @@ func escape(seg string) string {
 }
 
 // Decode parses JSON the way Validate expects it (json.Number for numbers),
-// rejecting trailing data. Syntax errors name their line and column.
+// rejecting trailing data. A document that is not JSON gives a *SyntaxError
+// naming the line and column.
 func Decode(doc []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		line, col := position(doc, errorOffset(err, int64(len(doc))))
-		return nil, fmt.Errorf("%w: line %d column %d: %w", ErrInvalidJSON, line, col, err)
+		return nil, syntaxError(doc, errorOffset(err, int64(len(doc))), err)
 	}
-	end := dec.InputOffset()
-	if _, err := dec.Token(); err == nil {
-		rest := doc[end:]
-		line, col := position(doc, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
-		return nil, fmt.Errorf("%w: line %d column %d: unexpected data after the document", ErrInvalidJSON, line, col)
+	if end := skipSpace(doc, dec.InputOffset()); end < int64(len(doc)) {
+		return nil, syntaxError(doc, end, errTrailingData)
 	}
 	return v, nil
+}
+
+func syntaxError(doc []byte, off int64, err error) *SyntaxError {
+	line, col := newLineIndex(doc).position(off)
+	return &SyntaxError{Line: line, Column: col, Err: err}
 }
 
 // errorOffset is the offset of the byte encoding/json choked on (its
@@ -149,13 +151,4 @@ func errorOffset(err error, end int64) int64 {
 		return se.Offset - 1
 	}
 	return end
-}
-
-// position converts a byte offset into a 1-based line and column.
-func position(doc []byte, off int64) (line, col int) {
-	off = min(max(off, 0), int64(len(doc)))
-	before := doc[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
 }
