@@ -250,23 +250,30 @@ func (s *Schema) Validate(v any) error {
 }
 
 // ForEvent names the schema an event's payload must satisfy: Quote Converted
-// has its own rules, the other Phasio triggers share phasio/order, and every
-// HappyColis event is an envelope. strict selects the no-extra-fields variant.
+// has its own rules, the other Phasio order triggers share phasio/order, and
+// every HappyColis order/* event is an envelope. strict selects the
+// no-extra-fields variant. Events without a schema (Phasio's customer or
+// cart triggers, say) give an error wrapping ErrUnknownSchema.
 func ForEvent(provider, event string, strict bool) (string, error) {
-	var name string
-	switch provider {
-	case "phasio":
-		name = PhasioOrder
-		if event == "QUOTE_CONVERTED" {
-			name = PhasioQuoteConverted
-		}
-	case "happycolis":
-		name = HappyColisOrderEvent
-	default:
+	name, ok := eventSchemas[provider+" "+event]
+	if !ok {
 		return "", fmt.Errorf("%w for provider %q event %q", ErrUnknownSchema, provider, event)
 	}
 	if strict {
 		name = strictOf[name]
 	}
 	return name, nil
+}
+
+// eventSchemas maps "provider event" (the generator's Event fields) to the
+// loose schema of its payload.
+var eventSchemas = map[string]string{
+	"phasio ORDER":               PhasioOrder,
+	"phasio ORDER_UPDATED":       PhasioOrder,
+	"phasio QUOTE_CONVERTED":     PhasioQuoteConverted,
+	"happycolis order/created":   HappyColisOrderEvent,
+	"happycolis order/updated":   HappyColisOrderEvent,
+	"happycolis order/opened":    HappyColisOrderEvent,
+	"happycolis order/completed": HappyColisOrderEvent,
+	"happycolis order/cancelled": HappyColisOrderEvent,
 }

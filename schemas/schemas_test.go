@@ -54,8 +54,10 @@ func TestForEvent(t *testing.T) {
 			}
 		})
 	}
-	if _, err := schemas.ForEvent("stripe", "charge.succeeded", false); !errors.Is(err, schemas.ErrUnknownSchema) {
-		t.Fatalf("unknown provider: %v", err)
+	for _, pe := range [][2]string{{"stripe", "charge.succeeded"}, {"phasio", "CART_CREATED"}, {"happycolis", "order/deleted"}, {"happycolis", "ORDER"}} {
+		if _, err := schemas.ForEvent(pe[0], pe[1], false); !errors.Is(err, schemas.ErrUnknownSchema) {
+			t.Errorf("ForEvent(%s, %s): %v, want ErrUnknownSchema", pe[0], pe[1], err)
+		}
 	}
 }
 

@@ -36,7 +36,7 @@ func deriveStrict(name string, src []byte) ([]byte, error) {
 	}
 	root = root.with("$id", resourceURL(strictOf[name]+".json"))
 	if t, ok := root.get("title").(string); ok {
-		root = root.with("title", t+" (strict)")
+		root = root.with("title", t+", strict: no undocumented fields")
 	}
 	d, _ := root.get("description").(string)
 	root = root.with("description", "Strict variant of "+name+", derived from it when orderhooks loads: "+

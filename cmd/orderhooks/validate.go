@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// schemaAuto is the --schema value that validates generator events
+// ({"seq","provider","event","payload"} lines) against their own schema.
+const schemaAuto = "auto"
+
+func init() {
+	register(&command{
+		name:    "validate",
+		summary: "check JSON or JSONL documents against a payload schema",
+		usage:   "orderhooks validate --schema NAME|auto [--strict] [FILE|-]...",
+		order:   10,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
+			fs.String("schema", "", "schema to check against (see 'orderhooks schema list'), or "+schemaAuto+
+				" for generator events: each line's payload against the schema of its provider and event")
+			fs.Bool("strict", false, "with --schema "+schemaAuto+", use the strict variants (no undocumented fields)")
+			return fs
+		},
+		run: runValidate,
+	})
+}
+
+// runValidate prints one line per violation, SOURCE:LINE: POINTER: MESSAGE,
+// on stdout and a summary on stderr; reading stdin when no file is named.
+func runValidate(_ context.Context, fs *pflag.FlagSet, e *env) error {
+	name, _ := fs.GetString("schema")
+	strict, _ := fs.GetBool("strict")
+	v := &validator{strict: strict}
+	switch {
+	case name == "":
+		return usageErrorf("--schema is required: one of %s", schemaChoices())
+	case name == schemaAuto:
+	case strict:
+		return usageErrorf("--strict only applies to --schema %s; name a strict schema instead (%s)", schemaAuto, schemaChoices())
+	default:
+		s, err := schemas.Get(name)
+		if err != nil {
+			return usageErrorf("--schema %q: %w; one of %s", name, schemas.ErrUnknownSchema, schemaChoices())
+		}
+		v.schema = s
+	}
+
+	srcs, err := openSources(fs.Args(), e.stdin)
+	if err != nil {
+		return usageError(err)
+	}
+	defer func() {
+		for _, s := range srcs {
+			s.close()
+		}
+	}()
+	out := bufio.NewWriter(e.stdout)
+	v.out = out
+	for _, s := range srcs {
+		if err = v.source(s); err != nil {
+			break
+		}
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	fmt.Fprintf(e.stderr, "%s, %d invalid\n", plural(v.docs, "document"), v.invalid)
+	if err != nil {
+		return err
+	}
+	if v.invalid > 0 {
+		return failedSilently()
+	}
+	return nil
+}
+
+func schemaChoices() string {
+	return schemaAuto + ", " + strings.Join(schemas.Names(), ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// source is one input: a named file or stdin.
+type source struct {
+	name  string
+	r     io.Reader
+	close func()
+}
+
+// openSources opens every input up front, so a missing file is a usage
+// error before anything is reported.
+func openSources(args []string, stdin io.Reader) ([]source, error) {
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	var srcs []source
+	for _, a := range args {
+		if a == "-" {
+			srcs = append(srcs, source{name: "<stdin>", r: stdin, close: func() {}})
+			continue
+		}
+		f, err := os.Open(a)
+		if err != nil {
+			for _, s := range srcs {
+				s.close()
+			}
+			return nil, err
+		}
+		srcs = append(srcs, source{name: a, r: f, close: func() { f.Close() }})
+	}
+	return srcs, nil
+}
+
+// validator checks documents against one schema, or in auto mode against
+// the schema each generator event names.
+type validator struct {
+	schema  *schemas.Schema // nil in auto mode
+	strict  bool
+	out     io.Writer
+	docs    int
+	invalid int
+}
+
+func (v *validator) source(s source) error {
+	err := schemas.ReadDocuments(s.r, func(d schemas.Document) error {
+		v.docs++
+		if !v.document(s.name, d) {
+			v.invalid++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	return nil
+}
+
+// document reports d's problems and says whether it is valid.
+func (v *validator) document(src string, d schemas.Document) bool {
+	if d.Err != nil {
+		if se, ok := d.Err.(*schemas.SyntaxError); ok {
+			fmt.Fprintf(v.out, "%s:%d:%d: invalid JSON: %v\n", src, se.Line, se.Column, se.Err)
+		} else {
+			fmt.Fprintf(v.out, "%s:%d: %v\n", src, d.Line, d.Err)
+		}
+		return false
+	}
+	if v.schema != nil {
+		return v.report(src, d, "", v.schema.Validate(d.Value), "")
+	}
+	ev, ok := d.Value.(map[string]any)
+	provider, _ := ev["provider"].(string)
+	event, _ := ev["event"].(string)
+	payload, hasPayload := ev["payload"]
+	if !ok || provider == "" || event == "" || !hasPayload {
+		fmt.Fprintf(v.out, "%s:%d: /: not a generator event (want an object with provider, event and payload)\n", src, d.Line)
+		return false
+	}
+	name, err := schemas.ForEvent(provider, event, v.strict)
+	if err != nil {
+		fmt.Fprintf(v.out, "%s:%d: /provider: %v\n", src, d.Line, err)
+		return false
+	}
+	return v.report(src, d, "/payload", schemas.MustGet(name).Validate(payload), " ("+name+")")
+}
+
+// report prints err's violations, pointers prefixed by prefix (the payload's
+// place in the document), each on the line where its value starts.
+func (v *validator) report(src string, d schemas.Document, prefix string, err error, suffix string) bool {
+	if err == nil {
+		return true
+	}
+	ve, ok := err.(*schemas.ValidationError)
+	if !ok {
+		fmt.Fprintf(v.out, "%s:%d: %s: %v%s\n", src, d.Line, prefix, err, suffix)
+		return false
+	}
+	// Report in document order, so a multi-line document reads top down.
+	lines := make([]int, len(ve.Violations))
+	for i := range ve.Violations {
+		ve.Violations[i].Pointer = prefix + ve.Violations[i].Pointer
+		lines[i] = d.Line + schemas.LineOf(d.Raw, ve.Violations[i].Pointer) - 1
+	}
+	order := make([]int, len(lines))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return lines[order[a]] < lines[order[b]] })
+	for _, i := range order {
+		fmt.Fprintf(v.out, "%s:%d: %s%s\n", src, lines[i], ve.Violations[i], suffix)
+	}
+	return false
+}
