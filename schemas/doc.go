@@ -24,4 +24,9 @@
 // (/parts/0/quantity) and a plain message; a missing or unknown field is
 // reported at its own pointer. Compile gives other packages the same
 // behaviour for their own file formats.
+//
+// ReadDocuments splits a stream into documents (JSONL, or JSON documents
+// spanning lines) with their line numbers and positioned *SyntaxError
+// values; LineOf finds the line a pointer's value starts on, so tools can
+// print violations as FILE:LINE: POINTER: MESSAGE.
 package schemas
