@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+func init() {
+	register(&command{
+		name:    "generate",
+		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
+		usage:   "orderhooks generate --provider phasio|happycolis [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--out FILE]",
+		order:   20,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
+			fs.String("provider", "", "platform whose webhooks to generate: phasio or happycolis")
+			addGenFlags(fs)
+			fs.StringP("out", "o", "-", "file to write the JSONL events to (- for stdout)")
+			return fs
+		},
+		run: runGenerate,
+	})
+}
+
+// runGenerate streams the events to --out as they are generated, so memory
+// does not grow with --orders.
+func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	provider, _ := fs.GetString("provider")
+	if provider == "" {
+		return usageErrorf("--provider is required: %s or %s", generator.ProviderPhasio, generator.ProviderHappyColis)
+	}
+	src, err := genFlagsOf(fs).source(provider)
+	if err != nil {
+		return err
+	}
+	out, _ := fs.GetString("out")
+	var w io.Writer = e.stdout
+	if out != "-" {
+		f, err := os.Create(out)
+		if err != nil {
+			return usageErrorf("--out: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	ew := generator.NewEventWriter(w)
+	n := 0
+	err = src(func(ev *generator.Event) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n++
+		return ew.Write(ev)
+	})
+	if ferr := ew.Flush(); err == nil {
+		err = ferr
+	}
+	if f, ok := w.(*os.File); ok && out != "-" {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("after %d events: %w", n, err)
+	}
+	return nil
+}

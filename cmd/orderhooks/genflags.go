@@ -1,0 +1,88 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// genFlags are the generator flags shared by generate, emit and verify.
+// Each command registers --provider itself and passes it to source.
+type genFlags struct {
+	fs *pflag.FlagSet
+}
+
+// addGenFlags registers --scenario, --orders, --seed, --edge, --drift,
+// --start and --kanban on fs.
+func addGenFlags(fs *pflag.FlagSet) *genFlags {
+	fs.String("scenario", "", "built-in scenario (see 'orderhooks scenarios') or scenario file (.yaml, .yml, .json); default: single Order Created / order/created events")
+	fs.Int("orders", generator.DefaultOrders, "orders to generate (0: one run of the scenario, or one order per edge case)")
+	fs.Int64("seed", generator.DefaultSeed, "seed; the same seed and flags give byte-identical events (default: the scenario's seed)")
+	fs.Bool("edge", false, "schema-valid edge cases: nulls, empty arrays, zero and huge amounts, 200 parts, long and non-Latin strings")
+	fs.Bool("drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
+	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339)")
+	fs.StringSlice("kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
+	return &genFlags{fs: fs}
+}
+
+// genFlagsOf returns the generator flags of a parsed FlagSet built with
+// addGenFlags.
+func genFlagsOf(fs *pflag.FlagSet) *genFlags { return &genFlags{fs: fs} }
+
+// source returns the events the flags describe for provider. Bad flags
+// and bad scenario files are usage errors (exit 2).
+func (g *genFlags) source(provider string) (generator.Source, error) {
+	gen, err := g.generator(provider)
+	if err != nil {
+		return nil, err
+	}
+	return gen.Source(), nil
+}
+
+func (g *genFlags) generator(provider string) (*generator.Generator, error) {
+	fs := g.fs
+	var opts []generator.Option
+	if name, _ := fs.GetString("scenario"); name != "" {
+		s, err := generator.LoadScenario(name)
+		if err != nil {
+			return nil, usageErrorf("--scenario: %w", err)
+		}
+		opts = append(opts, generator.WithScenario(s))
+	}
+	orders, _ := fs.GetInt("orders")
+	edge, _ := fs.GetBool("edge")
+	drift, _ := fs.GetBool("drift")
+	start, _ := fs.GetString("start")
+	t, err := time.Parse(time.RFC3339, start)
+	if err != nil {
+		return nil, usageErrorf("--start %q: not an RFC 3339 time like %s", start, generator.DefaultStart)
+	}
+	opts = append(opts, generator.WithOrders(orders), generator.WithStart(t))
+	if fs.Changed("seed") {
+		seed, _ := fs.GetInt64("seed")
+		opts = append(opts, generator.WithSeed(seed))
+	}
+	if edge {
+		opts = append(opts, generator.WithEdge())
+	}
+	if drift {
+		opts = append(opts, generator.WithDrift())
+	}
+	if fs.Changed("kanban") {
+		names, _ := fs.GetStringSlice("kanban")
+		board := []generator.KanbanColumn{}
+		if !(len(names) == 1 && names[0] == "none") {
+			for i, n := range names {
+				board = append(board, generator.KanbanColumn{Name: n, Sequence: int64(i + 1)})
+			}
+		}
+		opts = append(opts, generator.WithKanban(board))
+	}
+	gen, err := generator.New(provider, opts...)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return gen, nil
+}

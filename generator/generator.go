@@ -1,0 +1,290 @@
+package generator
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Defaults, also the CLI's flag defaults.
+const (
+	// DefaultSeed seeds runs that set no seed (neither WithSeed nor the
+	// scenario's seed).
+	DefaultSeed = 1
+	// DefaultOrders 0 means one run of the scenario (its orders count, 1
+	// by default), or one order per edge case with WithEdge.
+	DefaultOrders = 0
+	// DefaultStart is the time the first order arrives (RFC 3339). It is a
+	// fixed date so output never depends on the wall clock.
+	DefaultStart = "2025-06-15T08:00:00Z"
+	// DefaultInterleave is how many orders' lifecycles are under way at
+	// once: their events interleave in time order, as real traffic does.
+	DefaultInterleave = 32
+)
+
+// ErrOptions is wrapped for options that do not fit together.
+var ErrOptions = errors.New("generator: bad options")
+
+// Generator produces a deterministic stream of webhook events: the same
+// provider, seed and options give byte-identical events on every machine.
+// A Generator is immutable; Run may be called any number of times, also
+// concurrently.
+type Generator struct {
+	provider   string
+	seed       int64
+	plans      []*plan // one; single-event Phasio mode draws one of two
+	orders     int
+	edge       bool
+	drift      bool
+	start      time.Time
+	local      string
+	interleave int
+	single     bool
+}
+
+type config struct {
+	seed       int64
+	seedSet    bool
+	scenario   *Scenario
+	orders     int
+	edge       bool
+	drift      bool
+	kanban     []KanbanColumn
+	kanbanSet  bool
+	start      time.Time
+	local      string
+	interleave int
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithSeed sets the seed (over the scenario's own).
+func WithSeed(seed int64) Option { return func(c *config) { c.seed, c.seedSet = seed, true } }
+
+// WithScenario plays s instead of single Order Created / order/created
+// events.
+func WithScenario(s *Scenario) Option { return func(c *config) { c.scenario = s } }
+
+// WithOrders sets how many orders to generate in all (scenarios acting on
+// several orders at once run as often as needed); 0 keeps the default.
+func WithOrders(n int) Option { return func(c *config) { c.orders = n } }
+
+// WithEdge generates schema-valid edge cases instead of typical orders:
+// every nullable field null, empty arrays, zero and huge amounts, 200 parts
+// or lines, long and non-Latin strings; each event names its case in Label.
+func WithEdge() Option { return func(c *config) { c.edge = true } }
+
+// WithDrift changes every payload the way a platform's contract drifts (an
+// unknown field added, a field renamed, a type changed), labelling each
+// event with the change. Drifted payloads fail the strict schemas.
+func WithDrift() Option { return func(c *config) { c.drift = true } }
+
+// WithKanban sets the Phasio Kanban board; an empty board means none is
+// configured (kanbanColumnName stays null).
+func WithKanban(columns []KanbanColumn) Option {
+	return func(c *config) {
+		c.kanban, c.kanbanSet = append([]KanbanColumn{}, columns...), true
+	}
+}
+
+// WithStart sets when the first order arrives (default DefaultStart).
+func WithStart(t time.Time) Option { return func(c *config) { c.start = t } }
+
+// WithLocalCurrency sets the Phasio manufacturer's currency for
+// totalLocalPrice (default DefaultLocalCurrency).
+func WithLocalCurrency(code string) Option { return func(c *config) { c.local = code } }
+
+// WithInterleave sets how many lifecycles run at once (default
+// DefaultInterleave; 1 plays orders one after the other).
+func WithInterleave(n int) Option { return func(c *config) { c.interleave = n } }
+
+// New returns a generator of provider's webhooks (ProviderPhasio or
+// ProviderHappyColis).
+func New(provider string, opts ...Option) (*Generator, error) {
+	if _, err := machineFor(provider); err != nil {
+		return nil, err
+	}
+	start, _ := time.Parse(time.RFC3339, DefaultStart)
+	c := config{start: start, local: DefaultLocalCurrency, interleave: DefaultInterleave}
+	for _, o := range opts {
+		o(&c)
+	}
+	switch {
+	case c.edge && c.drift:
+		return nil, fmt.Errorf("%w: edge cases and drift exclude each other", ErrOptions)
+	case c.orders < 0:
+		return nil, fmt.Errorf("%w: orders must not be negative, got %d", ErrOptions, c.orders)
+	case c.interleave < 1:
+		return nil, fmt.Errorf("%w: interleave must be at least 1, got %d", ErrOptions, c.interleave)
+	case !knownCurrency(c.local):
+		return nil, fmt.Errorf("%w: unknown local currency %q", ErrOptions, c.local)
+	case c.kanbanSet && provider != ProviderPhasio:
+		return nil, fmt.Errorf("%w: Kanban boards are Phasio's, not %s's", ErrOptions, provider)
+	}
+	if err := checkBoard(c.kanban); err != nil {
+		return nil, err
+	}
+	g := &Generator{provider: provider, seed: DefaultSeed, edge: c.edge, drift: c.drift,
+		start: c.start.UTC(), local: c.local, interleave: c.interleave}
+	var board []KanbanColumn
+	if c.kanbanSet {
+		board = c.kanban
+	}
+	if s := c.scenario; s != nil {
+		if s.Provider != provider {
+			return nil, fmt.Errorf("%w: scenario %s is for %s, not %s", ErrOptions, s.Name, s.Provider, provider)
+		}
+		p, err := s.compile(board)
+		if err != nil {
+			return nil, err
+		}
+		g.plans = []*plan{p}
+		if s.Seed != 0 {
+			g.seed = s.Seed
+		}
+	} else {
+		g.single = true
+		for _, s := range singleScenarios(provider, c.edge) {
+			p, err := s.compile(board)
+			if err != nil {
+				return nil, err
+			}
+			g.plans = append(g.plans, p)
+		}
+	}
+	if c.seedSet {
+		g.seed = c.seed
+	}
+	g.orders = c.orders
+	if g.orders == 0 {
+		g.orders = g.plans[0].batch
+		if c.edge {
+			g.orders *= len(edgeCases)
+		}
+	}
+	return g, nil
+}
+
+// singleScenarios are the one-step lifecycles of single-event mode: a new
+// quote, or (Phasio, not for edge cases) an order the manufacturer commits.
+func singleScenarios(provider string, edge bool) []*Scenario {
+	mk := func(event, action string) *Scenario {
+		return &Scenario{Version: ScenarioVersion, Provider: provider, Steps: []Step{{Event: event, Action: action}}}
+	}
+	if provider == ProviderHappyColis {
+		return []*Scenario{mk(HappyColisCreated, ActionCreate)}
+	}
+	if edge {
+		return []*Scenario{mk(PhasioOrderCreated, ActionCreateQuote)}
+	}
+	return []*Scenario{mk(PhasioOrderCreated, ActionCreateQuote), mk(PhasioOrderCreated, ActionCreateOrder)}
+}
+
+func checkBoard(board []KanbanColumn) error {
+	seen := map[string]bool{}
+	for i, c := range board {
+		switch {
+		case c.Name == "":
+			return fmt.Errorf("%w: Kanban column %d has no name", ErrOptions, i+1)
+		case seen[c.Name]:
+			return fmt.Errorf("%w: Kanban column %q appears twice", ErrOptions, c.Name)
+		case c.Sequence < 0:
+			return fmt.Errorf("%w: Kanban column %q has a negative sequence", ErrOptions, c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// Provider returns the provider the generator produces events for.
+func (g *Generator) Provider() string { return g.provider }
+
+// Seed returns the seed in effect.
+func (g *Generator) Seed() int64 { return g.seed }
+
+// Orders returns how many orders a run generates.
+func (g *Generator) Orders() int { return g.orders }
+
+// Source returns the generator as a Source.
+func (g *Generator) Source() Source { return g.Run }
+
+// Run generates the events, in time order, calling yield for each and
+// stopping at the first error yield returns (which Run returns). Memory
+// stays flat however many orders are generated: only the lifecycles under
+// way (see WithInterleave) are held.
+func (g *Generator) Run(yield func(*Event) error) error {
+	w := newWorld(g.provider, g.seed, g.local)
+	clock := newRNG()
+	clock.seed(g.seed, streamWorld+1)
+	meanGap := 20 * 60e3 // a lifecycle begins every 20 minutes on average
+	if g.single {
+		meanGap = 90e3
+	}
+	batch := g.plans[0].batch
+	runs := (g.orders + batch - 1) / batch
+	var h runHeap
+	arrival, last := g.start, g.start
+	var seq int64
+	for started := 0; ; {
+		if started < runs && len(h) < g.interleave && (len(h) == 0 || !h[0].next.Before(arrival)) {
+			size := min(batch, g.orders-started*batch)
+			rn, err := g.newRun(w, started, size, maxTime(arrival, last))
+			if err != nil {
+				return err
+			}
+			heap.Push(&h, rn)
+			started++
+			arrival = arrival.Add(time.Duration(clock.expMillis(meanGap)) * time.Millisecond)
+			continue
+		}
+		if len(h) == 0 {
+			return nil
+		}
+		rn := h[0]
+		ev, err := rn.emit(g)
+		if err != nil {
+			return err
+		}
+		if rn.done() {
+			heap.Pop(&h)
+		} else {
+			heap.Fix(&h, 0)
+		}
+		seq++
+		ev.Seq = seq
+		last = ev.At
+		if err := yield(ev); err != nil {
+			return err
+		}
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// runHeap orders the lifecycles under way by their next event, then by
+// when they started, so the stream is deterministic.
+type runHeap []*run
+
+func (h runHeap) Len() int { return len(h) }
+func (h runHeap) Less(i, j int) bool {
+	if !h[i].next.Equal(h[j].next) {
+		return h[i].next.Before(h[j].next)
+	}
+	return h[i].index < h[j].index
+}
+func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)   { *h = append(*h, x.(*run)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,407 @@
+package generator
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// ScenarioVersion is the scenario format version this generator reads;
+// files with any other version are rejected.
+const ScenarioVersion = 1
+
+// Scenario is a lifecycle to generate: a provider, a default seed, how many
+// orders act together, and steps. It is what a scenario file holds (YAML or
+// JSON, see the package doc); the built-in scenarios are such files.
+// Scenarios are plain data: New checks them, Marshal writes them back.
+type Scenario struct {
+	Version     int            `json:"version" yaml:"version"`
+	Name        string         `json:"name" yaml:"name"`
+	Provider    string         `json:"provider" yaml:"provider"`
+	Description string         `json:"description,omitempty" yaml:"description,omitempty"`
+	Seed        int64          `json:"seed,omitempty" yaml:"seed,omitempty"`
+	Orders      int            `json:"orders,omitempty" yaml:"orders,omitempty"`
+	Kanban      []KanbanColumn `json:"kanban,omitempty" yaml:"kanban,omitempty"`
+	Steps       []Step         `json:"steps" yaml:"steps"`
+
+	source string // file name or built-in name, for errors
+}
+
+// Step is one transition of the order(s) and the event it sends.
+type Step struct {
+	// Name lets later steps refer to this step's payload; it is also the
+	// event's step label (default: the action).
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Event is the webhook sent (a Phasio trigger or HappyColis type).
+	Event string `json:"event" yaml:"event"`
+	// Action is the state-machine transition (see Actions).
+	Action string `json:"action" yaml:"action"`
+	// After is the time since the order's previous event, a Go duration.
+	After string `json:"after,omitempty" yaml:"after,omitempty"`
+	// To is the Kanban column of a move; Backwards allows an earlier one.
+	To        string `json:"to,omitempty" yaml:"to,omitempty"`
+	Backwards bool   `json:"backwards,omitempty" yaml:"backwards,omitempty"`
+	// Payment is the arranged payment of create-order (PAID or CONFIRMED).
+	Payment string `json:"payment,omitempty" yaml:"payment,omitempty"`
+	// Payload, when set, is sent instead of the generated snapshot (a JSON
+	// object, kept byte for byte); the action still changes the order's
+	// state. ScenarioFromEvents uses it to replay exact payloads.
+	Payload Literal `json:"payload,omitempty" yaml:"payload,omitempty"`
+	// Set and Remove change this payload and every later one of the order,
+	// by JSON pointer. Set values are JSON values (numbers as json.Number);
+	// strings may hold ${step:/pointer} references.
+	Set    Values   `json:"set,omitempty" yaml:"set,omitempty"`
+	Remove []string `json:"remove,omitempty" yaml:"remove,omitempty"`
+}
+
+// Values maps JSON pointers to JSON values.
+type Values map[string]any
+
+// Literal is a JSON object kept as written, field order included.
+type Literal = json.RawMessage
+
+// label is the step's name in events.
+func (st *Step) label() string {
+	if st.Name != "" {
+		return st.Name
+	}
+	return st.Action
+}
+
+// ErrScenario is wrapped by every scenario problem (see ScenarioError).
+var ErrScenario = errors.New("generator: bad scenario")
+
+// ErrUnknownScenario is returned by LoadScenario for a name that is neither
+// a built-in scenario nor a .yaml, .yml or .json file.
+var ErrUnknownScenario = errors.New("generator: unknown scenario")
+
+// ScenarioError lists what is wrong with a scenario, each problem at a JSON
+// pointer into the file: "quote.yaml: /steps/2/event: value must be one of …".
+type ScenarioError struct {
+	Source   string
+	Problems []schemas.Violation
+}
+
+func (e *ScenarioError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return e.Source + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(err, ErrScenario) true.
+func (e *ScenarioError) Unwrap() error { return ErrScenario }
+
+func scenarioErr(source, pointer, format string, args ...any) error {
+	return &ScenarioError{Source: source, Problems: []schemas.Violation{{Pointer: pointer, Message: fmt.Sprintf(format, args...)}}}
+}
+
+//go:embed scenario.schema.json
+var scenarioSchemaJSON []byte
+
+// ScenarioSchema returns the JSON Schema of the scenario format.
+func ScenarioSchema() []byte { return bytes.Clone(scenarioSchemaJSON) }
+
+var scenarioSchema = sync.OnceValue(func() *schemas.Schema {
+	return schemas.MustCompile("scenario/v1", scenarioSchemaJSON)
+})
+
+// ParseScenario reads a scenario file's content (YAML or JSON); source
+// names it in errors. The result is checked against the format's schema and
+// the provider's state machine.
+func ParseScenario(data []byte, source string) (*Scenario, error) {
+	raw, err := yamlToJSON(data)
+	if err != nil {
+		return nil, scenarioErr(source, "", "%v", err)
+	}
+	doc, err := schemas.Decode(raw)
+	if err != nil {
+		return nil, scenarioErr(source, "", "%v", err)
+	}
+	if m, ok := doc.(map[string]any); ok {
+		if v, ok := m["version"]; ok && fmt.Sprint(v) != strconv.Itoa(ScenarioVersion) {
+			return nil, scenarioErr(source, "/version", "unsupported scenario format version %v (this orderhooks reads version %d)", v, ScenarioVersion)
+		}
+	}
+	if err := scenarioSchema().Validate(doc); err != nil {
+		var ve *schemas.ValidationError
+		if errors.As(err, &ve) {
+			return nil, &ScenarioError{Source: source, Problems: ve.Violations}
+		}
+		return nil, scenarioErr(source, "", "%v", err)
+	}
+	s := &Scenario{source: source}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(s); err != nil {
+		return nil, scenarioErr(source, "", "%v", err)
+	}
+	if _, err := s.compile(nil); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// yamlToJSON converts YAML (and so JSON) to compact JSON, keeping mapping
+// order and numbers as written.
+func yamlToJSON(data []byte) ([]byte, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		return nil, err
+	}
+	if n.Kind == 0 || len(n.Content) == 0 {
+		return nil, errors.New("empty document")
+	}
+	return appendYAML(nil, n.Content[0], 0)
+}
+
+func appendYAML(b []byte, n *yaml.Node, depth int) ([]byte, error) {
+	if depth > 64 {
+		return nil, fmt.Errorf("line %d: nested too deeply", n.Line)
+	}
+	var err error
+	switch n.Kind {
+	case yaml.AliasNode:
+		return appendYAML(b, n.Alias, depth+1)
+	case yaml.MappingNode:
+		b = append(b, '{')
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
+				return nil, fmt.Errorf("line %d: keys must be plain strings", k.Line)
+			}
+			if seen[k.Value] {
+				return nil, fmt.Errorf("line %d: key %q appears twice", k.Line, k.Value)
+			}
+			seen[k.Value] = true
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonw.String(b, k.Value)
+			b = append(b, ':')
+			if b, err = appendYAML(b, n.Content[i+1], depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case yaml.SequenceNode:
+		b = append(b, '[')
+		for i, c := range n.Content {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendYAML(b, c, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return jsonw.Null(b), nil
+	case "!!bool":
+		var v bool
+		if err := n.Decode(&v); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		return jsonw.Bool(b, v), nil
+	case "!!int":
+		var v int64
+		if err := n.Decode(&v); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		return jsonw.Int(b, v), nil
+	case "!!float":
+		if json.Valid([]byte(n.Value)) {
+			return append(b, n.Value...), nil
+		}
+		var f float64
+		if err := n.Decode(&f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("line %d: %q is not a JSON number", n.Line, n.Value)
+		}
+		return strconv.AppendFloat(b, f, 'f', -1, 64), nil
+	}
+	return jsonw.String(b, n.Value), nil
+}
+
+// Marshal writes the scenario as a YAML scenario file that ParseScenario
+// reads back to an equal scenario (e.g. to save a shrunk failing case).
+func (s *Scenario) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// MarshalYAML writes numbers as YAML numbers with their exact text.
+func (v Values) MarshalYAML() (any, error) { return yamlNode(map[string]any(v)) }
+
+// MarshalYAML writes a step with its literal payload as a YAML mapping in
+// the payload's own field order.
+func (st Step) MarshalYAML() (any, error) {
+	type plain Step // without this method
+	n := &yaml.Node{}
+	p := plain(st)
+	p.Payload = nil
+	if err := n.Encode(p); err != nil {
+		return nil, err
+	}
+	if len(st.Payload) > 0 {
+		tree, err := decodeTree(st.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: step %s: payload: %v", ErrScenario, st.label(), err)
+		}
+		pn, err := yamlNode(tree)
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "payload"}, pn)
+	}
+	return n, nil
+}
+
+func yamlNode(v any) (*yaml.Node, error) {
+	switch x := v.(type) {
+	case json.Number:
+		tag := "!!int"
+		if strings.ContainsAny(string(x), ".eE") {
+			tag = "!!float"
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(x)}, nil
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			c, err := yamlNode(x[k])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
+		}
+		return n, nil
+	case *object:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for i, k := range x.keys {
+			c, err := yamlNode(x.vals[i])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range x {
+			c, err := yamlNode(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	}
+	n := &yaml.Node{}
+	return n, n.Encode(v)
+}
+
+// Clone returns a deep copy, for editing a loaded scenario.
+func (s *Scenario) Clone() *Scenario {
+	c := *s
+	c.Kanban = append([]KanbanColumn(nil), s.Kanban...)
+	c.Steps = make([]Step, len(s.Steps))
+	for i, st := range s.Steps {
+		st.Set = cloneJSON(map[string]any(st.Set)).(map[string]any)
+		st.Remove = append([]string(nil), st.Remove...)
+		st.Payload = bytes.Clone(st.Payload)
+		c.Steps[i] = st
+	}
+	return &c
+}
+
+//go:embed scenarios/*.yaml
+var builtinFS embed.FS
+
+// builtins maps built-in scenario names to their file content.
+var builtins = sync.OnceValue(func() map[string][]byte {
+	m := map[string][]byte{}
+	files, _ := fs.Glob(builtinFS, "scenarios/*.yaml")
+	for _, f := range files {
+		data, _ := builtinFS.ReadFile(f)
+		var head struct{ Name string }
+		if err := yaml.Unmarshal(data, &head); err != nil {
+			panic(fmt.Sprintf("generator: built-in %s: %v", f, err)) // checked by the tests
+		}
+		m[head.Name] = data
+	}
+	return m
+})
+
+// Scenarios returns the built-in scenarios, sorted by name; each call
+// returns fresh copies.
+func Scenarios() []*Scenario {
+	m := builtins()
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]*Scenario, len(names))
+	for i, n := range names {
+		s, err := ParseScenario(m[n], n)
+		if err != nil {
+			panic(err) // checked by the tests
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// LoadScenario returns the built-in scenario called nameOrPath
+// ("phasio/quote-to-paid") or reads the scenario file at that path (.yaml,
+// .yml or .json).
+func LoadScenario(nameOrPath string) (*Scenario, error) {
+	if data, ok := builtins()[nameOrPath]; ok {
+		return ParseScenario(data, nameOrPath)
+	}
+	switch strings.ToLower(filepath.Ext(nameOrPath)) {
+	case ".yaml", ".yml", ".json":
+		data, err := os.ReadFile(nameOrPath)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrScenario, err)
+		}
+		return ParseScenario(data, nameOrPath)
+	}
+	names := make([]string, 0, len(builtins()))
+	for n := range builtins() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("%w %q: not a built-in (%s) nor a .yaml, .yml or .json file", ErrUnknownScenario, nameOrPath, strings.Join(names, ", "))
+}
