@@ -3,6 +3,7 @@ package schemas_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -40,4 +41,23 @@ func ExampleCompile() {
 	fmt.Println(s.ValidateJSON([]byte(`{"passed": -1}`)))
 	// Output:
 	// report/v1: /passed: must be >= 0, got -1
+}
+
+func ExampleReadDocuments() {
+	in := strings.NewReader("{\"orderId\": 1}\n{\"orderId\": \n[]\n")
+	_ = schemas.ReadDocuments(in, func(d schemas.Document) error {
+		fmt.Println(d.Line, d.Value, d.Err)
+		return nil
+	})
+	// Output:
+	// 1 map[orderId:1] <nil>
+	// 2 <nil> schemas: invalid JSON: line 2 column 13: unexpected EOF
+	// 3 [] <nil>
+}
+
+func ExampleLineOf() {
+	doc := []byte("{\n  \"parts\": [\n    {\"quantity\": \"100\"}\n  ]\n}")
+	fmt.Println(schemas.LineOf(doc, "/parts/0/quantity"))
+	// Output:
+	// 3
 }
