@@ -1,7 +1,13 @@
 package emitter
 
 import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -78,3 +84,175 @@ const (
 	FaultStaleTimestamp   Fault = "stale-timestamp"   // timestamp outside the tolerance (standard)
 	FaultMalformedBody    Fault = "malformed-body"    // body is not the documented JSON shape
 )
+
+// ProviderStandard names the Standard Webhooks profile; the other two
+// profiles are named by generator.ProviderPhasio and
+// generator.ProviderHappyColis.
+const ProviderStandard = "standard"
+
+// Errors of Verify, Build and the constructors. Verify errors wrap exactly
+// one of the first seven; Reason turns them into the short phrase a
+// receiver answers with. No error ever contains a secret.
+var (
+	ErrMissingSignature  = errors.New("emitter: missing signature")
+	ErrSignatureMismatch = errors.New("emitter: signature mismatch")
+	ErrDecrypt           = errors.New("emitter: decryption fails (authentication tag)")
+	ErrPayloadTooShort   = errors.New("emitter: payload shorter than nonce+tag")
+	ErrStaleTimestamp    = errors.New("emitter: timestamp outside the tolerance")
+	ErrMalformedBody     = errors.New("emitter: malformed body")
+	ErrBadSecret         = errors.New("emitter: bad secret")
+	// ErrBadMessage is returned by Build for a message it cannot send (no event, no id).
+	ErrBadMessage = errors.New("emitter: bad message")
+	// ErrFaultNotApplicable is returned by Build for a fault the profile has
+	// no equivalent of (stale-timestamp outside the standard profile) or an
+	// unknown fault.
+	ErrFaultNotApplicable = errors.New("emitter: fault does not apply")
+	// ErrUnknownProvider is returned by ProfileByName and NewSecret.
+	ErrUnknownProvider = errors.New("emitter: unknown provider")
+)
+
+// Reason returns err's message without the package prefix, e.g.
+// "signature mismatch": the phrase receivers put in their JSON answers and
+// the CLI prints.
+func Reason(err error) string {
+	return strings.TrimPrefix(err.Error(), "emitter: ")
+}
+
+// ProfileByName builds the profile called provider ("phasio", "happycolis"
+// or "standard") with the options every profile understands. Phasio and
+// HappyColis take exactly one secret; Standard Webhooks takes one or more
+// (all of them sign, for key rotation).
+func ProfileByName(provider string, secrets []string, opts ...CommonOption) (Profile, error) {
+	one := func() (string, error) {
+		if len(secrets) != 1 {
+			return "", fmt.Errorf("%w: %s takes exactly one secret, got %d", ErrBadSecret, provider, len(secrets))
+		}
+		return secrets[0], nil
+	}
+	switch provider {
+	case generator.ProviderPhasio:
+		s, err := one()
+		if err != nil {
+			return nil, err
+		}
+		return NewPhasio(s, asOptions[PhasioOption](opts)...)
+	case generator.ProviderHappyColis:
+		s, err := one()
+		if err != nil {
+			return nil, err
+		}
+		return NewHappyColis(s, asOptions[HappyColisOption](opts)...)
+	case ProviderStandard:
+		return NewStandard(secrets, asOptions[StandardOption](opts)...)
+	}
+	return nil, fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
+}
+
+// asOptions converts common options to one profile's option type.
+func asOptions[T any](opts []CommonOption) []T {
+	out := make([]T, len(opts))
+	for i, o := range opts {
+		out[i] = any(o).(T)
+	}
+	return out
+}
+
+// PhasioOption configures NewPhasio; CommonOption values are PhasioOptions too.
+type PhasioOption interface{ applyPhasio(*phasioConfig) }
+
+// HappyColisOption configures NewHappyColis; CommonOption values are HappyColisOptions too.
+type HappyColisOption interface{ applyHappyColis(*happyColisConfig) }
+
+// StandardOption configures NewStandard; CommonOption values are StandardOptions too.
+type StandardOption interface{ applyStandard(*standardConfig) }
+
+// CommonOption configures any profile.
+type CommonOption func(*commonConfig)
+
+func (o CommonOption) applyPhasio(c *phasioConfig)         { o(&c.commonConfig) }
+func (o CommonOption) applyHappyColis(c *happyColisConfig) { o(&c.commonConfig) }
+func (o CommonOption) applyStandard(c *standardConfig)     { o(&c.commonConfig) }
+
+// commonConfig holds the settings every profile shares.
+type commonConfig struct {
+	rand io.Reader
+}
+
+// WithRand sets the source of nonces, wrong keys and bad signatures
+// (default crypto/rand.Reader). A seeded reader makes Build reproducible;
+// it is read under a lock, so it need not be safe for concurrent use.
+func WithRand(r io.Reader) CommonOption {
+	return func(c *commonConfig) { c.rand = r }
+}
+
+// randSource reads the configured randomness; only readers other than
+// crypto/rand need the lock.
+type randSource struct {
+	r  io.Reader
+	mu *sync.Mutex
+}
+
+func (c *commonConfig) source() randSource {
+	if c.rand == nil || c.rand == rand.Reader {
+		return randSource{r: rand.Reader}
+	}
+	return randSource{r: c.rand, mu: new(sync.Mutex)}
+}
+
+func (s randSource) fill(p []byte) error {
+	if s.mu != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	if _, err := io.ReadFull(s.r, p); err != nil {
+		return fmt.Errorf("emitter: reading randomness: %w", err)
+	}
+	return nil
+}
+
+// checkMessage rejects messages Build cannot send; needID is set by the
+// profiles that put Message.ID on the wire as the message's identity.
+func checkMessage(msg *Message, needID bool) error {
+	switch {
+	case msg == nil || msg.Event == nil:
+		return fmt.Errorf("%w: no event", ErrBadMessage)
+	case len(msg.Event.Payload) == 0:
+		return fmt.Errorf("%w: event %d has no payload", ErrBadMessage, msg.Event.Seq)
+	case needID && msg.ID == "":
+		return fmt.Errorf("%w: event %d has no message id", ErrBadMessage, msg.Event.Seq)
+	}
+	return nil
+}
+
+// checkFault accepts the faults a profile's Build knows. Delivery-level
+// faults leave the request as it is (the engine applies them); only the
+// standard profile has a timestamp to make stale.
+func checkFault(profile string, fault Fault) error {
+	switch fault {
+	case FaultNone, FaultDuplicate, FaultReorder, FaultDelay, FaultTamper, FaultBadSignature,
+		FaultWrongKey, FaultMissingSignature, FaultMalformedBody:
+		return nil
+	case FaultStaleTimestamp:
+		if profile == ProviderStandard {
+			return nil
+		}
+		return fmt.Errorf("%w: %s: %s requests carry no signed timestamp", ErrFaultNotApplicable, fault, profile)
+	}
+	return fmt.Errorf("%w: unknown fault %q", ErrFaultNotApplicable, fault)
+}
+
+// tamperJSON changes a JSON body after signing while keeping it JSON: the
+// last digit (of a number or inside a string) becomes another digit, or,
+// without digits, a space goes after the opening brace.
+func tamperJSON(body []byte) []byte {
+	for i := len(body) - 1; i >= 0; i-- {
+		if c := body[i]; c >= '0' && c <= '9' {
+			body[i] = '0' + (c-'0'+1)%10
+			return body
+		}
+	}
+	if len(body) == 0 {
+		return []byte(" ")
+	}
+	return append(append(body[:1:1], ' '), body[1:]...)
+}

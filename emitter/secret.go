@@ -1,0 +1,74 @@
+package emitter
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// Secret spec prefixes understood by ResolveSecret.
+const (
+	SecretEnvPrefix  = "env:"
+	SecretFilePrefix = "file:"
+)
+
+// ResolveSecret turns a secret spec into the secret: "env:NAME" reads the
+// environment variable NAME through getenv, "file:PATH" reads the file
+// (without its trailing newline), anything else is the secret itself.
+// Errors wrap ErrBadSecret and name the variable or file, never the value.
+func ResolveSecret(spec string, getenv func(string) string) (string, error) {
+	if name, ok := strings.CutPrefix(spec, SecretEnvPrefix); ok {
+		v := getenv(name)
+		if v == "" {
+			return "", fmt.Errorf("%w: environment variable %s is empty or unset", ErrBadSecret, name)
+		}
+		return v, nil
+	}
+	if path, ok := strings.CutPrefix(spec, SecretFilePrefix); ok {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			// The *PathError names the file and the cause, not the content.
+			return "", fmt.Errorf("%w: %w", ErrBadSecret, err)
+		}
+		v := strings.TrimRight(string(b), "\r\n")
+		if v == "" {
+			return "", fmt.Errorf("%w: file %s is empty", ErrBadSecret, path)
+		}
+		return v, nil
+	}
+	if spec == "" {
+		return "", fmt.Errorf("%w: no secret given", ErrBadSecret)
+	}
+	return spec, nil
+}
+
+// NewSecret returns a fresh secret for provider, read from rand: for
+// phasio a base64url (unpadded) 32-byte AES key, for happycolis a
+// 64-character hex client secret, for standard "whsec_" and the standard
+// base64 of 24 key bytes.
+func NewSecret(provider string, rand io.Reader) (string, error) {
+	var key []byte
+	switch provider {
+	case generator.ProviderPhasio, generator.ProviderHappyColis:
+		key = make([]byte, 32)
+	case ProviderStandard:
+		key = make([]byte, 24)
+	default:
+		return "", fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
+	}
+	if _, err := io.ReadFull(rand, key); err != nil {
+		return "", fmt.Errorf("emitter: reading randomness: %w", err)
+	}
+	switch provider {
+	case generator.ProviderPhasio:
+		return base64.RawURLEncoding.EncodeToString(key), nil
+	case generator.ProviderHappyColis:
+		return hex.EncodeToString(key), nil
+	}
+	return standardSecretPrefix + base64.StdEncoding.EncodeToString(key), nil
+}

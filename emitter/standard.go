@@ -1,0 +1,245 @@
+package emitter
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Standard Webhooks headers, and the verification tolerance the
+// specification recommends.
+const (
+	StandardIDHeader        = "Webhook-Id"
+	StandardTimestampHeader = "Webhook-Timestamp"
+	StandardSignatureHeader = "Webhook-Signature"
+	// DefaultTolerance is how far webhook-timestamp may be from Verify's clock.
+	DefaultTolerance = 5 * time.Minute
+	// standardSecretPrefix marks Standard Webhooks secrets.
+	standardSecretPrefix = "whsec_"
+)
+
+type standardConfig struct {
+	commonConfig
+	tolerance      time.Duration
+	now            func() time.Time
+	timestampField bool
+}
+
+type standardOption func(*standardConfig)
+
+func (o standardOption) applyStandard(c *standardConfig) { o(c) }
+
+// WithTolerance sets how far from Verify's clock webhook-timestamp may be
+// (default DefaultTolerance). The stale-timestamp fault signs a timestamp
+// twice the tolerance before Message.Time.
+func WithTolerance(d time.Duration) StandardOption {
+	return standardOption(func(c *standardConfig) { c.tolerance = d })
+}
+
+// WithVerifyClock sets the clock Verify checks timestamps against (default time.Now).
+func WithVerifyClock(now func() time.Time) StandardOption {
+	return standardOption(func(c *standardConfig) { c.now = now })
+}
+
+// WithTimestampField includes "timestamp" in Build's body (default on). The
+// Standard Webhooks payload structure recommends it; without it the body is
+// {"type":…,"data":…}.
+func WithTimestampField(on bool) StandardOption {
+	return standardOption(func(c *standardConfig) { c.timestampField = on })
+}
+
+// Standard is the Standard Webhooks profile, for receivers of any platform:
+// the body is {"type":…,"timestamp":…,"data":<event payload>} and
+// webhook-signature holds "v1,<base64 HMAC-SHA256 of id.timestamp.body>",
+// one per secret while keys rotate.
+type Standard struct {
+	keys [][]byte
+	cfg  standardConfig
+	rand randSource
+}
+
+// NewStandard returns the profile for one or more whsec_ secrets (the
+// prefix is optional; base64 padded or not). All of them sign; Verify
+// accepts a signature by any of them.
+func NewStandard(secrets []string, opts ...StandardOption) (*Standard, error) {
+	cfg := standardConfig{tolerance: DefaultTolerance, now: time.Now, timestampField: true}
+	for _, o := range opts {
+		o.applyStandard(&cfg)
+	}
+	if cfg.tolerance <= 0 {
+		return nil, fmt.Errorf("emitter: standard tolerance %s: must be positive", cfg.tolerance)
+	}
+	if len(secrets) == 0 {
+		return nil, fmt.Errorf("%w: the standard profile needs at least one secret", ErrBadSecret)
+	}
+	p := &Standard{cfg: cfg, rand: cfg.source()}
+	for i, s := range secrets {
+		key, err := decodeStandardSecret(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: secret %d: %w", ErrBadSecret, i+1, err)
+		}
+		p.keys = append(p.keys, key)
+	}
+	return p, nil
+}
+
+func decodeStandardSecret(s string) ([]byte, error) {
+	b64 := strings.TrimRight(strings.TrimPrefix(s, standardSecretPrefix), "=")
+	key, err := base64.RawStdEncoding.DecodeString(b64)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("not %s followed by base64", standardSecretPrefix)
+	case len(key) == 0:
+		return nil, fmt.Errorf("empty key")
+	}
+	return key, nil
+}
+
+// Name returns "standard".
+func (p *Standard) Name() string { return ProviderStandard }
+
+// StandardEventType maps a generator event name to a Standard Webhooks
+// type: lower case, "/" and "_" become "." ("ORDER_UPDATED" and
+// "order/updated" both give "order.updated"; "ORDER" gives "order").
+func StandardEventType(event string) string {
+	return typeSeparators.Replace(strings.ToLower(event))
+}
+
+var typeSeparators = strings.NewReplacer("/", ".", "_", ".")
+
+func (p *Standard) sign(key []byte, id, ts string, body []byte) []byte {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id))
+	mac.Write([]byte{'.'})
+	mac.Write([]byte(ts))
+	mac.Write([]byte{'.'})
+	mac.Write(body)
+	return mac.Sum(nil)
+}
+
+// Build wraps msg's payload as data, with webhook-id Message.ID and
+// webhook-timestamp Message.Time (which must be the send time: receivers
+// reject timestamps off their clock). Faults: tamper changes a digit
+// after signing; bad-signature sends random signatures; wrong-key signs
+// with a random key; missing-signature drops webhook-signature;
+// stale-timestamp signs a timestamp twice the tolerance in the past;
+// malformed-body sends (and signs) the first half of the body.
+func (p *Standard) Build(msg *Message, fault Fault) (*Request, error) {
+	if err := checkMessage(msg, true); err != nil {
+		return nil, err
+	}
+	if err := checkFault(p.Name(), fault); err != nil {
+		return nil, err
+	}
+	at := msg.Time
+	if fault == FaultStaleTimestamp {
+		at = at.Add(-2 * p.cfg.tolerance)
+	}
+	body := appendJSONString([]byte(`{"type":`), StandardEventType(msg.Event.Event))
+	if p.cfg.timestampField {
+		body = appendJSONString(append(body, `,"timestamp":`...), msg.Time.UTC().Format(time.RFC3339Nano))
+	}
+	body = append(append(append(body, `,"data":`...), msg.Event.Payload...), '}')
+	if fault == FaultMalformedBody {
+		body = body[:len(body)/2]
+	}
+	ts := strconv.FormatInt(at.Unix(), 10)
+	keys := p.keys
+	if fault == FaultWrongKey {
+		key := make([]byte, 32)
+		if err := p.rand.fill(key); err != nil {
+			return nil, err
+		}
+		keys = [][]byte{key}
+	}
+	sigs := make([]string, len(keys))
+	for i, k := range keys {
+		sum := p.sign(k, msg.ID, ts, body)
+		if fault == FaultBadSignature {
+			if err := p.rand.fill(sum); err != nil {
+				return nil, err
+			}
+		}
+		sigs[i] = "v1," + base64.StdEncoding.EncodeToString(sum)
+	}
+	if fault == FaultTamper {
+		body = tamperJSON(body)
+	}
+	h := http.Header{
+		"Content-Type":          {"application/json"},
+		StandardIDHeader:        {msg.ID},
+		StandardTimestampHeader: {ts},
+	}
+	if fault != FaultMissingSignature {
+		h[StandardSignatureHeader] = []string{strings.Join(sigs, " ")}
+	}
+	return &Request{Header: h, Body: body, Plaintext: msg.Event.Payload, Fault: fault}, nil
+}
+
+// Verify checks webhook-signature (any v1 signature by any secret, in
+// constant time), then the timestamp against the clock and tolerance, then
+// decodes the body. Received.Payload is the body's data, Event its type,
+// ID webhook-id and Time webhook-timestamp.
+func (p *Standard) Verify(h http.Header, body []byte) (*Received, error) {
+	sigs := strings.Join(h.Values(StandardSignatureHeader), " ")
+	id, ts := h.Get(StandardIDHeader), h.Get(StandardTimestampHeader)
+	switch {
+	case strings.TrimSpace(sigs) == "":
+		return nil, fmt.Errorf("%w: no webhook-signature header", ErrMissingSignature)
+	case id == "" || ts == "":
+		return nil, fmt.Errorf("%w: webhook-id and webhook-timestamp are required", ErrMissingSignature)
+	}
+	if !p.anySignature(sigs, id, ts, body) {
+		return nil, ErrSignatureMismatch
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: webhook-timestamp is not Unix seconds", ErrStaleTimestamp)
+	}
+	at := time.Unix(sec, 0)
+	if d := p.cfg.now().Sub(at); d > p.cfg.tolerance || d < -p.cfg.tolerance {
+		return nil, fmt.Errorf("%w: webhook-timestamp is %s off", ErrStaleTimestamp, d.Round(time.Second))
+	}
+	var msg struct {
+		Type *string         `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformedBody)
+	}
+	if msg.Type == nil || len(msg.Data) == 0 {
+		return nil, fmt.Errorf("%w: type and data are required", ErrMalformedBody)
+	}
+	return &Received{Event: *msg.Type, ID: id, Time: at, Payload: msg.Data}, nil
+}
+
+// anySignature reports whether one of the space-separated v1 signatures
+// matches one of the secrets; other versions are ignored.
+func (p *Standard) anySignature(sigs, id, ts string, body []byte) bool {
+	want := make([][]byte, len(p.keys))
+	for i, k := range p.keys {
+		want[i] = p.sign(k, id, ts, body)
+	}
+	for _, s := range strings.Fields(sigs) {
+		b64, ok := strings.CutPrefix(s, "v1,")
+		if !ok {
+			continue
+		}
+		got, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			continue
+		}
+		for _, w := range want {
+			if hmac.Equal(got, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
