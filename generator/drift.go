@@ -59,11 +59,12 @@ var driftChanges = map[string][]driftChange{
 	},
 }
 
-// drift applies one change to a payload tree and says what it did. Kinds
-// take turns with n; within a kind the change is drawn among those whose
-// field exists (and, to change a type, is not null), so every drifted
-// payload breaks the strict schema.
-func drift(r *rng, provider string, tree any, n int) (any, string) {
+// drift applies one change to a payload tree and says what it did. The kind
+// is drawn, then the change among those of the kind whose field exists
+// (and, to change a type, is not null), so every drifted payload breaks the
+// strict schema.
+func drift(r *rng, provider string, tree any) (any, string) {
+	n := r.intn(3)
 	var fits []driftChange
 	for k := 0; k < 3 && len(fits) == 0; k++ {
 		kind := (n + k) % 3
@@ -87,12 +88,12 @@ func drift(r *rng, provider string, tree any, n int) (any, string) {
 		return tree, "drift: added unknown field " + c.pointer
 	case driftRenamed:
 		obj.keys[obj.index(last)] = c.to
-		return tree, "drift: renamed " + c.pointer + " to " + c.to
+		return tree, "drift: renamed " + c.pointer + " to " + joinPointer(append(toks[:len(toks)-1:len(toks)-1], c.to))
 	}
 	i := obj.index(last)
 	v, was, now := retype(obj.vals[i])
 	obj.vals[i] = v
-	return tree, "drift: " + c.pointer + " changed from " + was + " to " + now
+	return tree, "drift: changed the type of " + c.pointer + " from " + was + " to " + now
 }
 
 // applies reports whether the change's field (or, to add one, its parent

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
+
+	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
 )
 
 // Providers the generator knows.
@@ -55,6 +58,11 @@ type Event struct {
 	// Variant is "edge" or "drift" for variant events; Label says what was changed.
 	Variant string `json:"variant,omitempty"`
 	Label   string `json:"label,omitempty"`
+
+	// compact is the payload as the generator wrote it: compact, valid
+	// JSON that EventWriter need not check again while Payload is still
+	// that very slice.
+	compact []byte
 }
 
 // Source streams events to yield, in order, stopping at the first error
@@ -109,25 +117,53 @@ func ReadEvents(r io.Reader, fn func(Event) error) error {
 // EventWriter writes events as JSONL through a buffer; call Flush at the end.
 type EventWriter struct {
 	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf []byte
 }
 
 // NewEventWriter returns an EventWriter on w.
 func NewEventWriter(w io.Writer) *EventWriter {
-	ew := &EventWriter{w: bufio.NewWriterSize(w, 256<<10)}
-	ew.enc = json.NewEncoder(&ew.buf)
-	ew.enc.SetEscapeHTML(false)
-	return ew
+	return &EventWriter{w: bufio.NewWriterSize(w, 256<<10)}
 }
 
-// Write writes one event as one line.
+// Write writes one event as one line, fields in the order of Event, the
+// payload compacted (the generator's own payloads are compact already and
+// are copied as they are).
 func (ew *EventWriter) Write(ev *Event) error {
-	ew.buf.Reset()
-	if err := ew.enc.Encode(ev); err != nil {
-		return err
+	b := append(ew.buf[:0], `{"seq":`...)
+	b = strconv.AppendInt(b, ev.Seq, 10)
+	b = append(b, `,"provider":`...)
+	b = jsonw.String(b, ev.Provider)
+	b = append(b, `,"event":`...)
+	b = jsonw.String(b, ev.Event)
+	b = append(b, `,"orderKey":`...)
+	b = jsonw.String(b, ev.OrderKey)
+	b = append(b, `,"at":`...)
+	at, err := ev.At.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("%w: event %d: %w", ErrEventFormat, ev.Seq, err)
 	}
-	_, err := ew.w.Write(ew.buf.Bytes())
+	b = append(b, at...)
+	b = append(b, `,"payload":`...)
+	if p := ev.Payload; len(p) > 0 && len(p) == len(ev.compact) && &p[0] == &ev.compact[0] {
+		b = append(b, ev.Payload...)
+	} else {
+		var c bytes.Buffer
+		if err := json.Compact(&c, ev.Payload); err != nil {
+			return fmt.Errorf("%w: event %d: payload: %w", ErrEventFormat, ev.Seq, err)
+		}
+		b = append(b, c.Bytes()...)
+	}
+	for _, f := range [...]struct{ key, val string }{
+		{`,"scenario":`, ev.Scenario}, {`,"step":`, ev.Step}, {`,"variant":`, ev.Variant}, {`,"label":`, ev.Label},
+	} {
+		if f.val != "" {
+			b = append(b, f.key...)
+			b = jsonw.String(b, f.val)
+		}
+	}
+	b = append(b, '}', '\n')
+	ew.buf = b
+	_, err = ew.w.Write(b)
 	return err
 }
 

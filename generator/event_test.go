@@ -65,3 +65,37 @@ func TestReadEventsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestEventWriterPayloads: generated payloads are copied, others compacted
+// and checked, so a line is always one valid JSON object.
+func TestEventWriterPayloads(t *testing.T) {
+	g, err := New(ProviderPhasio, WithOrders(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []*Event
+	_ = g.Run(func(ev *Event) error { evs = append(evs, ev); return nil })
+	evs[1].Payload = json.RawMessage("{\n  \"edited\": true\n}")
+	bad := *evs[2]
+	bad.Payload = json.RawMessage(`{"oops"`)
+	var buf bytes.Buffer
+	w := NewEventWriter(&buf)
+	for _, ev := range evs[:2] {
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Write(&bad); !errors.Is(err, ErrEventFormat) {
+		t.Fatalf("invalid payload written: %v", err)
+	}
+	w.Flush()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], `"payload":{"edited":true}`) {
+		t.Fatalf("lines: %q", lines)
+	}
+	for _, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Fatalf("invalid line %s", l)
+		}
+	}
+}

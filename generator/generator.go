@@ -20,7 +20,7 @@ const (
 	DefaultStart = "2025-06-15T08:00:00Z"
 	// DefaultInterleave is how many orders' lifecycles are under way at
 	// once: their events interleave in time order, as real traffic does.
-	DefaultInterleave = 32
+	DefaultInterleave = 256
 )
 
 // ErrOptions is wrapped for options that do not fit together.
@@ -124,7 +124,7 @@ func New(provider string, opts ...Option) (*Generator, error) {
 		return nil, fmt.Errorf("%w: Kanban boards are Phasio's, not %s's", ErrOptions, provider)
 	}
 	if err := checkBoard(c.kanban); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrOptions, err)
 	}
 	g := &Generator{provider: provider, seed: DefaultSeed, edge: c.edge, drift: c.drift,
 		start: c.start.UTC(), local: c.local, interleave: c.interleave}
@@ -182,16 +182,17 @@ func singleScenarios(provider string, edge bool) []*Scenario {
 	return []*Scenario{mk(PhasioOrderCreated, ActionCreateQuote), mk(PhasioOrderCreated, ActionCreateOrder)}
 }
 
+// checkBoard says what is wrong with a Kanban board, if anything.
 func checkBoard(board []KanbanColumn) error {
 	seen := map[string]bool{}
 	for i, c := range board {
 		switch {
 		case c.Name == "":
-			return fmt.Errorf("%w: Kanban column %d has no name", ErrOptions, i+1)
+			return fmt.Errorf("Kanban column %d has no name", i+1)
 		case seen[c.Name]:
-			return fmt.Errorf("%w: Kanban column %q appears twice", ErrOptions, c.Name)
+			return fmt.Errorf("Kanban column %q appears twice", c.Name)
 		case c.Sequence < 0:
-			return fmt.Errorf("%w: Kanban column %q has a negative sequence", ErrOptions, c.Name)
+			return fmt.Errorf("Kanban column %q has a negative sequence", c.Name)
 		}
 		seen[c.Name] = true
 	}
@@ -218,7 +219,7 @@ func (g *Generator) Run(yield func(*Event) error) error {
 	w := newWorld(g.provider, g.seed, g.local)
 	clock := newRNG()
 	clock.seed(g.seed, streamWorld+1)
-	meanGap := 20 * 60e3 // a lifecycle begins every 20 minutes on average
+	meanGap := 3 * 60e3 // a lifecycle begins every 3 minutes on average
 	if g.single {
 		meanGap = 90e3
 	}

@@ -26,7 +26,7 @@ func (happyColisMachine) events() []string {
 }
 
 var happyColisActions = []action{
-	{name: ActionCreate, creates: true, delay: [2]time.Duration{ms(500), 3 * time.Second},
+	{name: ActionCreate, delay: [2]time.Duration{ms(500), 3 * time.Second},
 		doc: "the shop's order reaches HappyColis: state DRAFT, every line PENDING"},
 	{name: ActionOpen, delay: [2]time.Duration{5 * time.Second, 30 * time.Minute},
 		doc: "the order is confirmed: state OPENED"},
@@ -162,9 +162,15 @@ func (h *hcOrder) apply(r *rng, st *Step, at time.Time) error {
 
 func (h *hcOrder) key() string { return h.env.Body.ID }
 
-// payload wraps the order in a fresh message: a new messageId, the
-// subscription's webhookId, the event type and time.
+// payload wraps the order in a fresh message (see stamp).
 func (h *hcOrder) payload(b []byte, r *rng, event string, at time.Time) []byte {
+	h.stamp(r, event, at)
+	return h.env.AppendJSON(b)
+}
+
+// stamp sets the header of a new message: a fresh messageId, the
+// subscription's webhookId, the event type and time.
+func (h *hcOrder) stamp(r *rng, event string, at time.Time) {
 	h.env.Header = happycolis.Header{
 		OrganizationID: h.m.orgID,
 		MessageID:      r.uuid(),
@@ -172,5 +178,4 @@ func (h *hcOrder) payload(b []byte, r *rng, event string, at time.Time) []byte {
 		Type:           event,
 		Date:           at,
 	}
-	return h.env.AppendJSON(b)
 }

@@ -15,9 +15,6 @@ var ErrTransition = errors.New("generator: invalid transition")
 type action struct {
 	name string
 	doc  string
-	// creates is true for actions that bring the order into existence; any
-	// other first action finds an unannounced quote or draft already there.
-	creates bool
 	// delay is the default time since the previous event, drawn uniformly.
 	delay [2]time.Duration
 }

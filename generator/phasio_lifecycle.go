@@ -26,9 +26,9 @@ func (phasioMachine) events() []string {
 }
 
 var phasioActions = []action{
-	{name: ActionCreateQuote, creates: true, delay: [2]time.Duration{ms(500), 3 * time.Second},
+	{name: ActionCreateQuote, delay: [2]time.Duration{ms(500), 3 * time.Second},
 		doc: "a customer (or the manufacturer) creates a quote: no order number, no payment status, not on the Kanban board"},
-	{name: ActionCreateOrder, creates: true, delay: [2]time.Duration{ms(500), 3 * time.Second},
+	{name: ActionCreateOrder, delay: [2]time.Duration{ms(500), 3 * time.Second},
 		doc: "the manufacturer commits an order with payment arranged: order number, paymentStatus PAID (or `payment: CONFIRMED`), first Kanban column"},
 	{name: ActionEditParts, delay: [2]time.Duration{10 * time.Minute, 48 * time.Hour},
 		doc: "quantities change, or a part is added or removed, before the order is committed; pricing is recomputed"},
@@ -58,13 +58,14 @@ type phasioPhase struct {
 }
 
 func (ph *phasioPhase) advance(st *Step) error {
-	a, _ := findAction(phasioMachine{}, st.Action)
-	if !ph.exists {
+	if !ph.exists { // any other first action finds an unannounced quote
 		ph.exists = true
-		if a.creates && st.Action == ActionCreateOrder {
+		switch st.Action {
+		case ActionCreateQuote:
+			return nil
+		case ActionCreateOrder:
 			return ph.commit(paymentOf(st))
 		}
-		return nil
 	}
 	switch st.Action {
 	case ActionCreateQuote, ActionCreateOrder:

@@ -55,6 +55,12 @@ func (s *Scenario) compile(board []KanbanColumn) (*plan, error) {
 	if err != nil {
 		return nil, scenarioErr(src, "/provider", "%v", err)
 	}
+	if s.Kanban != nil && s.Provider != ProviderPhasio {
+		return nil, scenarioErr(src, "/kanban", "Kanban boards are Phasio's; %s scenarios have none", s.Provider)
+	}
+	if err := checkBoard(s.Kanban); err != nil {
+		return nil, scenarioErr(src, "/kanban", "%v", err)
+	}
 	if len(s.Steps) == 0 {
 		return nil, scenarioErr(src, "/steps", "a scenario needs at least one step")
 	}
@@ -120,7 +126,7 @@ func (p *plan) patchOps(src, at string, st *Step, named map[string]int) ([]patch
 	for _, k := range keys {
 		toks, err := splitPointer(k)
 		if err != nil {
-			return nil, scenarioErr(src, at+"/set", "%v", err)
+			return nil, scenarioErr(src, at+"/set/"+escapeToken(k), "%v", err)
 		}
 		op := patchOp{pointer: k, toks: toks, val: fromJSONValue(st.Set[k])}
 		var bad error

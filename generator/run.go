@@ -143,7 +143,7 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 		}
 		ev.OrderKey = orderKey(g.provider, tree, ev.OrderKey)
 		if g.drift {
-			tree, ev.Label = drift(rn.r, g.provider, tree, rn.index+rn.step)
+			tree, ev.Label = drift(rn.r, g.provider, tree)
 			ev.Variant = "drift"
 		}
 		payload = encodeTree(payload[:0], tree)
@@ -151,7 +151,7 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 	if rn.edge != nil {
 		ev.Variant, ev.Label = "edge", rn.edge.label
 	}
-	ev.Payload = payload
+	ev.Payload, ev.compact = payload, payload
 	rn.advance()
 	return ev, nil
 }

@@ -168,17 +168,25 @@ func yamlToJSON(data []byte) ([]byte, error) {
 	if n.Kind == 0 || len(n.Content) == 0 {
 		return nil, errors.New("empty document")
 	}
-	return appendYAML(nil, n.Content[0], 0)
+	budget := maxScenarioNodes
+	return appendYAML(nil, n.Content[0], 0, &budget)
 }
 
-func appendYAML(b []byte, n *yaml.Node, depth int) ([]byte, error) {
+// maxScenarioNodes bounds the values a scenario expands to, aliases
+// included, so a small file cannot expand into an enormous one.
+const maxScenarioNodes = 100_000
+
+func appendYAML(b []byte, n *yaml.Node, depth int, budget *int) ([]byte, error) {
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("line %d: more than %d values (aliases included)", n.Line, maxScenarioNodes)
+	}
 	if depth > 64 {
 		return nil, fmt.Errorf("line %d: nested too deeply", n.Line)
 	}
 	var err error
 	switch n.Kind {
 	case yaml.AliasNode:
-		return appendYAML(b, n.Alias, depth+1)
+		return appendYAML(b, n.Alias, depth+1, budget)
 	case yaml.MappingNode:
 		b = append(b, '{')
 		seen := map[string]bool{}
@@ -196,7 +204,7 @@ func appendYAML(b []byte, n *yaml.Node, depth int) ([]byte, error) {
 			}
 			b = jsonw.String(b, k.Value)
 			b = append(b, ':')
-			if b, err = appendYAML(b, n.Content[i+1], depth+1); err != nil {
+			if b, err = appendYAML(b, n.Content[i+1], depth+1, budget); err != nil {
 				return nil, err
 			}
 		}
@@ -207,7 +215,7 @@ func appendYAML(b []byte, n *yaml.Node, depth int) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendYAML(b, c, depth+1); err != nil {
+			if b, err = appendYAML(b, c, depth+1, budget); err != nil {
 				return nil, err
 			}
 		}

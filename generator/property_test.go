@@ -1,0 +1,149 @@
+package generator
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Property tests: thousands of seeds, every payload valid against the strict
+// schemas and every invariant of invariants_test.go holding. Shards run in
+// parallel; -short trims the seed counts.
+
+const (
+	singleSeeds    = 10_000 // single Phasio orders
+	hcSingleSeeds  = 3_000  // single HappyColis orders
+	lifecycleSeeds = 400    // per built-in scenario
+	shards         = 8
+)
+
+func seeds(t *testing.T, n int) int {
+	if testing.Short() {
+		return n / 10
+	}
+	return n
+}
+
+// forSeeds runs fn for seeds 1..n in parallel shards.
+func forSeeds(t *testing.T, n int, fn func(t *testing.T, seed int64)) {
+	for s := range shards {
+		t.Run(fmt.Sprintf("shard%d", s), func(t *testing.T) {
+			t.Parallel()
+			for seed := int64(s + 1); seed <= int64(n); seed += shards {
+				fn(t, seed)
+				if t.Failed() {
+					return
+				}
+			}
+		})
+	}
+}
+
+func generate(t *testing.T, provider string, opts ...Option) []*Event {
+	t.Helper()
+	g, err := New(provider, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []*Event
+	if err := g.Run(func(ev *Event) error { evs = append(evs, ev); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func TestPropertySinglePhasioOrders(t *testing.T) {
+	forSeeds(t, seeds(t, singleSeeds), func(t *testing.T, seed int64) {
+		evs := generate(t, ProviderPhasio, WithSeed(seed))
+		if len(evs) != 1 || evs[0].Event != PhasioOrderCreated {
+			t.Fatalf("seed %d: %d events, want one Order Created", seed, len(evs))
+		}
+		checkPhasioEvent(t, seed, evs[0], false)
+	})
+}
+
+func TestPropertySingleHappyColisOrders(t *testing.T) {
+	forSeeds(t, seeds(t, hcSingleSeeds), func(t *testing.T, seed int64) {
+		evs := generate(t, ProviderHappyColis, WithSeed(seed))
+		if len(evs) != 1 || evs[0].Event != HappyColisCreated {
+			t.Fatalf("seed %d: %d events, want one order/created", seed, len(evs))
+		}
+		checkHCEvent(t, seed, evs[0], false)
+	})
+}
+
+func TestPropertyLifecycles(t *testing.T) {
+	for _, s := range Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			forSeeds(t, seeds(t, lifecycleSeeds), func(t *testing.T, seed int64) {
+				evs := generate(t, s.Provider, WithScenario(s), WithSeed(seed))
+				if want := len(s.Steps) * max(1, s.Orders); len(evs) != want {
+					t.Fatalf("seed %d: %d events, want %d", seed, len(evs), want)
+				}
+				checkLifecycle(t, seed, s, evs)
+			})
+		})
+	}
+}
+
+func checkPhasioEvent(t *testing.T, seed int64, ev *Event, edge bool) {
+	t.Helper()
+	if err := checkSchema(ev); err != nil {
+		t.Fatalf("seed %d event %d: %v", seed, ev.Seq, err)
+	}
+	o, err := decodePhasio(ev)
+	if err == nil {
+		err = checkPhasioOrder(o, edge)
+	}
+	if err != nil {
+		t.Fatalf("seed %d event %d (%s): %v\n%s", seed, ev.Seq, ev.Label, err, ev.Payload)
+	}
+}
+
+func checkHCEvent(t *testing.T, seed int64, ev *Event, edge bool) {
+	t.Helper()
+	if err := checkSchema(ev); err != nil {
+		t.Fatalf("seed %d event %d: %v", seed, ev.Seq, err)
+	}
+	e, err := decodeHappyColis(ev)
+	if err == nil {
+		err = checkHappyColis(e, edge)
+	}
+	if err != nil {
+		t.Fatalf("seed %d event %d (%s): %v\n%s", seed, ev.Seq, ev.Label, err, ev.Payload)
+	}
+}
+
+// checkLifecycle checks each event and each order's sequence of events.
+func checkLifecycle(t *testing.T, seed int64, s *Scenario, evs []*Event) {
+	t.Helper()
+	phasioOrders := map[string]*phasioHistory{}
+	hcOrders := map[string]*hcHistory{}
+	for _, ev := range evs {
+		if ev.Scenario != s.Name || ev.Step == "" {
+			t.Fatalf("seed %d event %d: scenario %q step %q", seed, ev.Seq, ev.Scenario, ev.Step)
+		}
+		var err error
+		switch s.Provider {
+		case ProviderPhasio:
+			checkPhasioEvent(t, seed, ev, false)
+			o, _ := decodePhasio(ev)
+			if phasioOrders[ev.OrderKey] == nil {
+				phasioOrders[ev.OrderKey] = &phasioHistory{}
+			}
+			err = phasioOrders[ev.OrderKey].next(ev, o)
+		default:
+			checkHCEvent(t, seed, ev, false)
+			e, _ := decodeHappyColis(ev)
+			if hcOrders[ev.OrderKey] == nil {
+				hcOrders[ev.OrderKey] = &hcHistory{}
+			}
+			err = hcOrders[ev.OrderKey].next(e)
+		}
+		if err != nil {
+			t.Fatalf("seed %d %s event %d (%s %s): %v", seed, s.Name, ev.Seq, ev.Step, ev.Event, err)
+		}
+	}
+	if n := len(phasioOrders) + len(hcOrders); n != max(1, s.Orders) {
+		t.Fatalf("seed %d: %d orders, want %d", seed, n, max(1, s.Orders))
+	}
+}
