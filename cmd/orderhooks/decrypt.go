@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// maxDecryptInput bounds what decrypt reads; captured bodies are far smaller.
+const maxDecryptInput = 64 << 20
+
+func init() {
+	register(&command{
+		name:    "decrypt",
+		summary: "verify and decrypt a captured Phasio body or encrypted payload string and print the order JSON",
+		usage:   "orderhooks decrypt --secret SECRET|env:NAME|file:PATH [--signature HEX] [FILE|-]",
+		order:   33,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("decrypt", pflag.ContinueOnError)
+			fs.String("secret", "", "the Phasio webhook's secret, or env:NAME or file:PATH (never printed)")
+			fs.String("signature", "", "the X-Phasio-Signature header; when given it is checked before decrypting")
+			return fs
+		},
+		run: runDecrypt,
+	})
+}
+
+// runDecrypt reads a captured body ({"payload":"…"}) or the bare encrypted
+// string from FILE or stdin. A bad secret is a usage error (2); a body that
+// does not verify or decrypt is a failure (1) naming the reason.
+func runDecrypt(_ context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 1 {
+		return usageErrorf("one input at most, got %d", fs.NArg())
+	}
+	spec, _ := fs.GetString("secret")
+	if spec == "" {
+		return usageErrorf("--secret is required")
+	}
+	secret, err := emitter.ResolveSecret(spec, e.getenv)
+	if err != nil {
+		return usageErrorf("--secret: %w", err)
+	}
+	p, err := emitter.NewPhasio(secret)
+	if err != nil {
+		return usageErrorf("--secret: %w", err)
+	}
+	name, data, err := readDecryptInput(fs.Arg(0), e.stdin)
+	if err != nil {
+		return usageError(err)
+	}
+	sig, _ := fs.GetString("signature")
+	plain, err := p.Open(data, sig)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", plain)
+	return err
+}
+
+// readDecryptInput reads FILE, or stdin for "" and "-", up to maxDecryptInput.
+func readDecryptInput(path string, stdin io.Reader) (string, []byte, error) {
+	name, r := "<stdin>", stdin
+	if path != "" && path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", nil, err
+		}
+		defer f.Close()
+		name, r = path, f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxDecryptInput+1))
+	switch {
+	case err != nil:
+		return "", nil, fmt.Errorf("%s: %w", name, err)
+	case len(data) > maxDecryptInput:
+		return "", nil, fmt.Errorf("%s: larger than %d bytes", name, maxDecryptInput)
+	case len(data) == 0:
+		return "", nil, errors.New(name + ": empty input")
+	}
+	return name, data, nil
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// defaultListen is where receive listens unless told otherwise.
+const defaultListen = "127.0.0.1:8787"
+
+func init() {
+	register(&command{
+		name:    "receive",
+		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
+		usage:   "orderhooks receive --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]",
+		order:   32,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
+			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
+			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
+			fs.String("trigger", emitter.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
+			fs.Bool("print", false, "print each accepted payload after its line")
+			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
+			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
+			fs.Int64("max-body", emitter.DefaultReceiverBodyLimit, "largest accepted body in bytes (413 beyond)")
+			return fs
+		},
+		run: runReceive,
+	})
+}
+
+// runReceive prints the listening URL as its first line, then one line per
+// delivery, until ctx is cancelled (Ctrl-C); the summary goes to stderr.
+func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	profile, err := receiveProfile(fs, e)
+	if err != nil {
+		return err
+	}
+	opts, closeRecord, err := receiveOptions(fs, e.stdout)
+	if err != nil {
+		return err
+	}
+	addr, _ := fs.GetString("listen")
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		_ = closeRecord() // nothing was written
+		return usageErrorf("--listen %s: %w", addr, err)
+	}
+	rcv := emitter.NewReceiver(profile, opts...)
+	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
+	err = rcv.Serve(ctx, ln)
+	if cerr := closeRecord(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = rcv.Err()
+	}
+	st := rcv.Stats()
+	fmt.Fprintf(e.stderr, "%s: %d applied, %d duplicates, %d stale, %d rejected (401: %d, 400: %d, 413: %d); %s\n",
+		plural(int(st.Received), "delivery"), st.Applied, st.Duplicates, st.Stale,
+		st.Unauthorized+st.BadRequest+st.TooLarge, st.Unauthorized, st.BadRequest, st.TooLarge,
+		plural(st.Orders, "order"))
+	return err
+}
+
+// receiveProfile builds the verifying profile from --provider, --secret and --trigger.
+func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
+	provider, _ := fs.GetString("provider")
+	specs, _ := fs.GetStringArray("secret")
+	if provider == "" || len(specs) == 0 {
+		return nil, usageErrorf("--provider and --secret are required")
+	}
+	if fs.Changed("trigger") && provider != generator.ProviderPhasio {
+		return nil, usageErrorf("--trigger only applies to --provider phasio")
+	}
+	secrets := make([]string, len(specs))
+	for i, spec := range specs {
+		s, err := emitter.ResolveSecret(spec, e.getenv)
+		if err != nil {
+			return nil, usageErrorf("--secret: %w", err)
+		}
+		secrets[i] = s
+	}
+	var p emitter.Profile
+	var err error
+	if provider == generator.ProviderPhasio && len(secrets) == 1 {
+		trigger, _ := fs.GetString("trigger")
+		p, err = emitter.NewPhasio(secrets[0], emitter.WithDefaultTrigger(trigger))
+	} else {
+		p, err = emitter.ProfileByName(provider, secrets)
+	}
+	if err != nil {
+		return nil, usageErrorf("--provider %s --secret: %w", provider, err)
+	}
+	return p, nil
+}
+
+// receiveOptions returns the receiver options of the flags and a function
+// closing the record file.
+func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOption, func() error, error) {
+	validate, _ := fs.GetBool("validate")
+	limit, _ := fs.GetInt64("max-body")
+	if limit < 1 {
+		return nil, nil, usageErrorf("--max-body %d: must be positive", limit)
+	}
+	printPayload, _ := fs.GetBool("print")
+	opts := []emitter.ReceiverOption{
+		emitter.WithReceiverValidation(validate),
+		emitter.WithReceiverBodyLimit(limit),
+		emitter.WithReceiptFunc(func(rc emitter.Receipt) {
+			var payload bytes.Buffer
+			// One line per delivery, whatever the sender's formatting.
+			if printPayload && json.Compact(&payload, rc.Payload) == nil {
+				fmt.Fprintf(stdout, "%s %s\n", rc, payload.Bytes())
+				return
+			}
+			fmt.Fprintln(stdout, rc)
+		}),
+	}
+	closeRecord := func() error { return nil }
+	if path, _ := fs.GetString("record"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, nil, usageErrorf("--record: %w", err)
+		}
+		opts = append(opts, emitter.WithReceiptRecord(f))
+		closeRecord = f.Close
+	}
+	return opts, closeRecord, nil
+}

@@ -1,0 +1,342 @@
+package emitter
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// Receiver defaults.
+const (
+	// DefaultReceiverBodyLimit bounds a request body; larger ones get 413.
+	DefaultReceiverBodyLimit = 4 << 20
+	// DefaultDedupWindow is how many recent message ids a Receiver remembers
+	// to spot duplicates; older ids are forgotten, so memory stays bounded.
+	DefaultDedupWindow = 1 << 16
+)
+
+type receiverConfig struct {
+	limit     int64
+	validate  bool
+	window    int
+	record    io.Writer
+	onReceipt func(Receipt)
+	now       func() time.Time
+}
+
+// ReceiverOption configures NewReceiver.
+type ReceiverOption func(*receiverConfig)
+
+// WithReceiverBodyLimit sets the largest accepted body in bytes (default DefaultReceiverBodyLimit).
+func WithReceiverBodyLimit(n int64) ReceiverOption {
+	return func(c *receiverConfig) { c.limit = n }
+}
+
+// WithReceiverValidation turns schema validation of payloads on or off (default on).
+func WithReceiverValidation(on bool) ReceiverOption {
+	return func(c *receiverConfig) { c.validate = on }
+}
+
+// WithDedupWindow sets how many recent message ids are remembered (default DefaultDedupWindow).
+func WithDedupWindow(n int) ReceiverOption {
+	return func(c *receiverConfig) { c.window = n }
+}
+
+// WithReceiptRecord writes one JSON line per delivery to w (a Receipt:
+// time, id, event, order key, status, outcome, reason; never a payload or
+// secret). Each line is one Write call; the first write error is kept
+// (see Receiver.Err) and stops recording.
+func WithReceiptRecord(w io.Writer) ReceiverOption {
+	return func(c *receiverConfig) { c.record = w }
+}
+
+// WithReceiptFunc calls fn for every delivery, one call at a time, after
+// the answer is decided (for `orderhooks receive` lines).
+func WithReceiptFunc(fn func(Receipt)) ReceiverOption {
+	return func(c *receiverConfig) { c.onReceipt = fn }
+}
+
+// WithReceiverClock sets the clock of Receipt.Time (default time.Now).
+func WithReceiverClock(now func() time.Time) ReceiverOption {
+	return func(c *receiverConfig) { c.now = now }
+}
+
+// Receiver is the verifying receiver: an http.Handler that accepts POSTed
+// deliveries on any path and serves GET /orders/{key}. Each delivery is
+// verified by the profile (401 for signature, decryption and timestamp
+// problems, 400 for a malformed body), its payload validated against
+// schemas.ForEvent (400; events without a schema are not validated), and
+// answered with JSON: {"ok":true,"outcome":"applied"} or
+// {"ok":false,"error":"signature mismatch"}. A message id seen before is a
+// duplicate and a snapshot older (Received.Time) than the stored one is
+// stale: both are answered 200 and not applied. Safe for concurrent use.
+type Receiver struct {
+	profile Profile
+	cfg     receiverConfig
+	store   *store
+	mux     *http.ServeMux
+	n       counters
+
+	outMu  sync.Mutex // serializes records and receipt callbacks
+	recErr error
+}
+
+// counters are the live values behind ReceiverStats.
+type counters struct {
+	received, applied, duplicates, stale, unauthorized, badRequest, tooLarge atomic.Int64
+}
+
+// ReceiverStats counts a Receiver's deliveries by how they were answered.
+type ReceiverStats struct {
+	Received     int64 `json:"received"`
+	Applied      int64 `json:"applied"`
+	Duplicates   int64 `json:"duplicates"`
+	Stale        int64 `json:"stale"`
+	Unauthorized int64 `json:"unauthorized"` // 401
+	BadRequest   int64 `json:"badRequest"`   // 400: malformed or schema-invalid
+	TooLarge     int64 `json:"tooLarge"`     // 413
+	// Orders is how many orders have a snapshot.
+	Orders int `json:"orders"`
+}
+
+// NewReceiver returns a Receiver verifying with p.
+func NewReceiver(p Profile, opts ...ReceiverOption) *Receiver {
+	cfg := receiverConfig{limit: DefaultReceiverBodyLimit, validate: true, window: DefaultDedupWindow, now: time.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r := &Receiver{profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
+	r.mux.HandleFunc("POST /", r.deliver)
+	r.mux.HandleFunc("GET /orders/{key}", r.order)
+	return r
+}
+
+// ServeHTTP routes deliveries and order reads.
+func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
+
+// Stats returns the counters so far.
+func (r *Receiver) Stats() ReceiverStats {
+	return ReceiverStats{
+		Received:     r.n.received.Load(),
+		Applied:      r.n.applied.Load(),
+		Duplicates:   r.n.duplicates.Load(),
+		Stale:        r.n.stale.Load(),
+		Unauthorized: r.n.unauthorized.Load(),
+		BadRequest:   r.n.badRequest.Load(),
+		TooLarge:     r.n.tooLarge.Load(),
+		Orders:       r.store.len(),
+	}
+}
+
+// Order returns the newest snapshot of the order with key, as GET
+// /orders/{key} serves it.
+func (r *Receiver) Order(key string) ([]byte, bool) { return r.store.get(key) }
+
+// Err returns the first error writing the record, if any.
+func (r *Receiver) Err() error {
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	return r.recErr
+}
+
+// ReceiptOutcome says what a Receiver did with a delivery.
+type ReceiptOutcome string
+
+// Receipt outcomes.
+const (
+	ReceiptApplied   ReceiptOutcome = "applied"   // stored as the order's newest snapshot
+	ReceiptDuplicate ReceiptOutcome = "duplicate" // message id seen before; answered 2xx, not applied
+	ReceiptStale     ReceiptOutcome = "stale"     // older than the stored snapshot; answered 2xx, not applied
+	ReceiptRejected  ReceiptOutcome = "rejected"  // answered 4xx
+)
+
+// Receipt is one delivery as a Receiver saw it; it is also the record line.
+type Receipt struct {
+	Time     time.Time      `json:"time"`
+	ID       string         `json:"id,omitempty"`
+	Event    string         `json:"event,omitempty"`
+	OrderKey string         `json:"orderKey,omitempty"`
+	Status   int            `json:"status"`
+	Outcome  ReceiptOutcome `json:"outcome"`
+	Reason   string         `json:"reason,omitempty"`
+	// Payload is the verified plaintext payload (nil when rejected); it is
+	// not part of the record.
+	Payload json.RawMessage `json:"-"`
+}
+
+// String formats a receipt as one line: time, status, outcome, event, order
+// key, message id and the reason of a rejection.
+func (rc Receipt) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d %s", rc.Time.UTC().Format("2006-01-02T15:04:05.000Z"), rc.Status, rc.Outcome)
+	for _, f := range [][2]string{{"event", rc.Event}, {"order", rc.OrderKey}, {"id", rc.ID}} {
+		if f[1] != "" {
+			fmt.Fprintf(&b, " %s=%s", f[0], f[1])
+		}
+	}
+	if rc.Reason != "" {
+		fmt.Fprintf(&b, " reason=%q", rc.Reason)
+	}
+	return b.String()
+}
+
+// deliver handles one POSTed delivery.
+func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
+	r.n.received.Add(1)
+	rc := Receipt{Time: r.cfg.now(), Outcome: ReceiptRejected}
+	rc.Status, rc.Reason = r.accept(req, &rc)
+	switch {
+	case rc.Status == http.StatusRequestEntityTooLarge:
+		r.n.tooLarge.Add(1)
+	case rc.Status == http.StatusUnauthorized:
+		r.n.unauthorized.Add(1)
+	case rc.Status == http.StatusBadRequest:
+		r.n.badRequest.Add(1)
+	case rc.Outcome == ReceiptApplied:
+		r.n.applied.Add(1)
+	case rc.Outcome == ReceiptDuplicate:
+		r.n.duplicates.Add(1)
+	case rc.Outcome == ReceiptStale:
+		r.n.stale.Add(1)
+	}
+	if rc.Reason != "" {
+		writeJSON(w, rc.Status, map[string]any{"ok": false, "error": rc.Reason})
+	} else {
+		writeJSON(w, rc.Status, map[string]any{"ok": true, "outcome": rc.Outcome})
+	}
+	r.report(rc)
+}
+
+// accept verifies, validates and applies a delivery, filling rc, and
+// returns the status and (for 4xx) the reason.
+func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
+	body, status, err := readBody(req, r.cfg.limit)
+	if err != nil {
+		return status, err.Error()
+	}
+	got, err := r.profile.Verify(req.Header, body)
+	if err != nil {
+		return verifyStatus(err), Reason(err)
+	}
+	rc.ID, rc.Event = got.ID, got.Event
+	doc, err := schemas.Decode(got.Payload)
+	if err != nil {
+		return http.StatusBadRequest, "payload is not JSON"
+	}
+	rc.OrderKey = orderKey(doc)
+	if got.ID != "" && r.store.seen(got.ID) {
+		rc.Outcome = ReceiptDuplicate
+		return http.StatusOK, ""
+	}
+	if r.cfg.validate {
+		if err := r.validate(got.Event, doc); err != nil {
+			return http.StatusBadRequest, err.Error()
+		}
+	}
+	rc.Outcome = r.store.apply(got, rc.OrderKey)
+	rc.Payload = got.Payload
+	return http.StatusOK, ""
+}
+
+// readBody reads at most limit bytes; a larger body gives 413.
+func readBody(req *http.Request, limit int64) ([]byte, int, error) {
+	tooLarge := fmt.Errorf("body larger than %d bytes", limit)
+	if req.ContentLength > limit {
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+	switch {
+	case err != nil:
+		return nil, http.StatusBadRequest, fmt.Errorf("reading the body: %w", err)
+	case int64(len(body)) > limit:
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	return body, 0, nil
+}
+
+// verifyStatus maps Verify errors: authenticity problems are 401, the rest 400.
+func verifyStatus(err error) int {
+	for _, s := range []error{ErrMissingSignature, ErrSignatureMismatch, ErrDecrypt, ErrPayloadTooShort, ErrStaleTimestamp} {
+		if errors.Is(err, s) {
+			return http.StatusUnauthorized
+		}
+	}
+	return http.StatusBadRequest
+}
+
+// validate checks a decoded payload against its event's schema; events
+// without a schema pass.
+func (r *Receiver) validate(event string, doc any) error {
+	provider := r.profile.Name()
+	if provider == ProviderStandard {
+		provider, event = standardOrigin(event, doc)
+	}
+	name, err := schemas.ForEvent(provider, event, false)
+	if errors.Is(err, schemas.ErrUnknownSchema) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s, err := schemas.Get(name)
+	if err != nil {
+		return err
+	}
+	return s.Validate(doc)
+}
+
+// standardOrigin recovers the platform event behind a Standard Webhooks
+// type: a {header, body} envelope in data is HappyColis ("order.updated" →
+// "order/updated"), anything else Phasio ("order.updated" → "ORDER_UPDATED").
+func standardOrigin(typ string, doc any) (provider, event string) {
+	if m, ok := doc.(map[string]any); ok {
+		if _, ok := m["header"].(map[string]any); ok {
+			return generator.ProviderHappyColis, strings.ReplaceAll(typ, ".", "/")
+		}
+	}
+	return generator.ProviderPhasio, strings.ToUpper(strings.ReplaceAll(typ, ".", "_"))
+}
+
+// order serves GET /orders/{key}.
+func (r *Receiver) order(w http.ResponseWriter, req *http.Request) {
+	snap, ok := r.store.get(req.PathValue("key"))
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]any{"ok": false, "error": "unknown order"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(snap)
+}
+
+// report records the receipt and hands it to the callback.
+func (r *Receiver) report(rc Receipt) {
+	if r.cfg.record == nil && r.cfg.onReceipt == nil {
+		return
+	}
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	if r.cfg.record != nil && r.recErr == nil {
+		line, _ := json.Marshal(rc) // a Receipt always encodes
+		if _, err := r.cfg.record.Write(append(line, '\n')); err != nil {
+			r.recErr = fmt.Errorf("emitter: writing the receipt record: %w", err)
+		}
+	}
+	if r.cfg.onReceipt != nil {
+		r.cfg.onReceipt(rc)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client may be gone; nothing to do
+}

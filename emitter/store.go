@@ -1,0 +1,122 @@
+package emitter
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+)
+
+// store is a Receiver's state: the newest snapshot per order and a bounded
+// window of recent message ids. Snapshots are kept for every order seen
+// (one per order); only the id window is bounded.
+type store struct {
+	mu     sync.Mutex
+	orders map[string]snapshot
+	ids    recentIDs
+}
+
+type snapshot struct {
+	payload []byte
+	at      time.Time
+}
+
+func newStore(window int) *store {
+	if window < 1 {
+		window = 1
+	}
+	return &store{
+		orders: map[string]snapshot{},
+		ids:    recentIDs{set: make(map[string]struct{}, window), ring: make([]string, window)},
+	}
+}
+
+// seen reports whether id was applied (or found stale) before.
+func (s *store) seen(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ids.has(id)
+}
+
+// apply remembers the message id and stores the snapshot under key unless
+// the id was seen meanwhile (duplicate) or the stored snapshot is newer
+// (stale). Snapshots without a time (Phasio) are never stale: arrival order
+// is all a receiver has.
+func (s *store) apply(rc *Received, key string) ReceiptOutcome {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rc.ID != "" {
+		if s.ids.has(rc.ID) {
+			return ReceiptDuplicate
+		}
+		s.ids.add(rc.ID)
+	}
+	if key == "" {
+		return ReceiptApplied
+	}
+	if old, ok := s.orders[key]; ok && !rc.Time.IsZero() && rc.Time.Before(old.at) {
+		return ReceiptStale
+	}
+	s.orders[key] = snapshot{payload: rc.Payload, at: rc.Time}
+	return ReceiptApplied
+}
+
+func (s *store) get(key string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap, ok := s.orders[key]
+	return snap.payload, ok
+}
+
+func (s *store) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.orders)
+}
+
+// recentIDs remembers the last len(ring) ids: a ring buffer for eviction
+// order and a set for lookups.
+type recentIDs struct {
+	set  map[string]struct{}
+	ring []string
+	next int
+}
+
+func (r *recentIDs) has(id string) bool {
+	_, ok := r.set[id]
+	return ok
+}
+
+func (r *recentIDs) add(id string) {
+	if old := r.ring[r.next]; old != "" {
+		delete(r.set, old)
+	}
+	r.ring[r.next] = id
+	r.set[id] = struct{}{}
+	r.next = (r.next + 1) % len(r.ring)
+}
+
+// orderKey finds the order a decoded payload belongs to: Phasio orderId, a
+// HappyColis envelope's body.id, or a plain id ("" when there is none).
+func orderKey(doc any) string {
+	m, _ := doc.(map[string]any)
+	if k := scalar(m["orderId"]); k != "" {
+		return k
+	}
+	if body, ok := m["body"].(map[string]any); ok {
+		if k := scalar(body["id"]); k != "" {
+			return k
+		}
+	}
+	return scalar(m["id"])
+}
+
+// scalar renders a string or number id as text.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	}
+	return ""
+}
