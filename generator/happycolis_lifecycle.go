@@ -60,64 +60,52 @@ type hcPhase struct {
 	lines  string
 }
 
+// hcTransitions are the actions that need the order in one state with its
+// lines in one status, and what they change ("" keeps it).
+var hcTransitions = map[string]struct{ state, lines, toState, toLines string }{
+	ActionOpen:               {happycolis.StateDraft, happycolis.LinePending, happycolis.StateOpened, ""},
+	ActionAcceptLines:        {happycolis.StateOpened, happycolis.LinePending, "", happycolis.LineAccepted},
+	ActionRequestFulfillment: {happycolis.StateOpened, happycolis.LineAccepted, "", happycolis.LineInProgress},
+	ActionShipPartial:        {happycolis.StateOpened, happycolis.LineInProgress, "", ""},
+	ActionFulfillLines:       {happycolis.StateOpened, happycolis.LineInProgress, "", happycolis.LineFulfilled},
+	ActionComplete:           {happycolis.StateOpened, happycolis.LineFulfilled, happycolis.StateCompleted, ""},
+}
+
 func (ph *hcPhase) advance(st *Step) error {
-	if !ph.exists {
+	if !ph.exists { // any other first action finds an unannounced draft
 		ph.exists, ph.state, ph.lines = true, happycolis.StateDraft, happycolis.LinePending
 		if st.Action == ActionCreate {
 			return nil
 		}
 	}
-	need := func(state, lines string) error {
-		if (state != "" && ph.state != state) || (lines != "" && ph.lines != lines) {
-			return transitionf("%s: needs state %s with lines %s, the order is %s with lines %s",
-				st.Action, orAny(state), orAny(lines), ph.state, ph.lines)
-		}
-		return nil
-	}
-	var err error
+	finished := ph.state == happycolis.StateCompleted || ph.lines == happycolis.LineCanceled
 	switch st.Action {
 	case ActionCreate:
 		return transitionf("create: the order already exists")
-	case ActionOpen:
-		if err = need(happycolis.StateDraft, happycolis.LinePending); err == nil {
-			ph.state = happycolis.StateOpened
-		}
-	case ActionAcceptLines:
-		if err = need(happycolis.StateOpened, happycolis.LinePending); err == nil {
-			ph.lines = happycolis.LineAccepted
-		}
-	case ActionRequestFulfillment:
-		if err = need(happycolis.StateOpened, happycolis.LineAccepted); err == nil {
-			ph.lines = happycolis.LineInProgress
-		}
-	case ActionShipPartial:
-		err = need(happycolis.StateOpened, happycolis.LineInProgress)
-	case ActionFulfillLines:
-		if err = need(happycolis.StateOpened, happycolis.LineInProgress); err == nil {
-			ph.lines = happycolis.LineFulfilled
-		}
-	case ActionComplete:
-		if err = need(happycolis.StateOpened, happycolis.LineFulfilled); err == nil {
-			ph.state = happycolis.StateCompleted
-		}
 	case ActionCancel:
 		if ph.state == happycolis.StateCompleted || (ph.lines != happycolis.LinePending && ph.lines != happycolis.LineAccepted) {
 			return transitionf("cancel: only an order whose lines are PENDING or ACCEPTED can be cancelled, the order is %s with lines %s", ph.state, ph.lines)
 		}
 		ph.lines = happycolis.LineCanceled
 	case ActionEscalate:
-		if ph.state == happycolis.StateCompleted || ph.lines == happycolis.LineCanceled {
+		if finished {
 			return transitionf("escalate: the order is finished")
 		}
 	}
-	return err
-}
-
-func orAny(s string) string {
-	if s == "" {
-		return "any"
+	tr, ok := hcTransitions[st.Action]
+	if !ok {
+		return nil
 	}
-	return s
+	if ph.state != tr.state || ph.lines != tr.lines {
+		return transitionf("%s: needs state %s with lines %s, the order is %s with lines %s", st.Action, tr.state, tr.lines, ph.state, ph.lines)
+	}
+	if tr.toState != "" {
+		ph.state = tr.toState
+	}
+	if tr.toLines != "" {
+		ph.lines = tr.toLines
+	}
+	return nil
 }
 
 // apply carries out st on the order once the phase has accepted it.

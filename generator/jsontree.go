@@ -111,9 +111,9 @@ func encodeTree(b []byte, v any) []byte {
 	panic(fmt.Sprintf("generator: unexpected %T in JSON tree", v))
 }
 
-// fromJSONValue converts a decoded scenario value (map[string]any with
-// unordered keys) into a tree value, objects' keys sorted.
-func fromJSONValue(v any) any {
+// mapTree deep-copies a JSON value into tree form, maps becoming objects
+// with sorted keys, and passes every scalar through leaf.
+func mapTree(v any, leaf func(any) any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		o := &object{}
@@ -122,59 +122,26 @@ func fromJSONValue(v any) any {
 		}
 		sort.Strings(o.keys)
 		for _, k := range o.keys {
-			o.vals = append(o.vals, fromJSONValue(x[k]))
+			o.vals = append(o.vals, mapTree(x[k], leaf))
+		}
+		return o
+	case *object:
+		o := &object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
+		for i, e := range x.vals {
+			o.vals[i] = mapTree(e, leaf)
 		}
 		return o
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = fromJSONValue(e)
+			out[i] = mapTree(e, leaf)
 		}
 		return out
 	}
-	return v
+	return leaf(v)
 }
 
-// cloneJSON deep-copies decoded scenario values.
-func cloneJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if x == nil {
-			return map[string]any(nil)
-		}
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = cloneJSON(e)
-		}
-		return m
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cloneJSON(e)
-		}
-		return out
-	}
-	return v
-}
-
-// cloneTree deep-copies a tree value.
-func cloneTree(v any) any {
-	switch x := v.(type) {
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cloneTree(e)
-		}
-		return out
-	case *object:
-		out := &object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
-		for i, e := range x.vals {
-			out.vals[i] = cloneTree(e)
-		}
-		return out
-	}
-	return v
-}
+func same(v any) any { return v }
 
 func errPointerf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrPointer}, args...)...)

@@ -128,7 +128,7 @@ func (p *plan) patchOps(src, at string, st *Step, named map[string]int) ([]patch
 		if err != nil {
 			return nil, scenarioErr(src, at+"/set/"+escapeToken(k), "%v", err)
 		}
-		op := patchOp{pointer: k, toks: toks, val: fromJSONValue(st.Set[k])}
+		op := patchOp{pointer: k, toks: toks, val: mapTree(st.Set[k], same)}
 		var bad error
 		walkStrings(op.val, func(s string) {
 			for _, m := range refPattern.FindAllStringSubmatch(s, -1) {
@@ -181,8 +181,11 @@ func walkStrings(v any, fn func(string)) {
 // number); a reference inside a longer string is replaced by the value's
 // text.
 func resolveRefs(v any, captured map[string][]byte) any {
-	switch x := v.(type) {
-	case string:
+	return mapTree(v, func(leaf any) any {
+		x, ok := leaf.(string)
+		if !ok {
+			return leaf
+		}
 		if m := refPattern.FindStringSubmatch(x); m != nil && m[0] == x {
 			tree, _ := decodeTree(captured[x]) // captured from a payload, valid JSON
 			return tree
@@ -194,20 +197,7 @@ func resolveRefs(v any, captured map[string][]byte) any {
 			}
 			return string(captured[ref])
 		})
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = resolveRefs(e, captured)
-		}
-		return out
-	case *object:
-		out := &object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
-		for i, e := range x.vals {
-			out.vals[i] = resolveRefs(e, captured)
-		}
-		return out
-	}
-	return v
+	})
 }
 
 func escapeToken(t string) string {

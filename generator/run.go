@@ -124,7 +124,7 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 			if op.remove {
 				tree, err = removeAt(tree, op.toks)
 			} else {
-				tree, err = setAt(tree, op.toks, cloneTree(op.val))
+				tree, err = setAt(tree, op.toks, mapTree(op.val, same))
 			}
 			if err != nil {
 				return nil, rn.fail(ps, "", err)

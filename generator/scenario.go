@@ -345,12 +345,27 @@ func (s *Scenario) Clone() *Scenario {
 	c.Kanban = append([]KanbanColumn(nil), s.Kanban...)
 	c.Steps = make([]Step, len(s.Steps))
 	for i, st := range s.Steps {
-		st.Set = cloneJSON(map[string]any(st.Set)).(map[string]any)
+		if st.Set != nil {
+			st.Set = cloneValues(st.Set)
+		}
 		st.Remove = append([]string(nil), st.Remove...)
 		st.Payload = bytes.Clone(st.Payload)
 		c.Steps[i] = st
 	}
 	return &c
+}
+
+// cloneValues deep-copies set values through their JSON form.
+func cloneValues(v Values) Values {
+	b, err := json.Marshal(map[string]any(v))
+	if err != nil {
+		panic(fmt.Sprintf("generator: set values that are not JSON: %v", err))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out Values
+	_ = dec.Decode(&out) // just encoded
+	return out
 }
 
 //go:embed scenarios/*.yaml

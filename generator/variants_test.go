@@ -26,11 +26,7 @@ func TestEdgeCases(t *testing.T) {
 						t.Fatalf("event %d: variant %q label %q", ev.Seq, ev.Variant, ev.Label)
 					}
 					labels[ev.Label]++
-					if provider == ProviderPhasio {
-						checkPhasioEvent(t, seed, ev, true)
-					} else {
-						checkHCEvent(t, seed, ev, true)
-					}
+					checkEvent(t, seed, ev, true)
 					checkEdgeCase(t, ev)
 				}
 			}

@@ -24,16 +24,7 @@ func Units(n int64) Decimal { return Decimal(n * 100) }
 func (d Decimal) String() string { return string(d.Append(nil)) }
 
 // Append appends d with exactly two decimals to b.
-func (d Decimal) Append(b []byte) []byte {
-	u := uint64(d)
-	if d < 0 {
-		b = append(b, '-')
-		u = -u
-	}
-	b = strconv.AppendUint(b, u/100, 10)
-	frac := u % 100
-	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
-}
+func (d Decimal) Append(b []byte) []byte { return appendScaled(b, int64(d), 2, 2) }
 
 // Float64 returns d as a float64 (for display and for receivers that store
 // floats; arithmetic should stay in Decimal).
@@ -43,13 +34,9 @@ func (d Decimal) Float64() float64 { return float64(d) / 100 }
 func (d Decimal) MarshalJSON() ([]byte, error) { return d.Append(nil), nil }
 
 // UnmarshalJSON reads a JSON number with at most two decimals.
-func (d *Decimal) UnmarshalJSON(b []byte) error {
-	v, err := parseScaled(string(b), 2)
-	if err != nil {
-		return err
-	}
-	*d = Decimal(v)
-	return nil
+func (d *Decimal) UnmarshalJSON(b []byte) (err error) {
+	*d, err = Parse(string(b))
+	return err
 }
 
 // Parse reads a decimal with at most two decimals ("12.5", "-3", "0.05").
@@ -89,34 +76,42 @@ const rateScale = 10000
 func (r Rate) String() string { return string(r.Append(nil)) }
 
 // Append appends r as String formats it.
-func (r Rate) Append(b []byte) []byte {
-	u := uint64(r)
-	if r < 0 {
+func (r Rate) Append(b []byte) []byte { return appendScaled(b, int64(r), 4, 2) }
+
+// appendScaled appends v / 10^scale with its fractional digits, trailing
+// zeros trimmed down to keep digits.
+func appendScaled(b []byte, v int64, scale, keep int) []byte {
+	u := uint64(v)
+	if v < 0 {
 		b = append(b, '-')
 		u = -u
 	}
-	b = strconv.AppendUint(b, u/rateScale, 10)
-	frac := u % rateScale
-	digits := [4]byte{byte('0' + frac/1000), byte('0' + frac/100%10), byte('0' + frac/10%10), byte('0' + frac%10)}
-	n := 4
-	for n > 2 && digits[n-1] == '0' {
+	pow := uint64(1)
+	for range scale {
+		pow *= 10
+	}
+	b = strconv.AppendUint(b, u/pow, 10)
+	var frac [4]byte
+	f := u % pow
+	for i := scale - 1; i >= 0; i-- {
+		frac[i] = byte('0' + f%10)
+		f /= 10
+	}
+	n := scale
+	for n > keep && frac[n-1] == '0' {
 		n--
 	}
 	b = append(b, '.')
-	return append(b, digits[:n]...)
+	return append(b, frac[:n]...)
 }
 
 // MarshalJSON writes r as a JSON number.
 func (r Rate) MarshalJSON() ([]byte, error) { return r.Append(nil), nil }
 
 // UnmarshalJSON reads a JSON number with at most four decimals.
-func (r *Rate) UnmarshalJSON(b []byte) error {
-	v, err := parseScaled(string(b), 4)
-	if err != nil {
-		return err
-	}
-	*r = Rate(v)
-	return nil
+func (r *Rate) UnmarshalJSON(b []byte) (err error) {
+	*r, err = ParseRate(string(b))
+	return err
 }
 
 // ParseRate reads a rate with at most four decimals ("0.2", "0.055").
