@@ -276,16 +276,23 @@ func (p *Phasio) Build(msg *Message, fault Fault) (*Request, error) {
 	case FaultMalformedBody:
 		body = body[:len(body)/2]
 	}
+	// One backing array for the header values: Build is the hot path.
+	vals := make([]string, 0, 4)
 	h := make(http.Header, 4)
-	h["Content-Type"] = []string{"application/json"}
+	set := func(k, v string) {
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1:]
+	}
+	set("Content-Type", "application/json")
 	if fault != FaultMissingSignature {
-		h[PhasioSignatureHeader] = []string{hex.EncodeToString(sig)}
+		var buf [2 * sha256.Size]byte
+		set(PhasioSignatureHeader, string(buf[:hex.Encode(buf[:], sig)]))
 	}
 	if p.cfg.triggerHeader {
-		h[TriggerHeader] = []string{msg.Event.Event}
+		set(TriggerHeader, msg.Event.Event)
 	}
 	if p.cfg.deliveryHeader && msg.ID != "" {
-		h[DeliveryHeader] = []string{msg.ID}
+		set(DeliveryHeader, msg.ID)
 	}
 	return &Request{Header: h, Body: body, Plaintext: msg.Event.Payload, Fault: fault}, nil
 }
@@ -424,7 +431,7 @@ func (p *Phasio) open(payload []byte, signature string) ([]byte, error) {
 	raw = raw[:n]
 	ns := p.cfg.nonceSize
 	if len(raw) < ns+phasioTagSize {
-		return nil, fmt.Errorf("%w (%d bytes)", ErrPayloadTooShort, len(raw))
+		return nil, ErrPayloadTooShort
 	}
 	nonce, sealed := raw[:ns], raw[ns:]
 	if p.cfg.layout == LayoutNonceLast {

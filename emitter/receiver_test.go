@@ -1,0 +1,409 @@
+package emitter
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// answer is a Receiver's JSON reply.
+type answer struct {
+	OK      bool   `json:"ok"`
+	Outcome string `json:"outcome"`
+	Error   string `json:"error"`
+}
+
+var testClient = &http.Client{Timeout: 10 * time.Second}
+
+// post sends req to url and decodes the answer.
+func post(t *testing.T, url string, req *Request) (int, answer) {
+	t.Helper()
+	hreq, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(req.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hreq.Header = req.Header.Clone()
+	resp, err := testClient.Do(hreq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a answer
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&a); err != nil {
+		t.Fatalf("answer %d is not JSON: %v", resp.StatusCode, err)
+	}
+	return resp.StatusCode, a
+}
+
+// getOrder reads GET /orders/{key}.
+func getOrder(t *testing.T, base, key string) (int, []byte) {
+	t.Helper()
+	resp, err := testClient.Get(base + "/orders/" + key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+func startReceiver(t *testing.T, p Profile, opts ...ReceiverOption) *ReceiverServer {
+	t.Helper()
+	srv, err := StartReceiver(p, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return srv
+}
+
+// delivery is one request of a receiver case, and what it must get.
+type delivery struct {
+	msg     *Message
+	fault   Fault
+	status  int
+	outcome ReceiptOutcome
+	reason  string // contained in the JSON error
+}
+
+// TestReceiverBehaviour delivers request sequences to a receiver on
+// 127.0.0.1 and checks every answer, the counters and the stored order.
+func TestReceiverBehaviour(t *testing.T) {
+	phasio := testEvents(t, generator.ProviderPhasio, 2)
+	hc := testEvents(t, generator.ProviderHappyColis, 1)[0]
+	older, err := stampEnvelope(hc.Payload, []headerField{{"date", "2020-01-01T00:00:00.000Z"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldHC := &generator.Event{Provider: hc.Provider, Event: generator.HappyColisCreated, OrderKey: hc.OrderKey, Payload: older}
+	msg := func(ev *generator.Event, id string, at time.Time) *Message { return &Message{Event: ev, ID: id, Time: at} }
+	ev := func(provider, event, payload string) *generator.Event {
+		return &generator.Event{Provider: provider, Event: event, Payload: []byte(payload)}
+	}
+	badPhasio := ev(generator.ProviderPhasio, generator.PhasioOrderUpdated, `{"orderId":"x"}`)
+	tests := []struct {
+		name       string
+		profile    string
+		opts       []ReceiverOption
+		deliveries []delivery
+		order      string // key whose stored snapshot must be want
+		want       []byte
+		stats      ReceiverStats
+	}{
+		{"phasio applied, then duplicate", generator.ProviderPhasio, nil, []delivery{
+			{msg: msg(phasio[0], "d1", testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(phasio[0], "d1", testTime), status: 200, outcome: ReceiptDuplicate},
+		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 2, Applied: 1, Duplicates: 1, Orders: 1}},
+		{"phasio faults", generator.ProviderPhasio, nil, []delivery{
+			{msg: msg(phasio[0], "d1", testTime), fault: FaultBadSignature, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d2", testTime), fault: FaultWrongKey, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d3", testTime), fault: FaultTamper, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d4", testTime), fault: FaultMissingSignature, status: 401, reason: "missing signature"},
+			{msg: msg(phasio[0], "d5", testTime), fault: FaultMalformedBody, status: 400, reason: "malformed body"},
+			{msg: msg(badPhasio, "d6", testTime), status: 400, reason: "/orderId: expected integer"},
+		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 6, Unauthorized: 4, BadRequest: 2}},
+		{"phasio without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
+			{msg: msg(badPhasio, "d1", testTime), status: 200, outcome: ReceiptApplied},
+		}, "x", badPhasio.Payload, ReceiverStats{Received: 1, Applied: 1, Orders: 1}},
+		{"phasio trigger without schema", generator.ProviderPhasio, nil, []delivery{
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testTime), status: 200, outcome: ReceiptApplied},
+		}, "", nil, ReceiverStats{Received: 1, Applied: 1}},
+		{"body limit", generator.ProviderPhasio, []ReceiverOption{WithReceiverBodyLimit(256)}, []delivery{
+			{msg: msg(phasio[1], "d1", testTime), status: 413, reason: "larger than 256 bytes"},
+		}, phasio[1].OrderKey, nil, ReceiverStats{Received: 1, TooLarge: 1}},
+		{"happycolis stale snapshot", generator.ProviderHappyColis, nil, []delivery{
+			{msg: msg(hc, uuid(1), testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(oldHC, uuid(2), testTime), status: 200, outcome: ReceiptStale},
+			{msg: msg(oldHC, uuid(2), testTime), status: 200, outcome: ReceiptDuplicate},
+			{msg: msg(hc, uuid(3), testTime), fault: FaultTamper, status: 401, reason: "signature mismatch"},
+		}, hc.OrderKey, stamped(t, hc.Payload, uuid(1)), ReceiverStats{Received: 4, Applied: 1, Stale: 1, Duplicates: 1, Unauthorized: 1, Orders: 1}},
+		{"happycolis schema", generator.ProviderHappyColis, nil, []delivery{
+			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), uuid(1), testTime),
+				status: 400, reason: "happycolis/order-event"},
+		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+		{"standard stale snapshot and timestamp", ProviderStandard, nil, []delivery{
+			{msg: msg(phasio[0], "w1", testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(phasio[0], "w2", testTime.Add(-time.Minute)), status: 200, outcome: ReceiptStale},
+			{msg: msg(phasio[0], "w3", testTime), fault: FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
+			{msg: msg(hc, "w4", testTime), status: 200, outcome: ReceiptApplied},
+		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 4, Applied: 2, Stale: 1, Unauthorized: 1, Orders: 2}},
+		{"standard carrying happycolis is validated as happycolis", ProviderStandard, nil, []delivery{
+			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), "w1", testTime),
+				status: 400, reason: "happycolis/order-event"},
+		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testProfile(t, tt.profile)
+			srv := startReceiver(t, p, tt.opts...)
+			for i, d := range tt.deliveries {
+				req, err := p.Build(d.msg, d.fault)
+				if err != nil {
+					t.Fatal(err)
+				}
+				status, a := post(t, srv.URL+"/hooks/"+strconv.Itoa(i), req)
+				if status != d.status || a.OK != (status == 200) || a.Outcome != string(d.outcome) || !strings.Contains(a.Error, d.reason) {
+					t.Fatalf("delivery %d (%s): %d %+v; want %d %q %q", i, d.fault, status, a, d.status, d.outcome, d.reason)
+				}
+			}
+			if got := srv.Stats(); got != tt.stats {
+				t.Errorf("stats %+v\nwant  %+v", got, tt.stats)
+			}
+			if tt.order == "" {
+				return
+			}
+			status, body := getOrder(t, srv.URL, tt.order)
+			switch {
+			case tt.want == nil && status != http.StatusNotFound:
+				t.Errorf("GET /orders/%s: %d, want 404", tt.order, status)
+			case tt.want != nil && (status != 200 || !bytes.Equal(body, tt.want)):
+				t.Errorf("GET /orders/%s: %d %.80s…\nwant %.80s…", tt.order, status, body, tt.want)
+			}
+		})
+	}
+}
+
+// uuid makes the n-th test message id in the form HappyColis requires.
+func uuid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
+
+func stamped(t *testing.T, payload []byte, id string) []byte {
+	t.Helper()
+	b, err := stampEnvelope(payload, []headerField{{"messageId", id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestReceiverVectors: every invalid vector with a request is answered
+// 401 with its named reason.
+func TestReceiverVectors(t *testing.T) {
+	for profile, f := range loadVectors(t) {
+		for _, v := range f.Invalid {
+			if v.EncryptedPayload == "" && v.Body == "" {
+				continue // a bad secret: no receiver can be configured (see the CLI tests)
+			}
+			t.Run(profile+"/"+v.Name, func(t *testing.T) {
+				p, h, body := vectorRequest(t, profile, v)
+				srv := startReceiver(t, p)
+				status, a := post(t, srv.URL, &Request{Header: h, Body: body})
+				if status != http.StatusUnauthorized || a.OK || !strings.Contains(v.Expect, a.Error) {
+					t.Fatalf("%d %+v; want 401 naming %q", status, a, v.Expect)
+				}
+			})
+		}
+	}
+}
+
+// TestReceiverRoutes covers other methods and paths.
+func TestReceiverRoutes(t *testing.T) {
+	r := NewReceiver(testProfile(t, generator.ProviderPhasio))
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodGet, "/orders/unknown", http.StatusNotFound},
+		{http.MethodPut, "/", http.StatusMethodNotAllowed},
+		{http.MethodGet, "/", http.StatusMethodNotAllowed},
+	} {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(tt.method, tt.path, strings.NewReader("{}")))
+		if w.Code != tt.status {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, w.Code, tt.status)
+		}
+	}
+}
+
+// TestReceiverRecord writes one JSON line per delivery, with the receipt
+// callback seeing the same, and never a payload.
+func TestReceiverRecord(t *testing.T) {
+	evs := testEvents(t, generator.ProviderPhasio, 3)
+	var rec bytes.Buffer
+	var lines []string
+	now := func() time.Time { return testTime }
+	p := testProfile(t, generator.ProviderPhasio)
+	srv := startReceiver(t, p, WithReceiptRecord(&rec), WithReceiverClock(now),
+		WithReceiptFunc(func(rc Receipt) { lines = append(lines, rc.String()) }))
+	faults := []Fault{FaultNone, FaultBadSignature, FaultNone}
+	for i, ev := range evs {
+		req, err := p.Build(&Message{Event: ev, ID: fmt.Sprint("d", i)}, faults[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		post(t, srv.URL, req)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	records := strings.Split(strings.TrimSpace(rec.String()), "\n")
+	if len(records) != len(evs) || len(lines) != len(evs) {
+		t.Fatalf("%d records, %d lines, want %d", len(records), len(lines), len(evs))
+	}
+	want := fmt.Sprintf(`{"time":"2025-06-15T08:00:00Z","id":"d0","event":"ORDER","orderKey":%q,"status":200,"outcome":"applied"}`, evs[0].OrderKey)
+	if records[0] != want {
+		t.Errorf("record\n got %s\nwant %s", records[0], want)
+	}
+	if want := `2025-06-15T08:00:00.000Z 401 rejected reason="signature mismatch"`; lines[1] != want {
+		t.Errorf("line\n got %s\nwant %s", lines[1], want)
+	}
+	if strings.Contains(rec.String(), "payload") || strings.Contains(rec.String(), "customerOrganisationName") {
+		t.Error("the record holds a payload")
+	}
+}
+
+// failWriter fails every write.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+// TestReceiverRecordError keeps the first record error for Close.
+func TestReceiverRecordError(t *testing.T) {
+	p := testProfile(t, generator.ProviderPhasio)
+	srv, err := StartReceiver(p, WithReceiptRecord(failWriter{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
+	if status, _ := post(t, srv.URL, req); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	if err := srv.Close(); err == nil || !strings.Contains(err.Error(), "record") {
+		t.Fatalf("Close: %v, want the record error", err)
+	}
+}
+
+// TestReceiverConcurrent: the same message from many clients at once is
+// applied exactly once; different orders are all kept.
+func TestReceiverConcurrent(t *testing.T) {
+	evs := testEvents(t, generator.ProviderHappyColis, 8)
+	p := testProfile(t, generator.ProviderHappyColis)
+	srv := startReceiver(t, p)
+	dup, err := p.Build(&Message{Event: evs[0], ID: uuid(100)}, FaultNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := dup
+			if i%3 == 0 {
+				req, _ = p.Build(&Message{Event: evs[i/3], ID: uuid(i)}, FaultNone)
+			}
+			if status, _ := post(t, srv.URL, req); status != 200 {
+				t.Errorf("status %d", status)
+			}
+		}()
+	}
+	wg.Wait()
+	st := srv.Stats()
+	if st.Received != 24 || st.Applied+st.Stale != 9 || st.Duplicates != 15 || st.Orders != 8 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestDedupWindow forgets the oldest ids beyond the window.
+func TestDedupWindow(t *testing.T) {
+	s := newStore(2)
+	apply := func(id string) ReceiptOutcome { return s.apply(&Received{ID: id}, "") }
+	got := []ReceiptOutcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
+	want := []ReceiptOutcome{ReceiptApplied, ReceiptApplied, ReceiptDuplicate, ReceiptApplied, ReceiptApplied, ReceiptDuplicate}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("outcomes %v, want %v", got, want)
+		}
+	}
+	if len(s.ids.set) != 2 {
+		t.Fatalf("%d ids remembered, want 2", len(s.ids.set))
+	}
+}
+
+// TestOrderKey finds the order in each payload form.
+func TestOrderKey(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"orderId":50070,"id":1}`:        "50070",
+		`{"header":{},"body":{"id":"u"}}`: "u",
+		`{"id":"plain"}`:                  "plain",
+		`{"orderId":null,"id":7}`:         "7",
+		`[1,2]`:                           "",
+		`{"orderId":{"x":1}}`:             "",
+	} {
+		dec := json.NewDecoder(strings.NewReader(doc))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if got := orderKey(v); got != want {
+			t.Errorf("orderKey(%s) = %q, want %q", doc, got, want)
+		}
+	}
+}
+
+// FuzzReceiverBody posts arbitrary bodies, correctly signed where the
+// signature covers the body, to a receiver of each profile: it must never
+// panic and must answer 200, 400 or 401 with a JSON reason.
+func FuzzReceiverBody(f *testing.F) {
+	for _, ev := range testEvents(f, generator.ProviderHappyColis, 2) {
+		f.Add([]byte(ev.Payload))
+	}
+	f.Add([]byte(`{"type":"order.updated","data":{"orderId":1}}`))
+	f.Add([]byte(`{"payload":"AAAA"}`))
+	f.Add([]byte(`{"header":{"type":"order/created","date":"x"},"body":{}}`))
+	f.Add([]byte(`{"type":"order","data":null}`))
+	f.Add([]byte("\x00\xff"))
+	phasio := testProfile(f, generator.ProviderPhasio).(*Phasio)
+	hc := testProfile(f, generator.ProviderHappyColis).(*HappyColis)
+	std := testProfile(f, ProviderStandard).(*Standard)
+	receivers := []*Receiver{NewReceiver(phasio), NewReceiver(hc), NewReceiver(std)}
+	ts := strconv.FormatInt(testTime.Unix(), 10)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		encoded, _ := json.Marshal(string(body))
+		phasioBody := append(append([]byte(`{"payload":`), encoded...), '}')
+		stdHeader := http.Header{StandardIDHeader: {"id"}, StandardTimestampHeader: {ts}}
+		stdHeader.Set(StandardSignatureHeader, "v1,"+base64.StdEncoding.EncodeToString(std.sign(std.keys[0], "id", ts, body)))
+		cases := []struct {
+			r    *Receiver
+			h    http.Header
+			body []byte
+		}{
+			{receivers[0], http.Header{PhasioSignatureHeader: {string(body)}}, body},
+			{receivers[0], http.Header{PhasioSignatureHeader: {hexKeyed(phasio, body)}}, phasioBody},
+			{receivers[1], http.Header{HappyColisSignatureHeader: {hc.sign(hc.key, body)}}, body},
+			{receivers[2], stdHeader, body},
+		}
+		for _, c := range cases {
+			req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(c.body))
+			req.Header = c.h
+			w := httptest.NewRecorder()
+			c.r.ServeHTTP(w, req)
+			var a answer
+			if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || (w.Code != 200 && w.Code != 400 && w.Code != 401) || a.OK != (w.Code == 200) {
+				t.Fatalf("%s: %d %s", c.r.profile.Name(), w.Code, w.Body)
+			}
+		}
+	})
+}
+
+func hexKeyed(p *Phasio, payload []byte) string {
+	return fmt.Sprintf("%x", p.keys.sign(payload))
+}

@@ -1,0 +1,279 @@
+package emitter
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// Fixed test secrets (the first two from the vectors).
+const (
+	testPhasioSecret     = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+	testHappyColisSecret = "hc_test_client_secret_0123456789"
+	testStandardSecret   = "whsec_GcjnwiDmyCgUHpS4wKV83G/FQGAri1KOgpe87HSOemI="
+)
+
+// testTime is the send time of test messages and the verifiers' clock.
+var testTime = time.Date(2025, 6, 15, 8, 0, 0, 0, time.UTC)
+
+// seededRand is a deterministic randomness source for Build.
+func seededRand(seed uint64) *rand.ChaCha8 {
+	var s [32]byte
+	s[0] = byte(seed)
+	return rand.NewChaCha8(s)
+}
+
+// testEvents generates n single-order events of provider.
+func testEvents(t testing.TB, provider string, n int) []*generator.Event {
+	t.Helper()
+	g, err := generator.New(provider, generator.WithOrders(n), generator.WithSeed(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []*generator.Event
+	if err := g.Run(func(ev *generator.Event) error { evs = append(evs, ev); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) == 0 {
+		t.Fatalf("no %s events", provider)
+	}
+	return evs
+}
+
+// testProfile returns the named profile with the test secret, a seeded
+// random source and (standard) a clock at testTime.
+func testProfile(t testing.TB, name string) Profile {
+	t.Helper()
+	var p Profile
+	var err error
+	r := WithRand(seededRand(1))
+	switch name {
+	case generator.ProviderPhasio:
+		p, err = NewPhasio(testPhasioSecret, r)
+	case generator.ProviderHappyColis:
+		p, err = NewHappyColis(testHappyColisSecret, r)
+	case ProviderStandard:
+		p, err = NewStandard([]string{testStandardSecret}, r, WithVerifyClock(func() time.Time { return testTime }))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// profileCases pairs each profile with the events it sends: Standard
+// Webhooks carries either platform's payloads.
+func profileCases(t *testing.T) []struct {
+	profile string
+	events  []*generator.Event
+} {
+	phasio := testEvents(t, generator.ProviderPhasio, 3)
+	hc := testEvents(t, generator.ProviderHappyColis, 3)
+	return []struct {
+		profile string
+		events  []*generator.Event
+	}{
+		{generator.ProviderPhasio, phasio},
+		{generator.ProviderHappyColis, hc},
+		{ProviderStandard, phasio},
+		{ProviderStandard, hc},
+	}
+}
+
+// TestBuildVerifyFaults builds every event with every fault and checks
+// Verify's verdict: request-level faults fail with their sentinel,
+// delivery-level ones (and none) verify to the event's payload.
+func TestBuildVerifyFaults(t *testing.T) {
+	faults := []struct {
+		fault Fault
+		want  error
+	}{
+		{FaultNone, nil},
+		{FaultDuplicate, nil},
+		{FaultReorder, nil},
+		{FaultDelay, nil},
+		{FaultTamper, ErrSignatureMismatch},
+		{FaultBadSignature, ErrSignatureMismatch},
+		{FaultWrongKey, ErrSignatureMismatch},
+		{FaultMissingSignature, ErrMissingSignature},
+		{FaultMalformedBody, ErrMalformedBody},
+		{FaultStaleTimestamp, ErrStaleTimestamp},
+	}
+	for _, pc := range profileCases(t) {
+		p := testProfile(t, pc.profile)
+		for _, f := range faults {
+			t.Run(pc.profile+"/"+pc.events[0].Provider+"/"+string(f.fault), func(t *testing.T) {
+				for i, ev := range pc.events {
+					msg := &Message{Event: ev, ID: "msg-" + string(rune('a'+i)), Time: testTime}
+					req, err := p.Build(msg, f.fault)
+					if f.fault == FaultStaleTimestamp && pc.profile != ProviderStandard {
+						if !errors.Is(err, ErrFaultNotApplicable) {
+							t.Fatalf("Build: %v, want ErrFaultNotApplicable", err)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatalf("Build: %v", err)
+					}
+					if req.Fault != f.fault || !bytes.Equal(req.Plaintext, ev.Payload) {
+						t.Fatalf("request fault %q, plaintext %.40s…", req.Fault, req.Plaintext)
+					}
+					if f.fault == FaultTamper && !json.Valid(req.Body) {
+						t.Fatalf("tampered body is not JSON: %s", req.Body)
+					}
+					got, err := p.Verify(req.Header, req.Body)
+					if f.want != nil {
+						if !errors.Is(err, f.want) {
+							t.Fatalf("Verify: %v, want %v", err, f.want)
+						}
+						continue
+					}
+					if err != nil {
+						t.Fatalf("Verify: %v", err)
+					}
+					checkReceived(t, pc.profile, msg, got)
+				}
+			})
+		}
+	}
+}
+
+// checkReceived compares a verified delivery with the message sent.
+func checkReceived(t *testing.T, profile string, msg *Message, got *Received) {
+	t.Helper()
+	wantEvent, wantPayload, wantID := msg.Event.Event, []byte(msg.Event.Payload), msg.ID
+	switch profile {
+	case generator.ProviderHappyColis:
+		stamped, err := stampEnvelope(msg.Event.Payload, []headerField{{"messageId", msg.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPayload = stamped
+		if !got.Time.Equal(msg.Event.At) {
+			t.Errorf("time %s, want header.date %s", got.Time, msg.Event.At)
+		}
+	case ProviderStandard:
+		wantEvent = StandardEventType(msg.Event.Event)
+		if !got.Time.Equal(msg.Time) {
+			t.Errorf("time %s, want %s", got.Time, msg.Time)
+		}
+	}
+	if got.Event != wantEvent || got.ID != wantID || !bytes.Equal(got.Payload, wantPayload) {
+		t.Errorf("got event %q id %q payload %.60s…; want %q %q %.60s…", got.Event, got.ID, got.Payload, wantEvent, wantID, wantPayload)
+	}
+}
+
+// TestBuildDeterministic: the same random source gives the same bytes, and
+// faults that draw randomness draw different bytes for different sources.
+func TestBuildDeterministic(t *testing.T) {
+	phasio := testEvents(t, generator.ProviderPhasio, 1)[0]
+	hc := testEvents(t, generator.ProviderHappyColis, 1)[0]
+	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
+		msg := &Message{Event: phasio, ID: "m1", Time: testTime}
+		if name == generator.ProviderHappyColis {
+			msg.Event = hc
+		}
+		for _, fault := range []Fault{FaultNone, FaultWrongKey, FaultBadSignature} {
+			t.Run(name+"/"+string(fault), func(t *testing.T) {
+				a, b := testProfile(t, name), testProfile(t, name)
+				ra, err := a.Build(msg, fault)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rb, _ := b.Build(msg, fault)
+				if !bytes.Equal(ra.Body, rb.Body) || !equalHeaders(ra.Header, rb.Header) {
+					t.Fatalf("same seed, different requests:\n%v %s\n%v %s", ra.Header, ra.Body, rb.Header, rb.Body)
+				}
+				if fault == FaultNone && name != generator.ProviderPhasio {
+					return // nothing random to vary
+				}
+				again, _ := a.Build(msg, fault)
+				if bytes.Equal(ra.Body, again.Body) && equalHeaders(ra.Header, again.Header) {
+					t.Fatal("the next Build drew no fresh randomness")
+				}
+			})
+		}
+	}
+}
+
+func equalHeaders(a, b map[string][]string) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+// TestBuildBadMessage rejects messages without an event, payload or id.
+func TestBuildBadMessage(t *testing.T) {
+	ev := &generator.Event{Seq: 3, Event: generator.HappyColisUpdated, Payload: []byte(`{"header":{},"body":{}}`)}
+	tests := []struct {
+		name    string
+		profile string
+		msg     *Message
+		want    error
+	}{
+		{"nil message", generator.ProviderPhasio, nil, ErrBadMessage},
+		{"no event", generator.ProviderPhasio, &Message{ID: "x"}, ErrBadMessage},
+		{"no payload", generator.ProviderPhasio, &Message{Event: &generator.Event{}}, ErrBadMessage},
+		{"happycolis without id", generator.ProviderHappyColis, &Message{Event: ev}, ErrBadMessage},
+		{"standard without id", ProviderStandard, &Message{Event: ev, Time: testTime}, ErrBadMessage},
+		{"happycolis payload not an envelope", generator.ProviderHappyColis,
+			&Message{ID: "x", Event: &generator.Event{Payload: []byte(`[1]`)}}, ErrBadMessage},
+		{"unknown fault", generator.ProviderPhasio, &Message{Event: ev}, ErrFaultNotApplicable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fault := FaultNone
+			if tt.want == ErrFaultNotApplicable {
+				fault = "melt"
+			}
+			_, err := testProfile(t, tt.profile).Build(tt.msg, fault)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Build: %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestProfileByName builds each profile and rejects wrong secret counts
+// and unknown providers.
+func TestProfileByName(t *testing.T) {
+	tests := []struct {
+		provider string
+		secrets  []string
+		want     error
+	}{
+		{generator.ProviderPhasio, []string{testPhasioSecret}, nil},
+		{generator.ProviderHappyColis, []string{testHappyColisSecret}, nil},
+		{ProviderStandard, []string{testStandardSecret, testStandardSecret}, nil},
+		{generator.ProviderPhasio, []string{testPhasioSecret, testPhasioSecret}, ErrBadSecret},
+		{generator.ProviderHappyColis, nil, ErrBadSecret},
+		{ProviderStandard, nil, ErrBadSecret},
+		{"shopify", []string{"x"}, ErrUnknownProvider},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider, func(t *testing.T) {
+			p, err := ProfileByName(tt.provider, tt.secrets, WithRand(seededRand(2)))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err %v, want %v", err, tt.want)
+			}
+			if err == nil && p.Name() != tt.provider {
+				t.Fatalf("Name %q, want %q", p.Name(), tt.provider)
+			}
+		})
+	}
+}
+
+// TestReason strips the package prefix of any wrapped sentinel.
+func TestReason(t *testing.T) {
+	if got := Reason(ErrSignatureMismatch); got != "signature mismatch" {
+		t.Errorf("Reason = %q", got)
+	}
+	if got := Reason(errors.Join(ErrMalformedBody)); got != "malformed body" {
+		t.Errorf("Reason = %q", got)
+	}
+}
