@@ -94,7 +94,9 @@ func TestReceiverBehaviour(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldHC := &generator.Event{Provider: hc.Provider, Event: generator.HappyColisCreated, OrderKey: hc.OrderKey, Payload: older}
-	msg := func(ev *generator.Event, id string, at time.Time) *Message { return &Message{Event: ev, ID: id, Time: at} }
+	msg := func(ev *generator.Event, id string, at time.Time) *Message {
+		return &Message{Event: ev, ID: id, Time: at}
+	}
 	ev := func(provider, event, payload string) *generator.Event {
 		return &generator.Event{Provider: provider, Event: event, Payload: []byte(payload)}
 	}
