@@ -70,10 +70,9 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		err = rcv.Err()
 	}
 	st := rcv.Stats()
-	fmt.Fprintf(e.stderr, "%s: %d applied, %d duplicates, %d stale, %d rejected (401: %d, 400: %d, 413: %d); %s\n",
-		plural(int(st.Received), "delivery"), st.Applied, st.Duplicates, st.Stale,
-		st.Unauthorized+st.BadRequest+st.TooLarge, st.Unauthorized, st.BadRequest, st.TooLarge,
-		plural(st.Orders, "order"))
+	fmt.Fprintf(e.stderr, "received %d: %d applied, %d duplicate, %d stale, %d rejected (401: %d, 400: %d, 413: %d); orders stored: %d\n",
+		st.Received, st.Applied, st.Duplicates, st.Stale,
+		st.Unauthorized+st.BadRequest+st.TooLarge, st.Unauthorized, st.BadRequest, st.TooLarge, st.Orders)
 	return err
 }
 

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// phasioVector is one case of the emitter's copy of the Phasio vectors.
+type phasioVector struct {
+	Name             string `json:"name"`
+	Secret           string `json:"secret"`
+	Plaintext        string `json:"plaintext"`
+	EncryptedPayload string `json:"encrypted_payload"`
+	Body             string `json:"body"`
+	Signature        string `json:"x_phasio_signature"`
+	Expect           string `json:"expect"`
+}
+
+type phasioVectors struct {
+	Valid   []phasioVector `json:"valid"`
+	Invalid []phasioVector `json:"invalid"`
+}
+
+// loadPhasioVectors reads the vectors the emitter package keeps in its testdata.
+func loadPhasioVectors(t *testing.T) phasioVectors {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "emitter", "testdata", "vectors", "phasio.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v phasioVectors
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Valid) == 0 || len(v.Invalid) == 0 {
+		t.Fatal("no phasio vectors")
+	}
+	return v
+}
+
+// TestDecryptVectors decrypts every valid vector from a file, from stdin
+// and as a bare string, with and without its signature, and rejects every
+// invalid one with its named reason (exit 1, or 2 for a bad secret). The
+// secret never appears in the output.
+func TestDecryptVectors(t *testing.T) {
+	vs := loadPhasioVectors(t)
+	dir := t.TempDir()
+	for _, v := range vs.Valid {
+		body := filepath.Join(dir, v.Name+".json")
+		if err := os.WriteFile(body, []byte(v.Body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name, stdin string
+			args        []string
+		}{
+			{"file with signature", "", []string{"--signature", v.Signature, body}},
+			{"file", "", []string{body}},
+			{"stdin body", v.Body, []string{"-"}},
+			{"stdin bare string", v.EncryptedPayload + "\n", []string{"--signature", v.Signature}},
+		} {
+			t.Run(v.Name+"/"+tt.name, func(t *testing.T) {
+				out, errOut, code := runCmdEnv(t, t.Context(), tt.stdin, map[string]string{"K": v.Secret},
+					append([]string{"decrypt", "--secret", "env:K"}, tt.args...)...)
+				if code != exitOK || out != v.Plaintext+"\n" {
+					t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+				}
+			})
+		}
+	}
+	for _, v := range vs.Invalid {
+		t.Run(v.Name, func(t *testing.T) {
+			want := exitFailure
+			if v.EncryptedPayload == "" {
+				want = exitUsage
+			}
+			_, errOut, code := runCmd(t, v.EncryptedPayload, "decrypt", "--secret", v.Secret, "--signature", v.Signature)
+			if code != want || !strings.Contains(errOut, "orderhooks decrypt: ") {
+				t.Fatalf("exit %d, stderr %q; want %d", code, errOut, want)
+			}
+			reason := strings.TrimPrefix(strings.TrimSpace(errOut[strings.LastIndex(errOut, "emitter: "):]), "emitter: ")
+			if !strings.Contains(v.Expect, reason) && !strings.Contains(reason, v.Expect) {
+				t.Fatalf("stderr %q does not name %q", errOut, v.Expect)
+			}
+			if strings.Contains(errOut, v.Secret) {
+				t.Fatal("the secret appears on stderr")
+			}
+		})
+	}
+}
+
+// TestDecryptUsage covers flag and input errors (exit 2).
+func TestDecryptUsage(t *testing.T) {
+	secret := loadPhasioVectors(t).Valid[0].Secret
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"no secret", "x", nil, "--secret is required"},
+		{"unset env", "x", []string{"--secret", "env:NOPE"}, "NOPE"},
+		{"two inputs", "", []string{"--secret", secret, "a", "b"}, "one input at most"},
+		{"missing file", "", []string{"--secret", secret, "/nonexistent/body.json"}, "/nonexistent/body.json"},
+		{"empty stdin", "", []string{"--secret", secret}, "empty input"},
+		{"not base64url", "x", []string{"--secret", "not a key!"}, "not base64url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runCmd(t, tt.stdin, append([]string{"decrypt"}, tt.args...)...)
+			if code != exitUsage || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 with %q", code, errOut, tt.want)
+			}
+			if strings.Contains(errOut, secret) || strings.Contains(errOut, "not a key!") {
+				t.Fatal("the secret appears on stderr")
+			}
+		})
+	}
+}
