@@ -209,9 +209,9 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 		r.n.stale.Add(1)
 	}
 	if rc.Reason != "" {
-		writeJSON(w, rc.Status, map[string]any{"ok": false, "error": rc.Reason})
+		writeJSON(w, rc.Status, reply{Error: rc.Reason})
 	} else {
-		writeJSON(w, rc.Status, map[string]any{"ok": true, "outcome": rc.Outcome})
+		writeJSON(w, rc.Status, reply{OK: true, Outcome: rc.Outcome})
 	}
 	r.report(rc)
 }
@@ -310,7 +310,7 @@ func standardOrigin(typ string, doc any) (provider, event string) {
 func (r *Receiver) order(w http.ResponseWriter, req *http.Request) {
 	snap, ok := r.store.get(req.PathValue("key"))
 	if !ok {
-		writeJSON(w, http.StatusNotFound, map[string]any{"ok": false, "error": "unknown order"})
+		writeJSON(w, http.StatusNotFound, reply{Error: "unknown order"})
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -335,7 +335,15 @@ func (r *Receiver) report(rc Receipt) {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// reply is a Receiver's JSON answer: {"ok":true,"outcome":"applied"} or
+// {"ok":false,"error":"signature mismatch"}.
+type reply struct {
+	OK      bool           `json:"ok"`
+	Outcome ReceiptOutcome `json:"outcome,omitempty"`
+	Error   string         `json:"error,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v reply) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v) // the client may be gone; nothing to do

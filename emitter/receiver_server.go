@@ -2,7 +2,6 @@ package emitter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,17 +17,21 @@ const (
 	receiverHeaderTimeout  = 10 * time.Second
 	receiverReadTimeout    = 30 * time.Second
 	receiverIdleTimeout    = 90 * time.Second
+	shutdownPoll           = 5 * time.Millisecond
 )
 
 // Serve answers HTTP on ln until ctx is done, then shuts down gracefully:
-// in-flight deliveries finish (within DefaultShutdownTimeout) and their
-// receipts are reported before Serve returns.
+// it stops accepting, lets in-flight deliveries finish (within
+// DefaultShutdownTimeout) so their receipts are reported, and closes the
+// remaining connections before returning.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
+	var active activeConns
 	srv := &http.Server{
 		Handler:           r,
 		ReadHeaderTimeout: receiverHeaderTimeout,
 		ReadTimeout:       receiverReadTimeout,
 		IdleTimeout:       receiverIdleTimeout,
+		ConnState:         active.track,
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -37,17 +40,54 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("emitter: receiver: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		_ = srv.Close() // still busy: cut the remaining connections
-		err = fmt.Errorf("emitter: receiver shutdown: %w", err)
+	// http.Server.Shutdown would wait up to 5s for connections that were
+	// opened but never sent a request (HTTP clients dial spares); only
+	// connections in the middle of a request matter here.
+	srv.SetKeepAlivesEnabled(false)
+	_ = ln.Close() // stop accepting; Serve's accept error is expected and dropped
+	deadline := time.Now().Add(DefaultShutdownTimeout)
+	for active.count() > 0 && time.Now().Before(deadline) {
+		time.Sleep(shutdownPoll)
 	}
-	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = fmt.Errorf("emitter: receiver: %w", serr)
+	busy := active.count()
+	_ = srv.Close() // idle and never-used connections
+	<-done
+	if busy > 0 {
+		return fmt.Errorf("emitter: receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
 	}
-	return err
+	return nil
+}
+
+// activeConns counts connections in the middle of a request.
+type activeConns struct {
+	mu     sync.Mutex
+	states map[net.Conn]http.ConnState
+	n      int
+}
+
+func (a *activeConns) track(c net.Conn, st http.ConnState) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.states == nil {
+		a.states = map[net.Conn]http.ConnState{}
+	}
+	if a.states[c] == http.StateActive {
+		a.n--
+	}
+	if st == http.StateActive {
+		a.n++
+	}
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(a.states, c)
+	} else {
+		a.states[c] = st
+	}
+}
+
+func (a *activeConns) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n
 }
 
 // ReceiverServer is a Receiver listening on a loopback port, like

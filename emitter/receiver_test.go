@@ -409,3 +409,63 @@ func FuzzReceiverBody(f *testing.F) {
 func hexKeyed(p *Phasio, payload []byte) string {
 	return fmt.Sprintf("%x", p.keys.sign(payload))
 }
+
+// TestReceiverGracefulClose: Close waits for a delivery in flight, which is
+// answered and counted, and refuses new connections.
+func TestReceiverGracefulClose(t *testing.T) {
+	p := testProfile(t, generator.ProviderHappyColis)
+	srv, err := StartReceiver(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
+	hreq.Header = req.Header
+	status := make(chan int, 1)
+	go func() {
+		resp, err := testClient.Do(hreq)
+		if err != nil {
+			status <- -1
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	half := len(req.Body) / 2
+	if _, err := pw.Write(req.Body[:half]); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Received == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the delivery never reached the handler")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) with a delivery in flight", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if _, err := pw.Write(req.Body[half:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if got := <-status; got != http.StatusOK {
+		t.Fatalf("in-flight delivery answered %d", got)
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if st := srv.Stats(); st.Applied != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	if _, err := testClient.Get(srv.URL + "/orders/x"); err == nil {
+		t.Fatal("a closed receiver answered")
+	}
+}
