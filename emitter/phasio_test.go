@@ -231,9 +231,9 @@ func FuzzDecrypt(f *testing.F) {
 	})
 }
 
-// BenchmarkPhasioSeal measures Build (seal + sign) on generated orders;
-// run with -cpu 1 for the events/s of one core.
-func BenchmarkPhasioSeal(b *testing.B) {
+// benchPhasio returns the default profile and messages of 64 generated
+// orders, with the bytes per order set on b.
+func benchPhasio(b *testing.B) (*Phasio, []*Message) {
 	evs := testEvents(b, generator.ProviderPhasio, 64)
 	p, err := NewPhasio(testPhasioSecret)
 	if err != nil {
@@ -247,6 +247,13 @@ func BenchmarkPhasioSeal(b *testing.B) {
 	}
 	b.SetBytes(int64(size / len(evs)))
 	b.ReportAllocs()
+	return p, msgs
+}
+
+// BenchmarkPhasioSeal measures Build (seal + sign) on generated orders;
+// run with -cpu 1 for the events/s of one core.
+func BenchmarkPhasioSeal(b *testing.B) {
+	p, msgs := benchPhasio(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := p.Build(msgs[i%len(msgs)], FaultNone); err != nil {
@@ -258,18 +265,14 @@ func BenchmarkPhasioSeal(b *testing.B) {
 
 // BenchmarkPhasioVerify measures the receiving side of the same orders.
 func BenchmarkPhasioVerify(b *testing.B) {
-	evs := testEvents(b, generator.ProviderPhasio, 64)
-	p, err := NewPhasio(testPhasioSecret)
-	if err != nil {
-		b.Fatal(err)
-	}
-	reqs := make([]*Request, len(evs))
-	for i, ev := range evs {
-		if reqs[i], err = p.Build(&Message{Event: ev, ID: "bench"}, FaultNone); err != nil {
+	p, msgs := benchPhasio(b)
+	reqs := make([]*Request, len(msgs))
+	for i, msg := range msgs {
+		var err error
+		if reqs[i], err = p.Build(msg, FaultNone); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r := reqs[i%len(reqs)]

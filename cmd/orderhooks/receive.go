@@ -30,7 +30,7 @@ func init() {
 			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
 			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
 			fs.String("trigger", emitter.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
-			fs.Bool("print", false, "print each accepted payload after its line")
+			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
 			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
 			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
 			fs.Int64("max-body", emitter.DefaultReceiverBodyLimit, "largest accepted body in bytes (413 beyond)")
