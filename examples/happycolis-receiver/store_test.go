@@ -49,7 +49,7 @@ func TestStoreDedupAndStaleness(t *testing.T) {
 		{"m1", "DRAFT", t0, Applied, "DRAFT"},
 		{"m2", "OPENED", t0.Add(time.Minute), Applied, "OPENED"},
 		{"m2", "COMPLETED", t0.Add(2 * time.Minute), Duplicate, "OPENED"}, // same messageId: not applied
-		{"m3", "DRAFT", t0.Add(30 * time.Second), Stale, "OPENED"},       // older snapshot: ignored
+		{"m3", "DRAFT", t0.Add(30 * time.Second), Stale, "OPENED"},        // older snapshot: ignored
 		{"m4", "COMPLETED", t0.Add(3 * time.Minute), Applied, "COMPLETED"},
 	}
 	for _, tt := range tests {
