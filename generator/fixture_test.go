@@ -29,7 +29,7 @@ func TestPhasioFixtures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for seed := int64(1); seed <= 30; seed++ {
 				o := PhasioOrder(seed, append(tt.opts, Parts(3, "SLS"))...)
-				if err := checkPhasioOrder(o, false); err != nil {
+				if err := checkPhasioOrder(o, false, nil); err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}
 				got := ""

@@ -20,7 +20,7 @@ const (
 	DefaultStart = "2025-06-15T08:00:00Z"
 	// DefaultInterleave is how many orders' lifecycles are under way at
 	// once: their events interleave in time order, as real traffic does.
-	DefaultInterleave = 256
+	DefaultInterleave = 1024
 )
 
 // ErrOptions is wrapped for options that do not fit together.

@@ -41,8 +41,9 @@ var (
 
 // checkPhasioOrder checks one snapshot: pricing to the cent, coherent
 // manufacturing, physical geometry, and an address, phone, currency and tax
-// that agree. edge relaxes what edge cases change on purpose.
-func checkPhasioOrder(o *phasio.Order, edge bool) error {
+// that agree. edge relaxes what edge cases change on purpose; board is the
+// Kanban board in use (nil: the default).
+func checkPhasioOrder(o *phasio.Order, edge bool, board []KanbanColumn) error {
 	if err := o.CheckPricing(DefaultLocalCurrency); err != nil {
 		return err
 	}
@@ -52,7 +53,10 @@ func checkPhasioOrder(o *phasio.Order, edge bool) error {
 	if o.OrderNumber != nil && *o.OrderNumber != "ORD"+o.QuoteNumber[1:] {
 		return fmt.Errorf("/orderNumber %q does not follow /quoteNumber %q", *o.OrderNumber, o.QuoteNumber)
 	}
-	if err := checkPhasioState(o); err != nil {
+	if board == nil {
+		board = DefaultKanban()
+	}
+	if err := checkPhasioState(o, board); err != nil {
 		return err
 	}
 	created, err := time.Parse(local, o.CreatedDate)
@@ -82,13 +86,13 @@ func checkPhasioOrder(o *phasio.Order, edge bool) error {
 }
 
 // checkPhasioState: payment status, order number and Kanban column agree.
-func checkPhasioState(o *phasio.Order) error {
+func checkPhasioState(o *phasio.Order, board []KanbanColumn) error {
 	if (o.KanbanColumnName == nil) != (o.KanbanColumnSequence == nil) {
 		return fmt.Errorf("/kanbanColumnName and /kanbanColumnSequence: one is null, not the other")
 	}
 	if o.KanbanColumnName != nil {
-		i := slices.IndexFunc(DefaultKanban(), func(c KanbanColumn) bool { return c.Name == *o.KanbanColumnName })
-		if i < 0 || DefaultKanban()[i].Sequence != *o.KanbanColumnSequence {
+		i := slices.IndexFunc(board, func(c KanbanColumn) bool { return c.Name == *o.KanbanColumnName })
+		if i < 0 || board[i].Sequence != *o.KanbanColumnSequence {
 			return fmt.Errorf("/kanbanColumnName %q is not column %d of the board", *o.KanbanColumnName, *o.KanbanColumnSequence)
 		}
 	}
@@ -271,7 +275,9 @@ type phasioHistory struct {
 	at    time.Time
 }
 
-func (h *phasioHistory) next(ev *Event, o *phasio.Order) error {
+// next takes the order's next event; back allows its Kanban column to go
+// back (the scenario's step says so).
+func (h *phasioHistory) next(ev *Event, o *phasio.Order, back bool) error {
 	defer func() { h.last, h.at = o, ev.At }()
 	if h.first == nil {
 		h.first = o
@@ -286,7 +292,7 @@ func (h *phasioHistory) next(ev *Event, o *phasio.Order) error {
 		return fmt.Errorf("orderId, quoteNumber, createdDate or customer changed")
 	case l.OrderNumber != nil && (o.OrderNumber == nil || *o.OrderNumber != *l.OrderNumber):
 		return fmt.Errorf("/orderNumber %q changed to %v", *l.OrderNumber, o.OrderNumber)
-	case l.KanbanColumnSequence != nil && (o.KanbanColumnSequence == nil || *o.KanbanColumnSequence < *l.KanbanColumnSequence):
+	case l.KanbanColumnSequence != nil && (o.KanbanColumnSequence == nil || *o.KanbanColumnSequence < *l.KanbanColumnSequence && !back):
 		return fmt.Errorf("/kanbanColumnSequence went back from %d to %v", *l.KanbanColumnSequence, o.KanbanColumnSequence)
 	}
 	return nil

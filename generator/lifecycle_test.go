@@ -195,11 +195,11 @@ func TestInvariantCheckersCatchBreakage(t *testing.T) {
 	for name, brk := range phasioBreaks {
 		t.Run("phasio/"+name, func(t *testing.T) {
 			o := PhasioOrder(3, Paid(), Parts(2, "CNC Machining"), Country("US"))
-			if err := checkPhasioOrder(o, false); err != nil {
+			if err := checkPhasioOrder(o, false, nil); err != nil {
 				t.Fatalf("fixture already fails: %v", err)
 			}
 			brk(o)
-			if err := checkPhasioOrder(o, false); err == nil {
+			if err := checkPhasioOrder(o, false, nil); err == nil {
 				t.Fatalf("checker accepted an order with %s", name)
 			}
 		})

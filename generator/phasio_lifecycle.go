@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"math"
 	"slices"
 	"time"
 
+	"github.com/orderhooks/orderhooks/generator/decimal"
 	"github.com/orderhooks/orderhooks/generator/phasio"
 )
 
@@ -225,6 +227,8 @@ func (po *phasioOrder) editParts(r *rng) {
 			if q == p.Quantity {
 				q++
 			}
+			// Bulk pricing: the unit price follows the quantity as unitPrice does.
+			p.PricePerPart = max(decimal.Decimal(math.Round(float64(p.PricePerPart)*math.Pow(float64(q)/float64(p.Quantity), -0.08))), 1)
 			p.Quantity = q
 		}
 	}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator/happycolis"
@@ -69,14 +70,41 @@ func TestPropertySingleOrders(t *testing.T) {
 				if len(evs) != 1 || evs[0].Event != tt.event {
 					t.Fatalf("seed %d: %d events, want one %s", seed, len(evs), tt.event)
 				}
-				checkEvent(t, seed, evs[0], false)
+				checkEvent(t, seed, evs[0], false, nil)
 			})
 		})
 	}
 }
 
+// TestPropertyLifecycles plays the built-in scenarios and those of
+// testdata/scenarios, which between them use every action.
 func TestPropertyLifecycles(t *testing.T) {
-	for _, s := range Scenarios() {
+	all := Scenarios()
+	files, _ := filepath.Glob(filepath.Join("testdata", "scenarios", "*.yaml"))
+	for _, f := range files {
+		s, err := LoadScenario(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, s)
+	}
+	used := map[string]bool{}
+	for _, s := range all {
+		for _, st := range s.Steps {
+			used[s.Provider+" "+st.Action] = true
+		}
+	}
+	for _, m := range []struct {
+		provider string
+		actions  []action
+	}{{ProviderPhasio, phasioActions}, {ProviderHappyColis, happyColisActions}} {
+		for _, a := range m.actions {
+			if !used[m.provider+" "+a.name] {
+				t.Errorf("no scenario plays %s %s", m.provider, a.name)
+			}
+		}
+	}
+	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
 			forSeeds(t, seeds(t, lifecycleSeeds), func(t *testing.T, seed int64) {
 				evs := generate(t, s.Provider, WithScenario(s), WithSeed(seed))
@@ -90,14 +118,14 @@ func TestPropertyLifecycles(t *testing.T) {
 }
 
 // checkEvent checks one event's payload against the strict schemas and
-// the provider's invariants.
-func checkEvent(t *testing.T, seed int64, ev *Event, edge bool) {
+// the provider's invariants (board: the Kanban board, nil for the default).
+func checkEvent(t *testing.T, seed int64, ev *Event, edge bool, board []KanbanColumn) {
 	t.Helper()
 	err := checkSchema(ev)
 	if err == nil && ev.Provider == ProviderPhasio {
 		var o *phasio.Order
 		if o, err = decodePhasio(ev); err == nil {
-			err = checkPhasioOrder(o, edge)
+			err = checkPhasioOrder(o, edge, board)
 		}
 	} else if err == nil {
 		var e *happycolis.Envelope
@@ -113,13 +141,17 @@ func checkEvent(t *testing.T, seed int64, ev *Event, edge bool) {
 // checkLifecycle checks each event and each order's sequence of events.
 func checkLifecycle(t *testing.T, seed int64, s *Scenario, evs []*Event) {
 	t.Helper()
+	backwards := map[string]bool{} // steps that may move an order back
+	for _, st := range s.Steps {
+		backwards[st.label()] = st.Backwards
+	}
 	phasioOrders := map[string]*phasioHistory{}
 	hcOrders := map[string]*hcHistory{}
 	for _, ev := range evs {
 		if ev.Scenario != s.Name || ev.Step == "" {
 			t.Fatalf("seed %d event %d: scenario %q step %q", seed, ev.Seq, ev.Scenario, ev.Step)
 		}
-		checkEvent(t, seed, ev, false)
+		checkEvent(t, seed, ev, false, s.Kanban)
 		var err error
 		switch s.Provider {
 		case ProviderPhasio:
@@ -127,7 +159,7 @@ func checkLifecycle(t *testing.T, seed int64, s *Scenario, evs []*Event) {
 			if phasioOrders[ev.OrderKey] == nil {
 				phasioOrders[ev.OrderKey] = &phasioHistory{}
 			}
-			err = phasioOrders[ev.OrderKey].next(ev, o)
+			err = phasioOrders[ev.OrderKey].next(ev, o, backwards[ev.Step])
 		default:
 			e, _ := decodeHappyColis(ev)
 			if hcOrders[ev.OrderKey] == nil {

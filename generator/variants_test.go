@@ -26,7 +26,7 @@ func TestEdgeCases(t *testing.T) {
 						t.Fatalf("event %d: variant %q label %q", ev.Seq, ev.Variant, ev.Label)
 					}
 					labels[ev.Label]++
-					checkEvent(t, seed, ev, true)
+					checkEvent(t, seed, ev, true, nil)
 					checkEdgeCase(t, ev)
 				}
 			}

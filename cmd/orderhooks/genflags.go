@@ -19,7 +19,7 @@ type genFlags struct {
 func addGenFlags(fs *pflag.FlagSet) *genFlags {
 	fs.String("scenario", "", "built-in scenario (see 'orderhooks scenarios') or scenario file (.yaml, .yml, .json); default: single Order Created / order/created events")
 	fs.Int("orders", generator.DefaultOrders, "orders to generate (0: one run of the scenario, or one order per edge case)")
-	fs.Int64("seed", generator.DefaultSeed, "seed; the same seed and flags give byte-identical events (default: the scenario's seed)")
+	fs.Int64("seed", generator.DefaultSeed, "seed: the same seed and flags give byte-identical events (without this flag a scenario's own seed applies)")
 	fs.Bool("edge", false, "schema-valid edge cases: nulls, empty arrays, zero and huge amounts, 200 parts, long and non-Latin strings")
 	fs.Bool("drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
 	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339)")
