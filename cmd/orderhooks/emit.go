@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+func init() {
+	register(&command{
+		name:    "emit",
+		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
+		usage: "orderhooks emit --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
+			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
+			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
+			"    [--bad-signature P] [--wrong-key P] [--validate] [--json]",
+		order: 30,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("emit", pflag.ContinueOnError)
+			addDeliveryFlags(fs)
+			fs.String("in", "", "deliver the events of this JSONL file (from 'orderhooks generate'; - for stdin) instead of generating them")
+			addGenFlags(fs)
+			return fs
+		},
+		run: runEmit,
+	})
+}
+
+// runEmit checks the flags, checks that every target accepts connections
+// (exit 3 otherwise), delivers, and prints the summary: exit 0 when every
+// delivery ended 2xx, 1 otherwise (or when interrupted).
+func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	provider, _ := fs.GetString("provider")
+	if provider == "" {
+		return usageErrorf("--provider is required: phasio, happycolis or standard")
+	}
+	src, closeIn, err := emitSource(fs, e, provider)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	seed, _ := fs.GetInt64("seed")
+	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed))
+	if err != nil {
+		return err
+	}
+	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
+}
+
+// emitSource returns the events to deliver: --in, or the generator flags.
+func emitSource(fs *pflag.FlagSet, e *env, provider string) (generator.Source, func(), error) {
+	in, _ := fs.GetString("in")
+	if in == "" {
+		gp, err := generatorProvider(fs, provider)
+		if err != nil {
+			return nil, nil, err
+		}
+		src, err := genFlagsOf(fs).source(gp)
+		return src, func() {}, err
+	}
+	for _, name := range []string{"scenario", "orders", "edge", "drift", "start", "kanban"} {
+		if fs.Changed(name) {
+			return nil, nil, usageErrorf("--in and --%s exclude each other: the events are in the file", name)
+		}
+	}
+	if in == "-" {
+		return generator.EventsFrom(e.stdin), func() {}, nil
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, nil, usageErrorf("--in: %w", err)
+	}
+	src := generator.EventsFrom(f)
+	return func(yield func(*generator.Event) error) error {
+		if err := src(yield); err != nil {
+			return fmt.Errorf("--in %s: %w", in, err)
+		}
+		return nil
+	}, func() { _ = f.Close() }, nil // read-only: nothing to lose on close
+}
+
+// generatorProvider is the platform whose events are generated: the
+// profile's, or for the standard profile (which carries any platform's
+// events) the scenario's, Phasio by default.
+func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
+	if provider != emitter.ProviderStandard {
+		return provider, nil
+	}
+	name, _ := fs.GetString("scenario")
+	if name == "" {
+		return generator.ProviderPhasio, nil
+	}
+	s, err := generator.LoadScenario(name)
+	if err != nil {
+		return "", usageErrorf("--scenario: %w", err)
+	}
+	return s.Provider, nil
+}
+
+// addDeliveryFlags registers the flags emit and replay share: target,
+// secret, client, engine, faults, record and output.
+func addDeliveryFlags(fs *pflag.FlagSet) {
+	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+	fs.String("url", "", "receiver URL for every event")
+	fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
+	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")
+	fs.String("record", "", "write one JSON line per attempt to FILE (request and response, never a secret)")
+	fs.Int("concurrency", emitter.DefaultConcurrency, "deliveries in parallel (events of one order never run concurrently)")
+	fs.Float64("rate", 0, "at most this many requests per second (0: no limit)")
+	fs.Int("retries", emitter.DefaultRetries, "retries after a connection error, timeout, 408, 429 or 5xx")
+	fs.Duration("backoff", emitter.DefaultBackoff, "wait before the first retry, doubled each retry, with jitter (Retry-After answers are obeyed)")
+	fs.Duration("timeout", emitter.DefaultTimeout, "bound on each request, and on the reachability check at start")
+	fs.Bool("insecure", false, "do not verify TLS certificates")
+	fs.String("ca-file", "", "trust the PEM certificates in this file too")
+	fs.StringArrayP("header", "H", nil, "extra request header 'Key: Value' (repeatable)")
+	fs.Float64("duplicate", 0, "probability of sending a delivery twice (same ids)")
+	fs.Float64("reorder", 0, "probability of swapping an event with its order's next event")
+	fs.Duration("delay", 0, "hold each delivery back by a random time up to this")
+	fs.Float64("tamper", 0, "probability of changing the payload after signing")
+	fs.Float64("bad-signature", 0, "probability of a wrong signature")
+	fs.Float64("wrong-key", 0, "probability of signing (and encrypting) with another key")
+	fs.Bool("unblock", false, "happycolis: move on after a delivery exhausts its retries instead of blocking the queue as the platform does")
+	fs.Bool("validate", false, "validate each payload against its schema before sending (invalid ones are not sent)")
+	fs.Bool("json", false, "print the summary as JSON")
+}
+
+// delivery is what the shared flags configure: targets, engine options and
+// the record file.
+type delivery struct {
+	targets emitter.Targets
+	opts    []emitter.Option
+	timeout time.Duration
+	record  string
+	json    bool
+}
+
+// newDelivery reads the shared flags; every problem is a usage error (exit 2)
+// naming its flag. An empty provider (exact replays, which sign nothing)
+// needs no secret.
+func newDelivery(fs *pflag.FlagSet, e *env, provider string, extra ...emitter.Option) (*delivery, error) {
+	targets, err := deliveryTargets(fs, e, provider)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := engineOptions(fs, e)
+	if err != nil {
+		return nil, err
+	}
+	d := &delivery{targets: targets, opts: append(opts, extra...)}
+	d.timeout, _ = fs.GetDuration("timeout")
+	d.record, _ = fs.GetString("record")
+	d.json, _ = fs.GetBool("json")
+	return d, nil
+}
+
+// deliveryTargets builds the targets of --url/--secret or --targets.
+func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Targets, error) {
+	url, _ := fs.GetString("url")
+	file, _ := fs.GetString("targets")
+	specs, _ := fs.GetStringArray("secret")
+	switch {
+	case file != "" && (url != "" || len(specs) > 0):
+		return emitter.Targets{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
+	case file != "":
+		t, err := emitter.LoadTargets(file, provider, e.getenv)
+		if err != nil {
+			return emitter.Targets{}, usageErrorf("--targets: %w", err)
+		}
+		return t, nil
+	case url == "":
+		return emitter.Targets{}, usageErrorf("--url (or --targets) is required")
+	case provider == "":
+		return emitter.Targets{Default: &emitter.Target{URL: url}}, nil
+	case len(specs) == 0:
+		return emitter.Targets{}, usageErrorf("--secret is required with --url")
+	}
+	secrets := make([]string, len(specs))
+	for i, spec := range specs {
+		s, err := emitter.ResolveSecret(spec, e.getenv)
+		if err != nil {
+			return emitter.Targets{}, usageErrorf("--secret: %w", err)
+		}
+		secrets[i] = s
+	}
+	p, err := emitter.ProfileByName(provider, secrets)
+	if err != nil {
+		return emitter.Targets{}, usageErrorf("--provider %s --secret: %w", provider, err)
+	}
+	return emitter.OneTarget(p, url), nil
+}
+
+// engineOptions maps the client, engine and fault flags to options.
+func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
+	conc, _ := fs.GetInt("concurrency")
+	rate, _ := fs.GetFloat64("rate")
+	retries, _ := fs.GetInt("retries")
+	backoff, _ := fs.GetDuration("backoff")
+	timeout, _ := fs.GetDuration("timeout")
+	insecure, _ := fs.GetBool("insecure")
+	caFile, _ := fs.GetString("ca-file")
+	validate, _ := fs.GetBool("validate")
+	unblock, _ := fs.GetBool("unblock")
+	switch {
+	case conc < 1:
+		return nil, usageErrorf("--concurrency %d: must be at least 1", conc)
+	case rate < 0:
+		return nil, usageErrorf("--rate %v: must not be negative", rate)
+	case retries < 0:
+		return nil, usageErrorf("--retries %d: must not be negative", retries)
+	case backoff < 0:
+		return nil, usageErrorf("--backoff %s: must not be negative", backoff)
+	case timeout <= 0:
+		return nil, usageErrorf("--timeout %s: must be positive", timeout)
+	}
+	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: conc})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	header, err := headerFlags(fs)
+	if err != nil {
+		return nil, err
+	}
+	faults, err := faultFlags(fs)
+	if err != nil {
+		return nil, err
+	}
+	opts := []emitter.Option{
+		emitter.WithConcurrency(conc), emitter.WithRate(rate), emitter.WithRetries(retries),
+		emitter.WithBackoff(backoff), emitter.WithTimeout(timeout), emitter.WithClient(client),
+		emitter.WithHeader(header), emitter.WithFaults(faults), emitter.WithValidate(validate),
+		emitter.WithUnblock(unblock),
+	}
+	if e.tty {
+		opts = append(opts, emitter.WithProgress(e.stderr))
+	}
+	return opts, nil
+}
+
+// headerFlags parses the -H 'Key: Value' flags.
+func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
+	raw, _ := fs.GetStringArray("header")
+	h := http.Header{}
+	for _, kv := range raw {
+		k, v, ok := strings.Cut(kv, ":")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t") {
+			return nil, usageErrorf("-H %q: not 'Key: Value'", kv)
+		}
+		h.Add(k, strings.TrimSpace(v))
+	}
+	return h, nil
+}
+
+// faultFlags reads the fault flags; probabilities must lie in [0, 1].
+func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
+	var f emitter.Faults
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"duplicate", &f.Duplicate}, {"reorder", &f.Reorder}, {"tamper", &f.Tamper}, {"bad-signature", &f.BadSignature}, {"wrong-key", &f.WrongKey}} {
+		*p.v, _ = fs.GetFloat64(p.name)
+		if *p.v < 0 || *p.v > 1 {
+			return f, usageErrorf("--%s %v: a probability between 0 and 1", p.name, *p.v)
+		}
+	}
+	if s := f.Tamper + f.BadSignature + f.WrongKey; s > 1 {
+		return f, usageErrorf("--tamper, --bad-signature and --wrong-key add up to %v: at most 1", s)
+	}
+	f.Delay, _ = fs.GetDuration("delay")
+	if f.Delay < 0 {
+		return f, usageErrorf("--delay %s: must not be negative", f.Delay)
+	}
+	return f, nil
+}
+
+// run checks that every target accepts connections (exit 3 otherwise),
+// opens the record, runs the engine through start and prints the summary.
+func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter) (*emitter.Summary, error)) error {
+	if err := d.targets.Preflight(ctx, d.timeout); err != nil {
+		return unreachable(err)
+	}
+	opts := d.opts
+	var rec *os.File
+	if d.record != "" {
+		f, err := os.Create(d.record)
+		if err != nil {
+			return usageErrorf("--record: %w", err)
+		}
+		rec = f
+		opts = append(opts, emitter.WithRecord(f))
+	}
+	em, err := emitter.New(d.targets, opts...)
+	if err != nil {
+		if rec != nil {
+			_ = rec.Close() // nothing was recorded
+		}
+		return usageError(err)
+	}
+	sum, err := start(em)
+	if rec != nil {
+		if cerr := rec.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("--record: %w", cerr)
+		}
+	}
+	if sum != nil {
+		if perr := printSummary(e.stdout, sum, d.json); err == nil {
+			err = perr
+		}
+	}
+	switch {
+	case errors.Is(err, emitter.ErrInterrupted):
+		fmt.Fprintln(e.stderr, "orderhooks: interrupted; the summary and record cover what was sent")
+		return failedSilently()
+	case errors.Is(err, emitter.ErrTargets), errors.Is(err, emitter.ErrOptions):
+		return usageError(err)
+	case err != nil:
+		return err
+	case !sum.AllOK():
+		return failedSilently()
+	}
+	return nil
+}
+
+// printSummary writes the summary as text or JSON.
+func printSummary(w io.Writer, sum *emitter.Summary, asJSON bool) error {
+	if !asJSON {
+		return sum.WriteText(w)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sum)
+}

@@ -1,0 +1,464 @@
+package emitter
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/progress"
+)
+
+// Engine defaults, shared by the library and the CLI flags.
+const (
+	// DefaultConcurrency is how many workers deliver at once.
+	DefaultConcurrency = 8
+	// DefaultRetries is how many times a failed attempt is retried.
+	DefaultRetries = 3
+	// DefaultBackoff is the wait before the first retry; it doubles with
+	// each retry (up to MaxBackoff), with jitter.
+	DefaultBackoff = 500 * time.Millisecond
+	// MaxBackoff caps the computed backoff.
+	MaxBackoff = time.Minute
+	// MaxRetryAfter caps how long a Retry-After answer makes a worker wait.
+	MaxRetryAfter = 5 * time.Minute
+	// DefaultSeed seeds fault choices, jitter and message ids.
+	DefaultSeed = generator.DefaultSeed
+	// progressInterval is how often the progress line is redrawn.
+	progressInterval = 200 * time.Millisecond
+	// queueSize is each worker's backlog; the source waits when it is full,
+	// so memory stays flat however long the run.
+	queueSize = 64
+)
+
+// Errors of New and Run.
+var (
+	// ErrOptions is wrapped by New for options that make no sense.
+	ErrOptions = errors.New("emitter: bad options")
+	// ErrInterrupted is wrapped by Run when its context ended first; the
+	// Summary is still returned.
+	ErrInterrupted = errors.New("emitter: run interrupted")
+)
+
+type config struct {
+	concurrency int
+	rate        float64
+	retries     int
+	backoff     time.Duration
+	timeout     time.Duration
+	client      *http.Client
+	header      http.Header
+	faults      Faults
+	seed        int64
+	record      io.Writer
+	progress    io.Writer
+	validate    bool
+	unblock     bool
+	now         func() time.Time
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithConcurrency sets how many deliveries run at once (default DefaultConcurrency).
+func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+
+// WithRate caps attempts per second over all workers (0, the default: no cap).
+func WithRate(perSecond float64) Option { return func(c *config) { c.rate = perSecond } }
+
+// WithRetries sets how many times an attempt is retried after a
+// connection error, a timeout, 408, 429 or 5xx (default DefaultRetries).
+// Other answers are final.
+func WithRetries(n int) Option { return func(c *config) { c.retries = n } }
+
+// WithBackoff sets the wait before the first retry (default
+// DefaultBackoff); retry k waits backoff·2^(k-1), capped at MaxBackoff,
+// jittered to between half and all of it, unless the answer carried a
+// Retry-After (seconds or HTTP date), which is obeyed up to MaxRetryAfter.
+func WithBackoff(d time.Duration) Option { return func(c *config) { c.backoff = d } }
+
+// WithTimeout bounds each attempt (default DefaultTimeout).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithClient sets the HTTP client (default: NewClient with the timeout and
+// a connection pool of the concurrency's size). HandlerClient delivers to
+// an http.Handler in-process.
+func WithClient(c *http.Client) Option { return func(cf *config) { cf.client = c } }
+
+// WithHeader adds headers to every request, over the profile's own.
+func WithHeader(h http.Header) Option { return func(c *config) { c.header = h.Clone() } }
+
+// WithFaults sets the faults to inject (default none).
+func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
+
+// WithSeed seeds fault choices, retry jitter and message ids (default
+// DefaultSeed): the same seed and events give the same ids and faults.
+func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
+
+// WithRecord writes one Record per attempt to w as JSONL, each line
+// flushed when its attempt ends (see ReadRecords).
+func WithRecord(w io.Writer) Option { return func(c *config) { c.record = w } }
+
+// WithProgress redraws a live progress line on w (a terminal): sent, 2xx,
+// failed, retries, rate and p50/p99 latency; the line ends when Run does.
+func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w } }
+
+// WithValidate validates each payload against its schema
+// (schemas.ForEvent) before sending; an invalid payload is not sent and
+// its delivery fails (Summary.Invalid). Events without a schema are sent.
+func WithValidate(on bool) Option { return func(c *config) { c.validate = on } }
+
+// WithUnblock changes what a strict FIFO target (HappyColis) does after a
+// delivery exhausts its retries: by default the queue stays blocked, as
+// the platform's does, and the target's later deliveries are not sent
+// (Summary.Blocked); with WithUnblock(true) the queue moves on.
+func WithUnblock(on bool) Option { return func(c *config) { c.unblock = on } }
+
+// WithClock sets the clock of message times and record times (default time.Now).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// Emitter delivers events to targets: signed by each target's profile,
+// concurrently, with retries, rate limit, fault injection and a record.
+//
+// Ordering: events of one order never overtake each other and never run
+// concurrently, because each order is pinned to one worker (by a hash of
+// its order key) that delivers its events one after the other, retries
+// included; different orders run in parallel on different workers. A
+// strict FIFO target (HappyColis: one queue per integration) is pinned to
+// one worker as a whole, so all its events go one at a time in source
+// order and a failing delivery holds everything behind it until it
+// succeeds or exhausts its retries (see WithUnblock).
+//
+// An Emitter is immutable; Run may be called several times.
+type Emitter struct {
+	targets Targets
+	cfg     config
+	client  *http.Client
+}
+
+// New returns an Emitter delivering to t (OneTarget for a single URL).
+func New(t Targets, opts ...Option) (*Emitter, error) {
+	cfg := config{
+		concurrency: DefaultConcurrency,
+		retries:     DefaultRetries,
+		backoff:     DefaultBackoff,
+		timeout:     DefaultTimeout,
+		seed:        DefaultSeed,
+		now:         time.Now,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	switch {
+	case cfg.concurrency < 1:
+		return nil, fmt.Errorf("%w: concurrency %d: must be at least 1", ErrOptions, cfg.concurrency)
+	case cfg.rate < 0:
+		return nil, fmt.Errorf("%w: rate %v: must not be negative", ErrOptions, cfg.rate)
+	case cfg.retries < 0:
+		return nil, fmt.Errorf("%w: retries %d: must not be negative", ErrOptions, cfg.retries)
+	case cfg.backoff < 0:
+		return nil, fmt.Errorf("%w: backoff %s: must not be negative", ErrOptions, cfg.backoff)
+	case cfg.timeout <= 0:
+		return nil, fmt.Errorf("%w: timeout %s: must be positive", ErrOptions, cfg.timeout)
+	}
+	if err := cfg.faults.check(); err != nil {
+		return nil, err
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	e := &Emitter{targets: t, cfg: cfg, client: cfg.client}
+	if e.client == nil {
+		c, err := NewClient(ClientOptions{Timeout: cfg.timeout, MaxConnsPerHost: cfg.concurrency})
+		if err != nil {
+			return nil, err
+		}
+		e.client = c
+	}
+	return e, nil
+}
+
+// item is one delivery to make, before faults: an event, or (exact
+// replay) a recorded request to send again byte for byte.
+type item struct {
+	ev    *generator.Event
+	id    string   // message id; derived from the seed and Seq when empty
+	exact *Request // send these bytes instead of building
+	wait  time.Duration
+}
+
+// job is one delivery handed to a worker.
+type job struct {
+	n      int64 // delivery number
+	ev     *generator.Event
+	id     string
+	target *Target
+	req    *Request
+	faults faultSet
+	delay  time.Duration
+	dup    bool // send a duplicate right after
+	// pos is the source position, for reorder's hold window; held marks a
+	// job waiting for its order's next event.
+	pos  int64
+	held bool
+}
+
+// Run delivers every event of src and returns what happened. It returns
+// when every delivery has ended; when ctx ends first, requests in flight
+// are cancelled (and recorded), queued events are dropped, and the
+// partial Summary is returned with an error wrapping ErrInterrupted. A
+// source error stops the run too, after the queued deliveries.
+func (e *Emitter) Run(ctx context.Context, src generator.Source) (*Summary, error) {
+	for _, tg := range e.targets.all() {
+		if tg.Profile == nil {
+			return nil, fmt.Errorf("%w: target %s has no profile", ErrTargets, tg.URL)
+		}
+	}
+	return e.run(ctx, func(yield func(item) error) error {
+		return src(func(ev *generator.Event) error { return yield(item{ev: ev}) })
+	})
+}
+
+// run is Run over items: the producer (this goroutine) draws faults,
+// applies reorder and hands jobs to the workers.
+func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) error) (*Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st := newStats()
+	var rec *recorder
+	if e.cfg.record != nil {
+		rec = newRecorder(e.cfg.record)
+	}
+	if e.cfg.progress != nil {
+		line := progress.Start(e.cfg.progress, true, progressInterval, st.progressLine)
+		defer line.Stop()
+	}
+	var pace *pacer
+	if e.cfg.rate > 0 {
+		pace = &pacer{interval: time.Duration(float64(time.Second) / e.cfg.rate)}
+	}
+	workers := make([]*worker, e.cfg.concurrency)
+	var wg sync.WaitGroup
+	for i := range workers {
+		workers[i] = newWorker(e, ctx, st, rec, pace, e.cfg.seed+int64(i))
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			w.loop()
+		}(workers[i])
+	}
+	p := &producer{e: e, ctx: ctx, workers: workers, draw: newFaultDraw(e.cfg.faults, e.cfg.seed),
+		held: map[string]*job{}, start: time.Now()}
+	err := items(p.add)
+	if err == nil {
+		err = p.flush()
+	}
+	for _, w := range workers {
+		close(w.in)
+	}
+	wg.Wait()
+	sum := st.summary()
+	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
+		sum.Interrupted = true
+		return sum, fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+	}
+	if err == nil {
+		err = rec.error()
+	}
+	return sum, err
+}
+
+// producer turns items into jobs in source order. Only it draws faults,
+// so fault choices do not depend on scheduling.
+type producer struct {
+	e       *Emitter
+	ctx     context.Context
+	workers []*worker
+	draw    *faultDraw
+	n, pos  int64
+	start   time.Time
+	// held are reordered jobs waiting for their order's next event, by
+	// order key; queue keeps them in source order for the hold window.
+	held  map[string]*job
+	queue []*job
+}
+
+func (p *producer) add(it item) error {
+	if err := p.ctx.Err(); err != nil {
+		return err
+	}
+	if it.wait > 0 {
+		if err := sleep(p.ctx, time.Until(p.start.Add(it.wait))); err != nil {
+			return err
+		}
+	}
+	if it.ev == nil {
+		return fmt.Errorf("%w: nil event", ErrBadMessage)
+	}
+	tg, err := p.e.targets.For(it.ev.Event)
+	if err != nil {
+		return err
+	}
+	p.pos++
+	j := &job{ev: it.ev, id: it.id, target: tg, req: it.exact, pos: p.pos}
+	if j.id == "" {
+		seq := it.ev.Seq
+		if seq == 0 {
+			seq = p.pos
+		}
+		j.id = messageID(p.e.cfg.seed, seq)
+	}
+	reorder := p.draw.chance(p.e.cfg.faults.Reorder)
+	j.faults, j.delay = p.draw.next()
+	if j.faults.has(FaultDuplicate) {
+		j.faults &^= bit(FaultDuplicate)
+		j.dup = true
+	}
+	key := it.ev.OrderKey
+	if prev := p.held[key]; prev != nil {
+		delete(p.held, key)
+		prev.held = false
+		prev.faults = prev.faults.with(FaultReorder)
+		if err := p.dispatch(j); err != nil {
+			return err
+		}
+		return p.dispatch(prev)
+	}
+	if reorder {
+		j.held = true
+		p.held[key] = j
+		p.queue = append(p.queue, j)
+	} else if err := p.dispatch(j); err != nil {
+		return err
+	}
+	return p.release(p.pos - reorderWindow)
+}
+
+// release sends held jobs from before source position pos unswapped.
+func (p *producer) release(pos int64) error {
+	for len(p.queue) > 0 && p.queue[0].pos <= pos {
+		j := p.queue[0]
+		p.queue[0] = nil
+		p.queue = p.queue[1:]
+		if !j.held {
+			continue
+		}
+		delete(p.held, j.ev.OrderKey)
+		j.held = false
+		if err := p.dispatch(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush sends the jobs still held at the end of the source.
+func (p *producer) flush() error { return p.release(p.pos) }
+
+// dispatch numbers a job and queues it on its worker.
+func (p *producer) dispatch(j *job) error {
+	p.n++
+	j.n = p.n
+	if j.dup {
+		p.n++ // the duplicate's number
+	}
+	w := p.workers[p.shard(j)]
+	select {
+	case w.in <- j:
+		return nil
+	case <-p.ctx.Done():
+		return p.ctx.Err()
+	}
+}
+
+// shard pins an order (or a whole strict FIFO target) to one worker.
+func (p *producer) shard(j *job) int {
+	h := fnv.New32a()
+	if strictFIFO(j.target) {
+		h.Write([]byte(j.target.URL))
+	} else {
+		h.Write([]byte(j.ev.OrderKey))
+	}
+	return int(h.Sum32() % uint32(len(p.workers)))
+}
+
+// strictFIFO reports whether a target's platform delivers through one
+// blocking queue per integration.
+func strictFIFO(t *Target) bool {
+	return t.Profile != nil && t.Profile.Name() == generator.ProviderHappyColis
+}
+
+// messageID derives a message id (a version 4 UUID) from the seed and the
+// event's sequence number, so reruns reproduce it.
+func messageID(seed, seq int64) string {
+	a := splitmix(uint64(seed) ^ splitmix(uint64(seq)))
+	b := splitmix(a)
+	var u [16]byte
+	binary.BigEndian.PutUint64(u[:8], a)
+	binary.BigEndian.PutUint64(u[8:], b)
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], u[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], u[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], u[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], u[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], u[10:])
+	return string(s[:])
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// pacer spaces attempts over all workers to the rate limit; a pacer that
+// fell behind does not burst to catch up.
+type pacer struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func (p *pacer) wait(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	now := time.Now()
+	t := p.next
+	if t.Before(now) {
+		t = now
+	}
+	p.next = t.Add(p.interval)
+	p.mu.Unlock()
+	return sleep(ctx, t.Sub(now))
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,213 @@
+package emitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// Errors about targets.
+var (
+	// ErrTargets is wrapped for a bad targets file or an event without a target.
+	ErrTargets = errors.New("emitter: targets")
+	// ErrUnreachable is wrapped by Targets.Preflight.
+	ErrUnreachable = errors.New("emitter: target unreachable")
+)
+
+// Target is one receiving endpoint and the profile (with its secret) that
+// signs what goes there.
+type Target struct {
+	URL     string
+	Profile Profile
+}
+
+// Targets route events: an event goes to ByEvent[event name] if present,
+// else to Default. A Phasio account has one webhook (URL and secret) per
+// trigger, hence the map; most runs use OneTarget.
+type Targets struct {
+	Default *Target
+	ByEvent map[string]*Target
+}
+
+// OneTarget sends every event to url, signed by p.
+func OneTarget(p Profile, url string) Targets {
+	return Targets{Default: &Target{URL: url, Profile: p}}
+}
+
+// For returns the target of an event name.
+func (t Targets) For(event string) (*Target, error) {
+	if tg, ok := t.ByEvent[event]; ok {
+		return tg, nil
+	}
+	if t.Default == nil {
+		return nil, fmt.Errorf("%w: no target for event %s and no default", ErrTargets, event)
+	}
+	return t.Default, nil
+}
+
+// all returns every target once, in a fixed order.
+func (t Targets) all() []*Target {
+	var out []*Target
+	if t.Default != nil {
+		out = append(out, t.Default)
+	}
+	for _, k := range sortedKeys(t.ByEvent, func(a, b string) bool { return a < b }) {
+		out = append(out, t.ByEvent[k])
+	}
+	return out
+}
+
+func (t Targets) check() error {
+	ts := t.all()
+	if len(ts) == 0 {
+		return fmt.Errorf("%w: none given", ErrTargets)
+	}
+	for _, tg := range ts {
+		if tg == nil {
+			return fmt.Errorf("%w: nil target", ErrTargets)
+		}
+		if err := checkURL(tg.URL); err != nil {
+			return fmt.Errorf("%w: %w", ErrTargets, err)
+		}
+	}
+	return nil
+}
+
+// checkURL accepts absolute http and https URLs (loopback and private
+// hosts included: local receivers are this tool's main targets).
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("url %q: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("url %q: not an absolute http or https URL", raw)
+	}
+	return nil
+}
+
+// Preflight checks that every target's host accepts TCP connections
+// within timeout, before anything is sent. Errors wrap ErrUnreachable and
+// name the URL.
+func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
+	d := net.Dialer{Timeout: timeout}
+	seen := map[string]bool{}
+	for _, tg := range t.all() {
+		u, err := url.Parse(tg.URL)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrTargets, err)
+		}
+		addr := u.Host
+		if u.Port() == "" {
+			port := "80"
+			if u.Scheme == "https" {
+				port = "443"
+			}
+			addr = net.JoinHostPort(u.Hostname(), port)
+		}
+		if seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrUnreachable, tg.URL, err)
+		}
+		_ = c.Close() // only the connection mattered
+	}
+	return nil
+}
+
+// targetEntry is one entry of a targets file.
+type targetEntry struct {
+	URL    string `yaml:"url"`
+	Secret string `yaml:"secret"`
+}
+
+// DefaultTargetKey is the targets-file key of events that have no entry of
+// their own.
+const DefaultTargetKey = "default"
+
+// phasioTriggers are the documented Phasio triggers, the keys a Phasio
+// targets file may use.
+var phasioTriggers = map[string]bool{
+	generator.PhasioOrderCreated: true, generator.PhasioOrderUpdated: true, generator.PhasioQuoteConverted: true,
+	"CUSTOMER_ORGANISATION_CREATED": true, "CUSTOMER_ORGANISATION_UPDATED": true,
+	"SPECIFICATION_CREATED": true, "CART_CREATED": true,
+}
+
+// LoadTargets reads a targets file (YAML, or JSON, which is YAML too): a
+// map from event name (for Phasio, a trigger) or DefaultTargetKey to
+// {url, secret}, the secret a literal, env:NAME or file:PATH (see
+// ResolveSecret). Each entry gets its own profile of provider, built with
+// opts. Errors wrap ErrTargets and name the file and the entry's field.
+//
+//	ORDER:           {url: "https://shop.test/hooks/created", secret: "env:ORDER_SECRET"}
+//	ORDER_UPDATED:   {url: "https://shop.test/hooks/updated", secret: "file:updated.secret"}
+//	QUOTE_CONVERTED: {url: "https://shop.test/hooks/quote",   secret: "env:QUOTE_SECRET"}
+func LoadTargets(path, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Targets{}, fmt.Errorf("%w: %w", ErrTargets, err)
+	}
+	return ParseTargets(path, data, provider, getenv, opts...)
+}
+
+// ParseTargets is LoadTargets on a file's contents; name is used in errors.
+func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
+	var raw map[string]targetEntry
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&raw); err != nil {
+		return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(raw) == 0 {
+		return Targets{}, fmt.Errorf("%w: %s: no targets", ErrTargets, name)
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t := Targets{ByEvent: map[string]*Target{}}
+	for _, key := range keys {
+		e := raw[key]
+		if provider == generator.ProviderPhasio && key != DefaultTargetKey && !phasioTriggers[key] {
+			return Targets{}, fmt.Errorf("%w: %s: %s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s", ErrTargets, name, key, DefaultTargetKey)
+		}
+		if e.URL == "" {
+			return Targets{}, fmt.Errorf("%w: %s: %s.url: required", ErrTargets, name, key)
+		}
+		if err := checkURL(e.URL); err != nil {
+			return Targets{}, fmt.Errorf("%w: %s: %s.url: %w", ErrTargets, name, key, err)
+		}
+		if e.Secret == "" {
+			return Targets{}, fmt.Errorf("%w: %s: %s.secret: required (a secret, env:NAME or file:PATH)", ErrTargets, name, key)
+		}
+		secret, err := ResolveSecret(e.Secret, getenv)
+		if err != nil {
+			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
+		}
+		p, err := ProfileByName(provider, []string{secret}, opts...)
+		if err != nil {
+			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
+		}
+		tg := &Target{URL: e.URL, Profile: p}
+		if key == DefaultTargetKey {
+			t.Default = tg
+		} else {
+			t.ByEvent[key] = tg
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,225 @@
+package emitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// worker delivers its jobs one after the other: the orders (and strict
+// FIFO targets) pinned to it keep their order, retries included.
+type worker struct {
+	e     *Emitter
+	ctx   context.Context
+	in    chan *job
+	st    *stats
+	rec   *recorder
+	pace  *pacer
+	rnd   *rand.Rand
+	block map[*Target]string // strict FIFO targets blocked, and by what
+}
+
+func newWorker(e *Emitter, ctx context.Context, st *stats, rec *recorder, pace *pacer, seed int64) *worker {
+	return &worker{e: e, ctx: ctx, in: make(chan *job, queueSize), st: st, rec: rec, pace: pace,
+		rnd: rand.New(rand.NewPCG(uint64(seed), 0x6a6974746572)), block: map[*Target]string{}}
+}
+
+// loop runs until the producer closes in; once the run is interrupted
+// the remaining jobs are dropped unsent.
+func (w *worker) loop() {
+	for j := range w.in {
+		if w.ctx.Err() == nil {
+			w.deliver(j)
+		}
+	}
+}
+
+// deliver makes one delivery (and its duplicate), counting and recording it.
+func (w *worker) deliver(j *job) {
+	if by, ok := w.block[j.target]; ok {
+		w.st.blocked.Add(1)
+		w.unsent(j, fmt.Sprintf("not sent: the FIFO queue of %s is blocked by message %s", j.target.URL, by))
+		return
+	}
+	if w.e.cfg.validate {
+		if err := validatePayload(j.ev); err != nil {
+			w.st.invalid.Add(1)
+			w.unsent(j, "not sent: invalid payload: "+err.Error())
+			return
+		}
+	}
+	if j.delay > 0 && sleep(w.ctx, j.delay) != nil {
+		return
+	}
+	if j.req == nil {
+		msg := &Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
+		req, err := j.target.Profile.Build(msg, j.faults.request())
+		if err != nil {
+			w.unsent(j, "not sent: "+err.Error())
+			return
+		}
+		j.req = req
+		w.addHeaders(req.Header)
+	}
+	status, sent := w.attempts(j)
+	if sent == 0 {
+		return // interrupted before the first attempt: not a delivery
+	}
+	w.st.finished(status, j.faults)
+	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock {
+		w.block[j.target] = fmt.Sprintf("%s (delivery %d)", j.id, j.n)
+	}
+	if j.dup && w.ctx.Err() == nil {
+		dup := *j
+		dup.n, dup.dup, dup.delay = j.n+1, false, 0
+		dup.faults = dup.faults.with(FaultDuplicate)
+		w.deliver(&dup)
+	}
+}
+
+func ok2xx(status int) bool { return status >= 200 && status < 300 }
+
+// addHeaders sets the configured extra headers and the default
+// User-Agent, so the record shows the headers as sent.
+func (w *worker) addHeaders(h http.Header) {
+	for k, vs := range w.e.cfg.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", "orderhooks")
+	}
+}
+
+// unsent counts and records a delivery that was not sent.
+func (w *worker) unsent(j *job, why string) {
+	w.st.finished(0, j.faults)
+	if w.rec != nil {
+		w.rec.write(&Record{Time: w.e.cfg.now(), Delivery: j.n, ID: j.id, URL: j.target.URL, Event: j.ev,
+			Faults: j.faults.list(), Delay: j.delay, Error: why})
+	}
+}
+
+// attempts sends j until it is answered 2xx, gets a final answer, runs
+// out of retries or the run is interrupted, and returns the last status
+// (0: no answer) and how many attempts were sent.
+func (w *worker) attempts(j *job) (status, sent int) {
+	for attempt := 1; ; attempt++ {
+		if w.pace.wait(w.ctx) != nil {
+			return status, attempt - 1
+		}
+		resp, err := w.attempt(j, attempt)
+		status = 0
+		if resp != nil {
+			status = resp.Status
+		}
+		switch {
+		case err == nil && ok2xx(status):
+			return status, attempt
+		case w.ctx.Err() != nil || attempt > w.e.cfg.retries || !retryable(status, err):
+			return status, attempt
+		case sleep(w.ctx, w.retryWait(attempt, resp)) != nil:
+			return status, attempt
+		}
+	}
+}
+
+// attempt sends j once, counting and recording the attempt.
+func (w *worker) attempt(j *job, attempt int) (*Response, error) {
+	started := w.e.cfg.now()
+	ctx, cancel := context.WithTimeout(w.ctx, w.e.cfg.timeout)
+	resp, err := Deliver(ctx, w.e.client, j.target.URL, j.req)
+	cancel()
+	w.st.attempts.Add(1)
+	if attempt > 1 {
+		w.st.retries.Add(1)
+	}
+	if resp != nil && resp.Status != 0 {
+		w.st.latency(resp.Latency)
+	}
+	if w.rec != nil {
+		r := &Record{Time: started, Delivery: j.n, ID: j.id, Attempt: attempt, URL: j.target.URL, Event: j.ev,
+			Faults: j.faults.list(), Delay: j.delay,
+			Request: &RecordedRequest{Header: j.req.Header, Body: j.req.Body}}
+		if resp != nil {
+			r.Latency = resp.Latency
+			if resp.Status != 0 {
+				r.Response = &RecordedResponse{Status: resp.Status, Header: resp.Header, Body: resp.Body, Truncated: resp.Truncated}
+			}
+		}
+		if err != nil {
+			r.Error = err.Error()
+		}
+		w.rec.write(r)
+	}
+	return resp, err
+}
+
+// retryable: connection errors, timeouts, 408, 429 and 5xx may pass on a
+// second try; any other answer is final.
+func retryable(status int, err error) bool {
+	if status == 0 {
+		return err != nil
+	}
+	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+}
+
+// retryWait is the wait before retry number attempt: the answer's
+// Retry-After if it has one, else exponential backoff with jitter.
+func (w *worker) retryWait(attempt int, resp *Response) time.Duration {
+	if resp != nil && resp.Header != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), w.e.cfg.now()); ok {
+			return min(d, MaxRetryAfter)
+		}
+	}
+	d := w.e.cfg.backoff
+	for i := 1; i < attempt && d < MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, MaxBackoff)
+	if d <= 1 {
+		return d
+	}
+	return d/2 + time.Duration(w.rnd.Int64N(int64(d/2)+1))
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(min(s, int64(MaxRetryAfter/time.Second))) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// validatePayload checks an event's payload against its schema; events
+// without a schema pass.
+func validatePayload(ev *generator.Event) error {
+	name, err := schemas.ForEvent(ev.Provider, ev.Event, false)
+	if errors.Is(err, schemas.ErrUnknownSchema) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s, err := schemas.Get(name)
+	if err != nil {
+		return err
+	}
+	return s.ValidateJSON(ev.Payload)
+}
