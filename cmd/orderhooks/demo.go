@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+func init() {
+	register(&command{
+		name:    "demo",
+		summary: "run the whole loop locally: a verifying receiver, the Phasio and HappyColis lifecycles, the contract suite and its report",
+		usage:   "orderhooks demo [--keep] [--seed S] [--orders N] [--dir DIR]",
+		order:   1,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
+			fs.Bool("keep", false, "leave the receivers running after the report and print commands to try (Ctrl-C stops them)")
+			fs.Int64("seed", contracts.DefaultSeed, "seed of the emitted lifecycles and of the contract suite")
+			fs.Int("orders", demoOrders, "orders per built-in lifecycle")
+			fs.String("dir", "", "directory for the recordings and secret files (default: a new temporary directory)")
+			return fs
+		},
+		run: runDemo,
+	})
+}
+
+// demoOrders keeps the demo to a few seconds while still interleaving
+// several orders per lifecycle.
+const demoOrders = 3
+
+// demoProviders are the platforms the demo plays, in order.
+var demoProviders = []string{generator.ProviderPhasio, generator.ProviderHappyColis}
+
+// demoRun is one provider's half of the demo: its secret, its receiver and
+// what was sent and judged.
+type demoRun struct {
+	provider   string
+	secret     string // never printed: commands show secretSpec
+	secretFile string
+	sentFile   string
+	recvFile   string
+	profile    emitter.Profile
+	recv       *emitter.ReceiverServer
+	recvOut    *os.File
+	summary    *emitter.Summary
+	report     *contracts.Report
+}
+
+func runDemo(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	keep, _ := fs.GetBool("keep")
+	seed, _ := fs.GetInt64("seed")
+	orders, _ := fs.GetInt("orders")
+	dir, _ := fs.GetString("dir")
+	if orders < 1 {
+		return usageErrorf("--orders must be at least 1, got %d", orders)
+	}
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "orderhooks-demo-"); err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErrorf("--dir: %w", err)
+	}
+
+	start := time.Now()
+	runs := make([]*demoRun, 0, len(demoProviders))
+	defer func() {
+		for _, r := range runs {
+			r.close()
+		}
+	}()
+	for _, p := range demoProviders {
+		r, err := startDemoReceiver(p, dir)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+		fmt.Fprintf(e.stdout, "%s: verifying receiver on %s\n", p, r.recv.URL)
+	}
+	failed := false
+	for _, r := range runs {
+		if err := r.emit(ctx, e, seed, orders); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\n%s: sent %d deliveries of %s, %d answered 2xx (p50 %s, p99 %s)\n",
+			r.provider, r.summary.Deliveries, strings.Join(scenarioNames(r.provider), ", "), r.summary.OK,
+			r.summary.P50.Round(time.Microsecond), r.summary.P99.Round(time.Microsecond))
+		if r.summary.Failed > 0 {
+			failed = true
+		}
+		if err := r.verify(ctx, seed); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\n%s contract suite against %s:\n", r.provider, r.recv.URL)
+		if err := r.report.WriteText(e.stdout, e.tty); err != nil {
+			return err
+		}
+		if r.report.Failed() {
+			failed = true
+		}
+	}
+	fmt.Fprintf(e.stdout, "\nRecordings (one JSON line per delivery) in %s:\n", dir)
+	for _, r := range runs {
+		fmt.Fprintf(e.stdout, "  %s  sent by orderhooks emit\n  %s  received by the verifying receiver\n", r.sentFile, r.recvFile)
+	}
+	fmt.Fprintf(e.stdout, "Done in %s.\n", time.Since(start).Round(10*time.Millisecond))
+	if keep {
+		printDemoNext(e.stdout, runs)
+		<-ctx.Done()
+	}
+	if failed {
+		return failedSilently()
+	}
+	return nil
+}
+
+// startDemoReceiver makes a fresh secret, saves it for the printed
+// commands (owner-only), and starts a verifying receiver that records what
+// it receives.
+func startDemoReceiver(provider, dir string) (*demoRun, error) {
+	secret, err := emitter.NewSecret(provider, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	r := &demoRun{
+		provider:   provider,
+		secret:     secret,
+		secretFile: filepath.Join(dir, provider+".secret"),
+		sentFile:   filepath.Join(dir, provider+"-sent.jsonl"),
+		recvFile:   filepath.Join(dir, provider+"-received.jsonl"),
+	}
+	if err := os.WriteFile(r.secretFile, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	prof, err := emitter.ProfileByName(provider, []string{secret})
+	if err != nil {
+		return nil, err
+	}
+	r.profile = prof
+	if r.recvOut, err = os.Create(r.recvFile); err != nil {
+		return nil, err
+	}
+	if r.recv, err = emitter.StartReceiver(prof, emitter.WithReceiptRecord(r.recvOut)); err != nil {
+		r.recvOut.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *demoRun) close() {
+	if r.recv != nil {
+		r.recv.Close()
+	}
+	if r.recvOut != nil {
+		r.recvOut.Close()
+	}
+}
+
+// secretSpec is how commands refer to the secret without showing it.
+func (r *demoRun) secretSpec() string { return "file:" + r.secretFile }
+
+// source plays every built-in lifecycle of the provider, one after the
+// other, each with its own orders.
+func demoSource(provider string, seed int64, orders int) (generator.Source, error) {
+	var gens []*generator.Generator
+	for _, name := range scenarioNames(provider) {
+		s, err := generator.LoadScenario(name)
+		if err != nil {
+			return nil, err
+		}
+		g, err := generator.New(provider, generator.WithScenario(s), generator.WithSeed(seed), generator.WithOrders(orders*max(s.Orders, 1)))
+		if err != nil {
+			return nil, err
+		}
+		gens = append(gens, g)
+	}
+	return func(yield func(*generator.Event) error) error {
+		for _, g := range gens {
+			if err := g.Run(yield); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
+func scenarioNames(provider string) []string {
+	if provider == generator.ProviderHappyColis {
+		return contracts.DefaultScenariosHappyColis
+	}
+	return contracts.DefaultScenariosPhasio
+}
+
+// emit sends every built-in lifecycle to the receiver, recording each
+// attempt, with live progress on a terminal.
+func (r *demoRun) emit(ctx context.Context, e *env, seed int64, orders int) error {
+	src, err := demoSource(r.provider, seed, orders)
+	if err != nil {
+		return err
+	}
+	out, err := os.Create(r.sentFile)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	opts := []emitter.Option{emitter.WithSeed(seed), emitter.WithRecord(out)}
+	if e.tty {
+		opts = append(opts, emitter.WithProgress(e.stderr))
+	}
+	em, err := emitter.New(emitter.OneTarget(r.profile, r.recv.URL+"/webhooks/"+r.provider), opts...)
+	if err != nil {
+		return err
+	}
+	r.summary, err = em.Run(ctx, src)
+	if err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+func (r *demoRun) verify(ctx context.Context, seed int64) error {
+	p, err := contracts.NewProvider(r.provider, r.secret)
+	if err != nil {
+		return err
+	}
+	r.report, err = contracts.Verify(ctx, contracts.URL(r.recv.URL+"/webhooks/"+r.provider), p,
+		contracts.WithProbe(r.recv.URL+"/orders/{orderKey}"), contracts.WithSeed(seed),
+		contracts.WithReproduce(func(check string, seed int64) string {
+			return fmt.Sprintf("orderhooks verify --provider %s --url %s/webhooks/%s --secret %s --probe '%s/orders/{orderKey}' --only %s --seed %d",
+				r.provider, r.recv.URL, r.provider, r.secretSpec(), r.recv.URL, check, seed)
+		}))
+	return err
+}
+
+func printDemoNext(w io.Writer, runs []*demoRun) {
+	fmt.Fprintf(w, "\nThe receivers keep running; Ctrl-C stops them. Try:\n")
+	for _, r := range runs {
+		url := r.recv.URL + "/webhooks/" + r.provider
+		fmt.Fprintf(w, "  orderhooks emit --provider %s --url %s --secret %s --scenario %s --orders 50 --duplicate 0.2\n",
+			r.provider, url, r.secretSpec(), scenarioNames(r.provider)[0])
+		fmt.Fprintf(w, "  orderhooks verify --provider %s --url %s --secret %s --probe '%s/orders/{orderKey}'\n",
+			r.provider, url, r.secretSpec(), r.recv.URL)
+		fmt.Fprintf(w, "  orderhooks replay %s --provider %s --url %s --secret %s\n", r.sentFile, r.provider, url, r.secretSpec())
+	}
+	fmt.Fprintf(w, "  curl %s/orders/<orderKey>   # the newest snapshot of an order, keys are in the recordings\n", runs[0].recv.URL)
+}
