@@ -174,7 +174,8 @@ func retryable(status int, err error) bool {
 // Retry-After if it has one, else exponential backoff with jitter.
 func (w *worker) retryWait(attempt int, resp *Response) time.Duration {
 	if resp != nil && resp.Header != nil {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), w.e.cfg.now()); ok {
+		// An HTTP date is the server's wall clock, not the message clock.
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return min(d, MaxRetryAfter)
 		}
 	}
