@@ -41,7 +41,7 @@ func (se *Session) saveFailures(r *Result, orders [][]*delivery, first *delivery
 	if err != nil {
 		r.Message += "; shrinking stopped: " + err.Error()
 	}
-	path, err := saveScenario(dir, failureName(r.Name, se.suite.cfg.seed, first), se.suite.provider.payloads, shrunk)
+	path, err := saveScenario(dir, failureName(r.Name, se.suite.cfg.seed, first), shrunk)
 	if err != nil {
 		r.Message += "; could not save the failing case: " + err.Error()
 		return

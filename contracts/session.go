@@ -98,7 +98,11 @@ func (se *Session) resend(d *delivery) *delivery {
 func (se *Session) post(d *delivery) {
 	ctx, cancel := context.WithTimeout(se.ctx, se.suite.cfg.timeout)
 	defer cancel()
-	d.status, d.body, d.latency, d.err = deliverRequest(ctx, se.client, se.url, d.req)
+	resp, err := emitter.Deliver(ctx, se.client, se.url, d.req)
+	d.err = err
+	if resp != nil {
+		d.status, d.body, d.latency = resp.Status, resp.Body, resp.Latency
+	}
 }
 
 // evidence describes d, with what the check expected and what it got.

@@ -124,11 +124,13 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 	se.base, se.epoch = now.Add(-time.Minute).Truncate(time.Second), now.UnixNano()
 	switch {
 	case t.handler != nil:
-		se.client = handlerClient(t.handler)
+		se.client = emitter.HandlerClient(t.handler)
 	case s.cfg.client != nil:
 		se.client = s.cfg.client
 	default:
-		se.client = defaultClient()
+		if se.client, err = s.cfg.defaultClient(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		}
 	}
 	if s.cfg.probe != "" {
 		if se.probe, err = newProber(s.cfg.probe, u, se.client); err != nil {

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+func init() {
+	register(&command{
+		name:    "verify",
+		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--only/--skip NAMES] [--report json=FILE] [--report junit=FILE] [--seed S]\n  orderhooks verify --list",
+		order:   40,
+		flags:   verifyFlags,
+		run:     runVerify,
+	})
+}
+
+func verifyFlags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("verify", pflag.ContinueOnError)
+	fs.Bool("list", false, "print the checks, one line each, and exit")
+	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+	fs.String("url", "", "receiver URL the deliveries are POSTed to")
+	fs.String("secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
+	fs.String("probe", "", "GET URL or path returning an order's stored state as JSON, with {orderKey}, e.g. /orders/{orderKey}")
+	fs.StringSlice("compare", nil, "JSON pointers compared between the last snapshot and the probed state (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider)")
+	fs.StringSlice("only", nil, "run only these checks (comma-separated names, see --list)")
+	fs.StringSlice("skip", nil, "skip these checks (comma-separated names)")
+	fs.StringArray("report", nil, "also write the report as FORMAT=FILE, FORMAT json or junit (repeatable)")
+	fs.Int64("seed", contracts.DefaultSeed, "seed of the generated payloads; a failure reruns alone with --only NAME --seed S")
+	fs.Duration("slo", contracts.DefaultSLO, "p99 latency allowed by responds-within-slo")
+	fs.Duration("timeout", contracts.DefaultTimeout, "timeout of each delivery and probe")
+	fs.String("response-schema", "", "JSON Schema file every 2xx response body must satisfy (response-contract)")
+	fs.String("save-failures", "", "directory where shrunk failing payloads are saved as scenario files for replay")
+	fs.Bool("insecure", false, "skip TLS certificate verification (self-signed staging receivers)")
+	fs.String("ca-file", "", "PEM file of extra CA certificates to trust")
+	return fs
+}
+
+// reportFormats are the --report formats and their writers.
+var reportFormats = map[string]func(*contracts.Report, io.Writer) error{
+	"json":  (*contracts.Report).WriteJSON,
+	"junit": (*contracts.Report).WriteJUnit,
+}
+
+func runVerify(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if list, _ := fs.GetBool("list"); list {
+		return printChecks(e.stdout)
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	str := func(name string) string { v, _ := fs.GetString(name); return v }
+	for _, name := range []string{"provider", "url", "secret"} {
+		if str(name) == "" {
+			return usageErrorf("--%s is required", name)
+		}
+	}
+	secret, err := emitter.ResolveSecret(str("secret"), e.getenv)
+	if err != nil {
+		return usageError(fmt.Errorf("--secret: %w", err))
+	}
+	provider, err := contracts.NewProvider(str("provider"), secret)
+	if err != nil {
+		return usageError(err)
+	}
+	opts, err := verifyOptions(fs)
+	if err != nil {
+		return err
+	}
+	outputs, err := openReports(fs)
+	if err != nil {
+		return err
+	}
+	defer closeReports(outputs)
+	suite, err := contracts.New(provider, opts...)
+	if err != nil {
+		return classify(err)
+	}
+	session, err := suite.Start(ctx, contracts.URL(str("url")))
+	if err != nil {
+		return classify(err)
+	}
+	checks := suite.Checks()
+	for i, c := range checks {
+		if ctx.Err() != nil {
+			break
+		}
+		if e.tty {
+			fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s…", i+1, len(checks), c.Name)
+		}
+		session.Check(c.Name)
+	}
+	if e.tty {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+	report := session.Report()
+	if err := report.WriteText(e.stdout, e.tty); err != nil {
+		return err
+	}
+	if err := writeReports(report, outputs); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted after %d of %d checks: %w", len(report.Checks), len(checks), ctx.Err())
+	}
+	if report.Failed() {
+		return failedSilently()
+	}
+	return nil
+}
+
+// verifyOptions turns the flags into suite options.
+func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
+	str := func(name string) string { v, _ := fs.GetString(name); return v }
+	strs := func(name string) []string { v, _ := fs.GetStringSlice(name); return v }
+	seed, _ := fs.GetInt64("seed")
+	slo, _ := fs.GetDuration("slo")
+	timeout, _ := fs.GetDuration("timeout")
+	insecure, _ := fs.GetBool("insecure")
+	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: str("ca-file")})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	opts := []contracts.Option{
+		contracts.WithClient(client),
+		contracts.WithSeed(seed),
+		contracts.WithSLO(slo),
+		contracts.WithTimeout(timeout),
+		contracts.WithOnly(strs("only")...),
+		contracts.WithSkip(strs("skip")...),
+		contracts.WithReproduce(reproducer(fs)),
+	}
+	if p := str("probe"); p != "" {
+		opts = append(opts, contracts.WithProbe(p))
+	}
+	if fs.Changed("compare") {
+		opts = append(opts, contracts.WithCompare(strs("compare")...))
+	}
+	if dir := str("save-failures"); dir != "" {
+		opts = append(opts, contracts.WithSaveFailures(dir))
+	}
+	if path := str("response-schema"); path != "" {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("--response-schema: %w", err))
+		}
+		s, err := schemas.Compile(path, src)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("--response-schema %s: %w", path, err))
+		}
+		opts = append(opts, contracts.WithResponseSchema(s))
+	}
+	return opts, nil
+}
+
+// classify maps the suite's errors to exit codes.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, contracts.ErrConfig):
+		return usageError(err)
+	case errors.Is(err, contracts.ErrUnreachable):
+		return unreachable(err)
+	}
+	return err
+}
+
+func printChecks(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range contracts.Checks() {
+		desc := c.Description
+		if c.NeedsProbe {
+			desc += " (needs --probe)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", c.Name, desc)
+	}
+	return tw.Flush()
+}
+
+// reportOutput is one --report FORMAT=FILE, opened before the run so a bad
+// path fails at once rather than after every check has run.
+type reportOutput struct {
+	format string
+	path   string
+	f      *os.File
+}
+
+func openReports(fs *pflag.FlagSet) ([]reportOutput, error) {
+	specs, _ := fs.GetStringArray("report")
+	var out []reportOutput
+	for _, spec := range specs {
+		format, path, ok := strings.Cut(spec, "=")
+		if _, known := reportFormats[format]; !ok || !known || path == "" {
+			closeReports(out)
+			return nil, usageErrorf("--report %q: want json=FILE or junit=FILE", spec)
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			closeReports(out)
+			return nil, usageError(fmt.Errorf("--report %s: %w", format, err))
+		}
+		out = append(out, reportOutput{format, path, f})
+	}
+	return out, nil
+}
+
+func writeReports(r *contracts.Report, outputs []reportOutput) error {
+	for _, o := range outputs {
+		if err := reportFormats[o.format](r, o.f); err != nil {
+			return fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
+		}
+		if err := o.f.Close(); err != nil {
+			return fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
+		}
+	}
+	return nil
+}
+
+func closeReports(outputs []reportOutput) {
+	for _, o := range outputs {
+		o.f.Close() // a second Close after writeReports is a harmless error
+	}
+}
+
+// secretPlaceholder stands for a secret given literally on the command
+// line: reproducing commands never contain the secret itself, and the
+// shell variable reminds the reader to supply it.
+const secretPlaceholder = "$SECRET"
+
+// reproducer returns the command line that reruns one check alone with the
+// same seed and the flags that change what is sent or judged. A literal
+// --secret is replaced by secretPlaceholder; env: and file: specs are kept.
+func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
+	return func(check string, seed int64) string {
+		args := []string{"orderhooks", "verify"}
+		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
+		str := func(name string) string { v, _ := fs.GetString(name); return v }
+		add("provider", str("provider"))
+		add("url", str("url"))
+		secret := str("secret")
+		if strings.HasPrefix(secret, emitter.SecretEnvPrefix) || strings.HasPrefix(secret, emitter.SecretFilePrefix) {
+			add("secret", secret)
+		} else {
+			args = append(args, "--secret", secretPlaceholder)
+		}
+		for _, name := range []string{"probe", "compare", "slo", "timeout", "response-schema", "save-failures", "insecure", "ca-file"} {
+			if fs.Changed(name) {
+				v := fs.Lookup(name).Value
+				if v.Type() == "bool" {
+					if v.String() == "true" {
+						args = append(args, "--"+name)
+					}
+					continue
+				}
+				if sv, ok := v.(pflag.SliceValue); ok {
+					add(name, strings.Join(sv.GetSlice(), ","))
+				} else {
+					add(name, v.String())
+				}
+			}
+		}
+		add("only", check)
+		add("seed", fmt.Sprint(seed))
+		return strings.Join(args, " ")
+	}
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for POSIX shells when it needs it.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

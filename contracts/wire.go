@@ -1,0 +1,24 @@
+package contracts
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// buildProfile builds the provider's emitter profile from its secret; a bad
+// secret is a configuration error that names the provider, never the value.
+func buildProfile(p Provider) (emitter.Profile, error) {
+	prof, err := emitter.ProfileByName(p.name, []string{p.secret})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrProvider, p.name, err)
+	}
+	return prof, nil
+}
+
+// defaultClient is the client for URL targets without WithClient: TLS
+// verified, no redirects followed, each request bounded by timeout.
+func (c *config) defaultClient() (*http.Client, error) {
+	return emitter.NewClient(emitter.ClientOptions{Timeout: c.timeout})
+}
