@@ -96,10 +96,13 @@ func checkURL(raw string) error {
 	return nil
 }
 
-// Preflight checks that every target's host accepts TCP connections
-// within timeout, before anything is sent. Errors wrap ErrUnreachable and
-// name the URL.
+// Preflight checks the targets (errors wrap ErrTargets) and that every
+// target's host accepts TCP connections within timeout, before anything is
+// sent (errors wrap ErrUnreachable and name the URL).
 func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
+	if err := t.check(); err != nil {
+		return err
+	}
 	d := net.Dialer{Timeout: timeout}
 	seen := map[string]bool{}
 	for _, tg := range t.all() {

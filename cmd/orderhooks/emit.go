@@ -290,7 +290,9 @@ func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
 // run checks that every target accepts connections (exit 3 otherwise),
 // opens the record, runs the engine through start and prints the summary.
 func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter) (*emitter.Summary, error)) error {
-	if err := d.targets.Preflight(ctx, d.timeout); err != nil {
+	if err := d.targets.Preflight(ctx, d.timeout); errors.Is(err, emitter.ErrTargets) {
+		return usageError(err)
+	} else if err != nil {
 		return unreachable(err)
 	}
 	opts := d.opts
