@@ -175,20 +175,35 @@ func (r *demoRun) secretSpec() string { return "file:" + r.secretFile }
 // other, each with its own orders.
 func demoSource(provider string, seed int64, orders int) (generator.Source, error) {
 	var gens []*generator.Generator
-	for _, name := range scenarioNames(provider) {
+	// One seed per scenario: generators with one seed start numbering
+	// orders at the same id.
+	for i, name := range scenarioNames(provider) {
 		s, err := generator.LoadScenario(name)
 		if err != nil {
 			return nil, err
 		}
-		g, err := generator.New(provider, generator.WithScenario(s), generator.WithSeed(seed), generator.WithOrders(orders*max(s.Orders, 1)))
+		g, err := generator.New(provider, generator.WithScenario(s), generator.WithSeed(seed*int64(len(scenarioNames(provider)))+int64(i)), generator.WithOrders(orders*max(s.Orders, 1)))
 		if err != nil {
 			return nil, err
 		}
 		gens = append(gens, g)
 	}
+	// Each generator numbers its events from 1, and message ids derive from
+	// the seq: renumber so that no delivery looks like a redelivery of
+	// another scenario's, and refuse an order key two scenarios share.
 	return func(yield func(*generator.Event) error) error {
+		seq, owner := int64(0), map[string]string{}
 		for _, g := range gens {
-			if err := g.Run(yield); err != nil {
+			err := g.Run(func(ev *generator.Event) error {
+				if o, ok := owner[ev.OrderKey]; ok && o != ev.Scenario {
+					return fmt.Errorf("seed %d: %s and %s both generated order %s; try another --seed", seed, o, ev.Scenario, ev.OrderKey)
+				}
+				owner[ev.OrderKey] = ev.Scenario
+				seq++
+				ev.Seq = seq
+				return yield(ev)
+			})
+			if err != nil {
 				return err
 			}
 		}
