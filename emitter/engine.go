@@ -216,10 +216,8 @@ type job struct {
 // partial Summary is returned with an error wrapping ErrInterrupted. A
 // source error stops the run too, after the queued deliveries.
 func (e *Emitter) Run(ctx context.Context, src generator.Source) (*Summary, error) {
-	for _, tg := range e.targets.all() {
-		if tg.Profile == nil {
-			return nil, fmt.Errorf("%w: target %s has no profile", ErrTargets, tg.URL)
-		}
+	if err := e.requireProfiles(); err != nil {
+		return nil, err
 	}
 	return e.run(ctx, func(yield func(item) error) error {
 		return src(func(ev *generator.Event) error { return yield(item{ev: ev}) })

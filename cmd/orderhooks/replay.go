@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+func init() {
+	register(&command{
+		name:    "replay",
+		summary: "send a recording (from emit --record) or an events file again, filtered and paced, fresh or byte for byte",
+		usage: "orderhooks replay FILE|- --provider P (--url URL --secret SECRET | --targets FILE) [--order KEY] [--event NAME]\n" +
+			"    [--from-seq N] [--speed K] [--exact] [emit's delivery flags]",
+		order: 31,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("replay", pflag.ContinueOnError)
+			addDeliveryFlags(fs)
+			fs.String("order", "", "only the events of this order key")
+			fs.String("event", "", "only events of this name (Phasio trigger or HappyColis type)")
+			fs.Int64("from-seq", 0, "only events whose seq is at least N")
+			fs.Float64("speed", 0, "original pacing K times faster (0: as fast as possible)")
+			fs.Bool("exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
+			fs.Int64("seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
+			return fs
+		},
+		run: runReplay,
+	})
+}
+
+// runReplay is emit with a file as its source.
+func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() != 1 {
+		return usageErrorf("one FILE (or - for stdin) is required, got %d arguments", fs.NArg())
+	}
+	var o emitter.ReplayOptions
+	o.Order, _ = fs.GetString("order")
+	o.Event, _ = fs.GetString("event")
+	o.FromSeq, _ = fs.GetInt64("from-seq")
+	o.Speed, _ = fs.GetFloat64("speed")
+	o.Exact, _ = fs.GetBool("exact")
+	if o.Speed < 0 {
+		return usageErrorf("--speed %v: must not be negative", o.Speed)
+	}
+	provider, _ := fs.GetString("provider")
+	if provider == "" && !o.Exact {
+		return usageErrorf("--provider is required (unless --exact): phasio, happycolis or standard")
+	}
+	var in io.Reader = e.stdin
+	if path := fs.Arg(0); path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageError(err)
+		}
+		defer f.Close() // read-only
+		in = f
+	}
+	seed, _ := fs.GetInt64("seed")
+	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed))
+	if err != nil {
+		return err
+	}
+	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
+		sum, err := em.Replay(ctx, in, o)
+		if err != nil && !errors.Is(err, emitter.ErrInterrupted) {
+			err = fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		return sum, err
+	})
+}

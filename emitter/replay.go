@@ -1,0 +1,139 @@
+package emitter
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// ReplayOptions select and pace what Replay sends.
+type ReplayOptions struct {
+	// Order keeps only the events of this order key ("" for all).
+	Order string
+	// Event keeps only events of this name, e.g. ORDER_UPDATED ("" for all).
+	Event string
+	// FromSeq keeps only events whose Seq is at least this.
+	FromSeq int64
+	// Speed replays the original pacing (the events' At, or the recorded
+	// attempt times) Speed times faster; 0 sends as fast as possible.
+	Speed float64
+	// Exact resends a recording's bytes and headers as they were sent,
+	// signatures and all, instead of building fresh requests (fresh nonces,
+	// signatures and message times) from the recorded plaintext.
+	Exact bool
+}
+
+// Replay sends again what r holds: a recording written by WithRecord (each
+// delivery once, from its first attempt; message ids kept) or a generator
+// events file (JSONL), told apart by the first line. Deliveries that were
+// never sent (attempt 0) are sent now, except in Exact mode, which has no
+// bytes for them. Otherwise Replay is Run: same options, same Summary.
+func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Summary, error) {
+	if o.Speed < 0 {
+		return nil, fmt.Errorf("%w: replay speed %v: must not be negative", ErrOptions, o.Speed)
+	}
+	recording, br, err := sniff(r)
+	if err != nil {
+		return nil, err
+	}
+	if o.Exact && !recording {
+		return nil, fmt.Errorf("%w: exact replay needs a recording, not an events file", ErrOptions)
+	}
+	if !o.Exact {
+		if err := e.requireProfiles(); err != nil {
+			return nil, err
+		}
+	}
+	f := replayFilter{o: o}
+	return e.run(ctx, func(yield func(item) error) error {
+		if !recording {
+			return generator.ReadEvents(br, func(ev generator.Event) error {
+				if !f.keep(&ev) {
+					return nil
+				}
+				return yield(item{ev: &ev, wait: f.wait(ev.At)})
+			})
+		}
+		return ReadRecords(br, func(rec *Record) error {
+			if rec.Attempt > 1 || !f.keep(rec.Event) || (o.Exact && rec.Request == nil) {
+				return nil
+			}
+			it := item{ev: rec.Event, id: rec.ID, wait: f.wait(rec.Time)}
+			if o.Exact {
+				it.exact = &Request{Header: rec.Request.Header, Body: rec.Request.Body, Plaintext: rec.Event.Payload}
+			}
+			return yield(it)
+		})
+	})
+}
+
+// requireProfiles checks that every target can build requests.
+func (e *Emitter) requireProfiles() error {
+	for _, tg := range e.targets.all() {
+		if tg.Profile == nil {
+			return fmt.Errorf("%w: target %s has no profile", ErrTargets, tg.URL)
+		}
+	}
+	return nil
+}
+
+// sniff reads up to the first non-blank line to tell a recording (the
+// event is an object) from an events file (its name is a string), and
+// returns a reader of the whole input again.
+func sniff(r io.Reader) (recording bool, all io.Reader, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var head []byte
+	for {
+		line, err := br.ReadBytes('\n')
+		head = append(head, line...)
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			var probe struct {
+				Event json.RawMessage `json:"event"`
+			}
+			if jerr := json.Unmarshal(t, &probe); jerr != nil {
+				return false, nil, fmt.Errorf("%w: first line: neither a recording nor an events file: %w", ErrRecordFormat, jerr)
+			}
+			recording = len(probe.Event) > 0 && probe.Event[0] == '{'
+			break
+		}
+		if errors.Is(err, io.EOF) {
+			break // blank input: nothing to send either way
+		}
+		if err != nil {
+			return false, nil, err
+		}
+	}
+	return recording, io.MultiReader(bytes.NewReader(head), br), nil
+}
+
+// replayFilter applies ReplayOptions to each event and paces them from
+// the first one kept.
+type replayFilter struct {
+	o     ReplayOptions
+	first time.Time
+	begun bool
+}
+
+func (f *replayFilter) keep(ev *generator.Event) bool {
+	return (f.o.Order == "" || ev.OrderKey == f.o.Order) &&
+		(f.o.Event == "" || ev.Event == f.o.Event) &&
+		ev.Seq >= f.o.FromSeq
+}
+
+// wait is how long after the replay's start an event at t is due.
+func (f *replayFilter) wait(t time.Time) time.Duration {
+	if f.o.Speed == 0 {
+		return 0
+	}
+	if !f.begun {
+		f.first, f.begun = t, true
+	}
+	return time.Duration(float64(t.Sub(f.first)) / f.o.Speed)
+}

@@ -1,0 +1,244 @@
+package emitter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// sawServer verifies with p and keeps what arrived, by message id.
+type sawServer struct {
+	mu     sync.Mutex
+	bodies map[string][][]byte
+	heads  map[string]http.Header
+	url    string
+}
+
+func startSawServer(t *testing.T, p Profile, failFirst bool) *sawServer {
+	s := &sawServer{bodies: map[string][][]byte{}, heads: map[string]http.Header{}}
+	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if _, err := p.Verify(r.Header, body); err != nil {
+			t.Errorf("verify: %v", err)
+		}
+		id := r.Header.Get(DeliveryHeader)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.bodies[id] = append(s.bodies[id], body)
+		s.heads[id] = r.Header
+		if failFirst && len(s.bodies[id]) == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	})
+	s.url = srv.URL
+	return s
+}
+
+// recordRun delivers evs (each first attempt failing) and returns the recording.
+func recordRun(t *testing.T, evs []*generator.Event) []byte {
+	t.Helper()
+	p := testProfile(t, generator.ProviderPhasio)
+	srv := startSawServer(t, p, true)
+	var rec bytes.Buffer
+	sum, err := newTestEmitter(t, OneTarget(p, srv.url), WithRecord(&rec)).Run(context.Background(), sliceSource(evs))
+	if err != nil || sum.Retries != len(evs) {
+		t.Fatalf("recording run: %v, %+v", err, sum)
+	}
+	return rec.Bytes()
+}
+
+func TestReplay(t *testing.T) {
+	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 3)
+	recording := recordRun(t, evs)
+	firstBody := map[string][]byte{}
+	for _, r := range readRecords(t, recording) {
+		if r.Attempt == 1 {
+			firstBody[r.ID] = r.Request.Body
+		}
+	}
+	var events bytes.Buffer
+	ew := generator.NewEventWriter(&events)
+	for _, ev := range evs {
+		if err := ew.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ew.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	key, updated := evs[0].OrderKey, 0
+	for _, ev := range evs {
+		if ev.Event == generator.PhasioOrderUpdated {
+			updated++
+		}
+	}
+	tests := []struct {
+		name   string
+		input  []byte
+		o      ReplayOptions
+		want   int
+		exact  bool // bodies must equal the recorded first attempts
+		filter func(*generator.Event) bool
+	}{
+		{"recording fresh", recording, ReplayOptions{}, len(evs), false, nil},
+		{"recording exact", recording, ReplayOptions{Exact: true}, len(evs), true, nil},
+		{"events file", events.Bytes(), ReplayOptions{}, len(evs), false, nil},
+		{"order", recording, ReplayOptions{Order: key}, -1, false, func(ev *generator.Event) bool { return ev.OrderKey == key }},
+		{"event", events.Bytes(), ReplayOptions{Event: generator.PhasioOrderUpdated}, updated, false, nil},
+		{"from seq", recording, ReplayOptions{FromSeq: 5, Exact: true}, len(evs) - 4, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startSawServer(t, testProfile(t, generator.ProviderPhasio), false)
+			// Other nonces than the recording run's seeded profile.
+			p, err := NewPhasio(testPhasioSecret, WithRand(seededRand(9)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := newTestEmitter(t, OneTarget(p, srv.url)).Replay(context.Background(), bytes.NewReader(tt.input), tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if tt.filter != nil {
+				want = 0
+				for _, ev := range evs {
+					if tt.filter(ev) {
+						want++
+					}
+				}
+			}
+			if sum.Deliveries != want || sum.OK != want || len(srv.bodies) != want || want == 0 {
+				t.Fatalf("summary %+v, server saw %d messages; want %d", sum, len(srv.bodies), want)
+			}
+			for id, bodies := range srv.bodies {
+				if _, known := firstBody[id]; !known {
+					t.Fatalf("message id %s is not the recorded one", id)
+				}
+				if same := bytes.Equal(bodies[0], firstBody[id]); same != tt.exact {
+					t.Fatalf("message %s: body equal to the recorded one: %v, want %v", id, same, tt.exact)
+				}
+			}
+		})
+	}
+}
+
+func TestReplaySpeed(t *testing.T) {
+	evs := testEvents(t, generator.ProviderPhasio, 3)
+	var events bytes.Buffer
+	ew := generator.NewEventWriter(&events)
+	for i, ev := range evs {
+		ev.At = testTime.Add(time.Duration(i) * time.Second)
+		if err := ew.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ew.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	p := testProfile(t, generator.ProviderPhasio)
+	srv := startSawServer(t, p, false)
+	e := newTestEmitter(t, OneTarget(p, srv.url))
+	for _, tt := range []struct {
+		speed    float64
+		min, max time.Duration
+	}{{20, 90 * time.Millisecond, 5 * time.Second}, {0, 0, 90 * time.Millisecond}} {
+		start := time.Now()
+		sum, err := e.Replay(context.Background(), bytes.NewReader(events.Bytes()), ReplayOptions{Speed: tt.speed})
+		el := time.Since(start)
+		if err != nil || sum.OK != 3 {
+			t.Fatalf("speed %v: %v %+v", tt.speed, err, sum)
+		}
+		if el < tt.min || (tt.speed != 0 && el > tt.max) {
+			t.Fatalf("speed %v: took %s, want between %s and %s (2s of events)", tt.speed, el, tt.min, tt.max)
+		}
+	}
+}
+
+func TestReplayErrors(t *testing.T) {
+	p := testProfile(t, generator.ProviderPhasio)
+	e := newTestEmitter(t, OneTarget(p, "http://127.0.0.1:1"))
+	var events bytes.Buffer
+	ew := generator.NewEventWriter(&events)
+	if err := ew.Write(testEvents(t, generator.ProviderPhasio, 1)[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ew.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		input string
+		o     ReplayOptions
+		want  error
+	}{
+		{"exact events", events.String(), ReplayOptions{Exact: true}, ErrOptions},
+		{"negative speed", events.String(), ReplayOptions{Speed: -1}, ErrOptions},
+		{"not json", "hello\n", ReplayOptions{}, ErrRecordFormat},
+		{"bad record", `{"delivery":1,"event":{"seq":1}}` + "\n", ReplayOptions{}, ErrRecordFormat},
+		{"bad event line", events.String() + "{\"seq\":2}\n", ReplayOptions{}, generator.ErrEventFormat},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.Replay(context.Background(), strings.NewReader(tt.input), tt.o)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Replay: %v, want %v", err, tt.want)
+			}
+		})
+	}
+	exactOnly := newTestEmitter(t, Targets{Default: &Target{URL: "http://127.0.0.1:1"}})
+	if _, err := exactOnly.Replay(context.Background(), strings.NewReader(events.String()), ReplayOptions{}); !errors.Is(err, ErrTargets) {
+		t.Fatalf("fresh replay without a profile: %v, want ErrTargets", err)
+	}
+}
+
+func TestBytesRoundTrip(t *testing.T) {
+	for _, b := range [][]byte{[]byte(`{"a":1}`), {0xff, 0x00, 'x'}, {}} {
+		j, err := Bytes(b).MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Bytes
+		if err := got.UnmarshalJSON(j); err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("%q -> %s -> %q, %v", b, j, got, err)
+		}
+	}
+}
+
+func FuzzReadRecords(f *testing.F) {
+	f.Add([]byte(`{"time":"2025-06-15T08:00:00Z","delivery":1,"id":"x","attempt":1,"url":"http://h","event":{"seq":1,"provider":"phasio","event":"ORDER","orderKey":"1","at":"2025-06-15T08:00:00Z","payload":{"a":1}},"request":{"header":{"A":["b"]},"body":{"base64":"/w=="}}}`))
+	f.Add([]byte("\n\n{}\n"))
+	f.Add([]byte(`{"delivery":0,"event":{"event":"E","payload":1}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = ReadRecords(bytes.NewReader(data), func(r *Record) error {
+			if r.Event == nil || r.Delivery < 1 {
+				t.Fatalf("accepted a record without event or delivery: %+v", r)
+			}
+			return nil
+		})
+	})
+}
+
+func FuzzParseTargets(f *testing.F) {
+	f.Add([]byte("ORDER: {url: http://127.0.0.1:1/a, secret: env:S}\ndefault: {url: https://x.test, secret: env:S}\n"))
+	f.Add([]byte(`{"ORDER_UPDATED": {"url": "http://h", "secret": "env:S"}}`))
+	f.Add([]byte("ORDER: [\n"))
+	getenv := func(string) string { return testPhasioSecret }
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tg, err := ParseTargets("fuzz.yaml", data, generator.ProviderPhasio, getenv)
+		if err != nil {
+			if !errors.Is(err, ErrTargets) || strings.Contains(err.Error(), testPhasioSecret) {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if err := tg.check(); err != nil {
+			t.Fatalf("parsed targets fail their check: %v", err)
+		}
+	})
+}
