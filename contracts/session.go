@@ -22,6 +22,7 @@ type delivery struct {
 	body    []byte
 	latency time.Duration
 	err     error
+	resp    *emitter.Response // as emitter.Deliver returned it
 }
 
 func (d *delivery) accepted() bool { return d.err == nil && d.status/100 == 2 }
@@ -52,6 +53,11 @@ func (g *ids) next() string {
 			b[i+j] = byte(v >> (8 * j))
 		}
 	}
+	return formatUUID(b[:])
+}
+
+// formatUUID formats the first 16 bytes of b as a version 4 UUID.
+func formatUUID(b []byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
@@ -98,10 +104,9 @@ func (se *Session) resend(d *delivery) *delivery {
 func (se *Session) post(d *delivery) {
 	ctx, cancel := context.WithTimeout(se.ctx, se.suite.cfg.timeout)
 	defer cancel()
-	resp, err := emitter.Deliver(ctx, se.client, se.url, d.req)
-	d.err = err
-	if resp != nil {
-		d.status, d.body, d.latency = resp.Status, resp.Body, resp.Latency
+	d.resp, d.err = emitter.Deliver(ctx, se.client, se.url, d.req)
+	if d.resp != nil {
+		d.status, d.body, d.latency = d.resp.Status, d.resp.Body, d.resp.Latency
 	}
 }
 

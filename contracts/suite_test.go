@@ -1,0 +1,303 @@
+package contracts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+var providers = []string{contracts.ProviderPhasio, contracts.ProviderHappyColis, contracts.ProviderStandard}
+
+// testSecret is a fixed, valid secret for provider.
+func testSecret(t testing.TB, provider string) string {
+	t.Helper()
+	s, err := emitter.NewSecret(provider, bytes.NewReader(bytes.Repeat([]byte{7}, 64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func testProfile(t testing.TB, provider string) emitter.Profile {
+	t.Helper()
+	p, err := emitter.ProfileByName(provider, []string{testSecret(t, provider)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func testProvider(t testing.TB, provider string) contracts.Provider {
+	t.Helper()
+	p, err := contracts.NewProvider(provider, testSecret(t, provider))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// payloadsOf is the generator provider whose payloads provider carries.
+func payloadsOf(provider string) string {
+	if provider == contracts.ProviderHappyColis {
+		return generator.ProviderHappyColis
+	}
+	return generator.ProviderPhasio
+}
+
+// ackSchema is the response contract of the receivers in these tests.
+var ackSchema = schemas.MustCompile("test/ack", []byte(`{"type":"object","required":["ok"],"properties":{"ok":{"type":"boolean"}}}`))
+
+// statuses is a report as a map from check name to status.
+func statuses(r *contracts.Report) map[string]contracts.Status {
+	m := map[string]contracts.Status{}
+	for _, c := range r.Checks {
+		m[c.Name] = c.Status
+	}
+	return m
+}
+
+// correctStatuses is what a correct receiver gets from a run with a probe
+// and a response schema: every check passes but stale-timestamp, which only
+// the standard profile has, and ignores-stale-snapshot, a warning for
+// Phasio, whose payloads carry no time.
+func correctStatuses(provider string) map[string]contracts.Status {
+	m := map[string]contracts.Status{}
+	for _, c := range contracts.Checks() {
+		m[c.Name] = contracts.StatusPass
+	}
+	if provider != contracts.ProviderStandard {
+		m[contracts.CheckStaleTimestamp] = contracts.StatusSkip
+	}
+	if provider == contracts.ProviderPhasio {
+		m[contracts.CheckStaleSnapshot] = contracts.StatusWarn
+	}
+	return m
+}
+
+func diffStatuses(t *testing.T, r *contracts.Report, want map[string]contracts.Status) {
+	t.Helper()
+	got := statuses(r)
+	if maps.Equal(got, want) {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if got[name] != want[name] {
+			res := r.Result(name)
+			detail := "not run"
+			if res != nil {
+				detail = res.Message
+				for _, e := range res.Evidence {
+					detail += "\n      " + e.String()
+				}
+			}
+			t.Errorf("%s: %s, want %s: %s", name, got[name], want[name], detail)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d results, want %d", len(got), len(want))
+	}
+}
+
+func verify(t *testing.T, target contracts.Target, provider string, opts ...contracts.Option) *contracts.Report {
+	t.Helper()
+	opts = append([]contracts.Option{contracts.WithProbe("/orders/{orderKey}"), contracts.WithResponseSchema(ackSchema)}, opts...)
+	r, err := contracts.Verify(context.Background(), target, testProvider(t, provider), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestCorrectReceiversPass runs the suite against the project's receiver
+// (over 127.0.0.1 and in-process) and the hand-written one.
+func TestCorrectReceiversPass(t *testing.T) {
+	for _, provider := range providers {
+		t.Run(provider+"/emitter.StartReceiver", func(t *testing.T) {
+			srv, err := emitter.StartReceiver(testProfile(t, provider))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			r := verify(t, contracts.URL(srv.URL+"/webhooks"), provider)
+			diffStatuses(t, r, correctStatuses(provider))
+			if provider == contracts.ProviderPhasio {
+				if msg := r.Result(contracts.CheckStaleSnapshot).Message; !strings.Contains(msg, "carry no version") {
+					t.Errorf("phasio warning does not explain itself: %q", msg)
+				}
+			}
+		})
+		t.Run(provider+"/emitter.Receiver in-process", func(t *testing.T) {
+			r := verify(t, contracts.HandlerAt(emitter.NewReceiver(testProfile(t, provider)), "/webhooks/"+provider), provider)
+			diffStatuses(t, r, correctStatuses(provider))
+		})
+		t.Run(provider+"/hand-written", func(t *testing.T) {
+			h := newTestReceiver(testProfile(t, provider), payloadsOf(provider), correct)
+			diffStatuses(t, verify(t, contracts.Handler(h), provider), correctStatuses(provider))
+		})
+	}
+}
+
+// TestBrokenReceivers proves each check can fail: every broken receiver
+// fails exactly the checks its flaw breaks, for every provider.
+func TestBrokenReceivers(t *testing.T) {
+	rejects := []string{contracts.CheckMissingSignature, contracts.CheckBadSignature, contracts.CheckTamperedPayload, contracts.CheckWrongKey, contracts.CheckStaleTimestamp}
+	tests := []struct {
+		name  string
+		flaw  flaw
+		fails []string
+		skips []string // checks with nothing left to judge
+		opts  []contracts.Option
+		// message each failing rejects-* check starts with, if any
+		rejectMessage string
+	}{
+		{name: "accepts any signature", flaw: acceptsAnySignature, fails: rejects, rejectMessage: "security failure"},
+		{name: "500 on a redelivery", flaw: failsRedelivery, fails: []string{contracts.CheckDuplicates}},
+		{name: "applies duplicates twice", flaw: appliesDuplicates, fails: []string{contracts.CheckDuplicates}},
+		{name: "applies stale snapshots", flaw: appliesStale, fails: []string{contracts.CheckStaleSnapshot}},
+		{name: "slow", flaw: slow, fails: []string{contracts.CheckSLO}, opts: []contracts.Option{contracts.WithSLO(slowDelay / 2)}},
+		{name: "rejects unknown fields", flaw: rejectsUnknownFields, fails: []string{contracts.CheckUnknownFields}},
+		{
+			name: "always 500", flaw: always500,
+			fails: append(slices.Clone(rejects), contracts.CheckValidLifecycle, contracts.CheckMalformedBody, contracts.CheckUnknownFields,
+				contracts.CheckEdgeCases, contracts.CheckDuplicates, contracts.CheckStaleSnapshot, contracts.CheckStateMatches),
+			skips:         []string{contracts.CheckSLO, contracts.CheckResponseContract},
+			rejectMessage: "robustness failure",
+		},
+		{
+			// Its probe answers {"ok":true} before and after a redelivery,
+			// so idempotent-duplicates has no change to find; the state
+			// checks catch that nothing is stored.
+			name: "200 to everything", flaw: always200,
+			fails:         append(slices.Clone(rejects), contracts.CheckMalformedBody, contracts.CheckStaleSnapshot, contracts.CheckStateMatches),
+			rejectMessage: "security failure",
+		},
+		{name: "2xx with a non-JSON body", flaw: badResponseBody, fails: []string{contracts.CheckResponseContract}},
+	}
+	for _, tt := range tests {
+		for _, provider := range providers {
+			t.Run(tt.name+"/"+provider, func(t *testing.T) {
+				want := correctStatuses(provider)
+				for _, name := range tt.fails {
+					if want[name] == contracts.StatusPass { // skips and warnings do not apply to this provider
+						want[name] = contracts.StatusFail
+					}
+				}
+				for _, name := range tt.skips {
+					want[name] = contracts.StatusSkip
+				}
+				h := newTestReceiver(testProfile(t, provider), payloadsOf(provider), tt.flaw)
+				r := verify(t, contracts.Handler(h), provider, tt.opts...)
+				diffStatuses(t, r, want)
+				if tt.rejectMessage == "" {
+					return
+				}
+				for _, name := range rejects {
+					if res := r.Result(name); res.Status == contracts.StatusFail && !strings.HasPrefix(res.Message, tt.rejectMessage) {
+						t.Errorf("%s: message %q, want it to start with %q", name, res.Message, tt.rejectMessage)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestReportsOfARealRun writes the reports of a failing run and reads
+// them back: the JSON against the embedded schema, the JUnit XML with
+// encoding/xml, one failure per failed check.
+func TestReportsOfARealRun(t *testing.T) {
+	r := verify(t, contracts.Handler(newTestReceiver(testProfile(t, "standard"), generator.ProviderPhasio, always200)), "standard",
+		contracts.WithReproduce(func(check string, seed int64) string { return "rerun " + check }))
+	var js bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.MustCompile("contracts/report", contracts.ReportSchema).ValidateJSON(js.Bytes()); err != nil {
+		t.Errorf("JSON report: %v\n%s", err, js.Bytes())
+	}
+	var x bytes.Buffer
+	if err := r.WriteJUnit(&x); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Failures int      `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+				Skipped *struct{} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(x.Bytes(), &doc); err != nil {
+		t.Fatalf("JUnit report does not parse: %v\n%s", err, x.Bytes())
+	}
+	if doc.Failures != r.Summary.Failed || r.Summary.Failed == 0 || len(doc.Suites) != 1 {
+		t.Fatalf("failures=%d suites=%d, report has %d failed", doc.Failures, len(doc.Suites), r.Summary.Failed)
+	}
+	for i, c := range doc.Suites[0].Cases {
+		res := r.Checks[i]
+		if c.Name != res.Name || (c.Failure != nil) != (res.Status == contracts.StatusFail) || (c.Skipped != nil) != (res.Status == contracts.StatusSkip) {
+			t.Errorf("testcase %d = %+v, result %s %s", i, c, res.Name, res.Status)
+		}
+		if res.Status == contracts.StatusFail && res.Reproduce != "rerun "+res.Name {
+			t.Errorf("%s: reproduce %q", res.Name, res.Reproduce)
+		}
+	}
+}
+
+// TestSecretNeverReported: a receiver that echoes the request headers
+// (which carry no secret) and the secret itself gets [secret] in evidence.
+func TestSecretNeverReported(t *testing.T) {
+	secret := testSecret(t, "happycolis")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad secret "+secret, http.StatusInternalServerError)
+	})
+	r, err := contracts.Verify(context.Background(), contracts.Handler(h), contracts.HappyColis(secret), contracts.WithOnly(contracts.CheckValidLifecycle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	r.WriteJSON(&all)
+	r.WriteJUnit(&all)
+	r.WriteText(&all, false)
+	if strings.Contains(all.String(), secret) || !strings.Contains(all.String(), "[secret]") {
+		t.Errorf("secret not redacted:\n%s", all.String())
+	}
+}
+
+func TestUnreachableAndConfigErrors(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := contracts.Verify(context.Background(), contracts.URL(url), testProvider(t, "phasio"), contracts.WithTimeout(2*time.Second))
+	if !errors.Is(err, contracts.ErrUnreachable) {
+		t.Errorf("closed port: %v, want ErrUnreachable", err)
+	}
+	for name, p := range map[string]contracts.Provider{
+		"short phasio key":  contracts.Phasio("c2hvcnQ"),
+		"no secret":         contracts.HappyColis(""),
+		"wrong scenario":    contracts.Phasio(testSecret(t, "phasio"), contracts.WithScenarios("happycolis/fulfilment")),
+		"unknown scenario":  contracts.Phasio(testSecret(t, "phasio"), contracts.WithScenarios("phasio/nope")),
+		"standard hc bytes": contracts.Standard("not-whsec"),
+	} {
+		if _, err := contracts.New(p); !errors.Is(err, contracts.ErrConfig) {
+			t.Errorf("%s: %v, want ErrConfig", name, err)
+		} else if strings.Contains(err.Error(), "c2hvcnQ") {
+			t.Errorf("%s: error shows the secret: %v", name, err)
+		}
+	}
+}
