@@ -34,7 +34,7 @@ func runUnknownFields(se *Session) Result {
 		extended[i] = &e
 	}
 	orders, all := se.sendOrders(extended, "unknown fields")
-	return acceptAll(se, orders, all, "deliveries with unknown fields", false)
+	return acceptAll(se, orders, all, "deliveries with unknown fields", "")
 }
 
 // runEdgeCases sends the generator's edge cases, one new order per case
@@ -46,12 +46,12 @@ func runEdgeCases(se *Session) Result {
 		return errorResult(err)
 	}
 	orders, all := se.sendOrders(evs, "edge cases")
-	return acceptAll(se, orders, all, "edge-case deliveries", true)
+	return acceptAll(se, orders, all, "edge-case deliveries", CheckEdgeCases)
 }
 
-// acceptAll passes when every delivery was answered 2xx; with shrink, the
-// first failure is shrunk and saved (WithSaveFailures).
-func acceptAll(se *Session, orders [][]*delivery, all []*delivery, what string, shrink bool) Result {
+// acceptAll passes when every delivery was answered 2xx; unless saveAs is
+// "", the first failure is shrunk and saved for that check (WithSaveFailures).
+func acceptAll(se *Session, orders [][]*delivery, all []*delivery, what, saveAs string) Result {
 	r := Result{Deliveries: len(all)}
 	var first *delivery
 	bad := 0
@@ -72,8 +72,8 @@ func acceptAll(se *Session, orders [][]*delivery, all []*delivery, what string, 
 	}
 	r.Status = StatusFail
 	r.Message = fmt.Sprintf("%d of %d %s were not answered 2xx", bad, len(all), what)
-	if shrink {
-		se.saveFailures(&r, orders, first)
+	if saveAs != "" {
+		se.saveFailures(saveAs, &r, orders, first)
 	}
 	return r
 }

@@ -19,12 +19,12 @@ func failureClass(d *delivery) string {
 	return fmt.Sprintf("%dxx", d.status/100)
 }
 
-// saveFailures shrinks the case that led to the failing delivery first (its
+// saveFailures shrinks the case of check that led to the failing delivery first (its
 // order's events up to and including it) and saves it as a scenario file,
 // when WithSaveFailures is set. Shrinking removes earlier events, then array
 // elements and optional or nullable fields of the failing payload, keeping
 // only candidates that stay schema-valid and still fail the same way.
-func (se *Session) saveFailures(r *Result, orders [][]*delivery, first *delivery) {
+func (se *Session) saveFailures(check string, r *Result, orders [][]*delivery, first *delivery) {
 	dir := se.suite.cfg.saveFailures
 	if dir == "" {
 		return
@@ -41,7 +41,7 @@ func (se *Session) saveFailures(r *Result, orders [][]*delivery, first *delivery
 	if err != nil {
 		r.Message += "; shrinking stopped: " + err.Error()
 	}
-	path, err := saveScenario(dir, failureName(r.Name, se.suite.cfg.seed, first), shrunk)
+	path, err := saveScenario(dir, failureName(check, se.suite.cfg.seed, first), shrunk)
 	if err != nil {
 		r.Message += "; could not save the failing case: " + err.Error()
 		return

@@ -96,6 +96,6 @@ func runValidLifecycle(se *Session) Result {
 	}
 	r.Status = StatusFail
 	r.Message = fmt.Sprintf("%d of %d valid deliveries were not answered 2xx", len(failed), len(life.all))
-	se.saveFailures(&r, life.orders, failed[0])
+	se.saveFailures(CheckValidLifecycle, &r, life.orders, failed[0])
 	return r
 }

@@ -1,0 +1,132 @@
+package contracts_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// Secrets of the examples (a Phasio AES key, a HappyColis client secret).
+const (
+	phasioSecret     = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+	happyColisSecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+)
+
+// printT stands in for the *testing.T a real test passes, printing each
+// subtest's outcome as go test -v would.
+type printT struct{ name string }
+
+func (p printT) Helper()                        {}
+func (p printT) Name() string                   { return p.name }
+func (p printT) Errorf(format string, a ...any) { fmt.Printf("--- FAIL: %s\n", p.name) }
+func (p printT) Fatalf(format string, a ...any) {
+	fmt.Printf("FATAL %s: "+format+"\n", append([]any{p.name}, a...)...)
+}
+func (p printT) Logf(string, ...any) {}
+func (p printT) Skip(...any)         { fmt.Printf("--- SKIP: %s\n", p.name) }
+func (p printT) Run(name string, f func(printT)) bool {
+	sub := printT{p.name + "/" + name}
+	f(sub)
+	return true
+}
+
+// In a test file, Test runs the contract suite as subtests of t:
+//
+//	func TestReceiverContract(t *testing.T) {
+//		contracts.Test(t, newReceiver(secret), contracts.Phasio(secret), contracts.WithProbe("/orders/{orderKey}"))
+//	}
+//
+// Here the handler is the project's own verifying receiver, and a printing
+// stand-in for t shows the subtests that fail or skip.
+func ExampleTest() {
+	profile, err := emitter.NewPhasio(phasioSecret)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := emitter.NewReceiver(profile)
+	report := contracts.Test(printT{"TestReceiverContract"}, handler, contracts.Phasio(phasioSecret),
+		contracts.WithProbe("/orders/{orderKey}"))
+	fmt.Printf("%d passed, %d failed, %d warned, %d skipped\n",
+		report.Summary.Passed, report.Summary.Failed, report.Summary.Warned, report.Summary.Skipped)
+	// Output:
+	// --- SKIP: TestReceiverContract/rejects-stale-timestamp
+	// --- SKIP: TestReceiverContract/response-contract
+	// 11 passed, 0 failed, 1 warned, 2 skipped
+}
+
+// Send delivers one event, e.g. built from a generator fixture, signed and
+// encrypted as Phasio does; the same event again is a redelivery.
+func ExampleSend() {
+	profile, err := emitter.NewPhasio(phasioSecret)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := emitter.NewReceiver(profile)
+	order := generator.PhasioOrder(7, generator.Paid(), generator.Parts(3, "CNC Machining"))
+	ev := contracts.PhasioEvent(generator.PhasioQuoteConverted, order)
+	for range 2 {
+		resp, err := contracts.Send(context.Background(), handler, contracts.Phasio(phasioSecret), ev)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(resp.Status, strings.TrimSpace(string(resp.Body)))
+	}
+	// Output:
+	// 200 {"ok":true,"outcome":"applied"}
+	// 200 {"ok":true,"outcome":"duplicate"}
+}
+
+// SendScenario delivers a whole generated lifecycle, in order.
+func ExampleSendScenario() {
+	profile, err := emitter.NewHappyColis(happyColisSecret)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := emitter.NewReceiver(profile)
+	resps, err := contracts.SendScenario(context.Background(), handler, contracts.HappyColis(happyColisSecret), "happycolis/cancellation", 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range resps {
+		fmt.Println(r.Status, strings.TrimSpace(string(r.Body)))
+	}
+	st := handler.Stats()
+	fmt.Println("applied", st.Applied, "orders", st.Orders)
+	// Output:
+	// 200 {"ok":true,"outcome":"applied"}
+	// 200 {"ok":true,"outcome":"applied"}
+	// 200 {"ok":true,"outcome":"applied"}
+	// 200 {"ok":true,"outcome":"applied"}
+	// applied 4 orders 1
+}
+
+// Verify runs the suite once and writes the report, e.g. as a terminal
+// table; WriteJSON and WriteJUnit give the machine-readable forms.
+func ExampleVerify() {
+	profile, err := emitter.NewHappyColis(happyColisSecret)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	report, err := contracts.Verify(context.Background(), contracts.Handler(emitter.NewReceiver(profile)),
+		contracts.HappyColis(happyColisSecret), contracts.WithOnly(contracts.CheckBadSignature, contracts.CheckDuplicates))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range report.Checks {
+		fmt.Println(c.Status, c.Name, "-", c.Message)
+	}
+	// Output:
+	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature
+	// pass idempotent-duplicates - redelivery answered 2xx (state not probed: no --probe)
+}
