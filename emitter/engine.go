@@ -141,6 +141,9 @@ type Emitter struct {
 	targets Targets
 	cfg     config
 	client  *http.Client
+	// ownTimeout: the client does not bound requests to the timeout
+	// itself, so each attempt gets a context deadline.
+	ownTimeout bool
 }
 
 // New returns an Emitter delivering to t (OneTarget for a single URL).
@@ -182,6 +185,7 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 		}
 		e.client = c
 	}
+	e.ownTimeout = e.client.Timeout <= 0 || e.client.Timeout > cfg.timeout
 	return e, nil
 }
 

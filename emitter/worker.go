@@ -133,7 +133,10 @@ func (w *worker) attempts(j *job) (status, sent int) {
 // attempt sends j once, counting and recording the attempt.
 func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 	started := w.e.cfg.now()
-	ctx, cancel := context.WithTimeout(w.ctx, w.e.cfg.timeout)
+	ctx, cancel := w.ctx, context.CancelFunc(func() {})
+	if w.e.ownTimeout {
+		ctx, cancel = context.WithTimeout(w.ctx, w.e.cfg.timeout)
+	}
 	resp, err := Deliver(ctx, w.e.client, j.target.URL, j.req)
 	cancel()
 	w.st.attempts.Add(1)
