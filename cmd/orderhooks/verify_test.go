@@ -1,11 +1,24 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"encoding/xml"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/schemas"
 )
 
 func TestVerifyList(t *testing.T) {
@@ -112,6 +125,153 @@ func TestReproducer(t *testing.T) {
 			}
 			if got := reproducer(fs)(contracts.CheckBadSignature, 7); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// verifySecret is a fixed HappyColis client secret for the verify tests.
+const verifySecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+// startVerifyReceiver starts the project's verifying receiver for provider
+// on 127.0.0.1 with verifySecret.
+func startVerifyReceiver(t *testing.T) *emitter.ReceiverServer {
+	t.Helper()
+	p, err := emitter.NewHappyColis(verifySecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := emitter.StartReceiver(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+var (
+	portRE     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	uuidRE     = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	durationRE = regexp.MustCompile(`(p99|in) [0-9.]+(ns|µs|ms|s)\b`)
+)
+
+// normalize replaces what changes between runs (port, delivery ids,
+// timings) so the verify output can be compared with a golden file.
+func normalize(s string) string {
+	s = portRE.ReplaceAllString(s, "127.0.0.1:PORT")
+	s = uuidRE.ReplaceAllString(s, "UUID")
+	return durationRE.ReplaceAllString(s, "$1 DURATION")
+}
+
+func TestVerifyGolden(t *testing.T) {
+	good := startVerifyReceiver(t)
+	// answers 200 {"ok":true} to everything and stores nothing
+	yes := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer yes.Close()
+	tests := []struct {
+		name string
+		code int
+		vars map[string]string
+		args []string
+	}{
+		{"pass", exitOK, nil, []string{"--url", good.URL + "/webhooks", "--secret", verifySecret, "--probe", "/orders/{orderKey}"}},
+		{"fail", exitFailure, map[string]string{"HC_SECRET": verifySecret}, []string{"--url", yes.URL + "/webhooks", "--secret", "env:HC_SECRET", "--probe", "/orders/{orderKey}", "--skip", "accepts-edge-cases", "--seed", "7"}},
+		{"fail-literal-secret", exitFailure, nil, []string{"--url", yes.URL, "--secret", verifySecret, "--only", "rejects-bad-signature,rejects-wrong-key"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"verify", "--provider", "happycolis"}, tt.args...)
+			out, errOut, code := runCmdEnv(t, context.Background(), "", tt.vars, args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %q\n%s", code, tt.code, errOut, out)
+			}
+			if strings.Contains(out+errOut, verifySecret) {
+				t.Fatalf("the secret was printed:\n%s%s", out, errOut)
+			}
+			if strings.Contains(out, "\x1b[") || errOut != "" {
+				t.Errorf("colour or progress without a terminal: stderr %q", errOut)
+			}
+			golden(t, "TestVerifyGolden_"+tt.name+".golden.txt", normalize(out))
+		})
+	}
+}
+
+func TestVerifyReports(t *testing.T) {
+	srv := startVerifyReceiver(t)
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	_, errOut, code := runCmd(t, "", "verify", "--provider", "happycolis", "--url", srv.URL, "--secret", verifySecret,
+		"--report", "json="+jsonPath, "--report", "junit="+junitPath, "--only", "accepts-valid-lifecycle,rejects-tampered-payload")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	js, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.MustCompile("contracts/report", contracts.ReportSchema).ValidateJSON(js); err != nil {
+		t.Errorf("JSON report: %v", err)
+	}
+	var rep contracts.Report
+	if err := json.Unmarshal(js, &rep); err != nil || len(rep.Checks) != 2 || rep.Summary.Passed != 2 {
+		t.Errorf("JSON report %v: %s", err, js)
+	}
+	x, err := os.ReadFile(junitPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Tests int `xml:"tests,attr"`
+		Cases []struct {
+			Name string `xml:"name,attr"`
+		} `xml:"testsuite>testcase"`
+	}
+	if err := xml.Unmarshal(x, &suites); err != nil || suites.Tests != 2 || len(suites.Cases) != 2 || suites.Cases[1].Name != "rejects-tampered-payload" {
+		t.Errorf("JUnit report %v %+v:\n%s", err, suites, x)
+	}
+}
+
+func TestVerifyColourOnlyOnATerminal(t *testing.T) {
+	srv := startVerifyReceiver(t)
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"verify", "--provider", "happycolis", "--url", srv.URL, "--secret", verifySecret, "--only", "rejects-bad-signature"},
+		&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, tty: true})
+	if code != exitOK || !strings.Contains(out.String(), "\x1b[32mpass") || !strings.Contains(errOut.String(), "[1/1] rejects-bad-signature") {
+		t.Errorf("exit %d, stdout %q, stderr %q: want green pass and progress", code, out.String(), errOut.String())
+	}
+}
+
+// TestVerifyTLS: a self-signed receiver is unreachable (exit 3) until its
+// certificate is trusted with --ca-file or checking is off with --insecure.
+func TestVerifyTLS(t *testing.T) {
+	p, err := emitter.NewHappyColis(verifySecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(emitter.NewReceiver(p))
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"verify", "--provider", "happycolis", "--url", srv.URL, "--secret", verifySecret, "--only", "rejects-bad-signature"}
+	for _, tt := range []struct {
+		name  string
+		extra []string
+		code  int
+	}{
+		{"verified by default", nil, exitUnreachable},
+		{"ca-file", []string{"--ca-file", ca}, exitOK},
+		{"insecure", []string{"--insecure"}, exitOK},
+		{"ca-file without certificates", []string{"--ca-file", filepath.Join("testdata", "TestVerifyGolden_pass.golden.txt")}, exitUsage},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runCmd(t, "", append(slices.Clone(base), tt.extra...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, errOut)
 			}
 		})
 	}
