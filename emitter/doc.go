@@ -23,6 +23,19 @@
 // made with NewSecret. No error, record or log line of this package
 // contains a secret.
 //
+// Emitter is the delivery engine behind `orderhooks emit` and `orderhooks
+// replay`: New(Targets, options…) then Run(ctx, generator.Source) or
+// Replay(ctx, recording, ReplayOptions). It signs each event with its
+// target's profile (OneTarget, or LoadTargets for one Phasio webhook per
+// trigger), delivers with a fixed pool of workers (WithConcurrency), keeps
+// the events of one order in order and never concurrent (each order is
+// pinned to one worker; a HappyColis target, one strict FIFO queue, to one
+// worker as a whole), retries connection errors, timeouts, 408, 429 and
+// 5xx with exponential backoff and jitter or the answer's Retry-After,
+// injects faults (WithFaults, reproducible with WithSeed), and writes one
+// Record per attempt (WithRecord, read back with ReadRecords). Run returns
+// a Summary, also for an interrupted run.
+//
 // Receiver is the verifying receiver behind `orderhooks receive`, the demo
 // and the contract tests: it verifies, decrypts and validates deliveries,
 // keeps the newest snapshot per order at GET /orders/{key}, ignores stale

@@ -3,11 +3,15 @@ package emitter
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -643,5 +647,40 @@ func TestMessageID(t *testing.T) {
 	}
 	if len(a) != 36 || a[14] != '4' || !strings.ContainsRune("89ab", rune(a[19])) {
 		t.Fatalf("%s is not a version 4 UUID", a)
+	}
+}
+
+// update rewrites golden files: go test ./emitter -run TestSummaryText -update
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func TestSummaryText(t *testing.T) {
+	sum := &Summary{Deliveries: 12, Attempts: 15, OK: 9, Failed: 3, Retries: 3, Blocked: 1, Invalid: 1,
+		Faults:   map[Fault]int{FaultTamper: 1, FaultDuplicate: 2},
+		Statuses: map[int]int{200: 9, 401: 1, 0: 2},
+		P50:      1234567, P99: 23456789, Max: 123456789, Elapsed: 2500 * time.Millisecond, Rate: 4.8, Interrupted: true}
+	var b bytes.Buffer
+	if err := sum.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Write(append(js, '\n'))
+	path := filepath.Join("testdata", t.Name()+".golden.txt")
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if b.String() != string(want) {
+		t.Fatalf("summary differs from %s:\n%s", path, b.String())
+	}
+	if sum.AllOK() || !(&Summary{Deliveries: 2, OK: 2}).AllOK() {
+		t.Fatal("AllOK wrong")
 	}
 }

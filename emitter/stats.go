@@ -56,11 +56,15 @@ func (s *Summary) AllOK() bool {
 func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deliveries %d: %d ok, %d failed", s.Deliveries, s.OK, s.Failed)
+	var unsent []string
 	if s.Blocked > 0 {
-		fmt.Fprintf(&b, " (%d blocked behind a failed FIFO delivery)", s.Blocked)
+		unsent = append(unsent, fmt.Sprintf("%d blocked behind a failed FIFO delivery", s.Blocked))
 	}
 	if s.Invalid > 0 {
-		fmt.Fprintf(&b, " (%d invalid, not sent)", s.Invalid)
+		unsent = append(unsent, fmt.Sprintf("%d invalid", s.Invalid))
+	}
+	if len(unsent) > 0 {
+		fmt.Fprintf(&b, " (not sent: %s)", strings.Join(unsent, ", "))
 	}
 	fmt.Fprintf(&b, "; %d attempts, %d retries\n", s.Attempts, s.Retries)
 	if len(s.Statuses) > 0 {
