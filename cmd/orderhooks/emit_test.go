@@ -228,3 +228,20 @@ func TestEmitInterrupted(t *testing.T) {
 	}
 	checkNoSecret(t, out, errOut, string(data))
 }
+
+// TestEmitProgress shows the live line only on a terminal.
+func TestEmitProgress(t *testing.T) {
+	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
+	for _, tty := range []bool{true, false} {
+		var out, errOut strings.Builder
+		code := run(context.Background(), []string{"emit", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--orders", "3"},
+			&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, tty: tty, getenv: func(string) string { return "" }})
+		if code != exitOK {
+			t.Fatalf("tty %v: exit %d: %s", tty, code, errOut.String())
+		}
+		line := strings.Contains(errOut.String(), "\rsent 3  2xx 3  failed 0")
+		if line != tty || strings.Contains(out.String(), "\r") {
+			t.Fatalf("tty %v: stderr %q, stdout %q", tty, errOut.String(), out.String())
+		}
+	}
+}
