@@ -1,10 +1,13 @@
 package emitter
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"math/bits"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,32 +70,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (not sent: %s)", strings.Join(unsent, ", "))
 	}
 	fmt.Fprintf(&b, "; %d attempts, %d retries\n", s.Attempts, s.Retries)
-	if len(s.Statuses) > 0 {
-		b.WriteString("statuses:")
-		for i, k := range sortedKeys(s.Statuses, func(a, b int) bool { return a < b }) {
-			sep := ","
-			if i == 0 {
-				sep = ""
-			}
-			name := fmt.Sprint(k)
-			if k == 0 {
-				name = "none"
-			}
-			fmt.Fprintf(&b, "%s %s %d", sep, name, s.Statuses[k])
+	writeCounts(&b, "statuses", s.Statuses, func(status int) string {
+		if status == 0 {
+			return "none"
 		}
-		b.WriteByte('\n')
-	}
-	if len(s.Faults) > 0 {
-		b.WriteString("faults:")
-		for i, k := range sortedKeys(s.Faults, func(a, b Fault) bool { return a < b }) {
-			sep := ","
-			if i == 0 {
-				sep = ""
-			}
-			fmt.Fprintf(&b, "%s %s %d", sep, k, s.Faults[k])
-		}
-		b.WriteByte('\n')
-	}
+		return strconv.Itoa(status)
+	})
+	writeCounts(&b, "faults", s.Faults, func(f Fault) string { return string(f) })
 	fmt.Fprintf(&b, "latency p50 %s, p99 %s, max %s; elapsed %s, %.0f deliveries/s\n",
 		roundDuration(s.P50), roundDuration(s.P99), roundDuration(s.Max), roundDuration(s.Elapsed), s.Rate)
 	if s.Interrupted {
@@ -102,13 +86,20 @@ func (s *Summary) WriteText(w io.Writer) error {
 	return err
 }
 
-func sortedKeys[K comparable, V any](m map[K]V, less func(a, b K) bool) []K {
-	keys := make([]K, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// writeCounts writes "label: k1 n1, k2 n2" and a newline, keys in order,
+// or nothing for an empty map.
+func writeCounts[K cmp.Ordered](b *strings.Builder, label string, m map[K]int, name func(K) string) {
+	if len(m) == 0 {
+		return
 	}
-	sort.Slice(keys, func(i, j int) bool { return less(keys[i], keys[j]) })
-	return keys
+	b.WriteString(label + ":")
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(b, " %s %d", name(k), m[k])
+	}
+	b.WriteByte('\n')
 }
 
 // roundDuration keeps three significant digits or so, for humans.

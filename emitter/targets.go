@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +62,7 @@ func (t Targets) all() []*Target {
 	if t.Default != nil {
 		out = append(out, t.Default)
 	}
-	for _, k := range sortedKeys(t.ByEvent, func(a, b string) bool { return a < b }) {
+	for _, k := range slices.Sorted(maps.Keys(t.ByEvent)) {
 		out = append(out, t.ByEvent[k])
 	}
 	return out
@@ -177,13 +178,8 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	if len(raw) == 0 {
 		return Targets{}, fmt.Errorf("%w: %s: no targets", ErrTargets, name)
 	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	t := Targets{ByEvent: map[string]*Target{}}
-	for _, key := range keys {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		e := raw[key]
 		if provider == generator.ProviderPhasio && key != DefaultTargetKey && !phasioTriggers[key] {
 			return Targets{}, fmt.Errorf("%w: %s: %s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s", ErrTargets, name, key, DefaultTargetKey)
