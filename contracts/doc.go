@@ -12,6 +12,14 @@
 //	report, err := s.Run(ctx, contracts.Handler(myReceiver))
 //	report.WriteText(os.Stdout, false)
 //
+// In a go test suite, Test runs the same checks as subtests named after
+// them, and Send, SendScenario, PhasioEvent and HappyColisEvent deliver
+// single events (e.g. generator.PhasioOrder fixtures) or whole lifecycles:
+//
+//	func TestReceiverContract(t *testing.T) {
+//		contracts.Test(t, myReceiver, contracts.Phasio(secret), contracts.WithProbe("/orders/{orderKey}"))
+//	}
+//
 // Every check sends its own orders, generated from the run seed and the
 // check's name, so a check run alone (WithOnly) with the same seed sends the
 // same payloads as in the full run. Reports are written as a terminal

@@ -21,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--only/--skip NAMES] [--report json=FILE] [--report junit=FILE] [--seed S]\n  orderhooks verify --list",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
