@@ -1,0 +1,43 @@
+package main
+
+import (
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// TestContract runs the whole HappyColis contract suite against the
+// receiver in-process, with its GET /orders/{id} as the probe: every check
+// that applies to HappyColis passes, including the ordering by header.date
+// (ignores-stale-snapshot) and deduplication by messageId.
+func TestContract(t *testing.T) {
+	secret, err := emitter.NewSecret(contracts.ProviderHappyColis, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := OpenStore(filepath.Join(t.TempDir(), "orders.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv := NewServer(secret, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	report := contracts.Test(t, contracts.HandlerAt(srv, "/webhooks/happycolis"), contracts.HappyColis(secret),
+		contracts.WithProbe("/orders/{orderKey}"))
+	if report == nil {
+		t.Fatal("no report")
+	}
+	for _, c := range report.Checks {
+		want := contracts.StatusPass
+		if c.Name == contracts.CheckStaleTimestamp || c.Name == contracts.CheckResponseContract {
+			want = contracts.StatusSkip // standard profile only; no response schema
+		}
+		if c.Status != want {
+			t.Errorf("%s: %s, want %s: %s", c.Name, c.Status, want, c.Message)
+		}
+	}
+}
