@@ -1,0 +1,24 @@
+package consumer
+
+import (
+	"crypto/rand"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// TestPhasioContract is how a team embeds orderhooks in its own suite. The
+// receiver never checks the signature, so the subtests
+// rejects-missing-signature and rejects-bad-signature fail.
+func TestPhasioContract(t *testing.T) {
+	secret, err := emitter.NewSecret(contracts.ProviderPhasio, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := NewReceiver(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracts.Test(t, rc, contracts.Phasio(secret))
+}
