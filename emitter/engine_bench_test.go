@@ -86,7 +86,8 @@ func cycleSource(evs []*generator.Event, n int) generator.Source {
 // sign, POST, read the answer) to a discard receiver, with and without
 // schema validation of every payload: a net/http server over loopback TCP
 // (loopback), a minimal HTTP/1.1 sink over loopback TCP (raw), and an
-// http.Handler in-process (handler). Receiver and sender share the CPUs.
+// http.Handler in-process (handler); -c32 runs 32 workers instead of
+// DefaultConcurrency. Receiver and sender share the CPUs.
 //
 //	go test ./emitter -run '^$' -bench BenchmarkEmit/ -benchtime 100000x -count 3
 func BenchmarkEmit(b *testing.B) {
@@ -99,17 +100,19 @@ func BenchmarkEmit(b *testing.B) {
 		name     string
 		url      string
 		client   *http.Client
+		conc     int
 		validate bool
 	}{
-		{"loopback", srv.URL, nil, false},
-		{"loopback-validate", srv.URL, nil, true},
-		{"raw", raw, nil, false},
-		{"raw-validate", raw, nil, true},
-		{"handler", "http://discard.test/", HandlerClient(discard), false},
-		{"handler-validate", "http://discard.test/", HandlerClient(discard), true},
+		{"loopback", srv.URL, nil, DefaultConcurrency, false},
+		{"loopback-c32", srv.URL, nil, 32, false},
+		{"loopback-validate", srv.URL, nil, DefaultConcurrency, true},
+		{"raw-c32", raw, nil, 32, false},
+		{"raw-validate", raw, nil, DefaultConcurrency, true},
+		{"handler", "http://discard.test/", HandlerClient(discard), DefaultConcurrency, false},
+		{"handler-validate", "http://discard.test/", HandlerClient(discard), DefaultConcurrency, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			opts := []Option{WithValidate(bc.validate)}
+			opts := []Option{WithValidate(bc.validate), WithConcurrency(bc.conc)}
 			if bc.client != nil {
 				opts = append(opts, WithClient(bc.client))
 			}
