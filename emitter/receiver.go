@@ -280,18 +280,24 @@ func (r *Receiver) validate(event string, doc any) error {
 	if provider == ProviderStandard {
 		provider, event = standardOrigin(event, doc)
 	}
-	name, err := schemas.ForEvent(provider, event, false)
-	if errors.Is(err, schemas.ErrUnknownSchema) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	s, err := schemas.Get(name)
-	if err != nil {
+	s, err := eventSchema(provider, event)
+	if s == nil || err != nil {
 		return err
 	}
 	return s.Validate(doc)
+}
+
+// eventSchema is the (tolerant) schema of a provider's event, or nil for
+// events that have none.
+func eventSchema(provider, event string) (*schemas.Schema, error) {
+	name, err := schemas.ForEvent(provider, event, false)
+	if errors.Is(err, schemas.ErrUnknownSchema) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return schemas.Get(name)
 }
 
 // standardOrigin recovers the platform event behind a Standard Webhooks

@@ -2,7 +2,6 @@ package emitter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/schemas"
 )
 
 // worker delivers its jobs one after the other: the orders (and strict
@@ -214,15 +212,8 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // validatePayload checks an event's payload against its schema; events
 // without a schema pass.
 func validatePayload(ev *generator.Event) error {
-	name, err := schemas.ForEvent(ev.Provider, ev.Event, false)
-	if errors.Is(err, schemas.ErrUnknownSchema) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	s, err := schemas.Get(name)
-	if err != nil {
+	s, err := eventSchema(ev.Provider, ev.Event)
+	if s == nil || err != nil {
 		return err
 	}
 	return s.ValidateJSON(ev.Payload)
