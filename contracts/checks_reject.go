@@ -11,7 +11,7 @@ var faultText = map[emitter.Fault]string{
 	emitter.FaultMissingSignature: "no signature header",
 	emitter.FaultBadSignature:     "a wrong signature",
 	emitter.FaultTamper:           "a payload changed after signing",
-	emitter.FaultWrongKey:         "a signature (and encryption) made with another webhook's secret",
+	emitter.FaultWrongKey:         "a signature made with another secret",
 	emitter.FaultStaleTimestamp:   "a timestamp outside the 5-minute tolerance",
 	emitter.FaultMalformedBody:    "a body that is not the documented JSON shape",
 }
@@ -23,6 +23,9 @@ var faultText = map[emitter.Fault]string{
 func rejectsFault(fault emitter.Fault) func(*Session) Result {
 	return func(se *Session) Result {
 		what := faultText[fault]
+		if fault == emitter.FaultWrongKey && se.suite.provider.name == ProviderPhasio {
+			what = "a signature and encryption made with another webhook's secret"
+		}
 		if fault == emitter.FaultStaleTimestamp && se.suite.provider.name != ProviderStandard {
 			return Result{Status: StatusSkip, Message: se.suite.provider.name + " deliveries carry no signed timestamp; only the standard profile is checked"}
 		}

@@ -94,14 +94,14 @@ func runSLO(se *Session) Result {
 	p99 := ok[len(ok)-nearestRank(len(ok), 0.99)].latency
 	if p99 < slo {
 		r.Status = StatusPass
-		r.Message = fmt.Sprintf("p99 %s under %s over %d accepted deliveries", p99.Round(time.Millisecond), slo, len(ok))
+		r.Message = fmt.Sprintf("p99 %s under %s over %d accepted deliveries", roundLatency(p99), slo, len(ok))
 		return r
 	}
 	for _, d := range ok {
 		if d.latency < slo {
 			break
 		}
-		r.Evidence = append(r.Evidence, se.evidence(d, "under "+slo.String(), "took "+d.latency.Round(time.Millisecond).String()))
+		r.Evidence = append(r.Evidence, se.evidence(d, "under "+slo.String(), "took "+roundLatency(d.latency).String()))
 	}
 	r.Status = StatusFail
 	r.Message = fmt.Sprintf("p99 %s is not under the %s SLO over %d accepted deliveries", p99.Round(time.Millisecond), slo, len(ok))
@@ -152,4 +152,13 @@ func runResponseContract(se *Session) Result {
 	r.Status = StatusPass
 	r.Message = fmt.Sprintf("%d 2xx response bodies validate against %s", checked, s.Name())
 	return r
+}
+
+// roundLatency keeps three significant digits of local latencies, which
+// are often well under a millisecond.
+func roundLatency(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }

@@ -47,7 +47,7 @@ var registry = []check{
 	{Check{CheckMissingSignature, "a delivery without its signature header is answered 4xx", false}, rejectsFault(emitter.FaultMissingSignature)},
 	{Check{CheckBadSignature, "a delivery with a wrong signature is answered 4xx", false}, rejectsFault(emitter.FaultBadSignature)},
 	{Check{CheckTamperedPayload, "a payload changed after signing is answered 4xx", false}, rejectsFault(emitter.FaultTamper)},
-	{Check{CheckWrongKey, "a delivery signed (and encrypted) with another webhook's secret is answered 4xx", false}, rejectsFault(emitter.FaultWrongKey)},
+	{Check{CheckWrongKey, "a delivery signed (Phasio: and encrypted) with another secret is answered 4xx", false}, rejectsFault(emitter.FaultWrongKey)},
 	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile)", false}, rejectsFault(emitter.FaultStaleTimestamp)},
 	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx", false}, rejectsFault(emitter.FaultMalformedBody)},
 	{Check{CheckUnknownFields, "a valid payload with extra, undocumented fields is accepted", false}, runUnknownFields},

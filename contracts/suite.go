@@ -155,7 +155,7 @@ func (se *Session) Check(name string) Result {
 	var r Result
 	switch {
 	case slices.Contains(se.suite.cfg.skip, name):
-		r = Result{Status: StatusSkip, Message: "skipped on request (--skip)"}
+		r = Result{Status: StatusSkip, Message: "skipped on request (--skip, WithSkip)"}
 	case c.NeedsProbe && se.probe == nil && !(name == CheckStaleSnapshot && se.suite.provider.name == ProviderPhasio):
 		r = Result{Status: StatusSkip, Message: "needs a probe of the receiver's state (--probe)"}
 	default:
