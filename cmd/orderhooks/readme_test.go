@@ -155,11 +155,7 @@ func TestREADMECommands(t *testing.T) {
 	if len(cmds) < 10 {
 		t.Fatalf("found only %d commands in README.md's sh blocks", len(cmds))
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "orderhooks"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := filepath.Dir(orderhooksBinary(t))
 	work := scratchRepo(t)
 	secret, err := emitter.NewSecret(generator.ProviderPhasio, rand.Reader)
 	if err != nil {

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+// TestMain removes the binary the process tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// orderhooksBinary builds the command once for the tests that run it as a
+// real process (signals, pipes, the README's shell lines).
+func orderhooksBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the orderhooks binary")
+	}
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "orderhooks-bin-"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "orderhooks")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + e.out }
+
+// TestEmitSIGTERM stops a real emit process with SIGTERM in the middle of
+// a run against a slow receiver: it must exit 1 after printing its summary,
+// leave a record whose every line is complete JSON, and never print the
+// secret.
+func TestEmitSIGTERM(t *testing.T) {
+	bin := orderhooksBinary(t)
+	var hits atomic.Int64
+	started := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 20 {
+			once.Do(func() { close(started) })
+		}
+		select { // slow enough that the run is still going when the signal comes
+		case <-time.After(20 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	record := filepath.Join(dir, "record.jsonl")
+	secret := "c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE"
+	cmd := exec.Command(bin, "emit", "--provider", "phasio", "--url", srv.URL, "--secret", "env:SIGTERM_SECRET",
+		"--orders", "5000", "--concurrency", "4", "--record", record)
+	cmd.Env = append(os.Environ(), "SIGTERM_SECRET="+secret)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("no deliveries after 30s; stderr: %s", stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("emit still running 30s after SIGTERM")
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFailure {
+		t.Fatalf("exit: %v, want exit status 1; stderr: %s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "deliveries") || !strings.Contains(stdout.String()+stderr.String(), "interrupted") {
+		t.Errorf("no summary of the interrupted run:\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String()+stderr.String(), secret) {
+		t.Error("the secret appears in the output")
+	}
+	lines := jsonLines(t, record)
+	if lines < 20 || lines >= 5000 {
+		t.Errorf("%d records, want the deliveries made before SIGTERM (20 or more, fewer than 5000)", lines)
+	}
+	data, _ := os.ReadFile(record)
+	if !bytes.HasSuffix(data, []byte("\n")) || bytes.Contains(data, []byte(secret)) {
+		t.Error("record does not end with a complete line, or contains the secret")
+	}
+}
+
+// TestDemoKeep runs demo --keep as a real process, uses one of the
+// commands it prints against its still-running receiver, then stops it
+// with Ctrl-C.
+func TestDemoKeep(t *testing.T) {
+	bin := orderhooksBinary(t)
+	cmd := exec.Command(bin, "demo", "--keep", "--dir", t.TempDir())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 1024)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var emitLine string
+	deadline := time.After(60 * time.Second)
+	for emitLine == "" {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("demo --keep exited before printing its commands")
+			}
+			if s := strings.TrimSpace(l); strings.HasPrefix(s, "orderhooks emit --provider phasio") {
+				emitLine = s
+			}
+		case <-deadline:
+			t.Fatal("demo --keep printed no emit command within 60s")
+		}
+	}
+	args := strings.Fields(emitLine)[1:]
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", emitLine, err, out)
+	}
+	if !strings.Contains(string(out), "deliveries") {
+		t.Errorf("%s printed no summary:\n%s", emitLine, out)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo --keep after Ctrl-C: %v, want exit 0", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("demo --keep still running 20s after Ctrl-C")
+	}
+}
