@@ -19,6 +19,11 @@ func runStateMatches(se *Session) Result {
 		return errorResult(life.err)
 	}
 	r := Result{Deliveries: len(life.all)}
+	if missing := se.absentPointers(life.orders); len(missing) > 0 {
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("compared pointer %s is in none of the snapshots sent, so it compares nothing: check --compare (WithCompare)", strings.Join(missing, ", "))
+		return r
+	}
 	bad := 0
 	for _, order := range life.orders {
 		last := order[len(order)-1]
@@ -40,6 +45,26 @@ func runStateMatches(se *Session) Result {
 	r.Status = StatusPass
 	r.Message = fmt.Sprintf("%d orders hold their last snapshot on %s", len(life.orders), se.compared())
 	return r
+}
+
+// absentPointers lists the compared snapshot pointers that no order's last
+// snapshot has: a typo would otherwise "match" by being absent on both sides.
+func (se *Session) absentPointers(orders [][]*delivery) []string {
+	var missing []string
+	for _, c := range se.suite.compare {
+		found := false
+		for _, order := range orders {
+			snap, err := schemas.Decode(order[len(order)-1].msg.Event.Payload)
+			if _, ok := lookupPointer(snap, c.snap); err == nil && ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, c.Snapshot)
+		}
+	}
+	return missing
 }
 
 // matches probes the order of d and compares its state with d's snapshot.

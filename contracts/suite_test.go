@@ -301,3 +301,24 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareTypoFails: a compared pointer that no snapshot has would
+// "match" by being absent on both sides; the check must say so instead.
+func TestCompareTypoFails(t *testing.T) {
+	srv, err := emitter.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := verify(t, contracts.URL(srv.URL+"/webhooks"), contracts.ProviderPhasio,
+		contracts.WithOnly(contracts.CheckStateMatches), contracts.WithCompare("/orderId", "/orderNumbr"))
+	res := r.Result(contracts.CheckStateMatches)
+	if res == nil || res.Status != contracts.StatusFail || !strings.Contains(res.Message, "/orderNumbr") {
+		t.Fatalf("state-matches-snapshot with a mistyped pointer: %+v", res)
+	}
+	r = verify(t, contracts.URL(srv.URL+"/webhooks"), contracts.ProviderPhasio,
+		contracts.WithOnly(contracts.CheckStateMatches), contracts.WithCompare("/orderId", "/orderNumber"))
+	if res := r.Result(contracts.CheckStateMatches); res == nil || res.Status != contracts.StatusPass {
+		t.Fatalf("state-matches-snapshot with real pointers: %+v", res)
+	}
+}

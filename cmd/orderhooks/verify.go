@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -130,6 +131,9 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	slo, _ := fs.GetDuration("slo")
 	timeout, _ := fs.GetDuration("timeout")
 	insecure, _ := fs.GetBool("insecure")
+	if err := checkVerifyFlags(fs, slo, timeout); err != nil {
+		return nil, err
+	}
 	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: str("ca-file")})
 	if err != nil {
 		return nil, usageError(err)
@@ -164,6 +168,41 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 		opts = append(opts, contracts.WithResponseSchema(s))
 	}
 	return opts, nil
+}
+
+// checkVerifyFlags rejects what the suite would reject, but naming the
+// flag, and makes the --save-failures directory before anything is sent.
+func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
+	switch {
+	case slo <= 0:
+		return usageErrorf("--slo must be positive, got %s", slo)
+	case timeout <= 0:
+		return usageErrorf("--timeout must be positive, got %s", timeout)
+	}
+	known := map[string]bool{}
+	for _, c := range contracts.Checks() {
+		known[c.Name] = true
+	}
+	for _, flag := range []string{"only", "skip"} {
+		names, _ := fs.GetStringSlice(flag)
+		for _, n := range names {
+			if !known[n] {
+				return usageErrorf("--%s: unknown check %q (orderhooks verify --list prints them)", flag, n)
+			}
+		}
+	}
+	specs, _ := fs.GetStringSlice("compare")
+	for _, spec := range specs {
+		if _, err := contracts.ParseComparison(spec); err != nil {
+			return usageErrorf("--compare %q: %w", spec, err)
+		}
+	}
+	if dir, _ := fs.GetString("save-failures"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return usageErrorf("--save-failures: %w", err)
+		}
+	}
+	return nil
 }
 
 // classify maps the suite's errors to exit codes.
