@@ -99,7 +99,8 @@ func WithHeader(h http.Header) Option { return func(c *config) { c.header = h.Cl
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
 
 // WithSeed seeds fault choices, retry jitter and message ids (default
-// DefaultSeed): the same seed and events give the same ids and faults.
+// DefaultSeed): the same seed and events give the same faults, and, with
+// the same clock (WithClock), the same ids.
 func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
 // WithRecord writes one Record per attempt to w as JSONL, each line
@@ -121,7 +122,9 @@ func WithValidate(on bool) Option { return func(c *config) { c.validate = on } }
 // (Summary.Blocked); with WithUnblock(true) the queue moves on.
 func WithUnblock(on bool) Option { return func(c *config) { c.unblock = on } }
 
-// WithClock sets the clock of message times and record times (default time.Now).
+// WithClock sets the clock of message times and record times (default
+// time.Now). Its time when Run starts is mixed into message ids, so two
+// runs send different ids, as a platform does, unless the clock is pinned.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // Emitter delivers events to targets: signed by each target's profile,
@@ -193,7 +196,7 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 // replay) a recorded request to send again byte for byte.
 type item struct {
 	ev    *generator.Event
-	id    string   // message id; derived from the seed and Seq when empty
+	id    string   // message id; derived from the seed, run epoch and Seq when empty
 	exact *Request // send these bytes instead of building
 	wait  time.Duration
 }
@@ -257,7 +260,7 @@ func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) er
 		}(workers[i])
 	}
 	p := &producer{e: e, ctx: ctx, workers: workers, draw: newFaultDraw(e.cfg.faults, e.cfg.seed),
-		held: map[string]*job{}, start: time.Now()}
+		held: map[string]*job{}, start: time.Now(), epoch: e.cfg.now().UnixNano()}
 	err := items(p.add)
 	if err == nil {
 		err = p.flush()
@@ -286,6 +289,9 @@ type producer struct {
 	draw    *faultDraw
 	n, pos  int64
 	start   time.Time
+	// epoch is the clock's time at the start of the run, in message ids:
+	// a receiver seeing two runs must not take the second for redeliveries.
+	epoch int64
 	// held are reordered jobs waiting for their order's next event, by
 	// order key; queue keeps them in source order for the hold window.
 	held  map[string]*job
@@ -315,7 +321,7 @@ func (p *producer) add(it item) error {
 		if seq == 0 {
 			seq = p.pos
 		}
-		j.id = messageID(p.e.cfg.seed, seq)
+		j.id = messageID(p.e.cfg.seed, p.epoch, seq)
 	}
 	reorder := p.draw.chance(p.e.cfg.faults.Reorder)
 	j.faults, j.delay = p.draw.next()
@@ -397,10 +403,12 @@ func strictFIFO(t *Target) bool {
 	return t.Profile != nil && t.Profile.Name() == generator.ProviderHappyColis
 }
 
-// messageID derives a message id (a version 4 UUID) from the seed and the
-// event's sequence number, so reruns reproduce it.
-func messageID(seed, seq int64) string {
-	a := splitmix(uint64(seed) ^ splitmix(uint64(seq)))
+// messageID derives a message id (a version 4 UUID) from the seed, the
+// run's epoch and the event's sequence number: stable within a run (retries
+// and duplicates keep it), fresh in the next run, reproducible with a
+// pinned clock.
+func messageID(seed, epoch, seq int64) string {
+	a := splitmix(uint64(seed) ^ splitmix(uint64(seq)^splitmix(uint64(epoch))))
 	b := splitmix(a)
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], a)

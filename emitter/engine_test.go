@@ -102,7 +102,7 @@ func TestRunProfiles(t *testing.T) {
 			evs := lifecycles(t, tc.provider, tc.scenario, 5)
 			byID := map[string]*generator.Event{}
 			for _, ev := range evs {
-				byID[messageID(DefaultSeed, ev.Seq)] = ev
+				byID[messageID(DefaultSeed, testTime.UnixNano(), ev.Seq)] = ev
 			}
 			p := testProfile(t, tc.profile)
 			var mu sync.Mutex
@@ -252,7 +252,7 @@ func TestPerOrderOrdering(t *testing.T) {
 	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 60)
 	byID := map[string]*generator.Event{}
 	for _, ev := range evs {
-		byID[messageID(DefaultSeed, ev.Seq)] = ev
+		byID[messageID(DefaultSeed, testTime.UnixNano(), ev.Seq)] = ev
 	}
 	var mu sync.Mutex
 	last := map[string]int64{}
@@ -320,7 +320,7 @@ func TestHappyColisFIFO(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := testProfile(t, generator.ProviderHappyColis)
-			failID := messageID(DefaultSeed, evs[failing].Seq)
+			failID := messageID(DefaultSeed, testTime.UnixNano(), evs[failing].Seq)
 			var mu sync.Mutex
 			var order []string
 			fails := 0
@@ -350,7 +350,7 @@ func TestHappyColisFIFO(t *testing.T) {
 				if i > failing && tt.wantBlock > 0 {
 					break
 				}
-				want = append(want, messageID(DefaultSeed, ev.Seq))
+				want = append(want, messageID(DefaultSeed, testTime.UnixNano(), ev.Seq))
 			}
 			if strings.Join(order, ",") != strings.Join(want, ",") {
 				t.Fatalf("delivered in order\n%v\nwant source order\n%v", order, want)
@@ -409,7 +409,7 @@ func TestFaults(t *testing.T) {
 			p := testProfile(t, generator.ProviderPhasio)
 			seqOf := map[string]*generator.Event{}
 			for _, ev := range evs {
-				seqOf[messageID(DefaultSeed, ev.Seq)] = ev
+				seqOf[messageID(DefaultSeed, testTime.UnixNano(), ev.Seq)] = ev
 			}
 			var mu sync.Mutex
 			var got []wireHit
@@ -641,9 +641,9 @@ func TestHistogram(t *testing.T) {
 }
 
 func TestMessageID(t *testing.T) {
-	a, b := messageID(1, 1), messageID(1, 2)
-	if a == b || a != messageID(1, 1) || a == messageID(2, 1) {
-		t.Fatalf("ids not derived from seed and seq: %s %s", a, b)
+	a, b := messageID(1, 7, 1), messageID(1, 7, 2)
+	if a == b || a != messageID(1, 7, 1) || a == messageID(2, 7, 1) || a == messageID(1, 8, 1) {
+		t.Fatalf("ids not derived from seed, epoch and seq: %s %s", a, b)
 	}
 	if len(a) != 36 || a[14] != '4' || !strings.ContainsRune("89ab", rune(a[19])) {
 		t.Fatalf("%s is not a version 4 UUID", a)
@@ -682,5 +682,36 @@ func TestSummaryText(t *testing.T) {
 	}
 	if sum.AllOK() || !(&Summary{Deliveries: 2, OK: 2}).AllOK() {
 		t.Fatal("AllOK wrong")
+	}
+}
+
+// TestRunsSendFreshIDs runs two scenarios one after the other, same seed,
+// against one receiver: the second run's events are new messages, not
+// duplicates, because each run's ids mix in the clock's start time;
+// a pinned clock reproduces the ids.
+func TestRunsSendFreshIDs(t *testing.T) {
+	p := testProfile(t, generator.ProviderHappyColis)
+	rcv := NewReceiver(p)
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	run := func(scenario string, start time.Time) []string {
+		var rec bytes.Buffer
+		e := newTestEmitter(t, OneTarget(p, srv.URL), WithClock(func() time.Time { return start }), WithRecord(&rec))
+		if _, err := e.Run(context.Background(), sliceSource(lifecycles(t, generator.ProviderHappyColis, scenario, 3))); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range readRecords(t, rec.Bytes()) {
+			ids = append(ids, r.ID)
+		}
+		return ids
+	}
+	first := run("happycolis/fulfilment", testTime)
+	second := run("happycolis/cancellation", testTime.Add(time.Second))
+	if st := rcv.Stats(); st.Duplicates != 0 || st.Received != int64(len(first)+len(second)) {
+		t.Fatalf("two runs: %+v, want %d received and no duplicate", st, len(first)+len(second))
+	}
+	if again := run("happycolis/fulfilment", testTime); strings.Join(again, " ") != strings.Join(first, " ") {
+		t.Fatalf("pinned clock, different ids:\n%v\n%v", first, again)
 	}
 }
