@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "demo",
-		summary: "run the whole loop locally: a verifying receiver, the Phasio and HappyColis lifecycles, the contract suite and its report",
+		summary: "run the whole loop locally: two verifying receivers, the Phasio and HappyColis lifecycles, the contract suites and their reports",
 		usage:   "orderhooks demo [--keep] [--seed S] [--orders N] [--dir DIR]",
 		order:   1,
 		flags: func() *pflag.FlagSet {
@@ -260,7 +260,7 @@ func (r *demoRun) verify(ctx context.Context, seed int64) error {
 }
 
 func printDemoNext(w io.Writer, runs []*demoRun) {
-	fmt.Fprintf(w, "\nThe receivers keep running; Ctrl-C stops them. Try:\n")
+	fmt.Fprintf(w, "\nThe receivers keep running; Ctrl-C stops them. Try, in another terminal (orderhooks on your PATH: go install ./cmd/orderhooks):\n")
 	for _, r := range runs {
 		url := r.recv.URL + "/webhooks/" + r.provider
 		fmt.Fprintf(w, "  orderhooks emit --provider %s --url %s --secret %s --scenario %s --orders 50 --duplicate 0.2\n",

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +34,9 @@ const (
 // prints it, for the README.
 func cliReference() string {
 	var b strings.Builder
+	b.WriteString("\n### orderhooks help\n\n```\n")
+	printHelp(&b)
+	b.WriteString("```\n")
 	for _, c := range sortedCommands() {
 		fmt.Fprintf(&b, "\n### orderhooks %s\n\n```\n", c.name)
 		printCommandHelp(&b, c)
@@ -176,6 +180,10 @@ func TestREADMECommands(t *testing.T) {
 		"PROBE_URL="+recv.URL+"/orders/{orderKey}",
 		"PHASIO_SECRET="+secret,
 	)
+	// The README's local receiver listens on 127.0.0.1:8787; the test moves
+	// it to a free port so that a receiver a reader left running there (as
+	// Guide 3 suggests) does not fail the suite.
+	port := freePort(t)
 	var servers []*exec.Cmd
 	defer func() {
 		for _, s := range servers {
@@ -188,6 +196,7 @@ func TestREADMECommands(t *testing.T) {
 			continue
 		}
 		text := strings.Replace(c.text, "go run ./cmd/orderhooks", "orderhooks", 1)
+		text = strings.ReplaceAll(text, "127.0.0.1:8787", port)
 		if !strings.HasPrefix(text, "orderhooks ") {
 			t.Errorf("README.md:%d: %q: not an orderhooks command; say how to run it in skippedCommand", c.line, c.text)
 			continue
@@ -215,6 +224,17 @@ func TestREADMECommands(t *testing.T) {
 			t.Errorf("README.md:%d: the secret appears in the output", c.line)
 		}
 	}
+}
+
+// freePort returns a 127.0.0.1 address nothing listens on right now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // scratchRepo is a temporary directory with links to the repository's

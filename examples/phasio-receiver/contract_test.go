@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/schemas"
 )
 
 // newTestServer is the receiver as main wires it, on a fresh SQLite file
@@ -37,7 +38,7 @@ func newTestServer(t *testing.T) (*Server, *Store, string) {
 func TestContract(t *testing.T) {
 	srv, store, secret := newTestServer(t)
 	report := contracts.Test(t, contracts.HandlerAt(srv, "/webhooks/phasio"), contracts.Phasio(secret),
-		contracts.WithProbe("/orders/{orderKey}"))
+		contracts.WithProbe("/orders/{orderKey}"), contracts.WithResponseSchema(ackSchema(t)))
 	if report == nil {
 		t.Fatal("no report")
 	}
@@ -46,8 +47,8 @@ func TestContract(t *testing.T) {
 		switch c.Name {
 		case contracts.CheckStaleSnapshot:
 			want = contracts.StatusWarn
-		case contracts.CheckStaleTimestamp, contracts.CheckResponseContract:
-			want = contracts.StatusSkip // standard profile only; no response schema
+		case contracts.CheckStaleTimestamp:
+			want = contracts.StatusSkip // the standard profile's signed timestamp
 		}
 		if c.Status != want {
 			t.Errorf("%s: %s, want %s: %s", c.Name, c.Status, want, c.Message)
@@ -57,4 +58,21 @@ func TestContract(t *testing.T) {
 	if n, err := store.Deliveries(t.Context()); err != nil || n < 50 {
 		t.Errorf("store holds %d deliveries (%v), want the suite's lifecycles", n, err)
 	}
+}
+
+// ackSchema is the answer this receiver documents for accepted deliveries;
+// response-contract checks every 2xx body against it.
+func ackSchema(t *testing.T) *schemas.Schema {
+	t.Helper()
+	s, err := schemas.Compile("ack.json", []byte(`{
+		"$schema": "https://json-schema.org/draft/2020-12/schema",
+		"type": "object",
+		"required": ["ok"],
+		"properties": {"ok": {"const": true}, "duplicate": {"type": "boolean"}},
+		"additionalProperties": false
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
