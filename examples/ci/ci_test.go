@@ -1,0 +1,128 @@
+// Package ci_test runs the verify command of each CI snippet in this
+// directory against a receiver on 127.0.0.1, so a flag renamed in the CLI
+// cannot silently break the snippets teams copy.
+package ci_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// verifyCommands returns the shell lines of a CI file that run
+// orderhooks verify.
+func verifyCommands(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case string:
+			if strings.Contains(x, "orderhooks verify") {
+				out = append(out, strings.TrimSpace(x))
+			}
+		}
+	}
+	walk(doc)
+	return out
+}
+
+var providerFlag = regexp.MustCompile(`--provider (\w+)`)
+
+func TestSnippetsVerifyALocalReceiver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the orderhooks binary")
+	}
+	bin := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "orderhooks"), "github.com/orderhooks/orderhooks/cmd/orderhooks").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob("*.yml")
+	if len(files) < 2 {
+		t.Fatalf("found %d CI snippets, want the GitHub Actions and GitLab CI ones", len(files))
+	}
+	for _, file := range files {
+		cmds := verifyCommands(t, file)
+		if len(cmds) != 1 {
+			t.Fatalf("%s: %d verify commands, want 1", file, len(cmds))
+		}
+		t.Run(file, func(t *testing.T) {
+			m := providerFlag.FindStringSubmatch(cmds[0])
+			if m == nil {
+				t.Fatalf("%s: no --provider in %q", file, cmds[0])
+			}
+			secret, err := emitter.NewSecret(m[1], rand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prof, err := emitter.ProfileByName(m[1], []string{secret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recv, err := emitter.StartReceiver(prof)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer recv.Close()
+			dir := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", "-c", cmds[0])
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(),
+				"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+				"STAGING_RECEIVER_URL="+recv.URL+"/webhooks/"+m[1],
+				"PHASIO_WEBHOOK_SECRET="+secret,
+				"HAPPYCOLIS_CLIENT_SECRET="+secret,
+				"GITHUB_RUN_NUMBER=7",
+				"CI_PIPELINE_IID=7",
+			)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", cmds[0], err, out)
+			}
+			if strings.Contains(string(out), secret) {
+				t.Error("the secret appears in the output")
+			}
+			junit, err := os.ReadFile(filepath.Join(dir, "orderhooks-junit.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var suites struct {
+				Suites []struct {
+					Tests int `xml:"tests,attr"`
+				} `xml:"testsuite"`
+			}
+			if err := xml.Unmarshal(junit, &suites); err != nil || len(suites.Suites) == 0 || suites.Suites[0].Tests < 10 {
+				t.Fatalf("JUnit report: %v, %+v", err, suites)
+			}
+		})
+	}
+}
