@@ -130,3 +130,23 @@ func ExampleVerify() {
 	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature
 	// pass idempotent-duplicates - redelivery answered 2xx (state not probed: no --probe)
 }
+
+// HappyColisEvent wraps a generator fixture (here a dispatched order) as
+// the event Send delivers; the envelope's header.type names the event.
+func ExampleHappyColisEvent() {
+	profile, err := emitter.NewHappyColis(happyColisSecret)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := emitter.NewReceiver(profile)
+	ev := contracts.HappyColisEvent(generator.HappyColisOrder(3, generator.Dispatched()))
+	resp, err := contracts.Send(context.Background(), handler, contracts.HappyColis(happyColisSecret), ev)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ev.Provider, ev.Event, resp.Status)
+	// Output:
+	// happycolis order/updated 200
+}

@@ -48,7 +48,9 @@ func start(ctx context.Context, target any, p Provider, opts []Option) (*Session
 // caller judges the response; the error is for a target that could not be
 // reached or a request that could not be built. Of opts, WithClock,
 // WithTimeout and WithClient apply. The target is an http.Handler (called
-// in-process, deliveries POSTed to "/"), a Target or a URL string.
+// in-process, deliveries POSTed to "/"), a Target or a URL string; a URL
+// is first checked with one HEAD request, as Suite.Start does, so loops
+// over many events are cheaper in-process or with SendScenario.
 func Send(ctx context.Context, target any, p Provider, ev *generator.Event, opts ...Option) (*emitter.Response, error) {
 	se, err := start(ctx, target, p, opts)
 	if err != nil {
