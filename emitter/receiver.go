@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,7 +75,8 @@ func WithReceiverClock(now func() time.Time) ReceiverOption {
 // deliveries on any path and serves GET /orders/{key}. Each delivery is
 // verified by the profile (401 for signature, decryption and timestamp
 // problems, 400 for a malformed body), its payload validated against
-// schemas.ForEvent (400; events without a schema are not validated), and
+// schemas.ForEvent (400, and 400 for an event name the provider does not
+// send, see ErrUnknownEvent), and
 // answered with JSON: {"ok":true,"outcome":"applied"} or
 // {"ok":false,"error":"signature mismatch"}. A message id seen before is a
 // duplicate and a snapshot older (Received.Time) than the stored one is
@@ -239,7 +241,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	}
 	if r.cfg.validate {
 		if err := r.validate(got.Event, doc); err != nil {
-			return http.StatusBadRequest, err.Error()
+			return http.StatusBadRequest, Reason(err)
 		}
 	}
 	rc.Outcome = r.store.apply(got, rc.OrderKey)
@@ -273,14 +275,37 @@ func verifyStatus(err error) int {
 	return http.StatusBadRequest
 }
 
-// validate checks a decoded payload against its event's schema; events
-// without a schema pass.
+// ErrUnknownEvent is the reason a validating Receiver rejects an event
+// name its provider does not send.
+var ErrUnknownEvent = errors.New("emitter: unknown event")
+
+// receiverEvents are the order events each platform sends, the names a
+// validating Receiver accepts (each has a schema).
+var receiverEvents = map[string][]string{
+	generator.ProviderPhasio: {generator.PhasioOrderCreated, generator.PhasioOrderUpdated, generator.PhasioQuoteConverted},
+	generator.ProviderHappyColis: {generator.HappyColisCreated, generator.HappyColisUpdated, generator.HappyColisOpened,
+		generator.HappyColisCompleted, generator.HappyColisCancelled},
+}
+
+// validate checks a decoded payload against its event's schema; an event
+// name the provider does not send is rejected rather than applied
+// unchecked.
 func (r *Receiver) validate(event string, doc any) error {
-	provider := r.profile.Name()
+	provider, name := r.profile.Name(), event
 	if provider == ProviderStandard {
-		provider, event = standardOrigin(event, doc)
+		provider, name = standardOrigin(event, doc)
 	}
-	s, err := eventSchema(provider, event)
+	if !slices.Contains(receiverEvents[provider], name) {
+		known := receiverEvents[provider]
+		if r.profile.Name() == ProviderStandard {
+			known = make([]string, len(receiverEvents[provider]))
+			for i, e := range receiverEvents[provider] {
+				known[i] = StandardEventType(e)
+			}
+		}
+		return fmt.Errorf("%w %q (%s: %s)", ErrUnknownEvent, event, r.profile.Name(), strings.Join(known, ", "))
+	}
+	s, err := eventSchema(provider, name)
 	if s == nil || err != nil {
 		return err
 	}

@@ -125,9 +125,23 @@ func TestReceiverBehaviour(t *testing.T) {
 		{"phasio without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
 			{msg: msg(badPhasio, "d1", testTime), status: 200, outcome: ReceiptApplied},
 		}, "x", badPhasio.Payload, ReceiverStats{Received: 1, Applied: 1, Orders: 1}},
-		{"phasio trigger without schema", generator.ProviderPhasio, nil, []delivery{
+		{"phasio unknown events", generator.ProviderPhasio, nil, []delivery{
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testTime), status: 400,
+				reason: `unknown event "CART_CREATED" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
+			{msg: msg(ev(generator.ProviderPhasio, generator.HappyColisCreated, string(phasio[0].Payload)), "d2", testTime), status: 400,
+				reason: `unknown event "order/created" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
+		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 2, BadRequest: 2}},
+		{"phasio unknown event without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
 			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testTime), status: 200, outcome: ReceiptApplied},
 		}, "", nil, ReceiverStats{Received: 1, Applied: 1}},
+		{"happycolis unknown event", generator.ProviderHappyColis, nil, []delivery{
+			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testTime), status: 400,
+				reason: `unknown event "order/deleted" (happycolis: order/created, order/updated, order/opened, order/completed, order/cancelled)`},
+		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+		{"standard unknown event", ProviderStandard, nil, []delivery{
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testTime), status: 400,
+				reason: `unknown event "cart.created" (standard: order, order.updated, quote.converted)`},
+		}, "", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 		{"body limit", generator.ProviderPhasio, []ReceiverOption{WithReceiverBodyLimit(256)}, []delivery{
 			{msg: msg(phasio[1], "d1", testTime), status: 413, reason: "larger than 256 bytes"},
 		}, phasio[1].OrderKey, nil, ReceiverStats{Received: 1, TooLarge: 1}},
