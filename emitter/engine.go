@@ -45,7 +45,36 @@ var (
 	// ErrInterrupted is wrapped by Run when its context ended first; the
 	// Summary is still returned.
 	ErrInterrupted = errors.New("emitter: run interrupted")
+	// ErrProviderMismatch is matched by a ProviderError.
+	ErrProviderMismatch = errors.New("emitter: event of another platform")
 )
+
+// ProviderError stops a run at an event its target's profile cannot carry
+// (a HappyColis envelope sent as a Phasio order, say): every later
+// delivery would fail the same way.
+type ProviderError struct {
+	// Line is the event's line in a replayed file (0 when unknown).
+	Line int
+	// Provider is the event's platform, Profile the target profile's name.
+	Provider, Profile string
+}
+
+func (e *ProviderError) Error() string {
+	at := ""
+	if e.Line > 0 {
+		at = fmt.Sprintf("line %d: ", e.Line)
+	}
+	return fmt.Sprintf("emitter: %sa %s event for the %s profile", at, e.Provider, e.Profile)
+}
+
+// Is makes errors.Is(err, ErrProviderMismatch) hold.
+func (e *ProviderError) Is(target error) bool { return target == ErrProviderMismatch }
+
+// carries reports whether a profile can deliver an event of provider: its
+// own platform's, or any for the Standard Webhooks profile.
+func carries(profile, provider string) bool {
+	return profile == provider || profile == ProviderStandard
+}
 
 type config struct {
 	concurrency int
@@ -197,6 +226,7 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 type item struct {
 	ev    *generator.Event
 	id    string   // message id; derived from the seed, run epoch and Seq when empty
+	line  int      // line in the replayed file, for errors (0: unknown)
 	exact *Request // send these bytes instead of building
 	wait  time.Duration
 }
@@ -313,6 +343,9 @@ func (p *producer) add(it item) error {
 	tg, err := p.e.targets.For(it.ev.Event)
 	if err != nil {
 		return err
+	}
+	if it.exact == nil && tg.Profile != nil && !carries(tg.Profile.Name(), it.ev.Provider) {
+		return &ProviderError{Line: it.line, Provider: it.ev.Provider, Profile: tg.Profile.Name()}
 	}
 	p.pos++
 	j := &job{ev: it.ev, id: it.id, target: tg, req: it.exact, pos: p.pos}

@@ -52,20 +52,21 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 		}
 	}
 	f := replayFilter{o: o}
+	lines, line := CountLines(br)
 	return e.run(ctx, func(yield func(item) error) error {
 		if !recording {
-			return generator.ReadEvents(br, func(ev generator.Event) error {
+			return generator.ReadEvents(lines, func(ev generator.Event) error {
 				if !f.keep(&ev) {
 					return nil
 				}
-				return yield(item{ev: &ev, wait: f.wait(ev.At)})
+				return yield(item{ev: &ev, line: line(), wait: f.wait(ev.At)})
 			})
 		}
-		return ReadRecords(br, func(rec *Record) error {
+		return ReadRecords(lines, func(rec *Record) error {
 			if rec.Attempt > 1 || !f.keep(rec.Event) || (o.Exact && rec.Request == nil) {
 				return nil
 			}
-			it := item{ev: rec.Event, id: rec.ID, wait: f.wait(rec.Time)}
+			it := item{ev: rec.Event, id: rec.ID, line: line(), wait: f.wait(rec.Time)}
 			if o.Exact {
 				it.exact = &Request{Header: rec.Request.Header, Body: rec.Request.Body, Plaintext: rec.Event.Payload}
 			}
@@ -136,4 +137,39 @@ func (f *replayFilter) wait(t time.Time) time.Duration {
 		f.first, f.begun = t, true
 	}
 	return time.Duration(float64(t.Sub(f.first)) / f.o.Speed)
+}
+
+// CountLines returns a reader handing r on at most one line per Read, so
+// a line scanner on top (generator.ReadEvents, ReadRecords) never reads
+// ahead, and a function giving the number (from 1) of the line it is on:
+// callbacks of the scanner can name their line.
+func CountLines(r io.Reader) (io.Reader, func() int) {
+	lc := &lineCounter{br: bufio.NewReaderSize(r, 64<<10), atStart: true}
+	return lc, func() int { return lc.line }
+}
+
+type lineCounter struct {
+	br      *bufio.Reader
+	line    int
+	atStart bool // the next byte begins a line
+}
+
+func (l *lineCounter) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if _, err := l.br.Peek(1); err != nil {
+		return 0, err
+	}
+	b, _ := l.br.Peek(min(len(p), l.br.Buffered())) // buffered: no error
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1]
+	}
+	if l.atStart {
+		l.line++
+	}
+	l.atStart = b[len(b)-1] == '\n'
+	n := copy(p, b)
+	_, _ = l.br.Discard(n) // buffered: cannot fail
+	return n, nil
 }

@@ -1,10 +1,13 @@
 package emitter
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -241,4 +244,44 @@ func FuzzParseTargets(f *testing.F) {
 			t.Fatalf("parsed targets fail their check: %v", err)
 		}
 	})
+}
+
+// TestCountLines: a scanner on top sees each line's number, blank lines,
+// long lines and a last line without newline included.
+func TestCountLines(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	r, line := CountLines(strings.NewReader("a\n\nb\n" + long + "\nc"))
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	var got []int
+	for sc.Scan() {
+		if sc.Text() != "" {
+			got = append(got, line())
+		}
+	}
+	if want := []int{1, 3, 4, 5}; !slices.Equal(got, want) || sc.Err() != nil {
+		t.Fatalf("lines %v (%v), want %v", got, sc.Err(), want)
+	}
+}
+
+// TestReplayOtherPlatform stops at the first event the profile cannot carry.
+func TestReplayOtherPlatform(t *testing.T) {
+	hc := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 1)
+	var buf bytes.Buffer
+	w := generator.NewEventWriter(&buf)
+	for _, ev := range hc {
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
+	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL))
+	sum, err := e.Replay(context.Background(), io.MultiReader(strings.NewReader("\n"), &buf), ReplayOptions{})
+	var pe *ProviderError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrProviderMismatch) || pe.Line != 2 || pe.Provider != generator.ProviderHappyColis || sum.Deliveries != 0 {
+		t.Fatalf("%v (%+v), want a ProviderError on line 2 and nothing sent", err, sum)
+	}
 }

@@ -77,20 +77,34 @@ func emitSource(fs *pflag.FlagSet, e *env, provider string) (generator.Source, f
 			return nil, nil, usageErrorf("--in and --%s exclude each other: the events are in the file", name)
 		}
 	}
-	if in == "-" {
-		return generator.EventsFrom(e.stdin), func() {}, nil
+	r, closeIn := e.stdin, func() {}
+	if in != "-" {
+		f, err := os.Open(in)
+		if err != nil {
+			return nil, nil, usageErrorf("--in: %w", err)
+		}
+		r, closeIn = f, func() { _ = f.Close() } // read-only: nothing to lose on close
 	}
-	f, err := os.Open(in)
-	if err != nil {
-		return nil, nil, usageErrorf("--in: %w", err)
-	}
-	src := generator.EventsFrom(f)
+	lines, line := emitter.CountLines(r)
+	src := generator.EventsFrom(lines)
 	return func(yield func(*generator.Event) error) error {
-		if err := src(yield); err != nil {
+		err := src(yield)
+		var pe *emitter.ProviderError
+		if errors.As(err, &pe) {
+			pe.Line = line()
+			return providerMismatch("--in "+in, pe)
+		}
+		if err != nil {
 			return fmt.Errorf("--in %s: %w", in, err)
 		}
 		return nil
-	}, func() { _ = f.Close() }, nil // read-only: nothing to lose on close
+	}, closeIn, nil
+}
+
+// providerMismatch is the usage error of an events or recording file
+// whose events the --provider profile cannot carry.
+func providerMismatch(file string, pe *emitter.ProviderError) error {
+	return usageErrorf("%s: line %d: a %s event, but --provider %s", file, pe.Line, pe.Provider, pe.Profile)
 }
 
 // generatorProvider is the platform whose events are generated: the

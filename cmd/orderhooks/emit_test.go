@@ -68,12 +68,22 @@ func TestEmitExitCodes(t *testing.T) {
 	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
 	rcvHC := startVerifying(t, generator.ProviderHappyColis, emitSecretHC)
 	vars := map[string]string{"EMIT_SECRET": emitSecret}
+	hcEvents, _, code := runCmd(t, "", "generate", "--provider", "happycolis", "--orders", "1")
+	if code != exitOK {
+		t.Fatalf("generate: exit %d", code)
+	}
+	hcFile := filepath.Join(t.TempDir(), "hc.jsonl")
+	if err := os.WriteFile(hcFile, []byte("\n"+hcEvents), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string
 		code     int
 		contains string // in stdout+stderr
 	}{
+		{"events of another platform", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--in", hcFile}, exitUsage,
+			"--in " + hcFile + ": line 2: a happycolis event, but --provider phasio\n"},
 		{"all delivered", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", "env:EMIT_SECRET", "--orders", "5"}, exitOK, "deliveries 5: 5 ok, 0 failed"},
 		{"lifecycles", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--scenario", "phasio/quote-to-paid", "--concurrency", "16"}, exitOK, " ok, 0 failed"},
 		{"happycolis", []string{"--provider", "happycolis", "--url", rcvHC.URL, "--secret", emitSecretHC, "--scenario", "happycolis/fulfilment", "--validate"}, exitOK, " ok, 0 failed"},

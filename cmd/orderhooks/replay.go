@@ -68,6 +68,10 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
 		sum, err := em.Replay(ctx, in, o)
+		var pe *emitter.ProviderError
+		if errors.As(err, &pe) {
+			return sum, providerMismatch(fs.Arg(0), pe)
+		}
 		if err != nil && !errors.Is(err, emitter.ErrInterrupted) {
 			err = fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}

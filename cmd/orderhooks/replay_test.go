@@ -52,6 +52,8 @@ func TestReplayCommand(t *testing.T) {
 		{"no provider", []string{record, "--url", rcv.URL}, exitUsage, "--provider"},
 		{"speed", append([]string{record, "--speed", "-1"}, hc...), exitUsage, "--speed"},
 		{"unreachable", []string{record, "--exact", "--url", closedPort(t)}, exitUnreachable, "unreachable"},
+		{"other platform", []string{record, "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
+			record + ": line 1: a happycolis event, but --provider phasio\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
