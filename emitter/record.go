@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -22,7 +23,8 @@ var ErrRecordFormat = errors.New("emitter: bad record line")
 // Record is one attempt of one delivery, as WithRecord writes it: one JSON
 // object per line, written and flushed when the attempt ends. Deliveries
 // that were never sent (blocked, invalid) have one record with Attempt 0.
-// A record holds signatures but never a secret.
+// A record holds signatures but never a secret, nor the values of extra
+// or credential headers (see Redacted).
 type Record struct {
 	// Time is when the attempt started.
 	Time time.Time `json:"time"`
@@ -53,7 +55,52 @@ type Record struct {
 	Error string `json:"error,omitempty"`
 }
 
-// RecordedRequest is a request as sent.
+// Redacted stands in a record for the value of a header given with
+// WithHeader (tokens travel there) and of Authorization,
+// Proxy-Authorization and Cookie. Signature headers are kept: an exact
+// replay resends them.
+const Redacted = "[redacted]"
+
+// credentialHeaders are redacted in records whoever set them.
+var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"}
+
+// recordedHeader is h as a record shows it: the values of extra's headers
+// and of credential headers replaced by Redacted. h itself is returned
+// when nothing is hidden, the usual case: no copy per attempt.
+func recordedHeader(h, extra http.Header) http.Header {
+	out, copied := h, false
+	for k, vs := range h {
+		if _, ok := extra[k]; !ok && !slices.Contains(credentialHeaders, http.CanonicalHeaderKey(k)) {
+			continue
+		}
+		if !copied {
+			out, copied = h.Clone(), true
+		}
+		red := make([]string, len(vs))
+		for i := range red {
+			red[i] = Redacted
+		}
+		out[k] = red
+	}
+	return out
+}
+
+// unredactedHeader is a recorded header made fit to send again: redacted
+// headers dropped, then extra's (the current WithHeader) set over it.
+func unredactedHeader(h, extra http.Header) http.Header {
+	out := h.Clone()
+	for k, vs := range out {
+		if slices.Contains(vs, Redacted) {
+			delete(out, k)
+		}
+	}
+	for k, vs := range extra {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// RecordedRequest is a request as sent, redacted (see Redacted).
 type RecordedRequest struct {
 	Header http.Header `json:"header"`
 	Body   Bytes       `json:"body"`

@@ -26,7 +26,9 @@ type ReplayOptions struct {
 	Speed float64
 	// Exact resends a recording's bytes and headers as they were sent,
 	// signatures and all, instead of building fresh requests (fresh nonces,
-	// signatures and message times) from the recorded plaintext.
+	// signatures and message times) from the recorded plaintext. Redacted
+	// headers are not resent; the Emitter's WithHeader headers are set
+	// over the recorded ones.
 	Exact bool
 }
 
@@ -68,7 +70,7 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 			}
 			it := item{ev: rec.Event, id: rec.ID, line: line(), wait: f.wait(rec.Time)}
 			if o.Exact {
-				it.exact = &Request{Header: rec.Request.Header, Body: rec.Request.Body, Plaintext: rec.Event.Payload}
+				it.exact = &Request{Header: unredactedHeader(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
 			}
 			return yield(it)
 		})

@@ -285,3 +285,47 @@ func TestReplayOtherPlatform(t *testing.T) {
 		t.Fatalf("%v (%+v), want a ProviderError on line 2 and nothing sent", err, sum)
 	}
 }
+
+// TestRecordRedactsHeaders: tokens given as extra headers, and credential
+// headers, never reach the record; signatures do, and an exact replay
+// sends them with the current extra headers.
+func TestRecordRedactsHeaders(t *testing.T) {
+	const token, apiKey = "Bearer tok-4f1d", "key-77aa"
+	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 1)
+	p := testProfile(t, generator.ProviderPhasio)
+	var mu sync.Mutex
+	var auth []string
+	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if _, err := p.Verify(r.Header, body); err != nil {
+			t.Errorf("verify: %v", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		auth = append(auth, r.Header.Get("Authorization")+"|"+r.Header.Get("X-Api-Key"))
+	})
+	extra := http.Header{"Authorization": {token}, "X-Api-Key": {apiKey}}
+	var rec bytes.Buffer
+	if _, err := newTestEmitter(t, OneTarget(p, srv.URL), WithHeader(extra), WithRecord(&rec)).Run(context.Background(), sliceSource(evs)); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(rec.Bytes(), []byte("tok-4f1d")) || bytes.Contains(rec.Bytes(), []byte(apiKey)) {
+		t.Fatalf("a header secret is in the record:\n%.400s", rec.Bytes())
+	}
+	for _, r := range readRecords(t, rec.Bytes()) {
+		if h := r.Request.Header; h.Get("Authorization") != Redacted || h.Get("X-Api-Key") != Redacted || h.Get(PhasioSignatureHeader) == "" {
+			t.Fatalf("recorded headers %v: want extra headers redacted, the signature kept", h)
+		}
+	}
+	recording := slices.Clone(rec.Bytes())
+	auth = nil
+	sum, err := newTestEmitter(t, OneTarget(p, srv.URL), WithHeader(http.Header{"Authorization": {token}})).
+		Replay(context.Background(), bytes.NewReader(recording), ReplayOptions{Exact: true})
+	if err != nil || sum.OK != len(evs) {
+		t.Fatalf("exact replay: %v %+v", err, sum)
+	}
+	for _, a := range auth {
+		if a != token+"|" {
+			t.Fatalf("exact replay sent Authorization|X-Api-Key %q, want the current -H and no redacted value", a)
+		}
+	}
+}

@@ -147,7 +147,7 @@ func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 	if w.rec != nil {
 		r := &Record{Time: started, Delivery: j.n, ID: j.id, Attempt: attempt, URL: j.target.URL, Event: j.ev,
 			Faults: j.faults.list(), Delay: j.delay,
-			Request: &RecordedRequest{Header: j.req.Header, Body: j.req.Body}}
+			Request: &RecordedRequest{Header: recordedHeader(j.req.Header, w.e.cfg.header), Body: j.req.Body}}
 		if resp != nil {
 			r.Latency = resp.Latency
 			if resp.Status != 0 {

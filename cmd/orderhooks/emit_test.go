@@ -130,7 +130,7 @@ func TestEmitRecordAndJSON(t *testing.T) {
 	}
 	record := filepath.Join(dir, "record.jsonl")
 	out, errOut, code := runCmd(t, "", "emit", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret,
-		"--in", events, "--record", record, "--json", "--duplicate", "0.5", "-H", "X-Test: yes")
+		"--in", events, "--record", record, "--json", "--duplicate", "0.5", "-H", "X-Test: yes", "-H", "Authorization: Bearer tok-cli-5e2b")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -143,6 +143,9 @@ func TestEmitRecordAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkNoSecret(t, out, errOut, string(data))
+	if strings.Contains(string(data), "tok-cli-5e2b") {
+		t.Fatal("the -H token is in the record")
+	}
 	var recs []*emitter.Record
 	if err := emitter.ReadRecords(strings.NewReader(string(data)), func(r *emitter.Record) error { recs = append(recs, r); return nil }); err != nil {
 		t.Fatal(err)
@@ -151,8 +154,9 @@ func TestEmitRecordAndJSON(t *testing.T) {
 		t.Fatalf("%d records for summary %+v", len(recs), sum)
 	}
 	for _, r := range recs {
-		if r.Request.Header.Get("X-Test") != "yes" || r.Request.Header.Get(emitter.PhasioSignatureHeader) == "" || r.Response == nil || r.Response.Status != http.StatusOK {
-			t.Fatalf("record of delivery %d lacks the request headers or response: %+v", r.Delivery, r)
+		if r.Request.Header.Get("X-Test") != emitter.Redacted || r.Request.Header.Get("Authorization") != emitter.Redacted ||
+			r.Request.Header.Get(emitter.PhasioSignatureHeader) == "" || r.Response == nil || r.Response.Status != http.StatusOK {
+			t.Fatalf("record of delivery %d lacks the (redacted) request headers or response: %+v", r.Delivery, r)
 		}
 	}
 }
