@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -154,7 +156,10 @@ var phasioTriggers = map[string]bool{
 // map from event name (for Phasio, a trigger) or DefaultTargetKey to
 // {url, secret}, the secret a literal, env:NAME or file:PATH (see
 // ResolveSecret). Each entry gets its own profile of provider, built with
-// opts. Errors wrap ErrTargets and name the file and the entry's field.
+// opts. A Phasio file without a default entry must name ORDER,
+// ORDER_UPDATED and QUOTE_CONVERTED, so a missing webhook is found before
+// anything is sent. Errors wrap ErrTargets and name the file and the
+// entry's field.
 //
 //	ORDER:           {url: "https://shop.test/hooks/created", secret: "env:ORDER_SECRET"}
 //	ORDER_UPDATED:   {url: "https://shop.test/hooks/updated", secret: "file:updated.secret"}
@@ -172,11 +177,15 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	var raw map[string]targetEntry
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil {
+	err := dec.Decode(&raw)
+	var te *yaml.TypeError
+	switch {
+	case errors.Is(err, io.EOF) || err == nil && len(raw) == 0:
+		return Targets{}, fmt.Errorf("%w: %s: empty targets file", ErrTargets, name)
+	case errors.As(err, &te):
+		return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, typeErrors(te))
+	case err != nil:
 		return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if len(raw) == 0 {
-		return Targets{}, fmt.Errorf("%w: %s: no targets", ErrTargets, name)
 	}
 	t := Targets{ByEvent: map[string]*Target{}}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
@@ -208,5 +217,29 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 			t.ByEvent[key] = tg
 		}
 	}
+	if provider == generator.ProviderPhasio && t.Default == nil {
+		// Found now, not after the first deliveries went out.
+		for _, trigger := range receiverEvents[generator.ProviderPhasio] {
+			if t.ByEvent[trigger] == nil {
+				return Targets{}, fmt.Errorf("%w: %s: no target for %s (add it, or a %s entry)", ErrTargets, name, trigger, DefaultTargetKey)
+			}
+		}
+	}
 	return t, nil
+}
+
+// unknownField matches yaml's message for a field KnownFields refused.
+var unknownField = regexp.MustCompile(`^(line \d+): field (.+) not found in type \S+$`)
+
+// typeErrors words yaml's type errors for a targets file's author:
+// `line 1: unknown field "extra"`, not Go type names.
+func typeErrors(te *yaml.TypeError) string {
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		if g := unknownField.FindStringSubmatch(m); g != nil {
+			m = fmt.Sprintf("%s: unknown field %q", g[1], g[2])
+		}
+		msgs[i] = m
+	}
+	return strings.Join(msgs, "; ")
 }
