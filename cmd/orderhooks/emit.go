@@ -94,12 +94,31 @@ func emitSource(fs *pflag.FlagSet, e *env, provider string) (generator.Source, f
 			pe.Line = line()
 			return providerMismatch("--in "+in, pe)
 		}
+		if errors.Is(err, generator.ErrEventFormat) {
+			return inputError("--in "+in, err, generator.ErrEventFormat)
+		}
 		if err != nil {
 			return fmt.Errorf("--in %s: %w", in, err)
 		}
 		return nil
 	}, closeIn, nil
 }
+
+// inputError is the usage error of a malformed input line: input (the
+// flag and file) and the reader's "line N: …", without the sentinel's
+// text, which errors.Is still finds.
+func inputError(input string, err, sentinel error) error {
+	return usageError(&lineError{text: input + ": " + strings.TrimPrefix(err.Error(), sentinel.Error()+": "), err: err})
+}
+
+// lineError rewords an input error, keeping it in the chain.
+type lineError struct {
+	text string
+	err  error
+}
+
+func (e *lineError) Error() string { return e.text }
+func (e *lineError) Unwrap() error { return e.err }
 
 // providerMismatch is the usage error of an events or recording file
 // whose events the --provider profile cannot carry.

@@ -263,3 +263,43 @@ func TestEmitProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestEmitMalformedInput: a bad line of --in (or of replay's FILE) is a
+// usage error naming the file and line; what was sent before it stays in
+// the record.
+func TestEmitMalformedInput(t *testing.T) {
+	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
+	dir := t.TempDir()
+	events, _, code := runCmd(t, "", "generate", "--provider", "phasio", "--orders", "2")
+	if code != exitOK {
+		t.Fatalf("generate: exit %d", code)
+	}
+	lines := strings.SplitAfter(events, "\n")
+	mixed := filepath.Join(dir, "mixed.jsonl")
+	if err := os.WriteFile(mixed, []byte(lines[0]+lines[1]+"{not json\n"+lines[2]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(dir, "record.jsonl")
+	phasio := []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--concurrency", "1"}
+	_, errOut, code := runCmd(t, "", append([]string{"emit", "--in", mixed, "--record", record}, phasio...)...)
+	if want := "emit: --in " + mixed + ": line 3: "; code != exitUsage || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("emit: exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
+	}
+	data, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != 2 {
+		t.Fatalf("record has %d lines, want the 2 deliveries made before line 3", n)
+	}
+	badRecord := filepath.Join(dir, "bad-record.jsonl")
+	if err := os.WriteFile(badRecord, append(data, "{\"event\": 5}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{mixed, badRecord} {
+		_, errOut, code := runCmd(t, "", append([]string{"replay", file}, phasio...)...)
+		if want := "replay: " + file + ": line 3: "; code != exitUsage || !strings.Contains(errOut, want) {
+			t.Fatalf("replay %s: exit %d, stderr %q; want exit 2 and %q", file, code, errOut, want)
+		}
+	}
+}

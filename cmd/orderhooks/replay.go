@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
 )
 
 func init() {
@@ -69,8 +70,13 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
 		sum, err := em.Replay(ctx, in, o)
 		var pe *emitter.ProviderError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.As(err, &pe):
 			return sum, providerMismatch(fs.Arg(0), pe)
+		case errors.Is(err, generator.ErrEventFormat):
+			return sum, inputError(fs.Arg(0), err, generator.ErrEventFormat)
+		case errors.Is(err, emitter.ErrRecordFormat):
+			return sum, inputError(fs.Arg(0), err, emitter.ErrRecordFormat)
 		}
 		if err != nil && !errors.Is(err, emitter.ErrInterrupted) {
 			err = fmt.Errorf("%s: %w", fs.Arg(0), err)
