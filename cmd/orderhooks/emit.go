@@ -48,6 +48,9 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if provider == "" {
 		return usageErrorf("--provider is required: phasio, happycolis or standard")
 	}
+	if err := checkProvider(provider); err != nil {
+		return err
+	}
 	src, closeIn, err := emitSource(fs, e, provider)
 	if err != nil {
 		return err
@@ -126,6 +129,16 @@ func providerMismatch(file string, pe *emitter.ProviderError) error {
 	return usageErrorf("%s: line %d: a %s event, but --provider %s", file, pe.Line, pe.Provider, pe.Profile)
 }
 
+// checkProvider refuses an unknown --provider before anything else
+// trips over it.
+func checkProvider(provider string) error {
+	switch provider {
+	case generator.ProviderPhasio, generator.ProviderHappyColis, emitter.ProviderStandard:
+		return nil
+	}
+	return usageErrorf("--provider: unknown provider %q (phasio, happycolis, standard)", provider)
+}
+
 // generatorProvider is the platform whose events are generated: the
 // profile's, or for the standard profile (which carries any platform's
 // events) the scenario's, Phasio by default.
@@ -175,6 +188,7 @@ func addDeliveryFlags(fs *pflag.FlagSet) {
 // the record file.
 type delivery struct {
 	targets emitter.Targets
+	flag    string // --url or --targets, the origin of the targets
 	opts    []emitter.Option
 	timeout time.Duration
 	record  string
@@ -193,7 +207,10 @@ func newDelivery(fs *pflag.FlagSet, e *env, provider string, extra ...emitter.Op
 	if err != nil {
 		return nil, err
 	}
-	d := &delivery{targets: targets, opts: append(opts, extra...)}
+	d := &delivery{targets: targets, flag: "--url", opts: append(opts, extra...)}
+	if fs.Changed("targets") {
+		d.flag = "--targets"
+	}
 	d.timeout, _ = fs.GetDuration("timeout")
 	d.record, _ = fs.GetString("record")
 	d.json, _ = fs.GetBool("json")
@@ -324,7 +341,7 @@ func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
 // opens the record, runs the engine through start and prints the summary.
 func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter) (*emitter.Summary, error)) error {
 	if err := d.targets.Preflight(ctx, d.timeout); errors.Is(err, emitter.ErrTargets) {
-		return usageError(err)
+		return usageErrorf("%s: %w", d.flag, err)
 	} else if err != nil {
 		return unreachable(err)
 	}

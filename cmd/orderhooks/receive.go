@@ -83,6 +83,9 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 	if provider == "" || len(specs) == 0 {
 		return nil, usageErrorf("--provider and --secret are required")
 	}
+	if err := checkProvider(provider); err != nil {
+		return nil, err
+	}
 	if fs.Changed("trigger") && provider != generator.ProviderPhasio {
 		return nil, usageErrorf("--trigger only applies to --provider phasio")
 	}

@@ -53,6 +53,11 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if provider == "" && !o.Exact {
 		return usageErrorf("--provider is required (unless --exact): phasio, happycolis or standard")
 	}
+	if provider != "" {
+		if err := checkProvider(provider); err != nil {
+			return err
+		}
+	}
 	var in io.Reader = e.stdin
 	if path := fs.Arg(0); path != "-" {
 		f, err := os.Open(path)
