@@ -50,15 +50,25 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	opts, closeRecord, err := receiveOptions(fs, e.stdout)
+	opts, err := receiveOptions(fs, e.stdout)
 	if err != nil {
 		return err
 	}
 	addr, _ := fs.GetString("listen")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		_ = closeRecord() // nothing was written
 		return usageErrorf("--listen %s: %w", addr, err)
+	}
+	// Created only now: a failed --listen leaves an earlier record intact.
+	closeRecord := func() error { return nil }
+	if path, _ := fs.GetString("record"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			_ = ln.Close() // nothing was served
+			return usageErrorf("--record: %w", err)
+		}
+		opts = append(opts, emitter.WithReceiptRecord(f))
+		closeRecord = f.Close
 	}
 	rcv := emitter.NewReceiver(profile, opts...)
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
@@ -111,13 +121,12 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 	return p, nil
 }
 
-// receiveOptions returns the receiver options of the flags and a function
-// closing the record file.
-func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOption, func() error, error) {
+// receiveOptions returns the receiver options of the flags but --record.
+func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOption, error) {
 	validate, _ := fs.GetBool("validate")
 	limit, _ := fs.GetInt64("max-body")
 	if limit < 1 {
-		return nil, nil, usageErrorf("--max-body %d: must be positive", limit)
+		return nil, usageErrorf("--max-body %d: must be positive", limit)
 	}
 	printPayload, _ := fs.GetBool("print")
 	opts := []emitter.ReceiverOption{
@@ -133,14 +142,5 @@ func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOpti
 			fmt.Fprintln(stdout, rc)
 		}),
 	}
-	closeRecord := func() error { return nil }
-	if path, _ := fs.GetString("record"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return nil, nil, usageErrorf("--record: %w", err)
-		}
-		opts = append(opts, emitter.WithReceiptRecord(f))
-		closeRecord = f.Close
-	}
-	return opts, closeRecord, nil
+	return opts, nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -243,7 +244,7 @@ func TestReceiveUsage(t *testing.T) {
 		{"trigger elsewhere", []string{"--provider", "happycolis", "--secret", "x", "--trigger", "ORDER"}, "--trigger only applies"},
 		{"bad listen", []string{"--provider", "happycolis", "--secret", "x", "--listen", "256.0.0.1:x"}, "--listen"},
 		{"argument", []string{"--provider", "happycolis", "--secret", "x", "extra"}, "unexpected argument"},
-		{"record dir missing", []string{"--provider", "happycolis", "--secret", "x", "--record", "/nonexistent/dir/r.jsonl"}, "--record"},
+		{"record dir missing", []string{"--provider", "happycolis", "--secret", "x", "--listen", "127.0.0.1:0", "--record", "/nonexistent/dir/r.jsonl"}, "--record"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,5 +253,27 @@ func TestReceiveUsage(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want 2 with %q", code, errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestReceiveListenKeepsRecord: a --listen that fails leaves an existing
+// --record file as it was.
+func TestReceiveListenKeepsRecord(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close() // the port stays taken for the test
+	record := filepath.Join(t.TempDir(), "r.jsonl")
+	const old = "{\"earlier\":\"session\"}\n"
+	if err := os.WriteFile(record, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCmd(t, "", "receive", "--provider", "happycolis", "--secret", "x", "--listen", ln.Addr().String(), "--record", record)
+	if code != exitUsage || !strings.Contains(errOut, "--listen") {
+		t.Fatalf("exit %d, stderr %q; want 2 naming --listen", code, errOut)
+	}
+	if got, err := os.ReadFile(record); err != nil || string(got) != old {
+		t.Fatalf("record now %q (%v), want it untouched", got, err)
 	}
 }
