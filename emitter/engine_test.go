@@ -149,19 +149,21 @@ func TestRetries(t *testing.T) {
 	tests := []struct {
 		name        string
 		answers     []int  // statuses of successive attempts; 0: hang past the timeout
-		retryAfter  string // sent with each failing answer; "date" for an HTTP date 1s ahead
+		retryAfter  string // sent with each failing answer; "date" for an HTTP date 2s ahead
 		wantTries   int
 		wantOK      bool
 		minInterval time.Duration
+		maxInterval time.Duration // 0: unbounded
 	}{
-		{"500 then ok", []int{500, 500, 200}, "", 3, true, 0},
-		{"503 retry-after seconds", []int{503, 200}, "1", 2, true, 900 * time.Millisecond},
-		{"429 retry-after date", []int{429, 200}, "date", 2, true, 0},
-		{"timeout then ok", []int{0, 200}, "", 2, true, 0},
-		{"408 then ok", []int{408, 204}, "", 2, true, 0},
-		{"400 is final", []int{400, 200}, "", 1, false, 0},
-		{"401 is final", []int{401, 200}, "", 1, false, 0},
-		{"retries exhausted", []int{500, 502, 503, 504, 200}, "", 4, false, 0},
+		{"500 then ok", []int{500, 500, 200}, "", 3, true, 0, 0},
+		{"503 retry-after seconds", []int{503, 200}, "1", 2, true, 900 * time.Millisecond, 3 * time.Second},
+		// HTTP dates have 1 s resolution: 2 s ahead is at least 1 s ahead.
+		{"429 retry-after date", []int{429, 200}, "date", 2, true, time.Second, 3 * time.Second},
+		{"timeout then ok", []int{0, 200}, "", 2, true, 0, 0},
+		{"408 then ok", []int{408, 204}, "", 2, true, 0, 0},
+		{"400 is final", []int{400, 200}, "", 1, false, 0, 0},
+		{"401 is final", []int{401, 200}, "", 1, false, 0, 0},
+		{"retries exhausted", []int{500, 502, 503, 504, 200}, "", 4, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,7 +186,7 @@ func TestRetries(t *testing.T) {
 				switch tt.retryAfter {
 				case "":
 				case "date":
-					w.Header().Set("Retry-After", time.Now().Add(time.Second).UTC().Format(http.TimeFormat))
+					w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
 				default:
 					w.Header().Set("Retry-After", tt.retryAfter)
 				}
@@ -203,8 +205,8 @@ func TestRetries(t *testing.T) {
 			if sum.AllOK() != tt.wantOK || sum.Deliveries != 1 {
 				t.Fatalf("summary %+v, want ok %v", sum, tt.wantOK)
 			}
-			if tt.minInterval > 0 && times[1].Sub(times[0]) < tt.minInterval {
-				t.Fatalf("retry after %s, want at least %s (Retry-After)", times[1].Sub(times[0]), tt.minInterval)
+			if gap := times[len(times)-1].Sub(times[0]); tt.minInterval > 0 && gap < tt.minInterval || tt.maxInterval > 0 && gap > tt.maxInterval {
+				t.Fatalf("retry after %s, want %s to %s (Retry-After)", gap, tt.minInterval, tt.maxInterval)
 			}
 			recs := readRecords(t, rec.Bytes())
 			if len(recs) != tt.wantTries {
