@@ -21,7 +21,8 @@
 //
 // Secrets are given as a literal, env:NAME or file:PATH (ResolveSecret) and
 // made with NewSecret. No error, record or log line of this package
-// contains a secret.
+// contains a secret; records show the values of extra headers (WithHeader)
+// and credential headers as Redacted.
 //
 // Emitter is the delivery engine behind `orderhooks emit` and `orderhooks
 // replay`: New(Targets, options…) then Run(ctx, generator.Source) or
@@ -33,12 +34,15 @@
 // worker as a whole), retries connection errors, timeouts, 408, 429 and
 // 5xx with exponential backoff and jitter or the answer's Retry-After,
 // injects faults (WithFaults, reproducible with WithSeed), and writes one
-// Record per attempt (WithRecord, read back with ReadRecords). Run returns
-// a Summary, also for an interrupted run.
+// Record per attempt (WithRecord, read back with ReadRecords). Message ids
+// are fresh in every run (the clock's start time is mixed in, WithClock)
+// and kept by retries and duplicates. Run returns a Summary, also for an
+// interrupted run.
 //
 // Receiver is the verifying receiver behind `orderhooks receive`, the demo
 // and the contract tests: it verifies, decrypts and validates deliveries,
 // keeps the newest snapshot per order at GET /orders/{key}, ignores stale
-// snapshots and counts duplicates. StartReceiver runs one on a loopback
+// snapshots, counts duplicates and rejects event names its platform does
+// not send (ErrUnknownEvent). StartReceiver runs one on a loopback
 // port, like httptest.NewServer.
 package emitter
