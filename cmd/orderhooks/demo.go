@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/localrecv"
 )
 
 func init() {
@@ -130,30 +130,22 @@ func runDemo(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 // commands (owner-only), and starts a verifying receiver that records what
 // it receives.
 func startDemoReceiver(provider, dir string) (*demoRun, error) {
-	secret, err := emitter.NewSecret(provider, rand.Reader)
-	if err != nil {
-		return nil, err
-	}
 	r := &demoRun{
 		provider:   provider,
-		secret:     secret,
 		secretFile: filepath.Join(dir, provider+".secret"),
 		sentFile:   filepath.Join(dir, provider+"-sent.jsonl"),
 		recvFile:   filepath.Join(dir, provider+"-received.jsonl"),
 	}
-	if err := os.WriteFile(r.secretFile, []byte(secret+"\n"), 0o600); err != nil {
-		return nil, err
-	}
-	prof, err := emitter.ProfileByName(provider, []string{secret})
-	if err != nil {
-		return nil, err
-	}
-	r.profile = prof
+	var err error
 	if r.recvOut, err = os.Create(r.recvFile); err != nil {
 		return nil, err
 	}
-	if r.recv, err = emitter.StartReceiver(prof, emitter.WithReceiptRecord(r.recvOut)); err != nil {
+	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, emitter.WithReceiptRecord(r.recvOut)); err != nil {
 		r.recvOut.Close()
+		return nil, err
+	}
+	if err := os.WriteFile(r.secretFile, []byte(r.secret+"\n"), 0o600); err != nil {
+		r.close()
 		return nil, err
 	}
 	return r, nil

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -18,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/localrecv"
 )
 
 const readmePath = "../../README.md"
@@ -161,15 +160,7 @@ func TestREADMECommands(t *testing.T) {
 	}
 	bin := filepath.Dir(orderhooksBinary(t))
 	work := scratchRepo(t)
-	secret, err := emitter.NewSecret(generator.ProviderPhasio, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := emitter.ProfileByName(generator.ProviderPhasio, []string{secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recv, err := emitter.StartReceiver(prof)
+	recv, _, secret, err := localrecv.Start(generator.ProviderPhasio)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ package ci_test
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/xml"
 	"os"
 	"os/exec"
@@ -17,7 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/localrecv"
 )
 
 // verifyCommands returns the shell lines of a CI file that run
@@ -78,15 +77,7 @@ func TestSnippetsVerifyALocalReceiver(t *testing.T) {
 			if m == nil {
 				t.Fatalf("%s: no --provider in %q", file, cmds[0])
 			}
-			secret, err := emitter.NewSecret(m[1], rand.Reader)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prof, err := emitter.ProfileByName(m[1], []string{secret})
-			if err != nil {
-				t.Fatal(err)
-			}
-			recv, err := emitter.StartReceiver(prof)
+			recv, _, secret, err := localrecv.Start(m[1])
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,26 @@
+// Package localrecv starts the project's verifying receiver on 127.0.0.1
+// with a fresh secret: what the demo and the tests that run real commands
+// against a receiver all need.
+package localrecv
+
+import (
+	"crypto/rand"
+
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// Start makes a fresh secret for provider (phasio, happycolis or standard)
+// and starts emitter.StartReceiver with it. The caller closes the server
+// and must never print the secret.
+func Start(provider string, opts ...emitter.ReceiverOption) (srv *emitter.ReceiverServer, profile emitter.Profile, secret string, err error) {
+	if secret, err = emitter.NewSecret(provider, rand.Reader); err != nil {
+		return nil, nil, "", err
+	}
+	if profile, err = emitter.ProfileByName(provider, []string{secret}); err != nil {
+		return nil, nil, "", err
+	}
+	if srv, err = emitter.StartReceiver(profile, opts...); err != nil {
+		return nil, nil, "", err
+	}
+	return srv, profile, secret, nil
+}
