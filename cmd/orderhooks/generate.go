@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/progress"
 )
 
 func init() {
@@ -53,14 +56,22 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		w = f
 	}
 	ew := generator.NewEventWriter(w)
-	n := 0
+	var n atomic.Int64
+	// Progress goes to stderr on a terminal, and only when the events are
+	// not going to that same terminal.
+	start := time.Now()
+	line := progress.Start(e.stderr, e.tty && out != "-", 250*time.Millisecond, func() string {
+		k := n.Load()
+		return fmt.Sprintf("generated %d events (%.0f/s)", k, float64(k)/max(time.Since(start).Seconds(), 1e-3))
+	})
 	err = src(func(ev *generator.Event) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n++
+		n.Add(1)
 		return ew.Write(ev)
 	})
+	line.Stop()
 	if ferr := ew.Flush(); err == nil {
 		err = ferr
 	}
@@ -70,7 +81,7 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("after %d events: %w", n, err)
+		return fmt.Errorf("after %d events: %w", n.Load(), err)
 	}
 	return nil
 }

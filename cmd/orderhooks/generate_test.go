@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,37 @@ func TestGenerateOut(t *testing.T) {
 	other, _, _ := runCmd(t, "", "generate", "--provider", "phasio", "--scenario", "phasio/po-invoice", "--seed", "2")
 	if other == stdout {
 		t.Fatal("--seed 2 gave the output of seed 1")
+	}
+}
+
+// TestGenerateProgress: a progress line on a terminal when the events go
+// to a file; nothing when stderr is not a terminal or the events go to it.
+func TestGenerateProgress(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		tty  bool
+		out  string
+		want bool
+	}{
+		{"tty, file", true, "events.jsonl", true},
+		{"not a tty", false, "events.jsonl", false},
+		{"tty, stdout", true, "-", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := tt.out
+			if out != "-" {
+				out = filepath.Join(t.TempDir(), out)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"generate", "--provider", "phasio", "--orders", "300", "--out", out},
+				&env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, tty: tt.tty, getenv: func(string) string { return "" }})
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			got := strings.Contains(stderr.String(), "generated 300 events")
+			if got != tt.want {
+				t.Fatalf("progress shown %v, want %v (stderr %q)", got, tt.want, stderr.String())
+			}
+		})
 	}
 }
