@@ -111,7 +111,7 @@ func runDemo(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			failed = true
 		}
 	}
-	fmt.Fprintf(e.stdout, "\nRecordings (one JSON line per delivery) in %s:\n", dir)
+	fmt.Fprintf(e.stdout, "\nRecordings (JSON lines: one per attempt sent, one per delivery received) in %s:\n", dir)
 	for _, r := range runs {
 		fmt.Fprintf(e.stdout, "  %s  sent by orderhooks emit\n  %s  received by the verifying receiver\n", r.sentFile, r.recvFile)
 	}
