@@ -141,6 +141,17 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 		if err := se.reachable(); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, se.url, err)
 		}
+		if se.probe != nil {
+			// Any HTTP answer (a 404 for this unknown key included) shows the
+			// probe is there; a probe that cannot be reached would otherwise
+			// surface as failed state checks.
+			ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+			r := se.probe.get(ctx, "orderhooks-reachability-check")
+			cancel()
+			if r.status == 0 && r.err != nil {
+				return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, r.url, r.err)
+			}
+		}
 	}
 	return se, nil
 }

@@ -287,6 +287,17 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 	if !errors.Is(err, contracts.ErrUnreachable) {
 		t.Errorf("closed port: %v, want ErrUnreachable", err)
 	}
+	// A receiver that answers, with a probe on a closed port.
+	live, err := emitter.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	_, err = contracts.Verify(context.Background(), contracts.URL(live.URL+"/webhooks"), testProvider(t, "phasio"),
+		contracts.WithTimeout(2*time.Second), contracts.WithProbe(url+"/orders/{orderKey}"))
+	if !errors.Is(err, contracts.ErrUnreachable) || !strings.Contains(err.Error(), "probe") {
+		t.Errorf("probe on a closed port: %v, want ErrUnreachable naming the probe", err)
+	}
 	for name, p := range map[string]contracts.Provider{
 		"short phasio key":  contracts.Phasio("c2hvcnQ"),
 		"no secret":         contracts.HappyColis(""),
