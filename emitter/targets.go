@@ -157,8 +157,8 @@ var phasioTriggers = map[string]bool{
 // {url, secret}, the secret a literal, env:NAME or file:PATH (see
 // ResolveSecret). Each entry gets its own profile of provider, built with
 // opts. A Phasio file without a default entry must name ORDER,
-// ORDER_UPDATED and QUOTE_CONVERTED, so a missing webhook is found before
-// anything is sent. Errors wrap ErrTargets and name the file and the
+// ORDER_UPDATED and QUOTE_CONVERTED (a HappyColis one, every order/* type),
+// so a missing webhook is found before anything is sent. Errors wrap ErrTargets and name the file and the
 // entry's field.
 //
 //	ORDER:           {url: "https://shop.test/hooks/created", secret: "env:ORDER_SECRET"}
@@ -217,9 +217,10 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 			t.ByEvent[key] = tg
 		}
 	}
-	if provider == generator.ProviderPhasio && t.Default == nil {
-		// Found now, not after the first deliveries went out.
-		for _, trigger := range receiverEvents[generator.ProviderPhasio] {
+	if t.Default == nil {
+		// Found now, not after the first deliveries went out. (Standard
+		// targets carry either platform's events: no fixed list.)
+		for _, trigger := range receiverEvents[provider] {
 			if t.ByEvent[trigger] == nil {
 				return Targets{}, fmt.Errorf("%w: %s: no target for %s (add it, or a %s entry)", ErrTargets, name, trigger, DefaultTargetKey)
 			}

@@ -213,6 +213,16 @@ func TestEmitTargets(t *testing.T) {
 			checkNoSecret(t, errOut)
 		})
 	}
+	t.Run("happycolis missing type", func(t *testing.T) {
+		path := filepath.Join(dir, "bad.yaml")
+		if err := os.WriteFile(path, []byte("order/created: {url: http://127.0.0.1:1, secret: env:S}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider", "happycolis", "--targets", path)
+		if want := "bad.yaml: no target for order/updated (add it, or a default entry)"; code != exitUsage || !strings.Contains(errOut, want) {
+			t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
+		}
+	})
 }
 
 // TestEmitInterrupted cancels the command's context (as SIGINT/SIGTERM
