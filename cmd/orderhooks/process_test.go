@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -46,7 +47,7 @@ func orderhooksBinary(t *testing.T) string {
 		binPath = filepath.Join(binDir, "orderhooks")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
-			binErr = &buildError{err: err, out: string(out)}
+			binErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if binErr != nil {
@@ -54,13 +55,6 @@ func orderhooksBinary(t *testing.T) string {
 	}
 	return binPath
 }
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + e.out }
 
 // TestEmitSIGTERM stops a real emit process with SIGTERM in the middle of
 // a run against a slow receiver: it must exit 1 after printing its summary,
