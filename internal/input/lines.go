@@ -1,0 +1,161 @@
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+)
+
+// Lines reads a stream one line at a time, each line within a limit and
+// checked for UTF-8, in memory proportional to the longest accepted line
+// (never to the stream). A byte order mark before the first line is
+// dropped.
+type Lines struct {
+	br    *bufio.Reader
+	name  string
+	limit Limit
+	line  int
+	buf   []byte
+	eof   bool
+}
+
+// NewLines returns a line reader of r; name ("" to let the caller name
+// the input) and limit appear in its errors.
+func NewLines(r io.Reader, name string, limit Limit) *Lines {
+	return &Lines{br: bufio.NewReaderSize(r, 64<<10), name: name, limit: limit}
+}
+
+// Next returns the next line without its "\n" or "\r\n", valid until the
+// next call, and io.EOF after the last line. A line over the limit or not
+// valid UTF-8 gives an *Error (ErrTooLarge, ErrEncoding) and is skipped
+// whole, so the caller may report it and go on with the next line; other
+// read errors are returned as they are.
+func (l *Lines) Next() ([]byte, error) {
+	if l.eof {
+		return nil, io.EOF
+	}
+	l.buf = l.buf[:0]
+	tooLong := false
+	for {
+		chunk, err := l.br.ReadSlice('\n')
+		if !tooLong {
+			if int64(len(l.buf)+len(chunk)) > l.limit.Bytes+2 { // +2: the line ending is not part of the line
+				tooLong, l.buf = true, l.buf[:0]
+			} else {
+				l.buf = append(l.buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF {
+			l.eof = true
+			if len(l.buf) == 0 && !tooLong && len(chunk) == 0 {
+				return nil, io.EOF
+			}
+		} else if err != nil {
+			return nil, err
+		}
+		break
+	}
+	l.line++
+	if tooLong {
+		return nil, &Error{Input: l.name, Line: l.line, Limit: l.limit, Err: ErrTooLarge}
+	}
+	text := bytes.TrimSuffix(bytes.TrimSuffix(l.buf, []byte{'\n'}), []byte{'\r'})
+	if int64(len(text)) > l.limit.Bytes {
+		return nil, &Error{Input: l.name, Line: l.line, Limit: l.limit, Err: ErrTooLarge}
+	}
+	if l.line == 1 {
+		text = bytes.TrimPrefix(text, bom)
+	}
+	if err := CheckUTF8(text, l.name, l.line); err != nil {
+		return nil, err
+	}
+	return text, nil
+}
+
+// Line is the number (from 1) of the line Next returned last.
+func (l *Lines) Line() int { return l.line }
+
+// Rest reads what is left of the stream, up to limit (its UTF-8 is for
+// the caller to check, document by document).
+func (l *Lines) Rest(limit Limit) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(l.br, limit.Bytes+1))
+	if err != nil {
+		return nil, &Error{Input: l.name, Err: err}
+	}
+	if int64(len(data)) > limit.Bytes {
+		return nil, &Error{Input: l.name, Limit: limit, Err: ErrTooLarge}
+	}
+	return data, nil
+}
+
+// Interruptible returns a reader of r whose Read returns ctx's error as
+// soon as ctx is done, even while r's own Read is blocked (an idle stdin
+// or pipe): Ctrl-C must stop a command waiting for input. The blocked Read
+// is left to finish on its own; at most one chunk is read ahead.
+func Interruptible(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	results chan chunk
+	pending []byte
+	err     error
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	if c.err != nil {
+		return 0, c.err
+	}
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if c.results == nil {
+		c.results = make(chan chunk)
+		go c.pump()
+	}
+	select {
+	case ch := <-c.results:
+		n := copy(p, ch.b)
+		c.pending = ch.b[n:]
+		c.err = ch.err
+		if n == 0 && ch.err != nil {
+			return 0, ch.err
+		}
+		return n, nil
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err()
+	}
+}
+
+// pump reads r until an error, handing each chunk over when asked.
+func (c *ctxReader) pump() {
+	for {
+		buf := make([]byte, 32<<10)
+		n, err := c.r.Read(buf)
+		select {
+		case c.results <- chunk{buf[:n], err}:
+		case <-c.ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
