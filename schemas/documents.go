@@ -1,13 +1,14 @@
 package schemas
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // SyntaxError says where a document stops being JSON. It wraps
@@ -40,7 +41,8 @@ type Document struct {
 	// Schema.Validate; nil when Err is set.
 	Value any
 	// Err is a *SyntaxError, positioned in the stream, when the document is
-	// not JSON.
+	// not JSON (or not UTF-8), or an error naming the line and the limit
+	// when a JSONL line is too long to read.
 	Err error
 }
 
@@ -51,59 +53,63 @@ type Document struct {
 // read as a sequence of JSON documents, each possibly spanning lines; since
 // nothing after a malformed document can be trusted, reading stops there. It
 // returns the read error or the first error fn returns.
+//
+// Reading is bounded: a JSONL line longer than 16 MiB, or a line that is not
+// valid UTF-8, is reported as a Document whose Err names the line and the
+// limit, and skipped; input that is not JSONL is read whole, up to 64 MiB
+// (beyond, ReadDocuments returns an error naming the limit). A byte order
+// mark before the first line is ignored.
 func ReadDocuments(r io.Reader, fn func(Document) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	line := 0
+	lines := input.NewLines(r, "", input.EventLine)
+	jsonl := false
 	for {
-		text, err := br.ReadBytes('\n')
-		if len(text) > 0 {
-			line++
-		}
-		if len(bytes.TrimSpace(text)) > 0 {
-			if json.Valid(text) {
-				return readLines(br, text, line, fn)
-			}
-			rest, rerr := io.ReadAll(br)
-			if rerr != nil {
-				return rerr
-			}
-			return readStream(append(text, rest...), line, fn)
-		}
+		text, err := lines.Next()
 		if err == io.EOF {
 			return nil
 		}
+		var ie *input.Error
+		if errors.As(err, &ie) {
+			// A line too long or not UTF-8 ends the chance of reading the
+			// input as one multi-line document: read on as JSONL.
+			jsonl = true
+			if err := fn(Document{Line: lines.Line(), Err: lineError(ie)}); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		if !jsonl && !json.Valid(text) {
+			first := lines.Line()
+			rest, err := lines.Rest(input.Document)
+			if err != nil {
+				return err
+			}
+			return readStream(append(append(bytes.Clone(text), '\n'), rest...), first, fn)
+		}
+		jsonl = true
+		d := Document{Line: lines.Line(), Raw: bytes.Clone(text)}
+		d.Value, d.Err = Decode(d.Raw)
+		if se := (*SyntaxError)(nil); errors.As(d.Err, &se) {
+			d.Err = &SyntaxError{Line: d.Line + se.Line - 1, Column: se.Column, Err: se.Err}
+		}
+		if err := fn(d); err != nil {
 			return err
 		}
 	}
 }
 
-// readLines reads JSONL; first is line number line, already read.
-func readLines(br *bufio.Reader, first []byte, line int, fn func(Document) error) error {
-	text := first
-	for {
-		if raw := bytes.TrimRight(text, "\r\n"); len(bytes.TrimSpace(raw)) > 0 {
-			d := Document{Line: line, Raw: raw}
-			d.Value, d.Err = Decode(raw)
-			if se := (*SyntaxError)(nil); errors.As(d.Err, &se) {
-				d.Err = &SyntaxError{Line: line + se.Line - 1, Column: se.Column, Err: se.Err}
-			}
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		var err error
-		text, err = br.ReadBytes('\n')
-		if len(text) > 0 {
-			line++
-		}
-		if err == io.EOF && len(text) == 0 {
-			return nil
-		}
-		if err != nil && err != io.EOF {
-			return err
-		}
+// lineError is a JSONL line that could not be read (too long, not UTF-8),
+// positioned like a syntax error.
+func lineError(ie *input.Error) error {
+	if errors.Is(ie, input.ErrEncoding) {
+		return &SyntaxError{Line: ie.Line, Column: ie.Column, Err: input.ErrEncoding}
 	}
+	return ie
 }
 
 // readStream reads a sequence of JSON documents from buf, which starts at
@@ -124,6 +130,10 @@ func readStream(buf []byte, firstLine int, fn func(Document) error) error {
 				Err: &SyntaxError{Line: firstLine + l - 1, Column: c, Err: err}})
 		}
 		d := Document{Line: firstLine + lines.line(start) - 1, Raw: buf[start:dec.InputOffset()], Value: v}
+		if err := input.CheckUTF8(d.Raw, "", 1); err != nil {
+			ie := err.(*input.Error)
+			d.Value, d.Err = nil, &SyntaxError{Line: d.Line + ie.Line - 1, Column: ie.Column, Err: input.ErrEncoding}
+		}
 		if err := fn(d); err != nil {
 			return err
 		}

@@ -122,3 +122,30 @@ func FuzzReadDocuments(f *testing.F) {
 		}
 	})
 }
+
+// TestReadDocumentsHostile: a byte order mark is skipped, a line that is
+// not UTF-8 is a positioned syntax error, and a JSONL line over the 16 MiB
+// limit is reported and skipped without being held in memory.
+func TestReadDocumentsHostile(t *testing.T) {
+	if got := readAll(t, "\ufeff{\"a\":1}\n{\"b\":\"\xff\"}\n[2]\n"); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", []string{
+		"1: map[a:1] {\"a\":1}", "2: error at 2:7", "3: [2] [2]"}) {
+		t.Fatalf("got %q", got)
+	}
+	long := "[" + strings.Repeat("1,", 9<<20) + "1]"
+	var got []string
+	err := schemas.ReadDocuments(strings.NewReader("{}\n"+long+"\n{}\n"), func(d schemas.Document) error {
+		if d.Err != nil {
+			got = append(got, fmt.Sprintf("%d: %v", d.Line, d.Err))
+		} else {
+			got = append(got, fmt.Sprintf("%d: ok", d.Line))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1: ok", "2: line 2: longer than the line limit of 16 MiB", "3: ok"}
+	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // ErrInvalidDocument is what every *ValidationError wraps, so callers can
@@ -47,13 +49,14 @@ type ValidationError struct {
 	Violations []Violation
 }
 
-// Error returns "SCHEMA: POINTER: MESSAGE; POINTER: MESSAGE…" on one line.
+// Error returns "SCHEMA: POINTER: MESSAGE; POINTER: MESSAGE…" on one
+// line, listing the first few violations and how many more there are.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Violations))
 	for i, v := range e.Violations {
 		parts[i] = v.String()
 	}
-	return e.Schema + ": " + strings.Join(parts, "; ")
+	return e.Schema + ": " + input.Join(parts, "; ")
 }
 
 // Unwrap returns ErrInvalidDocument.
@@ -62,10 +65,12 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidDocument }
 func newValidationError(schema string, ve *jsonschema.ValidationError) *ValidationError {
 	out := &ValidationError{Schema: schema}
 	collect(ve, &out.Violations)
-	sort.SliceStable(out.Violations, func(i, j int) bool {
-		return out.Violations[i].Pointer < out.Violations[j].Pointer
-	})
+	sortViolations(out.Violations)
 	return out
+}
+
+func sortViolations(vs []Violation) {
+	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Pointer < vs[j].Pointer })
 }
 
 var printer = message.NewPrinter(language.English)
@@ -124,7 +129,15 @@ func escape(seg string) string {
 // Decode parses JSON the way Validate expects it (json.Number for numbers),
 // rejecting trailing data. A document that is not JSON gives a *SyntaxError
 // naming the line and column.
+//
+// Strings must be valid UTF-8 (encoding/json would silently replace a bad
+// byte): a document with invalid UTF-8 is a *SyntaxError too.
 func Decode(doc []byte) (any, error) {
+	if err := input.CheckUTF8(doc, "", 1); err != nil {
+		var ie *input.Error
+		errors.As(err, &ie)
+		return nil, &SyntaxError{Line: ie.Line, Column: ie.Column, Err: input.ErrEncoding}
+	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var v any

@@ -126,6 +126,10 @@ func addResource(c *jsonschema.Compiler, name string, src []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
 	}
+	if vs := numberViolations(doc); len(vs) > 0 {
+		sortViolations(vs)
+		return fmt.Errorf("%w: %s: %s", ErrCompile, name, vs[0])
+	}
 	if err := c.AddResource(resourceURL(name+".json"), doc); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
 	}
@@ -133,7 +137,11 @@ func addResource(c *jsonschema.Compiler, name string, src []byte) error {
 }
 
 func compile(c *jsonschema.Compiler, name string, src []byte) (*Schema, error) {
-	s, err := c.Compile(resourceURL(name + ".json"))
+	var s *jsonschema.Schema
+	err := guard("compiling", func() (err error) {
+		s, err = c.Compile(resourceURL(name + ".json"))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
 	}
@@ -237,8 +245,17 @@ func (s *Schema) ValidateJSON(doc []byte) error {
 
 // Validate checks an already decoded document (as from Decode or
 // encoding/json with UseNumber) and returns nil or a *ValidationError.
-func (s *Schema) Validate(v any) error {
-	err := s.s.Validate(v)
+//
+// Numbers beyond MaxNumberDigits or MaxNumberExponent are violations
+// ("number out of range") found before the schema is applied. Should the
+// validator fail nonetheless, the error wraps ErrInternal: a document
+// never stops the program.
+func (s *Schema) Validate(v any) (err error) {
+	if vs := numberViolations(v); len(vs) > 0 {
+		sortViolations(vs)
+		return &ValidationError{Schema: s.name, Violations: vs}
+	}
+	err = guard("validating against "+s.name, func() error { return s.s.Validate(v) })
 	if err == nil {
 		return nil
 	}
