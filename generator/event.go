@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // Providers the generator knows.
@@ -77,41 +78,40 @@ func EventsFrom(r io.Reader) Source {
 	}
 }
 
-// maxEventLine bounds one JSONL line (a 200-part order is well under 1 MiB).
-const maxEventLine = 16 << 20
-
 // ErrEventFormat is wrapped by ReadEvents for lines that are not events.
 var ErrEventFormat = errors.New("generator: bad event line")
 
 // ReadEvents calls fn for every event in a JSONL stream. Blank lines are
 // skipped; lines are numbered from 1 in errors ("line 3: …"). Lines that are
 // recordings of the emitter (they carry an "event" object rather than a
-// string) are not accepted here; the emitter's replay reads those.
+// string) are not accepted here; the emitter's replay reads those. A line
+// is at most 16 MiB (a 200-part order is well under 1 MiB) and valid UTF-8;
+// a byte order mark before the first line is ignored.
 func ReadEvents(r io.Reader, fn func(Event) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxEventLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
+	lines := input.NewLines(r, "", input.EventLine)
+	for {
+		b, err := lines.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrEventFormat, err)
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
 		var ev Event
 		if err := json.Unmarshal(b, &ev); err != nil {
-			return fmt.Errorf("%w: line %d: %v", ErrEventFormat, line, err)
+			return fmt.Errorf("%w: line %d: %s", ErrEventFormat, lines.Line(), input.JSONError(err))
 		}
 		if ev.Provider == "" || ev.Event == "" || len(ev.Payload) == 0 {
-			return fmt.Errorf("%w: line %d: provider, event and payload are required", ErrEventFormat, line)
+			return fmt.Errorf("%w: line %d: provider, event and payload are required", ErrEventFormat, lines.Line())
 		}
 		if err := fn(ev); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%w: after line %d: %v", ErrEventFormat, line, err)
-	}
-	return nil
 }
 
 // EventWriter writes events as JSONL through a buffer; call Flush at the end.

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -89,8 +90,21 @@ func WithKanban(columns []KanbanColumn) Option {
 	}
 }
 
-// WithStart sets when the first order arrives (default DefaultStart).
+// WithStart sets when the first order arrives (default DefaultStart),
+// between MinStart and MaxStart.
 func WithStart(t time.Time) Option { return func(c *config) { c.start = t } }
+
+// The range of WithStart: event times are Unix-second timestamps on the
+// wire and RFC 3339 (years up to 9999) in payloads, and a lifecycle needs
+// room to run.
+var (
+	MinStart = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxStart = time.Date(2999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// maxEventTime is the last time an event can carry (RFC 3339 has four
+// year digits).
+var maxEventTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 
 // WithLocalCurrency sets the Phasio manufacturer's currency for
 // totalLocalPrice (default DefaultLocalCurrency).
@@ -116,6 +130,9 @@ func New(provider string, opts ...Option) (*Generator, error) {
 		return nil, fmt.Errorf("%w: edge cases and drift exclude each other", ErrOptions)
 	case c.orders < 0:
 		return nil, fmt.Errorf("%w: orders must not be negative, got %d", ErrOptions, c.orders)
+	case c.start.Before(MinStart) || c.start.After(MaxStart):
+		return nil, fmt.Errorf("%w: start %s: must be between %s and %s", ErrOptions, c.start.Format(time.RFC3339),
+			MinStart.Format(time.RFC3339), MaxStart.Format(time.RFC3339))
 	case c.interleave < 1:
 		return nil, fmt.Errorf("%w: interleave must be at least 1, got %d", ErrOptions, c.interleave)
 	case !knownCurrency(c.local):
@@ -208,6 +225,16 @@ func (g *Generator) Seed() int64 { return g.seed }
 // Orders returns how many orders a run generates.
 func (g *Generator) Orders() int { return g.orders }
 
+// Events returns how many events Run generates: every order plays every
+// step of its scenario once (saturating at math.MaxInt64).
+func (g *Generator) Events() int64 {
+	steps := int64(len(g.plans[0].steps))
+	if int64(g.orders) > math.MaxInt64/steps {
+		return math.MaxInt64
+	}
+	return int64(g.orders) * steps
+}
+
 // Source returns the generator as a Source.
 func (g *Generator) Source() Source { return g.Run }
 
@@ -224,7 +251,10 @@ func (g *Generator) Run(yield func(*Event) error) error {
 		meanGap = 90e3
 	}
 	batch := g.plans[0].batch
-	runs := (g.orders + batch - 1) / batch
+	runs := g.orders / batch // rounded up below; orders+batch-1 could overflow
+	if g.orders%batch != 0 {
+		runs++
+	}
 	var h runHeap
 	arrival, last := g.start, g.start
 	var seq int64

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -97,6 +98,9 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 	ps := &rn.p.steps[rn.step]
 	m := &rn.members[rn.member]
 	at := rn.next
+	if at.After(maxEventTime) {
+		return nil, rn.fail(ps, "/after", fmt.Errorf("the event would fall after the year 9999: start earlier or generate fewer orders"))
+	}
 	if err := m.o.apply(rn.r, ps.Step, at); err != nil {
 		return nil, rn.fail(ps, "/action", err)
 	}

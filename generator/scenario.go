@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -102,7 +102,7 @@ func (e *ScenarioError) Error() string {
 	for i, p := range e.Problems {
 		parts[i] = p.String()
 	}
-	return e.Source + ": " + strings.Join(parts, "; ")
+	return e.Source + ": " + input.Join(parts, "; ")
 }
 
 // Unwrap makes errors.Is(err, ErrScenario) true.
@@ -124,8 +124,13 @@ var scenarioSchema = sync.OnceValue(func() *schemas.Schema {
 
 // ParseScenario reads a scenario file's content (YAML or JSON); source
 // names it in errors. The result is checked against the format's schema and
-// the provider's state machine.
+// the provider's state machine. A file is at most 4 MiB and may expand
+// (YAML aliases resolved) to at most 16 MiB of JSON: a small file full of
+// aliases fails at once instead of growing without end.
 func ParseScenario(data []byte, source string) (*Scenario, error) {
+	if int64(len(data)) > input.ScenarioFile.Bytes {
+		return nil, scenarioErr(source, "", "larger than the %s", input.ScenarioFile)
+	}
 	raw, err := yamlToJSON(data)
 	if err != nil {
 		return nil, scenarioErr(source, "", "%v", err)
@@ -169,16 +174,27 @@ func yamlToJSON(data []byte) ([]byte, error) {
 		return nil, errors.New("empty document")
 	}
 	budget := maxScenarioNodes
-	return appendYAML(nil, n.Content[0], 0, &budget)
+	b, err := appendYAML(nil, n.Content[0], 0, &budget)
+	if err == nil && int64(len(b)) > input.ScenarioExpansion.Bytes {
+		err = fmt.Errorf("the document expands (aliases included) beyond the %s", input.ScenarioExpansion)
+	}
+	return b, err
 }
 
 // maxScenarioNodes bounds the values a scenario expands to, aliases
-// included, so a small file cannot expand into an enormous one.
+// included; input.ScenarioExpansion bounds their bytes: a small file
+// cannot expand into an enormous one, however its aliases nest or
+// however large the value they repeat.
 const maxScenarioNodes = 100_000
 
 func appendYAML(b []byte, n *yaml.Node, depth int, budget *int) ([]byte, error) {
 	if *budget--; *budget < 0 {
 		return nil, fmt.Errorf("line %d: more than %d values (aliases included)", n.Line, maxScenarioNodes)
+	}
+	// Checked before each value is appended, counting a scalar's own size,
+	// so the expansion stops before it grows past the limit.
+	if int64(len(b)+len(n.Value)) > input.ScenarioExpansion.Bytes {
+		return nil, fmt.Errorf("line %d: the document expands (aliases included) beyond the %s", n.Line, input.ScenarioExpansion)
 	}
 	if depth > 64 {
 		return nil, fmt.Errorf("line %d: nested too deeply", n.Line)
@@ -415,7 +431,7 @@ func LoadScenario(nameOrPath string) (*Scenario, error) {
 	}
 	switch strings.ToLower(filepath.Ext(nameOrPath)) {
 	case ".yaml", ".yml", ".json":
-		data, err := os.ReadFile(nameOrPath)
+		data, err := input.ReadFile(nameOrPath, input.ScenarioFile)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrScenario, err)
 		}
