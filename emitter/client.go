@@ -11,8 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // Delivery defaults, shared by the library and the CLI flags.
@@ -33,7 +34,8 @@ type ClientOptions struct {
 	// Insecure skips TLS certificate verification (for self-signed staging
 	// receivers); verification is on by default.
 	Insecure bool
-	// CAFile adds the PEM certificates in this file to the trusted roots.
+	// CAFile adds the PEM certificates in this file (at most 4 MiB) to the
+	// trusted roots.
 	CAFile string
 	// MaxConnsPerHost bounds connections to one receiver (0: no bound); the
 	// idle pool keeps as many, so workers reuse their connections.
@@ -49,16 +51,16 @@ func NewClient(o ClientOptions) (*http.Client, error) {
 	}
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.Insecure} //nolint:gosec // opt-in --insecure
 	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
+		pem, err := input.ReadFile(o.CAFile, input.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --ca-file: %v", ErrClientConfig, err)
+			return nil, fmt.Errorf("%w: CA file %w", ErrClientConfig, err)
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%w: --ca-file %s: no PEM certificates found", ErrClientConfig, o.CAFile)
+			return nil, fmt.Errorf("%w: CA file %s: no PEM certificates found", ErrClientConfig, o.CAFile)
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -127,12 +129,18 @@ type Response struct {
 	// Body holds at most DefaultMaxResponseBody bytes; Truncated says more came.
 	Body      []byte
 	Truncated bool
+	// BodyError says why the body could not be read whole (the connection
+	// broke after the status line); the status stands all the same.
+	BodyError error
 	Latency   time.Duration
 }
 
 // Deliver POSTs one request to url with c and reads at most
 // DefaultMaxResponseBody bytes of the answer. A transport error (refused,
-// timeout, TLS) is returned as the error, with the latency so far.
+// timeout, TLS) is returned as the error, with the latency so far. Once a
+// status has come back the delivery has its answer: a body that then
+// fails to arrive is Response.BodyError, not an error, so the emitter and
+// the contract checks judge such an answer alike, by its status.
 func Deliver(ctx context.Context, c *http.Client, url string, r *Request) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(r.Body))
 	if err != nil {
@@ -162,7 +170,7 @@ func Deliver(ctx context.Context, c *http.Client, url string, r *Request) (*Resp
 	}
 	out.Body = body
 	if err != nil {
-		return out, fmt.Errorf("emitter: reading response: %w", err)
+		out.BodyError = fmt.Errorf("emitter: reading the response body: %w", err)
 	}
 	return out, nil
 }

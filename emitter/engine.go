@@ -2,6 +2,7 @@ package emitter
 
 import (
 	"context"
+	crand "crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -20,6 +21,11 @@ import (
 const (
 	// DefaultConcurrency is how many workers deliver at once.
 	DefaultConcurrency = 8
+	// MaxConcurrency bounds WithConcurrency: each worker costs memory and
+	// a connection, and no receiver test needs more in parallel.
+	MaxConcurrency = 10_000
+	// MaxRetries bounds WithRetries.
+	MaxRetries = 100
 	// DefaultRetries is how many times a failed attempt is retried.
 	DefaultRetries = 3
 	// DefaultBackoff is the wait before the first retry; it doubles with
@@ -31,6 +37,11 @@ const (
 	MaxRetryAfter = 5 * time.Minute
 	// DefaultSeed seeds fault choices, jitter and message ids.
 	DefaultSeed = generator.DefaultSeed
+	// MinRate and MaxRate bound WithRate (besides 0, no limit): one
+	// request an hour at the slowest, and beyond a million a second the
+	// limit would not limit.
+	MinRate = 1.0 / 3600
+	MaxRate = 1e6
 	// progressInterval is how often the progress line is redrawn.
 	progressInterval = 200 * time.Millisecond
 	// queueSize is each worker's backlog; the source waits when it is full,
@@ -91,20 +102,25 @@ type config struct {
 	validate    bool
 	unblock     bool
 	now         func() time.Time
+	clockSet    bool
+	total       int64
 }
 
 // Option configures New.
 type Option func(*config)
 
-// WithConcurrency sets how many deliveries run at once (default DefaultConcurrency).
+// WithConcurrency sets how many deliveries run at once (default
+// DefaultConcurrency, at most MaxConcurrency). Workers start when the
+// first order is pinned to them, so a high bound costs nothing unused.
 func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
 
-// WithRate caps attempts per second over all workers (0, the default: no cap).
+// WithRate caps attempts per second over all workers (0, the default: no
+// cap; otherwise between MinRate and MaxRate).
 func WithRate(perSecond float64) Option { return func(c *config) { c.rate = perSecond } }
 
 // WithRetries sets how many times an attempt is retried after a
-// connection error, a timeout, 408, 429 or 5xx (default DefaultRetries).
-// Other answers are final.
+// connection error, a timeout, 408, 429 or 5xx (default DefaultRetries,
+// at most MaxRetries). Other answers are final.
 func WithRetries(n int) Option { return func(c *config) { c.retries = n } }
 
 // WithBackoff sets the wait before the first retry (default
@@ -121,8 +137,14 @@ func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = 
 // an http.Handler in-process.
 func WithClient(c *http.Client) Option { return func(cf *config) { cf.client = c } }
 
-// WithHeader adds headers to every request, over the profile's own.
+// WithHeader adds headers to every request, over the profile's own. Each
+// must pass CheckHeader.
 func WithHeader(h http.Header) Option { return func(c *config) { c.header = h.Clone() } }
+
+// WithTotal tells the progress line how many events the source will yield
+// (generator.Generator.Events, the lines of a file), so it can show the
+// share done and an ETA; 0 (the default) means unknown.
+func WithTotal(events int64) Option { return func(c *config) { c.total = events } }
 
 // WithFaults sets the faults to inject (default none).
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
@@ -153,8 +175,12 @@ func WithUnblock(on bool) Option { return func(c *config) { c.unblock = on } }
 
 // WithClock sets the clock of message times and record times (default
 // time.Now). Its time when Run starts is mixed into message ids, so two
-// runs send different ids, as a platform does, unless the clock is pinned.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+// runs send different ids, as a platform does; with the default clock a
+// random number is mixed in too (two runs started in the same nanosecond,
+// by two processes, still differ), while a pinned clock reproduces ids.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now, c.clockSet = now, true }
+}
 
 // Emitter delivers events to targets: signed by each target's profile,
 // concurrently, with retries, rate limit, fault injection and a record.
@@ -192,12 +218,12 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 		o(&cfg)
 	}
 	switch {
-	case cfg.concurrency < 1:
-		return nil, fmt.Errorf("%w: concurrency %d: must be at least 1", ErrOptions, cfg.concurrency)
-	case cfg.rate < 0:
-		return nil, fmt.Errorf("%w: rate %v: must not be negative", ErrOptions, cfg.rate)
-	case cfg.retries < 0:
-		return nil, fmt.Errorf("%w: retries %d: must not be negative", ErrOptions, cfg.retries)
+	case cfg.concurrency < 1 || cfg.concurrency > MaxConcurrency:
+		return nil, fmt.Errorf("%w: concurrency %d: must be between 1 and %d", ErrOptions, cfg.concurrency, MaxConcurrency)
+	case cfg.rate != 0 && !(cfg.rate >= MinRate && cfg.rate <= MaxRate): // NaN fails both
+		return nil, fmt.Errorf("%w: rate %v: 0 (no limit) or between %.6g and %.0f per second", ErrOptions, cfg.rate, MinRate, MaxRate)
+	case cfg.retries < 0 || cfg.retries > MaxRetries:
+		return nil, fmt.Errorf("%w: retries %d: must be between 0 and %d", ErrOptions, cfg.retries, MaxRetries)
 	case cfg.backoff < 0:
 		return nil, fmt.Errorf("%w: backoff %s: must not be negative", ErrOptions, cfg.backoff)
 	case cfg.timeout <= 0:
@@ -205,6 +231,13 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 	}
 	if err := cfg.faults.check(); err != nil {
 		return nil, err
+	}
+	for k, vs := range cfg.header {
+		for _, v := range vs {
+			if err := CheckHeader(k, v); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+			}
+		}
 	}
 	if err := t.check(); err != nil {
 		return nil, err
@@ -233,7 +266,7 @@ type item struct {
 
 // job is one delivery handed to a worker.
 type job struct {
-	n      int64 // delivery number
+	n      int64 // delivery number, given when it is sent or found unsendable
 	ev     *generator.Event
 	id     string
 	target *Target
@@ -266,7 +299,7 @@ func (e *Emitter) Run(ctx context.Context, src generator.Source) (*Summary, erro
 func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) error) (*Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	st := newStats()
+	st := newStats(e.cfg.total)
 	var rec *recorder
 	if e.cfg.record != nil {
 		rec = newRecorder(e.cfg.record)
@@ -279,26 +312,14 @@ func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) er
 	if e.cfg.rate > 0 {
 		pace = &pacer{interval: time.Duration(float64(time.Second) / e.cfg.rate)}
 	}
-	workers := make([]*worker, e.cfg.concurrency)
-	var wg sync.WaitGroup
-	for i := range workers {
-		workers[i] = newWorker(e, ctx, st, rec, pace, e.cfg.seed+int64(i))
-		wg.Add(1)
-		go func(w *worker) {
-			defer wg.Done()
-			w.loop()
-		}(workers[i])
-	}
-	p := &producer{e: e, ctx: ctx, workers: workers, draw: newFaultDraw(e.cfg.faults, e.cfg.seed),
-		held: map[string]*job{}, start: time.Now(), epoch: e.cfg.now().UnixNano()}
+	p := &producer{e: e, ctx: ctx, st: st, workers: make([]*worker, e.cfg.concurrency),
+		draw: newFaultDraw(e.cfg.faults, e.cfg.seed), held: map[string]*job{}, start: time.Now(), run: e.runID(),
+		newWorker: func(i int) *worker { return newWorker(e, ctx, st, rec, pace, e.cfg.seed+int64(i)) }}
 	err := items(p.add)
 	if err == nil {
 		err = p.flush()
 	}
-	for _, w := range workers {
-		close(w.in)
-	}
-	wg.Wait()
+	p.close()
 	sum := st.summary()
 	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
 		sum.Interrupted = true
@@ -310,18 +331,37 @@ func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) er
 	return sum, err
 }
 
+// runID is mixed into the run's message ids: the clock's time at the
+// start of the run and, unless the clock was pinned (WithClock), random
+// bits, so that no two runs share an id.
+func (e *Emitter) runID() uint64 {
+	id := uint64(e.cfg.now().UnixNano())
+	if !e.cfg.clockSet {
+		var b [8]byte
+		_, _ = crand.Read(b[:]) // never fails on supported platforms
+		id ^= binary.BigEndian.Uint64(b[:])
+	}
+	return id
+}
+
 // producer turns items into jobs in source order. Only it draws faults,
 // so fault choices do not depend on scheduling.
 type producer struct {
-	e       *Emitter
-	ctx     context.Context
-	workers []*worker
-	draw    *faultDraw
-	n, pos  int64
-	start   time.Time
-	// epoch is the clock's time at the start of the run, in message ids:
-	// a receiver seeing two runs must not take the second for redeliveries.
-	epoch int64
+	e         *Emitter
+	ctx       context.Context
+	st        *stats
+	workers   []*worker // started on first use
+	newWorker func(i int) *worker
+	wg        sync.WaitGroup
+	draw      *faultDraw
+	pos       int64
+	start     time.Time
+	// run distinguishes this run's message ids from any other run's.
+	run uint64
+	// maxSeq is the highest source seq so far: an event whose seq is not
+	// higher (a second file concatenated, a hand-written file) is
+	// renumbered after it, so seqs stay unique within the run.
+	maxSeq int64
 	// held are reordered jobs waiting for their order's next event, by
 	// order key; queue keeps them in source order for the hold window.
 	held  map[string]*job
@@ -348,13 +388,20 @@ func (p *producer) add(it item) error {
 		return &ProviderError{Line: it.line, Provider: it.ev.Provider, Profile: tg.Profile.Name()}
 	}
 	p.pos++
-	j := &job{ev: it.ev, id: it.id, target: tg, req: it.exact, pos: p.pos}
+	ev := it.ev
+	// Recorded deliveries keep their ids, and a recording repeats a seq
+	// on purpose (a duplicate); other events' ids derive from their
+	// position, and their seqs are made unique.
+	if it.id == "" && ev.Seq <= p.maxSeq {
+		c := *ev // the source's event stays as it was
+		c.Seq = p.maxSeq + 1
+		ev = &c
+		p.st.renumbered.Add(1)
+	}
+	p.maxSeq = max(p.maxSeq, ev.Seq)
+	j := &job{ev: ev, id: it.id, target: tg, req: it.exact, pos: p.pos}
 	if j.id == "" {
-		seq := it.ev.Seq
-		if seq == 0 {
-			seq = p.pos
-		}
-		j.id = messageID(p.e.cfg.seed, p.epoch, seq)
+		j.id = messageID(p.e.cfg.seed, p.run, p.pos)
 	}
 	reorder := p.draw.chance(p.e.cfg.faults.Reorder)
 	j.faults, j.delay = p.draw.next()
@@ -362,7 +409,7 @@ func (p *producer) add(it item) error {
 		j.faults &^= bit(FaultDuplicate)
 		j.dup = true
 	}
-	key := it.ev.OrderKey
+	key := ev.OrderKey
 	if prev := p.held[key]; prev != nil {
 		delete(p.held, key)
 		prev.held = false
@@ -382,7 +429,10 @@ func (p *producer) add(it item) error {
 	return p.release(p.pos - reorderWindow)
 }
 
-// release sends held jobs from before source position pos unswapped.
+// release sends held jobs from before source position pos, in source
+// order. They found no later event of their order to swap with, but
+// events after them went first all the same: they carry the reorder
+// fault too.
 func (p *producer) release(pos int64) error {
 	for len(p.queue) > 0 && p.queue[0].pos <= pos {
 		j := p.queue[0]
@@ -393,6 +443,7 @@ func (p *producer) release(pos int64) error {
 		}
 		delete(p.held, j.ev.OrderKey)
 		j.held = false
+		j.faults = j.faults.with(FaultReorder)
 		if err := p.dispatch(j); err != nil {
 			return err
 		}
@@ -403,20 +454,35 @@ func (p *producer) release(pos int64) error {
 // flush sends the jobs still held at the end of the source.
 func (p *producer) flush() error { return p.release(p.pos) }
 
-// dispatch numbers a job and queues it on its worker.
+// dispatch queues a job on its worker, starting the worker if needed.
 func (p *producer) dispatch(j *job) error {
-	p.n++
-	j.n = p.n
-	if j.dup {
-		p.n++ // the duplicate's number
+	i := p.shard(j)
+	w := p.workers[i]
+	if w == nil {
+		w = p.newWorker(i)
+		p.workers[i] = w
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			w.loop()
+		}()
 	}
-	w := p.workers[p.shard(j)]
 	select {
 	case w.in <- j:
 		return nil
 	case <-p.ctx.Done():
 		return p.ctx.Err()
 	}
+}
+
+// close lets the workers finish their queues and waits for them.
+func (p *producer) close() {
+	for _, w := range p.workers {
+		if w != nil {
+			close(w.in)
+		}
+	}
+	p.wg.Wait()
 }
 
 // shard pins an order (or a whole strict FIFO target) to one worker.
@@ -437,11 +503,11 @@ func strictFIFO(t *Target) bool {
 }
 
 // messageID derives a message id (a version 4 UUID) from the seed, the
-// run's epoch and the event's sequence number: stable within a run (retries
-// and duplicates keep it), fresh in the next run, reproducible with a
-// pinned clock.
-func messageID(seed, epoch, seq int64) string {
-	a := splitmix(uint64(seed) ^ splitmix(uint64(seq)^splitmix(uint64(epoch))))
+// run and the event's position in the source: unique within a run
+// whatever the events (retries and duplicates keep their delivery's id),
+// fresh in the next run, reproducible with a pinned clock.
+func messageID(seed int64, run uint64, pos int64) string {
+	a := splitmix(uint64(seed) ^ splitmix(uint64(pos)^splitmix(run)))
 	b := splitmix(a)
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], a)

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // ErrRecordFormat is wrapped by ReadRecords for lines that are not records.
@@ -198,34 +199,32 @@ func (r *recorder) error() error {
 	return r.err
 }
 
-// maxRecordLine bounds one record line: an event, its request and a
-// bounded response.
-const maxRecordLine = 64 << 20
-
 // ReadRecords calls fn for every record of a recording (JSONL written by
-// WithRecord), in file order. Blank lines are skipped; errors name the line.
+// WithRecord), in file order. Blank lines are skipped; errors name the
+// line. A line is at most 64 MiB (an event, its request and a bounded
+// response) and valid UTF-8.
 func ReadRecords(r io.Reader, fn func(*Record) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxRecordLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
+	lines := input.NewLines(r, "", input.RecordLine)
+	for {
+		b, err := lines.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrRecordFormat, err)
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
 		rec, err := parseRecord(b)
 		if err != nil {
-			return fmt.Errorf("%w: line %d: %w", ErrRecordFormat, line, err)
+			return fmt.Errorf("%w: line %d: %s", ErrRecordFormat, lines.Line(), input.JSONError(err))
 		}
 		if err := fn(rec); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%w: after line %d: %w", ErrRecordFormat, line, err)
-	}
-	return nil
 }
 
 func parseRecord(b []byte) (*Record, error) {

@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // ReplayOptions select and pace what Replay sends.
@@ -22,7 +23,8 @@ type ReplayOptions struct {
 	// FromSeq keeps only events whose Seq is at least this.
 	FromSeq int64
 	// Speed replays the original pacing (the events' At, or the recorded
-	// attempt times) Speed times faster; 0 sends as fast as possible.
+	// attempt times) Speed times faster, from MinSpeed to MaxSpeed; 0
+	// sends as fast as possible.
 	Speed float64
 	// Exact resends a recording's bytes and headers as they were sent,
 	// signatures and all, instead of building fresh requests (fresh nonces,
@@ -32,14 +34,22 @@ type ReplayOptions struct {
 	Exact bool
 }
 
+// The range of ReplayOptions.Speed: slower than MinSpeed, a recorded
+// second would last over a day; faster than MaxSpeed is as fast as
+// possible anyway.
+const (
+	MinSpeed = 1e-5
+	MaxSpeed = 1e6
+)
+
 // Replay sends again what r holds: a recording written by WithRecord (each
 // delivery once, from its first attempt; message ids kept) or a generator
 // events file (JSONL), told apart by the first line. Deliveries that were
 // never sent (attempt 0) are sent now, except in Exact mode, which has no
 // bytes for them. Otherwise Replay is Run: same options, same Summary.
 func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Summary, error) {
-	if o.Speed < 0 {
-		return nil, fmt.Errorf("%w: replay speed %v: must not be negative", ErrOptions, o.Speed)
+	if o.Speed != 0 && !(o.Speed >= MinSpeed && o.Speed <= MaxSpeed) {
+		return nil, fmt.Errorf("%w: replay speed %v: 0 (as fast as possible) or between %v and %v", ErrOptions, o.Speed, MinSpeed, MaxSpeed)
 	}
 	recording, br, err := sniff(r)
 	if err != nil {
@@ -87,33 +97,51 @@ func (e *Emitter) requireProfiles() error {
 	return nil
 }
 
-// sniff reads up to the first non-blank line to tell a recording (the
-// event is an object) from an events file (its name is a string), and
-// returns a reader of the whole input again.
+// sniff reads up to the first non-blank line (bounded like any record
+// line) to tell a recording (the event is an object) from an events file
+// (its name is a string), and returns a reader of the whole input again,
+// leading blank lines included so that line numbers stay right.
 func sniff(r io.Reader) (recording bool, all io.Reader, err error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var head []byte
+	lines := input.NewLines(r, "", input.RecordLine)
+	var blank newlines
 	for {
-		line, err := br.ReadBytes('\n')
-		head = append(head, line...)
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			var probe struct {
-				Event json.RawMessage `json:"event"`
-			}
-			if jerr := json.Unmarshal(t, &probe); jerr != nil {
-				return false, nil, fmt.Errorf("%w: first line: neither a recording nor an events file: %w", ErrRecordFormat, jerr)
-			}
-			recording = len(probe.Event) > 0 && probe.Event[0] == '{'
-			break
-		}
-		if errors.Is(err, io.EOF) {
-			break // blank input: nothing to send either way
+		line, err := lines.Next()
+		if err == io.EOF {
+			return false, &blank, nil // blank input: nothing to send either way
 		}
 		if err != nil {
-			return false, nil, err
+			return false, nil, fmt.Errorf("%w: %w", ErrRecordFormat, err)
 		}
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 {
+			blank++
+			continue
+		}
+		var probe struct {
+			Event json.RawMessage `json:"event"`
+		}
+		if jerr := json.Unmarshal(t, &probe); jerr != nil {
+			return false, nil, fmt.Errorf("%w: line %d: neither a recording nor an events file: %s", ErrRecordFormat, lines.Line(), input.JSONError(jerr))
+		}
+		recording = len(probe.Event) > 0 && probe.Event[0] == '{'
+		head := append(bytes.Clone(line), '\n')
+		return recording, io.MultiReader(&blank, bytes.NewReader(head), lines.Reader()), nil
 	}
-	return recording, io.MultiReader(bytes.NewReader(head), br), nil
+}
+
+// newlines reads as that many blank lines, without holding them.
+type newlines int64
+
+func (n *newlines) Read(p []byte) (int, error) {
+	if *n == 0 {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), int64(*n))
+	for i := range k {
+		p[i] = '\n'
+	}
+	*n -= newlines(k)
+	return int(k), nil
 }
 
 // replayFilter applies ReplayOptions to each event and paces them from
@@ -138,7 +166,8 @@ func (f *replayFilter) wait(t time.Time) time.Duration {
 	if !f.begun {
 		f.first, f.begun = t, true
 	}
-	return time.Duration(float64(t.Sub(f.first)) / f.o.Speed)
+	// Clamped: a recording of years at a slow speed must not overflow.
+	return time.Duration(min(float64(t.Sub(f.first))/f.o.Speed, math.MaxInt64/2))
 }
 
 // CountLines returns a reader handing r on at most one line per Read, so

@@ -5,10 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // Secret spec prefixes understood by ResolveSecret.
@@ -19,7 +19,8 @@ const (
 
 // ResolveSecret turns a secret spec into the secret: "env:NAME" reads the
 // environment variable NAME through getenv, "file:PATH" reads the file
-// (without its trailing newline), anything else is the secret itself.
+// (at most 64 KiB, without its trailing newline), anything else is the
+// secret itself.
 // Errors wrap ErrBadSecret and name the variable or file, never the value.
 func ResolveSecret(spec string, getenv func(string) string) (string, error) {
 	if name, ok := strings.CutPrefix(spec, SecretEnvPrefix); ok {
@@ -30,9 +31,9 @@ func ResolveSecret(spec string, getenv func(string) string) (string, error) {
 		return v, nil
 	}
 	if path, ok := strings.CutPrefix(spec, SecretFilePrefix); ok {
-		b, err := os.ReadFile(path)
+		b, err := input.ReadFile(path, input.SecretFile)
 		if err != nil {
-			// The *PathError names the file and the cause, not the content.
+			// The error names the file and the cause, never the content.
 			return "", fmt.Errorf("%w: %w", ErrBadSecret, err)
 		}
 		v := strings.TrimRight(string(b), "\r\n")

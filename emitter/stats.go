@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"math/bits"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,29 +16,48 @@ import (
 )
 
 // Summary is what a Run did. Every delivery counts once, whatever its
-// attempts: it ended 2xx (OK) or not (Failed, which includes Blocked and
-// Invalid deliveries that were never sent). Durations are nanoseconds in
-// JSON.
+// attempts. A delivery with a signature or payload fault (tamper,
+// bad-signature, wrong-key) is a forgery the receiver must reject; every
+// other delivery is valid and must be accepted. Valid deliveries ended 2xx
+// (OK) or not (Failed, which includes Blocked and Invalid deliveries that
+// were never sent); forgeries were Rejected (4xx other than 404 and 405,
+// which name a wrong URL or method rather than a verdict), Accepted (2xx)
+// or neither. Durations are nanoseconds in JSON.
 type Summary struct {
-	// Deliveries counts deliveries, duplicates included.
+	// Deliveries counts deliveries, duplicates included: OK + Failed + Forged.
 	Deliveries int `json:"deliveries"`
 	// Attempts counts requests sent (retries included).
 	Attempts int `json:"attempts"`
-	OK       int `json:"ok"`
-	Failed   int `json:"failed"`
+	// OK and Failed count the valid deliveries.
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+	// Forged counts the deliveries sent with a signature or payload fault,
+	// Rejected and Accepted those of them answered 4xx and 2xx; ByFault
+	// breaks them down by fault.
+	Forged   int                     `json:"forged"`
+	Rejected int                     `json:"rejected"`
+	Accepted int                     `json:"accepted"`
+	ByFault  map[Fault]*FaultOutcome `json:"byFault,omitempty"`
 	// Retries counts attempts after the first of a delivery.
 	Retries int `json:"retries"`
 	// Blocked counts deliveries not sent because their strict FIFO queue
-	// (HappyColis) was blocked by an earlier failure.
+	// (HappyColis) was blocked by an earlier failed valid delivery.
 	Blocked int `json:"blocked"`
 	// Invalid counts deliveries not sent because WithValidate found the
 	// payload invalid.
 	Invalid int `json:"invalid"`
-	// Faults counts deliveries per injected fault.
+	// Renumbered counts source events whose seq was missing or not higher
+	// than an earlier one's (concatenated files), given the next free seq.
+	Renumbered int `json:"renumbered,omitempty"`
+	// Faults counts the deliveries sent with each injected fault (a
+	// delivery that was never sent has none).
 	Faults map[Fault]int `json:"faults"`
 	// Statuses counts the final HTTP status of each delivery; 0 means no
 	// response (connection error, timeout, not sent).
 	Statuses map[int]int `json:"statuses"`
+	// NoAnswer counts the deliveries sent that got no HTTP answer, by
+	// cause: "connection refused", "timeout", "TLS: …", ….
+	NoAnswer map[string]int `json:"noAnswer,omitempty"`
 	// P50, P99 and Max are the latencies of the attempts that got a response.
 	P50     time.Duration `json:"p50Ns"`
 	P99     time.Duration `json:"p99Ns"`
@@ -49,10 +69,26 @@ type Summary struct {
 	Interrupted bool `json:"interrupted"`
 }
 
-// AllOK reports whether every delivery ended 2xx and the run was not
+// FaultOutcome is how the receiver answered the forgeries of one fault.
+type FaultOutcome struct {
+	Deliveries int `json:"deliveries"`
+	Rejected   int `json:"rejected"`
+	Accepted   int `json:"accepted"`
+	// Statuses counts their final statuses (0: no answer).
+	Statuses map[int]int `json:"statuses"`
+}
+
+// Passed reports whether the receiver did what it must: every valid
+// delivery answered 2xx, every forgery rejected with 4xx, and the run not
 // interrupted.
-func (s *Summary) AllOK() bool {
-	return s.OK == s.Deliveries && !s.Interrupted
+func (s *Summary) Passed() bool {
+	return s.Failed == 0 && s.Rejected == s.Forged && !s.Interrupted
+}
+
+// rejection reports whether a status rejects a forgery: a 4xx that is
+// not 404 or 405 (those say the URL or method is wrong, whatever was sent).
+func rejection(status int) bool {
+	return status >= 400 && status < 500 && status != http.StatusNotFound && status != http.StatusMethodNotAllowed
 }
 
 // WriteText writes the summary as a few human-readable lines.
@@ -69,13 +105,39 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if len(unsent) > 0 {
 		fmt.Fprintf(&b, " (not sent: %s)", strings.Join(unsent, ", "))
 	}
+	if s.Forged > 0 {
+		fmt.Fprintf(&b, ", %d forged (%d rejected, %d accepted)", s.Forged, s.Rejected, s.Accepted)
+	}
 	fmt.Fprintf(&b, "; %d attempts, %d retries\n", s.Attempts, s.Retries)
-	writeCounts(&b, "statuses", s.Statuses, func(status int) string {
-		if status == 0 {
-			return "none"
+	for _, f := range slices.Sorted(maps.Keys(s.ByFault)) {
+		o := s.ByFault[f]
+		fmt.Fprintf(&b, "%s %d:", f, o.Deliveries)
+		sep := " "
+		var other []string
+		for _, st := range slices.Sorted(maps.Keys(o.Statuses)) {
+			switch {
+			case rejection(st):
+				fmt.Fprintf(&b, "%s%d rejected %d", sep, o.Statuses[st], st)
+				sep = ", "
+			case !ok2xx(st):
+				other = append(other, fmt.Sprintf("%s %d", statusName(st), o.Statuses[st]))
+			}
 		}
-		return strconv.Itoa(status)
-	})
+		if sep == " " {
+			b.WriteString(" 0 rejected")
+			sep = ", "
+		}
+		fmt.Fprintf(&b, "%s%d accepted", sep, o.Accepted)
+		if len(other) > 0 {
+			fmt.Fprintf(&b, ", %d neither (%s)", o.Deliveries-o.Rejected-o.Accepted, strings.Join(other, ", "))
+		}
+		b.WriteByte('\n')
+	}
+	if s.Renumbered > 0 {
+		fmt.Fprintf(&b, "renumbered %d events whose seq repeated an earlier one's or was missing\n", s.Renumbered)
+	}
+	writeCounts(&b, "statuses", s.Statuses, statusName)
+	writeCounts(&b, "no answer", s.NoAnswer, func(c string) string { return c })
 	writeCounts(&b, "faults", s.Faults, func(f Fault) string { return string(f) })
 	fmt.Fprintf(&b, "latency p50 %s, p99 %s, max %s; elapsed %s, %.0f deliveries/s\n",
 		roundDuration(s.P50), roundDuration(s.P99), roundDuration(s.Max), roundDuration(s.Elapsed), s.Rate)
@@ -84,6 +146,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// statusName is a final status as the summary shows it.
+func statusName(status int) string {
+	if status == 0 {
+		return "none"
+	}
+	return strconv.Itoa(status)
 }
 
 // writeCounts writes "label: k1 n1, k2 n2" and a newline, keys in order,
@@ -171,18 +241,27 @@ func (h *histogram) quantile(q float64) time.Duration {
 // stats are a run's live counters: workers add to them, the progress line
 // and the summary read them.
 type stats struct {
-	start                                time.Time
-	deliveries, attempts, ok, failed     atomic.Int64
-	retries, blocked, invalid, responses atomic.Int64
+	start time.Time
+	total int64 // source events expected, 0 when unknown
+	// number hands out delivery numbers as deliveries are sent (or found
+	// unsendable), so the record has no gaps whatever is interrupted.
+	number                                   atomic.Int64
+	deliveries, attempts, ok, failed, forged atomic.Int64
+	retries, blocked, invalid, renumbered    atomic.Int64
+	// done counts source events finished (duplicates not included).
+	done atomic.Int64
 
 	mu       sync.Mutex
 	lat      histogram
 	faults   map[Fault]int
 	statuses map[int]int
+	byFault  map[Fault]*FaultOutcome
+	noAnswer map[string]int
 }
 
-func newStats() *stats {
-	return &stats{start: time.Now(), faults: map[Fault]int{}, statuses: map[int]int{}}
+func newStats(total int64) *stats {
+	return &stats{start: time.Now(), total: total, faults: map[Fault]int{}, statuses: map[int]int{},
+		byFault: map[Fault]*FaultOutcome{}, noAnswer: map[string]int{}}
 }
 
 func (s *stats) latency(d time.Duration) {
@@ -191,20 +270,45 @@ func (s *stats) latency(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// finished counts one delivery by its final status and faults.
-func (s *stats) finished(status int, faults faultSet) {
+// finished counts one delivery by its final status, its faults (none for
+// a delivery never sent) and, without an answer, the cause.
+func (s *stats) finished(status int, faults faultSet, cause string) {
 	s.deliveries.Add(1)
-	if status >= 200 && status < 300 {
+	if !faults.has(FaultDuplicate) {
+		s.done.Add(1)
+	}
+	forgery := faults.request()
+	switch {
+	case forgery != FaultNone:
+		s.forged.Add(1)
+	case ok2xx(status):
 		s.ok.Add(1)
-	} else {
+	default:
 		s.failed.Add(1)
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.statuses[status]++
 	for _, f := range faults.list() {
 		s.faults[f]++
 	}
-	s.mu.Unlock()
+	if status == 0 && cause != "" {
+		s.noAnswer[cause]++
+	}
+	if forgery != FaultNone {
+		o := s.byFault[forgery]
+		if o == nil {
+			o = &FaultOutcome{Statuses: map[int]int{}}
+			s.byFault[forgery] = o
+		}
+		o.Deliveries++
+		o.Statuses[status]++
+		if rejection(status) {
+			o.Rejected++
+		} else if ok2xx(status) {
+			o.Accepted++
+		}
+	}
 }
 
 // summary snapshots the counters.
@@ -214,20 +318,31 @@ func (s *stats) summary() *Summary {
 		Attempts:   int(s.attempts.Load()),
 		OK:         int(s.ok.Load()),
 		Failed:     int(s.failed.Load()),
+		Forged:     int(s.forged.Load()),
 		Retries:    int(s.retries.Load()),
 		Blocked:    int(s.blocked.Load()),
 		Invalid:    int(s.invalid.Load()),
+		Renumbered: int(s.renumbered.Load()),
 		Faults:     map[Fault]int{},
 		Statuses:   map[int]int{},
 		Elapsed:    time.Since(s.start),
 	}
 	s.mu.Lock()
 	sum.P50, sum.P99, sum.Max = s.lat.quantile(0.5), s.lat.quantile(0.99), s.lat.max
-	for k, v := range s.faults {
-		sum.Faults[k] = v
+	maps.Copy(sum.Faults, s.faults)
+	maps.Copy(sum.Statuses, s.statuses)
+	if len(s.noAnswer) > 0 {
+		sum.NoAnswer = maps.Clone(s.noAnswer)
 	}
-	for k, v := range s.statuses {
-		sum.Statuses[k] = v
+	for f, o := range s.byFault {
+		if sum.ByFault == nil {
+			sum.ByFault = map[Fault]*FaultOutcome{}
+		}
+		c := *o
+		c.Statuses = maps.Clone(o.Statuses)
+		sum.ByFault[f] = &c
+		sum.Rejected += o.Rejected
+		sum.Accepted += o.Accepted
 	}
 	s.mu.Unlock()
 	if sec := sum.Elapsed.Seconds(); sec > 0 {
@@ -236,9 +351,26 @@ func (s *stats) summary() *Summary {
 	return sum
 }
 
-// progressLine is the live line: sent, 2xx, failed, retries, rate, p50/p99.
+// progressLine is the live line: sent (of the total, when known), 2xx,
+// failed, forgeries accepted, retries, rate, p50/p99 and the ETA.
 func (s *stats) progressLine() string {
 	sum := s.summary()
-	return fmt.Sprintf("sent %d  2xx %d  failed %d  retries %d  %.0f/s  p50 %s  p99 %s",
-		sum.Deliveries, sum.OK, sum.Failed, sum.Retries, sum.Rate, roundDuration(sum.P50), roundDuration(sum.P99))
+	var b strings.Builder
+	fmt.Fprintf(&b, "sent %d", sum.Deliveries)
+	done := s.done.Load()
+	eta := ""
+	if s.total > 0 {
+		fmt.Fprintf(&b, " of %d events (%.0f%%)", s.total, 100*float64(done)/float64(s.total))
+		if done > 0 && done < s.total {
+			left := time.Duration(float64(sum.Elapsed) * float64(s.total-done) / float64(done))
+			eta = "  ETA " + left.Round(time.Second).String()
+		}
+	}
+	fmt.Fprintf(&b, "  2xx %d  failed %d", sum.OK, sum.Failed)
+	if sum.Forged > 0 {
+		fmt.Fprintf(&b, "  forged %d (accepted %d)", sum.Forged, sum.Accepted)
+	}
+	fmt.Fprintf(&b, "  retries %d  %.0f/s  p50 %s  p99 %s%s",
+		sum.Retries, sum.Rate, roundDuration(sum.P50), roundDuration(sum.P99), eta)
+	return b.String()
 }

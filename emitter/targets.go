@@ -7,8 +7,8 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +17,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Errors about targets.
@@ -91,17 +93,24 @@ func (t Targets) check() error {
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("url %q: %w", raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which it repeats unredacted
+		}
+		return fmt.Errorf("url %s: %w", input.Quote(redact.URL(raw)), err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("url %q: not an absolute http or https URL", raw)
+		return fmt.Errorf("url %s: not an absolute http or https URL", input.Quote(redact.URL(raw)))
 	}
 	return nil
 }
 
 // Preflight checks the targets (errors wrap ErrTargets) and that every
 // target's host accepts TCP connections within timeout, before anything is
-// sent (errors wrap ErrUnreachable and name the URL).
+// sent (errors wrap ErrUnreachable and name the URL, its userinfo
+// redacted). A target the delivery client reaches through a proxy
+// (HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as http.ProxyFromEnvironment
+// reads them) is checked by connecting to its proxy.
 func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
 	if err := t.check(); err != nil {
 		return err
@@ -113,25 +122,38 @@ func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrTargets, err)
 		}
-		addr := u.Host
-		if u.Port() == "" {
-			port := "80"
-			if u.Scheme == "https" {
-				port = "443"
-			}
-			addr = net.JoinHostPort(u.Hostname(), port)
+		via := ""
+		proxy, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+		if err != nil {
+			return fmt.Errorf("%w: %s: the proxy environment: %w", ErrTargets, redact.URL(tg.URL), err)
 		}
+		if proxy != nil {
+			u, via = proxy, " through the proxy "+redact.URL(proxy.String())
+		}
+		addr := hostPort(u)
 		if seen[addr] {
 			continue
 		}
 		seen[addr] = true
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrUnreachable, tg.URL, err)
+			return fmt.Errorf("%w: %s%s: %s", ErrUnreachable, redact.URL(tg.URL), via, redact.Text(err.Error()))
 		}
 		_ = c.Close() // only the connection mattered
 	}
 	return nil
+}
+
+// hostPort is the address a URL's scheme connects to.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := map[string]string{"https": "443", "socks5": "1080", "socks5h": "1080"}[u.Scheme]
+	if port == "" {
+		port = "80"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
 // targetEntry is one entry of a targets file.
@@ -165,7 +187,7 @@ var phasioTriggers = map[string]bool{
 //	ORDER_UPDATED:   {url: "https://shop.test/hooks/updated", secret: "file:updated.secret"}
 //	QUOTE_CONVERTED: {url: "https://shop.test/hooks/quote",   secret: "env:QUOTE_SECRET"}
 func LoadTargets(path, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.TargetsFile)
 	if err != nil {
 		return Targets{}, fmt.Errorf("%w: %w", ErrTargets, err)
 	}
@@ -190,8 +212,8 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	t := Targets{ByEvent: map[string]*Target{}}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		e := raw[key]
-		if provider == generator.ProviderPhasio && key != DefaultTargetKey && !phasioTriggers[key] {
-			return Targets{}, fmt.Errorf("%w: %s: %s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s", ErrTargets, name, key, DefaultTargetKey)
+		if err := checkTargetKey(provider, key); err != nil {
+			return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, err)
 		}
 		if e.URL == "" {
 			return Targets{}, fmt.Errorf("%w: %s: %s.url: required", ErrTargets, name, key)
@@ -229,6 +251,32 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	return t, nil
 }
 
+// checkTargetKey accepts DefaultTargetKey and the events provider sends
+// (for the Standard Webhooks profile, either platform's), so a targets
+// file holds at most a handful of entries, each of which can be used.
+func checkTargetKey(provider, key string) error {
+	if key == DefaultTargetKey {
+		return nil
+	}
+	hc := slices.Contains(receiverEvents[generator.ProviderHappyColis], key)
+	switch provider {
+	case generator.ProviderPhasio:
+		if !phasioTriggers[key] {
+			return fmt.Errorf("%s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s", input.Quote(key), DefaultTargetKey)
+		}
+	case generator.ProviderHappyColis:
+		if !hc {
+			return fmt.Errorf("%s: not a HappyColis event (%s) or %s", input.Quote(key),
+				strings.Join(receiverEvents[generator.ProviderHappyColis], ", "), DefaultTargetKey)
+		}
+	default:
+		if !hc && !phasioTriggers[key] {
+			return fmt.Errorf("%s: not a Phasio trigger or HappyColis event, nor %s", input.Quote(key), DefaultTargetKey)
+		}
+	}
+	return nil
+}
+
 // unknownField matches yaml's message for a field KnownFields refused.
 var unknownField = regexp.MustCompile(`^(line \d+): field (.+) not found in type \S+$`)
 
@@ -242,5 +290,5 @@ func typeErrors(te *yaml.TypeError) string {
 		}
 		msgs[i] = m
 	}
-	return strings.Join(msgs, "; ")
+	return input.Join(msgs, "; ")
 }

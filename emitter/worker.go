@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // worker delivers its jobs one after the other: the orders (and strict
@@ -30,7 +31,7 @@ func newWorker(e *Emitter, ctx context.Context, st *stats, rec *recorder, pace *
 }
 
 // loop runs until the producer closes in; once the run is interrupted
-// the remaining jobs are dropped unsent.
+// the remaining jobs are dropped unsent (and unnumbered).
 func (w *worker) loop() {
 	for j := range w.in {
 		if w.ctx.Err() == nil {
@@ -39,11 +40,18 @@ func (w *worker) loop() {
 	}
 }
 
-// deliver makes one delivery (and its duplicate), counting and recording it.
+// deliver makes one delivery (and its duplicate), counting and recording
+// it. A panic (a bug) fails this delivery, recorded with the reason,
+// instead of the whole run.
 func (w *worker) deliver(j *job) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.unsent(j, fmt.Sprintf("not sent: internal error (a bug in orderhooks; please report it): %v", r))
+		}
+	}()
 	if by, ok := w.block[j.target]; ok {
 		w.st.blocked.Add(1)
-		w.unsent(j, fmt.Sprintf("not sent: the FIFO queue of %s is blocked by message %s", j.target.URL, by))
+		w.unsent(j, fmt.Sprintf("not sent: the FIFO queue of %s is blocked by message %s", redact.URL(j.target.URL), by))
 		return
 	}
 	if w.e.cfg.validate {
@@ -66,17 +74,19 @@ func (w *worker) deliver(j *job) {
 		j.req = req
 		w.addHeaders(req.Header)
 	}
-	status, sent := w.attempts(j)
+	status, sent, cause := w.attempts(j)
 	if sent == 0 {
 		return // interrupted before the first attempt: not a delivery
 	}
-	w.st.finished(status, j.faults)
-	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock {
+	w.st.finished(status, j.faults, cause)
+	// A forgery's rejection is the expected outcome, and a platform never
+	// sends forgeries: only a valid delivery that failed blocks the queue.
+	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock && j.faults.request() == FaultNone {
 		w.block[j.target] = fmt.Sprintf("%s (delivery %d)", j.id, j.n)
 	}
 	if j.dup && w.ctx.Err() == nil {
 		dup := *j
-		dup.n, dup.dup, dup.delay = j.n+1, false, 0
+		dup.n, dup.dup, dup.delay = 0, false, 0
 		dup.faults = dup.faults.with(FaultDuplicate)
 		w.deliver(&dup)
 	}
@@ -95,41 +105,52 @@ func (w *worker) addHeaders(h http.Header) {
 	}
 }
 
-// unsent counts and records a delivery that was not sent.
+// unsent numbers, counts and records a delivery that was not sent. No
+// fault was injected into it, so none is counted or recorded.
 func (w *worker) unsent(j *job, why string) {
-	w.st.finished(0, j.faults)
+	if j.n == 0 {
+		j.n = w.st.number.Add(1)
+	}
+	w.st.finished(0, 0, "")
 	if w.rec != nil {
-		w.rec.write(&Record{Time: w.e.cfg.now(), Delivery: j.n, ID: j.id, URL: j.target.URL, Event: j.ev,
-			Faults: j.faults.list(), Delay: j.delay, Error: why})
+		w.rec.write(&Record{Time: w.e.cfg.now(), Delivery: j.n, ID: j.id, URL: redact.URL(j.target.URL), Event: j.ev,
+			Error: redact.Text(why)})
 	}
 }
 
 // attempts sends j until it is answered 2xx, gets a final answer, runs
 // out of retries or the run is interrupted, and returns the last status
-// (0: no answer) and how many attempts were sent.
-func (w *worker) attempts(j *job) (status, sent int) {
+// (0: no answer, then cause says why), and how many attempts were sent.
+func (w *worker) attempts(j *job) (status, sent int, cause string) {
 	for attempt := 1; ; attempt++ {
 		if w.pace.wait(w.ctx) != nil {
-			return status, attempt - 1
+			return status, attempt - 1, cause
 		}
 		resp, err := w.attempt(j, attempt)
-		status = 0
+		status, cause = 0, ""
 		if resp != nil {
 			status = resp.Status
 		}
+		if status == 0 && err != nil {
+			cause = failureCause(err)
+		}
 		switch {
-		case err == nil && ok2xx(status):
-			return status, attempt
+		case ok2xx(status):
+			return status, attempt, cause
 		case w.ctx.Err() != nil || attempt > w.e.cfg.retries || !retryable(status, err):
-			return status, attempt
+			return status, attempt, cause
 		case sleep(w.ctx, w.retryWait(attempt, resp)) != nil:
-			return status, attempt
+			return status, attempt, cause
 		}
 	}
 }
 
-// attempt sends j once, counting and recording the attempt.
+// attempt sends j once, numbering the delivery on its first attempt, and
+// counts and records the attempt.
 func (w *worker) attempt(j *job, attempt int) (*Response, error) {
+	if j.n == 0 {
+		j.n = w.st.number.Add(1)
+	}
 	started := w.e.cfg.now()
 	ctx, cancel := w.ctx, context.CancelFunc(func() {})
 	if w.e.ownTimeout {
@@ -145,7 +166,7 @@ func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 		w.st.latency(resp.Latency)
 	}
 	if w.rec != nil {
-		r := &Record{Time: started, Delivery: j.n, ID: j.id, Attempt: attempt, URL: j.target.URL, Event: j.ev,
+		r := &Record{Time: started, Delivery: j.n, ID: j.id, Attempt: attempt, URL: redact.URL(j.target.URL), Event: j.ev,
 			Faults: j.faults.list(), Delay: j.delay,
 			Request: &RecordedRequest{Header: recordedHeader(j.req.Header, w.e.cfg.header), Body: j.req.Body}}
 		if resp != nil {
@@ -153,9 +174,12 @@ func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 			if resp.Status != 0 {
 				r.Response = &RecordedResponse{Status: resp.Status, Header: resp.Header, Body: resp.Body, Truncated: resp.Truncated}
 			}
+			if resp.BodyError != nil {
+				r.Error = redact.Text(resp.BodyError.Error())
+			}
 		}
 		if err != nil {
-			r.Error = err.Error()
+			r.Error = redact.Text(err.Error())
 		}
 		w.rec.write(r)
 	}

@@ -381,7 +381,7 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 		return usageError(err)
 	case err != nil:
 		return err
-	case !sum.AllOK():
+	case !sum.Passed():
 		return failedSilently()
 	}
 	return nil

@@ -76,6 +76,8 @@ func TestEmitExitCodes(t *testing.T) {
 	if err := os.WriteFile(hcFile, []byte("\n"+hcEvents), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	acceptAll := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer acceptAll.Close()
 	tests := []struct {
 		name     string
 		args     []string
@@ -87,7 +89,13 @@ func TestEmitExitCodes(t *testing.T) {
 		{"all delivered", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", "env:EMIT_SECRET", "--orders", "5"}, exitOK, "deliveries 5: 5 ok, 0 failed"},
 		{"lifecycles", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--scenario", "phasio/quote-to-paid", "--concurrency", "16"}, exitOK, " ok, 0 failed"},
 		{"happycolis", []string{"--provider", "happycolis", "--url", rcvHC.URL, "--secret", emitSecretHC, "--scenario", "happycolis/fulfilment", "--validate"}, exitOK, " ok, 0 failed"},
-		{"tampered", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--orders", "4", "--tamper", "1"}, exitFailure, "401 4"},
+		// Forgeries the receiver rejects are what a correct receiver does: exit 0.
+		{"tampered", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--orders", "4", "--tamper", "1"}, exitOK,
+			"deliveries 4: 0 ok, 0 failed, 4 forged (4 rejected, 0 accepted)"},
+		{"forgeries among valid", []string{"--provider", "happycolis", "--url", rcvHC.URL, "--secret", emitSecretHC, "--orders", "40",
+			"--bad-signature", "0.3", "--wrong-key", "0.2", "--duplicate", "0.2", "--seed", "3"}, exitOK, "deliveries 45: 23 ok, 0 failed, 22 forged (22 rejected, 0 accepted)"},
+		{"forgery accepted", []string{"--provider", "phasio", "--url", acceptAll.URL, "--secret", emitSecret, "--orders", "4", "--tamper", "0.5", "--seed", "2"}, exitFailure,
+			"tamper 4: 0 rejected, 4 accepted"},
 		{"wrong secret", []string{"--provider", "happycolis", "--url", rcvHC.URL, "--secret", "not-the-secret", "--orders", "2"}, exitFailure, "0 ok, 2 failed"},
 		{"unreachable", []string{"--provider", "phasio", "--url", closedPort(t), "--secret", emitSecret}, exitUnreachable, "target unreachable"},
 		{"no provider", []string{"--url", rcv.URL, "--secret", emitSecret}, exitUsage, "--provider"},
@@ -189,7 +197,7 @@ func TestEmitTargets(t *testing.T) {
 	checkNoSecret(t, out, errOut)
 
 	for _, tt := range []struct{ name, file, want string }{
-		{"unknown trigger", "ORDERS: {url: http://127.0.0.1:1, secret: x}\n", "ORDERS: not a Phasio trigger"},
+		{"unknown trigger", "ORDERS: {url: http://127.0.0.1:1, secret: x}\n", `"ORDERS": not a Phasio trigger`},
 		{"no url", "ORDER: {secret: env:S}\n", "ORDER.url: required"},
 		{"no secret", "ORDER: {url: http://127.0.0.1:1}\n", "ORDER.secret: required"},
 		{"unknown field", "ORDER: {url: http://127.0.0.1:1, secret: env:S, retries: 3}\n", `bad.yaml: line 1: unknown field "retries"` + "\n"},

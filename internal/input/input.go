@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -236,4 +237,20 @@ func Truncate(msg string) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… (%d more bytes)", msg[:cut], len(msg)-cut)
+}
+
+// maxQuoted bounds a value quoted in a message (see Quote).
+const maxQuoted = 100
+
+// Quote quotes a value a message echoes back (a key, a header, a URL),
+// shortened when long: the reader needs to recognise it, not to read 60 KiB.
+func Quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }

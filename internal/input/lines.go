@@ -77,6 +77,10 @@ func (l *Lines) Next() ([]byte, error) {
 	return text, nil
 }
 
+// Reader returns the rest of the stream, from after the line Next
+// returned last, unread by Lines.
+func (l *Lines) Reader() io.Reader { return l.br }
+
 // Line is the number (from 1) of the line Next returned last.
 func (l *Lines) Line() int { return l.line }
 
