@@ -80,35 +80,53 @@ func (g *Generator) EdgeCases(seed int64) ([]Case, error) {
 	}
 	e := &edges{g: g, seed: seed, base: base, seen: map[string]bool{}, budget: 8 * g.d.opts.maxCases}
 	e.add("", "typical payload", base)
-	for _, mode := range []struct {
-		minimal bool
-		label   string
-	}{{true, "required content only, shortest values"}, {false, "every optional property, longest values"}} {
+	var full any
+	fullRec := &recorder{byPtr: map[string]int{}}
+	for _, minimal := range []bool{true, false} {
 		s := newState(g, seed)
-		s.minimal, s.maximal = mode.minimal, !mode.minimal
-		if v, err := s.gen([]*node{g.root}, "", ""); err == nil {
-			e.add("", mode.label, v)
+		s.minimal, s.maximal = minimal, !minimal
+		label := "required content only, shortest values"
+		if !minimal {
+			label = "every optional property, longest values"
+			s.rec = fullRec
 		}
-	}
-	sites := slices.Clone(rec.sites)
-	sort.SliceStable(sites, func(i, j int) bool { return sites[i].ptr < sites[j].ptr })
-	for _, st := range sites {
-		if e.full() {
-			break
-		}
-		e.site(st)
-	}
-	for _, o := range rec.objects {
-		for _, k := range o.keys {
-			if !o.required[k] && !e.full() {
-				p := o.ptr + "/" + pointerEscape(k)
-				if v, ok := removeAt(clone(base), o.ptr, k); ok {
-					e.add(p, "optional property absent", v)
-				}
+		if v, err := s.gen([]*node{g.root}, "", ""); err == nil && g.check.Validate(plain(v)) == nil {
+			e.add("", label, v)
+			if !minimal {
+				full = v
 			}
 		}
 	}
+	// every value of the typical payload, then those only the payload with
+	// every optional property has
+	e.walk(rec, nil)
+	if full != nil {
+		e.base = full
+		e.walk(fullRec, rec.byPtr)
+	}
 	return e.cases, nil
+}
+
+// walk adds the edge cases of every recorded value not in skip.
+func (e *edges) walk(rec *recorder, skip map[string]int) {
+	sites := slices.Clone(rec.sites)
+	sort.SliceStable(sites, func(i, j int) bool { return sites[i].ptr < sites[j].ptr })
+	for _, st := range sites {
+		if _, done := skip[st.ptr]; !done && !e.full() {
+			e.site(st)
+		}
+	}
+	for _, o := range rec.objects {
+		for _, k := range o.keys {
+			p := o.ptr + "/" + pointerEscape(k)
+			if _, done := skip[p]; done || o.required[k] || e.full() {
+				continue
+			}
+			if v, ok := removeAt(clone(e.base), o.ptr, k); ok {
+				e.add(p, "optional property absent", v)
+			}
+		}
+	}
 }
 
 type edges struct {

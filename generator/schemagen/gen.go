@@ -16,9 +16,9 @@ import (
 
 // Bounds on the work of one Generate call, so that no schema makes it hang.
 const (
-	nodeAttempts = 6       // tries at one value before giving up on it
-	maxWork      = 200_000 // values generated in total, retries included
-	maxExtraKeys = 3       // additional properties a map gets at most
+	nodeAttempts = 6      // tries at one value before giving up on it
+	maxWork      = 50_000 // values generated and checked in total, retries included
+	maxExtraKeys = 3      // additional properties a map gets at most
 )
 
 // state is the randomness and budget of one payload: a PCG seeded from the
@@ -108,6 +108,7 @@ func (s *state) gen(conj []*node, ptr, name string) (any, error) {
 			lastErr = err
 			continue
 		}
+		s.size += 5 // separators and small scalars: every value costs room
 		if bad := s.violated(all, v); bad != nil {
 			lastErr = s.fail(bad, ErrTooHard, "no value found that satisfies oneOf, not and if/then/else together")
 			continue
@@ -163,6 +164,7 @@ func (s *state) choose(base []*node, attempt int) ([]*node, error) {
 // violated returns the schema whose oneOf, not or if/then/else v breaks.
 func (s *state) violated(all []*node, v any) *node {
 	for _, n := range all {
+		s.work += len(n.not) + len(n.oneOf)
 		for _, m := range n.not {
 			if m.matches(v) {
 				return m
@@ -586,17 +588,28 @@ func (s *state) genMultiple(c *constraints, integer bool, lo, hi float64, hasLo,
 	if math.Abs(kLo) > 1<<52 || math.Abs(kHi) > 1<<52 {
 		return nil, s.fail(c.all[0], ErrTooHard, "multipleOf too small for the range")
 	}
-	for try := 0; try < 4; try++ {
+	if kLo > kHi {
+		return nil, s.fail(c.all[0], ErrUnsatisfiable, "no multiple of multipleOf between minimum and maximum")
+	}
+	var found any
+	for try := 0; try < 8; try++ {
 		k := randInt(s, kLo, kHi)
-		if kLo > kHi {
-			return nil, s.fail(c.all[0], ErrUnsatisfiable, "no multiple of multipleOf between minimum and maximum")
-		}
 		r := new(big.Rat).Mul(step, new(big.Rat).SetInt64(int64(k)))
 		f, _ := r.Float64()
 		if (hasLo && f < lo) || (hasHi && f > hi) {
 			continue
 		}
-		return ratNumber(r), nil
+		if found == nil {
+			found = ratNumber(r)
+		}
+		// prefer values whose float division is exact too: validators
+		// that divide in floating point (JavaScript's) accept them
+		if q := f / mf; q == math.Trunc(q) {
+			return ratNumber(r), nil
+		}
+	}
+	if found != nil {
+		return found, nil
 	}
 	return nil, s.fail(c.all[0], ErrTooHard, "no multiple of multipleOf found within the bounds")
 }
@@ -755,6 +768,9 @@ func (s *state) genArray(c *constraints, ptr string) (any, error) {
 	}
 	if maxItems >= 0 && minItems > maxItems {
 		return nil, s.fail(c.all[0], ErrUnsatisfiable, "minItems above maxItems")
+	}
+	if minItems*2 > s.g.d.opts.maxBytes { // [0,…]: two bytes an item at least
+		return nil, &Error{Pointer: s.g.d.display(c.all[0].loc), Reason: "minItems " + strconv.Itoa(minItems) + " cannot fit in " + strconv.Itoa(s.g.d.opts.maxBytes) + " bytes", Err: ErrTooHard, final: true}
 	}
 	count := minItems
 	switch {
@@ -938,6 +954,9 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		if n.additional != nil && !n.additional.isFalse || len(n.patternProps) > 0 {
 			extraSchema = true
 		}
+	}
+	if minProps*6 > s.g.d.opts.maxBytes { // {"":0,…}: six bytes a property at least
+		return nil, &Error{Pointer: s.g.d.display(c.all[0].loc), Reason: "minProperties " + strconv.Itoa(minProps) + " cannot fit in " + strconv.Itoa(s.g.d.opts.maxBytes) + " bytes", Err: ErrTooHard, final: true}
 	}
 	deep := s.deep() || s.minimal
 	include := map[string]bool{}

@@ -17,6 +17,9 @@ const options = {
   validateSchema: false,
   validateFormats: true,
   logger: false,
+  // Ajv divides in floating point, so 18.63 is no multiple of 0.01 to it
+  // without a tolerance; JSON Schema means exact decimal arithmetic.
+  multipleOfPrecision: 9,
 };
 // Draft 2020-12 unless a document declares draft-07 (tuple items).
 const ajv2020 = new Ajv2020.default(options);
