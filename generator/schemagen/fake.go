@@ -152,25 +152,8 @@ func (s *state) slug() string {
 
 func pick[T any](s *state, xs []T) T { return xs[s.r.IntN(len(xs))] }
 
-// uuid returns a random version 4 UUID.
-func (s *state) uuid() string {
-	var u [16]byte
-	a, b := s.r.Uint64(), s.r.Uint64()
-	for i := 0; i < 8; i++ {
-		u[i], u[8+i] = byte(a>>(8*i)), byte(b>>(8*i))
-	}
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	const hexd = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hexd[c>>4], hexd[c&0xf])
-	}
-	return string(out)
-}
+// uuid returns a random version 4 UUID from the payload's stream.
+func (s *state) uuid() string { return s.fake.UUID() }
 
 // hint is what a property's name says about its value.
 type hint struct {

@@ -3,6 +3,7 @@ package schemagen
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,29 +73,24 @@ func appendJSON(b []byte, v any) []byte {
 		}
 		return append(b, ']')
 	case *object:
-		b = append(b, '{')
-		for i, k := range x.keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonw.String(b, k)
-			b = append(b, ':')
-			b = appendJSON(b, x.vals[i])
-		}
-		return append(b, '}')
+		return appendObject(b, x.keys, x.vals)
 	case *omap: // a const, enum or example value taken from the schema
-		b = append(b, '{')
-		for i, k := range x.keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonw.String(b, k)
-			b = append(b, ':')
-			b = appendJSON(b, x.m[k])
-		}
-		return append(b, '}')
+		return appendObject(b, x.keys, x.vals)
 	}
 	return append(b, "null"...) // unreachable: values are built by this package
+}
+
+func appendObject(b []byte, keys []string, vals []any) []byte {
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonw.String(b, k)
+		b = append(b, ':')
+		b = appendJSON(b, vals[i])
+	}
+	return append(b, '}')
 }
 
 // plain converts a value to the map[string]any form validators take.
@@ -221,6 +217,7 @@ func splitPointer(p string) ([]string, bool) {
 // order (so generated objects list properties as the schema does).
 type omap struct {
 	keys []string
+	vals []any // in keys' order
 	m    map[string]any
 }
 
@@ -265,6 +262,9 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 				}
 				if _, dup := o.m[k]; !dup {
 					o.keys = append(o.keys, k)
+					o.vals = append(o.vals, v)
+				} else {
+					o.vals[slices.Index(o.keys, k)] = v
 				}
 				o.m[k] = v
 			}
