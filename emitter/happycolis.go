@@ -139,10 +139,10 @@ type envelope struct {
 // generator's Event.Payload form), Event header.type, ID header.messageId
 // and Time header.date.
 func (p *HappyColis) Verify(h http.Header, body []byte) (*Received, error) {
-	sig := h.Get(HappyColisSignatureHeader)
-	if sig == "" {
-		return nil, fmt.Errorf("%w: no %s header", ErrMissingSignature, strings.ToLower(HappyColisSignatureHeader))
+	if err := p.VerifyHeader(h); err != nil {
+		return nil, err
 	}
+	sig := h.Get(HappyColisSignatureHeader)
 	got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sig))
 	mac := hmac.New(sha256.New, p.key)
 	mac.Write(body)
@@ -166,6 +166,14 @@ func (p *HappyColis) Verify(h http.Header, body []byte) (*Received, error) {
 		}
 	}
 	return rc, nil
+}
+
+// VerifyHeader checks that the signature header is there (see HeaderVerifier).
+func (p *HappyColis) VerifyHeader(h http.Header) error {
+	if h.Get(HappyColisSignatureHeader) == "" {
+		return fmt.Errorf("%w: no %s header", ErrMissingSignature, strings.ToLower(HappyColisSignatureHeader))
+	}
+	return nil
 }
 
 // stampEnvelope rewrites the given header fields of a {header, body}

@@ -351,10 +351,10 @@ func tamperBase64(s []byte) {
 // the configured default trigger, Received.ID the DeliveryHeader; Phasio
 // sends no event time, so Received.Time is zero.
 func (p *Phasio) Verify(h http.Header, body []byte) (*Received, error) {
-	sig := h.Get(PhasioSignatureHeader)
-	if sig == "" {
-		return nil, fmt.Errorf("%w: no %s header", ErrMissingSignature, PhasioSignatureHeader)
+	if err := p.VerifyHeader(h); err != nil {
+		return nil, err
 	}
+	sig := h.Get(PhasioSignatureHeader)
 	payload, err := p.field(body)
 	if err != nil {
 		return nil, err
@@ -368,6 +368,14 @@ func (p *Phasio) Verify(h http.Header, body []byte) (*Received, error) {
 		event = p.cfg.trigger
 	}
 	return &Received{Event: event, ID: h.Get(DeliveryHeader), Payload: plain}, nil
+}
+
+// VerifyHeader checks that X-Phasio-Signature is there (see HeaderVerifier).
+func (p *Phasio) VerifyHeader(h http.Header) error {
+	if h.Get(PhasioSignatureHeader) == "" {
+		return fmt.Errorf("%w: no %s header", ErrMissingSignature, PhasioSignatureHeader)
+	}
+	return nil
 }
 
 // Open decrypts a captured Phasio body ({"payload":"…"}) or a bare encrypted

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,10 +17,19 @@ import (
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
-// Receiver defaults.
+// Receiver defaults and limits.
 const (
 	// DefaultReceiverBodyLimit bounds a request body; larger ones get 413.
 	DefaultReceiverBodyLimit = 4 << 20
+	// MaxReceiverBodyLimit bounds WithReceiverBodyLimit.
+	MaxReceiverBodyLimit = 256 << 20
+	// DefaultReceiverInflight bounds the bytes of the bodies being read at
+	// once; a delivery that would go over is answered 503 with
+	// Retry-After, unread, so a flood of large requests costs at most this.
+	DefaultReceiverInflight = 64 << 20
+	// DefaultReceiverConns bounds the connections Serve holds open at
+	// once; more wait in the listen queue.
+	DefaultReceiverConns = 512
 	// DefaultDedupWindow is how many recent message ids a Receiver remembers
 	// to spot duplicates; older ids are forgotten, so memory stays bounded.
 	DefaultDedupWindow = 1 << 16
@@ -27,6 +37,8 @@ const (
 
 type receiverConfig struct {
 	limit     int64
+	inflight  int64
+	conns     int
 	validate  bool
 	window    int
 	record    io.Writer
@@ -40,6 +52,19 @@ type ReceiverOption func(*receiverConfig)
 // WithReceiverBodyLimit sets the largest accepted body in bytes (default DefaultReceiverBodyLimit).
 func WithReceiverBodyLimit(n int64) ReceiverOption {
 	return func(c *receiverConfig) { c.limit = n }
+}
+
+// WithReceiverInflight sets how many bytes of request bodies are read at
+// once, over all requests (default DefaultReceiverInflight, at least the
+// body limit).
+func WithReceiverInflight(n int64) ReceiverOption {
+	return func(c *receiverConfig) { c.inflight = n }
+}
+
+// WithReceiverConns sets how many connections Serve keeps open at once
+// (default DefaultReceiverConns).
+func WithReceiverConns(n int) ReceiverOption {
+	return func(c *receiverConfig) { c.conns = n }
 }
 
 // WithReceiverValidation turns schema validation of payloads on or off (default on).
@@ -87,6 +112,9 @@ type Receiver struct {
 	store   *store
 	mux     *http.ServeMux
 	n       counters
+	// inflight is the body bytes being read now; handlers the deliveries
+	// being handled, which Serve waits for before it returns.
+	inflight, handlers atomic.Int64
 
 	outMu  sync.Mutex // serializes records and receipt callbacks
 	recErr error
@@ -95,6 +123,7 @@ type Receiver struct {
 // counters are the live values behind ReceiverStats.
 type counters struct {
 	received, applied, duplicates, stale, unauthorized, badRequest, tooLarge atomic.Int64
+	busy, internal, unanswered                                               atomic.Int64
 }
 
 // ReceiverStats counts a Receiver's deliveries by how they were answered.
@@ -106,16 +135,27 @@ type ReceiverStats struct {
 	Unauthorized int64 `json:"unauthorized"` // 401
 	BadRequest   int64 `json:"badRequest"`   // 400: malformed or schema-invalid
 	TooLarge     int64 `json:"tooLarge"`     // 413
+	Busy         int64 `json:"busy"`         // 503: too many body bytes in flight
+	Internal     int64 `json:"internal"`     // 500: a bug, recovered
+	// Unanswered counts deliveries (counted above as answered) whose
+	// answer could not be sent: the connection was gone.
+	Unanswered int64 `json:"unanswered"`
 	// Orders is how many orders have a snapshot.
 	Orders int `json:"orders"`
 }
 
-// NewReceiver returns a Receiver verifying with p.
+// NewReceiver returns a Receiver verifying with p. Out-of-range limits
+// are brought into range: the body limit to 1..MaxReceiverBodyLimit, the
+// in-flight bytes to at least the body limit, connections to at least 1.
 func NewReceiver(p Profile, opts ...ReceiverOption) *Receiver {
-	cfg := receiverConfig{limit: DefaultReceiverBodyLimit, validate: true, window: DefaultDedupWindow, now: time.Now}
+	cfg := receiverConfig{limit: DefaultReceiverBodyLimit, inflight: DefaultReceiverInflight, conns: DefaultReceiverConns,
+		validate: true, window: DefaultDedupWindow, now: time.Now}
 	for _, o := range opts {
 		o(&cfg)
 	}
+	cfg.limit = min(max(cfg.limit, 1), MaxReceiverBodyLimit)
+	cfg.inflight = max(cfg.inflight, cfg.limit)
+	cfg.conns = max(cfg.conns, 1)
 	r := &Receiver{profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
 	r.mux.HandleFunc("POST /", r.deliver)
 	r.mux.HandleFunc("GET /orders/{key}", r.order)
@@ -135,6 +175,9 @@ func (r *Receiver) Stats() ReceiverStats {
 		Unauthorized: r.n.unauthorized.Load(),
 		BadRequest:   r.n.badRequest.Load(),
 		TooLarge:     r.n.tooLarge.Load(),
+		Busy:         r.n.busy.Load(),
+		Internal:     r.n.internal.Load(),
+		Unanswered:   r.n.unanswered.Load(),
 		Orders:       r.store.len(),
 	}
 }
@@ -170,6 +213,9 @@ type Receipt struct {
 	Status   int            `json:"status"`
 	Outcome  ReceiptOutcome `json:"outcome"`
 	Reason   string         `json:"reason,omitempty"`
+	// ResponseError says why the answer never reached the sender (the
+	// connection closed first): the sender saw no Status.
+	ResponseError string `json:"responseError,omitempty"`
 	// Payload is the verified plaintext payload (nil when rejected); it is
 	// not part of the record.
 	Payload json.RawMessage `json:"-"`
@@ -188,14 +234,21 @@ func (rc Receipt) String() string {
 	if rc.Reason != "" {
 		fmt.Fprintf(&b, " reason=%q", rc.Reason)
 	}
+	if rc.ResponseError != "" {
+		fmt.Fprintf(&b, " unanswered=%q", rc.ResponseError)
+	}
 	return b.String()
 }
 
-// deliver handles one POSTed delivery.
+// deliver handles one POSTed delivery. Its receipt is reported once the
+// answer has been handed to the connection, and says so if it could not
+// be: a receipt never claims an answer the sender did not get.
 func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
+	r.handlers.Add(1)
+	defer r.handlers.Add(-1)
 	r.n.received.Add(1)
 	rc := Receipt{Time: r.cfg.now(), Outcome: ReceiptRejected}
-	rc.Status, rc.Reason = r.accept(req, &rc)
+	rc.Status, rc.Reason = r.safeAccept(req, &rc)
 	switch {
 	case rc.Status == http.StatusRequestEntityTooLarge:
 		r.n.tooLarge.Add(1)
@@ -203,6 +256,11 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 		r.n.unauthorized.Add(1)
 	case rc.Status == http.StatusBadRequest:
 		r.n.badRequest.Add(1)
+	case rc.Status == http.StatusServiceUnavailable:
+		r.n.busy.Add(1)
+		w.Header().Set("Retry-After", "1")
+	case rc.Status == http.StatusInternalServerError:
+		r.n.internal.Add(1)
 	case rc.Outcome == ReceiptApplied:
 		r.n.applied.Add(1)
 	case rc.Outcome == ReceiptDuplicate:
@@ -210,17 +268,49 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	case rc.Outcome == ReceiptStale:
 		r.n.stale.Add(1)
 	}
+	rep := reply{OK: true, Outcome: rc.Outcome}
 	if rc.Reason != "" {
-		writeJSON(w, rc.Status, reply{Error: rc.Reason})
-	} else {
-		writeJSON(w, rc.Status, reply{OK: true, Outcome: rc.Outcome})
+		rep = reply{Error: rc.Reason}
+	}
+	if err := writeReply(w, rc.Status, rep); err != nil {
+		rc.ResponseError = "the answer was not sent: " + err.Error()
+		r.n.unanswered.Add(1)
 	}
 	r.report(rc)
 }
 
+// safeAccept is accept, a panic (a bug) answered 500 with the reason
+// rather than dropping the connection and the delivery with it.
+func (r *Receiver) safeAccept(req *http.Request, rc *Receipt) (status int, reason string) {
+	defer func() {
+		if p := recover(); p != nil {
+			status, reason = http.StatusInternalServerError, fmt.Sprintf("internal error (a bug in orderhooks; please report it): %v", p)
+		}
+	}()
+	return r.accept(req, rc)
+}
+
 // accept verifies, validates and applies a delivery, filling rc, and
-// returns the status and (for 4xx) the reason.
+// returns the status and (for 4xx and 5xx) the reason. What the headers
+// alone can refuse is refused before the body is read; the body is read
+// only within the in-flight budget.
 func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
+	if hv, ok := r.profile.(HeaderVerifier); ok {
+		if err := hv.VerifyHeader(req.Header); err != nil {
+			return verifyStatus(err), Reason(err)
+		}
+	}
+	if req.ContentLength > r.cfg.limit {
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", r.cfg.limit)
+	}
+	need := req.ContentLength
+	if need < 0 {
+		need = r.cfg.limit // chunked: as much as it may grow to
+	}
+	if !r.reserve(need) {
+		return http.StatusServiceUnavailable, fmt.Sprintf("busy: more than %d bytes of bodies in flight, retry", r.cfg.inflight)
+	}
+	defer r.inflight.Add(-need)
 	body, status, err := readBody(req, r.cfg.limit)
 	if err != nil {
 		return status, err.Error()
@@ -232,7 +322,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	rc.ID, rc.Event = got.ID, got.Event
 	doc, err := schemas.Decode(got.Payload)
 	if err != nil {
-		return http.StatusBadRequest, "payload is not JSON"
+		return http.StatusBadRequest, "payload is not JSON: " + strings.TrimPrefix(err.Error(), schemas.ErrInvalidJSON.Error()+": ")
 	}
 	rc.OrderKey = orderKey(doc)
 	if got.ID != "" && r.store.seen(got.ID) {
@@ -240,7 +330,9 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 		return http.StatusOK, ""
 	}
 	if r.cfg.validate {
-		if err := r.validate(got.Event, doc); err != nil {
+		if err := r.validate(got.Event, doc); errors.Is(err, schemas.ErrInternal) {
+			return http.StatusInternalServerError, Reason(err)
+		} else if err != nil {
 			return http.StatusBadRequest, Reason(err)
 		}
 	}
@@ -249,13 +341,34 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	return http.StatusOK, ""
 }
 
-// readBody reads at most limit bytes; a larger body gives 413.
+// reserve takes n bytes of the in-flight budget, if there are that many.
+func (r *Receiver) reserve(n int64) bool {
+	for {
+		cur := r.inflight.Load()
+		if cur+n > r.cfg.inflight {
+			return false
+		}
+		if r.inflight.CompareAndSwap(cur, cur+n) {
+			return true
+		}
+	}
+}
+
+// readBody reads a body of at most limit bytes into a buffer of its
+// declared size (no doubling while it grows); a larger body gives 413.
 func readBody(req *http.Request, limit int64) ([]byte, int, error) {
 	tooLarge := fmt.Errorf("body larger than %d bytes", limit)
 	if req.ContentLength > limit {
 		return nil, http.StatusRequestEntityTooLarge, tooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+	var body []byte
+	var err error
+	if req.ContentLength >= 0 {
+		body = make([]byte, req.ContentLength)
+		_, err = io.ReadFull(req.Body, body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(req.Body, limit+1))
+	}
 	switch {
 	case err != nil:
 		return nil, http.StatusBadRequest, fmt.Errorf("reading the body: %w", err)
@@ -375,7 +488,23 @@ type reply struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v reply) {
+	_ = writeReply(w, status, v) // the client may be gone; nothing to do
+}
+
+// writeReply sends the answer whole (with its Content-Length, so nothing
+// is left to write once the handler returns) and flushes it to the
+// connection, returning the error when it could not be sent.
+func writeReply(w http.ResponseWriter, status int, v reply) error {
+	b, _ := json.Marshal(v) // a reply always encodes
+	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client may be gone; nothing to do
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
 }

@@ -52,5 +52,5 @@ func ExampleStartReceiver() {
 	// 200 {"ok":true,"outcome":"duplicate"}
 	// 401 {"ok":false,"error":"signature mismatch"}
 	// 200 {"orderId":42,"paymentStatus":"PAID"}
-	// {Received:3 Applied:1 Duplicates:1 Stale:0 Unauthorized:1 BadRequest:0 TooLarge:0 Orders:1}
+	// {Received:3 Applied:1 Duplicates:1 Stale:0 Unauthorized:1 BadRequest:0 TooLarge:0 Busy:0 Internal:0 Unanswered:0 Orders:1}
 }

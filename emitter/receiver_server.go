@@ -17,20 +17,27 @@ const (
 	receiverHeaderTimeout  = 10 * time.Second
 	receiverReadTimeout    = 30 * time.Second
 	receiverIdleTimeout    = 90 * time.Second
-	shutdownPoll           = 5 * time.Millisecond
+	// receiverHeaderBytes bounds a request's headers (net/http's default
+	// is 1 MiB a connection).
+	receiverHeaderBytes = 64 << 10
+	shutdownPoll        = 5 * time.Millisecond
 )
 
 // Serve answers HTTP on ln until ctx is done, then shuts down gracefully:
 // it stops accepting, lets in-flight deliveries finish (within
-// DefaultShutdownTimeout) so their receipts are reported, and closes the
-// remaining connections before returning.
+// DefaultShutdownTimeout) so their receipts are reported, closes the
+// remaining connections and waits for their handlers before returning. It
+// holds at most the configured number of connections (WithReceiverConns)
+// and 64 KiB of headers per request.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	var active activeConns
+	ln = newLimitListener(ln, r.cfg.conns)
 	srv := &http.Server{
 		Handler:           r,
 		ReadHeaderTimeout: receiverHeaderTimeout,
 		ReadTimeout:       receiverReadTimeout,
 		IdleTimeout:       receiverIdleTimeout,
+		MaxHeaderBytes:    receiverHeaderBytes,
 		ConnState:         active.track,
 	}
 	done := make(chan error, 1)
@@ -52,10 +59,61 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	busy := active.count()
 	_ = srv.Close() // idle and never-used connections
 	<-done
+	// A handler whose connection was just closed under it still reports
+	// its receipt (marked unanswered); wait for it, briefly: its writes
+	// fail at once.
+	for end := time.Now().Add(DefaultShutdownTimeout); r.handlers.Load() > 0 && time.Now().Before(end); {
+		time.Sleep(shutdownPoll)
+	}
 	if busy > 0 {
 		return fmt.Errorf("emitter: receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
 	}
 	return nil
+}
+
+// limitListener holds at most n accepted connections open at once; Accept
+// waits for one to close (the others queue in the kernel's backlog).
+type limitListener struct {
+	net.Listener
+	slots     chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func newLimitListener(ln net.Listener, n int) *limitListener {
+	return &limitListener{Listener: ln, slots: make(chan struct{}, n), done: make(chan struct{})}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+func (l *limitListener) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+// limitConn gives its slot back once, when closed.
+type limitConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }
 
 // activeConns counts connections in the middle of a request.

@@ -378,10 +378,11 @@ func TestOrderKey(t *testing.T) {
 // FuzzReceiverBody posts arbitrary bodies, correctly signed where the
 // signature covers the body, to a receiver of each profile: it must never
 // panic and must answer 200, 400 or 401 with a JSON reason.
+//
+// The seeds are small on purpose (a whole generated order as a seed keeps
+// the engine minimising instead of fuzzing).
 func FuzzReceiverBody(f *testing.F) {
-	for _, ev := range testEvents(f, generator.ProviderHappyColis, 2) {
-		f.Add([]byte(ev.Payload))
-	}
+	f.Add([]byte(`{"header":{"messageId":"m","type":"order/created","date":"2025-06-15T08:00:00Z"},"body":{"id":"1","total":1e1000001}}`))
 	f.Add([]byte(`{"type":"order.updated","data":{"orderId":1}}`))
 	f.Add([]byte(`{"payload":"AAAA"}`))
 	f.Add([]byte(`{"header":{"type":"order/created","date":"x"},"body":{}}`))
@@ -413,7 +414,7 @@ func FuzzReceiverBody(f *testing.F) {
 			w := httptest.NewRecorder()
 			c.r.ServeHTTP(w, req)
 			var a answer
-			if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || (w.Code != 200 && w.Code != 400 && w.Code != 401) || a.OK != (w.Code == 200) {
+			if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || (w.Code != 200 && w.Code != 400 && w.Code != 401 && w.Code != 413) || a.OK != (w.Code == 200) {
 				t.Fatalf("%s: %d %s", c.r.profile.Name(), w.Code, w.Body)
 			}
 		}

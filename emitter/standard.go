@@ -187,14 +187,11 @@ func (p *Standard) Build(msg *Message, fault Fault) (*Request, error) {
 // decodes the body. Received.Payload is the body's data, Event its type,
 // ID webhook-id and Time webhook-timestamp.
 func (p *Standard) Verify(h http.Header, body []byte) (*Received, error) {
+	if err := p.VerifyHeader(h); err != nil {
+		return nil, err
+	}
 	sigs := strings.Join(h.Values(StandardSignatureHeader), " ")
 	id, ts := h.Get(StandardIDHeader), h.Get(StandardTimestampHeader)
-	switch {
-	case strings.TrimSpace(sigs) == "":
-		return nil, fmt.Errorf("%w: no webhook-signature header", ErrMissingSignature)
-	case id == "" || ts == "":
-		return nil, fmt.Errorf("%w: webhook-id and webhook-timestamp are required", ErrMissingSignature)
-	}
 	if !p.anySignature(sigs, id, ts, body) {
 		return nil, ErrSignatureMismatch
 	}
@@ -217,6 +214,18 @@ func (p *Standard) Verify(h http.Header, body []byte) (*Received, error) {
 		return nil, fmt.Errorf("%w: type and data are required", ErrMalformedBody)
 	}
 	return &Received{Event: *msg.Type, ID: id, Time: at, Payload: msg.Data}, nil
+}
+
+// VerifyHeader checks that webhook-signature, webhook-id and
+// webhook-timestamp are there (see HeaderVerifier).
+func (p *Standard) VerifyHeader(h http.Header) error {
+	switch {
+	case strings.TrimSpace(strings.Join(h.Values(StandardSignatureHeader), " ")) == "":
+		return fmt.Errorf("%w: no webhook-signature header", ErrMissingSignature)
+	case h.Get(StandardIDHeader) == "" || h.Get(StandardTimestampHeader) == "":
+		return fmt.Errorf("%w: webhook-id and webhook-timestamp are required", ErrMissingSignature)
+	}
+	return nil
 }
 
 // anySignature reports whether one of the space-separated v1 signatures

@@ -18,6 +18,10 @@ import (
 // defaultListen is where receive listens unless told otherwise.
 const defaultListen = "127.0.0.1:8787"
 
+// maxReceiverConns bounds --max-conns: each connection holds a file
+// descriptor and buffers.
+const maxReceiverConns = 100_000
+
 func init() {
 	register(&command{
 		name:    "receive",
@@ -33,7 +37,9 @@ func init() {
 			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
 			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
 			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
-			fs.Int64("max-body", emitter.DefaultReceiverBodyLimit, "largest accepted body in bytes (413 beyond)")
+			fs.Int64("max-body", emitter.DefaultReceiverBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", emitter.MaxReceiverBodyLimit))
+			fs.Int64("max-inflight", emitter.DefaultReceiverInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
+			fs.Int("max-conns", emitter.DefaultReceiverConns, "connections served at once (more wait to be accepted)")
 			return fs
 		},
 		run: runReceive,
@@ -80,9 +86,19 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		err = rcv.Err()
 	}
 	st := rcv.Stats()
-	fmt.Fprintf(e.stderr, "received %d: %d applied, %d duplicate, %d stale, %d rejected (401: %d, 400: %d, 413: %d); orders stored: %d\n",
+	fmt.Fprintf(e.stderr, "received %d: %d applied, %d duplicate, %d stale, %d rejected (401: %d, 400: %d, 413: %d)",
 		st.Received, st.Applied, st.Duplicates, st.Stale,
-		st.Unauthorized+st.BadRequest+st.TooLarge, st.Unauthorized, st.BadRequest, st.TooLarge, st.Orders)
+		st.Unauthorized+st.BadRequest+st.TooLarge, st.Unauthorized, st.BadRequest, st.TooLarge)
+	if st.Busy > 0 {
+		fmt.Fprintf(e.stderr, ", %d busy (503)", st.Busy)
+	}
+	if st.Internal > 0 {
+		fmt.Fprintf(e.stderr, ", %d internal errors (500)", st.Internal)
+	}
+	if st.Unanswered > 0 {
+		fmt.Fprintf(e.stderr, ", %d answers not sent (connection gone)", st.Unanswered)
+	}
+	fmt.Fprintf(e.stderr, "; orders stored: %d\n", st.Orders)
 	return err
 }
 
@@ -125,13 +141,22 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOption, error) {
 	validate, _ := fs.GetBool("validate")
 	limit, _ := fs.GetInt64("max-body")
-	if limit < 1 {
-		return nil, usageErrorf("--max-body %d: must be positive", limit)
+	inflight, _ := fs.GetInt64("max-inflight")
+	conns, _ := fs.GetInt("max-conns")
+	switch {
+	case limit < 1 || limit > emitter.MaxReceiverBodyLimit:
+		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, emitter.MaxReceiverBodyLimit)
+	case inflight < limit:
+		return nil, usageErrorf("--max-inflight %d: must be at least --max-body (%d)", inflight, limit)
+	case conns < 1 || conns > maxReceiverConns:
+		return nil, usageErrorf("--max-conns %d: must be between 1 and %d", conns, maxReceiverConns)
 	}
 	printPayload, _ := fs.GetBool("print")
 	opts := []emitter.ReceiverOption{
 		emitter.WithReceiverValidation(validate),
 		emitter.WithReceiverBodyLimit(limit),
+		emitter.WithReceiverInflight(inflight),
+		emitter.WithReceiverConns(conns),
 		emitter.WithReceiptFunc(func(rc emitter.Receipt) {
 			var payload bytes.Buffer
 			// One line per delivery, whatever the sender's formatting.
