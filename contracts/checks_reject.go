@@ -16,10 +16,32 @@ var faultText = map[emitter.Fault]string{
 	emitter.FaultMalformedBody:    "a body that is not the documented JSON shape",
 }
 
-// rejectsFault returns the check that sends one delivery with fault and
-// expects a 4xx: a 2xx means forged or corrupt webhooks get processed (a
-// security failure); a 5xx means a sender's mistake is treated as the
-// receiver's, which makes platforms retry it (a robustness failure).
+// notRejections are 4xx answers that do not reject a delivery: 404 and
+// 405 name a wrong URL or method, 408 and 429 ask the platform to retry.
+// (501, the other wrong-method answer, is a 5xx.)
+var notRejections = map[int]string{
+	404: "a 404 says the URL is wrong, not that the delivery is",
+	405: "a 405 says the URL does not take POST, not that the delivery is wrong",
+	408: "a 408 asks the platform to retry, it does not reject",
+	429: "a 429 asks the platform to retry later, it does not reject",
+}
+
+// isRejection reports whether status rejects a delivery: a 4xx other than
+// notRejections.
+func isRejection(status int) bool {
+	_, not := notRejections[status]
+	return status/100 == 4 && !not
+}
+
+// rejectsFault returns the check that sends a control delivery (the event,
+// correctly signed) and then the same event with fault, both to the same
+// target. The control must be accepted, else nothing can be judged
+// (inconclusive: a receiver that rejects everything also rejects
+// forgeries). The faulted delivery must then be rejected with a 4xx: a 2xx
+// means forged or corrupt webhooks get processed (a security failure); a
+// 5xx means a sender's mistake is treated as the receiver's, which makes
+// platforms retry it (a robustness failure); 404, 405, 408 and 429 do not
+// reject anything.
 func rejectsFault(fault emitter.Fault) func(*Session) Result {
 	return func(se *Session) Result {
 		what := faultText[fault]
@@ -33,15 +55,20 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 		if err != nil {
 			return errorResult(err)
 		}
-		d := se.send(se.message(evs[0], 0, se.ids("fault "+string(fault))), fault)
-		r := Result{Deliveries: 1}
+		g := se.ids("fault " + string(fault))
+		control := se.sendAs(roleControl, se.message(evs[0], 0, g), emitter.FaultNone)
+		if r, ok := se.controlAccepted(control); !ok {
+			return r
+		}
+		d := se.send(se.message(evs[0], 0, g), fault)
+		r := Result{Deliveries: 2}
 		switch {
-		case d.err != nil:
+		case !d.answered():
 			r.Status = StatusFail
-			r.Message = fmt.Sprintf("no answer to a delivery with %s", what)
-		case d.status/100 == 4:
+			r.Message = fmt.Sprintf("no answer to a delivery with %s (its valid control was accepted)", what)
+		case isRejection(d.status):
 			r.Status = StatusPass
-			r.Message = fmt.Sprintf("answered %d to a delivery with %s", d.status, what)
+			r.Message = fmt.Sprintf("answered %d to a delivery with %s; its valid control got %d", d.status, what, control.status)
 			return r
 		case d.status/100 == 2:
 			r.Status = StatusFail
@@ -49,6 +76,9 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 		case d.status/100 == 5:
 			r.Status = StatusFail
 			r.Message = fmt.Sprintf("robustness failure: answered %d to a delivery with %s; a bad request must get 4xx, a 5xx makes the platform retry it", d.status, what)
+		case notRejections[d.status] != "":
+			r.Status = StatusFail
+			r.Message = fmt.Sprintf("answered %d to a delivery with %s while its valid control was accepted: %s; answer 400, 401 or 403", d.status, what, notRejections[d.status])
 		default:
 			r.Status = StatusFail
 			r.Message = fmt.Sprintf("answered %d to a delivery with %s, expected 4xx", d.status, what)
@@ -56,4 +86,26 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 		r.Evidence = []Evidence{se.evidence(d, "4xx", d.got())}
 		return r
 	}
+}
+
+// controlAccepted judges a control delivery: when it was not accepted the
+// check is inconclusive, with what the control got.
+func (se *Session) controlAccepted(control *delivery) (Result, bool) {
+	if control.accepted() {
+		return Result{}, true
+	}
+	r := Result{Status: StatusInconclusive, Deliveries: 1}
+	switch {
+	case control.err == errNotSent:
+		r.Message = "inconclusive: the control delivery was not sent (the run had stopped)"
+	case !control.answered():
+		r.Message = fmt.Sprintf("inconclusive: the control delivery (the same event, correctly signed) got no answer: %s", se.redact(control.err.Error()))
+	default:
+		r.Message = fmt.Sprintf("inconclusive: the receiver rejects valid deliveries too (control answered %d)", control.status)
+		if why := notRejections[control.status]; why != "" && control.status != 408 && control.status != 429 {
+			r.Message += ": " + why
+		}
+	}
+	r.Evidence = []Evidence{se.evidence(control, "2xx (a valid control delivery)", control.got())}
+	return r, false
 }

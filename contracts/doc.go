@@ -2,8 +2,18 @@
 // order webhooks correctly. It sends generated lifecycles, forged and broken
 // deliveries, redeliveries and late snapshots to a receiver (a URL, or an
 // http.Handler called in-process) and judges each named check as pass,
-// fail, warn or skip, with evidence: the delivery, what was expected and
-// what came back.
+// fail, warn, skip, inconclusive or interrupted, with evidence: the
+// delivery, what was expected and what came back.
+//
+// A verdict is only as good as its proof. A run starts with a preflight: a
+// valid delivery POSTed to the target, whose answer the report shows. Each
+// check that expects a rejection first sends a control (the same event,
+// correctly signed, to the same target) and counts the rejection only when
+// the control was accepted; otherwise it is inconclusive, since a receiver
+// that rejects everything also rejects forgeries. 404, 405, 408 and 429
+// answers never count as rejections. After MaxNoAnswer deliveries in a row
+// get no answer the run stops sending and reports the remaining checks as
+// not run; WithDeadline bounds the whole run.
 //
 // The same suite serves the verify command, users' go test suites and
 // replays:

@@ -127,7 +127,7 @@ func ExampleVerify() {
 		fmt.Println(c.Status, c.Name, "-", c.Message)
 	}
 	// Output:
-	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature
+	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature; its valid control got 200
 	// pass idempotent-duplicates - redelivery answered 2xx (state not probed: no --probe)
 }
 

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -36,6 +37,8 @@ type config struct {
 	clock          func() time.Time
 	reproduce      func(check string, seed int64) string
 	shrinkBudget   int
+	deadline       time.Duration
+	record         io.Writer
 }
 
 func defaultConfig() config {
@@ -105,6 +108,16 @@ func WithReproduce(fn func(check string, seed int64) string) Option {
 // (DefaultShrinkBudget); 0 saves the failing payload unshrunk.
 func WithShrinkBudget(n int) Option { return func(c *config) { c.shrinkBudget = n } }
 
+// WithDeadline bounds the whole run (0: no bound). When it passes, the
+// running check is reported interrupted, the rest "not run", and the report
+// fails (Report.Stopped says why).
+func WithDeadline(d time.Duration) Option { return func(c *config) { c.deadline = d } }
+
+// WithRecord writes every request and response of the run to w, one JSON
+// line each (see RecordLine), as it happens: signatures are kept, secrets
+// never appear (a response echoing one shows [secret]).
+func WithRecord(w io.Writer) Option { return func(c *config) { c.record = w } }
+
 // check validates the options that do not depend on the provider.
 func (c *config) check() error {
 	switch {
@@ -112,6 +125,8 @@ func (c *config) check() error {
 		return fmt.Errorf("%w: SLO must be positive, got %s", ErrConfig, c.slo)
 	case c.timeout <= 0:
 		return fmt.Errorf("%w: timeout must be positive, got %s", ErrConfig, c.timeout)
+	case c.deadline < 0:
+		return fmt.Errorf("%w: deadline must not be negative, got %s", ErrConfig, c.deadline)
 	case c.shrinkBudget < 0:
 		return fmt.Errorf("%w: shrink budget must not be negative, got %d", ErrConfig, c.shrinkBudget)
 	case c.clock == nil:

@@ -30,6 +30,7 @@ type junitSuite struct {
 	Time       string          `xml:"time,attr"`
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
 type junitProperty struct {
@@ -42,6 +43,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure"`
+	Error     *junitMessage `xml:"error"`
 	Skipped   *junitMessage `xml:"skipped"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -53,14 +55,21 @@ type junitMessage struct {
 }
 
 // WriteJUnit writes the report as JUnit XML. Failures carry their evidence
-// and reproducing command; warnings pass with the explanation in system-out;
-// skips are <skipped>.
+// and reproducing command; an inconclusive check is a <failure> of type
+// inconclusive (the receiver rejected its valid control); an interrupted
+// check is an <error> of type interrupted, never a failure; warnings pass
+// with the explanation in system-out; skips (checks not run included) are
+// <skipped>. A run that ended before any check (Report.Error) has one
+// <error> testcase named "orderhooks" with the reason. The preflight, why
+// the run stopped and the diagnosis are in the suite's properties and
+// system-out.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	s := r.Summary
 	suite := junitSuite{
 		Name:     "orderhooks verify " + r.Provider,
 		Tests:    s.Total,
-		Failures: s.Failed,
+		Failures: s.Failed + s.Inconclusive,
+		Errors:   s.Interrupted,
 		Skipped:  s.Skipped,
 		Time:     seconds(s.Duration),
 		Properties: []junitProperty{
@@ -69,11 +78,31 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			{"seed", fmt.Sprint(r.Seed)},
 		},
 	}
+	var out strings.Builder
+	if p := r.Preflight; p != nil {
+		suite.Properties = append(suite.Properties, junitProperty{"preflight", p.Request + ": got " + p.Got})
+	}
+	if r.Stopped != nil {
+		suite.Properties = append(suite.Properties, junitProperty{"stopped", r.Stopped.Message})
+		fmt.Fprintf(&out, "stopped: %s\n", r.Stopped.Message)
+	}
+	for _, d := range r.Diagnosis {
+		fmt.Fprintf(&out, "diagnosis: %s\n", d.Message)
+	}
+	suite.SystemOut = out.String()
+	if r.Error != "" {
+		suite.Tests++
+		suite.Errors++
+		suite.Cases = append(suite.Cases, junitCase{Name: "orderhooks", Classname: "orderhooks." + r.Provider, Time: seconds(0),
+			Error: &junitMessage{Message: r.Error, Type: "error"}})
+	}
 	for _, c := range r.Checks {
 		tc := junitCase{Name: c.Name, Classname: "orderhooks." + r.Provider, Time: seconds(c.Duration)}
 		switch c.Status {
-		case StatusFail:
-			tc.Failure = &junitMessage{Message: c.Message, Type: "fail", Text: details(c)}
+		case StatusFail, StatusInconclusive:
+			tc.Failure = &junitMessage{Message: c.Message, Type: string(c.Status), Text: details(c)}
+		case StatusInterrupted:
+			tc.Error = &junitMessage{Message: c.Message, Type: string(c.Status)}
 		case StatusSkip:
 			tc.Skipped = &junitMessage{Message: c.Message}
 		case StatusWarn:
@@ -82,7 +111,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		suite.Cases = append(suite.Cases, tc)
 	}
 	doc := junitSuites{
-		Name: "orderhooks", Tests: s.Total, Failures: s.Failed, Skipped: s.Skipped,
+		Name: "orderhooks", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped,
 		Time: suite.Time, Suites: []junitSuite{suite},
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -57,8 +57,29 @@ func sampleReport() *contracts.Report {
 			},
 			{Name: contracts.CheckStaleSnapshot, Status: contracts.StatusWarn, Message: "Phasio payloads carry no version"},
 			{Name: contracts.CheckStateMatches, Status: contracts.StatusSkip, Message: "needs a probe of the receiver's state (--probe)"},
+			{
+				Name: contracts.CheckWrongKey, Status: contracts.StatusInconclusive, Deliveries: 1, Duration: 2 * time.Millisecond,
+				Message: "inconclusive: the receiver rejects valid deliveries too (control answered 401)",
+				Evidence: []contracts.Evidence{{
+					DeliveryID: "6f1c2a4e-0000-4000-8000-000000000002",
+					Request:    "POST ORDER order 12346 (phasio/quote-to-paid step quote)",
+					Status:     401, Response: `{"error":"signature mismatch"}`, Expected: "2xx (a valid control delivery)", Got: "401",
+				}},
+			},
+			{Name: contracts.CheckEdgeCases, Status: contracts.StatusInterrupted, Message: "interrupted: the run was interrupted", Deliveries: 3},
+			{Name: contracts.CheckSLO, Status: contracts.StatusSkip, Message: "not run: the run was interrupted"},
 		},
-		Summary: contracts.Summary{Total: 4, Passed: 1, Failed: 1, Warned: 1, Skipped: 1, Duration: 1500 * time.Millisecond},
+		Preflight: &contracts.Evidence{
+			DeliveryID: "6f1c2a4e-0000-4000-8000-000000000000",
+			Request:    "POST ORDER order 12340 (phasio/quote-to-paid step quote)",
+			Status:     200, Response: `{"ok":true}`, Expected: "an answer", Got: "200",
+		},
+		Stopped: &contracts.Stop{Reason: contracts.StopInterrupted, Message: "the run was interrupted"},
+		Diagnosis: []contracts.Diagnosis{{
+			Cause:   "decoded-key",
+			Message: "valid deliveries got 401 but one signed with the decoded key bytes was accepted: your receiver keys the HMAC with the decoded key",
+		}},
+		Summary: contracts.Summary{Total: 7, Passed: 1, Failed: 1, Warned: 1, Skipped: 2, Inconclusive: 1, Interrupted: 1, Duration: 1500 * time.Millisecond},
 	}
 }
 
@@ -103,7 +124,7 @@ func TestWriteJSONValidatesAgainstReportSchema(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Seed != 42 || len(back.Checks) != 4 || back.Checks[1].Evidence[0].Status != 200 || back.Summary["failed"] != 1 || back.Summary["durationMs"] != 1500 {
+	if back.Seed != 42 || len(back.Checks) != 7 || back.Checks[4].Status != "inconclusive" || back.Summary["inconclusive"] != 1 || back.Checks[1].Evidence[0].Status != 200 || back.Summary["failed"] != 1 || back.Summary["durationMs"] != 1500 {
 		t.Errorf("report read back as %+v", back)
 	}
 }
@@ -122,6 +143,8 @@ func TestReportSchemaRejects(t *testing.T) {
 		{"unknown status", `"status": "warn"`, `"status": "maybe"`, "/checks/2/status"},
 		{"seed as string", `"seed": 42`, `"seed": "42"`, "/seed"},
 		{"unknown provider", `"provider": "phasio"`, `"provider": "stripe"`, "/provider"},
+		{"unknown stop reason", `"reason": "interrupted"`, `"reason": "bored"`, "/stopped/reason"},
+		{"diagnosis without cause", `"cause": "decoded-key",`, ``, "/diagnosis/0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,6 +165,7 @@ type junitDoc struct {
 	XMLName  xml.Name `xml:"testsuites"`
 	Tests    int      `xml:"tests,attr"`
 	Failures int      `xml:"failures,attr"`
+	Errors   int      `xml:"errors,attr"`
 	Skipped  int      `xml:"skipped,attr"`
 	Suites   []struct {
 		Name       string `xml:"name,attr"`
@@ -156,13 +180,19 @@ type junitDoc struct {
 			Time    string `xml:"time,attr"`
 			Failure *struct {
 				Message string `xml:"message,attr"`
+				Type    string `xml:"type,attr"`
 				Text    string `xml:",chardata"`
 			} `xml:"failure"`
+			Error *struct {
+				Message string `xml:"message,attr"`
+				Type    string `xml:"type,attr"`
+			} `xml:"error"`
 			Skipped *struct {
 				Message string `xml:"message,attr"`
 			} `xml:"skipped"`
 			SystemOut string `xml:"system-out"`
 		} `xml:"testcase"`
+		SystemOut string `xml:"system-out"`
 	} `xml:"testsuite"`
 }
 
@@ -176,11 +206,12 @@ func TestWriteJUnitParsesBack(t *testing.T) {
 	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("JUnit output is not XML: %v", err)
 	}
-	if doc.Tests != 4 || doc.Failures != 1 || doc.Skipped != 1 || len(doc.Suites) != 1 {
+	// The inconclusive check fails the run; the interrupted one is an error.
+	if doc.Tests != 7 || doc.Failures != 2 || doc.Errors != 1 || doc.Skipped != 2 || len(doc.Suites) != 1 {
 		t.Fatalf("counts: %+v", doc)
 	}
 	s := doc.Suites[0]
-	if s.Name != "orderhooks verify phasio" || len(s.Cases) != 4 {
+	if s.Name != "orderhooks verify phasio" || len(s.Cases) != 7 {
 		t.Fatalf("suite %q with %d cases", s.Name, len(s.Cases))
 	}
 	props := map[string]string{}
@@ -205,5 +236,14 @@ func TestWriteJUnitParsesBack(t *testing.T) {
 	}
 	if s.Cases[3].Skipped == nil || !strings.Contains(s.Cases[3].Skipped.Message, "--probe") {
 		t.Errorf("skipped case %+v", s.Cases[3])
+	}
+	if c := s.Cases[4]; c.Failure == nil || c.Failure.Type != "inconclusive" || !strings.Contains(c.Failure.Text, "got 401") {
+		t.Errorf("inconclusive case %+v", c)
+	}
+	if c := s.Cases[5]; c.Error == nil || c.Error.Type != "interrupted" || c.Failure != nil {
+		t.Errorf("interrupted case %+v", c)
+	}
+	if !strings.Contains(s.SystemOut, "diagnosis: valid deliveries got 401") || !strings.Contains(s.SystemOut, "stopped: the run was interrupted") {
+		t.Errorf("suite system-out %q", s.SystemOut)
 	}
 }

@@ -8,14 +8,23 @@ import (
 // Status is the outcome of one check.
 type Status string
 
-// Statuses. Only StatusFail makes a run fail; StatusWarn flags something the
-// receiver cannot do better because of the platform (e.g. Phasio payloads
-// carry no version), and StatusSkip says why a check could not run.
+// Statuses. StatusFail and StatusInconclusive make a run fail. StatusWarn
+// flags something the receiver cannot do better because of the platform
+// (e.g. Phasio payloads carry no version); StatusSkip says why a check did
+// not run (not applicable, skipped on request, or not run because the run
+// stopped early).
 const (
 	StatusPass Status = "pass"
 	StatusFail Status = "fail"
 	StatusWarn Status = "warn"
 	StatusSkip Status = "skip"
+	// StatusInconclusive: the check's control delivery (the same event,
+	// correctly signed, to the same target) was not accepted, so a
+	// rejection proves nothing; the message says what the control got.
+	StatusInconclusive Status = "inconclusive"
+	// StatusInterrupted: the run was cancelled or reached its deadline
+	// while the check ran; nothing was judged.
+	StatusInterrupted Status = "interrupted"
 )
 
 // Evidence is one delivery or probe that shows why a check failed or warned.
@@ -38,7 +47,7 @@ type Evidence struct {
 type Result struct {
 	// Name is the check's stable name, e.g. "rejects-bad-signature".
 	Name string `json:"name"`
-	// Status is pass, fail, warn or skip.
+	// Status is pass, fail, warn, skip, inconclusive or interrupted.
 	Status Status `json:"status"`
 	// Message says in one line what was checked or what went wrong.
 	Message string `json:"message,omitempty"`
@@ -61,11 +70,13 @@ const MaxEvidence = 5
 
 // Summary counts the results of a run.
 type Summary struct {
-	Total   int `json:"total"`
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Warned  int `json:"warned"`
-	Skipped int `json:"skipped"`
+	Total        int `json:"total"`
+	Passed       int `json:"passed"`
+	Failed       int `json:"failed"`
+	Warned       int `json:"warned"`
+	Skipped      int `json:"skipped"`
+	Inconclusive int `json:"inconclusive"`
+	Interrupted  int `json:"interrupted"`
 	// Duration is the wall time of the whole run.
 	Duration time.Duration `json:"-"`
 }
@@ -78,14 +89,52 @@ type Report struct {
 	Target string `json:"target"`
 	// Seed reproduces every generated payload and id of the run.
 	Seed int64 `json:"seed"`
+	// Error says why the run ended before any check ran (a configuration
+	// error, an unreachable receiver); the checks are then empty. Set by
+	// callers that write a report for such runs, like the verify command.
+	Error string `json:"error,omitempty"`
+	// Preflight is the valid delivery sent before the checks to see that
+	// the receiver answers, and what it answered.
+	Preflight *Evidence `json:"preflight,omitempty"`
+	// Stopped says why the run ended before its last check, if it did.
+	Stopped *Stop `json:"stopped,omitempty"`
+	// Diagnosis lists the root causes found behind the failures, each said
+	// once, before the checks' own details.
+	Diagnosis []Diagnosis `json:"diagnosis,omitempty"`
 	// Checks are the results in run order.
 	Checks []Result `json:"checks"`
 	// Summary counts the results.
 	Summary Summary `json:"summary"`
 }
 
-// Failed reports whether any check failed.
-func (r *Report) Failed() bool { return r.Summary.Failed > 0 }
+// Stop reasons.
+const (
+	// StopNoAnswer: MaxNoAnswer deliveries in a row got no answer.
+	StopNoAnswer = "receiver-stopped-answering"
+	// StopDeadline: the run's deadline (WithDeadline) was reached.
+	StopDeadline = "deadline"
+	// StopInterrupted: the caller cancelled the run (Ctrl-C).
+	StopInterrupted = "interrupted"
+)
+
+// Stop says why a run ended early. The check running then is interrupted
+// (or failed, when its deliveries got no answer) and the rest are skipped
+// with "not run: …".
+type Stop struct {
+	// Reason is StopNoAnswer, StopDeadline or StopInterrupted.
+	Reason string `json:"reason"`
+	// Message says it in one line.
+	Message string `json:"message"`
+}
+
+// Failed reports whether the run failed: a check failed or was
+// inconclusive, or the run stopped because the receiver stopped answering
+// or the deadline was reached (an interruption by the caller is not a
+// verdict on the receiver).
+func (r *Report) Failed() bool {
+	return r.Summary.Failed > 0 || r.Summary.Inconclusive > 0 || r.Error != "" ||
+		r.Stopped != nil && r.Stopped.Reason != StopInterrupted
+}
 
 // Result returns the result of the check called name, or nil.
 func (r *Report) Result(name string) *Result {
@@ -110,6 +159,10 @@ func (r *Report) summarize() {
 			s.Warned++
 		case StatusSkip:
 			s.Skipped++
+		case StatusInconclusive:
+			s.Inconclusive++
+		case StatusInterrupted:
+			s.Interrupted++
 		}
 	}
 	r.Summary = s

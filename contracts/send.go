@@ -28,8 +28,10 @@ func asTarget(v any) (Target, error) {
 	return Target{}, fmt.Errorf("%w: target %T: want an http.Handler, a contracts.Target or a URL string", ErrConfig, v)
 }
 
-// start builds a suite and starts a session for the helpers below.
-func start(ctx context.Context, target any, p Provider, opts []Option) (*Session, error) {
+// start builds a suite and starts a session for Test, with the
+// preflight delivery when preflight is set (Send and SendScenario send
+// only what they are given).
+func start(ctx context.Context, target any, p Provider, opts []Option, preflight bool) (*Session, error) {
 	t, err := asTarget(target)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,10 @@ func start(ctx context.Context, target any, p Provider, opts []Option) (*Session
 	if err != nil {
 		return nil, err
 	}
-	return s.Start(ctx, t)
+	if preflight {
+		return s.Start(ctx, t)
+	}
+	return s.session(ctx, t)
 }
 
 // Send delivers ev to target as p's platform would: signed (and, for
@@ -48,14 +53,14 @@ func start(ctx context.Context, target any, p Provider, opts []Option) (*Session
 // caller judges the response; the error is for a target that could not be
 // reached or a request that could not be built. Of opts, WithClock,
 // WithTimeout and WithClient apply. The target is an http.Handler (called
-// in-process, deliveries POSTed to "/"), a Target or a URL string; a URL
-// is first checked with one HEAD request, as Suite.Start does, so loops
-// over many events are cheaper in-process or with SendScenario.
+// in-process, deliveries POSTed to "/"), a Target or a URL string. Only
+// ev is sent: no preflight delivery.
 func Send(ctx context.Context, target any, p Provider, ev *generator.Event, opts ...Option) (*emitter.Response, error) {
-	se, err := start(ctx, target, p, opts)
+	se, err := start(ctx, target, p, opts, false)
 	if err != nil {
 		return nil, err
 	}
+	defer se.Close()
 	d := se.send(&emitter.Message{Event: ev, ID: messageID(ev), Time: se.suite.cfg.clock()}, emitter.FaultNone)
 	return d.resp, d.err
 }
@@ -67,10 +72,11 @@ func Send(ctx context.Context, target any, p Provider, ev *generator.Event, opts
 // The scenario must be of p's payload provider.
 func SendScenario(ctx context.Context, target any, p Provider, name string, seed int64, opts ...Option) ([]*emitter.Response, error) {
 	p.scenarios = []string{name}
-	se, err := start(ctx, target, p, opts)
+	se, err := start(ctx, target, p, opts, false)
 	if err != nil {
 		return nil, err
 	}
+	defer se.Close()
 	evs, err := generate(p.payloads, seed, name, 0, false)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrScenario, err)

@@ -2,10 +2,10 @@ package contracts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 
@@ -13,11 +13,29 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 )
 
+// Roles of the deliveries a session sends: what each one is for decides
+// how its answer is judged and what the diagnosis learns from it.
+const (
+	rolePreflight  = "preflight"  // the valid delivery sent before any check
+	roleValid      = "valid"      // a valid delivery that must be accepted
+	roleControl    = "control"    // a rejects-* check's valid twin of its forgery
+	roleForgery    = "forgery"    // a delivery with a request fault
+	roleRedelivery = "redelivery" // the same request bytes again
+	roleForm       = "form"       // a valid delivery in a non-canonical JSON form
+	roleVariant    = "variant"    // signed the way a mistaken receiver expects
+	roleShrink     = "shrink"     // a candidate of the shrinker
+)
+
 // delivery is one request sent to the receiver and what came back.
 type delivery struct {
 	msg     *emitter.Message
 	req     *emitter.Request
 	fault   emitter.Fault
+	role    string
+	check   string // the check that sent it ("" before the checks)
+	note    string // what makes a form or variant special, for evidence and records
+	url     string
+	sent    time.Time
 	status  int
 	body    []byte
 	latency time.Duration
@@ -27,13 +45,25 @@ type delivery struct {
 
 func (d *delivery) accepted() bool { return d.err == nil && d.status/100 == 2 }
 
+// answered reports whether an HTTP answer came back, whatever its status.
+func (d *delivery) answered() bool { return d.status != 0 }
+
 // got says what came back, for evidence.
 func (d *delivery) got() string {
-	if d.err != nil {
+	if !d.answered() {
 		return "no response"
 	}
 	return fmt.Sprint(d.status)
 }
+
+// MaxNoAnswer is how many deliveries in a row may get no answer (timeout,
+// refused or reset connection) before a run stops sending: the remaining
+// checks are reported "not run" instead of each waiting out its timeouts.
+const MaxNoAnswer = 3
+
+// errNotSent is the error of a delivery the session did not send because
+// the run had stopped.
+var errNotSent = errors.New("not sent: the run had stopped")
 
 // ids deals delivery ids from a source seeded by the run seed, the check and
 // the session's start, so a rerun with the same seed sends the same
@@ -82,9 +112,20 @@ func (se *Session) message(ev *generator.Event, index int, g *ids) *emitter.Mess
 	return &emitter.Message{Event: ev, ID: g.next(), Time: se.base.Add(time.Duration(index) * time.Second)}
 }
 
-// send builds the request for msg with fault applied and delivers it.
+// send builds the request for msg with fault applied and delivers it as
+// a valid delivery (or, with a fault, a forgery).
 func (se *Session) send(msg *emitter.Message, fault emitter.Fault) *delivery {
-	d := &delivery{msg: msg, fault: fault}
+	role := roleValid
+	if fault != emitter.FaultNone {
+		role = roleForgery
+	}
+	return se.sendAs(role, msg, fault)
+}
+
+// sendAs builds the request for msg with fault applied and delivers it in
+// role.
+func (se *Session) sendAs(role string, msg *emitter.Message, fault emitter.Fault) *delivery {
+	d := &delivery{msg: msg, fault: fault, role: role}
 	d.req, d.err = se.suite.profile.Build(msg, fault)
 	if d.err != nil {
 		d.err = fmt.Errorf("building the request: %w", d.err)
@@ -96,24 +137,47 @@ func (se *Session) send(msg *emitter.Message, fault emitter.Fault) *delivery {
 
 // resend delivers the same request bytes again, as a platform redelivers.
 func (se *Session) resend(d *delivery) *delivery {
-	again := &delivery{msg: d.msg, req: d.req, fault: emitter.FaultDuplicate}
+	again := &delivery{msg: d.msg, req: d.req, fault: emitter.FaultDuplicate, role: roleRedelivery}
 	se.post(again)
 	return again
 }
 
+// post delivers d unless the run has stopped, keeps it for the diagnosis
+// and the record, and stops the run after MaxNoAnswer deliveries in a row
+// got no answer. A delivery cut short by the caller's cancellation or the
+// deadline does not count against the receiver.
 func (se *Session) post(d *delivery) {
+	d.check, d.url, d.sent = se.current, se.url, time.Now()
+	se.log = append(se.log, d)
+	defer se.record(d)
+	if se.stop != nil || se.ctx.Err() != nil {
+		d.err = errNotSent
+		return
+	}
 	ctx, cancel := context.WithTimeout(se.ctx, se.suite.cfg.timeout)
 	defer cancel()
-	d.resp, d.err = emitter.Deliver(ctx, se.client, se.url, d.req)
+	d.resp, d.err = emitter.Deliver(ctx, se.client, d.url, d.req)
 	if d.resp != nil {
 		d.status, d.body, d.latency = d.resp.Status, d.resp.Body, d.resp.Latency
+	}
+	switch {
+	case d.answered():
+		se.noAnswer = 0
+		se.answered = true
+	case se.ctx.Err() != nil:
+	default:
+		se.noAnswer++
+		if se.noAnswer >= MaxNoAnswer {
+			se.stop = &Stop{Reason: StopNoAnswer, Message: fmt.Sprintf(
+				"receiver stopped answering: %d deliveries in a row got no answer (last: %s)", se.noAnswer, se.redact(d.err.Error()))}
+		}
 	}
 }
 
 // evidence describes d, with what the check expected and what it got.
 func (se *Session) evidence(d *delivery, expected, got string) Evidence {
 	e := Evidence{DeliveryID: d.msg.ID, Request: describe(d), Status: d.status, Expected: expected, Got: got}
-	if d.err != nil {
+	if !d.answered() && d.err != nil {
 		e.Response = d.err.Error()
 	} else {
 		e.Response = excerpt(d.body)
@@ -148,26 +212,13 @@ func describe(d *delivery) string {
 	if d.fault != emitter.FaultNone {
 		notes = append(notes, "fault "+string(d.fault))
 	}
+	if d.note != "" {
+		notes = append(notes, d.note)
+	}
 	if len(notes) > 0 {
 		s += " (" + strings.Join(notes, ", ") + ")"
 	}
 	return s
-}
-
-// reachable makes one HEAD request: any HTTP answer means the receiver is
-// there; only a transport error (refused, DNS, TLS, timeout) is unreachable.
-func (se *Session) reachable() error {
-	ctx, cancel := context.WithTimeout(se.ctx, se.suite.cfg.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, se.url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := se.client.Do(req)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
 }
 
 // orderEvents groups events by order key, keeping each order's event order

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -78,18 +79,19 @@ func (s *Suite) Checks() []Check {
 	return out
 }
 
-// Run checks that the target is reachable (ErrUnreachable otherwise), runs
-// every selected check in order and returns the report. When ctx ends, Run
-// returns the report of the checks that finished and ctx's error.
+// Run sends the preflight delivery (ErrUnreachable when it gets no
+// answer), runs every selected check in order and returns the report. A
+// run stops early when the receiver stops answering (MaxNoAnswer) or the
+// deadline (WithDeadline) passes: the checks left are reported "not run"
+// and the report fails. When ctx ends, the running check is reported
+// interrupted and Run returns the report with ctx's error.
 func (s *Suite) Run(ctx context.Context, t Target) (*Report, error) {
 	se, err := s.Start(ctx, t)
 	if err != nil {
 		return nil, err
 	}
+	defer se.Close()
 	for _, c := range s.checks {
-		if ctx.Err() != nil {
-			break
-		}
 		se.Check(c.Name)
 	}
 	return se.Report(), ctx.Err()
@@ -100,7 +102,9 @@ func (s *Suite) Run(ctx context.Context, t Target) (*Report, error) {
 // concurrent use.
 type Session struct {
 	suite   *Suite
-	ctx     context.Context
+	parent  context.Context // the caller's
+	ctx     context.Context // parent with the run's deadline
+	cancel  context.CancelFunc
 	client  *http.Client
 	url     string
 	target  string
@@ -110,16 +114,59 @@ type Session struct {
 	epoch   int64     // mixed into delivery ids so reruns with one seed are new messages
 	life    *lifecycle
 	results []Result
+
+	current   string      // the check running, for the deliveries it sends
+	log       []*delivery // every delivery, in send order
+	noAnswer  int         // deliveries in a row without an answer
+	answered  bool        // some delivery got an HTTP answer
+	stop      *Stop       // why the run stopped early, once it has
+	preflight *delivery
+	recordErr error
 }
 
-// Start prepares a session: it resolves the target and the probe and, for
-// a URL, makes one request to check the receiver answers at all.
+// errDeadline is the cause of a session context ended by WithDeadline.
+var errDeadline = errors.New("contracts: the run's deadline was reached")
+
+// Start prepares a session: it resolves the target and the probe and
+// sends one valid delivery (the preflight) to see that the receiver
+// answers; ErrUnreachable when MaxNoAnswer tries get no answer. Any HTTP
+// answer will do: what came back is in Report.Preflight, and a rejection
+// is diagnosed. The probe, when set, must answer too.
 func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
+	se, err := s.session(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := se.sendPreflight(); err != nil {
+		se.Close()
+		return nil, err
+	}
+	if se.probe != nil {
+		// Any HTTP answer (a 404 for this unknown key included) shows the
+		// probe is there; a probe that cannot be reached would otherwise
+		// surface as failed state checks.
+		ctx, cancel := context.WithTimeout(se.ctx, s.cfg.timeout)
+		r := se.probe.get(ctx, "orderhooks-reachability-check")
+		cancel()
+		if r.status == 0 && r.err != nil {
+			se.Close()
+			return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, r.url, r.err)
+		}
+	}
+	return se, nil
+}
+
+// session resolves the target, client and probe, without sending anything.
+func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 	u, err := t.parse()
 	if err != nil {
 		return nil, err
 	}
-	se := &Session{suite: s, ctx: ctx, url: u.String(), target: t.String(), started: time.Now()}
+	se := &Session{suite: s, parent: ctx, url: u.String(), target: t.String(), started: time.Now()}
+	se.ctx, se.cancel = ctx, func() {}
+	if s.cfg.deadline > 0 {
+		se.ctx, se.cancel = context.WithTimeoutCause(ctx, s.cfg.deadline, errDeadline)
+	}
 	now := s.cfg.clock()
 	se.base, se.epoch = now.Add(-time.Minute).Truncate(time.Second), now.UnixNano()
 	switch {
@@ -129,67 +176,114 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 		se.client = s.cfg.client
 	default:
 		if se.client, err = s.cfg.defaultClient(); err != nil {
+			se.cancel()
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
 	if s.cfg.probe != "" {
 		if se.probe, err = newProber(s.cfg.probe, u, se.client); err != nil {
+			se.cancel()
 			return nil, err
-		}
-	}
-	if t.handler == nil {
-		if err := se.reachable(); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, se.url, err)
-		}
-		if se.probe != nil {
-			// Any HTTP answer (a 404 for this unknown key included) shows the
-			// probe is there; a probe that cannot be reached would otherwise
-			// surface as failed state checks.
-			ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
-			r := se.probe.get(ctx, "orderhooks-reachability-check")
-			cancel()
-			if r.status == 0 && r.err != nil {
-				return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, r.url, r.err)
-			}
 		}
 	}
 	return se, nil
 }
 
-// Check runs the check called name (selected or not) and records its result.
+// sendPreflight delivers the first event of the first lifecycle, valid,
+// until it gets an answer (at most MaxNoAnswer tries).
+func (se *Session) sendPreflight() error {
+	evs, err := se.generate("preflight", se.suite.provider.scenarios[0], false)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrScenario, err)
+	}
+	g := se.ids("preflight")
+	for range MaxNoAnswer {
+		d := se.sendAs(rolePreflight, se.message(evs[0], 0, g), emitter.FaultNone)
+		se.preflight = d
+		if d.answered() {
+			return nil
+		}
+		if d.req == nil || se.ctx.Err() != nil {
+			break
+		}
+	}
+	d := se.preflight
+	if err := se.parent.Err(); err != nil {
+		return err
+	}
+	if se.ctx.Err() != nil {
+		return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, se.url, context.Cause(se.ctx))
+	}
+	return fmt.Errorf("%w: %s: a valid delivery got no answer in %d tries (%s): %w",
+		ErrUnreachable, se.url, MaxNoAnswer, se.suite.cfg.timeout, d.err)
+}
+
+// Close releases the session's deadline timer (WithDeadline); call it
+// when done with a session from Start.
+func (se *Session) Close() { se.cancel() }
+
+// Check runs the check called name (selected or not) and records its
+// result. Once the run has stopped (see Run), a check is not run but
+// reported skipped with the reason.
 func (se *Session) Check(name string) Result {
 	c, ok := lookup(name)
 	if !ok {
 		return Result{Name: name, Status: StatusFail, Message: checkNames([]string{name}).Error()}
 	}
+	se.noteStop()
 	start := time.Now()
 	var r Result
 	switch {
 	case slices.Contains(se.suite.cfg.skip, name):
 		r = Result{Status: StatusSkip, Message: "skipped on request (--skip, WithSkip)"}
+	case se.stop != nil:
+		r = Result{Status: StatusSkip, Message: "not run: " + se.stop.Message}
 	case c.NeedsProbe && se.probe == nil && !(name == CheckStaleSnapshot && se.suite.provider.name == ProviderPhasio):
 		r = Result{Status: StatusSkip, Message: "needs a probe of the receiver's state (--probe)"}
 	default:
+		se.current = name
 		r = c.run(se)
+		se.current = ""
+		if se.noteStop(); se.stop != nil && se.stop.Reason != StopNoAnswer {
+			r = Result{Status: StatusInterrupted, Message: "interrupted: " + se.stop.Message, Deliveries: r.Deliveries}
+		}
 	}
 	r.Name, r.Duration = name, time.Since(start)
 	if len(r.Evidence) > MaxEvidence {
 		r.Evidence = r.Evidence[:MaxEvidence]
 	}
-	if r.Status == StatusFail && se.suite.cfg.reproduce != nil {
+	if (r.Status == StatusFail || r.Status == StatusInconclusive) && se.suite.cfg.reproduce != nil {
 		r.Reproduce = se.suite.cfg.reproduce(name, se.suite.cfg.seed)
 	}
 	se.results = append(se.results, r)
 	return r
 }
 
+// noteStop records why the session's context ended, once it has.
+func (se *Session) noteStop() {
+	if se.stop != nil || se.ctx.Err() == nil {
+		return
+	}
+	if se.parent.Err() == nil && errors.Is(context.Cause(se.ctx), errDeadline) {
+		se.stop = &Stop{Reason: StopDeadline, Message: fmt.Sprintf("the run's deadline (%s) was reached", se.suite.cfg.deadline)}
+		return
+	}
+	se.stop = &Stop{Reason: StopInterrupted, Message: "the run was interrupted"}
+}
+
 // Report returns the results so far.
 func (se *Session) Report() *Report {
+	se.noteStop()
 	r := &Report{
 		Provider: se.suite.provider.name,
 		Target:   se.target,
 		Seed:     se.suite.cfg.seed,
+		Stopped:  se.stop,
 		Checks:   slices.Clone(se.results),
+	}
+	if d := se.preflight; d != nil {
+		ev := se.evidence(d, "an answer", d.got())
+		r.Preflight = &ev
 	}
 	r.Summary.Duration = time.Since(se.started)
 	r.summarize()

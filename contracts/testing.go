@@ -35,11 +35,12 @@ type TB[S any] interface {
 // with WriteJUnit; it is nil when no check ran.
 func Test[S TB[S]](t S, target any, p Provider, opts ...Option) *Report {
 	t.Helper()
-	se, err := start(context.Background(), target, p, opts)
+	se, err := start(context.Background(), target, p, opts, true)
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
 	}
+	defer se.Close()
 	for _, c := range se.suite.checks {
 		t.Run(c.Name, func(st S) {
 			st.Helper()

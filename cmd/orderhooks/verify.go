@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -22,7 +23,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -47,6 +48,8 @@ func verifyFlags() *pflag.FlagSet {
 	fs.String("save-failures", "", "directory where shrunk failing payloads are saved as scenario files for replay")
 	fs.Bool("insecure", false, "skip TLS certificate verification (self-signed staging receivers)")
 	fs.String("ca-file", "", "PEM file of extra CA certificates to trust")
+	fs.Duration("deadline", 0, "bound on the whole run (0: none); when it passes, the running check is interrupted, the rest not run, exit 1")
+	fs.String("record", "", "write every request and response of the run to FILE, one JSON line each (replayable; secrets never appear)")
 	return fs
 }
 
@@ -56,71 +59,147 @@ var reportFormats = map[string]func(*contracts.Report, io.Writer) error{
 	"junit": (*contracts.Report).WriteJUnit,
 }
 
+// runVerify runs the suite and prints the report: exit 0 when every check
+// passed (warnings and skips allowed), 1 when one failed or was
+// inconclusive or the run stopped early, 2 on a usage error, 3 when the
+// receiver never answered. The --report files are written in every case
+// once their flags are read, atomically, the reason of an early end in them.
 func runVerify(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if list, _ := fs.GetBool("list"); list {
 		return printChecks(e.stdout)
 	}
+	outputs, err := prepareReports(fs)
+	if err != nil {
+		return err
+	}
+	defer outputs.discard()
+	report, err := verifyRun(ctx, fs, e)
+	if report == nil {
+		report = errorReport(fs, err)
+	}
+	if werr := outputs.commit(report); werr != nil && (err == nil || isSilent(err)) {
+		err = werr
+	}
+	return err
+}
+
+// verifyRun checks the flags, runs the checks one at a time (a plain line
+// on stderr as each finishes when stderr is not a terminal, a live line
+// when it is) and prints the report. It returns the report when checks
+// ran, else nil and the error.
+func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Report, error) {
 	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
+		return nil, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	str := func(name string) string { v, _ := fs.GetString(name); return v }
 	for _, name := range []string{"provider", "url", "secret"} {
 		if str(name) == "" {
-			return usageErrorf("--%s is required", name)
+			return nil, usageErrorf("--%s is required", name)
 		}
 	}
 	secret, err := emitter.ResolveSecret(str("secret"), e.getenv)
 	if err != nil {
-		return usageError(fmt.Errorf("--secret: %w", err))
+		return nil, usageError(fmt.Errorf("--secret: %w", err))
 	}
 	provider, err := contracts.NewProvider(str("provider"), secret)
 	if err != nil {
-		return usageError(err)
+		return nil, usageError(err)
 	}
 	opts, err := verifyOptions(fs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	outputs, err := openReports(fs)
+	if _, err := contracts.New(provider, opts...); err != nil {
+		return nil, classify(err) // before --record is created
+	}
+	record, err := createRecord(fs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer closeReports(outputs)
+	defer record.Close() // closed and checked below; this covers early returns
+	if record != nil {
+		opts = append(opts, contracts.WithRecord(record))
+	}
 	suite, err := contracts.New(provider, opts...)
 	if err != nil {
-		return classify(err)
+		return nil, classify(err)
+	}
+	if e.tty {
+		fmt.Fprintf(e.stderr, "\r\x1b[Kpreflight: sending a valid delivery…")
 	}
 	session, err := suite.Start(ctx, contracts.URL(str("url")))
+	if e.tty {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
 	if err != nil {
-		return classify(err)
+		return nil, classify(err)
+	}
+	defer session.Close()
+	if p := session.Report().Preflight; p != nil && !e.tty {
+		fmt.Fprintf(e.stderr, "preflight: %s, a valid delivery, got %s\n", p.Request, p.Got)
 	}
 	checks := suite.Checks()
 	for i, c := range checks {
-		if ctx.Err() != nil {
-			break
-		}
 		if e.tty {
 			fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s…", i+1, len(checks), c.Name)
 		}
-		session.Check(c.Name)
+		r := session.Check(c.Name)
+		if !e.tty {
+			fmt.Fprintf(e.stderr, "[%d/%d] %s\n", i+1, len(checks), r)
+		}
 	}
 	if e.tty {
 		fmt.Fprint(e.stderr, "\r\x1b[K")
 	}
 	report := session.Report()
-	if err := report.WriteText(e.stdout, e.tty); err != nil {
-		return err
+	if record != nil {
+		if err := record.Close(); err != nil {
+			return report, fmt.Errorf("--record: %w", err)
+		}
 	}
-	if err := writeReports(report, outputs); err != nil {
-		return err
+	if err := session.RecordErr(); err != nil {
+		return report, fmt.Errorf("--record: %w", err)
+	}
+	if err := report.WriteText(e.stdout, e.tty); err != nil {
+		return report, err
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted after %d of %d checks: %w", len(report.Checks), len(checks), ctx.Err())
+		return report, fmt.Errorf("interrupted after %d of %d checks: %w", report.Summary.Total-report.Summary.Skipped-report.Summary.Interrupted, len(checks), ctx.Err())
 	}
 	if report.Failed() {
-		return failedSilently()
+		return report, failedSilently()
 	}
-	return nil
+	return report, nil
+}
+
+// errorReport is the report of a run that ended before any check: the
+// flags it could read and the reason.
+func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
+	provider, _ := fs.GetString("provider")
+	if _, perr := contracts.NewProvider(provider, "x"); perr != nil {
+		provider = ""
+	}
+	url, _ := fs.GetString("url")
+	seed, _ := fs.GetInt64("seed")
+	r := &contracts.Report{Provider: provider, Target: contracts.URL(url).String(), Seed: seed, Checks: []contracts.Result{}}
+	if err != nil {
+		r.Error = oneLine(err.Error())
+	}
+	return r
+}
+
+// createRecord creates the --record file, or returns a nil *os.File
+// (whose Close is a harmless error) when there is none.
+func createRecord(fs *pflag.FlagSet) (*os.File, error) {
+	path, _ := fs.GetString("record")
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, usageErrorf("--record: %w", err)
+	}
+	return f, nil
 }
 
 // verifyOptions turns the flags into suite options.
@@ -130,6 +209,7 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	seed, _ := fs.GetInt64("seed")
 	slo, _ := fs.GetDuration("slo")
 	timeout, _ := fs.GetDuration("timeout")
+	deadline, _ := fs.GetDuration("deadline")
 	insecure, _ := fs.GetBool("insecure")
 	if err := checkVerifyFlags(fs, slo, timeout); err != nil {
 		return nil, err
@@ -143,6 +223,7 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 		contracts.WithSeed(seed),
 		contracts.WithSLO(slo),
 		contracts.WithTimeout(timeout),
+		contracts.WithDeadline(deadline),
 		contracts.WithOnly(strs("only")...),
 		contracts.WithSkip(strs("skip")...),
 		contracts.WithReproduce(reproducer(fs)),
@@ -178,6 +259,9 @@ func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
 		return usageErrorf("--slo must be positive, got %s", slo)
 	case timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", timeout)
+	}
+	if d, _ := fs.GetDuration("deadline"); d < 0 {
+		return usageErrorf("--deadline must not be negative, got %s", d)
 	}
 	known := map[string]bool{}
 	for _, c := range contracts.Checks() {
@@ -228,48 +312,72 @@ func printChecks(w io.Writer) error {
 	return tw.Flush()
 }
 
-// reportOutput is one --report FORMAT=FILE, opened before the run so a bad
-// path fails at once rather than after every check has run.
+// reportOutput is one --report FORMAT=FILE. Its temporary file is
+// created next to FILE before the run, so a bad path fails at once, and
+// renamed over FILE only when the report is complete: an earlier report
+// stays whole until the new one replaces it.
 type reportOutput struct {
 	format string
 	path   string
-	f      *os.File
+	tmp    *os.File
 }
 
-func openReports(fs *pflag.FlagSet) ([]reportOutput, error) {
+// reportOutputs are the --report files of one run.
+type reportOutputs []reportOutput
+
+func prepareReports(fs *pflag.FlagSet) (reportOutputs, error) {
 	specs, _ := fs.GetStringArray("report")
-	var out []reportOutput
+	var out reportOutputs
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
-			closeReports(out)
+			out.discard()
 			return nil, usageErrorf("--report %q: want json=FILE or junit=FILE", spec)
 		}
-		f, err := os.Create(path)
-		if err != nil {
-			closeReports(out)
-			return nil, usageError(fmt.Errorf("--report %s: %w", format, err))
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			out.discard()
+			return nil, usageErrorf("--report %s=%s: is a directory", format, path)
 		}
-		out = append(out, reportOutput{format, path, f})
+		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+		if err != nil {
+			out.discard()
+			return nil, usageError(fmt.Errorf("--report %s=%s: %w", format, path, err))
+		}
+		out = append(out, reportOutput{format, path, tmp})
 	}
 	return out, nil
 }
 
-func writeReports(r *contracts.Report, outputs []reportOutput) error {
-	for _, o := range outputs {
-		if err := reportFormats[o.format](r, o.f); err != nil {
-			return fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
+// commit writes r into every temporary file and renames each over its
+// FILE; the first error is returned, naming the flag.
+func (outs reportOutputs) commit(r *contracts.Report) error {
+	var first error
+	for _, o := range outs {
+		err := reportFormats[o.format](r, o.tmp)
+		if cerr := o.tmp.Close(); err == nil {
+			err = cerr
 		}
-		if err := o.f.Close(); err != nil {
-			return fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
+		if err == nil {
+			err = os.Chmod(o.tmp.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(o.tmp.Name(), o.path)
+		}
+		if err != nil {
+			_ = os.Remove(o.tmp.Name()) // the old report, if any, stays
+			if first == nil {
+				first = fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
+			}
 		}
 	}
-	return nil
+	return first
 }
 
-func closeReports(outputs []reportOutput) {
-	for _, o := range outputs {
-		o.f.Close() // a second Close after writeReports is a harmless error
+// discard removes the temporary files that were not renamed.
+func (outs reportOutputs) discard() {
+	for _, o := range outs {
+		o.tmp.Close()               // a second Close is a harmless error
+		_ = os.Remove(o.tmp.Name()) // gone already once renamed
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -167,6 +168,9 @@ func normalize(s string) string {
 	return durationRE.ReplaceAllString(s, "$1 DURATION")
 }
 
+// progressLineRE is one finished check off a terminal.
+var progressLineRE = regexp.MustCompile(`^\[\d+/\d+\] (pass|FAIL|warn|skip|INCONCLUSIVE|interrupted) [a-z-]+: .+ \([0-9.]+(ns|µs|ms|s)\)$`)
+
 func TestVerifyGolden(t *testing.T) {
 	good := startVerifyReceiver(t)
 	// answers 200 {"ok":true} to everything and stores nothing
@@ -194,8 +198,18 @@ func TestVerifyGolden(t *testing.T) {
 			if strings.Contains(out+errOut, verifySecret) {
 				t.Fatalf("the secret was printed:\n%s%s", out, errOut)
 			}
-			if strings.Contains(out, "\x1b[") || errOut != "" {
-				t.Errorf("colour or progress without a terminal: stderr %q", errOut)
+			if strings.ContainsAny(out+errOut, "\x1b\r") {
+				t.Errorf("colour or live progress without a terminal: stderr %q", errOut)
+			}
+			// Off a terminal: the preflight, then one plain line per check.
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+			if !strings.HasPrefix(lines[0], "preflight: POST ") {
+				t.Errorf("first stderr line %q, want the preflight", lines[0])
+			}
+			for i, l := range lines[1:] {
+				if !progressLineRE.MatchString(l) || !strings.HasPrefix(l, fmt.Sprintf("[%d/%d] ", i+1, len(lines)-1)) {
+					t.Errorf("stderr line %d %q is not the progress line of check %d of %d", i+2, l, i+1, len(lines)-1)
+				}
 			}
 			golden(t, "TestVerifyGolden_"+tt.name+".golden.txt", normalize(out))
 		})

@@ -1,0 +1,213 @@
+package contracts_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// rejectChecks are the checks that expect a rejection, each with a control.
+var rejectChecks = []string{contracts.CheckMissingSignature, contracts.CheckBadSignature, contracts.CheckTamperedPayload, contracts.CheckWrongKey, contracts.CheckMalformedBody}
+
+// countingServer serves h on 127.0.0.1 and counts the POSTs it got.
+func countingServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var posts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+		}
+		h(w, r)
+	}))
+	t.Cleanup(func() {
+		srv.CloseClientConnections() // ends held requests
+		srv.Close()
+	})
+	return srv, &posts
+}
+
+// TestRejectionNeedsAcceptedControl: a receiver that answers 404 (or 401)
+// to everything used to pass every rejects-* check; now each is
+// inconclusive, naming what its control got, and the run fails.
+func TestRejectionNeedsAcceptedControl(t *testing.T) {
+	for _, status := range []int{http.StatusNotFound, http.StatusUnauthorized} {
+		srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) })
+		for _, provider := range providers {
+			t.Run(http.StatusText(status)+"/"+provider, func(t *testing.T) {
+				r, err := contracts.Verify(context.Background(), contracts.URL(srv.URL+"/typo"), testProvider(t, provider),
+					contracts.WithOnly(rejectChecks...), contracts.WithTimeout(2*time.Second))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !r.Failed() || r.Summary.Passed != 0 || r.Summary.Inconclusive != len(rejectChecks) {
+					t.Fatalf("summary %+v, want every check inconclusive and the run failed", r.Summary)
+				}
+				for _, c := range r.Checks {
+					want := "inconclusive: the receiver rejects valid deliveries too (control answered " + strconv.Itoa(status) + ")"
+					if !strings.HasPrefix(c.Message, want) {
+						t.Errorf("%s: %q", c.Name, c.Message)
+					}
+					if len(c.Evidence) != 1 || c.Evidence[0].Status != status || c.Deliveries != 1 {
+						t.Errorf("%s: evidence %+v, deliveries %d: want the control alone", c.Name, c.Evidence, c.Deliveries)
+					}
+				}
+				if p := r.Preflight; p == nil || p.Status != status || !strings.HasPrefix(p.Request, "POST ") {
+					t.Errorf("preflight %+v, want the POST and its %d", p, status)
+				}
+			})
+		}
+	}
+}
+
+// readBody reads a test request's body (bounded).
+func readBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	return b
+}
+
+// TestNotARejection: with valid deliveries accepted, a forgery answered
+// 404 or 405 is not rejected, it names a wrong URL or method.
+func TestNotARejection(t *testing.T) {
+	profile := testProfile(t, contracts.ProviderHappyColis)
+	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusTooManyRequests} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, err := profile.Verify(r.Header, readBody(r)); err != nil {
+				w.WriteHeader(status)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		})
+		r, err := contracts.Verify(context.Background(), contracts.Handler(h), testProvider(t, contracts.ProviderHappyColis), contracts.WithOnly(contracts.CheckBadSignature))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := r.Result(contracts.CheckBadSignature)
+		if c.Status != contracts.StatusFail || !strings.Contains(c.Message, "its valid control was accepted") {
+			t.Errorf("forgery answered %d: %s %q, want a failure saying it is no rejection", status, c.Status, c.Message)
+		}
+	}
+}
+
+// hangOnPost answers GET and HEAD and the first answered POSTs, but holds
+// every later POST until the client hangs up (or countingServer's cleanup
+// closes the connection).
+func hangOnPost(answered int64) http.HandlerFunc {
+	var n atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && n.Add(1) > answered {
+			io.Copy(io.Discard, r.Body) // so the server notices the client leave
+			<-r.Context().Done()
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// TestNeverAnswers: a receiver that never answers a POST is unreachable
+// after MaxNoAnswer preflight tries; nothing else is sent.
+func TestNeverAnswers(t *testing.T) {
+	srv, posts := countingServer(t, hangOnPost(0))
+	_, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderPhasio),
+		contracts.WithTimeout(100*time.Millisecond))
+	if !errors.Is(err, contracts.ErrUnreachable) || !strings.Contains(err.Error(), "a valid delivery got no answer") {
+		t.Fatalf("err %v, want ErrUnreachable saying the valid delivery got no answer", err)
+	}
+	if n := posts.Load(); n != contracts.MaxNoAnswer {
+		t.Errorf("%d POSTs, want %d preflight tries", n, contracts.MaxNoAnswer)
+	}
+}
+
+// TestStopsWhenTheReceiverStopsAnswering: after MaxNoAnswer deliveries in
+// a row get no answer the run sends nothing more; the remaining checks are
+// reported not run and the run fails.
+func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
+	srv, posts := countingServer(t, hangOnPost(3))
+	r, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderHappyColis),
+		contracts.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := posts.Load(); n != 3+contracts.MaxNoAnswer {
+		t.Errorf("%d POSTs, want the 3 answered and %d more", n, contracts.MaxNoAnswer)
+	}
+	if r.Stopped == nil || r.Stopped.Reason != contracts.StopNoAnswer || !r.Failed() {
+		t.Fatalf("stopped %+v, failed %v", r.Stopped, r.Failed())
+	}
+	if c := r.Checks[0]; c.Status != contracts.StatusFail {
+		t.Errorf("%s: %s %q, want the check that met the silence failed", c.Name, c.Status, c.Message)
+	}
+	if len(r.Checks) != len(contracts.Checks()) {
+		t.Fatalf("%d results for %d checks", len(r.Checks), len(contracts.Checks()))
+	}
+	for _, c := range r.Checks[1:] {
+		if c.Status != contracts.StatusSkip || !strings.HasPrefix(c.Message, "not run: receiver stopped answering") {
+			t.Errorf("%s: %s %q, want not run", c.Name, c.Status, c.Message)
+		}
+	}
+}
+
+// TestDeadline: a run that outlives WithDeadline stops: the running check
+// is interrupted (not failed), the rest not run, and the run fails.
+func TestDeadline(t *testing.T) {
+	profile := testProfile(t, contracts.ProviderStandard)
+	recv := emitter.NewReceiver(profile)
+	var n atomic.Int64
+	slowRecv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) > 1 { // the preflight is answered at once
+			time.Sleep(30 * time.Millisecond)
+		}
+		recv.ServeHTTP(w, r)
+	})
+	r, err := contracts.Verify(context.Background(), contracts.Handler(slowRecv), testProvider(t, contracts.ProviderStandard),
+		contracts.WithDeadline(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stopped == nil || r.Stopped.Reason != contracts.StopDeadline || !r.Failed() {
+		t.Fatalf("stopped %+v, failed %v", r.Stopped, r.Failed())
+	}
+	if r.Summary.Interrupted != 1 || r.Summary.Failed != 0 || r.Checks[0].Status != contracts.StatusInterrupted {
+		t.Errorf("summary %+v, first check %s: want the running check interrupted, none failed", r.Summary, r.Checks[0].Status)
+	}
+	for _, c := range r.Checks[1:] {
+		if c.Status != contracts.StatusSkip || !strings.Contains(c.Message, "not run: the run's deadline") {
+			t.Errorf("%s: %s %q", c.Name, c.Status, c.Message)
+		}
+	}
+}
+
+// TestInterruptedCheckIsNotAFailure: cancelling the run while a check
+// sends (every delivery answered 2xx) marks that check interrupted.
+func TestInterruptedCheckIsNotAFailure(t *testing.T) {
+	profile := testProfile(t, contracts.ProviderHappyColis)
+	recv := emitter.NewReceiver(profile)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var n atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && n.Add(1) == 5 { // inside the lifecycle
+			cancel()
+		}
+		recv.ServeHTTP(w, r)
+	})
+	r, err := contracts.Verify(ctx, contracts.Handler(h), testProvider(t, contracts.ProviderHappyColis))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if r.Failed() || r.Summary.Failed != 0 || r.Summary.Interrupted != 1 || r.Checks[0].Status != contracts.StatusInterrupted {
+		t.Fatalf("summary %+v, first %s %q: want it interrupted and nothing failed", r.Summary, r.Checks[0].Status, r.Checks[0].Message)
+	}
+	if r.Stopped == nil || r.Stopped.Reason != contracts.StopInterrupted {
+		t.Errorf("stopped %+v", r.Stopped)
+	}
+}
