@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // RecordLine is one line of a run's record (WithRecord): the delivery as
@@ -35,7 +35,7 @@ func (se *Session) record(d *delivery) {
 		return
 	}
 	line := RecordLine{Check: d.check, Role: d.role, Note: d.note}
-	line.Time, line.Delivery, line.ID, line.URL = d.sent, int64(len(se.log)), d.msg.ID, redactURL(d.url)
+	line.Time, line.Delivery, line.ID, line.URL = d.sent, int64(len(se.log)), d.msg.ID, redact.URL(d.url)
 	line.Event = d.msg.Event
 	if d.fault != emitter.FaultNone {
 		line.Faults = []emitter.Fault{d.fault}
@@ -65,12 +65,3 @@ func (se *Session) record(d *delivery) {
 
 // RecordErr returns the first error writing the record (WithRecord), if any.
 func (se *Session) RecordErr() error { return se.recordErr }
-
-// redactURL hides a password in a URL's user information.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
-}
