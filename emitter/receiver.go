@@ -115,6 +115,7 @@ type Receiver struct {
 	// inflight is the body bytes being read now; handlers the deliveries
 	// being handled, which Serve waits for before it returns.
 	inflight, handlers atomic.Int64
+	receipts           receiptOrder
 
 	outMu  sync.Mutex // serializes records and receipt callbacks
 	recErr error
@@ -272,11 +273,55 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	if rc.Reason != "" {
 		rep = reply{Error: rc.Reason}
 	}
+	prev, mine := r.receipts.take()
+	defer close(mine)
 	if err := writeReply(w, rc.Status, rep); err != nil {
 		rc.ResponseError = "the answer was not sent: " + err.Error()
 		r.n.unanswered.Add(1)
 	}
+	prev.wait()
 	r.report(rc)
+}
+
+// receiptOrder keeps receipts in the order their answers were decided,
+// although each is reported only once its answer is sent: a sender that
+// waits for one answer before the next delivery sees its receipts in
+// order. A receipt waits for the one before it at most receiptOrderWait,
+// so a connection that stalls its answer cannot hold up the others.
+type receiptOrder struct {
+	mu   sync.Mutex
+	last turn
+}
+
+// turn is closed when its receipt has been reported.
+type turn chan struct{}
+
+// receiptOrderWait bounds how long a receipt waits for the one before it.
+const receiptOrderWait = time.Second
+
+func (o *receiptOrder) take() (prev, mine turn) {
+	mine = make(turn)
+	o.mu.Lock()
+	prev, o.last = o.last, mine
+	o.mu.Unlock()
+	return prev, mine
+}
+
+func (t turn) wait() {
+	if t == nil {
+		return
+	}
+	select {
+	case <-t:
+		return
+	default:
+	}
+	timer := time.NewTimer(receiptOrderWait)
+	defer timer.Stop()
+	select {
+	case <-t:
+	case <-timer.C:
+	}
 }
 
 // safeAccept is accept, a panic (a bug) answered 500 with the reason
@@ -495,7 +540,10 @@ func writeJSON(w http.ResponseWriter, status int, v reply) {
 // is left to write once the handler returns) and flushes it to the
 // connection, returning the error when it could not be sent.
 func writeReply(w http.ResponseWriter, status int, v reply) error {
-	b, _ := json.Marshal(v) // a reply always encodes
+	rc := http.NewResponseController(w)
+	// A sender that does not read its answers cannot hold this handler.
+	_ = rc.SetWriteDeadline(time.Now().Add(receiverWriteTimeout)) // unsupported in-process: nothing to bound
+	b, _ := json.Marshal(v)                                       // a reply always encodes
 	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
@@ -503,7 +551,7 @@ func writeReply(w http.ResponseWriter, status int, v reply) error {
 	if _, err := w.Write(b); err != nil {
 		return err
 	}
-	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
 	return nil

@@ -333,7 +333,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-
 // FuzzReceiverHTTP feeds raw HTTP requests (any method, path, headers,
 // framing and body) to each profile's receiver: every request is answered
 // with a status the receiver documents, never a 500 (a recovered bug),

@@ -17,6 +17,7 @@ const (
 	receiverHeaderTimeout  = 10 * time.Second
 	receiverReadTimeout    = 30 * time.Second
 	receiverIdleTimeout    = 90 * time.Second
+	receiverWriteTimeout   = 10 * time.Second
 	// receiverHeaderBytes bounds a request's headers (net/http's default
 	// is 1 MiB a connection).
 	receiverHeaderBytes = 64 << 10
