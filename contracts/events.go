@@ -27,9 +27,13 @@ func checkScenarios(p Provider) error {
 }
 
 // generate returns the events of scenario with orders orders, or with edge
-// the generator's edge cases (one single-event order per case), seeded.
-func generate(payloads string, seed int64, scenario string, orders int, edge bool) ([]*generator.Event, error) {
+// the generator's edge cases (one single-event order per case), seeded;
+// idBase, when not 0, is where Phasio order ids start.
+func generate(payloads string, seed int64, scenario string, orders int, edge bool, idBase int64) ([]*generator.Event, error) {
 	opts := []generator.Option{generator.WithSeed(seed)}
+	if idBase != 0 && payloads == generator.ProviderPhasio {
+		opts = append(opts, generator.WithOrderIDBase(idBase))
+	}
 	if edge {
 		opts = append(opts, generator.WithEdge())
 	} else {

@@ -2,6 +2,8 @@ package contracts
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
@@ -35,9 +37,14 @@ func (se *Session) lifecycle() *lifecycle {
 }
 
 // generate returns the events of scenario (DefaultOrders orders), or the
-// edge-case variants, seeded for purpose.
+// edge-case variants, seeded for purpose, with Phasio order ids in the
+// purpose's own block.
 func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.Event, error) {
-	evs, err := generate(se.suite.provider.payloads, se.seedFor(purpose), scenario, DefaultOrders, edge)
+	base, err := se.orderIDBase(purpose)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := generate(se.suite.provider.payloads, se.seedFor(purpose), scenario, DefaultOrders, edge, base)
 	if err != nil {
 		return nil, fmt.Errorf("generating %s: %w", purpose, err)
 	}
@@ -45,6 +52,42 @@ func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.E
 		return nil, fmt.Errorf("generating %s: no events", purpose)
 	}
 	return evs, nil
+}
+
+// Phasio order ids of a session: each purpose that generates orders draws
+// them from its own block, so no two checks (nor the lifecycles, nor the
+// preflight) send the same order whatever the seed, and a check run alone
+// sends the orders it sends in a full run. The blocks start far above the
+// generator's default ids (10000 to 90000 and up), which emit and the demo
+// use against the same receivers.
+const (
+	orderIDFirstBlock = 10_000_000
+	orderIDBlock      = 1_000_000 // 40,000 orders of MaxOrderIDStep each
+)
+
+// orderPurposes are the purposes with a block, in block order; the
+// provider's lifecycle scenarios take the blocks after them, one each.
+var orderPurposes = []string{
+	"preflight", "unknown fields", "edge cases", "duplicates", "stale snapshot", "raw body",
+	"fault " + string(emitter.FaultMissingSignature), "fault " + string(emitter.FaultBadSignature),
+	"fault " + string(emitter.FaultTamper), "fault " + string(emitter.FaultWrongKey),
+	"fault " + string(emitter.FaultStaleTimestamp), "fault " + string(emitter.FaultMalformedBody),
+}
+
+// orderIDBase returns where purpose's Phasio order ids start: its block,
+// shifted by the seed within the block's first tenth.
+func (se *Session) orderIDBase(purpose string) (int64, error) {
+	i := slices.Index(orderPurposes, purpose)
+	if sc, ok := strings.CutPrefix(purpose, "lifecycle "); ok && i < 0 {
+		if j := slices.Index(se.suite.provider.scenarios, sc); j >= 0 {
+			i = len(orderPurposes) + j
+		}
+	}
+	if i < 0 {
+		return 0, fmt.Errorf("no order id block for %q", purpose)
+	}
+	shift := int64(uint64(se.suite.cfg.seed) % (orderIDBlock / 10))
+	return orderIDFirstBlock + int64(i)*orderIDBlock + shift, nil
 }
 
 // sendOrders delivers events in their generated order (which keeps each

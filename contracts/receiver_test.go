@@ -1,6 +1,7 @@
 package contracts_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,7 +101,9 @@ func (rv *testReceiver) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(got.Payload, &doc); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(got.Payload))
+	dec.UseNumber() // order ids print as they came, not as 2.2e+07
+	if err := dec.Decode(&doc); err != nil {
 		answer(w, http.StatusBadRequest, `{"ok":false,"error":"not a JSON object"}`)
 		return
 	}

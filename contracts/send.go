@@ -77,7 +77,7 @@ func SendScenario(ctx context.Context, target any, p Provider, name string, seed
 		return nil, err
 	}
 	defer se.Close()
-	evs, err := generate(p.payloads, seed, name, 0, false)
+	evs, err := generate(p.payloads, seed, name, 0, false, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrScenario, err)
 	}

@@ -1,11 +1,14 @@
 package contracts_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -209,5 +212,50 @@ func TestInterruptedCheckIsNotAFailure(t *testing.T) {
 	}
 	if r.Stopped == nil || r.Stopped.Reason != contracts.StopInterrupted {
 		t.Errorf("stopped %+v", r.Stopped)
+	}
+}
+
+// TestOrderKeysUniqueAcrossChecks: no two checks (nor the preflight) of a
+// run send the same order, whatever the seed, so one check's orders never
+// disturb another's state; ORDERHOOKS_LONG=1 tries seeds 1 to 20.
+func TestOrderKeysUniqueAcrossChecks(t *testing.T) {
+	seeds := []int64{1, 2, 3}
+	if os.Getenv("ORDERHOOKS_LONG") != "" {
+		seeds = seeds[:0]
+		for s := int64(1); s <= 20; s++ {
+			seeds = append(seeds, s)
+		}
+	}
+	for _, provider := range providers {
+		for _, seed := range seeds {
+			var rec bytes.Buffer
+			recv := emitter.NewReceiver(testProfile(t, provider))
+			r, err := contracts.Verify(context.Background(), contracts.HandlerAt(recv, "/webhooks"), testProvider(t, provider),
+				contracts.WithSeed(seed), contracts.WithRecord(&rec), contracts.WithProbe("/orders/{orderKey}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Failed() {
+				t.Fatalf("%s seed %d: the project's receiver failed: %s", provider, seed, r.Summary.Line())
+			}
+			owner := map[string]string{}
+			for _, line := range strings.Split(strings.TrimSpace(rec.String()), "\n") {
+				var l contracts.RecordLine
+				if err := json.Unmarshal([]byte(line), &l); err != nil {
+					t.Fatal(err)
+				}
+				key, who := l.Event.OrderKey, l.Check+" "+l.Role
+				if l.Role != "preflight" && l.Role != "variant" {
+					who = l.Check
+				}
+				if o, ok := owner[key]; ok && o != who {
+					t.Fatalf("%s seed %d: order %s sent by %q and %q", provider, seed, key, o, who)
+				}
+				owner[key] = who
+			}
+			if len(owner) < 20 {
+				t.Fatalf("%s seed %d: %d orders, want the suite's", provider, seed, len(owner))
+			}
+		}
 	}
 }

@@ -42,6 +42,7 @@ type Generator struct {
 	local      string
 	interleave int
 	single     bool
+	idBase     int64 // Phasio order ids start above it; 0: seeded
 }
 
 type config struct {
@@ -56,6 +57,7 @@ type config struct {
 	start      time.Time
 	local      string
 	interleave int
+	idBase     int64
 }
 
 // Option configures New.
@@ -114,6 +116,18 @@ func WithLocalCurrency(code string) Option { return func(c *config) { c.local = 
 // DefaultInterleave; 1 plays orders one after the other).
 func WithInterleave(n int) Option { return func(c *config) { c.interleave = n } }
 
+// MaxOrderIDStep is the most a Phasio order id grows from one order to
+// the next: a run of n orders above base n uses ids up to base + n ×
+// MaxOrderIDStep, so runs whose bases lie further apart share no order.
+const MaxOrderIDStep = 25
+
+// WithOrderIDBase makes the Phasio order ids of a run start above base
+// (the first order gets base+1 to base+MaxOrderIDStep) instead of at a
+// seeded start between 10000 and 90000, so several runs (e.g. one per
+// scenario) can share a receiver without sharing an order. HappyColis
+// order ids are UUIDs drawn from the seed: New refuses the option there.
+func WithOrderIDBase(base int64) Option { return func(c *config) { c.idBase = base } }
+
 // New returns a generator of provider's webhooks (ProviderPhasio or
 // ProviderHappyColis).
 func New(provider string, opts ...Option) (*Generator, error) {
@@ -139,12 +153,16 @@ func New(provider string, opts ...Option) (*Generator, error) {
 		return nil, fmt.Errorf("%w: unknown local currency %q", ErrOptions, c.local)
 	case c.kanbanSet && provider != ProviderPhasio:
 		return nil, fmt.Errorf("%w: Kanban boards are Phasio's, not %s's", ErrOptions, provider)
+	case c.idBase != 0 && provider != ProviderPhasio:
+		return nil, fmt.Errorf("%w: order id bases are Phasio's; %s order ids are UUIDs", ErrOptions, provider)
+	case c.idBase < 0 || c.idBase > math.MaxInt64/2:
+		return nil, fmt.Errorf("%w: order id base %d: must be between 0 and %d", ErrOptions, c.idBase, int64(math.MaxInt64/2))
 	}
 	if err := checkBoard(c.kanban); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrOptions, err)
 	}
 	g := &Generator{provider: provider, seed: DefaultSeed, edge: c.edge, drift: c.drift,
-		start: c.start.UTC(), local: c.local, interleave: c.interleave}
+		start: c.start.UTC(), local: c.local, interleave: c.interleave, idBase: c.idBase}
 	var board []KanbanColumn
 	if c.kanbanSet {
 		board = c.kanban
@@ -244,6 +262,9 @@ func (g *Generator) Source() Source { return g.Run }
 // way (see WithInterleave) are held.
 func (g *Generator) Run(yield func(*Event) error) error {
 	w := newWorld(g.provider, g.seed, g.local)
+	if g.idBase > 0 {
+		w.orderID = g.idBase
+	}
 	clock := newRNG()
 	clock.seed(g.seed, streamWorld+1)
 	meanGap := 3 * 60e3 // a lifecycle begins every 3 minutes on average

@@ -2,6 +2,8 @@ package generator
 
 import (
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,4 +236,43 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestOrderIDBase: WithOrderIDBase puts a run's Phasio order ids above the
+// base, at most MaxOrderIDStep apart, so runs with bases far enough apart
+// share no order; HappyColis (UUID keys) and bad bases are refused.
+func TestOrderIDBase(t *testing.T) {
+	sc, err := LoadScenario("phasio/batch-update")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(ProviderPhasio, WithScenario(sc), WithOrders(30), WithOrderIDBase(500000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	if err := g.Run(func(ev *Event) error { keys[ev.OrderKey] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 30 {
+		t.Fatalf("%d orders, want 30", len(keys))
+	}
+	for k := range keys {
+		id, err := strconv.ParseInt(k, 10, 64)
+		if err != nil || id <= 500000 || id > 500000+30*MaxOrderIDStep {
+			t.Errorf("order id %s outside (500000, %d]", k, 500000+30*MaxOrderIDStep)
+		}
+	}
+	for name, opts := range map[string][]Option{
+		"happycolis":    {WithOrderIDBase(1000)},
+		"negative base": {WithOrderIDBase(-1)},
+	} {
+		provider := ProviderPhasio
+		if name == "happycolis" {
+			provider = ProviderHappyColis
+		}
+		if _, err := New(provider, opts...); !errors.Is(err, ErrOptions) {
+			t.Errorf("%s: %v, want ErrOptions", name, err)
+		}
+	}
 }

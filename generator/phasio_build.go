@@ -48,7 +48,7 @@ type phasioOrder struct {
 func newPhasioOrder(r *rng, w *world, at time.Time, spec partSpec) *phasioOrder {
 	cust := w.customer(r, spec.country)
 	cust.quotes++
-	w.orderID += r.between(1, 25)
+	w.orderID += r.between(1, MaxOrderIDStep)
 	po := &phasioOrder{cust: cust, seq: cust.quotes, created: at, local: w.local}
 	o := &po.o
 	o.OrderID = w.orderID

@@ -163,32 +163,42 @@ func (r *demoRun) close() {
 // secretSpec is how commands refer to the secret without showing it.
 func (r *demoRun) secretSpec() string { return "file:" + r.secretFile }
 
-// source plays every built-in lifecycle of the provider, one after the
-// other, each with its own orders.
+// demoSource plays every built-in lifecycle of the provider, one after
+// the other, each with its own orders: its own seed and, for Phasio, its
+// own range of order ids above the previous scenario's, so no two
+// scenarios share an order whatever the seed and --orders.
 func demoSource(provider string, seed int64, orders int) (generator.Source, error) {
 	var gens []*generator.Generator
-	// One seed per scenario: generators with one seed start numbering
-	// orders at the same id.
+	// Phasio ids of the first scenario start at a seeded 10000 to 90000.
+	base := int64(0)
+	next := int64(90000)
 	for i, name := range scenarioNames(provider) {
 		s, err := generator.LoadScenario(name)
 		if err != nil {
 			return nil, err
 		}
-		g, err := generator.New(provider, generator.WithScenario(s), generator.WithSeed(seed*int64(len(scenarioNames(provider)))+int64(i)), generator.WithOrders(orders*max(s.Orders, 1)))
+		opts := []generator.Option{generator.WithScenario(s), generator.WithSeed(seed*int64(len(scenarioNames(provider))) + int64(i)), generator.WithOrders(orders * max(s.Orders, 1))}
+		if provider == generator.ProviderPhasio && i > 0 {
+			base = next
+			opts = append(opts, generator.WithOrderIDBase(base))
+		}
+		g, err := generator.New(provider, opts...)
 		if err != nil {
 			return nil, err
 		}
+		next = max(next, base) + int64(g.Orders())*generator.MaxOrderIDStep
 		gens = append(gens, g)
 	}
 	// Each generator numbers its events from 1, and message ids derive from
 	// the seq: renumber so that no delivery looks like a redelivery of
-	// another scenario's, and refuse an order key two scenarios share.
+	// another scenario's. An order key two scenarios share would be a bug
+	// of the ranges above: refuse it rather than send it.
 	return func(yield func(*generator.Event) error) error {
 		seq, owner := int64(0), map[string]string{}
 		for _, g := range gens {
 			err := g.Run(func(ev *generator.Event) error {
 				if o, ok := owner[ev.OrderKey]; ok && o != ev.Scenario {
-					return fmt.Errorf("seed %d: %s and %s both generated order %s; try another --seed", seed, o, ev.Scenario, ev.OrderKey)
+					return fmt.Errorf("seed %d: %s and %s both generated order %s", seed, o, ev.Scenario, ev.OrderKey)
 				}
 				owner[ev.OrderKey] = ev.Scenario
 				seq++

@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/generator"
 )
 
 // TestDemo runs the demo end to end: it must pass its own contract suite,
@@ -67,5 +70,66 @@ func TestDemoUsage(t *testing.T) {
 	_, errOut, code := runCmd(t, "", "demo", "--orders", "0")
 	if code != exitUsage || !strings.Contains(errOut, "--orders") {
 		t.Fatalf("exit %d, stderr %q; want 2 naming --orders", code, errOut)
+	}
+}
+
+// TestDemoOrderKeysUnique: the demo's scenarios never share an order,
+// whatever --orders and --seed (the demo refused to start for any
+// --orders of 5 or more with the default seed).
+func TestDemoOrderKeysUnique(t *testing.T) {
+	seeds := []int64{1, 7}
+	if os.Getenv("ORDERHOOKS_LONG") != "" {
+		seeds = seeds[:0]
+		for s := int64(1); s <= 20; s++ {
+			seeds = append(seeds, s)
+		}
+	}
+	for _, p := range demoProviders {
+		for _, n := range []int{1, 5, 20, 200} {
+			for _, seed := range seeds {
+				src, err := demoSource(p, seed, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				owner := map[string]string{}
+				err = src(func(ev *generator.Event) error {
+					if o, ok := owner[ev.OrderKey]; ok && o != ev.Scenario {
+						t.Fatalf("%s --orders %d --seed %d: %s and %s share order %s", p, n, seed, o, ev.Scenario, ev.OrderKey)
+					}
+					owner[ev.OrderKey] = ev.Scenario
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("%s --orders %d --seed %d: %v", p, n, seed, err)
+				}
+			}
+		}
+	}
+}
+
+// TestDemoOrders runs the demo end to end for several --orders and
+// --seed; ORDERHOOKS_LONG=1 (.ci/run) runs every --orders of 1, 5, 20 and
+// 200 with every seed from 1 to 20.
+func TestDemoOrders(t *testing.T) {
+	type run struct {
+		orders int
+		seed   int64
+	}
+	runs := []run{{5, 1}, {20, 2}, {1, 3}}
+	if os.Getenv("ORDERHOOKS_LONG") != "" {
+		runs = runs[:0]
+		for _, n := range []int{1, 5, 20, 200} {
+			for s := int64(1); s <= 20; s++ {
+				runs = append(runs, run{n, s})
+			}
+		}
+	}
+	for _, r := range runs {
+		t.Run(fmt.Sprintf("orders %d seed %d", r.orders, r.seed), func(t *testing.T) {
+			out, errOut, code := runCmd(t, "", "demo", "--orders", fmt.Sprint(r.orders), "--seed", fmt.Sprint(r.seed), "--dir", t.TempDir())
+			if code != exitOK {
+				t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+			}
+		})
 	}
 }
