@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
-
-// maxDecryptInput bounds what decrypt reads; captured bodies are far smaller.
-const maxDecryptInput = 64 << 20
 
 func init() {
 	register(&command{
@@ -34,7 +31,7 @@ func init() {
 // runDecrypt reads a captured body ({"payload":"…"}) or the bare encrypted
 // string from FILE or stdin. A bad secret is a usage error (2); a body that
 // does not verify or decrypt is a failure (1) naming the reason.
-func runDecrypt(_ context.Context, fs *pflag.FlagSet, e *env) error {
+func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if fs.NArg() > 1 {
 		return usageErrorf("one input at most, got %d", fs.NArg())
 	}
@@ -50,7 +47,7 @@ func runDecrypt(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return usageErrorf("--secret: %w", err)
 	}
-	name, data, err := readDecryptInput(fs.Arg(0), e.stdin)
+	name, data, err := readDecryptInput(ctx, fs.Arg(0), e.stdin)
 	if err != nil {
 		return usageError(err)
 	}
@@ -63,23 +60,22 @@ func runDecrypt(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	return err
 }
 
-// readDecryptInput reads FILE, or stdin for "" and "-", up to maxDecryptInput.
-func readDecryptInput(path string, stdin io.Reader) (string, []byte, error) {
-	name, r := "<stdin>", stdin
+// readDecryptInput reads FILE, or stdin for "" and "-", up to the decrypt
+// input limit; an idle stdin gives way to Ctrl-C.
+func readDecryptInput(ctx context.Context, path string, stdin io.Reader) (string, []byte, error) {
+	name, r := "<stdin>", input.Interruptible(ctx, stdin)
 	if path != "" && path != "-" {
-		f, err := os.Open(path)
+		f, err := input.Open(path)
 		if err != nil {
 			return "", nil, err
 		}
-		defer f.Close()
+		defer f.Close() // read-only
 		name, r = path, f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxDecryptInput+1))
+	data, err := input.ReadAll(r, name, input.DecryptInput)
 	switch {
 	case err != nil:
-		return "", nil, fmt.Errorf("%s: %w", name, err)
-	case len(data) > maxDecryptInput:
-		return "", nil, fmt.Errorf("%s: larger than %d bytes", name, maxDecryptInput)
+		return "", nil, err
 	case len(data) == 0:
 		return "", nil, errors.New(name + ": empty input")
 	}

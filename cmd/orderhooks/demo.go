@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
+	"github.com/orderhooks/orderhooks/internal/safefile"
 )
 
 func init() {
@@ -36,8 +37,12 @@ func init() {
 }
 
 // demoOrders keeps the demo to a few seconds while still interleaving
-// several orders per lifecycle.
-const demoOrders = 3
+// several orders per lifecycle; maxDemoOrders keeps it a demo (emit is
+// for load).
+const (
+	demoOrders    = 3
+	maxDemoOrders = 10_000
+)
 
 // demoProviders are the platforms the demo plays, in order.
 var demoProviders = []string{generator.ProviderPhasio, generator.ProviderHappyColis}
@@ -62,8 +67,8 @@ func runDemo(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	seed, _ := fs.GetInt64("seed")
 	orders, _ := fs.GetInt("orders")
 	dir, _ := fs.GetString("dir")
-	if orders < 1 {
-		return usageErrorf("--orders must be at least 1, got %d", orders)
+	if orders < 1 || orders > maxDemoOrders {
+		return usageErrorf("--orders %d: must be between 1 and %d", orders, maxDemoOrders)
 	}
 	if dir == "" {
 		var err error
@@ -137,16 +142,16 @@ func startDemoReceiver(provider, dir string) (*demoRun, error) {
 		recvFile:   filepath.Join(dir, provider+"-received.jsonl"),
 	}
 	var err error
-	if r.recvOut, err = os.Create(r.recvFile); err != nil {
-		return nil, err
+	if r.recvOut, err = safefile.Create(r.recvFile, 0o644); err != nil {
+		return nil, usageErrorf("--dir: %w", err)
 	}
 	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, emitter.WithReceiptRecord(r.recvOut)); err != nil {
 		r.recvOut.Close()
 		return nil, err
 	}
-	if err := os.WriteFile(r.secretFile, []byte(r.secret+"\n"), 0o600); err != nil {
+	if err := emitter.SaveSecret(r.secretFile, r.secret); err != nil {
 		r.close()
-		return nil, err
+		return nil, usageErrorf("--dir: %w", err)
 	}
 	return r, nil
 }
@@ -227,9 +232,9 @@ func (r *demoRun) emit(ctx context.Context, e *env, seed int64, orders int) erro
 	if err != nil {
 		return err
 	}
-	out, err := os.Create(r.sentFile)
+	out, err := safefile.Create(r.sentFile, 0o644)
 	if err != nil {
-		return err
+		return usageErrorf("--dir: %w", err)
 	}
 	defer out.Close()
 	opts := []emitter.Option{emitter.WithSeed(seed), emitter.WithRecord(out)}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 func init() {
@@ -51,42 +53,46 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err := checkProvider(provider); err != nil {
 		return err
 	}
-	src, closeIn, err := emitSource(fs, e, provider)
+	src, total, closeIn, err := emitSource(ctx, fs, e, provider)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
 	seed, _ := fs.GetInt64("seed")
-	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed))
+	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed), emitter.WithTotal(total))
 	if err != nil {
 		return err
 	}
 	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
 }
 
-// emitSource returns the events to deliver: --in, or the generator flags.
-func emitSource(fs *pflag.FlagSet, e *env, provider string) (generator.Source, func(), error) {
+// emitSource returns the events to deliver, --in or the generator flags,
+// and how many there are (0 when unknown), for the progress line.
+func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, provider string) (generator.Source, int64, func(), error) {
 	in, _ := fs.GetString("in")
 	if in == "" {
 		gp, err := generatorProvider(fs, provider)
 		if err != nil {
-			return nil, nil, err
+			return nil, 0, nil, err
 		}
-		src, err := genFlagsOf(fs).source(gp)
-		return src, func() {}, err
+		gen, err := genFlagsOf(fs).generator(gp)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return gen.Source(), gen.Events(), func() {}, nil
 	}
 	for _, name := range []string{"scenario", "orders", "edge", "drift", "start", "kanban"} {
 		if fs.Changed(name) {
-			return nil, nil, usageErrorf("--in and --%s exclude each other: the events are in the file", name)
+			return nil, 0, nil, usageErrorf("--in and --%s exclude each other: the events are in the file", name)
 		}
 	}
-	r, closeIn := e.stdin, func() {}
+	r, closeIn, total := input.Interruptible(ctx, e.stdin), func() {}, int64(0)
 	if in != "-" {
-		f, err := os.Open(in)
+		f, err := input.Open(in)
 		if err != nil {
-			return nil, nil, usageErrorf("--in: %w", err)
+			return nil, 0, nil, usageErrorf("--in %w", err)
 		}
-		r, closeIn = f, func() { _ = f.Close() } // read-only: nothing to lose on close
+		r, closeIn, total = f, func() { _ = f.Close() }, countLines(in) // read-only: nothing to lose on close
 	}
 	lines, line := emitter.CountLines(r)
 	src := generator.EventsFrom(lines)
@@ -104,7 +110,38 @@ func emitSource(fs *pflag.FlagSet, e *env, provider string) (generator.Source, f
 			return fmt.Errorf("--in %s: %w", in, err)
 		}
 		return nil
-	}, closeIn, nil
+	}, total, closeIn, nil
+}
+
+// countLines counts the lines of a regular file, for the progress line's
+// total; 0 (unknown) for anything else or on error. It reads the file once
+// more, in constant memory.
+func countLines(path string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close() // read-only
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return 0
+	}
+	var n int64
+	buf := make([]byte, 256<<10)
+	last := byte('\n')
+	for {
+		k, err := f.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			last = buf[k-1]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n
 }
 
 // inputError is the usage error of a malformed input line: input (the
@@ -165,14 +202,14 @@ func addDeliveryFlags(fs *pflag.FlagSet) {
 	fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
 	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")
 	fs.String("record", "", "write one JSON line per attempt to FILE (request and response, never a secret)")
-	fs.Int("concurrency", emitter.DefaultConcurrency, "deliveries in parallel (events of one order never run concurrently)")
-	fs.Float64("rate", 0, "at most this many requests per second (0: no limit)")
-	fs.Int("retries", emitter.DefaultRetries, "retries after a connection error, timeout, 408, 429 or 5xx")
+	fs.Int("concurrency", emitter.DefaultConcurrency, "deliveries in parallel, at most 10000 (events of one order never run concurrently)")
+	fs.Float64("rate", 0, "at most this many requests per second, 0.0003 (one an hour) to 1000000 (0: no limit)")
+	fs.Int("retries", emitter.DefaultRetries, "retries after a connection error, timeout, 408, 429 or 5xx, at most 100")
 	fs.Duration("backoff", emitter.DefaultBackoff, "wait before the first retry, doubled each retry, with jitter (Retry-After answers are obeyed)")
 	fs.Duration("timeout", emitter.DefaultTimeout, "bound on each request, and on the reachability check at start")
 	fs.Bool("insecure", false, "do not verify TLS certificates")
 	fs.String("ca-file", "", "trust the PEM certificates in this file too")
-	fs.StringArrayP("header", "H", nil, "extra request header 'Key: Value' (repeatable)")
+	fs.StringArrayP("header", "H", nil, "extra request header 'Key: Value' as RFC 9110 allows it (repeatable)")
 	fs.Float64("duplicate", 0, "probability of sending a delivery twice (same ids)")
 	fs.Float64("reorder", 0, "probability of swapping an event with its order's next event")
 	fs.Duration("delay", 0, "hold each delivery back by a random time up to this")
@@ -265,12 +302,12 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 	validate, _ := fs.GetBool("validate")
 	unblock, _ := fs.GetBool("unblock")
 	switch {
-	case conc < 1:
-		return nil, usageErrorf("--concurrency %d: must be at least 1", conc)
-	case rate < 0:
-		return nil, usageErrorf("--rate %v: must not be negative", rate)
-	case retries < 0:
-		return nil, usageErrorf("--retries %d: must not be negative", retries)
+	case conc < 1 || conc > emitter.MaxConcurrency:
+		return nil, usageErrorf("--concurrency %d: must be between 1 and %d", conc, emitter.MaxConcurrency)
+	case rate != 0 && !(rate >= emitter.MinRate && rate <= emitter.MaxRate): // NaN fails both
+		return nil, usageErrorf("--rate %v: 0 (no limit) or between %.6g and %.0f requests per second", rate, emitter.MinRate, emitter.MaxRate)
+	case retries < 0 || retries > emitter.MaxRetries:
+		return nil, usageErrorf("--retries %d: must be between 0 and %d", retries, emitter.MaxRetries)
 	case backoff < 0:
 		return nil, usageErrorf("--backoff %s: must not be negative", backoff)
 	case timeout <= 0:
@@ -278,7 +315,7 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 	}
 	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: conc})
 	if err != nil {
-		return nil, usageError(err)
+		return nil, usageErrorf("--ca-file: %w", err)
 	}
 	header, err := headerFlags(fs)
 	if err != nil {
@@ -300,17 +337,21 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 	return opts, nil
 }
 
-// headerFlags parses the -H 'Key: Value' flags.
+// headerFlags parses the -H 'Key: Value' flags, each checked as RFC 9110
+// defines header fields.
 func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
 	raw, _ := fs.GetStringArray("header")
 	h := http.Header{}
 	for _, kv := range raw {
 		k, v, ok := strings.Cut(kv, ":")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" || strings.ContainsAny(k, " \t") {
-			return nil, usageErrorf("-H %q: not 'Key: Value'", kv)
+		k, v = strings.TrimSpace(k), strings.Trim(v, " \t")
+		if !ok || k == "" {
+			return nil, usageErrorf("-H %s: not 'Key: Value'", input.Quote(kv))
 		}
-		h.Add(k, strings.TrimSpace(v))
+		if err := emitter.CheckHeader(k, v); err != nil {
+			return nil, usageErrorf("-H %s: %w", input.Quote(kv), err)
+		}
+		h.Add(k, v)
 	}
 	return h, nil
 }
@@ -323,7 +364,7 @@ func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
 		v    *float64
 	}{{"duplicate", &f.Duplicate}, {"reorder", &f.Reorder}, {"tamper", &f.Tamper}, {"bad-signature", &f.BadSignature}, {"wrong-key", &f.WrongKey}} {
 		*p.v, _ = fs.GetFloat64(p.name)
-		if *p.v < 0 || *p.v > 1 {
+		if !(*p.v >= 0 && *p.v <= 1) { // NaN fails both
 			return f, usageErrorf("--%s %v: a probability between 0 and 1", p.name, *p.v)
 		}
 	}

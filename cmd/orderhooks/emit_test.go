@@ -277,7 +277,7 @@ func TestEmitProgress(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("tty %v: exit %d: %s", tty, code, errOut.String())
 		}
-		line := strings.Contains(errOut.String(), "\rsent 3  2xx 3  failed 0")
+		line := strings.Contains(errOut.String(), "\rsent 3 of 3 events (100%)  2xx 3  failed 0")
 		if line != tty || strings.Contains(out.String(), "\r") {
 			t.Fatalf("tty %v: stderr %q, stdout %q", tty, errOut.String(), out.String())
 		}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // Exit codes, shared by every subcommand.
@@ -60,8 +62,9 @@ func isSilent(err error) bool {
 	return errors.As(err, &ee) && ee.silent
 }
 
-// exitCode maps an error to the process exit code: errors without a class
-// are failures (1).
+// exitCode maps an error to the process exit code: an input that breaks
+// the input policy (too large, not UTF-8, a directory, unreadable) is a
+// usage error (2); other errors without a class are failures (1).
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
@@ -69,6 +72,10 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		return exitUsage
 	}
 	return exitFailure
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // genFlags are the generator flags shared by generate, emit and verify.
@@ -22,7 +23,7 @@ func addGenFlags(fs *pflag.FlagSet) *genFlags {
 	fs.Int64("seed", generator.DefaultSeed, "seed: the same seed and flags give byte-identical events (without this flag a scenario's own seed applies)")
 	fs.Bool("edge", false, "schema-valid edge cases: nulls, empty arrays, zero and huge amounts, 200 parts, long and non-Latin strings")
 	fs.Bool("drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
-	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339)")
+	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339, between 1970 and 2999)")
 	fs.StringSlice("kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
 	return &genFlags{fs: fs}
 }
@@ -57,7 +58,14 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 	start, _ := fs.GetString("start")
 	t, err := time.Parse(time.RFC3339, start)
 	if err != nil {
-		return nil, usageErrorf("--start %q: not an RFC 3339 time like %s", start, generator.DefaultStart)
+		return nil, usageErrorf("--start %s: not an RFC 3339 time like %s", input.Quote(start), generator.DefaultStart)
+	}
+	if t.Before(generator.MinStart) || t.After(generator.MaxStart) {
+		return nil, usageErrorf("--start %s: must be between %s and %s", start,
+			generator.MinStart.Format(time.RFC3339), generator.MaxStart.Format(time.RFC3339))
+	}
+	if orders < 0 {
+		return nil, usageErrorf("--orders %d: must not be negative", orders)
 	}
 	opts = append(opts, generator.WithOrders(orders), generator.WithStart(t))
 	if fs.Changed("seed") {

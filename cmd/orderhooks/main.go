@@ -17,6 +17,9 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // version is overridden at build time with -ldflags "-X main.version=…".
@@ -105,6 +108,10 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "orderhooks %s: %v (run 'orderhooks help %s')\n", c.name, err, c.name)
 		return exitUsage
 	}
+	if err := checkFlagValues(fs); err != nil {
+		fmt.Fprintf(e.stderr, "orderhooks %s: %s\n", c.name, oneLine(err.Error()))
+		return exitUsage
+	}
 	err := c.run(ctx, fs, e)
 	code := exitCode(err)
 	if err != nil && !isSilent(err) {
@@ -145,6 +152,24 @@ func printCommandHelp(w io.Writer, c *command) {
 	}
 }
 
+// oneLine makes an error message one readable line: newlines joined,
+// URL credentials redacted, and a message quoting a huge value shortened.
 func oneLine(s string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
+	return input.Truncate(redact.Text(strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")))
+}
+
+// checkFlagValues applies the flag-value limit to every flag given.
+func checkFlagValues(fs *pflag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		if err == nil {
+			err = input.CheckFlag("--"+f.Name, f.Value.String())
+		}
+	})
+	for _, a := range fs.Args() {
+		if err == nil {
+			err = input.CheckFlag("argument", a)
+		}
+	}
+	return err
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 func init() {
@@ -26,7 +25,7 @@ func init() {
 			fs.String("order", "", "only the events of this order key")
 			fs.String("event", "", "only events of this name (Phasio trigger or HappyColis type)")
 			fs.Int64("from-seq", 0, "only events whose seq is at least N")
-			fs.Float64("speed", 0, "original pacing K times faster (0: as fast as possible)")
+			fs.Float64("speed", 0, "original pacing K times faster, 0.00001 to 1000000 (0: as fast as possible)")
 			fs.Bool("exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
 			fs.Int64("seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
 			return fs
@@ -46,8 +45,8 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	o.FromSeq, _ = fs.GetInt64("from-seq")
 	o.Speed, _ = fs.GetFloat64("speed")
 	o.Exact, _ = fs.GetBool("exact")
-	if o.Speed < 0 {
-		return usageErrorf("--speed %v: must not be negative", o.Speed)
+	if o.Speed != 0 && !(o.Speed >= emitter.MinSpeed && o.Speed <= emitter.MaxSpeed) { // NaN fails both
+		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
 	}
 	provider, _ := fs.GetString("provider")
 	if provider == "" && !o.Exact {
@@ -58,9 +57,9 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			return err
 		}
 	}
-	var in io.Reader = e.stdin
+	in := input.Interruptible(ctx, e.stdin)
 	if path := fs.Arg(0); path != "-" {
-		f, err := os.Open(path)
+		f, err := input.Open(path)
 		if err != nil {
 			return usageError(err)
 		}

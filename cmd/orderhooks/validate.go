@@ -3,14 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -37,7 +38,8 @@ func init() {
 
 // runValidate prints one line per violation, SOURCE:LINE: POINTER: MESSAGE,
 // on stdout and a summary on stderr; reading stdin when no file is named.
-func runValidate(_ context.Context, fs *pflag.FlagSet, e *env) error {
+// Ctrl-C stops it between documents, or while stdin is idle.
+func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	name, _ := fs.GetString("schema")
 	strict, _ := fs.GetBool("strict")
 	v := &validator{strict: strict}
@@ -55,10 +57,11 @@ func runValidate(_ context.Context, fs *pflag.FlagSet, e *env) error {
 		v.schema = s
 	}
 
-	srcs, err := openSources(fs.Args(), e.stdin)
+	srcs, err := openSources(fs.Args(), input.Interruptible(ctx, e.stdin))
 	if err != nil {
 		return usageError(err)
 	}
+	v.ctx = ctx
 	defer func() {
 		for _, s := range srcs {
 			s.close()
@@ -75,6 +78,10 @@ func runValidate(_ context.Context, fs *pflag.FlagSet, e *env) error {
 		err = ferr
 	}
 	fmt.Fprintf(e.stderr, "%s, %d invalid\n", plural(v.docs, "document"), v.invalid)
+	if ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "orderhooks validate: interrupted; the count covers the documents read")
+		return failedSilently()
+	}
 	if err != nil {
 		return err
 	}
@@ -114,7 +121,7 @@ func openSources(args []string, stdin io.Reader) ([]source, error) {
 			srcs = append(srcs, source{name: "<stdin>", r: stdin, close: func() {}})
 			continue
 		}
-		f, err := os.Open(a)
+		f, err := input.Open(a)
 		if err != nil {
 			for _, s := range srcs {
 				s.close()
@@ -129,6 +136,7 @@ func openSources(args []string, stdin io.Reader) ([]source, error) {
 // validator checks documents against one schema, or in auto mode against
 // the schema each generator event names.
 type validator struct {
+	ctx     context.Context
 	schema  *schemas.Schema // nil in auto mode
 	strict  bool
 	out     io.Writer
@@ -138,26 +146,49 @@ type validator struct {
 
 func (v *validator) source(s source) error {
 	err := schemas.ReadDocuments(s.r, func(d schemas.Document) error {
+		if err := v.ctx.Err(); err != nil {
+			return err
+		}
 		v.docs++
-		if !v.document(s.name, d) {
+		if !v.safeDocument(s.name, d) {
 			v.invalid++
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && v.ctx.Err() == nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
 	return nil
 }
 
+// safeDocument is document, a panic (a bug) reported as that document's
+// one line instead of ending the run.
+func (v *validator) safeDocument(src string, d schemas.Document) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(v.out, "%s:%d: internal error (a bug in orderhooks; please report it with this line): %v\n", src, d.Line, r)
+			ok = false
+		}
+	}()
+	return v.document(src, d)
+}
+
 // document reports d's problems and says whether it is valid.
 func (v *validator) document(src string, d schemas.Document) bool {
-	if d.Err != nil {
-		if se, ok := d.Err.(*schemas.SyntaxError); ok {
-			fmt.Fprintf(v.out, "%s:%d:%d: invalid JSON: %v\n", src, se.Line, se.Column, se.Err)
-		} else {
-			fmt.Fprintf(v.out, "%s:%d: %v\n", src, d.Line, d.Err)
-		}
+	var ie *input.Error
+	switch se := (*schemas.SyntaxError)(nil); {
+	case d.Err == nil:
+	case errors.As(d.Err, &se) && errors.Is(se.Err, input.ErrEncoding):
+		fmt.Fprintf(v.out, "%s:%d:%d: invalid UTF-8\n", src, se.Line, se.Column)
+		return false
+	case errors.As(d.Err, &se):
+		fmt.Fprintf(v.out, "%s:%d:%d: invalid JSON: %v\n", src, se.Line, se.Column, se.Err)
+		return false
+	case errors.As(d.Err, &ie) && errors.Is(ie, input.ErrTooLarge):
+		fmt.Fprintf(v.out, "%s:%d: longer than the %s; not read\n", src, d.Line, ie.Limit)
+		return false
+	default:
+		fmt.Fprintf(v.out, "%s:%d: %v\n", src, d.Line, d.Err)
 		return false
 	}
 	if v.schema != nil {
@@ -187,7 +218,11 @@ func (v *validator) report(src string, d schemas.Document, prefix string, err er
 	}
 	ve, ok := err.(*schemas.ValidationError)
 	if !ok {
-		fmt.Fprintf(v.out, "%s:%d: %s: %v%s\n", src, d.Line, prefix, err, suffix)
+		p := prefix
+		if p == "" {
+			p = "/"
+		}
+		fmt.Fprintf(v.out, "%s:%d: %s: %v%s\n", src, d.Line, p, err, suffix)
 		return false
 	}
 	// Report in document order, so a multi-line document reads top down.
@@ -201,8 +236,16 @@ func (v *validator) report(src string, d schemas.Document, prefix string, err er
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return lines[order[a]] < lines[order[b]] })
-	for _, i := range order {
+	for k, i := range order {
+		if k == maxViolationLines {
+			fmt.Fprintf(v.out, "%s:%d: … and %d more violations in this document\n", src, d.Line, len(order)-k)
+			break
+		}
 		fmt.Fprintf(v.out, "%s:%d: %s%s\n", src, lines[i], ve.Violations[i], suffix)
 	}
 	return false
 }
+
+// maxViolationLines bounds the lines one document prints: an array of a
+// million wrong items says so in a line, not a million.
+const maxViolationLines = 100

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -238,9 +239,9 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 		opts = append(opts, contracts.WithSaveFailures(dir))
 	}
 	if path := str("response-schema"); path != "" {
-		src, err := os.ReadFile(path)
+		src, err := input.ReadFile(path, input.SchemaFile)
 		if err != nil {
-			return nil, usageError(fmt.Errorf("--response-schema: %w", err))
+			return nil, usageError(fmt.Errorf("--response-schema %w", err))
 		}
 		s, err := schemas.Compile(path, src)
 		if err != nil {
