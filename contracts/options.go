@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/orderhooks/orderhooks/schemas"
@@ -39,6 +40,8 @@ type config struct {
 	shrinkBudget   int
 	deadline       time.Duration
 	record         io.Writer
+	sloSet         bool
+	compareSet     bool
 }
 
 func defaultConfig() config {
@@ -59,11 +62,11 @@ func WithProbe(template string) Option { return func(c *config) { c.probe = temp
 // WithCompare replaces the provider's default pointers compared between the
 // last snapshot and the probed state. Each is "PTR" or "SNAPSHOT_PTR=PROBE_PTR".
 func WithCompare(pointers ...string) Option {
-	return func(c *config) { c.compare = append([]string(nil), pointers...) }
+	return func(c *config) { c.compare, c.compareSet = append([]string(nil), pointers...), true }
 }
 
 // WithSLO sets the p99 latency responds-within-slo allows (DefaultSLO).
-func WithSLO(d time.Duration) Option { return func(c *config) { c.slo = d } }
+func WithSLO(d time.Duration) Option { return func(c *config) { c.slo, c.sloSet = d, true } }
 
 // WithSeed seeds every generated payload (DefaultSeed); a failure is
 // reproduced by running its check alone with the same seed.
@@ -135,5 +138,67 @@ func (c *config) check() error {
 	if err := checkNames(c.only); err != nil {
 		return err
 	}
-	return checkNames(c.skip)
+	if err := checkNames(c.skip); err != nil {
+		return err
+	}
+	return c.checkUsed()
+}
+
+// OptionError says an option can change nothing in the run the other
+// options describe: rather than a silent no-op, New refuses it. It
+// matches ErrConfig.
+type OptionError struct {
+	// Option is the option that would change nothing, e.g. "WithCompare".
+	Option string
+	// Other is the option it conflicts with or needs, e.g. "WithProbe".
+	Other string
+	// Reason says why, without naming options.
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("contracts: %s: %s (%s)", e.Option, e.Reason, e.Other)
+}
+
+// Is makes an OptionError match ErrConfig.
+func (e *OptionError) Is(err error) bool { return err == ErrConfig }
+
+// checkUsed refuses options that no selected check uses, and checks both
+// selected and skipped.
+func (c *config) checkUsed() error {
+	for _, n := range c.skip {
+		switch {
+		case slices.Contains(c.only, n):
+			return &OptionError{"WithSkip", "WithOnly", fmt.Sprintf("check %s is also selected to run; it cannot be both", n)}
+		case len(c.only) > 0:
+			return &OptionError{"WithSkip", "WithOnly", fmt.Sprintf("check %s is not among the checks selected to run, so skipping it changes nothing", n)}
+		}
+	}
+	runs := func(names ...string) bool {
+		for _, n := range names {
+			if (len(c.only) == 0 || slices.Contains(c.only, n)) && !slices.Contains(c.skip, n) {
+				return true
+			}
+		}
+		return false
+	}
+	selection := "WithOnly"
+	if len(c.only) == 0 {
+		selection = "WithSkip"
+	}
+	switch {
+	case c.compareSet && c.probe == "":
+		return &OptionError{"WithCompare", "WithProbe", "the compared pointers are read from the receiver's state, which only a probe reads"}
+	case c.compareSet && !runs(CheckStateMatches, CheckStaleSnapshot):
+		return &OptionError{"WithCompare", selection, "no check that compares state runs (" + CheckStateMatches + ", " + CheckStaleSnapshot + ")"}
+	case c.probe != "" && !runs(CheckDuplicates, CheckStaleSnapshot, CheckStateMatches):
+		return &OptionError{"WithProbe", selection, "no check that reads the receiver's state runs (" + CheckDuplicates + ", " + CheckStaleSnapshot + ", " + CheckStateMatches + ")"}
+	case c.sloSet && !runs(CheckSLO):
+		return &OptionError{"WithSLO", selection, CheckSLO + ", the only check that uses it, does not run"}
+	case c.responseSchema != nil && !runs(CheckResponseContract):
+		return &OptionError{"WithResponseSchema", selection, CheckResponseContract + ", the only check that uses it, does not run"}
+	case c.saveFailures != "" && !runs(CheckValidLifecycle, CheckEdgeCases):
+		return &OptionError{"WithSaveFailures", selection, "no check that saves failures runs (" + CheckValidLifecycle + ", " + CheckEdgeCases + ")"}
+	}
+	return nil
 }

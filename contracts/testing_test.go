@@ -210,7 +210,7 @@ func bigOrderRejecter(t *testing.T, maxParts int) http.Handler {
 
 func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 	dir := t.TempDir()
-	r := verify(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+	r := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
 		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(dir), contracts.WithSeed(9))
 	res := r.Result(contracts.CheckEdgeCases)
 	if res.Status != contracts.StatusFail || len(res.Saved) != 1 || !strings.Contains(res.Message, "shrunk to 1 event(s)") {

@@ -259,3 +259,37 @@ func TestOrderKeysUniqueAcrossChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionsThatChangeNothing: New refuses an option no selected check
+// uses and a check both selected and skipped, naming both options.
+func TestOptionsThatChangeNothing(t *testing.T) {
+	schema := ackSchema
+	tests := []struct {
+		name          string
+		opts          []contracts.Option
+		option, other string
+	}{
+		{"only and skip", []contracts.Option{contracts.WithOnly(contracts.CheckBadSignature), contracts.WithSkip(contracts.CheckBadSignature)}, "WithSkip", "WithOnly"},
+		{"skip outside only", []contracts.Option{contracts.WithOnly(contracts.CheckBadSignature), contracts.WithSkip(contracts.CheckWrongKey)}, "WithSkip", "WithOnly"},
+		{"compare without probe", []contracts.Option{contracts.WithCompare("/orderId")}, "WithCompare", "WithProbe"},
+		{"compare, state checks skipped", []contracts.Option{contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"), contracts.WithSkip(contracts.CheckStateMatches, contracts.CheckStaleSnapshot)}, "WithCompare", "WithSkip"},
+		{"probe, no state check", []contracts.Option{contracts.WithProbe("/o/{orderKey}"), contracts.WithOnly(contracts.CheckValidLifecycle)}, "WithProbe", "WithOnly"},
+		{"slo, its check not run", []contracts.Option{contracts.WithSLO(time.Second), contracts.WithSkip(contracts.CheckSLO)}, "WithSLO", "WithSkip"},
+		{"response schema, its check not run", []contracts.Option{contracts.WithResponseSchema(schema), contracts.WithOnly(contracts.CheckWrongKey)}, "WithResponseSchema", "WithOnly"},
+		{"save failures, no acceptance check", []contracts.Option{contracts.WithSaveFailures(t.TempDir()), contracts.WithOnly(contracts.CheckWrongKey)}, "WithSaveFailures", "WithOnly"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := contracts.New(testProvider(t, contracts.ProviderPhasio), tt.opts...)
+			var oe *contracts.OptionError
+			if !errors.As(err, &oe) || !errors.Is(err, contracts.ErrConfig) || oe.Option != tt.option || oe.Other != tt.other {
+				t.Fatalf("err %v, want an OptionError of %s against %s", err, tt.option, tt.other)
+			}
+		})
+	}
+	// The same options are fine when their checks run.
+	if _, err := contracts.New(testProvider(t, contracts.ProviderPhasio), contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"),
+		contracts.WithSLO(time.Second), contracts.WithResponseSchema(schema), contracts.WithSkip(contracts.CheckEdgeCases)); err != nil {
+		t.Fatal(err)
+	}
+}

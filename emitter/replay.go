@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -65,7 +66,7 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 	}
 	f := replayFilter{o: o}
 	lines, line := CountLines(br)
-	return e.run(ctx, func(yield func(item) error) error {
+	sum, err := e.run(ctx, func(yield func(item) error) error {
 		if !recording {
 			return generator.ReadEvents(lines, func(ev generator.Event) error {
 				if !f.keep(&ev) {
@@ -85,6 +86,107 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 			return yield(it)
 		})
 	})
+	if err == nil && f.filtered() && f.kept == 0 {
+		return sum, f.noMatch()
+	}
+	return sum, err
+}
+
+// NoMatchError is Replay's error when its filters keep no event of the
+// input: nothing was sent.
+type NoMatchError struct {
+	// Filter is the option no event passes on its own: "order", "event" or
+	// "from-seq"; "" when each matches events but none passes them all.
+	Filter string
+	// Value is that option's value.
+	Value string
+	// Seen holds up to MaxSeen values of the filtered field found in the
+	// input (order keys, event names; for from-seq the highest seq), in
+	// input order, and Distinct how many there are.
+	Seen     []string
+	Distinct int
+	// Events counts the events read.
+	Events int64
+}
+
+// MaxSeen bounds NoMatchError.Seen.
+const MaxSeen = 5
+
+func (e *NoMatchError) Error() string {
+	if e.Filter == "" {
+		return fmt.Sprintf("emitter: no event of the %d read passes every filter", e.Events)
+	}
+	return fmt.Sprintf("emitter: no event of the %d read has %s %s", e.Events, e.Filter, e.Value)
+}
+
+// replayFilter applies ReplayOptions to each event and paces them from
+// the first one kept; it counts what passes each filter, so a filter that
+// matches nothing is reported rather than sending nothing silently.
+type replayFilter struct {
+	o     ReplayOptions
+	first time.Time
+	begun bool
+
+	read, kept                  int64
+	orderOK, eventOK, seqOK     int64
+	orders, events              []string // seen, up to MaxSeen each
+	distinctOrders, distinctEvs map[string]bool
+	maxSeq                      int64
+}
+
+// filtered reports whether any filter is set.
+func (f *replayFilter) filtered() bool {
+	return f.o.Order != "" || f.o.Event != "" || f.o.FromSeq != 0
+}
+
+func (f *replayFilter) keep(ev *generator.Event) bool {
+	f.read++
+	if f.distinctOrders == nil {
+		f.distinctOrders, f.distinctEvs = map[string]bool{}, map[string]bool{}
+	}
+	if !f.distinctOrders[ev.OrderKey] && len(f.distinctOrders) < 1<<16 {
+		f.distinctOrders[ev.OrderKey] = true
+		if len(f.orders) < MaxSeen {
+			f.orders = append(f.orders, ev.OrderKey)
+		}
+	}
+	if !f.distinctEvs[ev.Event] && len(f.distinctEvs) < 1<<10 {
+		f.distinctEvs[ev.Event] = true
+		if len(f.events) < MaxSeen {
+			f.events = append(f.events, ev.Event)
+		}
+	}
+	f.maxSeq = max(f.maxSeq, ev.Seq)
+	order := f.o.Order == "" || ev.OrderKey == f.o.Order
+	event := f.o.Event == "" || ev.Event == f.o.Event
+	seq := ev.Seq >= f.o.FromSeq
+	f.orderOK, f.eventOK, f.seqOK = f.orderOK+b2i(order), f.eventOK+b2i(event), f.seqOK+b2i(seq)
+	if order && event && seq {
+		f.kept++
+		return true
+	}
+	return false
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// noMatch says which filter kept nothing.
+func (f *replayFilter) noMatch() *NoMatchError {
+	e := &NoMatchError{Events: f.read}
+	switch {
+	case f.o.Order != "" && f.orderOK == 0:
+		e.Filter, e.Value, e.Seen, e.Distinct = "order", f.o.Order, f.orders, len(f.distinctOrders)
+	case f.o.Event != "" && f.eventOK == 0:
+		e.Filter, e.Value, e.Seen, e.Distinct = "event", f.o.Event, f.events, len(f.distinctEvs)
+	case f.o.FromSeq != 0 && f.seqOK == 0:
+		e.Filter, e.Value, e.Seen, e.Distinct = "from-seq", strconv.FormatInt(f.o.FromSeq, 10), []string{strconv.FormatInt(f.maxSeq, 10)}, 1
+	}
+	return e
 }
 
 // requireProfiles checks that every target can build requests.
@@ -142,20 +244,6 @@ func (n *newlines) Read(p []byte) (int, error) {
 	}
 	*n -= newlines(k)
 	return int(k), nil
-}
-
-// replayFilter applies ReplayOptions to each event and paces them from
-// the first one kept.
-type replayFilter struct {
-	o     ReplayOptions
-	first time.Time
-	begun bool
-}
-
-func (f *replayFilter) keep(ev *generator.Event) bool {
-	return (f.o.Order == "" || ev.OrderKey == f.o.Order) &&
-		(f.o.Event == "" || ev.Event == f.o.Event) &&
-		ev.Seq >= f.o.FromSeq
 }
 
 // wait is how long after the replay's start an event at t is due.

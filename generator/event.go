@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,6 +36,16 @@ const (
 	HappyColisCompleted = "order/completed"
 	HappyColisCancelled = "order/cancelled"
 )
+
+// Events returns the names of provider's order events (Phasio triggers,
+// HappyColis types), or nil for a provider the generator does not know.
+func Events(provider string) []string {
+	m, err := machineFor(provider)
+	if err != nil {
+		return nil
+	}
+	return slices.Clone(m.events())
+}
 
 // Event is one webhook the platform would send: the stage boundary between
 // the generator and the emitter, written and read as one JSON object per line

@@ -53,6 +53,19 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err := checkProvider(provider); err != nil {
 		return err
 	}
+	if err := checkUnblock(fs, provider); err != nil {
+		return err
+	}
+	in, _ := fs.GetString("in")
+	watch, e, err := checkReorderInput(fs, e, in, "--in")
+	if err != nil {
+		return err
+	}
+	if in == "" {
+		if err := checkReorderGenerated(fs); err != nil {
+			return err
+		}
+	}
 	src, total, closeIn, err := emitSource(ctx, fs, e, provider)
 	if err != nil {
 		return err
@@ -63,7 +76,8 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
+	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
+	return watch.verdict(err, "--in -")
 }
 
 // emitSource returns the events to deliver, --in or the generator flags,
@@ -409,7 +423,8 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 			err = fmt.Errorf("--record: %w", cerr)
 		}
 	}
-	if sum != nil {
+	// An input error before anything was sent prints no (empty) summary.
+	if sum != nil && !(exitCode(err) == exitUsage && sum.Deliveries == 0) {
 		if perr := printSummary(e.stdout, sum, d.json); err == nil {
 			err = perr
 		}

@@ -115,6 +115,11 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 	if fs.Changed("trigger") && provider != generator.ProviderPhasio {
 		return nil, usageErrorf("--trigger only applies to --provider phasio")
 	}
+	if trigger, _ := fs.GetString("trigger"); provider == generator.ProviderPhasio {
+		if err := checkEventName("trigger", trigger, provider); err != nil {
+			return nil, err
+		}
+	}
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
 		s, err := emitter.ResolveSecret(spec, e.getenv)

@@ -57,6 +57,23 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			return err
 		}
 	}
+	if o.Event != "" {
+		if err := checkEventName("event", o.Event, provider); err != nil {
+			return err
+		}
+	}
+	if o.Exact {
+		if err := checkExactFaults(fs); err != nil {
+			return err
+		}
+	}
+	if err := checkUnblock(fs, provider); err != nil {
+		return err
+	}
+	watch, e, err := checkReorderInput(fs, e, fs.Arg(0), "")
+	if err != nil {
+		return err
+	}
 	in := input.Interruptible(ctx, e.stdin)
 	if path := fs.Arg(0); path != "-" {
 		f, err := input.Open(path)
@@ -71,10 +88,13 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	return d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
+	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
 		sum, err := em.Replay(ctx, in, o)
 		var pe *emitter.ProviderError
+		var nm *emitter.NoMatchError
 		switch {
+		case errors.As(err, &nm):
+			return sum, noMatchError(fs.Arg(0), nm)
 		case errors.As(err, &pe):
 			return sum, providerMismatch(fs.Arg(0), pe)
 		case errors.Is(err, generator.ErrEventFormat):
@@ -87,4 +107,5 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		}
 		return sum, err
 	})
+	return watch.verdict(err, "replay -")
 }

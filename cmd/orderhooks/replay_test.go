@@ -45,8 +45,9 @@ func TestReplayCommand(t *testing.T) {
 		{"fresh", append([]string{record}, hc...), exitOK, "deliveries " + strconv.Itoa(total) + ": " + strconv.Itoa(total) + " ok"},
 		{"exact without secret", []string{record, "--exact", "--url", rcv.URL}, exitOK, " ok, 0 failed"},
 		{"order filter", append([]string{record, "--order", first.Event.OrderKey, "--json"}, hc...), exitOK, `"deliveries": `},
-		{"event filter", append([]string{record, "--event", "no/such-event"}, hc...), exitOK, "deliveries 0:"},
-		{"from seq", append([]string{record, "--from-seq", "1000000"}, hc...), exitOK, "deliveries 0:"},
+		// Filters that match nothing are usage errors (see TestNoSilentNoOp).
+		{"event filter", append([]string{record, "--event", "no/such-event"}, hc...), exitUsage, `--event "no/such-event": not a happycolis order event`},
+		{"from seq", append([]string{record, "--from-seq", "1000000"}, hc...), exitUsage, "--from-seq 1000000: no event of "},
 		{"no file", hc, exitUsage, "one FILE"},
 		{"missing file", append([]string{filepath.Join(dir, "none.jsonl")}, hc...), exitUsage, "none.jsonl"},
 		{"no provider", []string{record, "--url", rcv.URL}, exitUsage, "--provider"},

@@ -222,12 +222,14 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	opts := []contracts.Option{
 		contracts.WithClient(client),
 		contracts.WithSeed(seed),
-		contracts.WithSLO(slo),
 		contracts.WithTimeout(timeout),
 		contracts.WithDeadline(deadline),
 		contracts.WithOnly(strs("only")...),
 		contracts.WithSkip(strs("skip")...),
 		contracts.WithReproduce(reproducer(fs)),
+	}
+	if fs.Changed("slo") {
+		opts = append(opts, contracts.WithSLO(slo))
 	}
 	if p := str("probe"); p != "" {
 		opts = append(opts, contracts.WithProbe(p))
@@ -290,8 +292,19 @@ func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
 	return nil
 }
 
-// classify maps the suite's errors to exit codes.
+// optionFlags are the verify flags of the suite's options.
+var optionFlags = map[string]string{
+	"WithOnly": "--only", "WithSkip": "--skip", "WithCompare": "--compare", "WithProbe": "--probe",
+	"WithSLO": "--slo", "WithResponseSchema": "--response-schema", "WithSaveFailures": "--save-failures",
+}
+
+// classify maps the suite's errors to exit codes, naming the flag of an
+// option that would change nothing.
 func classify(err error) error {
+	var oe *contracts.OptionError
+	if errors.As(err, &oe) && optionFlags[oe.Option] != "" && optionFlags[oe.Other] != "" {
+		return usageErrorf("%s: %s (%s)", optionFlags[oe.Option], oe.Reason, optionFlags[oe.Other])
+	}
 	switch {
 	case errors.Is(err, contracts.ErrConfig):
 		return usageError(err)

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/suggest"
+)
+
+// A flag that could not change anything is a usage error naming it, never
+// a run that silently does less than asked: filters that match nothing,
+// faults that cannot apply, names that are not events.
+
+// eventAliases are the platforms' display names of their event names,
+// for "did you mean" hints (Phasio's documentation calls ORDER "Order
+// Created").
+var eventAliases = map[string]string{
+	"Order Created":   generator.PhasioOrderCreated,
+	"Order Updated":   generator.PhasioOrderUpdated,
+	"Quote Converted": generator.PhasioQuoteConverted,
+}
+
+// eventNames are the event names the provider's deliveries carry: its
+// platform's, or both platforms' for the standard profile ("" too: an
+// exact replay of either).
+func eventNames(provider string) []string {
+	switch provider {
+	case generator.ProviderPhasio, generator.ProviderHappyColis:
+		return generator.Events(provider)
+	}
+	return append(generator.Events(generator.ProviderPhasio), generator.Events(generator.ProviderHappyColis)...)
+}
+
+// checkEventName refuses a --event or --trigger value that is not an
+// event of the provider, with the closest name.
+func checkEventName(flag, name, provider string) error {
+	known := eventNames(provider)
+	if slices.Contains(known, name) {
+		return nil
+	}
+	platform := provider
+	if provider == "" || provider == emitter.ProviderStandard {
+		platform = "Phasio or HappyColis"
+	}
+	return usageErrorf("--%s %q: not a %s order event%s; known: %s", flag, name, platform,
+		suggest.Hint(name, known, eventAliases), strings.Join(known, ", "))
+}
+
+// noMatchError words emitter.NoMatchError for the flag it came from.
+func noMatchError(file string, e *emitter.NoMatchError) error {
+	if e.Filter == "" {
+		return usageErrorf("%s: no event passes --order, --event and --from-seq together (of %d read); nothing was sent", file, e.Events)
+	}
+	what := map[string]string{"order": "order key", "event": "event", "from-seq": "seq of at least"}[e.Filter]
+	msg := fmt.Sprintf("--%s %s: no event of %s has %s %s; nothing was sent", e.Filter, e.Value, file, what, e.Value)
+	switch e.Filter {
+	case "from-seq":
+		msg += fmt.Sprintf(" (its highest seq is %s)", e.Seen[0])
+	default:
+		hint := suggest.Hint(e.Value, e.Seen, eventAliases)
+		seen := strings.Join(e.Seen, ", ")
+		if e.Distinct > len(e.Seen) {
+			seen += fmt.Sprintf(", … (%d in all)", e.Distinct)
+		}
+		msg += fmt.Sprintf("%s; it has %s", hint, seen)
+	}
+	return usageErrorf("%s", msg)
+}
+
+// requestFaultFlags are the faults Profile.Build applies to a request.
+var requestFaultFlags = []string{"tamper", "bad-signature", "wrong-key"}
+
+// checkExactFaults refuses request faults with replay --exact, which
+// resends the recorded bytes as they are.
+func checkExactFaults(fs *pflag.FlagSet) error {
+	for _, name := range requestFaultFlags {
+		if p, _ := fs.GetFloat64(name); p > 0 {
+			return usageErrorf("--%s cannot apply with --exact: the recorded bytes are resent as they are (drop --exact to build fresh requests)", name)
+		}
+	}
+	return nil
+}
+
+// checkUnblock refuses --unblock for a provider without a blocking queue.
+func checkUnblock(fs *pflag.FlagSet, provider string) error {
+	if on, _ := fs.GetBool("unblock"); on && provider != generator.ProviderHappyColis {
+		return usageErrorf("--unblock only applies to --provider happycolis, whose queue blocks on a failed delivery")
+	}
+	return nil
+}
+
+// reorderWanted reports whether --reorder asks for reordering.
+func reorderWanted(fs *pflag.FlagSet) bool {
+	p, _ := fs.GetFloat64("reorder")
+	return p > 0
+}
+
+// errSingleEventOrders is the --reorder error for events whose orders
+// each have one event.
+func errSingleEventOrders(what string) error {
+	return usageErrorf("--reorder: every order of %s has a single event, so none can be swapped with its next; use events of multi-event lifecycles (e.g. --scenario phasio/quote-to-paid)", what)
+}
+
+// checkReorderGenerated refuses --reorder for generated events whose
+// orders have one event each: the single-event default, --edge, or a
+// one-step scenario.
+func checkReorderGenerated(fs *pflag.FlagSet) error {
+	if !reorderWanted(fs) {
+		return nil
+	}
+	name, _ := fs.GetString("scenario")
+	edge, _ := fs.GetBool("edge")
+	if name == "" || edge {
+		return errSingleEventOrders("the generated events (no multi-event --scenario)")
+	}
+	s, err := generator.LoadScenario(name)
+	if err != nil {
+		return nil // reported with its flag by the generator
+	}
+	if len(s.Steps) < 2 {
+		return errSingleEventOrders("scenario " + name)
+	}
+	return nil
+}
+
+// repeatWatch reads JSONL events or records through, noting whether some
+// order key comes twice: a stream no --reorder can act on is found after
+// the run when it cannot be read twice (stdin).
+type repeatWatch struct {
+	r        *bufio.Reader
+	line     []byte
+	seen     map[string]bool
+	repeated bool
+}
+
+func newRepeatWatch(r io.Reader) *repeatWatch {
+	return &repeatWatch{r: bufio.NewReaderSize(r, 64<<10), seen: map[string]bool{}}
+}
+
+func (w *repeatWatch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if !w.repeated {
+		w.note(p[:n])
+	}
+	return n, err
+}
+
+// note feeds bytes read, line by line, to the order-key check.
+func (w *repeatWatch) note(b []byte) {
+	for len(b) > 0 && !w.repeated {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if len(w.line) < 64<<20 {
+				w.line = append(w.line, b...)
+			}
+			return
+		}
+		w.line = append(w.line, b[:i]...)
+		w.check(w.line)
+		w.line, b = w.line[:0], b[i+1:]
+	}
+}
+
+// check reads the order key of one events or recording line.
+func (w *repeatWatch) check(line []byte) {
+	var v struct {
+		OrderKey string          `json:"orderKey"`
+		Event    json.RawMessage `json:"event"`
+		Attempt  int             `json:"attempt"`
+	}
+	if json.Unmarshal(line, &v) != nil {
+		return
+	}
+	if len(v.Event) > 0 && v.Event[0] == '{' {
+		if v.Attempt > 1 { // a retry of a recorded delivery, not a new event
+			return
+		}
+		var ev struct {
+			OrderKey string `json:"orderKey"`
+		}
+		if json.Unmarshal(v.Event, &ev) != nil {
+			return
+		}
+		v.OrderKey = ev.OrderKey
+	}
+	if v.OrderKey == "" {
+		return
+	}
+	w.repeated = w.seen[v.OrderKey]
+	w.seen[v.OrderKey] = true
+}
+
+// scanRepeats reads a whole input (or up to its first repeated order key)
+// to tell whether --reorder can act on it.
+func scanRepeats(r io.Reader) (bool, error) {
+	w := newRepeatWatch(r)
+	buf := make([]byte, 64<<10)
+	for !w.repeated {
+		if _, err := w.Read(buf); err != nil {
+			if errors.Is(err, io.EOF) {
+				w.check(w.line)
+				return w.repeated, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// checkReorderInput checks that --reorder can act on an input file
+// (path, as flag names it): a file is read ahead up to its first repeated
+// order key; stdin ("-") is watched as it is read and judged after the
+// run by the returned watch, so e comes back with its stdin wrapped.
+func checkReorderInput(fs *pflag.FlagSet, e *env, path, flag string) (*repeatWatch, *env, error) {
+	if !reorderWanted(fs) || path == "" {
+		return nil, e, nil
+	}
+	if path == "-" {
+		w := newRepeatWatch(e.stdin)
+		watched := *e
+		watched.stdin = w
+		return w, &watched, nil
+	}
+	f, err := input.Open(path)
+	if err != nil {
+		return nil, e, nil // reported with its flag where the input is opened
+	}
+	defer f.Close() // read-only
+	repeated, err := scanRepeats(f)
+	if err == nil && !repeated {
+		return nil, e, errSingleEventOrders(strings.TrimSpace(flag + " " + path))
+	}
+	return nil, e, nil
+}
+
+// verdict turns a run on stdin that --reorder could not act on into a
+// usage error (after the run: stdin cannot be read twice); w may be nil.
+func (w *repeatWatch) verdict(err error, input string) error {
+	if w == nil || (err != nil && !isSilent(err)) {
+		return err
+	}
+	if !w.repeated && len(w.line) > 0 {
+		w.check(w.line) // a last line without its newline
+	}
+	if w.repeated {
+		return err
+	}
+	return errSingleEventOrders(input)
+}
