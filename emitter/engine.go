@@ -512,6 +512,12 @@ func messageID(seed int64, run uint64, pos int64) string {
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], a)
 	binary.BigEndian.PutUint64(u[8:], b)
+	return uuidString(u)
+}
+
+// uuidString formats u as a version 4 (random) UUID, setting its version
+// and variant bits.
+func uuidString(u [16]byte) string {
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	var s [36]byte

@@ -47,7 +47,7 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return usageErrorf("--secret: %w", err)
 	}
-	name, data, err := readDecryptInput(ctx, fs.Arg(0), e.stdin)
+	name, data, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.DecryptInput)
 	if err != nil {
 		return usageError(err)
 	}
@@ -60,9 +60,9 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	return err
 }
 
-// readDecryptInput reads FILE, or stdin for "" and "-", up to the decrypt
-// input limit; an idle stdin gives way to Ctrl-C.
-func readDecryptInput(ctx context.Context, path string, stdin io.Reader) (string, []byte, error) {
+// readInputArg reads FILE, or stdin for "" and "-", up to limit; an idle
+// stdin gives way to Ctrl-C.
+func readInputArg(ctx context.Context, path string, stdin io.Reader, limit input.Limit) (string, []byte, error) {
 	name, r := "<stdin>", input.Interruptible(ctx, stdin)
 	if path != "" && path != "-" {
 		f, err := input.Open(path)
@@ -72,7 +72,7 @@ func readDecryptInput(ctx context.Context, path string, stdin io.Reader) (string
 		defer f.Close() // read-only
 		name, r = path, f
 	}
-	data, err := input.ReadAll(r, name, input.DecryptInput)
+	data, err := input.ReadAll(r, name, limit)
 	switch {
 	case err != nil:
 		return "", nil, err

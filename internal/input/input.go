@@ -59,6 +59,8 @@ var (
 	Document = Limit{"multi-line JSON input", 64 << 20}
 	// DecryptInput bounds what decrypt reads.
 	DecryptInput = Limit{"decrypt input", 64 << 20}
+	// SignInput bounds the payload sign reads (one order, like an events line).
+	SignInput = Limit{"sign input", 16 << 20}
 	// FlagValue bounds any one command-line flag value.
 	FlagValue = Limit{"flag value", 64 << 10}
 )

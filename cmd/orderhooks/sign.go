@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/input"
+)
+
+func init() {
+	register(&command{
+		name:    "sign",
+		summary: "print the exact HTTP request a platform sends for a payload (signed, encrypted for Phasio), optionally explained step by step",
+		usage:   "orderhooks sign --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--explain] [--nonce HEX] [--id ID] [--timestamp T] [FILE|-]",
+		order:   35,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("sign", pflag.ContinueOnError)
+			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+			fs.String("secret", "", "the webhook's secret, or env:NAME or file:PATH (never printed)")
+			fs.Bool("explain", false, "print each step first: key derivation, the signed input (its first bytes and length), the digest, the encoding; never the secret")
+			fs.String("nonce", "", "phasio: the AES-GCM nonce in hex (12 bytes; default random)")
+			fs.String("id", "", "happycolis: header.messageId (default the payload's, or a fresh UUID); standard: webhook-id (default a fresh UUID)")
+			fs.String("timestamp", "", "standard: webhook-timestamp, Unix seconds or RFC 3339 (default now)")
+			return fs
+		},
+		run: runSign,
+	})
+}
+
+// runSign reads the payload (FILE, or stdin for - or no argument; a
+// trailing newline is dropped) and prints the request: the request line, the headers in a fixed order, a
+// blank line and the body byte for byte, without a newline after it.
+// Phasio's payload is the order JSON, HappyColis's the {header, body}
+// envelope, Standard's the body itself.
+func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 1 {
+		return usageErrorf("one input at most, got %d", fs.NArg())
+	}
+	provider, _ := fs.GetString("provider")
+	spec, _ := fs.GetString("secret")
+	switch {
+	case provider == "":
+		return usageErrorf("--provider is required: phasio, happycolis or standard")
+	case spec == "":
+		return usageErrorf("--secret is required")
+	}
+	if err := checkProvider(provider); err != nil {
+		return err
+	}
+	o, err := signOptions(fs, provider)
+	if err != nil {
+		return err
+	}
+	secret, err := emitter.ResolveSecret(spec, e.getenv)
+	if err != nil {
+		return usageErrorf("--secret: %w", err)
+	}
+	name, payload, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.SignInput)
+	if err != nil {
+		return usageError(err)
+	}
+	// The newline editors and echo end a file with is not the payload's.
+	payload = bytes.TrimRight(payload, "\r\n")
+	s, err := emitter.Sign(provider, secret, payload, o)
+	switch {
+	case errors.Is(err, emitter.ErrBadSecret):
+		return usageErrorf("--secret: %w", err)
+	case err != nil:
+		return usageErrorf("%s: %w", name, err)
+	}
+	if explain, _ := fs.GetBool("explain"); explain {
+		if err := writeSteps(e.stdout, provider, s.Steps); err != nil {
+			return err
+		}
+	}
+	return writeRequest(e.stdout, s)
+}
+
+// signFlags says which provider each reproducibility flag applies to.
+var signFlags = map[string][]string{
+	"nonce":     {"phasio"},
+	"id":        {"happycolis", "standard"},
+	"timestamp": {"standard"},
+}
+
+// signOptions reads --nonce, --id and --timestamp; one that does not apply
+// to the provider is a usage error, not a flag silently ignored.
+func signOptions(fs *pflag.FlagSet, provider string) (emitter.SignOptions, error) {
+	var o emitter.SignOptions
+	for _, name := range []string{"nonce", "id", "timestamp"} {
+		if fs.Changed(name) && !slices.Contains(signFlags[name], provider) {
+			return o, usageErrorf("--%s does not apply to --provider %s (only to %s)", name, provider, strings.Join(signFlags[name], " and "))
+		}
+	}
+	if v, _ := fs.GetString("nonce"); v != "" {
+		nonce, err := hex.DecodeString(v)
+		if err != nil || len(nonce) != emitter.DefaultPhasioNonceSize {
+			return o, usageErrorf("--nonce %q: want %d bytes in hex (%d hex digits)", v, emitter.DefaultPhasioNonceSize, 2*emitter.DefaultPhasioNonceSize)
+		}
+		o.Nonce = nonce
+	}
+	o.ID, _ = fs.GetString("id")
+	if v, _ := fs.GetString("timestamp"); v != "" {
+		if sec, err := strconv.ParseInt(v, 10, 64); err == nil && sec > 0 {
+			o.Timestamp = time.Unix(sec, 0)
+		} else if t, err := time.Parse(time.RFC3339, v); err == nil {
+			o.Timestamp = t
+		} else {
+			return o, usageErrorf("--timestamp %q: want Unix seconds (e.g. 1700000000) or an RFC 3339 time", v)
+		}
+	}
+	return o, nil
+}
+
+// writeSteps prints the explanation, one numbered step a line.
+func writeSteps(w io.Writer, provider string, steps []emitter.Step) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "How %s builds this request:\n", provider)
+	for i, st := range steps {
+		fmt.Fprintf(&b, "%2d. %s: %s\n", i+1, st.Name, st.Detail)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeRequest prints the request as it goes on the wire: Content-Type and
+// Content-Length first, the other headers sorted, then the body exactly.
+func writeRequest(w io.Writer, s *emitter.Signed) error {
+	var b strings.Builder
+	b.WriteString("POST / HTTP/1.1\r\n")
+	fmt.Fprintf(&b, "Content-Type: %s\r\n", s.Header.Get("Content-Type"))
+	fmt.Fprintf(&b, "Content-Length: %d\r\n", len(s.Body))
+	keys := make([]string, 0, len(s.Header))
+	for k := range s.Header {
+		if k != "Content-Type" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range s.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+		}
+	}
+	b.WriteString("\r\n")
+	b.Write(s.Body)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
