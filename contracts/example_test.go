@@ -56,7 +56,7 @@ func ExampleTest() {
 	// Output:
 	// --- SKIP: TestReceiverContract/rejects-stale-timestamp
 	// --- SKIP: TestReceiverContract/response-contract
-	// 11 passed, 0 failed, 1 warned, 2 skipped
+	// 12 passed, 0 failed, 1 warned, 2 skipped
 }
 
 // Send delivers one event, e.g. built from a generator fixture, signed and

@@ -16,6 +16,7 @@ const (
 	CheckStaleTimestamp   = "rejects-stale-timestamp"
 	CheckMalformedBody    = "rejects-malformed-body"
 	CheckUnknownFields    = "tolerates-unknown-fields"
+	CheckRawBody          = "verifies-raw-body"
 	CheckEdgeCases        = "accepts-edge-cases"
 	CheckDuplicates       = "idempotent-duplicates"
 	CheckStaleSnapshot    = "ignores-stale-snapshot"
@@ -51,6 +52,7 @@ var registry = []check{
 	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile)", false}, rejectsFault(emitter.FaultStaleTimestamp)},
 	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx", false}, rejectsFault(emitter.FaultMalformedBody)},
 	{Check{CheckUnknownFields, "a valid payload with extra, undocumented fields is accepted", false}, runUnknownFields},
+	{Check{CheckRawBody, "the same delivery in other legal JSON forms (spaces, indentation, escapes, 12.50, key order, a trailing newline), signed as sent, is accepted: the signature is checked over the raw bytes", false}, runRawBody},
 	{Check{CheckEdgeCases, "edge-case payloads (nulls, empty arrays, huge orders, non-Latin text) are accepted", false}, runEdgeCases},
 	{Check{CheckDuplicates, "a redelivery with the same ids is answered 2xx and leaves the probed state unchanged", false}, runDuplicates},
 	{Check{CheckStaleSnapshot, "an older snapshot arriving after a newer one does not overwrite the probed state", true}, runStaleSnapshot},

@@ -183,7 +183,7 @@ func TestBrokenReceivers(t *testing.T) {
 			name: "always 500", flaw: always500,
 			fails: []string{contracts.CheckValidLifecycle, contracts.CheckUnknownFields,
 				contracts.CheckEdgeCases, contracts.CheckDuplicates, contracts.CheckStaleSnapshot, contracts.CheckStateMatches},
-			inconclusive: append(slices.Clone(rejects), contracts.CheckMalformedBody),
+			inconclusive: append(slices.Clone(rejects), contracts.CheckMalformedBody, contracts.CheckRawBody),
 			skips:        []string{contracts.CheckSLO, contracts.CheckResponseContract},
 		},
 		{

@@ -1,0 +1,128 @@
+package contracts
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/jsonform"
+)
+
+// freeText is what verifies-raw-body writes into a free-text field of its
+// delivery, so that every form has something to change: a slash,
+// non-ASCII letters and an ampersand (which Go's encoding/json escapes).
+const freeText = "PO/2025/0042 – Müller & Söhne 製造"
+
+// freeTextField is that field: free text in both platforms' documentation.
+var freeTextField = map[string][]string{
+	generator.ProviderPhasio:     {"customReference"},
+	generator.ProviderHappyColis: {"body", "comment"},
+}
+
+// rawForm is one form of the raw-body check's delivery and what it got.
+type rawForm struct {
+	form jsonform.Form
+	d    *delivery
+}
+
+// runRawBody sends one valid delivery as the platform writes it (compact;
+// its numbers in their shortest form, as runtimes write them back, and a
+// free-text field with a slash and non-ASCII letters) and then, as new messages of the same event, in every other legal JSON
+// form that changes its bytes (spaces, indentation, escapes, 12.50, key
+// order, a trailing newline), each signed as sent: HappyColis and Standard
+// sign the exact body, so each form is signed again; Phasio signs the
+// encrypted payload string, so its forms vary the JSON around it. A
+// receiver that checks the signature over the raw bytes (Phasio: over the
+// payload string as JSON decodes it) accepts all of them.
+func runRawBody(se *Session) Result {
+	evs, err := se.generate("raw body", se.suite.provider.scenarios[0], false)
+	if err != nil {
+		return errorResult(err)
+	}
+	ev := *evs[0]
+	if ev.Payload, err = jsonform.SetString(ev.Payload, freeTextField[se.suite.provider.payloads], freeText); err == nil {
+		ev.Payload, err = jsonform.ShortNumbers(ev.Payload)
+	}
+	if err != nil {
+		return errorResult(fmt.Errorf("preparing the payload: %w", err))
+	}
+	g := se.ids("raw body")
+	canonical := se.sendAs(roleControl, se.message(&ev, 0, g), emitter.FaultNone)
+	canonical.note = "as the platform writes it"
+	var forms []rawForm
+	for _, f := range jsonform.Forms {
+		d, err := se.sendForm(se.message(&ev, 0, g), f)
+		if err != nil {
+			return errorResult(err)
+		}
+		if d != nil {
+			forms = append(forms, rawForm{f, d})
+		}
+	}
+	return se.judgeRawBody(canonical, forms)
+}
+
+// sendForm builds msg's request, rewrites its body in form f and sends it
+// signed as sent; nil when the form does not change the body.
+func (se *Session) sendForm(msg *emitter.Message, f jsonform.Form) (*delivery, error) {
+	req, err := se.suite.profile.Build(msg, emitter.FaultNone)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	body, err := f.Apply(req.Body)
+	if err != nil {
+		return nil, fmt.Errorf("form %s: %w", f.Name, err)
+	}
+	if bytes.Equal(body, req.Body) {
+		return nil, nil
+	}
+	if req, err = emitter.Resign(se.suite.profile, req, body); err != nil {
+		return nil, fmt.Errorf("form %s: %w", f.Name, err)
+	}
+	d := &delivery{msg: msg, req: req, role: roleForm, note: "form " + f.Name}
+	se.post(d)
+	return d, nil
+}
+
+// judgeRawBody passes when the canonical form and every other form were
+// accepted, is inconclusive when none was, and otherwise names the forms
+// the receiver rejected.
+func (se *Session) judgeRawBody(canonical *delivery, forms []rawForm) Result {
+	r := Result{Deliveries: 1 + len(forms)}
+	var ok, bad []string
+	var evidence []Evidence
+	if canonical.accepted() {
+		ok = append(ok, "canonical")
+	} else {
+		bad = append(bad, fmt.Sprintf("its canonical form, as the platform sends it (%s)", canonical.got()))
+		evidence = append(evidence, se.evidence(canonical, "2xx", canonical.got()))
+	}
+	for _, f := range forms {
+		if f.d.accepted() {
+			ok = append(ok, f.form.Name)
+			continue
+		}
+		bad = append(bad, fmt.Sprintf("%s: %s (%s)", f.form.Name, f.form.Description, f.d.got()))
+		evidence = append(evidence, se.evidence(f.d, "2xx (a legal JSON form, signed as sent)", f.d.got()))
+	}
+	switch {
+	case len(bad) == 0:
+		r.Status = StatusPass
+		r.Message = fmt.Sprintf("the same delivery in %d other legal JSON forms (%s) answered 2xx, like its canonical form", len(forms), strings.Join(ok[1:], ", "))
+		return r
+	case len(ok) == 0:
+		rr, _ := se.controlAccepted(canonical)
+		rr.Deliveries = r.Deliveries
+		return rr
+	}
+	r.Status = StatusFail
+	what := "verifies a re-serialised body instead of the raw bytes"
+	if se.suite.provider.name == ProviderPhasio {
+		what = "does not read the payload string as JSON decodes it (it signs or slices the body's bytes)"
+	}
+	r.Message = fmt.Sprintf("the receiver %s: it rejected %s; it accepted %s", what, strings.Join(bad, "; "), strings.Join(ok, ", "))
+	r.Evidence = evidence
+	return r
+}
