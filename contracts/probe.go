@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -91,7 +92,7 @@ func (p *prober) get(ctx context.Context, key string) probeResult {
 
 // evidence describes the probe as evidence, with what was expected of it.
 func (r probeResult) evidence(expected, got string) Evidence {
-	e := Evidence{Request: "GET " + r.url, Status: r.status, Response: excerpt(r.body), Expected: expected, Got: got}
+	e := Evidence{Request: "GET " + redact.URL(r.url), Status: r.status, Response: excerpt(r.body), Expected: expected, Got: got}
 	if r.err != nil && r.status == 0 {
 		e.Response = r.err.Error()
 	}

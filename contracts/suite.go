@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Suite is a configured contract suite for one provider. It is immutable
@@ -150,7 +151,7 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 		cancel()
 		if r.status == 0 && r.err != nil {
 			se.Close()
-			return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, r.url, r.err)
+			return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, redact.URL(r.url), r.err)
 		}
 	}
 	return se, nil
@@ -212,10 +213,10 @@ func (se *Session) sendPreflight() error {
 		return err
 	}
 	if se.ctx.Err() != nil {
-		return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, se.url, context.Cause(se.ctx))
+		return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, redact.URL(se.url), context.Cause(se.ctx))
 	}
 	return fmt.Errorf("%w: %s: a valid delivery got no answer in %d tries (%s): %w",
-		ErrUnreachable, se.url, MaxNoAnswer, se.suite.cfg.timeout, d.err)
+		ErrUnreachable, redact.URL(se.url), MaxNoAnswer, se.suite.cfg.timeout, d.err)
 }
 
 // Close releases the session's deadline timer (WithDeadline); call it

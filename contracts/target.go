@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // handlerBase is the URL deliveries to an in-process handler are addressed
@@ -33,12 +35,13 @@ func HandlerAt(h http.Handler, path string) Target {
 	return Target{url: handlerBase + path, handler: h}
 }
 
-// String is the URL, or "http.Handler" for an in-process target.
+// String is the URL (its userinfo redacted), or "http.Handler" for an
+// in-process target.
 func (t Target) String() string {
 	if t.handler != nil {
 		return "http.Handler"
 	}
-	return t.url
+	return redact.URL(t.url)
 }
 
 // parse checks the target and returns its delivery URL.
@@ -48,10 +51,10 @@ func (t Target) parse() (*url.URL, error) {
 	}
 	u, err := url.Parse(t.url)
 	if err != nil {
-		return nil, fmt.Errorf("%w: target URL: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: target URL: %s", ErrConfig, redact.Text(err.Error()))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: target URL %q: want http(s)://host/path", ErrConfig, t.url)
+		return nil, fmt.Errorf("%w: target URL %q: want http(s)://host/path", ErrConfig, redact.URL(t.url))
 	}
 	return u, nil
 }

@@ -115,7 +115,10 @@ type Receiver struct {
 	// inflight is the body bytes being read now; handlers the deliveries
 	// being handled, which Serve waits for before it returns.
 	inflight, handlers atomic.Int64
-	receipts           receiptOrder
+	// reserved counts the body bytes ever reserved, for Serve's release
+	// of memory after a burst.
+	reserved atomic.Int64
+	receipts receiptOrder
 
 	outMu  sync.Mutex // serializes records and receipt callbacks
 	recErr error
@@ -394,6 +397,7 @@ func (r *Receiver) reserve(n int64) bool {
 			return false
 		}
 		if r.inflight.CompareAndSwap(cur, cur+n) {
+			r.reserved.Add(n)
 			return true
 		}
 	}

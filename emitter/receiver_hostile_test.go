@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -371,4 +372,65 @@ func FuzzReceiverHTTP(f *testing.F) {
 			t.Fatalf("%s: POST not counted or not answered with JSON: %d %q", r.profile.Name(), w.Code, w.Body)
 		}
 	})
+}
+
+// BenchmarkReceiverFlood sends 400 concurrent 4 MB requests per op to a
+// receiver on 127.0.0.1, unsigned or with a forged signature header, and
+// reports the peak Go heap seen while they were served (peak-heap-MB) and
+// the heap after (after-MB). cmd/orderhooks' TestLongReceiveUnderAttack
+// measures the same on a real process's resident size.
+func BenchmarkReceiverFlood(b *testing.B) {
+	for _, bc := range []struct{ name, header string }{{"unsigned", ""}, {"forged", "X-Phasio-Signature: 00\r\n"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			srv, err := StartReceiver(testProfile(b, generator.ProviderPhasio))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			addr := strings.TrimPrefix(srv.URL, "http://")
+			body := bytes.Repeat([]byte("x"), 4<<20)
+			var peak atomic.Uint64
+			stop := make(chan struct{})
+			go func() {
+				var ms runtime.MemStats
+				for {
+					runtime.ReadMemStats(&ms)
+					if ms.HeapInuse > peak.Load() {
+						peak.Store(ms.HeapInuse)
+					}
+					select {
+					case <-stop:
+						return
+					case <-time.After(10 * time.Millisecond):
+					}
+				}
+			}()
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range 400 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						c, err := net.Dial("tcp", addr)
+						if err != nil {
+							return
+						}
+						defer c.Close()
+						fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\n%sContent-Length: %d\r\n\r\n", bc.header, len(body))
+						go c.Write(body)
+						if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil {
+							io.Copy(io.Discard, resp.Body)
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			close(stop)
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "after-MB")
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -43,6 +44,7 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	go r.releaseMemory(ctx)
 	select {
 	case err := <-done:
 		return fmt.Errorf("emitter: receiver: %w", err)
@@ -70,6 +72,35 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("emitter: receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
 	}
 	return nil
+}
+
+// releaseEvery and releaseAfter: every releaseEvery, when at least
+// releaseAfter bytes of bodies were read since the last look and none is
+// being read now, Serve hands the garbage of the burst back to the
+// operating system. Without it the bodies of a flood stay resident until
+// the runtime's next forced collection (minutes) and longer.
+const (
+	releaseEvery = 2 * time.Second
+	releaseAfter = 32 << 20
+)
+
+// releaseMemory returns memory to the operating system after bursts of
+// body bytes, until ctx is done.
+func (r *Receiver) releaseMemory(ctx context.Context) {
+	t := time.NewTicker(releaseEvery)
+	defer t.Stop()
+	last := r.reserved.Load()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := r.reserved.Load(); now-last >= releaseAfter && r.inflight.Load() == 0 {
+			last = now
+			debug.FreeOSMemory()
+		}
+	}
 }
 
 // limitListener holds at most n accepted connections open at once; Accept

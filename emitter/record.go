@@ -210,8 +210,11 @@ func ReadRecords(r io.Reader, fn func(*Record) error) error {
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
+		if ie := (*input.Error)(nil); errors.As(err, &ie) {
 			return fmt.Errorf("%w: %w", ErrRecordFormat, err)
+		}
+		if err != nil {
+			return err // a read error, or an interrupted read
 		}
 		b = bytes.TrimSpace(b)
 		if len(b) == 0 {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -53,6 +54,11 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 		return nil, fmt.Errorf("%w: replay speed %v: 0 (as fast as possible) or between %v and %v", ErrOptions, o.Speed, MinSpeed, MaxSpeed)
 	}
 	recording, br, err := sniff(r)
+	if err != nil && ctx.Err() != nil {
+		sum := newStats(0).summary() // interrupted while waiting for the first line
+		sum.Interrupted = true
+		return sum, fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -211,8 +217,11 @@ func sniff(r io.Reader) (recording bool, all io.Reader, err error) {
 		if err == io.EOF {
 			return false, &blank, nil // blank input: nothing to send either way
 		}
-		if err != nil {
+		if ie := (*input.Error)(nil); errors.As(err, &ie) {
 			return false, nil, fmt.Errorf("%w: %w", ErrRecordFormat, err)
+		}
+		if err != nil {
+			return false, nil, err // a read error, or an interrupted read
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 {

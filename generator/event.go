@@ -105,8 +105,11 @@ func ReadEvents(r io.Reader, fn func(Event) error) error {
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
+		if ie := (*input.Error)(nil); errors.As(err, &ie) {
 			return fmt.Errorf("%w: %w", ErrEventFormat, err)
+		}
+		if err != nil {
+			return err // a read error, or an interrupted read
 		}
 		b = bytes.TrimSpace(b)
 		if len(b) == 0 {

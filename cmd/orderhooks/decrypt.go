@@ -48,6 +48,9 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return usageErrorf("--secret: %w", err)
 	}
 	name, data, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.DecryptInput)
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted while reading the input: %w", ctx.Err())
+	}
 	if err != nil {
 		return usageError(err)
 	}

@@ -272,7 +272,7 @@ func newDelivery(fs *pflag.FlagSet, e *env, provider string, extra ...emitter.Op
 func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Targets, error) {
 	url, _ := fs.GetString("url")
 	file, _ := fs.GetString("targets")
-	specs, _ := fs.GetStringArray("secret")
+	specs := rawStrings(fs, "secret")
 	switch {
 	case file != "" && (url != "" || len(specs) > 0):
 		return emitter.Targets{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
@@ -354,7 +354,7 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 // headerFlags parses the -H 'Key: Value' flags, each checked as RFC 9110
 // defines header fields.
 func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
-	raw, _ := fs.GetStringArray("header")
+	raw := rawStrings(fs, "header")
 	h := http.Header{}
 	for _, kv := range raw {
 		k, v, ok := strings.Cut(kv, ":")

@@ -173,3 +173,13 @@ func checkFlagValues(fs *pflag.FlagSet) error {
 	}
 	return err
 }
+
+// rawStrings returns a repeatable string flag's values exactly as given:
+// pflag's GetStringArray round-trips them through CSV, which turns CR LF
+// into LF.
+func rawStrings(fs *pflag.FlagSet, name string) []string {
+	if sv, ok := fs.Lookup(name).Value.(pflag.SliceValue); ok {
+		return sv.GetSlice()
+	}
+	return nil
+}

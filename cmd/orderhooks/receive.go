@@ -105,7 +105,7 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 // receiveProfile builds the verifying profile from --provider, --secret and --trigger.
 func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 	provider, _ := fs.GetString("provider")
-	specs, _ := fs.GetStringArray("secret")
+	specs := rawStrings(fs, "secret")
 	if provider == "" || len(specs) == 0 {
 		return nil, usageErrorf("--provider and --secret are required")
 	}

@@ -19,6 +19,9 @@ type Lines struct {
 	line  int
 	buf   []byte
 	eof   bool
+	// skip: the line Next refused as too long has not been read to its
+	// end yet; the next call reads past it first.
+	skip bool
 }
 
 // NewLines returns a line reader of r; name ("" to let the caller name
@@ -29,10 +32,17 @@ func NewLines(r io.Reader, name string, limit Limit) *Lines {
 
 // Next returns the next line without its "\n" or "\r\n", valid until the
 // next call, and io.EOF after the last line. A line over the limit or not
-// valid UTF-8 gives an *Error (ErrTooLarge, ErrEncoding) and is skipped
-// whole, so the caller may report it and go on with the next line; other
+// valid UTF-8 gives an *Error (ErrTooLarge, ErrEncoding), as soon as the
+// limit is passed; a caller that goes on calling Next gets the line after
+// it (so an endless line, /dev/zero say, costs nothing to refuse). Other
 // read errors are returned as they are.
 func (l *Lines) Next() ([]byte, error) {
+	if l.skip {
+		l.skip = false
+		if err := l.skipLine(); err != nil {
+			return nil, err
+		}
+	}
 	if l.eof {
 		return nil, io.EOF
 	}
@@ -40,13 +50,15 @@ func (l *Lines) Next() ([]byte, error) {
 	tooLong := false
 	for {
 		chunk, err := l.br.ReadSlice('\n')
-		if !tooLong {
-			if int64(len(l.buf)+len(chunk)) > l.limit.Bytes+2 { // +2: the line ending is not part of the line
-				tooLong, l.buf = true, l.buf[:0]
-			} else {
-				l.buf = append(l.buf, chunk...)
+		if int64(len(l.buf)+len(chunk)) > l.limit.Bytes+2 { // +2: the line ending is not part of the line
+			tooLong, l.buf = true, l.buf[:0]
+			l.skip = errors.Is(err, bufio.ErrBufferFull)
+			if err == io.EOF {
+				l.eof = true
 			}
+			break
 		}
+		l.buf = append(l.buf, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
@@ -75,6 +87,22 @@ func (l *Lines) Next() ([]byte, error) {
 		return nil, err
 	}
 	return text, nil
+}
+
+// skipLine reads to the end of the current line.
+func (l *Lines) skipLine() error {
+	for {
+		_, err := l.br.ReadSlice('\n')
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF:
+			l.eof = true
+			return nil
+		default:
+			return err
+		}
+	}
 }
 
 // Reader returns the rest of the stream, from after the line Next

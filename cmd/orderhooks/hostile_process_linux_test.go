@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// waitExit waits (bounded) for cmd and returns its exit code.
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("%s still running after %s", strings.Join(cmd.Args, " "), within)
+		return -1
+	}
+}
+
+// TestInterruptIdleStdin: Ctrl-C (SIGINT) stops a command waiting on a
+// stdin that sends nothing, at once: emit --in -, replay -, validate and
+// decrypt used to wait until the writer closed the pipe.
+func TestInterruptIdleStdin(t *testing.T) {
+	bin := orderhooksBinary(t)
+	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"emit", []string{"emit", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--in", "-"}, exitFailure, "interrupted"},
+		{"replay", []string{"replay", "-", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitFailure, "interrupted"},
+		{"validate", []string{"validate", "--schema", "auto"}, exitFailure, "interrupted"},
+		{"decrypt", []string{"decrypt", "--secret", emitSecret}, exitFailure, "interrupted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tt.args...)
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close() // open, silent, until the end
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond) // let it reach the read
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			if code := waitExit(t, cmd, 10*time.Second); code != tt.code || !strings.Contains(out.String(), tt.says) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s", code, tt.code, tt.says, out.String())
+			}
+		})
+	}
+}
+
+// TestAliasBombMemory: the 1.1 MB scenario of 2,000 aliases to a 1 MiB
+// scalar (10 GB before the expansion was bounded) fails with exit 2 and a
+// peak resident size under 100 MB. (Its time is BenchmarkScenarioAliasBomb's.)
+func TestAliasBombMemory(t *testing.T) {
+	bin := orderhooksBinary(t)
+	f := writeHostileFiles(t)
+	cmd := exec.Command(bin, "generate", "--provider", "phasio", "--scenario", f.aliasBomb)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	code := waitExit(t, cmd, 60*time.Second)
+	peak := peakRSS(cmd.ProcessState)
+	if code != exitUsage || !strings.Contains(out.String(), "scenario expansion limit") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if peak <= 0 || peak > 100<<20 {
+		t.Fatalf("peak RSS %d MiB, want under 100", peak>>20)
+	}
+	t.Logf("peak RSS %d MiB", peak>>20)
+}
+
+// TestPreflightThroughProxy: with HTTP_PROXY set, emit's reachability
+// check connects to the proxy, as its deliveries do, instead of refusing a
+// host only the proxy can reach (it exited 3).
+func TestPreflightThroughProxy(t *testing.T) {
+	bin := orderhooksBinary(t)
+	var hits atomic.Int64
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Host != "receiver.test" { // absolute-form: the proxy is asked for the target
+			http.Error(w, "not proxied: "+r.URL.String(), http.StatusBadGateway)
+			return
+		}
+		hits.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer proxy.Close()
+	cmd := exec.Command(bin, "emit", "--provider", "phasio", "--url", "http://receiver.test/hook", "--secret", emitSecret, "--orders", "3")
+	cmd.Env = append(os.Environ(), "HTTP_PROXY="+proxy.URL, "http_proxy="+proxy.URL, "NO_PROXY=", "no_proxy=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "deliveries 3: 3 ok") || hits.Load() != 3 {
+		t.Fatalf("%v, %d requests through the proxy:\n%s", err, hits.Load(), out)
+	}
+}
+
+// TestLongReceiveUnderAttack (ORDERHOOKS_LONG=1, run by .ci/run): a real
+// receive process under 400 concurrent 4 MB requests, unsigned and then
+// with forged signatures, stays under 300 MB resident and comes back
+// near its baseline afterwards.
+func TestLongReceiveUnderAttack(t *testing.T) {
+	if os.Getenv("ORDERHOOKS_LONG") == "" {
+		t.Skip("moves 3 GB over loopback; set ORDERHOOKS_LONG=1")
+	}
+	bin := orderhooksBinary(t)
+	cmd := exec.Command(bin, "receive", "--provider", "phasio", "--secret", emitSecret, "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("no URL: %s", stderr.String())
+	}
+	addr := strings.TrimPrefix(lines.Text(), "http://")
+	go func() { // keep draining the receipt lines
+		for lines.Scan() {
+		}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	base, _, err := procRSS(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte("x"), 4<<20)
+	attack := func(header string) (answered int64) {
+		var wg sync.WaitGroup
+		var n atomic.Int64
+		for range 400 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := net.DialTimeout("tcp", addr, 30*time.Second)
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(60 * time.Second))
+				fmt.Fprintf(c, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n\r\n", header, len(body))
+				go c.Write(body) // the receiver may answer (and close) before reading it
+				if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					n.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		return n.Load()
+	}
+	var peak int64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if _, p, err := procRSS(cmd.Process.Pid); err == nil && p > peak {
+				peak = p
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	unsigned := attack("")
+	forged := attack("X-Phasio-Signature: 00\r\n")
+	close(stop)
+	<-sampled
+	t.Logf("baseline %d MiB, peak %d MiB; answered %d unsigned, %d forged", base>>20, peak>>20, unsigned, forged)
+	if peak > 300<<20 {
+		t.Fatalf("peak RSS %d MiB under attack, want under 300", peak>>20)
+	}
+	if unsigned == 0 || forged == 0 {
+		t.Fatalf("the receiver answered %d unsigned and %d forged requests", unsigned, forged)
+	}
+	var cur int64
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if cur, _, _ = procRSS(cmd.Process.Pid); cur <= base+32<<20 {
+			break
+		}
+	}
+	if cur > base+32<<20 {
+		t.Fatalf("RSS %d MiB after the attack, baseline %d MiB", cur>>20, base>>20)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	waitExit(t, cmd, 30*time.Second)
+	if !strings.Contains(stderr.String(), "received") {
+		t.Fatalf("no summary: %s", stderr.String())
+	}
+
+}
