@@ -67,7 +67,11 @@ func runRawBody(se *Session) Result {
 // sendForm builds msg's request, rewrites its body in form f and sends it
 // signed as sent; nil when the form does not change the body.
 func (se *Session) sendForm(msg *emitter.Message, f jsonform.Form) (*delivery, error) {
-	req, err := se.suite.profile.Build(msg, emitter.FaultNone)
+	rt := se.route(msg.Event.Event)
+	if rt == nil {
+		return nil, fmt.Errorf("no target for event %s", msg.Event.Event)
+	}
+	req, err := rt.profile.Build(msg, emitter.FaultNone)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
@@ -78,10 +82,10 @@ func (se *Session) sendForm(msg *emitter.Message, f jsonform.Form) (*delivery, e
 	if bytes.Equal(body, req.Body) {
 		return nil, nil
 	}
-	if req, err = emitter.Resign(se.suite.profile, req, body); err != nil {
+	if req, err = emitter.Resign(rt.profile, req, body); err != nil {
 		return nil, fmt.Errorf("form %s: %w", f.Name, err)
 	}
-	d := &delivery{msg: msg, req: req, role: roleForm, note: "form " + f.Name}
+	d := &delivery{msg: msg, req: req, role: roleForm, note: "form " + f.Name, url: rt.url}
 	se.post(d)
 	return d, nil
 }

@@ -125,8 +125,6 @@ func (p Provider) validate() error {
 	switch {
 	case p.name == "":
 		return fmt.Errorf("%w: no provider (use Phasio, HappyColis or Standard)", ErrProvider)
-	case p.secret == "" && p.profile == nil:
-		return fmt.Errorf("%w: %s needs the receiver's secret", ErrProvider, p.name)
 	case p.payloads != generator.ProviderPhasio && p.payloads != generator.ProviderHappyColis:
 		return fmt.Errorf("%w: payloads %q (known: phasio, happycolis)", ErrProvider, p.payloads)
 	case p.profile != nil && p.profile.Name() != p.name:

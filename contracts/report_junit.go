@@ -79,7 +79,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		},
 	}
 	var out strings.Builder
-	if p := r.Preflight; p != nil {
+	for _, p := range r.Preflight {
 		suite.Properties = append(suite.Properties, junitProperty{"preflight", p.Request + ": got " + p.Got})
 	}
 	if r.Stopped != nil {

@@ -69,11 +69,11 @@ func sampleReport() *contracts.Report {
 			{Name: contracts.CheckEdgeCases, Status: contracts.StatusInterrupted, Message: "interrupted: the run was interrupted", Deliveries: 3},
 			{Name: contracts.CheckSLO, Status: contracts.StatusSkip, Message: "not run: the run was interrupted"},
 		},
-		Preflight: &contracts.Evidence{
+		Preflight: []contracts.Evidence{{
 			DeliveryID: "6f1c2a4e-0000-4000-8000-000000000000",
 			Request:    "POST ORDER order 12340 (phasio/quote-to-paid step quote)",
 			Status:     200, Response: `{"ok":true}`, Expected: "an answer", Got: "200",
-		},
+		}},
 		Stopped: &contracts.Stop{Reason: contracts.StopInterrupted, Message: "the run was interrupted"},
 		Diagnosis: []contracts.Diagnosis{{
 			Cause:   "decoded-key",

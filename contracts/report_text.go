@@ -33,7 +33,7 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 	if r.Error != "" {
 		fmt.Fprintf(&b, "\n%s %s\n", paint(ansiRed, "ERROR"), r.Error)
 	}
-	if p := r.Preflight; p != nil {
+	for _, p := range r.Preflight {
 		fmt.Fprintf(&b, "preflight: %s, a valid delivery, got %s", p.Request, p.Got)
 		if p.Response != "" {
 			fmt.Fprintf(&b, ": %s", p.Response)

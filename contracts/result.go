@@ -93,9 +93,9 @@ type Report struct {
 	// error, an unreachable receiver); the checks are then empty. Set by
 	// callers that write a report for such runs, like the verify command.
 	Error string `json:"error,omitempty"`
-	// Preflight is the valid delivery sent before the checks to see that
-	// the receiver answers, and what it answered.
-	Preflight *Evidence `json:"preflight,omitempty"`
+	// Preflight are the valid deliveries sent before the checks to see that
+	// the receiver answers (one per target), and what each got.
+	Preflight []Evidence `json:"preflight,omitempty"`
 	// Stopped says why the run ended before its last check, if it did.
 	Stopped *Stop `json:"stopped,omitempty"`
 	// Diagnosis lists the root causes found behind the failures, each said

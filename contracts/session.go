@@ -126,7 +126,13 @@ func (se *Session) send(msg *emitter.Message, fault emitter.Fault) *delivery {
 // role.
 func (se *Session) sendAs(role string, msg *emitter.Message, fault emitter.Fault) *delivery {
 	d := &delivery{msg: msg, fault: fault, role: role}
-	d.req, d.err = se.suite.profile.Build(msg, fault)
+	rt := se.route(msg.Event.Event)
+	if rt == nil {
+		d.err = fmt.Errorf("no target for event %s", msg.Event.Event)
+		return d
+	}
+	d.url = rt.url
+	d.req, d.err = rt.profile.Build(msg, fault)
 	if d.err != nil {
 		d.err = fmt.Errorf("building the request: %w", d.err)
 		return d
@@ -137,7 +143,7 @@ func (se *Session) sendAs(role string, msg *emitter.Message, fault emitter.Fault
 
 // resend delivers the same request bytes again, as a platform redelivers.
 func (se *Session) resend(d *delivery) *delivery {
-	again := &delivery{msg: d.msg, req: d.req, fault: emitter.FaultDuplicate, role: roleRedelivery}
+	again := &delivery{msg: d.msg, req: d.req, fault: emitter.FaultDuplicate, role: roleRedelivery, url: d.url}
 	se.post(again)
 	return again
 }
@@ -147,7 +153,7 @@ func (se *Session) resend(d *delivery) *delivery {
 // got no answer. A delivery cut short by the caller's cancellation or the
 // deadline does not count against the receiver.
 func (se *Session) post(d *delivery) {
-	d.check, d.url, d.sent = se.current, se.url, time.Now()
+	d.check, d.sent = se.current, time.Now()
 	se.log = append(se.log, d)
 	defer se.record(d)
 	if se.stop != nil || se.ctx.Err() != nil {
@@ -186,10 +192,19 @@ func (se *Session) evidence(d *delivery, expected, got string) Evidence {
 	return e
 }
 
-// redact keeps the secret out of reports even if a receiver echoes it.
+// redact keeps the secrets out of reports even if a receiver echoes them.
 func (se *Session) redact(s string) string {
-	if sec := se.suite.provider.secret; len(sec) >= 4 {
-		s = strings.ReplaceAll(s, sec, "[secret]")
+	secrets := []string{se.suite.provider.secret}
+	if se.def != nil {
+		secrets = append(secrets, se.def.secret)
+	}
+	for _, r := range se.routes {
+		secrets = append(secrets, r.secret)
+	}
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[secret]")
+		}
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
@@ -37,7 +38,7 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 		return nil, err
 	}
 	s := &Suite{provider: p, cfg: cfg, profile: p.profile}
-	if s.profile == nil {
+	if s.profile == nil && p.secret != "" {
 		prof, err := buildProfile(p)
 		if err != nil {
 			return nil, err
@@ -107,7 +108,9 @@ type Session struct {
 	ctx     context.Context // parent with the run's deadline
 	cancel  context.CancelFunc
 	client  *http.Client
-	url     string
+	url     string // the base URL (of the default route)
+	routes  map[string]*route
+	def     *route // for events without a route of their own
 	target  string
 	probe   *prober
 	started time.Time
@@ -121,7 +124,7 @@ type Session struct {
 	noAnswer  int         // deliveries in a row without an answer
 	answered  bool        // some delivery got an HTTP answer
 	stop      *Stop       // why the run stopped early, once it has
-	preflight *delivery
+	preflight []*delivery // one per route
 	recordErr error
 }
 
@@ -164,6 +167,9 @@ func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 		return nil, err
 	}
 	se := &Session{suite: s, parent: ctx, url: u.String(), target: t.String(), started: time.Now()}
+	if err := se.resolveRoutes(t); err != nil {
+		return nil, err
+	}
 	se.ctx, se.cancel = ctx, func() {}
 	if s.cfg.deadline > 0 {
 		se.ctx, se.cancel = context.WithTimeoutCause(ctx, s.cfg.deadline, errDeadline)
@@ -190,33 +196,104 @@ func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 	return se, nil
 }
 
-// sendPreflight delivers the first event of the first lifecycle, valid,
-// until it gets an answer (at most MaxNoAnswer tries).
-func (se *Session) sendPreflight() error {
-	evs, err := se.generate("preflight", se.suite.provider.scenarios[0], false)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrScenario, err)
-	}
-	g := se.ids("preflight")
-	for range MaxNoAnswer {
-		d := se.sendAs(rolePreflight, se.message(evs[0], 0, g), emitter.FaultNone)
-		se.preflight = d
-		if d.answered() {
-			return nil
+// route is where deliveries of some events go and how they are signed.
+type route struct {
+	url     string
+	profile emitter.Profile
+	secret  string // "" when unknown (a WithProfile provider)
+}
+
+// resolveRoutes sets the session's routes: the target's own (Routes), or
+// one route of the URL or handler with the suite's profile.
+func (se *Session) resolveRoutes(t Target) error {
+	s := se.suite
+	if t.routes == nil {
+		if s.profile == nil {
+			return fmt.Errorf("%w: %s needs the receiver's secret", ErrProvider, s.provider.name)
 		}
-		if d.req == nil || se.ctx.Err() != nil {
+		se.def = &route{url: se.url, profile: s.profile, secret: s.provider.secret}
+		return nil
+	}
+	for _, tg := range t.routeList() {
+		if tg.Profile.Name() != s.provider.name {
+			return fmt.Errorf("%w: a %s route given for provider %s", ErrProvider, tg.Profile.Name(), s.provider.name)
+		}
+	}
+	if d := t.routes.Default; d != nil {
+		se.def = &route{url: d.URL, profile: d.Profile, secret: d.Secret}
+	}
+	se.routes = map[string]*route{}
+	for ev, tg := range t.routes.ByEvent {
+		se.routes[ev] = &route{url: tg.URL, profile: tg.Profile, secret: tg.Secret}
+	}
+	return nil
+}
+
+// route returns the route of an event's deliveries, nil when it has none
+// (a targets file without a default, and an event it does not name).
+func (se *Session) route(event string) *route {
+	if r, ok := se.routes[event]; ok {
+		return r
+	}
+	return se.def
+}
+
+// preflightEvents returns, for each route, the first generated event
+// that goes there (the first lifecycle event for the default).
+func (se *Session) preflightEvents() ([]*generator.Event, error) {
+	var evs []*generator.Event
+	for _, sc := range se.suite.provider.scenarios {
+		got, err := se.generate("preflight", sc, false)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrScenario, err)
+		}
+		evs = append(evs, got...)
+		if se.routes == nil {
 			break
 		}
 	}
-	d := se.preflight
-	if err := se.parent.Err(); err != nil {
+	var out []*generator.Event
+	seen := map[*route]bool{}
+	for _, ev := range evs {
+		if r := se.route(ev.Event); r != nil && !seen[r] {
+			seen[r] = true
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
+// sendPreflight delivers, to every route, a valid event that goes there
+// until it gets an answer (at most MaxNoAnswer tries each).
+func (se *Session) sendPreflight() error {
+	evs, err := se.preflightEvents()
+	if err != nil {
 		return err
 	}
-	if se.ctx.Err() != nil {
-		return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, redact.URL(se.url), context.Cause(se.ctx))
+	g := se.ids("preflight")
+	for _, ev := range evs {
+		var d *delivery
+		for range MaxNoAnswer {
+			d = se.sendAs(rolePreflight, se.message(ev, 0, g), emitter.FaultNone)
+			if d.answered() || d.req == nil || se.ctx.Err() != nil {
+				break
+			}
+		}
+		se.preflight = append(se.preflight, d)
+		switch {
+		case d.answered():
+			continue
+		case se.parent.Err() != nil:
+			return se.parent.Err()
+		case se.ctx.Err() != nil:
+			return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, redact.URL(d.url), context.Cause(se.ctx))
+		case d.req == nil:
+			return fmt.Errorf("%w: preflight: %w", ErrConfig, d.err)
+		}
+		return fmt.Errorf("%w: %s: a valid delivery got no answer in %d tries (%s): %w",
+			ErrUnreachable, redact.URL(d.url), MaxNoAnswer, se.suite.cfg.timeout, d.err)
 	}
-	return fmt.Errorf("%w: %s: a valid delivery got no answer in %d tries (%s): %w",
-		ErrUnreachable, redact.URL(se.url), MaxNoAnswer, se.suite.cfg.timeout, d.err)
+	return nil
 }
 
 // Close releases the session's deadline timer (WithDeadline); call it
@@ -282,9 +359,8 @@ func (se *Session) Report() *Report {
 		Stopped:  se.stop,
 		Checks:   slices.Clone(se.results),
 	}
-	if d := se.preflight; d != nil {
-		ev := se.evidence(d, "an answer", d.got())
-		r.Preflight = &ev
+	for _, d := range se.preflight {
+		r.Preflight = append(r.Preflight, se.evidence(d, "an answer", d.got()))
 	}
 	r.Summary.Duration = time.Since(se.started)
 	r.summarize()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
 )
 
 // rejectChecks are the checks that expect a rejection, each with a control.
@@ -64,7 +65,7 @@ func TestRejectionNeedsAcceptedControl(t *testing.T) {
 						t.Errorf("%s: evidence %+v, deliveries %d: want the control alone", c.Name, c.Evidence, c.Deliveries)
 					}
 				}
-				if p := r.Preflight; p == nil || p.Status != status || !strings.HasPrefix(p.Request, "POST ") {
+				if p := r.Preflight; len(p) != 1 || p[0].Status != status || !strings.HasPrefix(p[0].Request, "POST ") {
 					t.Errorf("preflight %+v, want the POST and its %d", p, status)
 				}
 			})
@@ -292,4 +293,63 @@ func TestOptionsThatChangeNothing(t *testing.T) {
 		contracts.WithSLO(time.Second), contracts.WithResponseSchema(schema), contracts.WithSkip(contracts.CheckEdgeCases)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRoutes: with one webhook (URL and secret) per Phasio trigger, every
+// delivery goes to its trigger's webhook, signed and encrypted with that
+// webhook's secret, controls included; a receiver keyed for one trigger
+// sees no other.
+func TestRoutes(t *testing.T) {
+	triggers := generator.Events(generator.ProviderPhasio)
+	mux := http.NewServeMux()
+	targets := emitter.Targets{ByEvent: map[string]*emitter.Target{}}
+	var wrong atomic.Int64
+	for i, trigger := range triggers {
+		secret, err := emitter.NewSecret(generator.ProviderPhasio, bytes.NewReader(bytes.Repeat([]byte{byte(i + 1)}, 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := emitter.NewPhasio(secret, emitter.WithDefaultTrigger(trigger))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recv := emitter.NewReceiver(p)
+		path := "/hooks/" + strings.ToLower(trigger)
+		mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if got := r.Header.Get(emitter.TriggerHeader); got != "" && got != trigger {
+				wrong.Add(1)
+			}
+			recv.ServeHTTP(w, r)
+		}))
+		targets.ByEvent[trigger] = &emitter.Target{URL: path, Profile: p, Secret: secret}
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for _, tg := range targets.ByEvent {
+		tg.URL = srv.URL + tg.URL
+	}
+	r, err := contracts.Verify(context.Background(), contracts.Routes(targets), contracts.Phasio(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Failed() || r.Summary.Passed < 10 {
+		t.Fatalf("summary %+v:\n%s", r.Summary, textOf(r))
+	}
+	if wrong.Load() != 0 {
+		t.Errorf("%d deliveries reached another trigger's webhook", wrong.Load())
+	}
+	if len(r.Preflight) != 3 || !strings.Contains(r.Target, "ORDER_UPDATED="+srv.URL+"/hooks/order_updated") {
+		t.Errorf("preflight %d, target %q: want one preflight per webhook and every route named", len(r.Preflight), r.Target)
+	}
+	// Without routes, the provider needs its secret.
+	if _, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), contracts.Phasio("")); !errors.Is(err, contracts.ErrConfig) {
+		t.Errorf("no secret, no routes: %v", err)
+	}
+}
+
+// textOf is a report as text, for failure messages.
+func textOf(r *contracts.Report) string {
+	var b bytes.Buffer
+	r.WriteText(&b, false)
+	return b.String()
 }

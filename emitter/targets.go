@@ -34,7 +34,18 @@ var (
 type Target struct {
 	URL     string
 	Profile Profile
+	// Secret is the secret Profile was built from, when known (LoadTargets
+	// sets it): it lets a verifier redact a receiver that echoes it and
+	// sign diagnostic variants. It is never printed: String and GoString
+	// show the URL only.
+	Secret string
 }
+
+// String is the target's URL; the secret is never shown.
+func (t Target) String() string { return t.URL }
+
+// GoString keeps the secret out of %#v.
+func (t Target) GoString() string { return "emitter.Target(" + t.URL + ")" }
 
 // Targets route events: an event goes to ByEvent[event name] if present,
 // else to Default. A Phasio account has one webhook (URL and secret) per
@@ -232,7 +243,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 		if err != nil {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
 		}
-		tg := &Target{URL: e.URL, Profile: p}
+		tg := &Target{URL: e.URL, Profile: p, Secret: secret}
 		if key == DefaultTargetKey {
 			t.Default = tg
 		} else {

@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -24,7 +25,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard --url URL --secret SECRET|env:NAME|file:PATH [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -36,6 +37,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs.Bool("list", false, "print the checks, one line each, and exit")
 	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
 	fs.String("url", "", "receiver URL the deliveries are POSTed to")
+	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, as for emit, instead of --url and --secret")
 	fs.String("secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
 	fs.String("probe", "", "GET URL or path returning an order's stored state as JSON, with {orderKey}, e.g. /orders/{orderKey}")
 	fs.StringSlice("compare", nil, "JSON pointers compared between the last snapshot and the probed state (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider)")
@@ -92,19 +94,12 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 	if fs.NArg() > 0 {
 		return nil, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	str := func(name string) string { v, _ := fs.GetString(name); return v }
-	for _, name := range []string{"provider", "url", "secret"} {
-		if str(name) == "" {
-			return nil, usageErrorf("--%s is required", name)
-		}
+	if name, _ := fs.GetString("provider"); name == "" {
+		return nil, usageErrorf("--provider is required")
 	}
-	secret, err := emitter.ResolveSecret(str("secret"), e.getenv)
+	provider, target, err := verifyTarget(fs, e)
 	if err != nil {
-		return nil, usageError(fmt.Errorf("--secret: %w", err))
-	}
-	provider, err := contracts.NewProvider(str("provider"), secret)
-	if err != nil {
-		return nil, usageError(err)
+		return nil, err
 	}
 	opts, err := verifyOptions(fs)
 	if err != nil {
@@ -128,7 +123,7 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 	if e.tty {
 		fmt.Fprintf(e.stderr, "\r\x1b[Kpreflight: sending a valid delivery…")
 	}
-	session, err := suite.Start(ctx, contracts.URL(str("url")))
+	session, err := suite.Start(ctx, target)
 	if e.tty {
 		fmt.Fprint(e.stderr, "\r\x1b[K")
 	}
@@ -136,8 +131,10 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 		return nil, classify(err)
 	}
 	defer session.Close()
-	if p := session.Report().Preflight; p != nil && !e.tty {
-		fmt.Fprintf(e.stderr, "preflight: %s, a valid delivery, got %s\n", p.Request, p.Got)
+	for _, p := range session.Report().Preflight {
+		if !e.tty {
+			fmt.Fprintf(e.stderr, "preflight: %s, a valid delivery, got %s\n", p.Request, p.Got)
+		}
 	}
 	checks := suite.Checks()
 	for i, c := range checks {
@@ -173,6 +170,38 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 	return report, nil
 }
 
+// verifyTarget reads --url and --secret, or --targets (one webhook, URL
+// and secret, per event), into the provider and the target.
+func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Target, error) {
+	str := func(name string) string { v, _ := fs.GetString(name); return v }
+	name, file := str("provider"), str("targets")
+	if _, err := contracts.NewProvider(name, ""); err != nil {
+		return contracts.Provider{}, contracts.Target{}, usageError(err)
+	}
+	if file != "" {
+		if str("url") != "" || str("secret") != "" {
+			return contracts.Provider{}, contracts.Target{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
+		}
+		t, err := emitter.LoadTargets(file, name, e.getenv)
+		if err != nil {
+			return contracts.Provider{}, contracts.Target{}, usageErrorf("--targets: %w", err)
+		}
+		p, err := contracts.NewProvider(name, "")
+		return p, contracts.Routes(t), usageError(err)
+	}
+	for _, flag := range []string{"url", "secret"} {
+		if str(flag) == "" {
+			return contracts.Provider{}, contracts.Target{}, usageErrorf("--%s is required (or --targets)", flag)
+		}
+	}
+	secret, err := emitter.ResolveSecret(str("secret"), e.getenv)
+	if err != nil {
+		return contracts.Provider{}, contracts.Target{}, usageError(fmt.Errorf("--secret: %w", err))
+	}
+	p, err := contracts.NewProvider(name, secret)
+	return p, contracts.URL(str("url")), usageError(err)
+}
+
 // errorReport is the report of a run that ended before any check: the
 // flags it could read and the reason.
 func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
@@ -180,9 +209,12 @@ func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
 	if _, perr := contracts.NewProvider(provider, "x"); perr != nil {
 		provider = ""
 	}
-	url, _ := fs.GetString("url")
+	target, _ := fs.GetString("url")
+	if file, _ := fs.GetString("targets"); file != "" {
+		target = "targets file " + file
+	}
 	seed, _ := fs.GetInt64("seed")
-	r := &contracts.Report{Provider: provider, Target: contracts.URL(url).String(), Seed: seed, Checks: []contracts.Result{}}
+	r := &contracts.Report{Provider: provider, Target: contracts.URL(target).String(), Seed: seed, Checks: []contracts.Result{}}
 	if err != nil {
 		r.Error = oneLine(err.Error())
 	}
@@ -409,12 +441,16 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
 		str := func(name string) string { v, _ := fs.GetString(name); return v }
 		add("provider", str("provider"))
-		add("url", str("url"))
-		secret := str("secret")
-		if strings.HasPrefix(secret, emitter.SecretEnvPrefix) || strings.HasPrefix(secret, emitter.SecretFilePrefix) {
-			add("secret", secret)
+		if file := str("targets"); file != "" {
+			add("targets", file)
 		} else {
-			args = append(args, "--secret", secretPlaceholder)
+			add("url", redact.URL(str("url")))
+			secret := str("secret")
+			if strings.HasPrefix(secret, emitter.SecretEnvPrefix) || strings.HasPrefix(secret, emitter.SecretFilePrefix) {
+				add("secret", secret)
+			} else {
+				args = append(args, "--secret", secretPlaceholder)
+			}
 		}
 		for _, name := range []string{"probe", "compare", "slo", "timeout", "response-schema", "save-failures", "insecure", "ca-file"} {
 			if fs.Changed(name) {

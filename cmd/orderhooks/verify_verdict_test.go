@@ -316,3 +316,46 @@ func TestVerifyRecord(t *testing.T) {
 		t.Errorf("ReadRecords: %d lines, %v", n, err)
 	}
 }
+
+// TestVerifyTargets: verify --targets reads the file emit --targets reads
+// (one webhook per trigger, each with its secret) and sends each event to
+// its own webhook.
+func TestVerifyTargets(t *testing.T) {
+	mux := http.NewServeMux()
+	vars := map[string]string{}
+	var file strings.Builder
+	srv := testServer(t, mux.ServeHTTP)
+	for i, trigger := range []string{"ORDER", "ORDER_UPDATED", "QUOTE_CONVERTED"} {
+		secret, err := emitter.NewSecret("phasio", strings.NewReader(strings.Repeat(string(rune('a'+i)), 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := emitter.NewPhasio(secret, emitter.WithDefaultTrigger(trigger))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux.Handle("/hooks/"+trigger, emitter.NewReceiver(p))
+		vars["SECRET_"+trigger] = secret
+		fmt.Fprintf(&file, "%s: {url: %q, secret: \"env:SECRET_%s\"}\n", trigger, srv.URL+"/hooks/"+trigger, trigger)
+	}
+	path := filepath.Join(t.TempDir(), "targets.yaml")
+	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmdEnv(t, t.Context(), "", vars, "verify", "--provider", "phasio", "--targets", path)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Count(errOut, "preflight: ") != 3 || !strings.Contains(out, "ORDER="+srv.URL+"/hooks/ORDER, ORDER_UPDATED=") {
+		t.Errorf("want three preflights and every route in the header:\n%s%s", out, errOut)
+	}
+	for _, v := range vars {
+		if strings.Contains(out+errOut, v) {
+			t.Fatal("a secret was printed")
+		}
+	}
+	_, errOut, code = runCmdEnv(t, t.Context(), "", vars, "verify", "--provider", "phasio", "--targets", path, "--url", srv.URL)
+	if code != exitUsage || !strings.Contains(errOut, "--targets excludes --url and --secret") {
+		t.Errorf("--targets with --url: exit %d, %s", code, errOut)
+	}
+}
