@@ -207,6 +207,9 @@ func LoadTargets(path, provider string, getenv func(string) string, opts ...Comm
 
 // ParseTargets is LoadTargets on a file's contents; name is used in errors.
 func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
+	if int64(len(data)) > input.TargetsFile.Bytes {
+		return Targets{}, fmt.Errorf("%w: %s: larger than the %s", ErrTargets, name, input.TargetsFile)
+	}
 	var raw map[string]targetEntry
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)

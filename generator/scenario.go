@@ -243,13 +243,16 @@ func appendYAML(b []byte, n *yaml.Node, depth int, budget *int) ([]byte, error) 
 	case "!!bool":
 		var v bool
 		if err := n.Decode(&v); err != nil {
-			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+			return nil, fmt.Errorf("line %d: %s is not true or false", n.Line, input.Quote(n.Value))
 		}
 		return jsonw.Bool(b, v), nil
 	case "!!int":
 		var v int64
 		if err := n.Decode(&v); err != nil {
-			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+			if json.Valid([]byte(n.Value)) { // beyond int64, but a JSON number all the same
+				return append(b, n.Value...), nil
+			}
+			return nil, fmt.Errorf("line %d: %s is not an integer JSON can hold", n.Line, input.Quote(n.Value))
 		}
 		return jsonw.Int(b, v), nil
 	case "!!float":

@@ -51,7 +51,9 @@ func Text(s string) string {
 		// The URL's scheme starts after the last separator before "://".
 		j := strings.LastIndexAny(s[:i], " \t\"'(<=,;") + 1
 		b.WriteString(s[:j])
-		end := i + 3 + strings.IndexAny(s[i+3:]+" ", " \t\"'<>)")
+		// The URL ends at white space or a quote; userinfo may hold any
+		// other character a URL allows, ')' and '\'' included.
+		end := i + 3 + strings.IndexAny(s[i+3:]+" ", " \t\n\"<>")
 		b.WriteString(URL(s[j:end]))
 		s = s[end:]
 	}

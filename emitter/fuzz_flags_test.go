@@ -1,0 +1,82 @@
+package emitter
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator"
+)
+
+// FuzzProviderSecret is the --provider and --secret flags: any provider
+// name and secret either make a profile whose requests verify, or fail
+// with ErrUnknownProvider or ErrBadSecret without quoting the secret.
+func FuzzProviderSecret(f *testing.F) {
+	for _, s := range [][2]string{
+		{"phasio", testPhasioSecret}, {"happycolis", testHappyColisSecret}, {"standard", testStandardSecret},
+		{"standard", "whsec_!!"}, {"phasio", "short"}, {"phasio", testPhasioSecret + "=="}, {"nope", "x"}, {"standard", "env:S"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	ev := &generator.Event{Seq: 1, Provider: generator.ProviderHappyColis, Event: generator.HappyColisCreated, OrderKey: "1",
+		Payload: []byte(`{"header":{"type":"order/created"},"body":{"id":"1"}}`)}
+	f.Fuzz(func(t *testing.T, provider, spec string) {
+		if strings.HasPrefix(spec, SecretFilePrefix) {
+			return // a fuzzer must not read the machine's files
+		}
+		secret, err := ResolveSecret(spec, func(string) string { return "from-env" })
+		if err != nil {
+			if !errors.Is(err, ErrBadSecret) {
+				t.Fatalf("ResolveSecret: %v", err)
+			}
+			return
+		}
+		p, err := ProfileByName(provider, []string{secret})
+		if err != nil {
+			if !errors.Is(err, ErrBadSecret) && !errors.Is(err, ErrUnknownProvider) {
+				t.Fatalf("ProfileByName: %v", err)
+			}
+			if len(secret) >= 8 && strings.Contains(err.Error(), secret) {
+				t.Fatalf("the error quotes the secret: %v", err)
+			}
+			return
+		}
+		req, err := p.Build(&Message{Event: ev, ID: "00000000-0000-4000-8000-000000000001", Time: time.Now()}, FaultNone)
+		if err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		if _, err := p.Verify(req.Header, req.Body); err != nil {
+			t.Fatalf("%s does not verify its own request: %v", provider, err)
+		}
+	})
+}
+
+// FuzzCheckHeader is the -H flag: a header CheckHeader accepts goes on the
+// wire and comes back as it was.
+func FuzzCheckHeader(f *testing.F) {
+	for _, s := range [][2]string{{"X-Api-Key", "abc"}, {"X-A", "b\r\nInjected: 1"}, {"X-Café", "1"}, {"Host", "x"}, {"X-Obs", "caf\u00e9\tend"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, name, value string) {
+		if CheckHeader(name, value) != nil {
+			return
+		}
+		req, _ := http.NewRequest(http.MethodPost, "http://h/", nil)
+		req.Header.Set(name, value)
+		var wire bytes.Buffer
+		if err := req.Write(&wire); err != nil {
+			t.Fatalf("an accepted header does not go on the wire: %v", err)
+		}
+		back, err := http.ReadRequest(bufio.NewReader(&wire))
+		if err != nil {
+			t.Fatalf("an accepted header breaks the request: %v\n%q", err, wire.String())
+		}
+		if got := back.Header.Get(name); got != strings.Trim(value, " \t") {
+			t.Fatalf("header %q: sent %q, received %q", name, value, got)
+		}
+	})
+}
