@@ -1,11 +1,388 @@
 package contracts
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/redact"
+)
+
 // Diagnosis is one root cause behind a run's failures, said once: what
 // the answers show about the receiver and what to change.
 type Diagnosis struct {
-	// Cause is a stable identifier, e.g. "wrong-url" or "decoded-key"
-	// (see the Cause constants).
+	// Cause is a stable identifier: one of the Cause constants, or the
+	// name of an emitter.Mistake (e.g. "decoded-key", "node-reserialised")
+	// when a delivery signed that mistaken way was accepted.
 	Cause string `json:"cause"`
 	// Message says it in one or two sentences.
 	Message string `json:"message"`
+}
+
+// Causes a diagnosis names besides the emitter.Mistake names.
+const (
+	// CauseWrongURL: every valid delivery got 404.
+	CauseWrongURL = "wrong-url"
+	// CauseWrongMethod: every valid delivery got 405 or 501.
+	CauseWrongMethod = "wrong-method"
+	// CauseSignatureRejected: every valid delivery was rejected and no
+	// usual mistake explains it (a wrong secret or provider, most often).
+	CauseSignatureRejected = "signature-rejected"
+	// CauseValidFails: every valid delivery got a 5xx.
+	CauseValidFails = "valid-deliveries-fail"
+	// CauseClockSkew: valid deliveries were rejected for their timestamp
+	// only (Standard Webhooks).
+	CauseClockSkew = "clock-skew"
+	// CauseEventRouting: the deliveries of some events were all rejected,
+	// those of the others all accepted.
+	CauseEventRouting = "event-routing"
+	// CauseReserialisedBody: legal forms of a valid delivery were rejected
+	// while others were accepted.
+	CauseReserialisedBody = "reserialised-body"
+	// CauseNoSignatureCheck: forged deliveries were accepted.
+	CauseNoSignatureCheck = "no-signature-check"
+	// CauseServerErrorOnRejection: deliveries that must be rejected got a
+	// 5xx, which platforms retry.
+	CauseServerErrorOnRejection = "server-error-on-rejection"
+)
+
+// documented says how each platform signs, for messages.
+var documented = map[string]string{
+	ProviderPhasio:     "Phasio's (hex HMAC-SHA256 of the payload string, keyed with the secret's UTF-8 bytes)",
+	ProviderHappyColis: "HappyColis' (base64 HMAC-SHA256 of the exact body bytes, keyed with the client secret's UTF-8 bytes)",
+	ProviderStandard:   `Standard Webhooks' (base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>", keyed with the base64-decoded whsec_ secret)`,
+}
+
+// howSigned says how each platform signs, as a sentence.
+var howSigned = map[string]string{
+	ProviderPhasio:     "Phasio signs the encrypted payload string with HMAC-SHA256 keyed with the secret string's UTF-8 bytes, in lowercase hex.",
+	ProviderHappyColis: "HappyColis signs the exact body bytes with HMAC-SHA256 keyed with the client secret's UTF-8 bytes, in standard base64.",
+	ProviderStandard:   `Standard Webhooks signs "<webhook-id>.<webhook-timestamp>.<body>" with HMAC-SHA256 keyed with the base64-decoded whsec_ secret, in base64 after "v1,".`,
+}
+
+// signatureHeader names each platform's signature header, for messages.
+var signatureHeader = map[string]string{
+	ProviderPhasio:     emitter.PhasioSignatureHeader,
+	ProviderHappyColis: strings.ToLower(emitter.HappyColisSignatureHeader),
+	ProviderStandard:   strings.ToLower(emitter.StandardSignatureHeader),
+}
+
+// variant is one diagnostic delivery: the same event signed the way a
+// mistaken receiver expects.
+type variant struct {
+	mistake emitter.Mistake
+	d       *delivery
+}
+
+// clockProbe is what deliveries stamped at other times got, when a
+// Standard Webhooks receiver rejected valid deliveries for their time.
+type clockProbe struct {
+	rejected           *delivery // stamped as the lifecycle stamps
+	now, ahead, behind *delivery // stamped now, and clockOffset either side
+	rejectedSkew       time.Duration
+}
+
+// clockOffset is how far ahead of and behind our clock the clock probe
+// stamps deliveries: inside the 5-minute tolerance either way.
+const clockOffset = 4*time.Minute + 30*time.Second
+
+// validRole reports whether a delivery's role is a valid delivery as the
+// platform sends it, which the receiver must accept.
+func validRole(role string) bool {
+	return role == rolePreflight || role == roleValid || role == roleControl
+}
+
+// suspicious reports whether a valid delivery's answer is one the
+// diagnosis can learn from: a rejection or a server error (not a wrong
+// URL or method, nor a request to retry).
+func suspicious(d *delivery) bool {
+	return d.answered() && (isRejection(d.status) || d.status/100 == 5)
+}
+
+// probeMistakes runs at most once per session, after the preflight or a
+// check in which a valid delivery was rejected: it sends the rejected
+// delivery's event again, signed the ways receivers commonly get the
+// signature wrong (emitter.Mistakes) until one is accepted, and, for
+// Standard Webhooks, stamped now and a few minutes either side first.
+// These deliveries belong to no check; the diagnosis reads them.
+func (se *Session) probeMistakes() {
+	if se.probed || se.stop != nil || se.ctx.Err() != nil {
+		return
+	}
+	i := slices.IndexFunc(se.log, func(d *delivery) bool { return validRole(d.role) && suspicious(d) })
+	if i < 0 {
+		return
+	}
+	se.probed = true
+	rejected := se.log[i]
+	rt := se.route(rejected.msg.Event.Event)
+	if rt == nil {
+		return
+	}
+	current := se.current
+	se.current = ""
+	defer func() { se.current = current }()
+	g := se.ids("diagnosis")
+	stamped := func(at time.Time, note string) *delivery {
+		msg := se.message(rejected.msg.Event, 0, g)
+		msg.Time = at
+		d := se.sendAs(roleVariant, msg, emitter.FaultNone)
+		d.note = note
+		return d
+	}
+	if se.suite.provider.name == ProviderStandard {
+		now := se.suite.cfg.clock()
+		cp := &clockProbe{rejected: rejected, rejectedSkew: now.Sub(rejected.msg.Time)}
+		cp.now = stamped(now, "stamped now")
+		cp.ahead = stamped(now.Add(clockOffset), "stamped "+clockOffset.String()+" ahead")
+		cp.behind = stamped(now.Add(-clockOffset), "stamped "+clockOffset.String()+" behind")
+		if cp.now.accepted() || cp.ahead.accepted() || cp.behind.accepted() {
+			se.clock = cp
+			return
+		}
+	}
+	if rt.secret == "" {
+		return // a profile without its secret: mistakes cannot be signed
+	}
+	for _, m := range emitter.Mistakes(se.suite.provider.name) {
+		if se.stop != nil || se.ctx.Err() != nil {
+			return
+		}
+		msg := se.message(rejected.msg.Event, 0, g)
+		req, err := rt.profile.Build(msg, emitter.FaultNone)
+		if err != nil {
+			return
+		}
+		mis, ok, err := emitter.MisSign(rt.profile, rt.secret, req, m.Name)
+		if err != nil || !ok {
+			continue
+		}
+		d := &delivery{msg: msg, req: mis, role: roleVariant, note: m.Signed, url: rt.url}
+		se.post(d)
+		se.variants = append(se.variants, variant{m, d})
+		if d.accepted() {
+			return
+		}
+	}
+}
+
+// diagnose names the root causes the run's deliveries show, most telling
+// first; each says what to change.
+func (se *Session) diagnose() []Diagnosis {
+	var out []Diagnosis
+	add := func(cause, format string, args ...any) {
+		out = append(out, Diagnosis{Cause: cause, Message: fmt.Sprintf(format, args...)})
+	}
+	provider := se.suite.provider.name
+	var valid, rejected []*delivery
+	for _, d := range se.log {
+		if validRole(d.role) && d.answered() {
+			valid = append(valid, d)
+			if !d.accepted() {
+				rejected = append(rejected, d)
+			}
+		}
+	}
+	if len(valid) > 0 && len(rejected) == len(valid) {
+		switch st := statusSet(rejected); {
+		case st == "404":
+			add(CauseWrongURL, "every valid delivery got 404 (not found): the URL's path is wrong, so no verdict on the receiver itself could be reached (%s)", se.urls(rejected))
+			return out
+		case st == "405" || st == "501":
+			add(CauseWrongMethod, "every valid delivery got %s: the URL does not take POST requests; check it is the webhook endpoint (%s)", st, se.urls(rejected))
+			return out
+		}
+	}
+	found := false
+	if cp := se.clock; cp != nil {
+		found = true
+		add(CauseClockSkew, "%s", cp.message())
+	}
+	for _, v := range se.variants {
+		if v.d.accepted() {
+			found = true
+			add(v.mistake.Name, "valid deliveries got %s, but the same delivery %s was accepted: your receiver %s. %s",
+				statusSet(rejected), v.d.note, v.mistake.Receiver, howSigned[provider])
+		}
+	}
+	if !found && len(valid) > 0 && len(rejected) == len(valid) {
+		found = true
+		st := statusSet(rejected)
+		if allServerErrors(rejected) {
+			add(CauseValidFails, "every valid delivery got %s: your receiver fails on the deliveries it should accept (see the responses in the evidence)", st)
+		} else {
+			tried := make([]string, 0, len(se.variants))
+			for _, v := range se.variants {
+				tried = append(tried, v.mistake.Name)
+			}
+			msg := fmt.Sprintf("every valid delivery got %s: your receiver's signature check disagrees with %s", st, documented[provider])
+			if len(tried) > 0 {
+				msg += fmt.Sprintf("; none of the usual mistakes tried (%s) explains it: check the secret, and that the receiver expects %s deliveries", strings.Join(tried, ", "), providerTitle[provider])
+			}
+			add(CauseSignatureRejected, "%s", msg)
+		}
+	}
+	if !found {
+		if d, ok := se.routing(); ok {
+			found = true
+			out = append(out, d)
+		}
+	}
+	if !found {
+		if r := se.result(CheckRawBody); r != nil && r.Status == StatusFail {
+			add(CauseReserialisedBody, "%s", strings.TrimPrefix(r.Message, "the receiver "))
+		}
+	}
+	out = append(out, se.forgeryDiagnoses()...)
+	return out
+}
+
+// providerTitle is each provider's name in prose.
+var providerTitle = map[string]string{
+	ProviderPhasio: "Phasio", ProviderHappyColis: "HappyColis", ProviderStandard: "Standard Webhooks",
+}
+
+// statusSet lists the distinct statuses of ds: "401" or "400 and 401".
+func statusSet(ds []*delivery) string {
+	seen := map[int]bool{}
+	for _, d := range ds {
+		seen[d.status] = true
+	}
+	var s []string
+	for _, st := range slices.Sorted(maps.Keys(seen)) {
+		s = append(s, fmt.Sprint(st))
+	}
+	if len(s) > 1 {
+		return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+	}
+	return strings.Join(s, "")
+}
+
+func allServerErrors(ds []*delivery) bool {
+	return !slices.ContainsFunc(ds, func(d *delivery) bool { return d.status/100 != 5 })
+}
+
+// urls names the URLs of ds, redacted, for messages.
+func (se *Session) urls(ds []*delivery) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range ds {
+		if u := "POST " + se.redact(redact.URL(d.url)); !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// message words what the clock probe found.
+func (cp *clockProbe) message() string {
+	var ok, bad []string
+	for _, d := range []*delivery{cp.now, cp.ahead, cp.behind} {
+		if d.accepted() {
+			ok = append(ok, d.note)
+		} else {
+			bad = append(bad, fmt.Sprintf("%s (%s)", d.note, d.got()))
+		}
+	}
+	s := fmt.Sprintf("valid deliveries stamped %s before our clock got %d, but the same delivery %s was accepted", cp.rejectedSkew.Round(time.Second), cp.rejected.status, strings.Join(ok, " and "))
+	if len(bad) > 0 {
+		s += " (not " + strings.Join(bad, ", ") + ")"
+	}
+	switch {
+	case cp.ahead.accepted() && !cp.behind.accepted():
+		s += ": your receiver's clock runs ahead of real time (by a minute or more)"
+	case cp.behind.accepted() && !cp.ahead.accepted():
+		s += ": your receiver's clock runs behind real time"
+	default:
+		s += ": your receiver's timestamp tolerance is too short"
+	}
+	return s + "; Standard Webhooks receivers must accept a webhook-timestamp within 5 minutes of their (synchronised) clock"
+}
+
+// routing finds events whose valid deliveries were all rejected while
+// those of other events were all accepted.
+func (se *Session) routing() (Diagnosis, bool) {
+	accepted, rejected := map[string]int{}, map[string]int{}
+	var statuses []*delivery
+	for _, d := range se.log {
+		if d.role != roleValid && d.role != rolePreflight || !d.answered() {
+			continue
+		}
+		if d.accepted() {
+			accepted[d.msg.Event.Event]++
+		} else {
+			rejected[d.msg.Event.Event]++
+			statuses = append(statuses, d)
+		}
+	}
+	var bad, good []string
+	for ev := range rejected {
+		if accepted[ev] > 0 {
+			return Diagnosis{}, false // mixed within one event: not routing
+		}
+		bad = append(bad, ev)
+	}
+	good = slices.Collect(maps.Keys(accepted))
+	if len(bad) == 0 || len(good) == 0 {
+		return Diagnosis{}, false
+	}
+	slices.Sort(bad)
+	slices.Sort(good)
+	msg := fmt.Sprintf("the deliveries of %s were all rejected (%s) while those of %s were all accepted: your receiver routes events wrongly or does not handle %s",
+		strings.Join(bad, ", "), statusSet(statuses), strings.Join(good, ", "), strings.Join(bad, ", "))
+	if se.suite.provider.name == ProviderPhasio && se.routes == nil {
+		msg += "; if this URL is the webhook of one trigger, give each trigger its own webhook (URL and secret) in a targets file"
+	}
+	return Diagnosis{Cause: CauseEventRouting, Message: msg}, true
+}
+
+// forgeryDiagnoses reads the rejects-* checks whose control was accepted.
+func (se *Session) forgeryDiagnoses() []Diagnosis {
+	var out []Diagnosis
+	var acceptedFaults, serverErrors []string
+	for _, d := range se.log {
+		if d.role != roleForgery || !d.answered() {
+			continue
+		}
+		switch {
+		case d.accepted():
+			acceptedFaults = append(acceptedFaults, faultText[d.fault])
+		case d.status/100 == 5:
+			serverErrors = append(serverErrors, fmt.Sprintf("%s (%d)", faultText[d.fault], d.status))
+		}
+	}
+	provider := se.suite.provider.name
+	signatureFaults := 0
+	for _, f := range []emitter.Fault{emitter.FaultMissingSignature, emitter.FaultBadSignature, emitter.FaultWrongKey} {
+		if slices.Contains(acceptedFaults, faultText[f]) {
+			signatureFaults++
+		}
+	}
+	switch {
+	case signatureFaults == 3:
+		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepts deliveries whatever their signature (%s): it does not check %s, so anyone who finds the URL can send it orders",
+			strings.Join(acceptedFaults, "; "), signatureHeader[provider])})
+	case len(acceptedFaults) > 0:
+		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepted deliveries it must reject (%s): its check of %s lets them through",
+			strings.Join(acceptedFaults, "; "), signatureHeader[provider])})
+	}
+	if len(serverErrors) > 0 {
+		out = append(out, Diagnosis{CauseServerErrorOnRejection, fmt.Sprintf("your receiver answers 5xx to deliveries it should reject (%s): platforms retry a 5xx; answer 400, 401 or 403",
+			strings.Join(serverErrors, "; "))})
+	}
+	return out
+}
+
+// result returns the result of the check called name so far, or nil.
+func (se *Session) result(name string) *Result {
+	for i := range se.results {
+		if se.results[i].Name == name {
+			return &se.results[i]
+		}
+	}
+	return nil
 }

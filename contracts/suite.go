@@ -125,6 +125,9 @@ type Session struct {
 	answered  bool        // some delivery got an HTTP answer
 	stop      *Stop       // why the run stopped early, once it has
 	preflight []*delivery // one per route
+	probed    bool        // probeMistakes ran
+	variants  []variant   // its mistaken deliveries
+	clock     *clockProbe // its timestamp probe (Standard Webhooks)
 	recordErr error
 }
 
@@ -145,6 +148,7 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 		se.Close()
 		return nil, err
 	}
+	se.probeMistakes()
 	if se.probe != nil {
 		// Any HTTP answer (a 404 for this unknown key included) shows the
 		// probe is there; a probe that cannot be reached would otherwise
@@ -322,6 +326,7 @@ func (se *Session) Check(name string) Result {
 		se.current = name
 		r = c.run(se)
 		se.current = ""
+		se.probeMistakes()
 		if se.noteStop(); se.stop != nil && se.stop.Reason != StopNoAnswer {
 			r = Result{Status: StatusInterrupted, Message: "interrupted: " + se.stop.Message, Deliveries: r.Deliveries}
 		}
@@ -353,11 +358,12 @@ func (se *Session) noteStop() {
 func (se *Session) Report() *Report {
 	se.noteStop()
 	r := &Report{
-		Provider: se.suite.provider.name,
-		Target:   se.target,
-		Seed:     se.suite.cfg.seed,
-		Stopped:  se.stop,
-		Checks:   slices.Clone(se.results),
+		Provider:  se.suite.provider.name,
+		Target:    se.target,
+		Seed:      se.suite.cfg.seed,
+		Stopped:   se.stop,
+		Diagnosis: se.diagnose(),
+		Checks:    slices.Clone(se.results),
 	}
 	for _, d := range se.preflight {
 		r.Preflight = append(r.Preflight, se.evidence(d, "an answer", d.got()))

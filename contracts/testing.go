@@ -28,8 +28,9 @@ type TB[S any] interface {
 //
 // The target is an http.Handler (called in-process, deliveries POSTed to
 // "/"; use HandlerAt for another path), a Target, or a URL string. A check
-// that passes is an ok subtest; one that fails calls Errorf with its
-// message, evidence and how to rerun it alone; a warning is logged; a
+// that passes is an ok subtest; one that fails (or is inconclusive) calls
+// Errorf with its message, evidence and how to rerun it alone, after the
+// root cause of the failures when one is found (said once); a warning is logged; a
 // skipped check skips its subtest. A configuration error or an unreachable
 // target stops t with Fatalf. Test returns the report, e.g. to write it
 // with WriteJUnit; it is nil when no check ran.
@@ -41,10 +42,22 @@ func Test[S TB[S]](t S, target any, p Provider, opts ...Option) *Report {
 		return nil
 	}
 	defer se.Close()
+	said := map[string]bool{}
 	for _, c := range se.suite.checks {
 		t.Run(c.Name, func(st S) {
 			st.Helper()
 			r := se.Check(c.Name)
+			// A root cause is said once, in the first subtest it explains.
+			var diagnosis []string
+			for _, d := range se.diagnose() {
+				if !said[d.Message] && r.Status != StatusPass {
+					said[d.Message] = true
+					diagnosis = append(diagnosis, "diagnosis: "+d.Message)
+				}
+			}
+			if len(diagnosis) > 0 {
+				r.Message = strings.Join(diagnosis, "\n") + "\n" + r.Message
+			}
 			switch r.Status {
 			case StatusPass:
 				st.Logf("%s", r.Message)

@@ -242,3 +242,22 @@ func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTestSaysTheDiagnosisOnce: in a go test suite the root cause is said
+// once, in the first subtest it explains.
+func TestTestSaysTheDiagnosisOnce(t *testing.T) {
+	ft := &fakeT{name: "TestMyReceiver"}
+	rv := wrongReceiver{provider: contracts.ProviderPhasio, secret: testSecret(t, contracts.ProviderPhasio), bug: bugDecodedKey}
+	contracts.Test(ft, rv, testProvider(t, contracts.ProviderPhasio))
+	var all []string
+	for _, sub := range ft.subs {
+		all = append(all, sub.errors...)
+	}
+	joined := strings.Join(all, "\n")
+	if n := strings.Count(joined, "diagnosis: valid deliveries got 401, but the same delivery signed with the decoded key bytes was accepted"); n != 1 {
+		t.Fatalf("diagnosis said %d times:\n%s", n, joined)
+	}
+	if first := ft.subs[0]; len(first.errors) == 0 || !strings.HasPrefix(first.errors[0], "diagnosis: ") {
+		t.Errorf("the first failing subtest does not start with the diagnosis: %q", first.errors)
+	}
+}

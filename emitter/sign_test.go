@@ -142,3 +142,46 @@ func TestResign(t *testing.T) {
 		t.Errorf("a changed Phasio payload string: %v, want ErrSign", err)
 	}
 }
+
+// TestMisSign: every mistaken signature differs from the documented one
+// (the profile refuses it) while the body is the one sent; mistakes that
+// cannot be told apart are reported as such.
+func TestMisSign(t *testing.T) {
+	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
+		payloads := name
+		if name == ProviderStandard {
+			payloads = generator.ProviderPhasio
+		}
+		secret := map[string]string{generator.ProviderPhasio: testPhasioSecret, generator.ProviderHappyColis: "00ff00ff00ff00ff", ProviderStandard: testStandardSecret}[name]
+		p, err := ProfileByName(name, []string{secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := p.(*Standard); ok {
+			s.cfg.now = func() time.Time { return testTime }
+		}
+		req, err := p.Build(&Message{Event: testEvents(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testTime}, FaultNone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range Mistakes(name) {
+			out, ok, err := MisSign(p, secret, req, m.Name)
+			if err != nil || !ok {
+				t.Errorf("%s %s: ok %v, %v", name, m.Name, ok, err)
+				continue
+			}
+			if _, err := p.Verify(out.Header, out.Body); err == nil {
+				t.Errorf("%s %s: the mistaken request verifies as documented", name, m.Name)
+			}
+			if !bytes.Equal(out.Body, req.Body) || strings.Contains(string(out.Body)+strings.Join(out.Header.Values(HappyColisSignatureHeader), ""), secret) {
+				t.Errorf("%s %s: body changed or secret shown", name, m.Name)
+			}
+		}
+	}
+	// A HappyColis secret that is neither hex nor base64 has no decoded form.
+	p, _ := NewHappyColis(testHappyColisSecret)
+	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: "x"}, FaultNone)
+	if _, ok, err := MisSign(p, testHappyColisSecret, req, MistakeDecodedKey); ok || err != nil {
+		t.Errorf("decoded-key of %q: ok %v, %v", testHappyColisSecret, ok, err)
+	}
+}

@@ -78,6 +78,9 @@ func TestVerifyNoFalsePass(t *testing.T) {
 	if !strings.Contains(out, "preflight: POST ORDER order ") || !strings.Contains(out, "got 404") {
 		t.Errorf("the preflight does not say what came back:\n%s", out)
 	}
+	if !strings.Contains(out, "Diagnosis:\n  - every valid delivery got 404 (not found): the URL's path is wrong") {
+		t.Errorf("no diagnosis of the wrong URL:\n%s", out)
+	}
 }
 
 // phasioTestSecret is a valid Phasio secret for these tests.
