@@ -35,14 +35,26 @@
 // 5xx with exponential backoff and jitter or the answer's Retry-After,
 // injects faults (WithFaults, reproducible with WithSeed), and writes one
 // Record per attempt (WithRecord, read back with ReadRecords). Message ids
-// are fresh in every run (the clock's start time is mixed in, WithClock)
-// and kept by retries and duplicates. Run returns a Summary, also for an
-// interrupted run.
+// are unique per delivery within a run and fresh in every run (the run's
+// start time and, unless the clock is pinned with WithClock, random bits
+// are mixed in), and kept by retries and duplicates. Run returns a
+// Summary, also for an interrupted run; it judges the run (Passed): every
+// valid delivery accepted, every forgery (tamper, bad-signature,
+// wrong-key) rejected, with the forgeries' outcomes per fault and the
+// deliveries without an answer counted by cause.
 //
 // Receiver is the verifying receiver behind `orderhooks receive`, the demo
 // and the contract tests: it verifies, decrypts and validates deliveries,
 // keeps the newest snapshot per order at GET /orders/{key}, ignores stale
 // snapshots, counts duplicates and rejects event names its platform does
 // not send (ErrUnknownEvent). StartReceiver runs one on a loopback
-// port, like httptest.NewServer.
+// port, like httptest.NewServer. It is built for senders it does not
+// trust: a request without a signature header is refused before its body
+// is read (HeaderVerifier), bodies are read within an in-flight budget,
+// connections and headers are bounded, a panic is a recorded 500, and a
+// receipt never claims an answer the sender did not get.
+//
+// Inputs are bounded (secret files 64 KiB, targets files 1 MiB, CA files
+// 4 MiB, events lines 16 MiB, record lines 64 MiB); URL userinfo is
+// redacted in every record and error.
 package emitter
