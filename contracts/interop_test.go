@@ -94,7 +94,8 @@ func TestReceiversInOtherLanguages(t *testing.T) {
 			t.Run(tt.interpreter+"/"+provider+"/re-serialised body", func(t *testing.T) {
 				secret := testSecret(t, provider)
 				url := startScript(t, tt.interpreter, tt.script, provider, secret, "reserialise")
-				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider))
+				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider),
+					contracts.WithOnly(contracts.CheckValidLifecycle, contracts.CheckRawBody))
 				if err != nil {
 					t.Fatal(err)
 				}
