@@ -50,8 +50,8 @@ func Test[S TB[S]](t S, target any, p Provider, opts ...Option) *Report {
 			// A root cause is said once, in the first subtest it explains.
 			var diagnosis []string
 			for _, d := range se.diagnose() {
-				if !said[d.Message] && r.Status != StatusPass {
-					said[d.Message] = true
+				if !said[d.Cause] && r.Status != StatusPass {
+					said[d.Cause] = true
 					diagnosis = append(diagnosis, "diagnosis: "+d.Message)
 				}
 			}
