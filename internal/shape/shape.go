@@ -44,8 +44,8 @@ var typeNames = []struct {
 	t    Types
 	name string
 }{
-	{TypeNull, "null"}, {TypeBoolean, "boolean"}, {TypeInteger, "integer"}, {TypeNumber, "number"},
-	{TypeString, "string"}, {TypeObject, "object"}, {TypeArray, "array"},
+	{TypeInteger, "integer"}, {TypeNumber, "number"}, {TypeString, "string"}, {TypeBoolean, "boolean"},
+	{TypeObject, "object"}, {TypeArray, "array"}, {TypeNull, "null"},
 }
 
 // TypeOf returns the Types bit of a JSON type name, 0 for an unknown name.
@@ -58,7 +58,8 @@ func TypeOf(name string) Types {
 	return 0
 }
 
-// Names lists the set's types by their JSON Schema names, in a fixed order.
+// Names lists the set's types by their JSON Schema names, in a fixed
+// order (null last: "string or null").
 func (t Types) Names() []string {
 	var out []string
 	for _, tn := range typeNames {
@@ -94,6 +95,9 @@ type Node struct {
 	Pattern jsonschema.Regexp
 
 	Minimum, Maximum, ExclusiveMinimum, ExclusiveMaximum *big.Rat
+	// Bounds are the four bounds above as float64 (in that order), for
+	// quick comparisons; meaningless where the bound is nil.
+	Bounds [4]float64
 	// MinLength and MaxLength count characters; -1 when absent. So do
 	// MinItems and MaxItems.
 	MinLength, MaxLength, MinItems, MaxItems int
@@ -121,6 +125,9 @@ func (n *Node) Location() string { return n.Schema + "#" + n.Pointer }
 
 // InEnum reports whether the value whose Key is key is one of Enum.
 func (n *Node) InEnum(key string) bool { return n.enumKeys[key] }
+
+// InEnumKey is InEnum for a key in a byte slice (no allocation).
+func (n *Node) InEnumKey(key []byte) bool { return n.enumKeys[string(key)] }
 
 // Key is the identity of a JSON scalar for enum and const comparison:
 // strings by text, numbers by exact value (2.50 equals 2.5), literals by
@@ -266,6 +273,11 @@ func (b *builder) node(s *jsonschema.Schema) (*Node, error) {
 	}
 	n.Const, n.Format, n.Pattern = s.Const, s.Format, s.Pattern
 	n.Minimum, n.Maximum, n.ExclusiveMinimum, n.ExclusiveMaximum = s.Minimum, s.Maximum, s.ExclusiveMinimum, s.ExclusiveMaximum
+	for i, r := range []*big.Rat{n.Minimum, n.Maximum, n.ExclusiveMinimum, n.ExclusiveMaximum} {
+		if r != nil {
+			n.Bounds[i], _ = r.Float64()
+		}
+	}
 	for _, p := range []struct {
 		from *int
 		to   *int
