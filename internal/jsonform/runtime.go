@@ -12,35 +12,59 @@ import (
 	"unicode/utf8"
 )
 
+// runtime is how one language writes a parsed document back.
+type runtime struct {
+	comma, colon string
+	str          func(b *bytes.Buffer, s string)
+	// num writes a number token; ints are written with int when not nil.
+	num func(b *bytes.Buffer, raw string) error
+	// order sorts an object's decoded keys in place (nil: insertion order).
+	order func(keys []string)
+}
+
+// node is JSON.stringify(JSON.parse(…)).
+var node = runtime{comma: ",", colon: ":", str: nodeString, num: func(b *bytes.Buffer, raw string) error {
+	f, err := parseFloat(raw)
+	b.WriteString(jsNumber(f))
+	return err
+}, order: v8Order}
+
+// python is json.dumps(json.loads(…)) with the defaults.
+var python = runtime{comma: ", ", colon: ": ", str: pythonString, num: func(b *bytes.Buffer, raw string) error {
+	if !strings.ContainsAny(raw, ".eE") { // an int, any size
+		n, ok := new(big.Int).SetString(raw, 10)
+		if !ok {
+			return fmt.Errorf("%w: number %s", ErrSyntax, raw)
+		}
+		b.WriteString(n.String())
+		return nil
+	}
+	f, err := parseFloat(raw)
+	b.WriteString(pyFloat(f))
+	return err
+}}
+
 // Node returns doc as Node.js re-serialises it: JSON.stringify(JSON.parse(doc)).
 // Numbers become doubles printed shortest (80.00 → 80, 1e21 → 1e+21),
 // strings lose their escapes (only ", \ and control characters are
 // escaped), duplicate keys keep the last value at the first place, and
 // integer-like keys move first in numeric order, as V8 orders them.
-func Node(doc []byte) ([]byte, error) {
-	v, err := parse(doc)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := nodeValue(&b, v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func Node(doc []byte) ([]byte, error) { return node.rewrite(doc) }
 
 // Python returns doc as Python re-serialises it with the defaults:
 // json.dumps(json.loads(doc)). Separators are ", " and ": ", every
 // non-ASCII character is \u-escaped (ensure_ascii), integers keep their
 // digits, other numbers become floats printed by repr (80.00 → 80.0, 1e16
 // → 1e+16), and duplicate keys keep the last value at the first place.
-func Python(doc []byte) ([]byte, error) {
+func Python(doc []byte) ([]byte, error) { return python.rewrite(doc) }
+
+func (rt runtime) rewrite(doc []byte) ([]byte, error) {
 	v, err := parse(doc)
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := pythonValue(&b, v); err != nil {
+	if err := rt.value(&b, v); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -52,9 +76,9 @@ func decoded(v *value) ([]string, map[string]*value, error) {
 	var keys []string
 	vals := map[string]*value{}
 	for _, m := range v.members {
-		var k string
-		if err := json.Unmarshal([]byte(m.key), &k); err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+		k, err := unquote(m.key)
+		if err != nil {
+			return nil, nil, err
 		}
 		if _, dup := vals[k]; !dup {
 			keys = append(keys, k)
@@ -72,36 +96,33 @@ func unquote(raw string) (string, error) {
 	return s, nil
 }
 
-func nodeValue(b *bytes.Buffer, v *value) error {
+// parseFloat reads a number token as a double; overflow gives ±Inf.
+func parseFloat(raw string) (float64, error) {
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%w: number %s", ErrSyntax, raw)
+	}
+	return f, nil
+}
+
+func (rt runtime) value(b *bytes.Buffer, v *value) error {
 	switch v.kind {
 	case kObject:
 		keys, vals, err := decoded(v)
 		if err != nil {
 			return err
 		}
-		// V8 lists array-index keys first, ascending, then the others in
-		// insertion order.
-		slices.SortStableFunc(keys, func(a, c string) int {
-			ia, aok := arrayIndex(a)
-			ic, cok := arrayIndex(c)
-			switch {
-			case aok && cok:
-				return int(ia - ic)
-			case aok:
-				return -1
-			case cok:
-				return 1
-			}
-			return 0
-		})
+		if rt.order != nil {
+			rt.order(keys)
+		}
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
-				b.WriteByte(',')
+				b.WriteString(rt.comma)
 			}
-			nodeString(b, k)
-			b.WriteByte(':')
-			if err := nodeValue(b, vals[k]); err != nil {
+			rt.str(b, k)
+			b.WriteString(rt.colon)
+			if err := rt.value(b, vals[k]); err != nil {
 				return err
 			}
 		}
@@ -110,9 +131,9 @@ func nodeValue(b *bytes.Buffer, v *value) error {
 		b.WriteByte('[')
 		for i, el := range v.elems {
 			if i > 0 {
-				b.WriteByte(',')
+				b.WriteString(rt.comma)
 			}
-			if err := nodeValue(b, el); err != nil {
+			if err := rt.value(b, el); err != nil {
 				return err
 			}
 		}
@@ -122,17 +143,31 @@ func nodeValue(b *bytes.Buffer, v *value) error {
 		if err != nil {
 			return err
 		}
-		nodeString(b, s)
+		rt.str(b, s)
 	case kNumber:
-		f, err := strconv.ParseFloat(v.raw, 64)
-		if err != nil && !math.IsInf(f, 0) {
-			return fmt.Errorf("%w: number %s", ErrSyntax, v.raw)
-		}
-		b.WriteString(jsNumber(f))
+		return rt.num(b, v.raw)
 	default:
 		b.WriteString(v.raw)
 	}
 	return nil
+}
+
+// v8Order lists array-index keys first, ascending, then the others in
+// insertion order, as V8 enumerates an object's keys.
+func v8Order(keys []string) {
+	slices.SortStableFunc(keys, func(a, c string) int {
+		ia, aok := arrayIndex(a)
+		ic, cok := arrayIndex(c)
+		switch {
+		case aok && cok:
+			return int(ia - ic)
+		case aok:
+			return -1
+		case cok:
+			return 1
+		}
+		return 0
+	})
 }
 
 // arrayIndex reports whether k is an array index (0 to 2³²−2, canonical).
@@ -218,62 +253,6 @@ func jsNumber(f float64) string {
 		return sign + d + "e" + es
 	}
 	return sign + d[:1] + "." + d[1:] + "e" + es
-}
-
-func pythonValue(b *bytes.Buffer, v *value) error {
-	switch v.kind {
-	case kObject:
-		keys, vals, err := decoded(v)
-		if err != nil {
-			return err
-		}
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pythonString(b, k)
-			b.WriteString(": ")
-			if err := pythonValue(b, vals[k]); err != nil {
-				return err
-			}
-		}
-		b.WriteByte('}')
-	case kArray:
-		b.WriteByte('[')
-		for i, el := range v.elems {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if err := pythonValue(b, el); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(']')
-	case kString:
-		s, err := unquote(v.raw)
-		if err != nil {
-			return err
-		}
-		pythonString(b, s)
-	case kNumber:
-		if !strings.ContainsAny(v.raw, ".eE") { // an int, any size
-			n, ok := new(big.Int).SetString(v.raw, 10)
-			if !ok {
-				return fmt.Errorf("%w: number %s", ErrSyntax, v.raw)
-			}
-			b.WriteString(n.String())
-			return nil
-		}
-		f, err := strconv.ParseFloat(v.raw, 64)
-		if err != nil && !math.IsInf(f, 0) {
-			return fmt.Errorf("%w: number %s", ErrSyntax, v.raw)
-		}
-		b.WriteString(pyFloat(f))
-	default:
-		b.WriteString(v.raw)
-	}
-	return nil
 }
 
 // pythonString writes s as json.dumps does with ensure_ascii: everything
