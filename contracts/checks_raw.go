@@ -35,7 +35,9 @@ type rawForm struct {
 // sign the exact body, so each form is signed again; Phasio signs the
 // encrypted payload string, so its forms vary the JSON around it. A
 // receiver that checks the signature over the raw bytes (Phasio: over the
-// payload string as JSON decodes it) accepts all of them.
+// payload string as JSON decodes it) accepts all of them. The same event
+// with a wrong signature is sent last, as a negative control: a receiver
+// that accepts it too proves nothing by accepting the forms.
 func runRawBody(se *Session) Result {
 	evs, err := se.generate("raw body", se.suite.provider.scenarios[0], false)
 	if err != nil {
@@ -61,7 +63,17 @@ func runRawBody(se *Session) Result {
 			forms = append(forms, rawForm{f, d})
 		}
 	}
-	return se.judgeRawBody(canonical, forms)
+	// The negative control: accepting every form proves something about
+	// the signature check only if a wrong signature is rejected.
+	forged := se.send(se.message(&ev, 0, g), emitter.FaultBadSignature)
+	r := se.judgeRawBody(canonical, forms)
+	r.Deliveries++
+	if r.Status == StatusPass && forged.accepted() {
+		r.Status = StatusInconclusive
+		r.Message = fmt.Sprintf("inconclusive: every form was accepted, but so was the same delivery with a wrong signature (%d), so this says nothing about how the receiver checks signatures", forged.status)
+		r.Evidence = []Evidence{se.evidence(forged, "4xx (a wrong signature)", forged.got())}
+	}
+	return r
 }
 
 // sendForm builds msg's request, rewrites its body in form f and sends it

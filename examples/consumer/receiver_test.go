@@ -10,7 +10,8 @@ import (
 
 // TestPhasioContract is how a team embeds orderhooks in its own suite. The
 // receiver never checks the signature, so the subtests
-// rejects-missing-signature and rejects-bad-signature fail.
+// rejects-missing-signature and rejects-bad-signature fail, and
+// verifies-raw-body is inconclusive (it accepts a wrong signature too).
 func TestPhasioContract(t *testing.T) {
 	secret, err := emitter.NewSecret(contracts.ProviderPhasio, rand.Reader)
 	if err != nil {
