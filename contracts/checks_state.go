@@ -8,7 +8,7 @@ import (
 )
 
 // deliverOrder sends the first order of the first lifecycle, seeded for
-// purpose, and returns its deliveries, or a failing Result when the
+// purpose, and returns its deliveries, or an inconclusive Result when the
 // receiver did not accept them (then nothing else can be judged).
 func (se *Session) deliverOrder(purpose string) ([]*delivery, *Result) {
 	evs, err := se.generate(purpose, se.suite.provider.scenarios[0], false)
@@ -20,8 +20,8 @@ func (se *Session) deliverOrder(purpose string) ([]*delivery, *Result) {
 	order := orders[0]
 	if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
 		return order, &Result{
-			Status:     StatusFail,
-			Message:    "the order's lifecycle was not accepted, so this cannot be judged (see accepts-valid-lifecycle)",
+			Status:     StatusInconclusive,
+			Message:    "inconclusive: the order's lifecycle was not accepted, so this cannot be judged (see accepts-valid-lifecycle)",
 			Evidence:   []Evidence{se.evidence(order[i], "2xx", order[i].got())},
 			Deliveries: len(order),
 		}
@@ -44,6 +44,12 @@ func runDuplicates(se *Session) Result {
 			return Result{Status: StatusFail, Deliveries: len(order),
 				Message:  "the probe could not read the order after its lifecycle",
 				Evidence: []Evidence{before.evidence("the order's state", before.err.Error())}}
+		}
+		// An unchanged state proves something only if it is the order's.
+		if ev, ok := se.matches(last, "the last snapshot"); !ok {
+			return Result{Status: StatusInconclusive, Deliveries: len(order),
+				Message:  "inconclusive: the probed state is not the order's last snapshot, so an unchanged state would prove nothing (see state-matches-snapshot)",
+				Evidence: []Evidence{ev}}
 		}
 	}
 	again := se.resend(last)
@@ -95,7 +101,7 @@ func runStaleSnapshot(se *Session) Result {
 	}
 	last := order[len(order)-1]
 	if ev, ok := se.matches(last, "the newest snapshot"); !ok {
-		r.Status, r.Message = StatusFail, "the newest snapshot was not applied, so staleness cannot be judged (see state-matches-snapshot)"
+		r.Status, r.Message = StatusInconclusive, "inconclusive: the newest snapshot was not applied, so staleness cannot be judged (see state-matches-snapshot)"
 		r.Evidence = []Evidence{ev}
 		return r
 	}
