@@ -186,7 +186,7 @@ func TestBrokenReceivers(t *testing.T) {
 				contracts.CheckEdgeCases, contracts.CheckStateMatches},
 			inconclusive: append(slices.Clone(rejects), contracts.CheckMalformedBody, contracts.CheckRawBody,
 				contracts.CheckDuplicates, contracts.CheckStaleSnapshot),
-			skips:        []string{contracts.CheckSLO, contracts.CheckResponseContract},
+			skips: []string{contracts.CheckSLO, contracts.CheckResponseContract},
 		},
 		{
 			// Its probe answers {"ok":true} for any order: an unchanged
