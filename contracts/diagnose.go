@@ -334,6 +334,10 @@ func (se *Session) routing() (Diagnosis, bool) {
 	slices.Sort(good)
 	msg := fmt.Sprintf("the deliveries of %s were all rejected (%s) while those of %s were all accepted: your receiver routes events wrongly or does not handle %s",
 		strings.Join(bad, ", "), statusSet(statuses), strings.Join(good, ", "), strings.Join(bad, ", "))
+	if statusSet(statuses) == "404" {
+		msg = fmt.Sprintf("the deliveries of %s all got 404 (not found) while those of %s were accepted: nothing answers %s at %s",
+			strings.Join(bad, ", "), strings.Join(good, ", "), strings.Join(bad, ", "), se.urls(statuses))
+	}
 	if se.suite.provider.name == ProviderPhasio && se.routes == nil {
 		msg += "; if this URL is the webhook of one trigger, give each trigger its own webhook (URL and secret) in a targets file"
 	}

@@ -353,3 +353,33 @@ func textOf(r *contracts.Report) string {
 	r.WriteText(&b, false)
 	return b.String()
 }
+
+// TestRouteWithAWrongURL: one webhook of a targets file answers 404; the
+// diagnosis names its events and URL, the others pass.
+func TestRouteWithAWrongURL(t *testing.T) {
+	secret := testSecret(t, contracts.ProviderPhasio)
+	p, err := emitter.NewPhasio(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/hooks/", emitter.NewReceiver(p))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	targets := emitter.Targets{
+		Default: &emitter.Target{URL: srv.URL + "/hooks/all", Profile: p, Secret: secret},
+		ByEvent: map[string]*emitter.Target{"ORDER_UPDATED": {URL: srv.URL + "/typo/updated", Profile: p, Secret: secret}},
+	}
+	r, err := contracts.Verify(context.Background(), contracts.Routes(targets), contracts.Phasio(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Failed() || len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != contracts.CauseEventRouting ||
+		!strings.Contains(r.Diagnosis[0].Message, "the deliveries of ORDER_UPDATED all got 404 (not found)") ||
+		!strings.Contains(r.Diagnosis[0].Message, "/typo/updated") {
+		t.Fatalf("diagnosis %+v\n%s", r.Diagnosis, textOf(r))
+	}
+	if c := r.Result(contracts.CheckBadSignature); c.Status != contracts.StatusPass {
+		t.Errorf("%s: %s %s", c.Name, c.Status, c.Message)
+	}
+}
