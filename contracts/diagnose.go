@@ -188,6 +188,10 @@ func (se *Session) diagnose() []Diagnosis {
 	}
 	if len(valid) > 0 && len(rejected) == len(valid) {
 		switch st := statusSet(rejected); {
+		case allStatus(rejected, 3):
+			add(CauseWrongURL, "every valid delivery got %s, a redirect (to %s), which platforms do not follow: give the URL deliveries end at (%s)",
+				st, se.redact(redact.URL(rejected[0].resp.Header.Get("Location"))), se.urls(rejected))
+			return out
 		case st == "404":
 			add(CauseWrongURL, "every valid delivery got 404 (not found): the URL's path is wrong, so no verdict on the receiver itself could be reached (%s)", se.urls(rejected))
 			return out
@@ -211,18 +215,23 @@ func (se *Session) diagnose() []Diagnosis {
 	if !found && len(valid) > 0 && len(rejected) == len(valid) {
 		found = true
 		st := statusSet(rejected)
-		if allServerErrors(rejected) {
+		tried := make([]string, 0, len(se.variants))
+		for _, v := range se.variants {
+			tried = append(tried, v.mistake.Name)
+		}
+		unexplained := ""
+		if len(tried) > 0 {
+			unexplained = fmt.Sprintf("; none of the usual mistakes tried (%s) explains it", strings.Join(tried, ", "))
+		}
+		auth := !slices.ContainsFunc(rejected, func(d *delivery) bool { return d.status != 401 && d.status != 403 })
+		switch {
+		case allStatus(rejected, 5):
 			add(CauseValidFails, "every valid delivery got %s: your receiver fails on the deliveries it should accept (see the responses in the evidence)", st)
-		} else {
-			tried := make([]string, 0, len(se.variants))
-			for _, v := range se.variants {
-				tried = append(tried, v.mistake.Name)
-			}
-			msg := fmt.Sprintf("every valid delivery got %s: your receiver's signature check disagrees with %s", st, documented[provider])
-			if len(tried) > 0 {
-				msg += fmt.Sprintf("; none of the usual mistakes tried (%s) explains it: check the secret, and that the receiver expects %s deliveries", strings.Join(tried, ", "), providerTitle[provider])
-			}
-			add(CauseSignatureRejected, "%s", msg)
+		case !auth:
+			add(CauseValidFails, "every valid delivery got %s: your receiver refuses what the platform sends (see the responses in the evidence)%s", st, unexplained)
+		default:
+			add(CauseSignatureRejected, "every valid delivery got %s: your receiver's signature check disagrees with %s%s: check the secret, and that the receiver expects %s deliveries",
+				st, documented[provider], unexplained, providerTitle[provider])
 		}
 	}
 	if !found {
@@ -261,8 +270,10 @@ func statusSet(ds []*delivery) string {
 	return strings.Join(s, "")
 }
 
-func allServerErrors(ds []*delivery) bool {
-	return !slices.ContainsFunc(ds, func(d *delivery) bool { return d.status/100 != 5 })
+// allStatus reports whether every delivery of ds got a status of class
+// (3 for 3xx, 5 for 5xx).
+func allStatus(ds []*delivery, class int) bool {
+	return !slices.ContainsFunc(ds, func(d *delivery) bool { return d.status/100 != class })
 }
 
 // urls names the URLs of ds, redacted, for messages.

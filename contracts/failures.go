@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -64,6 +65,9 @@ func (se *Session) shrinkCase(events []*generator.Event, class string) ([]*gener
 		var last *delivery
 		for i, ev := range evs {
 			last = se.send(se.message(ev, i, g), emitter.FaultNone)
+		}
+		if se.stop != nil { // nothing was sent: no verdict on the candidate
+			return false, errors.New(se.stop.Message)
 		}
 		return failureClass(last) == class, ctx.Err()
 	}

@@ -38,6 +38,8 @@ const (
 	bugSecretAsKey   bug = "whsec_ string as the key"
 	bugMilliseconds  bug = "webhook-timestamp read as milliseconds"
 	bugHexDigestOnly bug = "expects a hex digest"
+	bugRedirect      bug = "redirects every POST"
+	bug400All        bug = "400 to everything"
 )
 
 // wrongReceiver checks signatures as each platform documents them, written
@@ -55,6 +57,12 @@ func (rv wrongReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case bugRejectAll:
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	case bugRedirect:
+		http.Redirect(w, r, "/elsewhere", http.StatusMovedPermanently)
+		return
+	case bug400All:
+		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
 	body := readBody(r)
@@ -186,6 +194,8 @@ func TestWrongReceivers(t *testing.T) {
 		{S, bugNotFound, contracts.CauseWrongURL, each(rejects, contracts.StatusInconclusive), "the URL's path is wrong"},
 		{P, bugRejectAll, contracts.CauseSignatureRejected, each(rejects, contracts.StatusInconclusive), "every valid delivery got 401: your receiver's signature check disagrees with Phasio's (hex HMAC-SHA256 of the payload string, keyed with the secret's UTF-8 bytes)"},
 		{H, bugRejectAll, contracts.CauseSignatureRejected, each(rejects, contracts.StatusInconclusive), "check the secret"},
+		{H, bugRedirect, contracts.CauseWrongURL, each(rejects, contracts.StatusInconclusive), "every valid delivery got 301, a redirect (to /elsewhere), which platforms do not follow"},
+		{S, bug400All, contracts.CauseValidFails, each(rejects, contracts.StatusInconclusive), "every valid delivery got 400: your receiver refuses what the platform sends"},
 		{P, bugWrongInput, emitter.MistakeWholeBody, each(rejects, contracts.StatusInconclusive), "signs the whole body instead of the encrypted payload string"},
 		{S, bugWrongInput, emitter.MistakeBodyOnly, each(rejects, contracts.StatusInconclusive), `signs the body alone instead of "<webhook-id>.<webhook-timestamp>.<body>"`},
 		{P, bugDecodedKey, emitter.MistakeDecodedKey, each(rejects, contracts.StatusInconclusive), "keys the HMAC with the 32 base64url-decoded key bytes"},
