@@ -383,3 +383,21 @@ func TestRouteWithAWrongURL(t *testing.T) {
 		t.Errorf("%s: %s %s", c.Name, c.Status, c.Message)
 	}
 }
+
+// TestShrinkingStopsWithTheRun: a failure found as the receiver stops
+// answering is not 'shrunk' against deliveries that are never sent.
+func TestShrinkingStopsWithTheRun(t *testing.T) {
+	srv, posts := countingServer(t, hangOnPost(6))
+	r, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderHappyColis),
+		contracts.WithTimeout(100*time.Millisecond), contracts.WithSaveFailures(t.TempDir()), contracts.WithOnly(contracts.CheckValidLifecycle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Result(contracts.CheckValidLifecycle)
+	if c.Status != contracts.StatusFail || !strings.Contains(c.Message, "shrinking stopped: receiver stopped answering") {
+		t.Fatalf("%s %q", c.Status, c.Message)
+	}
+	if n := posts.Load(); n != 6+contracts.MaxNoAnswer {
+		t.Errorf("%d POSTs, want %d", n, 6+contracts.MaxNoAnswer)
+	}
+}
