@@ -5,8 +5,9 @@
 // A receiver that verifies a signature over the raw bytes accepts every
 // form signed as sent; one that verifies a re-serialised body does not.
 //
-// Documents are parsed into a tree that keeps each string's and number's
-// text as written, so a form changes exactly what it names.
+// Documents are read with internal/jsonscan into a tree that keeps each
+// string's and number's text as written, so a form changes exactly what
+// it names.
 package jsonform
 
 import (
@@ -17,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orderhooks/orderhooks/internal/jsonscan"
 )
 
 // ErrSyntax is wrapped for input that is not one JSON document.
@@ -46,210 +49,80 @@ type member struct {
 	val *value
 }
 
-// parse reads one JSON document (surrounding whitespace allowed).
+// parse reads one JSON document (surrounding whitespace allowed) with
+// internal/jsonscan, keeping each string and number as written.
 func parse(doc []byte) (*value, error) {
-	p := &parser{s: doc}
-	p.space()
-	v, err := p.value(0)
-	if err != nil {
-		return nil, err
-	}
-	p.space()
-	if p.i != len(p.s) {
-		return nil, fmt.Errorf("%w: data after the value at byte %d", ErrSyntax, p.i)
+	s := jsonscan.New(doc)
+	v := build(s)
+	if v == nil || !s.End() {
+		if s.Err() == nil {
+			return nil, fmt.Errorf("%w: unexpected end of input", ErrSyntax)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrSyntax, s.Err())
 	}
 	return v, nil
 }
 
-// maxDepth bounds nesting, as encoding/json does.
-const maxDepth = 10000
-
-type parser struct {
-	s []byte
-	i int
-}
-
-func (p *parser) space() {
-	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t' || p.s[p.i] == '\n' || p.s[p.i] == '\r') {
-		p.i++
-	}
-}
-
-func (p *parser) fail(what string) error {
-	return fmt.Errorf("%w: %s at byte %d", ErrSyntax, what, p.i)
-}
-
-func (p *parser) value(depth int) (*value, error) {
-	if depth > maxDepth {
-		return nil, p.fail("nesting too deep")
-	}
-	if p.i >= len(p.s) {
-		return nil, p.fail("unexpected end")
-	}
-	switch c := p.s[p.i]; {
-	case c == '{':
-		return p.object(depth)
-	case c == '[':
-		return p.array(depth)
-	case c == '"':
-		raw, err := p.str()
-		return &value{kind: kString, raw: raw}, err
-	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
-	}
-	for _, lit := range []string{"true", "false", "null"} {
-		if bytes.HasPrefix(p.s[p.i:], []byte(lit)) {
-			p.i += len(lit)
-			return &value{kind: kLiteral, raw: lit}, nil
+// build reads the next value into a tree; nil after a syntax error.
+func build(s *jsonscan.Scanner) *value {
+	switch s.Peek() {
+	case jsonscan.Object:
+		v := &value{kind: kObject}
+		if !s.BeginObject() {
+			return nil
 		}
-	}
-	return nil, p.fail("unexpected character")
-}
-
-func (p *parser) object(depth int) (*value, error) {
-	v := &value{kind: kObject}
-	p.i++
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		return v, nil
-	}
-	for {
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return nil, p.fail("expected a key")
-		}
-		key, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return nil, p.fail("expected ':'")
-		}
-		p.i++
-		p.space()
-		val, err := p.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		v.members = append(v.members, member{key, val})
-		p.space()
-		if p.i < len(p.s) && p.s[p.i] == ',' {
-			p.i++
-			continue
-		}
-		if p.i < len(p.s) && p.s[p.i] == '}' {
-			p.i++
-			return v, nil
-		}
-		return nil, p.fail("expected ',' or '}'")
-	}
-}
-
-func (p *parser) array(depth int) (*value, error) {
-	v := &value{kind: kArray}
-	p.i++
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == ']' {
-		p.i++
-		return v, nil
-	}
-	for {
-		p.space()
-		el, err := p.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		v.elems = append(v.elems, el)
-		p.space()
-		if p.i < len(p.s) && p.s[p.i] == ',' {
-			p.i++
-			continue
-		}
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			p.i++
-			return v, nil
-		}
-		return nil, p.fail("expected ',' or ']'")
-	}
-}
-
-// str returns a string token's raw text, quotes included, checking its
-// escapes and that it is valid UTF-8.
-func (p *parser) str() (string, error) {
-	start := p.i
-	p.i++
-	for p.i < len(p.s) {
-		switch c := p.s[p.i]; {
-		case c == '"':
-			p.i++
-			raw := p.s[start:p.i]
-			if !utf8.Valid(raw) {
-				return "", p.fail("invalid UTF-8 in a string")
+		for {
+			key, _, ok := s.NextKey()
+			if !ok {
+				break
 			}
-			return string(raw), nil
-		case c == '\\':
-			if p.i+1 >= len(p.s) {
-				return "", p.fail("unterminated escape")
+			val := build(s)
+			if val == nil {
+				return nil
 			}
-			switch p.s[p.i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				p.i += 2
-			case 'u':
-				if p.i+6 > len(p.s) {
-					return "", p.fail("short \\u escape")
-				}
-				if _, err := strconv.ParseUint(string(p.s[p.i+2:p.i+6]), 16, 16); err != nil {
-					return "", p.fail("bad \\u escape")
-				}
-				p.i += 6
-			default:
-				return "", p.fail("bad escape")
+			v.members = append(v.members, member{`"` + string(key) + `"`, val})
+		}
+		if s.Err() != nil {
+			return nil
+		}
+		return v
+	case jsonscan.Array:
+		v := &value{kind: kArray}
+		if !s.BeginArray() {
+			return nil
+		}
+		for s.NextItem() {
+			el := build(s)
+			if el == nil {
+				return nil
 			}
-		case c < 0x20:
-			return "", p.fail("control character in a string")
-		default:
-			p.i++
+			v.elems = append(v.elems, el)
 		}
-	}
-	return "", p.fail("unterminated string")
-}
-
-func (p *parser) number() (*value, error) {
-	start := p.i
-	if p.s[p.i] == '-' {
-		p.i++
-	}
-	digits := func() int {
-		n := 0
-		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
-			p.i++
-			n++
+		if s.Err() != nil {
+			return nil
 		}
-		return n
-	}
-	if p.i < len(p.s) && p.s[p.i] == '0' {
-		p.i++
-	} else if digits() == 0 {
-		return nil, p.fail("bad number")
-	}
-	if p.i < len(p.s) && p.s[p.i] == '.' {
-		p.i++
-		if digits() == 0 {
-			return nil, p.fail("bad number")
+		return v
+	case jsonscan.String:
+		raw, _, ok := s.String()
+		if !ok {
+			return nil
 		}
-	}
-	if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
-			p.i++
+		return &value{kind: kString, raw: `"` + string(raw) + `"`}
+	case jsonscan.Number:
+		raw, ok := s.Number()
+		if !ok {
+			return nil
 		}
-		if digits() == 0 {
-			return nil, p.fail("bad number")
+		return &value{kind: kNumber, raw: string(raw)}
+	case jsonscan.Null, jsonscan.True, jsonscan.False:
+		k, ok := s.Literal()
+		if !ok {
+			return nil
 		}
+		return &value{kind: kLiteral, raw: k.String()}
 	}
-	return &value{kind: kNumber, raw: string(p.s[start:p.i])}, nil
+	s.Skip() // records the syntax error
+	return nil
 }
 
 // style says how to print a tree.
