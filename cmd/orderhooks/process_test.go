@@ -181,3 +181,57 @@ func TestDemoKeep(t *testing.T) {
 		t.Fatal("demo --keep still running 20s after Ctrl-C")
 	}
 }
+
+// TestVerifySIGINT interrupts a real verify process with SIGINT while a
+// check sends (every request answered 2xx): the running check is reported
+// interrupted, never failed, in the JSON and JUnit reports, exit 1.
+func TestVerifySIGINT(t *testing.T) {
+	bin := orderhooksBinary(t)
+	var hits atomic.Int64
+	started := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 5 { // inside accepts-valid-lifecycle
+			once.Do(func() { close(started) })
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "verify", "--provider", "happycolis", "--url", srv.URL, "--secret", "env:HC_SECRET",
+		"--report", "json="+filepath.Join(dir, "r.json"), "--report", "junit="+filepath.Join(dir, "r.xml"))
+	cmd.Env = append(os.Environ(), "HC_SECRET="+verifySecret)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("verify never reached the receiver")
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFailure {
+		t.Fatalf("exit %v, want 1\n%s%s", err, stdout.String(), stderr.String())
+	}
+	r := readReport(t, filepath.Join(dir, "r.json"))
+	if r.Summary.Failed != 0 || r.Summary.Interrupted != 1 || r.Checks[0].Status != "interrupted" {
+		t.Errorf("JSON report: summary %+v, first check %s", r.Summary, r.Checks[0].Status)
+	}
+	x, err := os.ReadFile(filepath.Join(dir, "r.xml"))
+	if err != nil || !strings.Contains(string(x), `type="interrupted"`) || strings.Contains(string(x), "<failure") {
+		t.Errorf("JUnit report %v:\n%s", err, x)
+	}
+	if strings.Contains(stdout.String()+stderr.String(), verifySecret) {
+		t.Error("the secret was printed")
+	}
+}
