@@ -1,0 +1,347 @@
+package capture
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// Page sizes of List.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+	// MaxTimeline bounds the deliveries Timeline returns for one key.
+	MaxTimeline = 10000
+)
+
+// Filter selects deliveries. Zero fields select everything.
+type Filter struct {
+	Provider string
+	Event    string
+	Key      string
+	// Verdict selects one verdict; VerdictSignature selects the three
+	// signature verdicts.
+	Verdict Verdict
+	// Status selects one HTTP status of the receiver's answer;
+	// StatusClass a class (2 for 2xx, 4 for 4xx…).
+	Status      int
+	StatusClass int
+	// AppError selects the deliveries the user's app answered 4xx or 5xx,
+	// or did not answer.
+	AppError bool
+}
+
+// VerdictSignature selects every signature verdict in a Filter.
+const VerdictSignature Verdict = "signature"
+
+// where returns the SQL condition and its arguments.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if f.Provider != "" {
+		add("provider = ?", f.Provider)
+	}
+	if f.Event != "" {
+		add("event = ?", f.Event)
+	}
+	if f.Key != "" {
+		add("order_key = ?", f.Key)
+	}
+	switch f.Verdict {
+	case "":
+	case VerdictSignature:
+		add("verdict >= 'signature-' AND verdict < 'signature.'")
+	default:
+		add("verdict = ?", string(f.Verdict))
+	}
+	if f.Status != 0 {
+		add("status = ?", f.Status)
+	}
+	if f.StatusClass != 0 {
+		add("status >= ? AND status < ?", f.StatusClass*100, f.StatusClass*100+100)
+	}
+	if f.AppError {
+		add("(app_error <> '' OR app_status >= 400)")
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Page is one page of a list, newest first.
+type Page struct {
+	Deliveries []Summary `json:"deliveries"`
+	// Next is the cursor of the next (older) page, for ListOptions.Before;
+	// 0 when this page is the last.
+	Next int64 `json:"next"`
+}
+
+// ListOptions page through a list.
+type ListOptions struct {
+	// Before lists the deliveries with ids below it (0: from the newest).
+	Before int64
+	// Limit is the page size (default DefaultLimit, at most MaxLimit).
+	Limit int
+}
+
+const summaryColumns = `id, received_at, remote_addr, path, provider, event, order_key, delivery_id, verdict, signature,
+	decryption, violation_count, redacted, status, outcome, handled_ns, length(body), app_status, app_latency_ns, app_error`
+
+func scanSummary(rows interface{ Scan(...any) error }) (Summary, error) {
+	var s Summary
+	var at, handled, appLatency int64
+	var verdict, sig, dec string
+	err := rows.Scan(&s.ID, &at, &s.RemoteAddr, &s.Path, &s.Provider, &s.Event, &s.Key, &s.DeliveryID, &verdict, &sig,
+		&dec, &s.Violations, &s.Redacted, &s.Status, &s.Outcome, &handled, &s.Size, &s.AppStatus, &appLatency, &s.AppError)
+	s.ReceivedAt = time.Unix(0, at).UTC()
+	s.Verdict, s.Signature, s.Decryption = Verdict(verdict), Signature(sig), Decryption(dec)
+	s.Handled, s.AppLatency = time.Duration(handled), time.Duration(appLatency)
+	return s, err
+}
+
+// List returns one page of the deliveries f selects, newest first.
+func (s *Store) List(ctx context.Context, f Filter, o ListOptions) (*Page, error) {
+	limit := o.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	where, args := f.where()
+	if o.Before > 0 {
+		where += " AND id < ?"
+		args = append(args, o.Before)
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE "+where+" ORDER BY id DESC LIMIT ?",
+		append(args, limit+1)...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	p := &Page{Deliveries: []Summary{}}
+	for rows.Next() {
+		sum, err := scanSummary(rows)
+		if err != nil {
+			return nil, s.readError(err)
+		}
+		p.Deliveries = append(p.Deliveries, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(err)
+	}
+	if len(p.Deliveries) > limit {
+		p.Deliveries = p.Deliveries[:limit]
+		p.Next = p.Deliveries[limit-1].ID
+	}
+	return p, nil
+}
+
+// Count counts the deliveries f selects.
+func (s *Store) Count(ctx context.Context, f Filter) (int64, error) {
+	where, args := f.where()
+	var n int64
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM deliveries WHERE "+where, args...).Scan(&n); err != nil {
+		return 0, s.readError(err)
+	}
+	return n, nil
+}
+
+// LastID returns the newest delivery's id (0 for an empty store).
+func (s *Store) LastID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, "SELECT max(id) FROM deliveries").Scan(&id); err != nil {
+		return 0, s.readError(err)
+	}
+	return id.Int64, nil
+}
+
+const deliveryColumns = `id, received_at, remote_addr, method, host, path, headers, body, provider, event, order_key,
+	delivery_id, signature, decryption, schema_checked, violations, verdict, reason, payload, redacted, status, outcome,
+	answer, handled_ns, app_url, app_status, app_latency_ns, app_answer, app_error`
+
+func scanDelivery(rows interface{ Scan(...any) error }) (*Delivery, error) {
+	d := &Delivery{}
+	var at, handled, appLatency int64
+	var header, violations, sig, dec, verdict string
+	var f Forward
+	err := rows.Scan(&d.ID, &at, &d.RemoteAddr, &d.Method, &d.Host, &d.Path, &header, &d.Body, &d.Provider, &d.Event,
+		&d.Key, &d.DeliveryID, &sig, &dec, &d.SchemaChecked, &violations, &verdict, &d.Reason, &d.Payload, &d.Redacted,
+		&d.Status, &d.Outcome, &d.Answer, &handled, &f.URL, &f.Status, &appLatency, &f.Answer, &f.Error)
+	if err != nil {
+		return nil, err
+	}
+	d.ReceivedAt = time.Unix(0, at).UTC()
+	d.Signature, d.Decryption = Signature(sig), Decryption(dec)
+	d.Malformed = Verdict(verdict) == VerdictMalformed
+	d.Handled = time.Duration(handled)
+	if err := json.Unmarshal([]byte(header), &d.Header); err != nil {
+		return nil, fmt.Errorf("delivery %d: headers: %w", d.ID, err)
+	}
+	if d.Header == nil {
+		d.Header = http.Header{}
+	}
+	var vs []schemas.Violation
+	if err := json.Unmarshal([]byte(violations), &vs); err != nil {
+		return nil, fmt.Errorf("delivery %d: violations: %w", d.ID, err)
+	}
+	if len(vs) > 0 {
+		d.Violations = vs
+	}
+	if f.URL != "" || f.Status != 0 || f.Error != "" {
+		f.Latency = time.Duration(appLatency)
+		d.Forward = &f
+	}
+	return d, nil
+}
+
+// Get returns the delivery with id, or an error wrapping ErrNotFound.
+func (s *Store) Get(ctx context.Context, id int64) (*Delivery, error) {
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %d", ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	return d, nil
+}
+
+// Timeline is every delivery of one order, in the order they arrived.
+type Timeline struct {
+	Key        string      `json:"key"`
+	Deliveries []*Delivery `json:"deliveries"`
+	// Truncated says there were more than MaxTimeline; the first ones
+	// are kept.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Timeline returns the deliveries of the order with key (of any provider
+// unless provider is set), oldest first, bodies and payloads included.
+func (s *Store) Timeline(ctx context.Context, provider, key string) (*Timeline, error) {
+	where, args := Filter{Provider: provider, Key: key}.where()
+	rows, err := s.db.QueryContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" ORDER BY id LIMIT ?",
+		append(args, MaxTimeline+1)...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	t := &Timeline{Key: key, Deliveries: []*Delivery{}}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, s.readError(err)
+		}
+		t.Deliveries = append(t.Deliveries, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(err)
+	}
+	if len(t.Deliveries) > MaxTimeline {
+		t.Deliveries, t.Truncated = t.Deliveries[:MaxTimeline], true
+	}
+	return t, nil
+}
+
+// Each calls fn for every delivery f selects, oldest first, reading a
+// batch at a time (exports and analyses of large stores stay small).
+func (s *Store) Each(ctx context.Context, f Filter, fn func(*Delivery) error) error {
+	var after int64
+	for {
+		where, args := f.where()
+		rows, err := s.db.QueryContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" AND id > ? ORDER BY id LIMIT 200",
+			append(args, after)...)
+		if err != nil {
+			return s.readError(err)
+		}
+		var batch []*Delivery
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				rows.Close()
+				return s.readError(err)
+			}
+			batch = append(batch, d)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return s.readError(err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, d := range batch {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// WatchInterval is how often Watch looks for deliveries another process
+// stored; those Put through this Store are announced at once.
+const WatchInterval = 500 * time.Millisecond
+
+// Watch calls fn with the deliveries stored after the one with id after
+// (0: from the first), in order, a batch at a time, then with each new
+// batch as deliveries are stored, until ctx ends (Watch then returns nil)
+// or fn returns an error (returned). A live page of deliveries is a Watch
+// from LastID.
+func (s *Store) Watch(ctx context.Context, after int64, fn func([]Summary) error) error {
+	tick := time.NewTicker(WatchInterval)
+	defer tick.Stop()
+	for {
+		wake := s.feed.wait()
+		rows, err := s.db.QueryContext(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE id > ? ORDER BY id LIMIT ?", after, MaxLimit)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return s.readError(err)
+		}
+		var batch []Summary
+		for rows.Next() {
+			sum, err := scanSummary(rows)
+			if err != nil {
+				rows.Close()
+				return s.readError(err)
+			}
+			batch = append(batch, sum)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return s.readError(err)
+		}
+		if len(batch) > 0 {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			after = batch[len(batch)-1].ID
+			if len(batch) == MaxLimit {
+				continue // more waiting
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+		case <-tick.C:
+		}
+	}
+}
