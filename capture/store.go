@@ -434,7 +434,7 @@ func (s *Store) prepare(fresh bool) error {
 	}
 	defer conn.Close()
 	// A read-only look first: nothing is written before the checks pass.
-	version, empty, err := s.check(ctx, conn)
+	version, _, err := s.check(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -446,7 +446,8 @@ func (s *Store) prepare(fresh bool) error {
 		return s.openError(err, fresh)
 	}
 	defer tx.Rollback() // after Commit: a no-op
-	if version, empty, err = s.check(ctx, tx); err != nil {
+	version, empty, err := s.check(ctx, tx)
+	if err != nil {
 		return err
 	}
 	if !empty && version == currentVersion {

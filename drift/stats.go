@@ -1,7 +1,6 @@
 package drift
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -525,5 +524,3 @@ func (f *field) observedTypes() map[string]int {
 	}
 	return out
 }
-
-func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
