@@ -111,6 +111,48 @@ func scanSummary(rows interface{ Scan(...any) error }) (Summary, error) {
 	return s, err
 }
 
+// summaries runs a query of summaryColumns.
+func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Summary, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		sum, err := scanSummary(rows)
+		if err != nil {
+			return nil, s.readError(err)
+		}
+		out = append(out, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(err)
+	}
+	return out, nil
+}
+
+// deliveries runs a query of deliveryColumns.
+func (s *Store) deliveries(ctx context.Context, query string, args ...any) ([]*Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	out := []*Delivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, s.readError(err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(err)
+	}
+	return out, nil
+}
+
 // List returns one page of the deliveries f selects, newest first.
 func (s *Store) List(ctx context.Context, f Filter, o ListOptions) (*Page, error) {
 	limit := o.Limit
@@ -123,23 +165,12 @@ func (s *Store) List(ctx context.Context, f Filter, o ListOptions) (*Page, error
 		where += " AND id < ?"
 		args = append(args, o.Before)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE "+where+" ORDER BY id DESC LIMIT ?",
+	list, err := s.summaries(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE "+where+" ORDER BY id DESC LIMIT ?",
 		append(args, limit+1)...)
 	if err != nil {
-		return nil, s.readError(err)
+		return nil, err
 	}
-	defer rows.Close()
-	p := &Page{Deliveries: []Summary{}}
-	for rows.Next() {
-		sum, err := scanSummary(rows)
-		if err != nil {
-			return nil, s.readError(err)
-		}
-		p.Deliveries = append(p.Deliveries, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.readError(err)
-	}
+	p := &Page{Deliveries: list}
 	if len(p.Deliveries) > limit {
 		p.Deliveries = p.Deliveries[:limit]
 		p.Next = p.Deliveries[limit-1].ID
@@ -230,23 +261,12 @@ type Timeline struct {
 // unless provider is set), oldest first, bodies and payloads included.
 func (s *Store) Timeline(ctx context.Context, provider, key string) (*Timeline, error) {
 	where, args := Filter{Provider: provider, Key: key}.where()
-	rows, err := s.db.QueryContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" ORDER BY id LIMIT ?",
+	list, err := s.deliveries(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" ORDER BY id LIMIT ?",
 		append(args, MaxTimeline+1)...)
 	if err != nil {
-		return nil, s.readError(err)
+		return nil, err
 	}
-	defer rows.Close()
-	t := &Timeline{Key: key, Deliveries: []*Delivery{}}
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, s.readError(err)
-		}
-		t.Deliveries = append(t.Deliveries, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.readError(err)
-	}
+	t := &Timeline{Key: key, Deliveries: list}
 	if len(t.Deliveries) > MaxTimeline {
 		t.Deliveries, t.Truncated = t.Deliveries[:MaxTimeline], true
 	}
@@ -259,24 +279,10 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(*Delivery) error) er
 	var after int64
 	for {
 		where, args := f.where()
-		rows, err := s.db.QueryContext(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" AND id > ? ORDER BY id LIMIT 200",
+		batch, err := s.deliveries(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" AND id > ? ORDER BY id LIMIT 200",
 			append(args, after)...)
 		if err != nil {
-			return s.readError(err)
-		}
-		var batch []*Delivery
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				rows.Close()
-				return s.readError(err)
-			}
-			batch = append(batch, d)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return s.readError(err)
+			return err
 		}
 		if len(batch) == 0 {
 			return nil
@@ -304,29 +310,12 @@ func (s *Store) Watch(ctx context.Context, after int64, fn func([]Summary) error
 	defer tick.Stop()
 	for {
 		wake := s.feed.wait()
-		rows, err := s.db.QueryContext(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE id > ? ORDER BY id LIMIT ?", after, MaxLimit)
+		batch, err := s.summaries(ctx, "SELECT "+summaryColumns+" FROM deliveries WHERE id > ? ORDER BY id LIMIT ?", after, MaxLimit)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return s.readError(err)
-		}
-		var batch []Summary
-		for rows.Next() {
-			sum, err := scanSummary(rows)
-			if err != nil {
-				rows.Close()
-				return s.readError(err)
-			}
-			batch = append(batch, sum)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return s.readError(err)
+			return err
 		}
 		if len(batch) > 0 {
 			if err := fn(batch); err != nil {

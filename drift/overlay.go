@@ -3,7 +3,9 @@ package drift
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,12 +49,7 @@ func (r *Report) Overlay() (*schemas.Overlay, []Finding) {
 	}
 	o := &schemas.Overlay{Version: schemas.OverlayVersion, Patches: map[string][]schemas.PatchOp{},
 		Description: fmt.Sprintf("What %s analysed payloads held beyond the documented schemas (orderhooks drift).", thousands(r.Payloads))}
-	keys := make([]string, 0, len(b.plans))
-	for k := range b.plans {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(b.plans)) {
 		p := b.plans[k]
 		o.Patches[p.schema] = append(o.Patches[p.schema], p.ops()...)
 	}
@@ -257,17 +254,17 @@ func (p *nodePlan) ops() []schemas.PatchOp {
 		v, _ := json.Marshal(keep)
 		ops = append(ops, schemas.PatchOp{Op: "replace", Path: at("required"), Value: v})
 	}
-	for _, kw := range sortedBools(p.remove) {
+	for _, kw := range slices.Sorted(maps.Keys(p.remove)) {
 		ops = append(ops, schemas.PatchOp{Op: "remove", Path: at(kw)})
 	}
-	for _, kw := range sortedStrings(p.bounds) {
+	for _, kw := range slices.Sorted(maps.Keys(p.bounds)) {
 		op := "replace"
 		if (kw == "minimum" && n.Minimum == nil) || (kw == "maximum" && n.Maximum == nil) {
 			op = "add"
 		}
 		ops = append(ops, schemas.PatchOp{Op: op, Path: at(kw), Value: json.RawMessage(p.bounds[kw])})
 	}
-	for _, name := range sortedRaw(p.props) {
+	for _, name := range slices.Sorted(maps.Keys(p.props)) {
 		ops = append(ops, schemas.PatchOp{Op: "add", Path: at("properties") + "/" + escapeToken(name), Value: p.props[name]})
 	}
 	return ops
@@ -276,31 +273,4 @@ func (p *nodePlan) ops() []schemas.PatchOp {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func sortedBools(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedStrings(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedRaw(m map[string]json.RawMessage) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

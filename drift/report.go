@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -222,8 +224,8 @@ func (c *counts) report() ([]Value, int) {
 
 func (f *field) stats() Field {
 	fs := Field{Pointer: f.ptr, Documented: f.documented, Personal: f.personal, Deliveries: f.seen, Types: f.observedTypes()}
-	if f.hasNum && f.personal == "" {
-		fs.Min, fs.Max = f.minRaw, f.maxRaw
+	if f.nums.has && f.personal == "" {
+		fs.Min, fs.Max = f.nums.minRaw, f.nums.maxRaw
 	}
 	if f.hasStr {
 		fs.MinLength, fs.MaxLength = intp(f.minLen), intp(f.maxLen)
@@ -252,14 +254,14 @@ func (fd *finding) report(f *field, of int) Finding {
 	}
 	out.Types = fd.types.Names()
 	if fd.types&shape.TypeInteger != 0 {
-		if fd.fractional {
+		if fd.nums.fractional {
 			out.Types = removeName(out.Types, "integer")
 		} else {
 			out.Types = removeName(out.Types, "number")
 		}
 	}
 	if fd.kind == KindUndocumented {
-		out.Types = sortedKeys(f.observedTypes())
+		out.Types = slices.Sorted(maps.Keys(f.observedTypes()))
 	}
 	if fd.kind != KindUndocumented && fd.kind != KindMissing && fd.kind != KindDuplicate {
 		out.Observed, out.OtherValues = fd.values.report()
@@ -267,8 +269,8 @@ func (fd *finding) report(f *field, of int) Finding {
 			out.raw = append(out.raw, vc.raw)
 		}
 	}
-	if fd.hasNum && f.personal == "" {
-		out.Min, out.Max = fd.minRaw, fd.maxRaw
+	if fd.nums.has && f.personal == "" {
+		out.Min, out.Max = fd.nums.minRaw, fd.nums.maxRaw
 	}
 	out.Expected = expected(fd)
 	return out
@@ -658,15 +660,6 @@ func (f Field) line() string {
 		parts = append(parts, "many distinct values")
 	}
 	return f.Pointer + ": " + strings.Join(parts, "; ")
-}
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type printer struct {

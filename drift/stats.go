@@ -84,19 +84,16 @@ type field struct {
 	personal   string
 	learned    bool
 
-	seen, lastSeen int     // deliveries with the field
-	types          [8]int  // deliveries per jsonscan.Kind of value
-	lastType       [8]int  // last delivery counted per kind
-	hasNum         bool    // numbers seen
-	fractional     bool    // a number with a fraction seen
-	min, max       float64 // numbers
-	minRaw, maxRaw string  // their text
-	hasStr         bool    // strings seen
-	minLen, maxLen int     // strings, in characters
-	hasItems       bool    // arrays seen
-	minItems       int     // item counts
-	maxItems       int     //
-	values         counts  // distinct non-personal scalar values
+	seen, lastSeen int    // deliveries with the field
+	types          [8]int // deliveries per jsonscan.Kind of value
+	lastType       [8]int // last delivery counted per kind
+	nums           extremes
+	hasStr         bool   // strings seen
+	minLen, maxLen int    // strings, in characters
+	hasItems       bool   // arrays seen
+	minItems       int    // item counts
+	maxItems       int    //
+	values         counts // distinct non-personal scalar values
 	children       map[string]*field
 	order          []string // children in order of first sight
 	ordered        []*field // the same fields
@@ -112,6 +109,27 @@ type field struct {
 	closed   *shape.Node
 	item     *field
 	findings []*finding
+}
+
+// extremes are the smallest and largest of some numbers, with their text.
+type extremes struct {
+	has, fractional bool
+	min, max        float64
+	minRaw, maxRaw  string
+}
+
+func (e *extremes) add(raw []byte) {
+	x, _ := strconv.ParseFloat(string(raw), 64)
+	if !isInteger(raw) {
+		e.fractional = true
+	}
+	if !e.has || x < e.min {
+		e.min, e.minRaw = x, string(raw)
+	}
+	if !e.has || x > e.max {
+		e.max, e.maxRaw = x, string(raw)
+	}
+	e.has = true
 }
 
 // counts counts distinct values up to MaxValues, the rest as others; by
@@ -161,11 +179,7 @@ type finding struct {
 	nodes      []*shape.Node
 	values     counts
 	types      shape.Types // of the deviating values
-	hasNum     bool
-	fractional bool
-	min, max   float64
-	minRaw     string
-	maxRaw     string
+	nums       extremes    // of the deviating numbers
 	example    *Example
 	messages   []string // what the checks said (distinct, first few)
 }
@@ -277,17 +291,7 @@ func (f *field) see(w *walker, v *scalar) {
 		if hugeNumber(v.raw) {
 			return
 		}
-		x, _ := strconv.ParseFloat(string(v.raw), 64)
-		if !isInteger(v.raw) {
-			f.fractional = true
-		}
-		if !f.hasNum || x < f.min {
-			f.min, f.minRaw = x, string(v.raw)
-		}
-		if !f.hasNum || x > f.max {
-			f.max, f.maxRaw = x, string(v.raw)
-		}
-		f.hasNum = true
+		f.nums.add(v.raw)
 	case jsonscan.String:
 		n := utf8.RuneCount(v.raw)
 		if v.esc {
@@ -473,17 +477,7 @@ func (w *walker) violate(vi violation, v *scalar, f *field) {
 			fd.values.add(v, p, func() (string, string) { return w.display(f, v), rawJSON(v) })
 		}
 		if v.kind == jsonscan.Number && !hugeNumber(v.raw) {
-			x, _ := strconv.ParseFloat(string(v.raw), 64)
-			if !isInteger(v.raw) {
-				fd.fractional = true
-			}
-			if !fd.hasNum || x < fd.min {
-				fd.min, fd.minRaw = x, string(v.raw)
-			}
-			if !fd.hasNum || x > fd.max {
-				fd.max, fd.maxRaw = x, string(v.raw)
-			}
-			fd.hasNum = true
+			fd.nums.add(v.raw)
 		}
 	}
 	if fd.example == nil && vi.kind != KindUndocumented {
@@ -515,7 +509,7 @@ func (f *field) observedTypes() map[string]int {
 			case jsonscan.True, jsonscan.False:
 				name = "boolean"
 			case jsonscan.Number:
-				if !f.fractional {
+				if !f.nums.fractional {
 					name = "integer"
 				}
 			}

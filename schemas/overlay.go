@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing/fstest"
@@ -142,7 +143,7 @@ func (o *Overlay) validate() error {
 			return o.errorf(at, "%s is derived from %s when orderhooks loads: patch %s instead", name, strings.TrimSuffix(name, "-strict"), strings.TrimSuffix(name, "-strict"))
 		}
 		if _, ok := loose[name]; !ok {
-			return o.errorf(at, "unknown schema %q (known: %s)", name, strings.Join(sortedKeys(loose), ", "))
+			return o.errorf(at, "unknown schema %q (known: %s)", name, strings.Join(slices.Sorted(maps.Keys(loose)), ", "))
 		}
 		for i, op := range o.Patches[name] {
 			if err := o.check(at+"/"+strconv.Itoa(i), op); err != nil {
@@ -196,16 +197,7 @@ func (o *Overlay) Marshal() []byte {
 	return append(b, '\n')
 }
 
-func (o *Overlay) schemaNames() []string { return sortedKeys(o.Patches) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func (o *Overlay) schemaNames() []string { return slices.Sorted(maps.Keys(o.Patches)) }
 
 // looseNames lists the embedded schema documents an overlay may patch.
 func looseNames() map[string]bool {
@@ -239,7 +231,7 @@ func (s *Set) Get(name string) (*Schema, error) {
 }
 
 // Names lists the set's schema names, sorted.
-func (s *Set) Names() []string { return sortedKeys(s.m) }
+func (s *Set) Names() []string { return slices.Sorted(maps.Keys(s.m)) }
 
 // All returns every schema of the set, sorted by name.
 func (s *Set) All() []*Schema {
@@ -344,7 +336,7 @@ func applyOp(doc any, op PatchOp) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !sameJSON(got, val) {
+		if !reflect.DeepEqual(plain(got), plain(val)) {
 			return nil, errors.New("test failed: the value differs")
 		}
 		return doc, nil
@@ -422,27 +414,16 @@ func addAt(doc any, toks []string, val any) (any, error) {
 	if len(toks) == 0 {
 		return val, nil
 	}
-	parent, err := valueAt(doc, toks[:len(toks)-1])
-	if err != nil {
-		return nil, err
-	}
-	last := toks[len(toks)-1]
-	var updated any
-	switch x := parent.(type) {
-	case object:
-		updated = x.with(last, val)
-	case []any:
-		i, err := arrayIndex(last, len(x), true)
+	return editParent(doc, toks, func(o object, last string) (any, error) {
+		return o.with(last, val), nil
+	}, func(a []any, last string) (any, error) {
+		i, err := arrayIndex(last, len(a), true)
 		if err != nil {
 			return nil, err
 		}
-		arr := make([]any, 0, len(x)+1)
-		arr = append(append(append(arr, x[:i]...), val), x[i:]...)
-		updated = arr
-	default:
-		return nil, fmt.Errorf("%s is not an object or array", joinPtr(toks[:len(toks)-1]))
-	}
-	return setAt(doc, toks[:len(toks)-1], updated)
+		arr := make([]any, 0, len(a)+1)
+		return append(append(append(arr, a[:i]...), val), a[i:]...), nil
+	})
 }
 
 // removeAt removes the member or item at toks.
@@ -450,6 +431,29 @@ func removeAt(doc any, toks []string) (any, error) {
 	if len(toks) == 0 {
 		return nil, errors.New("cannot remove the whole document")
 	}
+	return editParent(doc, toks, func(o object, last string) (any, error) {
+		if !o.has(last) {
+			return nil, fmt.Errorf("no member %q at %s", last, joinPtr(toks[:len(toks)-1]))
+		}
+		out := make(object, 0, len(o))
+		for _, m := range o {
+			if m.key != last {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}, func(a []any, last string) (any, error) {
+		i, err := arrayIndex(last, len(a), false)
+		if err != nil {
+			return nil, err
+		}
+		return append(append([]any{}, a[:i]...), a[i+1:]...), nil
+	})
+}
+
+// editParent replaces the container holding toks' last token by what
+// the function for its kind makes of it.
+func editParent(doc any, toks []string, inObject func(object, string) (any, error), inArray func([]any, string) (any, error)) (any, error) {
 	parent, err := valueAt(doc, toks[:len(toks)-1])
 	if err != nil {
 		return nil, err
@@ -458,24 +462,14 @@ func removeAt(doc any, toks []string) (any, error) {
 	var updated any
 	switch x := parent.(type) {
 	case object:
-		if !x.has(last) {
-			return nil, fmt.Errorf("no member %q at %s", last, joinPtr(toks[:len(toks)-1]))
-		}
-		out := make(object, 0, len(x))
-		for _, m := range x {
-			if m.key != last {
-				out = append(out, m)
-			}
-		}
-		updated = out
+		updated, err = inObject(x, last)
 	case []any:
-		i, err := arrayIndex(last, len(x), false)
-		if err != nil {
-			return nil, err
-		}
-		updated = append(append([]any{}, x[:i]...), x[i+1:]...)
+		updated, err = inArray(x, last)
 	default:
 		return nil, fmt.Errorf("%s is not an object or array", joinPtr(toks[:len(toks)-1]))
+	}
+	if err != nil {
+		return nil, err
 	}
 	return setAt(doc, toks[:len(toks)-1], updated)
 }
@@ -513,40 +507,11 @@ func joinPtr(toks []string) string {
 	return pointer(toks)
 }
 
-// sameJSON compares two ordered values as JSON values: member order
-// ignored, numbers by value.
-func sameJSON(a, b any) bool {
-	switch x := a.(type) {
-	case object:
-		y, ok := b.(object)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for _, m := range x {
-			if !y.has(m.key) || !sameJSON(m.val, y.get(m.key)) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameJSON(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		fx, ex := x.Float64()
-		fy, ey := y.Float64()
-		return ex == nil && ey == nil && fx == fy
-	}
-	return a == b
+// plain is an ordered value as Decode gives it (maps, numbers as written),
+// for comparisons in which member order does not count.
+func plain(v any) any {
+	var buf bytes.Buffer
+	encodeOrdered(&buf, v)
+	out, _ := Decode(buf.Bytes()) // encodeOrdered writes valid JSON
+	return out
 }
