@@ -33,15 +33,18 @@ func isRejection(status int) bool {
 	return status/100 == 4 && !not
 }
 
-// rejectsFault returns the check that sends a control delivery (the event,
-// correctly signed) and then the same event with fault, both to the same
-// target. The control must be accepted, else nothing can be judged
-// (inconclusive: a receiver that rejects everything also rejects
-// forgeries). The faulted delivery must then be rejected with a 4xx: a 2xx
-// means forged or corrupt webhooks get processed (a security failure); a
-// 5xx means a sender's mistake is treated as the receiver's, which makes
-// platforms retry it (a robustness failure); 404, 405, 408 and 429 do not
-// reject anything.
+// rejectsFault returns the check that sends an event with fault and then
+// a control delivery (the same event, correctly signed), both to the same
+// target. A faulted delivery answered 2xx means forged or corrupt webhooks
+// get processed (a security failure). Otherwise the control must be
+// accepted, else nothing can be judged (inconclusive: a receiver that
+// rejects everything also rejects forgeries). The control goes second so
+// that a receiver that refuses an order it has seen before, or stops
+// accepting anything mid-run, cannot pass by refusing the forgery for that
+// reason: its control would be refused too. The faulted delivery must be
+// rejected with a 4xx: a 5xx means a sender's mistake is treated as the
+// receiver's, which makes platforms retry it (a robustness failure); 404,
+// 405, 408 and 429 do not reject anything.
 func rejectsFault(fault emitter.Fault) func(*Session) Result {
 	return func(se *Session) Result {
 		what := faultText[fault]
@@ -56,12 +59,19 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 			return errorResult(err)
 		}
 		g := se.ids("fault " + string(fault))
+		d := se.send(se.message(evs[0], 0, g), fault)
 		control := se.sendAs(roleControl, se.message(evs[0], 0, g), emitter.FaultNone)
-		if r, ok := se.controlAccepted(control); !ok {
+		r := Result{Deliveries: 2}
+		if d.accepted() {
+			r.Status = StatusFail
+			r.Message = fmt.Sprintf("security failure: accepted (%d) a delivery with %s, so forged or corrupted webhooks get processed", d.status, what)
+			r.Evidence = []Evidence{se.evidence(d, "4xx", d.got())}
 			return r
 		}
-		d := se.send(se.message(evs[0], 0, g), fault)
-		r := Result{Deliveries: 2}
+		if cr, ok := se.controlAccepted(control); !ok {
+			cr.Deliveries = r.Deliveries
+			return cr
+		}
 		switch {
 		case !d.answered():
 			r.Status = StatusFail
@@ -70,9 +80,6 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 			r.Status = StatusPass
 			r.Message = fmt.Sprintf("answered %d to a delivery with %s; its valid control got %d", d.status, what, control.status)
 			return r
-		case d.status/100 == 2:
-			r.Status = StatusFail
-			r.Message = fmt.Sprintf("security failure: accepted (%d) a delivery with %s, so forged or corrupted webhooks get processed", d.status, what)
 		case d.status/100 == 5:
 			r.Status = StatusFail
 			r.Message = fmt.Sprintf("robustness failure: answered %d to a delivery with %s; a bad request must get 4xx, a 5xx makes the platform retry it", d.status, what)

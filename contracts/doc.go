@@ -7,10 +7,11 @@
 //
 // A verdict is only as good as its proof. A run starts with a preflight: a
 // valid delivery POSTed to the target, whose answer the report shows. Each
-// check that expects a rejection first sends a control (the same event,
-// correctly signed, to the same target) and counts the rejection only when
-// the control was accepted; otherwise it is inconclusive, since a receiver
-// that rejects everything also rejects forgeries. 404, 405, 408 and 429
+// check that expects a rejection follows its forgery with a control (the
+// same event, correctly signed, to the same target) and counts the
+// rejection only when the control was accepted; otherwise it is
+// inconclusive, since a receiver that rejects everything (or every order it
+// has seen before, or everything after some point) also rejects forgeries. 404, 405, 408 and 429
 // answers never count as rejections. After MaxNoAnswer deliveries in a row
 // get no answer the run stops sending and reports the remaining checks as
 // not run; WithDeadline bounds the whole run.

@@ -61,8 +61,8 @@ func TestRejectionNeedsAcceptedControl(t *testing.T) {
 					if !strings.HasPrefix(c.Message, want) {
 						t.Errorf("%s: %q", c.Name, c.Message)
 					}
-					if len(c.Evidence) != 1 || c.Evidence[0].Status != status || c.Deliveries != 1 {
-						t.Errorf("%s: evidence %+v, deliveries %d: want the control alone", c.Name, c.Evidence, c.Deliveries)
+					if len(c.Evidence) != 1 || c.Evidence[0].Status != status || c.Evidence[0].Expected != "2xx (a valid control delivery)" || c.Deliveries != 2 {
+						t.Errorf("%s: evidence %+v, deliveries %d: want the forgery and its control sent, the control as evidence", c.Name, c.Evidence, c.Deliveries)
 					}
 				}
 				if p := r.Preflight; len(p) != 1 || p[0].Status != status || !strings.HasPrefix(p[0].Request, "POST ") {

@@ -1,0 +1,102 @@
+package contracts_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+)
+
+// rememberingReceiver is a receiver with state that a verdict must not be
+// fooled by: it answers 400 to every delivery of an order it has seen
+// before (repeat), or to every delivery after its first `accept` (stop).
+// With check set it verifies signatures (emitter's verifier), else it
+// takes anything. It reads order keys from HappyColis and Standard
+// Webhooks bodies, so it serves those two providers.
+type rememberingReceiver struct {
+	profile emitter.Profile
+	check   bool
+	repeat  bool
+	accept  int // with stop: deliveries accepted before it rejects everything
+
+	mu    sync.Mutex
+	seen  map[string]bool
+	posts int
+}
+
+func (rv *rememberingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body := readBody(r)
+	rv.mu.Lock()
+	defer rv.mu.Unlock()
+	rv.posts++
+	if !rv.repeat && rv.posts > rv.accept {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if rv.check {
+		if _, err := rv.profile.Verify(r.Header, body); err != nil {
+			http.Error(w, "signature mismatch", http.StatusUnauthorized)
+			return
+		}
+	}
+	if rv.repeat {
+		var doc struct {
+			Body struct{ ID string }           `json:"body"`
+			Data struct{ OrderID json.Number } `json:"data"`
+		}
+		_ = json.Unmarshal(body, &doc)
+		key := doc.Body.ID + doc.Data.OrderID.String()
+		if rv.seen[key] {
+			http.Error(w, "order already received", http.StatusBadRequest)
+			return
+		}
+		if rv.seen == nil {
+			rv.seen = map[string]bool{}
+		}
+		rv.seen[key] = true
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// signatureChecks are the rejects-* checks a receiver without a signature
+// check must fail.
+var signatureChecks = []string{contracts.CheckMissingSignature, contracts.CheckBadSignature, contracts.CheckTamperedPayload, contracts.CheckWrongKey}
+
+// TestForgeryRejectedAsARepeatIsNoPass: a receiver that checks no
+// signature but refuses every order it has seen before used to pass every
+// rejects-* check, its forgery being the same order as its accepted
+// control; each is a security failure.
+func TestForgeryRejectedAsARepeatIsNoPass(t *testing.T) {
+	for _, provider := range []string{contracts.ProviderHappyColis, contracts.ProviderStandard} {
+		t.Run(provider, func(t *testing.T) {
+			rv := &rememberingReceiver{profile: testProfile(t, provider), repeat: true}
+			r := verifyWith(t, contracts.Handler(rv), provider, contracts.WithOnly(signatureChecks...))
+			for _, name := range signatureChecks {
+				if c := r.Result(name); c.Status != contracts.StatusFail || !strings.HasPrefix(c.Message, "security failure") {
+					t.Errorf("%s: %s %q, want a security failure", name, c.Status, c.Message)
+				}
+			}
+		})
+	}
+}
+
+// TestForgeryRejectedAfterASuddenStopIsNoPass: a receiver that checks no
+// signature and rejects everything after its second delivery used to pass
+// the first rejects-* check (its control was the second delivery); it
+// fails it, and the checks after it are inconclusive.
+func TestForgeryRejectedAfterASuddenStopIsNoPass(t *testing.T) {
+	rv := &rememberingReceiver{profile: testProfile(t, contracts.ProviderHappyColis), accept: 2}
+	r := verifyWith(t, contracts.Handler(rv), contracts.ProviderHappyColis, contracts.WithOnly(rejectChecks...))
+	if c := r.Checks[0]; c.Status != contracts.StatusFail || !strings.HasPrefix(c.Message, "security failure") {
+		t.Errorf("%s: %s %q, want a security failure", c.Name, c.Status, c.Message)
+	}
+	for _, c := range r.Checks[1:] {
+		if c.Status != contracts.StatusInconclusive {
+			t.Errorf("%s: %s %q, want inconclusive", c.Name, c.Status, c.Message)
+		}
+	}
+}
