@@ -100,3 +100,28 @@ func TestForgeryRejectedAfterASuddenStopIsNoPass(t *testing.T) {
 		}
 	}
 }
+
+// TestRawBodyFormsRejectedAsARepeat: a receiver that checks signatures
+// over the raw bytes but refuses an order it has seen before (or stops
+// accepting after a few deliveries) rejects the other JSON forms for that
+// reason, not for their bytes: verifies-raw-body is inconclusive, and
+// nothing blames a re-serialised body.
+func TestRawBodyFormsRejectedAsARepeat(t *testing.T) {
+	for name, rv := range map[string]*rememberingReceiver{
+		"repeat": {profile: testProfile(t, contracts.ProviderHappyColis), check: true, repeat: true},
+		"stop":   {profile: testProfile(t, contracts.ProviderHappyColis), check: true, accept: 4},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := verifyWith(t, contracts.Handler(rv), contracts.ProviderHappyColis, contracts.WithOnly(contracts.CheckRawBody))
+			c := r.Result(contracts.CheckRawBody)
+			if c.Status != contracts.StatusInconclusive || !strings.Contains(c.Message, "sent again after them") {
+				t.Errorf("%s %q, want inconclusive", c.Status, c.Message)
+			}
+			for _, d := range r.Diagnosis {
+				if d.Cause == contracts.CauseReserialisedBody {
+					t.Errorf("diagnosis %+v", d)
+				}
+			}
+		})
+	}
+}
