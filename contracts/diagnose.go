@@ -47,6 +47,10 @@ const (
 	// CauseServerErrorOnRejection: deliveries that must be rejected got a
 	// 5xx, which platforms retry.
 	CauseServerErrorOnRejection = "server-error-on-rejection"
+	// CauseMalformedBodyAccepted: a body that is not the documented JSON
+	// shape (signed as HappyColis and Standard Webhooks sign any body) was
+	// acknowledged with a 2xx.
+	CauseMalformedBodyAccepted = "malformed-body-accepted"
 )
 
 // documented says how each platform signs, for messages.
@@ -355,39 +359,57 @@ func (se *Session) routing() (Diagnosis, bool) {
 	return Diagnosis{Cause: CauseEventRouting, Message: msg}, true
 }
 
-// forgeryDiagnoses reads the rejects-* checks whose control was accepted.
+// forgeryDiagnoses reads the faulted deliveries: those accepted (a
+// signature fault through the signature check, a malformed body through
+// the receiver's parsing) and those answered 5xx; each fault is named once.
 func (se *Session) forgeryDiagnoses() []Diagnosis {
 	var out []Diagnosis
-	var acceptedFaults, serverErrors []string
+	var accepted, serverErrors []emitter.Fault
+	status := map[emitter.Fault]int{}
 	for _, d := range se.log {
 		if d.role != roleForgery || !d.answered() {
 			continue
 		}
 		switch {
-		case d.accepted():
-			acceptedFaults = append(acceptedFaults, faultText[d.fault])
-		case d.status/100 == 5:
-			serverErrors = append(serverErrors, fmt.Sprintf("%s (%d)", faultText[d.fault], d.status))
+		case d.accepted() && !slices.Contains(accepted, d.fault):
+			accepted = append(accepted, d.fault)
+			status[d.fault] = d.status
+		case d.status/100 == 5 && !slices.Contains(serverErrors, d.fault):
+			serverErrors = append(serverErrors, d.fault)
+			status[d.fault] = d.status
 		}
 	}
 	provider := se.suite.provider.name
-	signatureFaults := 0
-	for _, f := range []emitter.Fault{emitter.FaultMissingSignature, emitter.FaultBadSignature, emitter.FaultWrongKey} {
-		if slices.Contains(acceptedFaults, faultText[f]) {
-			signatureFaults++
+	var signatureFaults []string
+	forged := 0
+	for _, f := range accepted {
+		switch f {
+		case emitter.FaultMalformedBody:
+			continue // said below
+		case emitter.FaultMissingSignature, emitter.FaultBadSignature, emitter.FaultWrongKey:
+			forged++
 		}
+		signatureFaults = append(signatureFaults, faultText[f])
 	}
 	switch {
-	case signatureFaults == 3:
+	case forged == 3:
 		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepts deliveries whatever their signature (%s): it does not check %s, so anyone who finds the URL can send it orders",
-			strings.Join(acceptedFaults, "; "), signatureHeader[provider])})
-	case len(acceptedFaults) > 0:
+			strings.Join(signatureFaults, "; "), signatureHeader[provider])})
+	case len(signatureFaults) > 0:
 		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepted deliveries it must reject (%s): its check of %s lets them through",
-			strings.Join(acceptedFaults, "; "), signatureHeader[provider])})
+			strings.Join(signatureFaults, "; "), signatureHeader[provider])})
+	}
+	if f := emitter.FaultMalformedBody; slices.Contains(accepted, f) {
+		out = append(out, Diagnosis{CauseMalformedBodyAccepted, fmt.Sprintf("your receiver acknowledged (%d) %s: it answers 2xx before parsing and validating the payload, so a delivery it cannot read is lost instead of refused with a 400",
+			status[f], faultText[f])})
 	}
 	if len(serverErrors) > 0 {
+		var what []string
+		for _, f := range serverErrors {
+			what = append(what, fmt.Sprintf("%s (%d)", faultText[f], status[f]))
+		}
 		out = append(out, Diagnosis{CauseServerErrorOnRejection, fmt.Sprintf("your receiver answers 5xx to deliveries it should reject (%s): platforms retry a 5xx; answer 400, 401 or 403",
-			strings.Join(serverErrors, "; "))})
+			strings.Join(what, "; "))})
 	}
 	return out
 }

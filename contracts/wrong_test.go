@@ -40,6 +40,7 @@ const (
 	bugHexDigestOnly bug = "expects a hex digest"
 	bugRedirect      bug = "redirects every POST"
 	bug400All        bug = "400 to everything"
+	bugNoBodyCheck   bug = "acknowledges a body before parsing it"
 )
 
 // wrongReceiver checks signatures as each platform documents them, written
@@ -66,7 +67,7 @@ func (rv wrongReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := readBody(r)
-	if !json.Valid(body) {
+	if rv.bug != bugNoBodyCheck && !json.Valid(body) {
 		http.Error(w, "malformed body", http.StatusBadRequest)
 		return
 	}
@@ -209,6 +210,8 @@ func TestWrongReceivers(t *testing.T) {
 		{H, bugHexDigestOnly, emitter.MistakeHexDigest, each(rejects, contracts.StatusInconclusive), "digest in hex"},
 		{P, bugNoCheck, contracts.CauseNoSignatureCheck, each(rejects, contracts.StatusFail), "it does not check X-Phasio-Signature"},
 		{S, bugNoCheck, contracts.CauseNoSignatureCheck, each(append(rejects, contracts.CheckStaleTimestamp), contracts.StatusFail), "whatever their signature"},
+		{H, bugNoBodyCheck, contracts.CauseMalformedBodyAccepted, map[string]contracts.Status{contracts.CheckMalformedBody: contracts.StatusFail, contracts.CheckBadSignature: contracts.StatusPass}, "a body that is not the documented JSON shape"},
+		{S, bugNoBodyCheck, contracts.CauseMalformedBodyAccepted, map[string]contracts.Status{contracts.CheckMalformedBody: contracts.StatusFail, contracts.CheckBadSignature: contracts.StatusPass}, "parsing"},
 		{H, bug500OnBad, contracts.CauseServerErrorOnRejection, each(rejects, contracts.StatusFail), "platforms retry a 5xx"},
 		{S, bugClockAhead, contracts.CauseClockSkew, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "clock runs ahead of real time"},
 		{S, bugMilliseconds, emitter.MistakeMilliseconds, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "as milliseconds"},
@@ -243,6 +246,14 @@ func TestWrongReceivers(t *testing.T) {
 			}
 			if len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != tt.cause || !strings.Contains(r.Diagnosis[0].Message, tt.message) {
 				t.Fatalf("diagnosis %+v, want first %s saying %q\n%s", r.Diagnosis, tt.cause, tt.message, textOf(r))
+			}
+			for _, d := range r.Diagnosis {
+				if tt.bug == bugNoBodyCheck && d.Cause == contracts.CauseNoSignatureCheck {
+					t.Errorf("a correct signature check blamed: %+v", d)
+				}
+				if strings.Count(d.Message, "a wrong signature") > 1 {
+					t.Errorf("a fault named twice: %+v", d)
+				}
 			}
 			text := textOf(r)
 			if strings.Count(text, r.Diagnosis[0].Message) != 1 || strings.Index(text, "Diagnosis:") > strings.Index(text+"\nFAIL ", "\nFAIL ") && strings.Contains(text, "\nFAIL ") {
