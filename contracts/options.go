@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/orderhooks/orderhooks/schemas"
@@ -186,19 +187,40 @@ func (c *config) checkUsed() error {
 	if len(c.only) == 0 {
 		selection = "WithSkip"
 	}
-	switch {
-	case c.compareSet && c.probe == "":
+	// unused refuses option when no selected check uses it (Check.Options).
+	unused := func(option, what string) error {
+		var users []string
+		for _, ch := range registry {
+			if slices.Contains(ch.Options, option) {
+				users = append(users, ch.Name)
+			}
+		}
+		if runs(users...) {
+			return nil
+		}
+		if len(users) == 1 {
+			return &OptionError{option, selection, users[0] + ", the only check that uses it, does not run"}
+		}
+		return &OptionError{option, selection, "no check that " + what + " runs (" + strings.Join(users, ", ") + ")"}
+	}
+	if c.compareSet && c.probe == "" {
 		return &OptionError{"WithCompare", "WithProbe", "the compared pointers are read from the receiver's state, which only a probe reads"}
-	case c.compareSet && !runs(CheckStateMatches, CheckStaleSnapshot):
-		return &OptionError{"WithCompare", selection, "no check that compares state runs (" + CheckStateMatches + ", " + CheckStaleSnapshot + ")"}
-	case c.probe != "" && !runs(CheckDuplicates, CheckStaleSnapshot, CheckStateMatches):
-		return &OptionError{"WithProbe", selection, "no check that reads the receiver's state runs (" + CheckDuplicates + ", " + CheckStaleSnapshot + ", " + CheckStateMatches + ")"}
-	case c.sloSet && !runs(CheckSLO):
-		return &OptionError{"WithSLO", selection, CheckSLO + ", the only check that uses it, does not run"}
-	case c.responseSchema != nil && !runs(CheckResponseContract):
-		return &OptionError{"WithResponseSchema", selection, CheckResponseContract + ", the only check that uses it, does not run"}
-	case c.saveFailures != "" && !runs(CheckValidLifecycle, CheckEdgeCases):
-		return &OptionError{"WithSaveFailures", selection, "no check that saves failures runs (" + CheckValidLifecycle + ", " + CheckEdgeCases + ")"}
+	}
+	for _, o := range []struct {
+		set          bool
+		option, what string
+	}{
+		{c.compareSet, "WithCompare", "compares state"},
+		{c.probe != "", "WithProbe", "reads the receiver's state"},
+		{c.sloSet, "WithSLO", "judges latency"},
+		{c.responseSchema != nil, "WithResponseSchema", "judges response bodies"},
+		{c.saveFailures != "", "WithSaveFailures", "saves failures"},
+	} {
+		if o.set {
+			if err := unused(o.option, o.what); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package contracts
 
 import (
 	"fmt"
-	"github.com/orderhooks/orderhooks/emitter"
+	"slices"
 	"strings"
+
+	"github.com/orderhooks/orderhooks/emitter"
 )
 
 // Check names, stable across releases: reports, --only and --skip use them.
@@ -33,7 +35,17 @@ type Check struct {
 	Description string
 	// NeedsProbe is true when the check reports skip without WithProbe.
 	NeedsProbe bool
+	// Options names the options that change what the check sends or
+	// judges, of WithProbe, WithCompare, WithSLO, WithResponseSchema and
+	// WithSaveFailures; New refuses one that no selected check uses.
+	Options []string
 }
+
+// Options that only some checks use (Check.Options).
+var (
+	probeOptions = []string{"WithProbe", "WithCompare"}
+	saveOptions  = []string{"WithSaveFailures"}
+)
 
 // check is a Check with its implementation.
 type check struct {
@@ -44,21 +56,21 @@ type check struct {
 // registry lists the checks in run order: acceptance first, so an
 // unreachable or rejecting receiver shows up at the top of the report.
 var registry = []check{
-	{Check{CheckValidLifecycle, "every event of the provider's built-in lifecycles is answered 2xx within the timeout", false}, runValidLifecycle},
-	{Check{CheckMissingSignature, "a delivery without its signature header is answered 4xx", false}, rejectsFault(emitter.FaultMissingSignature)},
-	{Check{CheckBadSignature, "a delivery with a wrong signature is answered 4xx", false}, rejectsFault(emitter.FaultBadSignature)},
-	{Check{CheckTamperedPayload, "a payload changed after signing is answered 4xx", false}, rejectsFault(emitter.FaultTamper)},
-	{Check{CheckWrongKey, "a delivery signed (Phasio: and encrypted) with another secret is answered 4xx", false}, rejectsFault(emitter.FaultWrongKey)},
-	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile)", false}, rejectsFault(emitter.FaultStaleTimestamp)},
-	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx", false}, rejectsFault(emitter.FaultMalformedBody)},
-	{Check{CheckUnknownFields, "a valid payload with extra, undocumented fields is accepted", false}, runUnknownFields},
-	{Check{CheckRawBody, "the same delivery in other legal JSON forms (spaces, indentation, escapes, 12.50, key order, a trailing newline), signed as sent, is accepted: the signature is checked over the raw bytes", false}, runRawBody},
-	{Check{CheckEdgeCases, "edge-case payloads (nulls, empty arrays, huge orders, non-Latin text) are accepted", false}, runEdgeCases},
-	{Check{CheckDuplicates, "a redelivery with the same ids is answered 2xx and leaves the probed state unchanged", false}, runDuplicates},
-	{Check{CheckStaleSnapshot, "an older snapshot arriving after a newer one does not overwrite the probed state", true}, runStaleSnapshot},
-	{Check{CheckStateMatches, "after each lifecycle the probed state matches the last snapshot on the compared pointers", true}, runStateMatches},
-	{Check{CheckSLO, "p99 latency of accepted deliveries is under the SLO", false}, runSLO},
-	{Check{CheckResponseContract, "every 2xx response body validates against the response schema", false}, runResponseContract},
+	{Check{CheckValidLifecycle, "every event of the provider's built-in lifecycles is answered 2xx within the timeout", false, saveOptions}, runValidLifecycle},
+	{Check{CheckMissingSignature, "a delivery without its signature header is answered 4xx", false, nil}, rejectsFault(emitter.FaultMissingSignature)},
+	{Check{CheckBadSignature, "a delivery with a wrong signature is answered 4xx", false, nil}, rejectsFault(emitter.FaultBadSignature)},
+	{Check{CheckTamperedPayload, "a payload changed after signing is answered 4xx", false, nil}, rejectsFault(emitter.FaultTamper)},
+	{Check{CheckWrongKey, "a delivery signed (Phasio: and encrypted) with another secret is answered 4xx", false, nil}, rejectsFault(emitter.FaultWrongKey)},
+	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile)", false, nil}, rejectsFault(emitter.FaultStaleTimestamp)},
+	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx", false, nil}, rejectsFault(emitter.FaultMalformedBody)},
+	{Check{CheckUnknownFields, "a valid payload with extra, undocumented fields is accepted", false, nil}, runUnknownFields},
+	{Check{CheckRawBody, "the same delivery in other legal JSON forms (spaces, indentation, escapes, 12.50, key order, a trailing newline), signed as sent, is accepted: the signature is checked over the raw bytes", false, nil}, runRawBody},
+	{Check{CheckEdgeCases, "edge-case payloads (nulls, empty arrays, huge orders, non-Latin text) are accepted", false, saveOptions}, runEdgeCases},
+	{Check{CheckDuplicates, "a redelivery with the same ids is answered 2xx and leaves the probed state unchanged", false, probeOptions}, runDuplicates},
+	{Check{CheckStaleSnapshot, "an older snapshot arriving after a newer one does not overwrite the probed state", true, probeOptions}, runStaleSnapshot},
+	{Check{CheckStateMatches, "after each lifecycle the probed state matches the last snapshot on the compared pointers", true, probeOptions}, runStateMatches},
+	{Check{CheckSLO, "p99 latency of accepted deliveries is under the SLO", false, []string{"WithSLO"}}, runSLO},
+	{Check{CheckResponseContract, "every 2xx response body validates against the response schema", false, []string{"WithResponseSchema"}}, runResponseContract},
 }
 
 // Checks lists every check in run order.
@@ -66,6 +78,7 @@ func Checks() []Check {
 	out := make([]Check, len(registry))
 	for i, c := range registry {
 		out[i] = c.Check
+		out[i].Options = slices.Clone(c.Options)
 	}
 	return out
 }

@@ -273,7 +273,7 @@ func TestOptionsThatChangeNothing(t *testing.T) {
 		{"only and skip", []contracts.Option{contracts.WithOnly(contracts.CheckBadSignature), contracts.WithSkip(contracts.CheckBadSignature)}, "WithSkip", "WithOnly"},
 		{"skip outside only", []contracts.Option{contracts.WithOnly(contracts.CheckBadSignature), contracts.WithSkip(contracts.CheckWrongKey)}, "WithSkip", "WithOnly"},
 		{"compare without probe", []contracts.Option{contracts.WithCompare("/orderId")}, "WithCompare", "WithProbe"},
-		{"compare, state checks skipped", []contracts.Option{contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"), contracts.WithSkip(contracts.CheckStateMatches, contracts.CheckStaleSnapshot)}, "WithCompare", "WithSkip"},
+		{"compare, state checks skipped", []contracts.Option{contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"), contracts.WithSkip(contracts.CheckStateMatches, contracts.CheckStaleSnapshot, contracts.CheckDuplicates)}, "WithCompare", "WithSkip"},
 		{"probe, no state check", []contracts.Option{contracts.WithProbe("/o/{orderKey}"), contracts.WithOnly(contracts.CheckValidLifecycle)}, "WithProbe", "WithOnly"},
 		{"slo, its check not run", []contracts.Option{contracts.WithSLO(time.Second), contracts.WithSkip(contracts.CheckSLO)}, "WithSLO", "WithSkip"},
 		{"response schema, its check not run", []contracts.Option{contracts.WithResponseSchema(schema), contracts.WithOnly(contracts.CheckWrongKey)}, "WithResponseSchema", "WithOnly"},
@@ -291,6 +291,12 @@ func TestOptionsThatChangeNothing(t *testing.T) {
 	// The same options are fine when their checks run.
 	if _, err := contracts.New(testProvider(t, contracts.ProviderPhasio), contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"),
 		contracts.WithSLO(time.Second), contracts.WithResponseSchema(schema), contracts.WithSkip(contracts.CheckEdgeCases)); err != nil {
+		t.Fatal(err)
+	}
+	// idempotent-duplicates compares the probed state with the snapshot
+	// before it redelivers, on the compared pointers.
+	if _, err := contracts.New(testProvider(t, contracts.ProviderPhasio), contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"),
+		contracts.WithOnly(contracts.CheckDuplicates)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -433,10 +435,20 @@ func (outs reportOutputs) discard() {
 const secretPlaceholder = "$SECRET"
 
 // reproducer returns the command line that reruns one check alone with the
-// same seed and the flags that change what is sent or judged. A literal
-// --secret is replaced by secretPlaceholder; env: and file: specs are kept.
+// same seed and the flags that change what it sends or judges (not those
+// of options it does not use, which verify would refuse as changing
+// nothing). A literal --secret is replaced by secretPlaceholder; env: and
+// file: specs are kept.
 func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 	return func(check string, seed int64) string {
+		uses := map[string]bool{}
+		for _, c := range contracts.Checks() {
+			if c.Name == check {
+				for _, o := range c.Options {
+					uses[optionFlags[o]] = true
+				}
+			}
+		}
 		args := []string{"orderhooks", "verify"}
 		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
 		str := func(name string) string { v, _ := fs.GetString(name); return v }
@@ -453,6 +465,9 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 			}
 		}
 		for _, name := range []string{"probe", "compare", "slo", "timeout", "response-schema", "save-failures", "insecure", "ca-file"} {
+			if slices.Contains(slices.Collect(maps.Values(optionFlags)), "--"+name) && !uses["--"+name] {
+				continue
+			}
 			if fs.Changed(name) {
 				v := fs.Lookup(name).Value
 				if v.Type() == "bool" {

@@ -110,11 +110,11 @@ func TestReproducer(t *testing.T) {
 			"orderhooks verify --provider phasio --url http://127.0.0.1:8080/hook --secret $SECRET --only rejects-bad-signature --seed 7",
 		},
 		{
-			"env secret and judged flags kept, reports dropped",
+			"env secret and judged flags kept, reports and flags the check does not use dropped",
 			[]string{"--provider", "happycolis", "--url", "http://h/x?a=1&b=2", "--secret", "env:HC_SECRET",
 				"--probe", "http://h/orders/{orderKey}", "--compare", "/body/id,/body/state=/state", "--slo", "500ms",
-				"--report", "json=r.json", "--seed", "3", "--only", "a,b"},
-			"orderhooks verify --provider happycolis --url 'http://h/x?a=1&b=2' --secret env:HC_SECRET --probe 'http://h/orders/{orderKey}' --compare /body/id,/body/state=/state --slo 500ms --only rejects-bad-signature --seed 7",
+				"--timeout", "3s", "--report", "json=r.json", "--seed", "3", "--only", "a,b"},
+			"orderhooks verify --provider happycolis --url 'http://h/x?a=1&b=2' --secret env:HC_SECRET --timeout 3s --only rejects-bad-signature --seed 7",
 		},
 		{
 			"file secret with a quote in the path",
@@ -133,6 +133,72 @@ func TestReproducer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReproducerRunsAlone: the command printed to rerun a check alone,
+// from a run with every option flag set, is a command verify accepts for
+// every check: it keeps the flags the check uses and drops the others,
+// which verify would refuse as changing nothing.
+func TestReproducerRunsAlone(t *testing.T) {
+	schema := filepath.Join(t.TempDir(), "ack.json")
+	if err := os.WriteFile(schema, []byte(`{"type":"object"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := verifyFlags()
+	if err := fs.Parse([]string{"--provider", "happycolis", "--url", "http://127.0.0.1:1/hook", "--secret", "env:HC_SECRET",
+		"--probe", "/orders/{orderKey}", "--compare", "/body/id", "--slo", "500ms", "--timeout", "3s",
+		"--response-schema", schema, "--save-failures", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range contracts.Checks() {
+		cmd := reproducer(fs)(c.Name, 7)
+		again := verifyFlags()
+		if err := again.Parse(shellWords(t, cmd)[2:]); err != nil {
+			t.Fatalf("%s: %v", cmd, err)
+		}
+		opts, err := verifyOptions(again)
+		if err == nil {
+			_, err = contracts.New(contracts.HappyColis("client-secret"), opts...)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", cmd, classify(err))
+		}
+		for _, flag := range []string{"--timeout 3s", "--only " + c.Name, "--seed 7"} {
+			if !strings.Contains(cmd, flag) {
+				t.Errorf("%s: want %s", cmd, flag)
+			}
+		}
+		if reads := c.NeedsProbe || c.Name == contracts.CheckDuplicates; reads != strings.Contains(cmd, "--probe") || reads != strings.Contains(cmd, "--compare") {
+			t.Errorf("%s: want --probe and --compare exactly for the checks that read the receiver's state", cmd)
+		}
+	}
+}
+
+// shellWords splits a command reproducer printed (words quoted with '…').
+func shellWords(t *testing.T, cmd string) []string {
+	t.Helper()
+	var words []string
+	var w strings.Builder
+	quoted, started := false, false
+	for i := 0; i < len(cmd); i++ {
+		switch c := cmd[i]; {
+		case c == '\'':
+			quoted, started = !quoted, true
+		case c == ' ' && !quoted:
+			if started {
+				words = append(words, w.String())
+				w.Reset()
+				started = false
+			}
+		default:
+			w.WriteByte(c)
+			started = true
+		}
+	}
+	if started {
+		words = append(words, w.String())
+	}
+	return words
 }
 
 // verifySecret is a fixed HappyColis client secret for the verify tests.
