@@ -173,6 +173,11 @@ func yamlToJSON(data []byte) ([]byte, error) {
 	if n.Kind == 0 || len(n.Content) == 0 {
 		return nil, errors.New("empty document")
 	}
+	// Sized first, in bytes and without building anything, so a file whose
+	// aliases expand past the limit costs no more than its parse.
+	if size := yamlSize(n.Content[0], 0, map[*yaml.Node]int64{}); size > input.ScenarioExpansion.Bytes {
+		return nil, fmt.Errorf("line %d: the document expands (aliases included) beyond the %s", n.Content[0].Line, input.ScenarioExpansion)
+	}
 	budget := maxScenarioNodes
 	b, err := appendYAML(nil, n.Content[0], 0, &budget)
 	if err == nil && int64(len(b)) > input.ScenarioExpansion.Bytes {
@@ -186,6 +191,30 @@ func yamlToJSON(data []byte) ([]byte, error) {
 // cannot expand into an enormous one, however its aliases nest or
 // however large the value they repeat.
 const maxScenarioNodes = 100_000
+
+// yamlSize estimates the bytes of JSON n expands to, aliases followed
+// (each anchored node sized once), saturating past the expansion limit;
+// too deep a document sizes as 0 and is refused by appendYAML.
+func yamlSize(n *yaml.Node, depth int, memo map[*yaml.Node]int64) int64 {
+	if depth > 64 {
+		return 0
+	}
+	if size, ok := memo[n]; ok {
+		return size
+	}
+	size := int64(len(n.Value)) + 2
+	for _, c := range n.Content {
+		size += yamlSize(c, depth+1, memo) + 1
+		if size > input.ScenarioExpansion.Bytes {
+			break
+		}
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		size = yamlSize(n.Alias, depth+1, memo)
+	}
+	memo[n] = size
+	return size
+}
 
 func appendYAML(b []byte, n *yaml.Node, depth int, budget *int) ([]byte, error) {
 	if *budget--; *budget < 0 {

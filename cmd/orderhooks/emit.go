@@ -57,7 +57,7 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return err
 	}
 	in, _ := fs.GetString("in")
-	watch, e, err := checkReorderInput(fs, e, in, "--in")
+	watch, e, err := checkReorderInput(ctx, fs, e, in, "--in")
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,8 @@ func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, provider string)
 		if err != nil {
 			return nil, 0, nil, usageErrorf("--in %w", err)
 		}
-		r, closeIn, total = f, func() { _ = f.Close() }, countLines(in) // read-only: nothing to lose on close
+		// Interruptible: a FIFO can be idle, and an endless line is read to its limit.
+		r, closeIn, total = input.Interruptible(ctx, f), func() { _ = f.Close() }, countLines(in) // read-only: nothing to lose on close
 	}
 	lines, line := emitter.CountLines(r)
 	src := generator.EventsFrom(lines)

@@ -44,7 +44,8 @@ func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 
 // TestInterruptIdleStdin: Ctrl-C (SIGINT) stops a command waiting on a
 // stdin that sends nothing, at once: emit --in -, replay -, validate and
-// decrypt used to wait until the writer closed the pipe.
+// decrypt used to wait until the writer closed the pipe. validate skipping
+// an endless line stops too.
 func TestInterruptIdleStdin(t *testing.T) {
 	bin := orderhooksBinary(t)
 	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
@@ -58,6 +59,8 @@ func TestInterruptIdleStdin(t *testing.T) {
 		{"replay", []string{"replay", "-", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitFailure, "interrupted"},
 		{"validate", []string{"validate", "--schema", "auto"}, exitFailure, "interrupted"},
 		{"decrypt", []string{"decrypt", "--secret", emitSecret}, exitFailure, "interrupted"},
+		// Not stdin, but as endless: the line over the limit is skipped for ever.
+		{"validate endless line", []string{"validate", "--schema", "auto", "/dev/zero"}, exitFailure, "interrupted"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tt.args...)

@@ -109,6 +109,7 @@ func TestHostileInputs(t *testing.T) {
 		{"replay /dev/zero", []string{"replay", "/dev/zero", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, "", exitUsage,
 			"longer than the record line limit of 64 MiB", nil},
 		{"emit --in /dev/zero", emit("--in", "/dev/zero"), "", exitUsage, "line 1: longer than the line limit of 16 MiB", []string{"bufio"}},
+		{"reorder check of /dev/zero", emit("--in", "/dev/zero", "--reorder", "0.1"), "", exitUsage, "line 1: longer than the line limit of 16 MiB", nil},
 		{"decrypt /dev/zero", []string{"decrypt", "--secret", emitSecret, "/dev/zero"}, "", exitUsage, "larger than the decrypt input limit of 64 MiB", nil},
 		{"validate long line", []string{"validate", "--schema", "auto", f.longLine}, "", exitFailure,
 			"long.jsonl:2: longer than the line limit of 16 MiB; not read", []string{"bufio"}},

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -197,23 +198,35 @@ func (w *repeatWatch) check(line []byte) {
 	if v.OrderKey == "" {
 		return
 	}
+	if len(w.seen) >= maxRepeatScan {
+		w.repeated, w.seen = true, nil // enough orders to take repeats for granted; memory back
+		return
+	}
 	w.repeated = w.seen[v.OrderKey]
 	w.seen[v.OrderKey] = true
 }
 
-// scanRepeats reads a whole input (or up to its first repeated order key)
-// to tell whether --reorder can act on it.
-func scanRepeats(r io.Reader) (bool, error) {
-	w := newRepeatWatch(r)
-	buf := make([]byte, 64<<10)
+// maxRepeatScan bounds the order keys the --reorder check remembers: an
+// input with that many distinct orders before any repeat is taken to
+// have repeats (the check exists for inputs of one event per order).
+const maxRepeatScan = 100_000
+
+// scanRepeats reads an input (up to its first repeated order key, within
+// maxRepeatScan orders, each line within the record-line limit) to tell
+// whether --reorder can act on it. An input it cannot read to the end
+// counts as fine: the run itself reports what is wrong with it.
+func scanRepeats(ctx context.Context, r io.Reader) (bool, error) {
+	lines := input.NewLines(input.Interruptible(ctx, r), "", input.RecordLine)
+	w := &repeatWatch{seen: map[string]bool{}}
 	for !w.repeated {
-		if _, err := w.Read(buf); err != nil {
-			if errors.Is(err, io.EOF) {
-				w.check(w.line)
-				return w.repeated, nil
-			}
-			return false, err
+		line, err := lines.Next()
+		if errors.Is(err, io.EOF) {
+			return false, nil
 		}
+		if err != nil {
+			return true, nil
+		}
+		w.check(line)
 	}
 	return true, nil
 }
@@ -222,7 +235,7 @@ func scanRepeats(r io.Reader) (bool, error) {
 // (path, as flag names it): a file is read ahead up to its first repeated
 // order key; stdin ("-") is watched as it is read and judged after the
 // run by the returned watch, so e comes back with its stdin wrapped.
-func checkReorderInput(fs *pflag.FlagSet, e *env, path, flag string) (*repeatWatch, *env, error) {
+func checkReorderInput(ctx context.Context, fs *pflag.FlagSet, e *env, path, flag string) (*repeatWatch, *env, error) {
 	if !reorderWanted(fs) || path == "" {
 		return nil, e, nil
 	}
@@ -237,7 +250,7 @@ func checkReorderInput(fs *pflag.FlagSet, e *env, path, flag string) (*repeatWat
 		return nil, e, nil // reported with its flag where the input is opened
 	}
 	defer f.Close() // read-only
-	repeated, err := scanRepeats(f)
+	repeated, err := scanRepeats(ctx, f)
 	if err == nil && !repeated {
 		return nil, e, errSingleEventOrders(strings.TrimSpace(flag + " " + path))
 	}

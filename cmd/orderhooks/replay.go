@@ -70,7 +70,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err := checkUnblock(fs, provider); err != nil {
 		return err
 	}
-	watch, e, err := checkReorderInput(fs, e, fs.Arg(0), "")
+	watch, e, err := checkReorderInput(ctx, fs, e, fs.Arg(0), "")
 	if err != nil {
 		return err
 	}
@@ -80,8 +80,8 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		if err != nil {
 			return usageError(err)
 		}
-		defer f.Close() // read-only
-		in = f
+		defer f.Close()                  // read-only
+		in = input.Interruptible(ctx, f) // a FIFO can be idle
 	}
 	seed, _ := fs.GetInt64("seed")
 	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed))

@@ -57,7 +57,7 @@ func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		v.schema = s
 	}
 
-	srcs, err := openSources(fs.Args(), input.Interruptible(ctx, e.stdin))
+	srcs, err := openSources(ctx, fs.Args(), e.stdin)
 	if err != nil {
 		return usageError(err)
 	}
@@ -110,15 +110,17 @@ type source struct {
 }
 
 // openSources opens every input up front, so a missing file is a usage
-// error before anything is reported.
-func openSources(args []string, stdin io.Reader) ([]source, error) {
+// error before anything is reported. Every source gives way to ctx: stdin
+// or a FIFO can be idle, and an endless line (/dev/zero) is skipped for
+// ever.
+func openSources(ctx context.Context, args []string, stdin io.Reader) ([]source, error) {
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
 	var srcs []source
 	for _, a := range args {
 		if a == "-" {
-			srcs = append(srcs, source{name: "<stdin>", r: stdin, close: func() {}})
+			srcs = append(srcs, source{name: "<stdin>", r: input.Interruptible(ctx, stdin), close: func() {}})
 			continue
 		}
 		f, err := input.Open(a)
@@ -128,7 +130,7 @@ func openSources(args []string, stdin io.Reader) ([]source, error) {
 			}
 			return nil, err
 		}
-		srcs = append(srcs, source{name: a, r: f, close: func() { f.Close() }})
+		srcs = append(srcs, source{name: a, r: input.Interruptible(ctx, f), close: func() { f.Close() }})
 	}
 	return srcs, nil
 }

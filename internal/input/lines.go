@@ -58,6 +58,7 @@ func (l *Lines) Next() ([]byte, error) {
 			}
 			break
 		}
+		l.buf = grow(l.buf, len(chunk))
 		l.buf = append(l.buf, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
@@ -87,6 +88,17 @@ func (l *Lines) Next() ([]byte, error) {
 		return nil, err
 	}
 	return text, nil
+}
+
+// grow makes room for n more bytes by doubling, not by append's 1.25
+// for large slices: a long line is copied a few times, not dozens.
+func grow(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	nb := make([]byte, len(b), max(2*cap(b), len(b)+n))
+	copy(nb, b)
+	return nb
 }
 
 // skipLine reads to the end of the current line.
