@@ -224,3 +224,23 @@ func (c *config) checkUsed() error {
 	}
 	return nil
 }
+
+// checkSelected refuses a check selected by name (WithOnly) that cannot
+// run with the other options and the provider, where it would only report
+// skip: a state check without a probe (Phasio's ignores-stale-snapshot
+// aside, which warns), response-contract without a response schema,
+// rejects-stale-timestamp outside Standard Webhooks.
+func (c *config) checkSelected(provider string) error {
+	for _, n := range c.only {
+		ch, _ := lookup(n)
+		switch {
+		case ch.NeedsProbe && c.probe == "" && !(n == CheckStaleSnapshot && provider == ProviderPhasio):
+			return &OptionError{"WithOnly", "WithProbe", n + " reads the receiver's state, which only a probe reads"}
+		case n == CheckResponseContract && c.responseSchema == nil:
+			return &OptionError{"WithOnly", "WithResponseSchema", n + " validates response bodies against a response schema, and none is given"}
+		case n == CheckStaleTimestamp && provider != ProviderStandard:
+			return &OptionError{"WithOnly", "Provider", n + " checks the standard profile only: " + provider + " deliveries carry no signed timestamp"}
+		}
+	}
+	return nil
+}

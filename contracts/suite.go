@@ -64,6 +64,9 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 	if err := checkScenarios(p); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkSelected(p.name); err != nil {
+		return nil, err
+	}
 	for _, c := range registry {
 		if len(cfg.only) == 0 || slices.Contains(cfg.only, c.Name) {
 			s.checks = append(s.checks, c)

@@ -278,6 +278,9 @@ func TestOptionsThatChangeNothing(t *testing.T) {
 		{"slo, its check not run", []contracts.Option{contracts.WithSLO(time.Second), contracts.WithSkip(contracts.CheckSLO)}, "WithSLO", "WithSkip"},
 		{"response schema, its check not run", []contracts.Option{contracts.WithResponseSchema(schema), contracts.WithOnly(contracts.CheckWrongKey)}, "WithResponseSchema", "WithOnly"},
 		{"save failures, no acceptance check", []contracts.Option{contracts.WithSaveFailures(t.TempDir()), contracts.WithOnly(contracts.CheckWrongKey)}, "WithSaveFailures", "WithOnly"},
+		{"only a state check, no probe", []contracts.Option{contracts.WithOnly(contracts.CheckValidLifecycle, contracts.CheckStateMatches)}, "WithOnly", "WithProbe"},
+		{"only the response contract, no schema", []contracts.Option{contracts.WithOnly(contracts.CheckResponseContract)}, "WithOnly", "WithResponseSchema"},
+		{"only the stale timestamp, not Standard Webhooks", []contracts.Option{contracts.WithOnly(contracts.CheckStaleTimestamp)}, "WithOnly", "Provider"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,6 +294,11 @@ func TestOptionsThatChangeNothing(t *testing.T) {
 	// The same options are fine when their checks run.
 	if _, err := contracts.New(testProvider(t, contracts.ProviderPhasio), contracts.WithProbe("/o/{orderKey}"), contracts.WithCompare("/orderId"),
 		contracts.WithSLO(time.Second), contracts.WithResponseSchema(schema), contracts.WithSkip(contracts.CheckEdgeCases)); err != nil {
+		t.Fatal(err)
+	}
+	// Phasio's ignores-stale-snapshot runs without a probe: it warns why
+	// Phasio receivers cannot tell.
+	if _, err := contracts.New(testProvider(t, contracts.ProviderPhasio), contracts.WithOnly(contracts.CheckStaleSnapshot)); err != nil {
 		t.Fatal(err)
 	}
 	// idempotent-duplicates compares the probed state with the snapshot

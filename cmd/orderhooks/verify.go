@@ -20,6 +20,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -300,15 +301,15 @@ func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
 	if d, _ := fs.GetDuration("deadline"); d < 0 {
 		return usageErrorf("--deadline must not be negative, got %s", d)
 	}
-	known := map[string]bool{}
+	var known []string
 	for _, c := range contracts.Checks() {
-		known[c.Name] = true
+		known = append(known, c.Name)
 	}
 	for _, flag := range []string{"only", "skip"} {
 		names, _ := fs.GetStringSlice(flag)
 		for _, n := range names {
-			if !known[n] {
-				return usageErrorf("--%s: unknown check %q (orderhooks verify --list prints them)", flag, n)
+			if !slices.Contains(known, n) {
+				return usageErrorf("--%s: unknown check %q%s (orderhooks verify --list prints them)", flag, n, suggest.Hint(n, known, nil))
 			}
 		}
 	}
@@ -330,6 +331,7 @@ func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
 var optionFlags = map[string]string{
 	"WithOnly": "--only", "WithSkip": "--skip", "WithCompare": "--compare", "WithProbe": "--probe",
 	"WithSLO": "--slo", "WithResponseSchema": "--response-schema", "WithSaveFailures": "--save-failures",
+	"Provider": "--provider",
 }
 
 // classify maps the suite's errors to exit codes, naming the flag of an

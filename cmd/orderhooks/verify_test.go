@@ -58,6 +58,9 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{"bad report spec", append(base, "--report", "xml=out.xml"), `--report "xml=out.xml"`},
 		{"report without file", append(base, "--report", "json="), `--report "json="`},
 		{"unknown check", append(base, "--only", "rejects-everything"), `--only: unknown check "rejects-everything"`},
+		{"check name with a typo", append(base, "--only", "rejects-bad-signatur"), `(did you mean "rejects-bad-signature"?)`},
+		{"check that cannot run for the provider", append(base, "--only", "rejects-stale-timestamp"), "--only: rejects-stale-timestamp"},
+		{"state check without a probe", append(base, "--only", "state-matches-snapshot"), "(--probe)"},
 		{"unknown skipped check", append(base, "--skip", "nope"), `--skip: unknown check "nope"`},
 		{"bad pointer", append(base, "--compare", "orderId"), `--compare "orderId"`},
 		{"bad probe-side pointer", append(base, "--compare", "/a=b"), `--compare "/a=b"`},
@@ -137,7 +140,7 @@ func TestReproducer(t *testing.T) {
 
 // TestReproducerRunsAlone: the command printed to rerun a check alone,
 // from a run with every option flag set, is a command verify accepts for
-// every check: it keeps the flags the check uses and drops the others,
+// every check (of Standard Webhooks, where each applies): it keeps the flags the check uses and drops the others,
 // which verify would refuse as changing nothing.
 func TestReproducerRunsAlone(t *testing.T) {
 	schema := filepath.Join(t.TempDir(), "ack.json")
@@ -145,7 +148,7 @@ func TestReproducerRunsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := verifyFlags()
-	if err := fs.Parse([]string{"--provider", "happycolis", "--url", "http://127.0.0.1:1/hook", "--secret", "env:HC_SECRET",
+	if err := fs.Parse([]string{"--provider", "standard", "--url", "http://127.0.0.1:1/hook", "--secret", "env:STD_SECRET",
 		"--probe", "/orders/{orderKey}", "--compare", "/body/id", "--slo", "500ms", "--timeout", "3s",
 		"--response-schema", schema, "--save-failures", t.TempDir()}); err != nil {
 		t.Fatal(err)
@@ -158,7 +161,10 @@ func TestReproducerRunsAlone(t *testing.T) {
 		}
 		opts, err := verifyOptions(again)
 		if err == nil {
-			_, err = contracts.New(contracts.HappyColis("client-secret"), opts...)
+			var p contracts.Provider
+			if p, err = contracts.NewProvider("standard", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); err == nil {
+				_, err = contracts.New(p, opts...)
+			}
 		}
 		if err != nil {
 			t.Errorf("%s: %v", cmd, classify(err))
