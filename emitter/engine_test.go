@@ -701,10 +701,7 @@ func TestSummaryText(t *testing.T) {
 // duplicates, because each run's ids mix in the clock's start time;
 // a pinned clock reproduces the ids.
 func TestRunsSendFreshIDs(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
-	rcv := NewReceiver(p)
-	srv := httptest.NewServer(rcv)
-	t.Cleanup(srv.Close)
+	p, rcv, srv := verifyingServer(t, generator.ProviderHappyColis)
 	run := func(scenario string, start time.Time) []string {
 		var rec bytes.Buffer
 		e := newTestEmitter(t, OneTarget(p, srv.URL), WithClock(func() time.Time { return start }), WithRecord(&rec))

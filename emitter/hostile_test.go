@@ -19,6 +19,17 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 )
 
+// verifyingServer starts a verifying Receiver of provider's test profile
+// on 127.0.0.1, closed when the test ends.
+func verifyingServer(t *testing.T, provider string) (Profile, *Receiver, *httptest.Server) {
+	t.Helper()
+	p := testProfile(t, provider)
+	rcv := NewReceiver(p)
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	return p, rcv, srv
+}
+
 // checkRecord checks what every record of a run must satisfy: delivery
 // numbers 1..N without gaps, one record per attempt, and agreement with
 // the summary on deliveries, attempts and faults.
@@ -59,10 +70,7 @@ func checkRecord(t *testing.T, recs []*Record, sum *Summary) {
 // every delivery gets its own message id, so a deduplicating receiver
 // applies them all, and the repeated seqs are renumbered and counted.
 func TestConcatenatedSources(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
-	rcv := NewReceiver(p)
-	srv := httptest.NewServer(rcv)
-	t.Cleanup(srv.Close)
+	p, rcv, srv := verifyingServer(t, generator.ProviderHappyColis)
 	a := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 3)
 	s, _ := generator.LoadScenario("happycolis/cancellation")
 	g, _ := generator.New(generator.ProviderHappyColis, generator.WithScenario(s), generator.WithOrders(3), generator.WithSeed(4))
@@ -114,10 +122,7 @@ func TestRunIDs(t *testing.T) {
 // FIFO queue, every delivery is sent, every forgery is rejected, every
 // valid delivery accepted, and record and summary agree.
 func TestHappyColisFaults(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
-	rcv := NewReceiver(p)
-	srv := httptest.NewServer(rcv)
-	t.Cleanup(srv.Close)
+	p, _, srv := verifyingServer(t, generator.ProviderHappyColis)
 	evs := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 60)
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(p, srv.URL), WithRecord(&rec), WithSeed(9), WithTotal(int64(len(evs))),

@@ -70,27 +70,7 @@ func TestReceiverInflight(t *testing.T) {
 	first := build(0)
 	limit := int64(len(first.Body)) + 10
 	srv := startReceiver(t, p, WithReceiverBodyLimit(limit), WithReceiverInflight(limit))
-	pr, pw := io.Pipe()
-	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
-	hreq.Header, hreq.ContentLength = first.Header, int64(len(first.Body))
-	status := make(chan int, 1)
-	go func() {
-		resp, err := testClient.Do(hreq)
-		if err != nil {
-			status <- -1
-			return
-		}
-		resp.Body.Close()
-		status <- resp.StatusCode
-	}()
-	if _, err := pw.Write(first.Body[:10]); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Received == 0; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the first delivery never reached the handler")
-		}
-	}
+	pw, status := postHalf(t, srv, first, 10)
 	code, a := post(t, srv.URL, build(1))
 	if code != http.StatusServiceUnavailable || !strings.Contains(a.Error, "busy") {
 		t.Fatalf("second delivery while the first is read: %d %+v, want 503 busy", code, a)

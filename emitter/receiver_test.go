@@ -437,29 +437,8 @@ func TestReceiverGracefulClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, pw := io.Pipe()
-	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
-	hreq.Header = req.Header
-	status := make(chan int, 1)
-	go func() {
-		resp, err := testClient.Do(hreq)
-		if err != nil {
-			status <- -1
-			return
-		}
-		resp.Body.Close()
-		status <- resp.StatusCode
-	}()
 	half := len(req.Body) / 2
-	if _, err := pw.Write(req.Body[:half]); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Received == 0; {
-		if time.Now().After(deadline) {
-			t.Fatal("the delivery never reached the handler")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	pw, status := postHalf(t, srv, req, half)
 	closed := make(chan error, 1)
 	go func() { closed <- srv.Close() }()
 	select {
@@ -483,4 +462,34 @@ func TestReceiverGracefulClose(t *testing.T) {
 	if _, err := testClient.Get(srv.URL + "/orders/x"); err == nil {
 		t.Fatal("a closed receiver answered")
 	}
+}
+
+// postHalf starts a delivery of req whose body stops after its first n
+// bytes, and waits (bounded) until the receiver is reading it; the caller
+// writes the rest to pw and reads the answer's status (-1: none) from
+// status.
+func postHalf(t *testing.T, srv *ReceiverServer, req *Request, n int) (pw *io.PipeWriter, status chan int) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
+	hreq.Header, hreq.ContentLength = req.Header, int64(len(req.Body))
+	status = make(chan int, 1)
+	go func() {
+		resp, err := testClient.Do(hreq)
+		if err != nil {
+			status <- -1
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	if _, err := pw.Write(req.Body[:n]); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Received == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the delivery never reached the handler")
+		}
+	}
+	return pw, status
 }

@@ -204,30 +204,17 @@ func (r *recorder) error() error {
 // line. A line is at most 64 MiB (an event, its request and a bounded
 // response) and valid UTF-8.
 func ReadRecords(r io.Reader, fn func(*Record) error) error {
-	lines := input.NewLines(r, "", input.RecordLine)
-	for {
-		b, err := lines.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if ie := (*input.Error)(nil); errors.As(err, &ie) {
-			return fmt.Errorf("%w: %w", ErrRecordFormat, err)
-		}
-		if err != nil {
-			return err // a read error, or an interrupted read
-		}
-		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
-			continue
-		}
+	err := input.EachLine(r, input.RecordLine, func(b []byte, n int) error {
 		rec, err := parseRecord(b)
 		if err != nil {
-			return fmt.Errorf("%w: line %d: %s", ErrRecordFormat, lines.Line(), input.JSONError(err))
+			return fmt.Errorf("%w: line %d: %s", ErrRecordFormat, n, input.JSONError(err))
 		}
-		if err := fn(rec); err != nil {
-			return err
-		}
+		return fn(rec)
+	})
+	if ie := (*input.Error)(nil); errors.As(err, &ie) && !errors.Is(err, ErrRecordFormat) {
+		return fmt.Errorf("%w: %w", ErrRecordFormat, err)
 	}
+	return err // fn's, a read error, or an interrupted read
 }
 
 func parseRecord(b []byte) (*Record, error) {

@@ -99,33 +99,20 @@ var ErrEventFormat = errors.New("generator: bad event line")
 // is at most 16 MiB (a 200-part order is well under 1 MiB) and valid UTF-8;
 // a byte order mark before the first line is ignored.
 func ReadEvents(r io.Reader, fn func(Event) error) error {
-	lines := input.NewLines(r, "", input.EventLine)
-	for {
-		b, err := lines.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if ie := (*input.Error)(nil); errors.As(err, &ie) {
-			return fmt.Errorf("%w: %w", ErrEventFormat, err)
-		}
-		if err != nil {
-			return err // a read error, or an interrupted read
-		}
-		b = bytes.TrimSpace(b)
-		if len(b) == 0 {
-			continue
-		}
+	err := input.EachLine(r, input.EventLine, func(b []byte, n int) error {
 		var ev Event
 		if err := json.Unmarshal(b, &ev); err != nil {
-			return fmt.Errorf("%w: line %d: %s", ErrEventFormat, lines.Line(), input.JSONError(err))
+			return fmt.Errorf("%w: line %d: %s", ErrEventFormat, n, input.JSONError(err))
 		}
 		if ev.Provider == "" || ev.Event == "" || len(ev.Payload) == 0 {
-			return fmt.Errorf("%w: line %d: provider, event and payload are required", ErrEventFormat, lines.Line())
+			return fmt.Errorf("%w: line %d: provider, event and payload are required", ErrEventFormat, n)
 		}
-		if err := fn(ev); err != nil {
-			return err
-		}
+		return fn(ev)
+	})
+	if ie := (*input.Error)(nil); errors.As(err, &ie) && !errors.Is(err, ErrEventFormat) {
+		return fmt.Errorf("%w: %w", ErrEventFormat, err)
 	}
+	return err // fn's, a read error, or an interrupted read
 }
 
 // EventWriter writes events as JSONL through a buffer; call Flush at the end.

@@ -203,3 +203,25 @@ func (c *ctxReader) pump() {
 		}
 	}
 }
+
+// EachLine calls fn with every non-blank line of r, white space trimmed,
+// and its number, each line within limit. It returns fn's first error, an
+// *Error for a line over the limit or not UTF-8, or a read error (an
+// interrupted read among them).
+func EachLine(r io.Reader, limit Limit, fn func(line []byte, n int) error) error {
+	lines := NewLines(r, "", limit)
+	for {
+		b, err := lines.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b = bytes.TrimSpace(b); len(b) > 0 {
+			if err := fn(b, lines.Line()); err != nil {
+				return err
+			}
+		}
+	}
+}
