@@ -46,7 +46,10 @@ func runDuplicates(se *Session) Result {
 				Evidence: []Evidence{before.evidence("the order's state", before.err.Error())}}
 		}
 		// An unchanged state proves something only if it is the order's.
-		if ev, ok := se.matches(last, "the last snapshot"); !ok {
+		if ev, ok, err := se.matches(last, "the last snapshot"); err != nil {
+			return Result{Status: StatusFail, Deliveries: len(order),
+				Message: "the probe could not read the order after its lifecycle", Evidence: []Evidence{ev}}
+		} else if !ok {
 			return Result{Status: StatusInconclusive, Deliveries: len(order),
 				Message:  "inconclusive: the probed state is not the order's last snapshot, so an unchanged state would prove nothing (see state-matches-snapshot)",
 				Evidence: []Evidence{ev}}
@@ -100,7 +103,11 @@ func runStaleSnapshot(se *Session) Result {
 		return errorResult(fmt.Errorf("scenario %s has a single event per order", se.suite.provider.scenarios[0]))
 	}
 	last := order[len(order)-1]
-	if ev, ok := se.matches(last, "the newest snapshot"); !ok {
+	if ev, ok, err := se.matches(last, "the newest snapshot"); err != nil {
+		r.Status, r.Message = StatusFail, "the probe could not read the order after its lifecycle"
+		r.Evidence = []Evidence{ev}
+		return r
+	} else if !ok {
 		r.Status, r.Message = StatusInconclusive, "inconclusive: the newest snapshot was not applied, so staleness cannot be judged (see state-matches-snapshot)"
 		r.Evidence = []Evidence{ev}
 		return r
@@ -113,7 +120,11 @@ func runStaleSnapshot(se *Session) Result {
 		r.Evidence = []Evidence{se.evidence(late, "an answer", late.got())}
 		return r
 	}
-	if ev, ok := se.matches(last, "the newest snapshot after a late older one"); !ok {
+	if ev, ok, err := se.matches(last, "the newest snapshot after a late older one"); err != nil {
+		r.Status, r.Message = StatusFail, "the probe could not read the order after a late, older snapshot"
+		r.Evidence = []Evidence{ev}
+		return r
+	} else if !ok {
 		r.Status = StatusFail
 		r.Message = fmt.Sprintf("a late %s snapshot overwrote the newer %s one", old.msg.Event.Event, last.msg.Event.Event)
 		r.Evidence = []Evidence{se.evidence(late, "ignored (state unchanged)", "applied"), ev}

@@ -24,7 +24,7 @@ func runStateMatches(se *Session) Result {
 		r.Message = fmt.Sprintf("compared pointer %s is in none of the snapshots sent, so it compares nothing: check --compare (WithCompare)", strings.Join(missing, ", "))
 		return r
 	}
-	bad := 0
+	bad, unread := 0, 0
 	for _, order := range life.orders {
 		last := order[len(order)-1]
 		if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
@@ -32,14 +32,25 @@ func runStateMatches(se *Session) Result {
 			r.Evidence = append(r.Evidence, se.evidence(order[i], "every delivery of the order answered 2xx", order[i].got()))
 			continue
 		}
-		if ev, ok := se.matches(last, "the last snapshot"); !ok {
+		if ev, ok, err := se.matches(last, "the last snapshot"); err != nil {
+			unread++
+			r.Evidence = append(r.Evidence, ev)
+		} else if !ok {
 			bad++
 			r.Evidence = append(r.Evidence, ev)
 		}
 	}
-	if bad > 0 {
+	switch {
+	case bad > 0:
 		r.Status = StatusFail
 		r.Message = fmt.Sprintf("%d of %d orders do not hold their last snapshot on %s", bad, len(life.orders), se.compared())
+		if unread > 0 {
+			r.Message += fmt.Sprintf("; the probe could not read %d more", unread)
+		}
+		return r
+	case unread > 0:
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("the probe could not read %d of %d orders, so their state could not be compared (see the evidence)", unread, len(life.orders))
 		return r
 	}
 	r.Status = StatusPass
@@ -67,15 +78,16 @@ func (se *Session) absentPointers(orders [][]*delivery) []string {
 	return missing
 }
 
-// matches probes the order of d and compares its state with d's snapshot.
-func (se *Session) matches(d *delivery, what string) (Evidence, bool) {
+// matches probes the order of d and compares its state with d's snapshot;
+// the error says why the probe could not be read, if it could not.
+func (se *Session) matches(d *delivery, what string) (Evidence, bool, error) {
 	p := se.probe.get(se.ctx, d.msg.Event.OrderKey)
 	if p.err != nil {
-		return p.evidence(what+" of order "+d.msg.Event.OrderKey, p.err.Error()), false
+		return p.evidence(what+" of order "+d.msg.Event.OrderKey, p.err.Error()), false, p.err
 	}
 	snap, err := schemas.Decode(d.msg.Event.Payload)
 	if err != nil {
-		return p.evidence(what, "our snapshot is not JSON: "+err.Error()), false
+		return p.evidence(what, "our snapshot is not JSON: "+err.Error()), false, nil
 	}
 	if mm := compareState(se.suite.compare, snap, p.state); len(mm) > 0 {
 		want, got := make([]string, len(mm)), make([]string, len(mm))
@@ -83,9 +95,9 @@ func (se *Session) matches(d *delivery, what string) (Evidence, bool) {
 			want[i] = m.cmp.String() + " = " + m.want
 			got[i] = m.cmp.String() + " = " + m.got
 		}
-		return p.evidence(what+": "+strings.Join(want, ", "), strings.Join(got, ", ")), false
+		return p.evidence(what+": "+strings.Join(want, ", "), strings.Join(got, ", ")), false, nil
 	}
-	return Evidence{}, true
+	return Evidence{}, true, nil
 }
 
 // compared names the compared pointers for messages.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/schemas"
@@ -26,7 +27,13 @@ var ErrProbe = wrapConfig("contracts: bad probe")
 type prober struct {
 	template string // absolute URL containing ProbeKey
 	client   *http.Client
+	timeout  time.Duration // bounds each GET, whatever the client's own timeout
+	silent   int           // GETs in a row without an answer
 }
+
+// errProbeSilent is the error of a probe GET not sent because MaxNoAnswer
+// GETs in a row got no answer.
+var errProbeSilent = fmt.Errorf("not sent: the probe got no answer %d times in a row", MaxNoAnswer)
 
 // newProber checks the template and resolves a relative one ("/orders/{orderKey}")
 // against the target's URL, so an in-process handler needs no host.
@@ -59,10 +66,22 @@ type probeResult struct {
 	err    error
 }
 
-// get fetches the state of the order with key; transport errors, non-2xx
-// answers and non-JSON bodies are reported in err.
+// get fetches the state of the order with key, within the timeout;
+// transport errors, non-2xx answers and non-JSON bodies are reported in
+// err. After MaxNoAnswer GETs in a row got no answer, it sends no more
+// (errProbeSilent): a probe that hangs costs three timeouts, not one per
+// order.
 func (p *prober) get(ctx context.Context, key string) probeResult {
 	r := probeResult{url: strings.ReplaceAll(p.template, ProbeKey, url.PathEscape(key))}
+	if p.silent >= MaxNoAnswer {
+		r.err = errProbeSilent
+		return r
+	}
+	if p.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
 	if err != nil {
 		r.err = err
@@ -72,8 +91,12 @@ func (p *prober) get(ctx context.Context, key string) probeResult {
 	resp, err := p.client.Do(req)
 	if err != nil {
 		r.err = err
+		if ctx.Err() == nil || context.Cause(ctx) == context.DeadlineExceeded {
+			p.silent++ // not the caller's cancellation nor the run's deadline
+		}
 		return r
 	}
+	p.silent = 0
 	defer resp.Body.Close()
 	r.status = resp.StatusCode
 	r.body, r.err = io.ReadAll(io.LimitReader(resp.Body, maxProbeBody))

@@ -1,11 +1,15 @@
 package contracts_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
@@ -123,5 +127,41 @@ func TestRawBodyFormsRejectedAsARepeat(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProbeThatNeverAnswers: probe GETs are bounded by WithTimeout even
+// through a client without a timeout of its own, and after MaxNoAnswer
+// probes in a row got no answer no more are sent; no check blames the
+// receiver's state for a probe that could not be read.
+func TestProbeThatNeverAnswers(t *testing.T) {
+	recv := emitter.NewReceiver(testProfile(t, contracts.ProviderHappyColis))
+	var gets atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !strings.Contains(r.URL.Path, "reachability") {
+			gets.Add(1)
+			<-r.Context().Done()
+			return
+		}
+		recv.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	defer srv.CloseClientConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r, err := contracts.Verify(ctx, contracts.URL(srv.URL), testProvider(t, contracts.ProviderHappyColis),
+		contracts.WithClient(&http.Client{}), contracts.WithTimeout(300*time.Millisecond), contracts.WithProbe("/orders/{orderKey}"),
+		contracts.WithOnly(contracts.CheckDuplicates, contracts.CheckStaleSnapshot, contracts.CheckStateMatches))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := gets.Load(); n != contracts.MaxNoAnswer {
+		t.Errorf("%d probe GETs, want %d", n, contracts.MaxNoAnswer)
+	}
+	for _, c := range r.Checks {
+		if c.Status == contracts.StatusPass || !strings.Contains(c.Message, "probe") ||
+			strings.Contains(c.Message, "not applied") || strings.Contains(c.Message, "do not hold") || strings.Contains(c.Message, "overwrote") {
+			t.Errorf("%s: %s %q, want a failure of the probe named as such", c.Name, c.Status, c.Message)
+		}
 	}
 }

@@ -199,6 +199,7 @@ func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 			se.cancel()
 			return nil, err
 		}
+		se.probe.timeout = s.cfg.timeout
 	}
 	return se, nil
 }
