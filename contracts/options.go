@@ -119,7 +119,8 @@ func WithDeadline(d time.Duration) Option { return func(c *config) { c.deadline 
 
 // WithRecord writes every request and response of the run to w, one JSON
 // line each (see RecordLine), as it happens: signatures are kept, secrets
-// never appear (a response echoing one shows [secret]).
+// never appear (a response echoing one, or its key in hex or base64,
+// shows [secret]).
 func WithRecord(w io.Writer) Option { return func(c *config) { c.record = w } }
 
 // check validates the options that do not depend on the provider.

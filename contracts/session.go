@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Roles of the deliveries a session sends: what each one is for decides
@@ -192,7 +193,8 @@ func (se *Session) evidence(d *delivery, expected, got string) Evidence {
 	return e
 }
 
-// redact keeps the secrets out of reports even if a receiver echoes them.
+// redact keeps the secrets out of reports and records even if a receiver
+// echoes them, in any usual encoding (redact.SecretForms).
 func (se *Session) redact(s string) string {
 	secrets := []string{se.suite.provider.secret}
 	if se.def != nil {
@@ -201,12 +203,7 @@ func (se *Session) redact(s string) string {
 	for _, r := range se.routes {
 		secrets = append(secrets, r.secret)
 	}
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[secret]")
-		}
-	}
-	return s
+	return redact.Secrets(s, secrets...)
 }
 
 // describe summarises a delivery: "POST ORDER_UPDATED order 12345 (phasio/quote-to-paid step pay, fault tamper)".

@@ -1,7 +1,10 @@
 package contracts_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -163,5 +166,50 @@ func TestProbeThatNeverAnswers(t *testing.T) {
 			strings.Contains(c.Message, "not applied") || strings.Contains(c.Message, "do not hold") || strings.Contains(c.Message, "overwrote") {
 			t.Errorf("%s: %s %q, want a failure of the probe named as such", c.Name, c.Status, c.Message)
 		}
+	}
+}
+
+// TestSecretNeverReportedInAnyForm: a receiver that echoes its key in
+// another encoding than the secret string (the whsec_ secret's base64
+// alone, the decoded key in hex or base64url, the Phasio key in standard
+// base64) gets [secret] in evidence and in the record, not the key.
+func TestSecretNeverReportedInAnyForm(t *testing.T) {
+	for _, provider := range []string{contracts.ProviderStandard, contracts.ProviderPhasio} {
+		t.Run(provider, func(t *testing.T) {
+			secret := testSecret(t, provider)
+			text := strings.TrimPrefix(secret, "whsec_")
+			key, err := base64.StdEncoding.DecodeString(text)
+			if err != nil {
+				key, err = base64.RawURLEncoding.DecodeString(text)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			forms := []string{text, hex.EncodeToString(key), strings.ToUpper(hex.EncodeToString(key)),
+				base64.StdEncoding.EncodeToString(key), base64.RawURLEncoding.EncodeToString(key)}
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "bad key: "+strings.Join(forms, " | "), http.StatusInternalServerError)
+			})
+			var rec bytes.Buffer
+			r, err := contracts.Verify(context.Background(), contracts.Handler(h), testProvider(t, provider),
+				contracts.WithOnly(contracts.CheckValidLifecycle), contracts.WithRecord(&rec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all bytes.Buffer
+			r.WriteJSON(&all)
+			r.WriteJUnit(&all)
+			r.WriteText(&all, false)
+			all.Write(rec.Bytes())
+			out := all.String()
+			if !strings.Contains(out, "[secret]") {
+				t.Errorf("no [secret] in the report or the record")
+			}
+			for _, f := range forms {
+				if strings.Contains(out, f) || strings.Contains(out, strings.ReplaceAll(f, "/", `\/`)) {
+					t.Errorf("the key appears as %q", f)
+				}
+			}
+		})
 	}
 }
