@@ -115,9 +115,17 @@ func runStaleSnapshot(se *Session) Result {
 	old := se.olderSnapshot(order)
 	late := se.send(se.message(old.msg.Event, slices.Index(order, old), se.ids("stale snapshot late")), "")
 	r.Deliveries++
-	if late.err != nil {
+	if !late.answered() {
 		r.Status, r.Message = StatusFail, "no answer to a late, older snapshot"
 		r.Evidence = []Evidence{se.evidence(late, "an answer", late.got())}
+		return r
+	}
+	if !late.accepted() {
+		// A refusal keeps the newer state too, but proves nothing about it
+		// and fails the delivery in the platform's eyes.
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("a late, older %s snapshot, validly signed, was answered %d: platforms treat any non-2xx as a failed delivery (HappyColis blocks its queue, Standard Webhooks retries it); answer 2xx and keep the newer state", old.msg.Event.Event, late.status)
+		r.Evidence = []Evidence{se.evidence(late, "2xx, the newer state kept", late.got())}
 		return r
 	}
 	if ev, ok, err := se.matches(last, "the newest snapshot after a late older one"); err != nil {

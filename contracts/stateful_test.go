@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -211,5 +212,42 @@ func TestSecretNeverReportedInAnyForm(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStaleSnapshotRefused: a HappyColis receiver that refuses an older
+// snapshot with 409 keeps the newer state, but a non-2xx blocks the
+// platform's queue: ignores-stale-snapshot fails instead of passing on
+// an unchanged state it did not have to keep.
+func TestStaleSnapshotRefused(t *testing.T) {
+	recv := emitter.NewReceiver(testProfile(t, contracts.ProviderHappyColis))
+	var mu sync.Mutex
+	newest := map[string]string{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			body := readBody(r)
+			var env struct {
+				Header struct{ Date string } `json:"header"`
+				Body   struct{ ID string }   `json:"body"`
+			}
+			_ = json.Unmarshal(body, &env)
+			mu.Lock()
+			stale := env.Header.Date < newest[env.Body.ID]
+			if !stale {
+				newest[env.Body.ID] = env.Header.Date
+			}
+			mu.Unlock()
+			if stale {
+				http.Error(w, "stale snapshot", http.StatusConflict)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		recv.ServeHTTP(w, r)
+	})
+	r := verifyWith(t, contracts.HandlerAt(h, "/webhooks"), contracts.ProviderHappyColis,
+		contracts.WithProbe("/orders/{orderKey}"), contracts.WithOnly(contracts.CheckStaleSnapshot))
+	if c := r.Result(contracts.CheckStaleSnapshot); c.Status != contracts.StatusFail || !strings.Contains(c.Message, "409") {
+		t.Errorf("%s %q, want a failure naming the 409", c.Status, c.Message)
 	}
 }
