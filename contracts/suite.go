@@ -328,7 +328,7 @@ func (se *Session) Check(name string) Result {
 		r = Result{Status: StatusSkip, Message: "needs a probe of the receiver's state (--probe)"}
 	default:
 		se.current = name
-		r = c.run(se)
+		r = se.runGuarded(c)
 		se.current = ""
 		se.probeMistakes()
 		if se.noteStop(); se.stop != nil && se.stop.Reason != StopNoAnswer {
@@ -344,6 +344,17 @@ func (se *Session) Check(name string) Result {
 	}
 	se.results = append(se.results, r)
 	return r
+}
+
+// runGuarded runs a check; a panic (a bug) fails that check with its
+// reason instead of ending the run and losing the report.
+func (se *Session) runGuarded(c check) (r Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = Result{Status: StatusFail, Message: fmt.Sprintf("internal error (a bug in orderhooks; please report it with this line): %v", p)}
+		}
+	}()
+	return c.run(se)
 }
 
 // noteStop records why the session's context ended, once it has.

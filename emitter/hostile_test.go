@@ -390,3 +390,21 @@ func TestCheckHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressLineETA: with a known total, the live line shows the share
+// done and an ETA; without, neither.
+func TestProgressLineETA(t *testing.T) {
+	st := newStats(10)
+	st.start = time.Now().Add(-4 * time.Second)
+	for range 4 {
+		st.finished(200, 0, "")
+	}
+	st.finished(200, bit(FaultDuplicate), "") // a duplicate is not an event done
+	line := st.progressLine()
+	if !strings.Contains(line, "sent 5 of 10 events (40%)") || !strings.Contains(line, "ETA 6s") {
+		t.Fatalf("%q", line)
+	}
+	if line := newStats(0).progressLine(); strings.Contains(line, " of ") || strings.Contains(line, "ETA") {
+		t.Fatalf("unknown total: %q", line)
+	}
+}
