@@ -3,6 +3,7 @@ package contracts
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/emitter"
@@ -132,6 +133,17 @@ func (se *Session) judgeRawBody(canonical *delivery, forms []rawForm) Result {
 		}
 		bad = append(bad, fmt.Sprintf("%s: %s (%s)", f.form.Name, f.form.Description, f.d.got()))
 		evidence = append(evidence, se.evidence(f.d, "2xx (a legal JSON form, signed as sent)", f.d.got()))
+	}
+	// A form answered 408 or 429, or not at all, was not refused for its
+	// bytes: nothing can be said about the forms.
+	if i := slices.IndexFunc(forms, func(f rawForm) bool {
+		return !f.d.accepted() && (!f.d.answered() || f.d.status == 408 || f.d.status == 429)
+	}); i >= 0 && len(ok) > 0 {
+		d := forms[i].d
+		r.Status = StatusInconclusive
+		r.Message = fmt.Sprintf("inconclusive: the %s form got %s, which refuses nothing (a retry later, or no answer), so the forms cannot be compared", forms[i].form.Name, d.got())
+		r.Evidence = []Evidence{se.evidence(d, "2xx (a legal JSON form, signed as sent)", d.got())}
+		return r
 	}
 	switch {
 	case len(bad) == 0:

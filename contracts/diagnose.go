@@ -47,6 +47,14 @@ const (
 	// CauseServerErrorOnRejection: deliveries that must be rejected got a
 	// 5xx, which platforms retry.
 	CauseServerErrorOnRejection = "server-error-on-rejection"
+	// CauseRateLimited: valid deliveries got 429 (too many requests).
+	CauseRateLimited = "rate-limited"
+	// CauseStoppedAccepting: the valid deliveries were accepted up to some
+	// point of the run and none after it.
+	CauseStoppedAccepting = "stopped-accepting"
+	// CauseRepeatRefused: every valid delivery of an order after its first
+	// accepted one was refused.
+	CauseRepeatRefused = "repeat-refused"
 	// CauseMalformedBodyAccepted: a body that is not the documented JSON
 	// shape (signed as HappyColis and Standard Webhooks sign any body) was
 	// acknowledged with a 2xx.
@@ -239,9 +247,31 @@ func (se *Session) diagnose() []Diagnosis {
 		}
 	}
 	if !found {
-		if d, ok := se.routing(); ok {
+		if d, ok := se.rateLimited(); ok {
 			found = true
 			out = append(out, d)
+		}
+	}
+	if !found {
+		if d, ok := se.stoppedAccepting(); ok {
+			found = true
+			out = append(out, d)
+		}
+	}
+	if !found {
+		refused, repeat := se.repeatsRefused()
+		switch d, ok := se.routing(); {
+		case ok && repeat:
+			d.Message += fmt.Sprintf("; or it refuses an order it already has: each of those deliveries came after an accepted one of the same order (%s)", statusSet(refused))
+			found = true
+			out = append(out, d)
+		case ok:
+			found = true
+			out = append(out, d)
+		case repeat:
+			found = true
+			add(CauseRepeatRefused, "every valid delivery of an order after its first accepted one was refused (%s, %d deliveries): your receiver refuses orders it already has; platforms send an order's full state again on every change, so update the stored order and answer 2xx",
+				statusSet(refused), len(refused))
 		}
 	}
 	if !found {
@@ -318,13 +348,81 @@ func (cp *clockProbe) message() string {
 	return s + "; Standard Webhooks receivers must accept a webhook-timestamp within 5 minutes of their (synchronised) clock"
 }
 
+// rateLimited finds valid deliveries answered 429.
+func (se *Session) rateLimited() (Diagnosis, bool) {
+	var limited []*delivery
+	for _, d := range se.log {
+		if validRole(d.role) && d.status == 429 {
+			limited = append(limited, d)
+		}
+	}
+	if len(limited) == 0 {
+		return Diagnosis{}, false
+	}
+	retry := ""
+	if ra := limited[0].resp.Header.Get("Retry-After"); ra != "" {
+		retry = ", Retry-After " + ra
+	}
+	return Diagnosis{CauseRateLimited, fmt.Sprintf("%d valid deliveries got 429 (too many requests%s): your receiver, or a proxy in front of it, rate-limits the test traffic (%d requests in %s), so the checks that needed those deliveries could not be judged; allow it for the test and run again",
+		len(limited), retry, len(se.log), time.Since(se.started).Round(time.Millisecond))}, true
+}
+
+// stoppedAccepting finds a point of the run before which every answered
+// valid delivery was accepted and after which none was (at least two).
+func (se *Session) stoppedAccepting() (Diagnosis, bool) {
+	var valid []*delivery
+	for _, d := range se.log {
+		if validRole(d.role) && d.answered() {
+			valid = append(valid, d)
+		}
+	}
+	cut := slices.IndexFunc(valid, func(d *delivery) bool { return !d.accepted() })
+	if cut <= 0 || len(valid)-cut < 2 || slices.ContainsFunc(valid[cut:], (*delivery).accepted) {
+		return Diagnosis{}, false
+	}
+	from := describe(valid[cut])
+	if c := valid[cut].check; c != "" {
+		from += " of " + c
+	}
+	return Diagnosis{CauseStoppedAccepting, fmt.Sprintf("the first %d valid deliveries were accepted, then every one of the %d after them got %s, from %s on: your receiver stopped accepting mid-run (a crash, a full disk or queue, a limit), so the checks after that say nothing about it",
+		cut, len(valid)-cut, statusSet(valid[cut:]), from)}, true
+}
+
+// repeatsRefused reports whether, for every order, the valid deliveries
+// after its first accepted delivery (of any role) were all refused and none
+// came before it, with at least one refused: a receiver that refuses an
+// order it already has. It returns the refused deliveries.
+func (se *Session) repeatsRefused() ([]*delivery, bool) {
+	accepted := map[string]bool{}
+	var refused []*delivery
+	for _, d := range se.log {
+		if !d.answered() || d.role == roleVariant || d.role == roleRedelivery || d.role == roleShrink {
+			continue
+		}
+		key := d.msg.Event.OrderKey
+		considered := validRole(d.role) || d.role == roleForm
+		switch {
+		case d.accepted() && accepted[key] && considered:
+			return nil, false // a later delivery of the order was accepted
+		case d.accepted():
+			accepted[key] = true
+		case !considered:
+		case !accepted[key]:
+			return nil, false // refused before any delivery of the order was accepted
+		default:
+			refused = append(refused, d)
+		}
+	}
+	return refused, len(refused) > 0
+}
+
 // routing finds events whose valid deliveries were all rejected while
 // those of other events were all accepted.
 func (se *Session) routing() (Diagnosis, bool) {
 	accepted, rejected := map[string]int{}, map[string]int{}
 	var statuses []*delivery
 	for _, d := range se.log {
-		if d.role != roleValid && d.role != rolePreflight || !d.answered() {
+		if !validRole(d.role) || !d.answered() {
 			continue
 		}
 		if d.accepted() {

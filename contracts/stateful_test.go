@@ -251,3 +251,46 @@ func TestStaleSnapshotRefused(t *testing.T) {
 		t.Errorf("%s %q, want a failure naming the 409", c.Status, c.Message)
 	}
 }
+
+// TestDiagnosisOfRemembering: what a receiver with state does wrong is
+// named for what it is: one that refuses an order it already has is not
+// said to route events wrongly; one that stops accepting mid-run, or
+// rate-limits, is said to.
+func TestDiagnosisOfRemembering(t *testing.T) {
+	profile := testProfile(t, contracts.ProviderHappyColis)
+	var posts atomic.Int64
+	rateLimited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if posts.Add(1)%3 == 0 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		emitter.NewReceiver(profile).ServeHTTP(w, r)
+	})
+	tests := []struct {
+		name    string
+		h       http.Handler
+		cause   string
+		message string
+	}{
+		{"repeat", &rememberingReceiver{profile: profile, check: true, repeat: true}, contracts.CauseRepeatRefused, "refuses orders it already has"},
+		{"stop", &rememberingReceiver{profile: profile, check: true, accept: 30}, contracts.CauseStoppedAccepting, "valid deliveries were accepted, then every one of the"},
+		{"429", rateLimited, contracts.CauseRateLimited, "got 429"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := verifyWith(t, contracts.Handler(tt.h), contracts.ProviderHappyColis)
+			if len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != tt.cause || !strings.Contains(r.Diagnosis[0].Message, tt.message) {
+				t.Fatalf("diagnosis %+v, want first %s saying %q", r.Diagnosis, tt.cause, tt.message)
+			}
+			for _, d := range r.Diagnosis {
+				if d.Cause == contracts.CauseEventRouting {
+					t.Errorf("diagnosis %+v", d)
+				}
+			}
+			if c := r.Result(contracts.CheckRawBody); strings.Contains(c.Message, "re-serialised") {
+				t.Errorf("%s: %s %q", c.Name, c.Status, c.Message)
+			}
+		})
+	}
+}
