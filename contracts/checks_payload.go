@@ -54,9 +54,13 @@ func runEdgeCases(se *Session) Result {
 func acceptAll(se *Session, orders [][]*delivery, all []*delivery, what, saveAs string) Result {
 	r := Result{Deliveries: len(all)}
 	var first *delivery
-	bad := 0
+	bad, notSent := 0, 0
 	for _, d := range all {
-		if d.accepted() {
+		switch {
+		case d.accepted():
+			continue
+		case d.err == errNotSent:
+			notSent++
 			continue
 		}
 		bad++
@@ -65,14 +69,17 @@ func acceptAll(se *Session, orders [][]*delivery, all []*delivery, what, saveAs 
 		}
 		r.Evidence = append(r.Evidence, se.evidence(d, "2xx", d.got()))
 	}
-	if bad == 0 {
+	if bad == 0 && notSent == 0 {
 		r.Status = StatusPass
 		r.Message = fmt.Sprintf("%d %s answered 2xx", len(all), what)
 		return r
 	}
 	r.Status = StatusFail
 	r.Message = fmt.Sprintf("%d of %d %s were not answered 2xx", bad, len(all), what)
-	if saveAs != "" {
+	if notSent > 0 {
+		r.Message = fmt.Sprintf("%d of %d %s sent were not answered 2xx; %d more were not sent (the run had stopped)", bad, len(all)-notSent, what, notSent)
+	}
+	if saveAs != "" && first != nil {
 		se.saveFailures(saveAs, &r, orders, first)
 	}
 	return r

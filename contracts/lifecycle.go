@@ -126,19 +126,28 @@ func runValidLifecycle(se *Session) Result {
 	}
 	r := Result{Deliveries: len(life.all)}
 	var failed []*delivery
+	notSent := 0
 	for _, d := range life.all {
-		if !d.accepted() {
+		switch {
+		case d.err == errNotSent:
+			notSent++
+		case !d.accepted():
 			failed = append(failed, d)
 			r.Evidence = append(r.Evidence, se.evidence(d, "2xx", d.got()))
 		}
 	}
-	if len(failed) == 0 {
+	if len(failed) == 0 && notSent == 0 {
 		r.Status = StatusPass
 		r.Message = fmt.Sprintf("%d deliveries of %d orders answered 2xx", len(life.all), len(life.orders))
 		return r
 	}
 	r.Status = StatusFail
 	r.Message = fmt.Sprintf("%d of %d valid deliveries were not answered 2xx", len(failed), len(life.all))
-	se.saveFailures(CheckValidLifecycle, &r, life.orders, failed[0])
+	if notSent > 0 {
+		r.Message = fmt.Sprintf("%d of %d valid deliveries sent were not answered 2xx; %d more were not sent (the run had stopped)", len(failed), len(life.all)-notSent, notSent)
+	}
+	if len(failed) > 0 {
+		se.saveFailures(CheckValidLifecycle, &r, life.orders, failed[0])
+	}
 	return r
 }

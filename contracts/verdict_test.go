@@ -147,8 +147,13 @@ func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
 	if r.Stopped == nil || r.Stopped.Reason != contracts.StopNoAnswer || !r.Failed() {
 		t.Fatalf("stopped %+v, failed %v", r.Stopped, r.Failed())
 	}
-	if c := r.Checks[0]; c.Status != contracts.StatusFail {
-		t.Errorf("%s: %s %q, want the check that met the silence failed", c.Name, c.Status, c.Message)
+	if c := r.Checks[0]; c.Status != contracts.StatusFail || !strings.HasPrefix(c.Message, "3 of 5 valid deliveries sent were not answered 2xx; 15 more were not sent") {
+		t.Errorf("%s: %s %q, want the check that met the silence failed, its deliveries not sent counted apart", c.Name, c.Status, c.Message)
+	}
+	for _, e := range r.Checks[0].Evidence {
+		if e.Got != "no response" || strings.Contains(e.Response, "not sent") {
+			t.Errorf("evidence %+v, want the deliveries that got no answer", e)
+		}
 	}
 	if len(r.Checks) != len(contracts.Checks()) {
 		t.Fatalf("%d results for %d checks", len(r.Checks), len(contracts.Checks()))
