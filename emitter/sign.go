@@ -148,6 +148,9 @@ func signHappyColis(secret string, payload []byte, o SignOptions) (*Signed, erro
 	if err != nil {
 		return nil, err
 	}
+	if _, err := stampEnvelope(payload, nil); err != nil {
+		return nil, fmt.Errorf("%w: not a HappyColis {header, body} envelope: %s", ErrSign, strings.TrimPrefix(err.Error(), "payload: "))
+	}
 	id := o.ID
 	if id == "" {
 		var env envelope
