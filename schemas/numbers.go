@@ -46,7 +46,7 @@ func numberViolations(v any) []Violation {
 			}
 		}
 	}
-	walk(v, nil)
+	walk(v, make([]string, 0, 32)) // room for the path: siblings reuse it
 	return out
 }
 
