@@ -108,11 +108,11 @@ func TestConcatenatedSources(t *testing.T) {
 func TestRunIDs(t *testing.T) {
 	tg := OneTarget(testProfile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
 	free, _ := New(tg)
-	if free.runID() == free.runID() {
+	if a, b := free.runID(), free.runID(); a == b {
 		t.Fatal("two runs of the default clock share an id")
 	}
 	pinned, _ := New(tg, WithClock(func() time.Time { return testTime }))
-	if pinned.runID() != pinned.runID() {
+	if a, b := pinned.runID(), pinned.runID(); a != b {
 		t.Fatal("a pinned clock does not reproduce the run id")
 	}
 }
