@@ -396,8 +396,8 @@ func (se *Session) repeatsRefused() ([]*delivery, bool) {
 	accepted := map[string]bool{}
 	var refused []*delivery
 	for _, d := range se.log {
-		if !d.answered() || d.role == roleVariant || d.role == roleRedelivery || d.role == roleShrink {
-			continue
+		if !d.answered() || d.role == roleVariant || d.role == roleRedelivery || d.role == roleShrink || d.fault == emitter.FaultMalformedBody {
+			continue // (a malformed body does not tell the receiver its order)
 		}
 		key := d.msg.Event.OrderKey
 		considered := validRole(d.role) || d.role == roleForm

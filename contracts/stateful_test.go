@@ -30,6 +30,9 @@ type rememberingReceiver struct {
 	check   bool
 	repeat  bool
 	accept  int // with stop: deliveries accepted before it rejects everything
+	// malformedOK acknowledges a body that is not JSON (signed) before
+	// anything else, like a receiver that queues bodies unread.
+	malformedOK bool
 
 	mu    sync.Mutex
 	seen  map[string]bool
@@ -43,6 +46,10 @@ func (rv *rememberingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	rv.posts++
 	if !rv.repeat && rv.posts > rv.accept {
 		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if rv.malformedOK && !json.Valid(body) {
+		w.WriteHeader(http.StatusAccepted)
 		return
 	}
 	if rv.check {
@@ -274,6 +281,7 @@ func TestDiagnosisOfRemembering(t *testing.T) {
 		message string
 	}{
 		{"repeat", &rememberingReceiver{profile: profile, check: true, repeat: true}, contracts.CauseRepeatRefused, "refuses orders it already has"},
+		{"repeat, malformed bodies acknowledged", &rememberingReceiver{profile: profile, check: true, repeat: true, malformedOK: true}, contracts.CauseRepeatRefused, "refuses orders it already has"},
 		{"stop", &rememberingReceiver{profile: profile, check: true, accept: 30}, contracts.CauseStoppedAccepting, "valid deliveries were accepted, then every one of the"},
 		{"429", rateLimited, contracts.CauseRateLimited, "got 429"},
 	}
