@@ -89,11 +89,6 @@ func TestInterruptIdleStdin(t *testing.T) {
 // scalar (10 GB before the expansion was bounded) fails with exit 2 and a
 // peak resident size under 100 MB. (Its time is BenchmarkScenarioAliasBomb's.)
 func TestAliasBombMemory(t *testing.T) {
-	if raceDetector {
-		// A child's peak RSS starts from its parent's at the fork, and the
-		// race detector makes this test process alone larger than the bound.
-		t.Skip("under -race the child's peak RSS includes the inflated test process's")
-	}
 	bin := orderhooksBinary(t)
 	f := writeHostileFiles(t)
 	cmd := exec.Command(bin, "generate", "--provider", "phasio", "--scenario", f.aliasBomb)
@@ -102,8 +97,9 @@ func TestAliasBombMemory(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	stop := watchPeakRSS(cmd.Process.Pid)
 	code := waitExit(t, cmd, 60*time.Second)
-	peak := peakRSS(cmd.ProcessState)
+	peak := stop()
 	if code != exitUsage || !strings.Contains(out.String(), "scenario expansion limit") {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
@@ -195,26 +191,10 @@ func TestLongReceiveUnderAttack(t *testing.T) {
 		wg.Wait()
 		return n.Load()
 	}
-	var peak int64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			if _, p, err := procRSS(cmd.Process.Pid); err == nil && p > peak {
-				peak = p
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
+	stop := watchPeakRSS(cmd.Process.Pid)
 	unsigned := attack("")
 	forged := attack("X-Phasio-Signature: 00\r\n")
-	close(stop)
-	<-sampled
+	peak := stop()
 	t.Logf("baseline %d MiB, peak %d MiB; answered %d unsigned, %d forged", base>>20, peak>>20, unsigned, forged)
 	if peak > 300<<20 {
 		t.Fatalf("peak RSS %d MiB under attack, want under 300", peak>>20)

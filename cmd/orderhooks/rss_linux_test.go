@@ -6,16 +6,39 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
+	"sync/atomic"
+	"time"
 )
 
-// peakRSS is the peak resident set size, in bytes, of a process that has
-// exited (getrusage's ru_maxrss).
-func peakRSS(ps *os.ProcessState) int64 {
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss << 10 // kilobytes on Linux
+// watchPeakRSS samples the peak resident set size (VmHWM) of a running
+// process every millisecond until stop is called, which returns the
+// largest value seen, in bytes. VmHWM is the peak of the program itself:
+// getrusage's ru_maxrss of a child is not, it starts from the parent's
+// peak (Go execs from a vfork that shares the test process's memory).
+// A peak reached in the last millisecond before the process exits can be
+// missed; the in-process allocation tests bound that part.
+func watchPeakRSS(pid int) (stop func() int64) {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			if _, p, err := procRSS(pid); err == nil && p > peak.Load() {
+				peak.Store(p)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		<-finished
+		return peak.Load()
 	}
-	return -1
 }
 
 // procRSS reads the current and peak resident set size, in bytes, of a
