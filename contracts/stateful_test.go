@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -295,5 +296,35 @@ func TestDiagnosisOfRemembering(t *testing.T) {
 				t.Errorf("%s: %s %q", c.Name, c.Status, c.Message)
 			}
 		})
+	}
+}
+
+// TestInterruptedDuringDiagnosisKeepsTheVerdict: a run cancelled while
+// the diagnosis probes the receiver (after a check reached its verdict)
+// keeps that verdict: the check was not running.
+func TestInterruptedDuringDiagnosisKeepsTheVerdict(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var posts atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n := posts.Add(1); {
+		case n == 1: // the preflight
+			w.WriteHeader(http.StatusOK)
+		case n > 3: // the diagnosis, after the check's forgery and control
+			cancel()
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+		default:
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+		}
+	})
+	r, err := contracts.Verify(ctx, contracts.Handler(h), testProvider(t, contracts.ProviderHappyColis), contracts.WithOnly(contracts.CheckBadSignature))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if posts.Load() <= 3 {
+		t.Fatalf("%d POSTs: the diagnosis did not run", posts.Load())
+	}
+	if c := r.Checks[0]; c.Status != contracts.StatusInconclusive {
+		t.Errorf("%s: %s %q, want its verdict, inconclusive (control answered 401)", c.Name, c.Status, c.Message)
 	}
 }

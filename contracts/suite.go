@@ -330,10 +330,11 @@ func (se *Session) Check(name string) Result {
 		se.current = name
 		r = se.runGuarded(c)
 		se.current = ""
-		se.probeMistakes()
 		if se.noteStop(); se.stop != nil && se.stop.Reason != StopNoAnswer {
 			r = Result{Status: StatusInterrupted, Message: "interrupted: " + se.stop.Message, Deliveries: r.Deliveries}
 		}
+		// After the verdict: a stop while the diagnosis probes leaves it.
+		se.probeMistakes()
 	}
 	r.Name, r.Duration = name, time.Since(start)
 	if len(r.Evidence) > MaxEvidence {
