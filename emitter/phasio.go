@@ -407,7 +407,7 @@ func (p *Phasio) Open(data []byte, signature string) ([]byte, error) {
 // encoding/json.
 func (p *Phasio) field(body []byte) ([]byte, error) {
 	if rest, ok := bytes.CutPrefix(body, p.prefix); ok {
-		if s, ok := bytes.CutSuffix(rest, []byte(`"}`)); ok && bytes.IndexAny(s, `"\`) < 0 {
+		if s, ok := bytes.CutSuffix(rest, []byte(`"}`)); ok && !bytes.ContainsAny(s, `"\`) {
 			return s, nil
 		}
 	}

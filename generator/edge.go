@@ -116,7 +116,7 @@ func hcHuge(r *rng, h *hcOrder) {
 }
 
 // tricky is text that breaks naive JSON, CSV and HTML handling.
-const tricky = "Quote \"double\" and 'single', back\\slash, tab\there, new\nline, <script>alert(1)</script> & ampersand, 100% — em dash, emoji 🔧, RTL \u200f‏עברית\u200f. "
+const tricky = "Quote \"double\" and 'single', back\\slash, tab\there, new\nline, <script>alert(1)</script> & ampersand, 100% — em dash, emoji 🔧, RTL \u200f\u200fעברית\u200f. "
 
 // longText is at least n bytes of tricky text.
 func longText(n int) string { return strings.Repeat(tricky, n/len(tricky)+1) }

@@ -223,11 +223,11 @@ func checkBoard(board []KanbanColumn) error {
 	for i, c := range board {
 		switch {
 		case c.Name == "":
-			return fmt.Errorf("Kanban column %d has no name", i+1)
+			return fmt.Errorf("column %d of the Kanban board has no name", i+1)
 		case seen[c.Name]:
-			return fmt.Errorf("Kanban column %q appears twice", c.Name)
+			return fmt.Errorf("the Kanban board has column %q twice", c.Name)
 		case c.Sequence < 0:
-			return fmt.Errorf("Kanban column %q has a negative sequence", c.Name)
+			return fmt.Errorf("column %q of the Kanban board has a negative sequence", c.Name)
 		}
 		seen[c.Name] = true
 	}

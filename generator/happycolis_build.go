@@ -89,8 +89,6 @@ type hcOrder struct {
 	env   happycolis.Envelope
 	m     *merchant
 	phase hcPhase
-	// nulls writes every nullable field as null (edge case).
-	nulls bool
 }
 
 func newHCOrder(r *rng, m *merchant, at time.Time, spec partSpec) *hcOrder {

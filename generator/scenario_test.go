@@ -45,7 +45,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"phasio event", base("  - {event: ORDER_CREATED, action: create-quote}"), "bad.yaml: /steps/0/event: value must be one of 'ORDER', 'ORDER_UPDATED', 'QUOTE_CONVERTED'"},
 		{"happycolis action", hc("  - {event: order/created, action: create-quote}"), "bad.yaml: /steps/0/action: value must be one of 'create', 'open'"},
 		{"kanban on happycolis", "version: 1\nname: t\nprovider: happycolis\nkanban: []\nsteps:\n  - {event: order/created, action: create}", "bad.yaml: /kanban: Kanban boards are Phasio's"},
-		{"duplicate column", "version: 1\nname: t\nprovider: phasio\nkanban: [{name: A, sequence: 1}, {name: A, sequence: 2}]\nsteps:\n  - {event: ORDER, action: create-quote}", `bad.yaml: /kanban: Kanban column "A" appears twice`},
+		{"duplicate column", "version: 1\nname: t\nprovider: phasio\nkanban: [{name: A, sequence: 1}, {name: A, sequence: 2}]\nsteps:\n  - {event: ORDER, action: create-quote}", `bad.yaml: /kanban: the Kanban board has column "A" twice`},
 		{"bad duration", base("  - {event: ORDER, action: create-quote, after: 3 days}"), "bad.yaml: /steps/0/after"},
 		{"pay twice", base("  - {event: ORDER, action: pay}\n  - {event: ORDER, action: pay}"), "bad.yaml: /steps/1/action: pay: the order is already PAID"},
 		{"create twice", base("  - {event: ORDER, action: create-quote}\n  - {event: ORDER, action: create-order}"), "bad.yaml: /steps/1/action: create-order: the order already exists"},

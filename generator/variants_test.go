@@ -197,7 +197,7 @@ func TestOptionsErrors(t *testing.T) {
 		{"negative orders", ProviderPhasio, []Option{WithOrders(-1)}, "orders must not be negative"},
 		{"scenario of another provider", ProviderPhasio, []Option{WithScenario(hc)}, "is for happycolis"},
 		{"kanban for happycolis", ProviderHappyColis, []Option{WithKanban(DefaultKanban())}, "Phasio's"},
-		{"duplicate column", ProviderPhasio, []Option{WithKanban([]KanbanColumn{{"A", 1}, {"A", 2}})}, "appears twice"},
+		{"duplicate column", ProviderPhasio, []Option{WithKanban([]KanbanColumn{{"A", 1}, {"A", 2}})}, "has column \"A\" twice"},
 		{"board too short for the scenario", ProviderPhasio, []Option{WithScenario(qp), WithKanban([]KanbanColumn{{"Todo", 1}, {"Done", 2}})}, "/steps/6/action: move: the order is already in the last column"},
 		{"no board for moves", ProviderPhasio, []Option{WithScenario(qp), WithKanban(nil)}, "no Kanban board"},
 		{"unknown currency", ProviderPhasio, []Option{WithLocalCurrency("XXX")}, "unknown local currency"},
