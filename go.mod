@@ -4,7 +4,6 @@ go 1.24
 
 require (
 	github.com/brianvoe/gofakeit/v7 v7.18.1
-	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/spf13/pflag v1.1.0
 	go.yaml.in/yaml/v3 v3.0.6
