@@ -1,7 +1,7 @@
 // Package input is orderhooks' one policy for reading what users and
 // receivers hand it: every file, stream line, flag value, YAML expansion
-// and HTTP body has a named limit (the Limit values below, listed in the
-// README), checked while reading, so no input costs more memory than its
+// and HTTP body has a named limit (the Limit values below, listed in
+// docs/limits.md), checked while reading, so no input costs more memory than its
 // limit. Text inputs lose a leading UTF-8 byte order mark and must be valid
 // UTF-8. Problems are *Error values naming the input, the line when there
 // is one, and the limit.
@@ -31,7 +31,7 @@ type Limit struct {
 
 func (l Limit) String() string { return fmt.Sprintf("%s limit of %s", l.What, Size(l.Bytes)) }
 
-// The limits. Each is documented in the README's Limits table; a change
+// The limits. Each is documented in the table of docs/limits.md; a change
 // here is a change there.
 var (
 	// SecretFile bounds --secret file:PATH and the file: secrets of a targets file.
