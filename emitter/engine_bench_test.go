@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // discard answers 204 and reads nothing itself (the server drains the body
@@ -91,7 +92,7 @@ func cycleSource(evs []*generator.Event, n int) generator.Source {
 //
 //	go test ./emitter -run '^$' -bench BenchmarkEmit/ -benchtime 100000x -count 3
 func BenchmarkEmit(b *testing.B) {
-	evs := testEvents(b, generator.ProviderPhasio, 500)
+	evs := testkit.Events(b, generator.ProviderPhasio, 500)
 	p := testProfile(b, generator.ProviderPhasio)
 	srv := httptest.NewServer(discard)
 	defer srv.Close()

@@ -21,37 +21,8 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
-
-// lifecycles generates orders full lifecycles of a built-in scenario.
-func lifecycles(t testing.TB, provider, scenario string, orders int) []*generator.Event {
-	t.Helper()
-	s, err := generator.LoadScenario(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := generator.New(provider, generator.WithScenario(s), generator.WithOrders(orders), generator.WithSeed(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []*generator.Event
-	if err := g.Run(func(ev *generator.Event) error { evs = append(evs, ev); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return evs
-}
-
-// sliceSource streams evs.
-func sliceSource(evs []*generator.Event) generator.Source {
-	return func(yield func(*generator.Event) error) error {
-		for _, ev := range evs {
-			if err := yield(ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
 
 // hookServer starts a 127.0.0.1 server calling fn with each request's body.
 func hookServer(t *testing.T, fn func(w http.ResponseWriter, r *http.Request, body []byte)) *httptest.Server {
@@ -71,7 +42,7 @@ func hookServer(t *testing.T, fn func(w http.ResponseWriter, r *http.Request, bo
 // newTestEmitter is New with the test clock and short backoffs.
 func newTestEmitter(t *testing.T, tg Targets, opts ...Option) *Emitter {
 	t.Helper()
-	base := []Option{WithClock(func() time.Time { return testTime }), WithBackoff(time.Millisecond), WithTimeout(5 * time.Second)}
+	base := []Option{WithClock(func() time.Time { return testkit.Time }), WithBackoff(time.Millisecond), WithTimeout(5 * time.Second)}
 	e, err := New(tg, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -100,10 +71,10 @@ func TestRunProfiles(t *testing.T) {
 		{ProviderStandard, generator.ProviderPhasio, "phasio/po-invoice"},
 	} {
 		t.Run(tc.profile, func(t *testing.T) {
-			evs := lifecycles(t, tc.provider, tc.scenario, 5)
+			evs := testkit.Lifecycles(t, tc.provider, tc.scenario, 5)
 			byID := map[string]*generator.Event{}
 			for _, ev := range evs {
-				byID[messageID(DefaultSeed, uint64(testTime.UnixNano()), ev.Seq)] = ev
+				byID[messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq)] = ev
 			}
 			p := testProfile(t, tc.profile)
 			var mu sync.Mutex
@@ -130,7 +101,7 @@ func TestRunProfiles(t *testing.T) {
 				mu.Unlock()
 				w.WriteHeader(http.StatusNoContent)
 			})
-			sum, err := newTestEmitter(t, OneTarget(p, srv.URL)).Run(context.Background(), sliceSource(evs))
+			sum, err := newTestEmitter(t, OneTarget(p, srv.URL)).Run(context.Background(), testkit.Source(evs))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +167,7 @@ func TestRetries(t *testing.T) {
 			var rec bytes.Buffer
 			e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL),
 				WithRetries(3), WithTimeout(150*time.Millisecond), WithRecord(&rec))
-			sum, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 1)[:1]))
+			sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)[:1]))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,10 +223,10 @@ func TestRetryAfter(t *testing.T) {
 // latency that asserts, per order, that sequence numbers only grow and
 // that no two requests of one order overlap.
 func TestPerOrderOrdering(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 60)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 60)
 	byID := map[string]*generator.Event{}
 	for _, ev := range evs {
-		byID[messageID(DefaultSeed, uint64(testTime.UnixNano()), ev.Seq)] = ev
+		byID[messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq)] = ev
 	}
 	var mu sync.Mutex
 	last := map[string]int64{}
@@ -291,7 +262,7 @@ func TestPerOrderOrdering(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	})
 	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(16))
-	sum, err := e.Run(context.Background(), sliceSource(evs))
+	sum, err := e.Run(context.Background(), testkit.Source(evs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +278,7 @@ func TestPerOrderOrdering(t *testing.T) {
 // behind it is delivered before it succeeds, or, once its retries are
 // exhausted, ever (unless WithUnblock).
 func TestHappyColisFIFO(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 4)
+	evs := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 4)
 	const failing = 5 // index of the message whose first attempts fail
 	tests := []struct {
 		name      string
@@ -323,7 +294,7 @@ func TestHappyColisFIFO(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := testProfile(t, generator.ProviderHappyColis)
-			failID := messageID(DefaultSeed, uint64(testTime.UnixNano()), evs[failing].Seq)
+			failID := messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), evs[failing].Seq)
 			var mu sync.Mutex
 			var order []string
 			fails := 0
@@ -344,7 +315,7 @@ func TestHappyColisFIFO(t *testing.T) {
 				w.WriteHeader(http.StatusOK)
 			})
 			e := newTestEmitter(t, OneTarget(p, srv.URL), WithConcurrency(8), WithRetries(tt.retries), WithUnblock(tt.unblock))
-			sum, _ := e.Run(context.Background(), sliceSource(evs))
+			sum, _ := e.Run(context.Background(), testkit.Source(evs))
 			var want []string
 			for i, ev := range evs {
 				if i == failing && tt.retries < 2 {
@@ -353,7 +324,7 @@ func TestHappyColisFIFO(t *testing.T) {
 				if i > failing && tt.wantBlock > 0 {
 					break
 				}
-				want = append(want, messageID(DefaultSeed, uint64(testTime.UnixNano()), ev.Seq))
+				want = append(want, messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq))
 			}
 			if strings.Join(order, ",") != strings.Join(want, ",") {
 				t.Fatalf("delivered in order\n%v\nwant source order\n%v", order, want)
@@ -368,7 +339,7 @@ func TestHappyColisFIFO(t *testing.T) {
 // TestFaults injects each fault into every delivery and finds it in the
 // record and on the wire.
 func TestFaults(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 2)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 2)
 	tests := []struct {
 		fault  Fault
 		faults Faults
@@ -412,7 +383,7 @@ func TestFaults(t *testing.T) {
 			p := testProfile(t, generator.ProviderPhasio)
 			seqOf := map[string]*generator.Event{}
 			for _, ev := range evs {
-				seqOf[messageID(DefaultSeed, uint64(testTime.UnixNano()), ev.Seq)] = ev
+				seqOf[messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq)] = ev
 			}
 			var mu sync.Mutex
 			var got []wireHit
@@ -428,7 +399,7 @@ func TestFaults(t *testing.T) {
 			})
 			var rec bytes.Buffer
 			e := newTestEmitter(t, OneTarget(p, srv.URL), WithConcurrency(1), WithFaults(tt.faults), WithRecord(&rec))
-			sum, err := e.Run(context.Background(), sliceSource(evs))
+			sum, err := e.Run(context.Background(), testkit.Source(evs))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -477,13 +448,13 @@ func rejected(want error) func(*testing.T, []wireHit) {
 // TestFaultsReproducible checks that the same seed faults the same
 // deliveries and gives the same ids, whatever the scheduling.
 func TestFaultsReproducible(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 10)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 10)
 	srv := hookServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {})
 	run := func(seed int64) string {
 		var rec bytes.Buffer
 		e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithSeed(seed), WithConcurrency(4),
 			WithFaults(Faults{Duplicate: 0.2, Reorder: 0.2, Tamper: 0.1, WrongKey: 0.1}), WithRecord(&rec))
-		if _, err := e.Run(context.Background(), sliceSource(evs)); err != nil {
+		if _, err := e.Run(context.Background(), testkit.Source(evs)); err != nil {
 			t.Fatal(err)
 		}
 		// Delivery numbers follow the order deliveries start in, which
@@ -516,7 +487,7 @@ func faultNames(fs []Fault) string {
 // record stays complete JSONL covering every attempt, and the partial
 // summary comes back with ErrInterrupted.
 func TestInterrupt(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 40)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 40)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var n atomic.Int32
@@ -528,7 +499,7 @@ func TestInterrupt(t *testing.T) {
 	})
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(4), WithRecord(&rec))
-	sum, err := e.Run(ctx, sliceSource(evs))
+	sum, err := e.Run(ctx, testkit.Source(evs))
 	if !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want ErrInterrupted wrapping context.Canceled", err)
 	}
@@ -576,7 +547,7 @@ func TestRunErrors(t *testing.T) {
 	t.Run("event without target", func(t *testing.T) {
 		srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
 		e := newTestEmitter(t, Targets{ByEvent: map[string]*Target{"QUOTE_CONVERTED": {URL: srv.URL, Profile: p}}})
-		_, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 1)))
+		_, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)))
 		if !errors.Is(err, ErrTargets) {
 			t.Fatalf("Run: %v, want ErrTargets", err)
 		}
@@ -612,7 +583,7 @@ func TestRate(t *testing.T) {
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
 	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithRate(100), WithConcurrency(4))
 	start := time.Now()
-	sum, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 11)))
+	sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 11)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +676,7 @@ func TestRunsSendFreshIDs(t *testing.T) {
 	run := func(scenario string, start time.Time) []string {
 		var rec bytes.Buffer
 		e := newTestEmitter(t, OneTarget(p, srv.URL), WithClock(func() time.Time { return start }), WithRecord(&rec))
-		if _, err := e.Run(context.Background(), sliceSource(lifecycles(t, generator.ProviderHappyColis, scenario, 3))); err != nil {
+		if _, err := e.Run(context.Background(), testkit.Source(testkit.Lifecycles(t, generator.ProviderHappyColis, scenario, 3))); err != nil {
 			t.Fatal(err)
 		}
 		var ids []string
@@ -714,12 +685,12 @@ func TestRunsSendFreshIDs(t *testing.T) {
 		}
 		return ids
 	}
-	first := run("happycolis/fulfilment", testTime)
-	second := run("happycolis/cancellation", testTime.Add(time.Second))
+	first := run("happycolis/fulfilment", testkit.Time)
+	second := run("happycolis/cancellation", testkit.Time.Add(time.Second))
 	if st := rcv.Stats(); st.Duplicates != 0 || st.Received != int64(len(first)+len(second)) {
 		t.Fatalf("two runs: %+v, want %d received and no duplicate", st, len(first)+len(second))
 	}
-	if again := run("happycolis/fulfilment", testTime); strings.Join(again, " ") != strings.Join(first, " ") {
+	if again := run("happycolis/fulfilment", testkit.Time); strings.Join(again, " ") != strings.Join(first, " ") {
 		t.Fatalf("pinned clock, different ids:\n%v\n%v", first, again)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // FuzzProviderSecret is the --provider and --secret flags: any provider
@@ -17,8 +18,8 @@ import (
 // with ErrUnknownProvider or ErrBadSecret without quoting the secret.
 func FuzzProviderSecret(f *testing.F) {
 	for _, s := range [][2]string{
-		{"phasio", testPhasioSecret}, {"happycolis", testHappyColisSecret}, {"standard", testStandardSecret},
-		{"standard", "whsec_!!"}, {"phasio", "short"}, {"phasio", testPhasioSecret + "=="}, {"nope", "x"}, {"standard", "env:S"},
+		{"phasio", testkit.PhasioSecret}, {"happycolis", testkit.HappyColisSecret}, {"standard", testkit.StandardSecret},
+		{"standard", "whsec_!!"}, {"phasio", "short"}, {"phasio", testkit.PhasioSecret + "=="}, {"nope", "x"}, {"standard", "env:S"},
 	} {
 		f.Add(s[0], s[1])
 	}

@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // TestHappyColisStamp: Build sets header.messageId (and the configured
 // ids) and keeps every other byte; a redelivery of the same Message keeps
 // its messageId, a new Message gets its own.
 func TestHappyColisStamp(t *testing.T) {
-	ev := testEvents(t, generator.ProviderHappyColis, 1)[0]
-	p, err := NewHappyColis(testHappyColisSecret, WithOrganizationID("org-1"), WithWebhookID("hook-1"))
+	ev := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
+	p, err := NewHappyColis(testkit.HappyColisSecret, WithOrganizationID("org-1"), WithWebhookID("hook-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestStampEnvelope(t *testing.T) {
 
 // TestHappyColisVerify covers signed bodies of the wrong shape.
 func TestHappyColisVerify(t *testing.T) {
-	p, err := NewHappyColis(testHappyColisSecret)
+	p, err := NewHappyColis(testkit.HappyColisSecret)
 	if err != nil {
 		t.Fatal(err)
 	}

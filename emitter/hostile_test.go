@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // verifyingServer starts a verifying Receiver of provider's test profile
@@ -71,14 +72,14 @@ func checkRecord(t *testing.T, recs []*Record, sum *Summary) {
 // applies them all, and the repeated seqs are renumbered and counted.
 func TestConcatenatedSources(t *testing.T) {
 	p, rcv, srv := verifyingServer(t, generator.ProviderHappyColis)
-	a := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 3)
+	a := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 3)
 	s, _ := generator.LoadScenario("happycolis/cancellation")
 	g, _ := generator.New(generator.ProviderHappyColis, generator.WithScenario(s), generator.WithOrders(3), generator.WithSeed(4))
 	var b []*generator.Event
 	_ = g.Run(func(ev *generator.Event) error { b = append(b, ev); return nil })
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(p, srv.URL), WithRecord(&rec))
-	sum, err := e.Run(context.Background(), sliceSource(append(slices.Clone(a), b...)))
+	sum, err := e.Run(context.Background(), testkit.Source(append(slices.Clone(a), b...)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestRunIDs(t *testing.T) {
 	if a, b := free.runID(), free.runID(); a == b {
 		t.Fatal("two runs of the default clock share an id")
 	}
-	pinned, _ := New(tg, WithClock(func() time.Time { return testTime }))
+	pinned, _ := New(tg, WithClock(func() time.Time { return testkit.Time }))
 	if a, b := pinned.runID(), pinned.runID(); a != b {
 		t.Fatal("a pinned clock does not reproduce the run id")
 	}
@@ -123,11 +124,11 @@ func TestRunIDs(t *testing.T) {
 // valid delivery accepted, and record and summary agree.
 func TestHappyColisFaults(t *testing.T) {
 	p, _, srv := verifyingServer(t, generator.ProviderHappyColis)
-	evs := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 60)
+	evs := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 60)
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(p, srv.URL), WithRecord(&rec), WithSeed(9), WithTotal(int64(len(evs))),
 		WithFaults(Faults{Duplicate: 0.1, Reorder: 0.2, Tamper: 0.05, BadSignature: 0.05, WrongKey: 0.05}))
-	sum, err := e.Run(context.Background(), sliceSource(evs))
+	sum, err := e.Run(context.Background(), testkit.Source(evs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +175,10 @@ func TestBlockedFIFONoGaps(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 		}
 	})
-	evs := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 10)
+	evs := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 10)
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(p, srv.URL), WithRecord(&rec), WithSeed(2), WithFaults(Faults{Duplicate: 0.5, Tamper: 0.2}))
-	sum, _ := e.Run(context.Background(), sliceSource(evs))
+	sum, _ := e.Run(context.Background(), testkit.Source(evs))
 	if sum.Blocked == 0 {
 		t.Fatalf("summary %+v: nothing blocked", sum)
 	}
@@ -234,7 +235,7 @@ func TestMaxConcurrencyIsCheap(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	sum, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 3)))
+	sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 3)))
 	runtime.ReadMemStats(&after)
 	if err != nil || !sum.Passed() {
 		t.Fatalf("%+v %v", sum, err)
@@ -278,7 +279,7 @@ func TestNoAnswerCauses(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEmitter(t, OneTarget(p, tt.url), WithRetries(0), WithTimeout(300*time.Millisecond))
-			sum, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 2)))
+			sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 2)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +305,7 @@ func TestBodyErrorAfter2xx(t *testing.T) {
 	t.Cleanup(srv.Close)
 	var rec bytes.Buffer
 	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithRecord(&rec))
-	sum, err := e.Run(context.Background(), sliceSource(testEvents(t, generator.ProviderPhasio, 1)))
+	sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)))
 	if err != nil || sum.OK != 1 || !sum.Passed() {
 		t.Fatalf("%+v %v: want the 2xx counted ok", sum, err)
 	}
@@ -326,7 +327,7 @@ func TestUserinfoRedacted(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	e := newTestEmitter(t, OneTarget(p, url), WithRecord(&rec), WithRetries(0))
-	if _, err := e.Run(context.Background(), sliceSource(lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 2))); err != nil {
+	if _, err := e.Run(context.Background(), testkit.Source(testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 2))); err != nil {
 		t.Fatal(err)
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")

@@ -13,14 +13,15 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // TestPhasioOptions builds and verifies with every non-default assumption,
 // checks the wire shows it, and that a default profile cannot read it.
 func TestPhasioOptions(t *testing.T) {
-	ev := testEvents(t, generator.ProviderPhasio, 1)[0]
-	msg := &Message{Event: ev, ID: "d-1", Time: testTime}
-	key, _ := decodeBase64URL(testPhasioSecret)
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	msg := &Message{Event: ev, ID: "d-1", Time: testkit.Time}
+	key, _ := decodeBase64URL(testkit.PhasioSecret)
 	tests := []struct {
 		name  string
 		opts  []PhasioOption
@@ -63,7 +64,7 @@ func TestPhasioOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := NewPhasio(testPhasioSecret, tt.opts...)
+			p, err := NewPhasio(testkit.PhasioSecret, tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +94,7 @@ func TestPhasioOptions(t *testing.T) {
 			if tt.name == "padded" || tt.name == "no orderhooks headers" {
 				return // readable with the defaults: decoders accept padding, headers are extras
 			}
-			def, _ := NewPhasio(testPhasioSecret)
+			def, _ := NewPhasio(testkit.PhasioSecret)
 			if _, err := def.Verify(req.Header, req.Body); err == nil {
 				t.Fatal("a profile with the default assumptions accepted it")
 			}
@@ -120,10 +121,10 @@ func TestPhasioBadConfig(t *testing.T) {
 		{"16-byte key", "AAAAAAAAAAAAAAAAAAAAAA", nil, "secret is not a 32-byte key"},
 		{"std alphabet", strings.Repeat("+", 43), nil, "not base64url"},
 		{"empty", "", nil, "32-byte key"},
-		{"nonce size", testPhasioSecret, []PhasioOption{WithNonceSize(0)}, "nonce size"},
-		{"layout", testPhasioSecret, []PhasioOption{WithLayout(9)}, "layout"},
-		{"field", testPhasioSecret, []PhasioOption{WithBodyField("")}, "body field"},
-		{"hmac key form", testPhasioSecret, []PhasioOption{WithHMACKey(5)}, "HMAC key form"},
+		{"nonce size", testkit.PhasioSecret, []PhasioOption{WithNonceSize(0)}, "nonce size"},
+		{"layout", testkit.PhasioSecret, []PhasioOption{WithLayout(9)}, "layout"},
+		{"field", testkit.PhasioSecret, []PhasioOption{WithBodyField("")}, "body field"},
+		{"hmac key form", testkit.PhasioSecret, []PhasioOption{WithHMACKey(5)}, "HMAC key form"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,7 +132,7 @@ func TestPhasioBadConfig(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err %v, want %q", err, tt.want)
 			}
-			if tt.secret != "" && tt.secret != testPhasioSecret && strings.Contains(err.Error(), tt.secret) {
+			if tt.secret != "" && tt.secret != testkit.PhasioSecret && strings.Contains(err.Error(), tt.secret) {
 				t.Fatalf("error %q contains the secret", err)
 			}
 		})
@@ -140,7 +141,7 @@ func TestPhasioBadConfig(t *testing.T) {
 
 // TestPhasioOpen decrypts the forms `orderhooks decrypt` accepts.
 func TestPhasioOpen(t *testing.T) {
-	v := loadVectors(t)[generator.ProviderPhasio].Valid[0]
+	v := testkit.Vectors(t)[generator.ProviderPhasio].Valid[0]
 	p, err := NewPhasio(v.Secret)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +206,7 @@ func TestPhasioNotJSON(t *testing.T) {
 // Phasio decoder: it must never panic, and must only return a plaintext
 // for input signed with the secret.
 func FuzzDecrypt(f *testing.F) {
-	for _, v := range loadVectors(f)[generator.ProviderPhasio].Valid {
+	for _, v := range testkit.Vectors(f)[generator.ProviderPhasio].Valid {
 		f.Add([]byte(v.Body), v.PhasioSignature)
 		f.Add([]byte(v.EncryptedPayload), "")
 	}
@@ -214,7 +215,7 @@ func FuzzDecrypt(f *testing.F) {
 	f.Add([]byte(`"abc`), "zz")
 	f.Add([]byte(`{"payload":null}`), "")
 	f.Add([]byte("===="), "")
-	p, err := NewPhasio(testPhasioSecret)
+	p, err := NewPhasio(testkit.PhasioSecret)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -234,15 +235,15 @@ func FuzzDecrypt(f *testing.F) {
 // benchPhasio returns the default profile and messages of 64 generated
 // orders, with the bytes per order set on b.
 func benchPhasio(b *testing.B) (*Phasio, []*Message) {
-	evs := testEvents(b, generator.ProviderPhasio, 64)
-	p, err := NewPhasio(testPhasioSecret)
+	evs := testkit.Events(b, generator.ProviderPhasio, 64)
+	p, err := NewPhasio(testkit.PhasioSecret)
 	if err != nil {
 		b.Fatal(err)
 	}
 	msgs := make([]*Message, len(evs))
 	size := 0
 	for i, ev := range evs {
-		msgs[i] = &Message{Event: ev, ID: "bench", Time: testTime}
+		msgs[i] = &Message{Event: ev, ID: "bench", Time: testkit.Time}
 		size += len(ev.Payload)
 	}
 	b.SetBytes(int64(size / len(evs)))

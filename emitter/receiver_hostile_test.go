@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // countingBody counts what the handler reads of a body.
@@ -59,7 +60,7 @@ func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 // unread, and the budget comes back when the first one is done.
 func TestReceiverInflight(t *testing.T) {
 	p := testProfile(t, generator.ProviderHappyColis)
-	evs := testEvents(t, generator.ProviderHappyColis, 3)
+	evs := testkit.Events(t, generator.ProviderHappyColis, 3)
 	build := func(i int) *Request {
 		req, err := p.Build(&Message{Event: evs[i], ID: uuid(i)}, FaultNone)
 		if err != nil {
@@ -148,7 +149,7 @@ func TestReceiverRecoversPanics(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, panicProfile{p}, WithReceiptRecord(&rec))
-	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
 	code, a := post(t, srv.URL, req)
 	if code != http.StatusInternalServerError || !strings.Contains(a.Error, "verify bug") {
 		t.Fatalf("%d %+v", code, a)
@@ -168,7 +169,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiptRecord(&rec))
-	ev := *testEvents(t, generator.ProviderHappyColis, 1)[0]
+	ev := *testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	ev.Payload = bytes.Replace(ev.Payload, []byte(`"total":`), []byte(`"total":1e1000001,"x":`), 1)
 	if !bytes.Contains(ev.Payload, []byte("1e1000001")) {
 		t.Fatal("no total in the payload")
@@ -192,7 +193,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 func TestReceiverBodyLimitRange(t *testing.T) {
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiverBodyLimit(math.MaxInt64))
-	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
 	if code, a := post(t, srv.URL, req); code != http.StatusOK {
 		t.Fatalf("%d %+v", code, a)
 	}
@@ -212,7 +213,7 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	r := NewReceiver(p, WithReceiptRecord(&rec))
-	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
 	hreq := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(req.Body))
 	hreq.Header = req.Header
 	r.ServeHTTP(brokenWriter{httptest.NewRecorder()}, hreq)
@@ -230,9 +231,9 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 // error) was an answer its client got.
 func TestReceiverShutdownNeverLies(t *testing.T) {
 	p := testProfile(t, generator.ProviderHappyColis)
-	evs := testEvents(t, generator.ProviderHappyColis, 4)
+	evs := testkit.Events(t, generator.ProviderHappyColis, 4)
 	for round := range 8 {
-		var rec syncBuffer
+		var rec testkit.SyncBuffer
 		srv, err := StartReceiver(p, WithReceiptRecord(&rec))
 		if err != nil {
 			t.Fatal(err)
@@ -293,25 +294,6 @@ func TestReceiverShutdownNeverLies(t *testing.T) {
 			t.Fatalf("round %d: %d receipts say 200 for answers their client never got", round, lied)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the receiver's writes and the
-// test's read after Close.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // FuzzReceiverHTTP feeds raw HTTP requests (any method, path, headers,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // answer is a Receiver's JSON reply.
@@ -87,8 +88,8 @@ type delivery struct {
 // TestReceiverBehaviour delivers request sequences to a receiver on
 // 127.0.0.1 and checks every answer, the counters and the stored order.
 func TestReceiverBehaviour(t *testing.T) {
-	phasio := testEvents(t, generator.ProviderPhasio, 2)
-	hc := testEvents(t, generator.ProviderHappyColis, 1)[0]
+	phasio := testkit.Events(t, generator.ProviderPhasio, 2)
+	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	older, err := stampEnvelope(hc.Payload, []headerField{{"date", "2020-01-01T00:00:00.000Z"}})
 	if err != nil {
 		t.Fatal(err)
@@ -111,58 +112,58 @@ func TestReceiverBehaviour(t *testing.T) {
 		stats      ReceiverStats
 	}{
 		{"phasio applied, then duplicate", generator.ProviderPhasio, nil, []delivery{
-			{msg: msg(phasio[0], "d1", testTime), status: 200, outcome: ReceiptApplied},
-			{msg: msg(phasio[0], "d1", testTime), status: 200, outcome: ReceiptDuplicate},
+			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
+			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: ReceiptDuplicate},
 		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 2, Applied: 1, Duplicates: 1, Orders: 1}},
 		{"phasio faults", generator.ProviderPhasio, nil, []delivery{
-			{msg: msg(phasio[0], "d1", testTime), fault: FaultBadSignature, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d2", testTime), fault: FaultWrongKey, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d3", testTime), fault: FaultTamper, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d4", testTime), fault: FaultMissingSignature, status: 401, reason: "missing signature"},
-			{msg: msg(phasio[0], "d5", testTime), fault: FaultMalformedBody, status: 400, reason: "malformed body"},
-			{msg: msg(badPhasio, "d6", testTime), status: 400, reason: "/orderId: expected integer"},
+			{msg: msg(phasio[0], "d1", testkit.Time), fault: FaultBadSignature, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d2", testkit.Time), fault: FaultWrongKey, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d3", testkit.Time), fault: FaultTamper, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d4", testkit.Time), fault: FaultMissingSignature, status: 401, reason: "missing signature"},
+			{msg: msg(phasio[0], "d5", testkit.Time), fault: FaultMalformedBody, status: 400, reason: "malformed body"},
+			{msg: msg(badPhasio, "d6", testkit.Time), status: 400, reason: "/orderId: expected integer"},
 		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 6, Unauthorized: 4, BadRequest: 2}},
 		{"phasio without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
-			{msg: msg(badPhasio, "d1", testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(badPhasio, "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
 		}, "x", badPhasio.Payload, ReceiverStats{Received: 1, Applied: 1, Orders: 1}},
 		{"phasio unknown events", generator.ProviderPhasio, nil, []delivery{
-			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testTime), status: 400,
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testkit.Time), status: 400,
 				reason: `unknown event "CART_CREATED" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
-			{msg: msg(ev(generator.ProviderPhasio, generator.HappyColisCreated, string(phasio[0].Payload)), "d2", testTime), status: 400,
+			{msg: msg(ev(generator.ProviderPhasio, generator.HappyColisCreated, string(phasio[0].Payload)), "d2", testkit.Time), status: 400,
 				reason: `unknown event "order/created" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
 		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 2, BadRequest: 2}},
 		{"phasio unknown event without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
-			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
 		}, "", nil, ReceiverStats{Received: 1, Applied: 1}},
 		{"happycolis unknown event", generator.ProviderHappyColis, nil, []delivery{
-			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testTime), status: 400,
+			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testkit.Time), status: 400,
 				reason: `unknown event "order/deleted" (happycolis: order/created, order/updated, order/opened, order/completed, order/cancelled)`},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 		{"standard unknown event", ProviderStandard, nil, []delivery{
-			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testTime), status: 400,
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testkit.Time), status: 400,
 				reason: `unknown event "cart.created" (standard: order, order.updated, quote.converted)`},
 		}, "", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 		{"body limit", generator.ProviderPhasio, []ReceiverOption{WithReceiverBodyLimit(256)}, []delivery{
-			{msg: msg(phasio[1], "d1", testTime), status: 413, reason: "larger than 256 bytes"},
+			{msg: msg(phasio[1], "d1", testkit.Time), status: 413, reason: "larger than 256 bytes"},
 		}, phasio[1].OrderKey, nil, ReceiverStats{Received: 1, TooLarge: 1}},
 		{"happycolis stale snapshot", generator.ProviderHappyColis, nil, []delivery{
-			{msg: msg(hc, uuid(1), testTime), status: 200, outcome: ReceiptApplied},
-			{msg: msg(oldHC, uuid(2), testTime), status: 200, outcome: ReceiptStale},
-			{msg: msg(oldHC, uuid(2), testTime), status: 200, outcome: ReceiptDuplicate},
-			{msg: msg(hc, uuid(3), testTime), fault: FaultTamper, status: 401, reason: "signature mismatch"},
+			{msg: msg(hc, uuid(1), testkit.Time), status: 200, outcome: ReceiptApplied},
+			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptStale},
+			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptDuplicate},
+			{msg: msg(hc, uuid(3), testkit.Time), fault: FaultTamper, status: 401, reason: "signature mismatch"},
 		}, hc.OrderKey, stamped(t, hc.Payload, uuid(1)), ReceiverStats{Received: 4, Applied: 1, Stale: 1, Duplicates: 1, Unauthorized: 1, Orders: 1}},
 		{"happycolis schema", generator.ProviderHappyColis, nil, []delivery{
-			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), uuid(1), testTime),
+			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), uuid(1), testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 		{"standard stale snapshot and timestamp", ProviderStandard, nil, []delivery{
-			{msg: msg(phasio[0], "w1", testTime), status: 200, outcome: ReceiptApplied},
-			{msg: msg(phasio[0], "w2", testTime.Add(-time.Minute)), status: 200, outcome: ReceiptStale},
-			{msg: msg(phasio[0], "w3", testTime), fault: FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
-			{msg: msg(hc, "w4", testTime), status: 200, outcome: ReceiptApplied},
+			{msg: msg(phasio[0], "w1", testkit.Time), status: 200, outcome: ReceiptApplied},
+			{msg: msg(phasio[0], "w2", testkit.Time.Add(-time.Minute)), status: 200, outcome: ReceiptStale},
+			{msg: msg(phasio[0], "w3", testkit.Time), fault: FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
+			{msg: msg(hc, "w4", testkit.Time), status: 200, outcome: ReceiptApplied},
 		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 4, Applied: 2, Stale: 1, Unauthorized: 1, Orders: 2}},
 		{"standard carrying happycolis is validated as happycolis", ProviderStandard, nil, []delivery{
-			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), "w1", testTime),
+			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), "w1", testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 	}
@@ -212,7 +213,7 @@ func stamped(t *testing.T, payload []byte, id string) []byte {
 // TestReceiverVectors: every invalid vector with a request is answered
 // 401 with its named reason.
 func TestReceiverVectors(t *testing.T) {
-	for profile, f := range loadVectors(t) {
+	for profile, f := range testkit.Vectors(t) {
 		for _, v := range f.Invalid {
 			if v.EncryptedPayload == "" && v.Body == "" {
 				continue // a bad secret: no receiver can be configured (see the CLI tests)
@@ -221,8 +222,8 @@ func TestReceiverVectors(t *testing.T) {
 				p, h, body := vectorRequest(t, profile, v)
 				srv := startReceiver(t, p)
 				status, a := post(t, srv.URL, &Request{Header: h, Body: body})
-				if status != http.StatusUnauthorized || a.OK || a.Error != vectorReason(v.Expect) {
-					t.Fatalf("%d %+v; want 401 with reason %q", status, a, vectorReason(v.Expect))
+				if status != http.StatusUnauthorized || a.OK || a.Error != v.Reason() {
+					t.Fatalf("%d %+v; want 401 with reason %q", status, a, v.Reason())
 				}
 			})
 		}
@@ -251,10 +252,10 @@ func TestReceiverRoutes(t *testing.T) {
 // TestReceiverRecord writes one JSON line per delivery, with the receipt
 // callback seeing the same, and never a payload.
 func TestReceiverRecord(t *testing.T) {
-	evs := testEvents(t, generator.ProviderPhasio, 3)
+	evs := testkit.Events(t, generator.ProviderPhasio, 3)
 	var rec bytes.Buffer
 	var lines []string
-	now := func() time.Time { return testTime }
+	now := func() time.Time { return testkit.Time }
 	p := testProfile(t, generator.ProviderPhasio)
 	srv := startReceiver(t, p, WithReceiptRecord(&rec), WithReceiverClock(now),
 		WithReceiptFunc(func(rc Receipt) { lines = append(lines, rc.String()) }))
@@ -297,7 +298,7 @@ func TestReceiverRecordError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
+	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
 	if status, _ := post(t, srv.URL, req); status != 200 {
 		t.Fatalf("status %d", status)
 	}
@@ -309,7 +310,7 @@ func TestReceiverRecordError(t *testing.T) {
 // TestReceiverConcurrent: the same message from many clients at once is
 // applied exactly once; different orders are all kept.
 func TestReceiverConcurrent(t *testing.T) {
-	evs := testEvents(t, generator.ProviderHappyColis, 8)
+	evs := testkit.Events(t, generator.ProviderHappyColis, 8)
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p)
 	dup, err := p.Build(&Message{Event: evs[0], ID: uuid(100)}, FaultNone)
@@ -392,7 +393,7 @@ func FuzzReceiverBody(f *testing.F) {
 	hc := testProfile(f, generator.ProviderHappyColis).(*HappyColis)
 	std := testProfile(f, ProviderStandard).(*Standard)
 	receivers := []*Receiver{NewReceiver(phasio), NewReceiver(hc), NewReceiver(std)}
-	ts := strconv.FormatInt(testTime.Unix(), 10)
+	ts := strconv.FormatInt(testkit.Time.Unix(), 10)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		encoded, _ := json.Marshal(string(body))
 		phasioBody := append(append([]byte(`{"payload":`), encoded...), '}')
@@ -433,7 +434,7 @@ func TestReceiverGracefulClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, err := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}

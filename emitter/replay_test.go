@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // sawServer verifies with p and keeps what arrived, by message id.
@@ -49,7 +50,7 @@ func recordRun(t *testing.T, evs []*generator.Event) []byte {
 	p := testProfile(t, generator.ProviderPhasio)
 	srv := startSawServer(t, p, true)
 	var rec bytes.Buffer
-	sum, err := newTestEmitter(t, OneTarget(p, srv.url), WithRecord(&rec)).Run(context.Background(), sliceSource(evs))
+	sum, err := newTestEmitter(t, OneTarget(p, srv.url), WithRecord(&rec)).Run(context.Background(), testkit.Source(evs))
 	if err != nil || sum.Retries != len(evs) {
 		t.Fatalf("recording run: %v, %+v", err, sum)
 	}
@@ -57,7 +58,7 @@ func recordRun(t *testing.T, evs []*generator.Event) []byte {
 }
 
 func TestReplay(t *testing.T) {
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 3)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 3)
 	recording := recordRun(t, evs)
 	firstBody := map[string][]byte{}
 	for _, r := range readRecords(t, recording) {
@@ -100,7 +101,7 @@ func TestReplay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startSawServer(t, testProfile(t, generator.ProviderPhasio), false)
 			// Other nonces than the recording run's seeded profile.
-			p, err := NewPhasio(testPhasioSecret, WithRand(seededRand(9)))
+			p, err := NewPhasio(testkit.PhasioSecret, WithRand(testkit.Rand(9)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,11 +134,11 @@ func TestReplay(t *testing.T) {
 }
 
 func TestReplaySpeed(t *testing.T) {
-	evs := testEvents(t, generator.ProviderPhasio, 3)
+	evs := testkit.Events(t, generator.ProviderPhasio, 3)
 	var events bytes.Buffer
 	ew := generator.NewEventWriter(&events)
 	for i, ev := range evs {
-		ev.At = testTime.Add(time.Duration(i) * time.Second)
+		ev.At = testkit.Time.Add(time.Duration(i) * time.Second)
 		if err := ew.Write(ev); err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +170,7 @@ func TestReplayErrors(t *testing.T) {
 	e := newTestEmitter(t, OneTarget(p, "http://127.0.0.1:1"))
 	var events bytes.Buffer
 	ew := generator.NewEventWriter(&events)
-	if err := ew.Write(testEvents(t, generator.ProviderPhasio, 1)[0]); err != nil {
+	if err := ew.Write(testkit.Events(t, generator.ProviderPhasio, 1)[0]); err != nil {
 		t.Fatal(err)
 	}
 	if err := ew.Flush(); err != nil {
@@ -231,14 +232,14 @@ func FuzzParseTargets(f *testing.F) {
 	f.Add([]byte("ORDER: {url: http://127.0.0.1:1/a, secret: env:S}\ndefault: {url: https://x.test, secret: env:S}\n"))
 	f.Add([]byte(`{"ORDER_UPDATED": {"url": "http://h", "secret": "env:S"}}`))
 	f.Add([]byte("ORDER: [\n"))
-	getenv := func(string) string { return testPhasioSecret }
+	getenv := func(string) string { return testkit.PhasioSecret }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if bytes.Contains(data, []byte("file:")) {
 			return // a fuzzer must not read the machine's files (or wait on /dev/stdin)
 		}
 		tg, err := ParseTargets("fuzz.yaml", data, generator.ProviderPhasio, getenv)
 		if err != nil {
-			if !errors.Is(err, ErrTargets) || strings.Contains(err.Error(), testPhasioSecret) {
+			if !errors.Is(err, ErrTargets) || strings.Contains(err.Error(), testkit.PhasioSecret) {
 				t.Fatalf("error %v", err)
 			}
 			return
@@ -269,7 +270,7 @@ func TestCountLines(t *testing.T) {
 
 // TestReplayOtherPlatform stops at the first event the profile cannot carry.
 func TestReplayOtherPlatform(t *testing.T) {
-	hc := lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 1)
+	hc := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 1)
 	var buf bytes.Buffer
 	w := generator.NewEventWriter(&buf)
 	for _, ev := range hc {
@@ -294,7 +295,7 @@ func TestReplayOtherPlatform(t *testing.T) {
 // sends them with the current extra headers.
 func TestRecordRedactsHeaders(t *testing.T) {
 	const token, apiKey = "Bearer tok-4f1d", "key-77aa"
-	evs := lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 1)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 1)
 	p := testProfile(t, generator.ProviderPhasio)
 	var mu sync.Mutex
 	var auth []string
@@ -308,7 +309,7 @@ func TestRecordRedactsHeaders(t *testing.T) {
 	})
 	extra := http.Header{"Authorization": {token}, "X-Api-Key": {apiKey}}
 	var rec bytes.Buffer
-	if _, err := newTestEmitter(t, OneTarget(p, srv.URL), WithHeader(extra), WithRecord(&rec)).Run(context.Background(), sliceSource(evs)); err != nil {
+	if _, err := newTestEmitter(t, OneTarget(p, srv.URL), WithHeader(extra), WithRecord(&rec)).Run(context.Background(), testkit.Source(evs)); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(rec.Bytes(), []byte("tok-4f1d")) || bytes.Contains(rec.Bytes(), []byte(apiKey)) {

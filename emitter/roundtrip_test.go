@@ -4,61 +4,27 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
-
-// Fixed test secrets (the first two from the vectors).
-const (
-	testPhasioSecret     = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
-	testHappyColisSecret = "hc_test_client_secret_0123456789"
-	testStandardSecret   = "whsec_GcjnwiDmyCgUHpS4wKV83G/FQGAri1KOgpe87HSOemI="
-)
-
-// testTime is the send time of test messages and the verifiers' clock.
-var testTime = time.Date(2025, 6, 15, 8, 0, 0, 0, time.UTC)
-
-// seededRand is a deterministic randomness source for Build.
-func seededRand(seed uint64) *rand.ChaCha8 {
-	var s [32]byte
-	s[0] = byte(seed)
-	return rand.NewChaCha8(s)
-}
-
-// testEvents generates n single-order events of provider.
-func testEvents(t testing.TB, provider string, n int) []*generator.Event {
-	t.Helper()
-	g, err := generator.New(provider, generator.WithOrders(n), generator.WithSeed(7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []*generator.Event
-	if err := g.Run(func(ev *generator.Event) error { evs = append(evs, ev); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(evs) == 0 {
-		t.Fatalf("no %s events", provider)
-	}
-	return evs
-}
 
 // testProfile returns the named profile with the test secret, a seeded
-// random source and (standard) a clock at testTime.
+// random source and (standard) a clock at testkit.Time.
 func testProfile(t testing.TB, name string) Profile {
 	t.Helper()
 	var p Profile
 	var err error
-	r := WithRand(seededRand(1))
+	r := WithRand(testkit.Rand(1))
 	switch name {
 	case generator.ProviderPhasio:
-		p, err = NewPhasio(testPhasioSecret, r)
+		p, err = NewPhasio(testkit.PhasioSecret, r)
 	case generator.ProviderHappyColis:
-		p, err = NewHappyColis(testHappyColisSecret, r)
+		p, err = NewHappyColis(testkit.HappyColisSecret, r)
 	case ProviderStandard:
-		p, err = NewStandard([]string{testStandardSecret}, r, WithVerifyClock(func() time.Time { return testTime }))
+		p, err = NewStandard([]string{testkit.StandardSecret}, r, WithVerifyClock(func() time.Time { return testkit.Time }))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -72,8 +38,8 @@ func profileCases(t *testing.T) []struct {
 	profile string
 	events  []*generator.Event
 } {
-	phasio := testEvents(t, generator.ProviderPhasio, 3)
-	hc := testEvents(t, generator.ProviderHappyColis, 3)
+	phasio := testkit.Events(t, generator.ProviderPhasio, 3)
+	hc := testkit.Events(t, generator.ProviderHappyColis, 3)
 	return []struct {
 		profile string
 		events  []*generator.Event
@@ -109,7 +75,7 @@ func TestBuildVerifyFaults(t *testing.T) {
 		for _, f := range faults {
 			t.Run(pc.profile+"/"+pc.events[0].Provider+"/"+string(f.fault), func(t *testing.T) {
 				for i, ev := range pc.events {
-					msg := &Message{Event: ev, ID: "msg-" + string(rune('a'+i)), Time: testTime}
+					msg := &Message{Event: ev, ID: "msg-" + string(rune('a'+i)), Time: testkit.Time}
 					req, err := p.Build(msg, f.fault)
 					if f.fault == FaultStaleTimestamp && pc.profile != ProviderStandard {
 						if !errors.Is(err, ErrFaultNotApplicable) {
@@ -171,10 +137,10 @@ func checkReceived(t *testing.T, profile string, msg *Message, got *Received) {
 // TestBuildDeterministic: the same random source gives the same bytes, and
 // faults that draw randomness draw different bytes for different sources.
 func TestBuildDeterministic(t *testing.T) {
-	phasio := testEvents(t, generator.ProviderPhasio, 1)[0]
-	hc := testEvents(t, generator.ProviderHappyColis, 1)[0]
+	phasio := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
-		msg := &Message{Event: phasio, ID: "m1", Time: testTime}
+		msg := &Message{Event: phasio, ID: "m1", Time: testkit.Time}
 		if name == generator.ProviderHappyColis {
 			msg.Event = hc
 		}
@@ -220,7 +186,7 @@ func TestBuildBadMessage(t *testing.T) {
 		{"no event", generator.ProviderPhasio, &Message{ID: "x"}, ErrBadMessage},
 		{"no payload", generator.ProviderPhasio, &Message{Event: &generator.Event{}}, ErrBadMessage},
 		{"happycolis without id", generator.ProviderHappyColis, &Message{Event: ev}, ErrBadMessage},
-		{"standard without id", ProviderStandard, &Message{Event: ev, Time: testTime}, ErrBadMessage},
+		{"standard without id", ProviderStandard, &Message{Event: ev, Time: testkit.Time}, ErrBadMessage},
 		{"happycolis payload not an envelope", generator.ProviderHappyColis,
 			&Message{ID: "x", Event: &generator.Event{Payload: []byte(`[1]`)}}, ErrBadMessage},
 		{"unknown fault", generator.ProviderPhasio, &Message{Event: ev}, ErrFaultNotApplicable},
@@ -247,17 +213,17 @@ func TestProfileByName(t *testing.T) {
 		secrets  []string
 		want     error
 	}{
-		{generator.ProviderPhasio, []string{testPhasioSecret}, nil},
-		{generator.ProviderHappyColis, []string{testHappyColisSecret}, nil},
-		{ProviderStandard, []string{testStandardSecret, testStandardSecret}, nil},
-		{generator.ProviderPhasio, []string{testPhasioSecret, testPhasioSecret}, ErrBadSecret},
+		{generator.ProviderPhasio, []string{testkit.PhasioSecret}, nil},
+		{generator.ProviderHappyColis, []string{testkit.HappyColisSecret}, nil},
+		{ProviderStandard, []string{testkit.StandardSecret, testkit.StandardSecret}, nil},
+		{generator.ProviderPhasio, []string{testkit.PhasioSecret, testkit.PhasioSecret}, ErrBadSecret},
 		{generator.ProviderHappyColis, nil, ErrBadSecret},
 		{ProviderStandard, nil, ErrBadSecret},
 		{"shopify", []string{"x"}, ErrUnknownProvider},
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider, func(t *testing.T) {
-			p, err := ProfileByName(tt.provider, tt.secrets, WithRand(seededRand(2)))
+			p, err := ProfileByName(tt.provider, tt.secrets, WithRand(testkit.Rand(2)))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // TestResolveSecret reads literals, env:NAME and file:PATH; errors name
@@ -69,17 +70,17 @@ func TestNewSecret(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider, func(t *testing.T) {
-			s, err := NewSecret(tt.provider, seededRand(5))
+			s, err := NewSecret(tt.provider, testkit.Rand(5))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(s) != tt.length || !strings.HasPrefix(s, tt.prefix) {
 				t.Fatalf("secret of %d characters %q…, want %d starting %q", len(s), s[:8], tt.length, tt.prefix)
 			}
-			if same, _ := NewSecret(tt.provider, seededRand(5)); same != s {
+			if same, _ := NewSecret(tt.provider, testkit.Rand(5)); same != s {
 				t.Fatal("same source, different secret")
 			}
-			if other, _ := NewSecret(tt.provider, seededRand(6)); other == s {
+			if other, _ := NewSecret(tt.provider, testkit.Rand(6)); other == s {
 				t.Fatal("different sources, same secret")
 			}
 			if _, err := ProfileByName(tt.provider, []string{s}); err != nil {
@@ -87,7 +88,7 @@ func TestNewSecret(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewSecret("shopify", seededRand(1)); !errors.Is(err, ErrUnknownProvider) {
+	if _, err := NewSecret("shopify", testkit.Rand(1)); !errors.Is(err, ErrUnknownProvider) {
 		t.Fatalf("unknown provider: %v", err)
 	}
 	if _, err := NewSecret(generator.ProviderPhasio, strings.NewReader("short")); err == nil {

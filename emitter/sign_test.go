@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // TestSignMatchesVectors: Sign reproduces every known-answer vector byte
 // for byte, body and signature header, and its explanation never shows
 // the secret.
 func TestSignMatchesVectors(t *testing.T) {
-	files := loadVectors(t)
+	files := testkit.Vectors(t)
 	for _, profile := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
 		for _, v := range files[profile].Valid {
 			t.Run(profile+"/"+v.Name, func(t *testing.T) {
@@ -113,7 +114,7 @@ func TestResign(t *testing.T) {
 		if name == ProviderStandard {
 			payloads = generator.ProviderPhasio
 		}
-		msg := &Message{Event: testEvents(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testTime}
+		msg := &Message{Event: testkit.Events(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testkit.Time}
 		req, err := p.Build(msg, FaultNone)
 		if err != nil {
 			t.Fatal(err)
@@ -134,7 +135,7 @@ func TestResign(t *testing.T) {
 		}
 	}
 	p := testProfile(t, generator.ProviderPhasio)
-	req, err := p.Build(&Message{Event: testEvents(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
+	req, err := p.Build(&Message{Event: testkit.Events(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,15 +153,15 @@ func TestMisSign(t *testing.T) {
 		if name == ProviderStandard {
 			payloads = generator.ProviderPhasio
 		}
-		secret := map[string]string{generator.ProviderPhasio: testPhasioSecret, generator.ProviderHappyColis: "00ff00ff00ff00ff", ProviderStandard: testStandardSecret}[name]
+		secret := map[string]string{generator.ProviderPhasio: testkit.PhasioSecret, generator.ProviderHappyColis: "00ff00ff00ff00ff", ProviderStandard: testkit.StandardSecret}[name]
 		p, err := ProfileByName(name, []string{secret})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if s, ok := p.(*Standard); ok {
-			s.cfg.now = func() time.Time { return testTime }
+			s.cfg.now = func() time.Time { return testkit.Time }
 		}
-		req, err := p.Build(&Message{Event: testEvents(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testTime}, FaultNone)
+		req, err := p.Build(&Message{Event: testkit.Events(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testkit.Time}, FaultNone)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,9 +180,9 @@ func TestMisSign(t *testing.T) {
 		}
 	}
 	// A HappyColis secret that is neither hex nor base64 has no decoded form.
-	p, _ := NewHappyColis(testHappyColisSecret)
-	req, _ := p.Build(&Message{Event: testEvents(t, generator.ProviderHappyColis, 1)[0], ID: "x"}, FaultNone)
-	if _, ok, err := MisSign(p, testHappyColisSecret, req, MistakeDecodedKey); ok || err != nil {
-		t.Errorf("decoded-key of %q: ok %v, %v", testHappyColisSecret, ok, err)
+	p, _ := NewHappyColis(testkit.HappyColisSecret)
+	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: "x"}, FaultNone)
+	if _, ok, err := MisSign(p, testkit.HappyColisSecret, req, MistakeDecodedKey); ok || err != nil {
+		t.Errorf("decoded-key of %q: ok %v, %v", testkit.HappyColisSecret, ok, err)
 	}
 }

@@ -9,24 +9,25 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // TestStandardRotation: every secret signs, and a receiver holding any one
 // of them accepts.
 func TestStandardRotation(t *testing.T) {
-	old := testStandardSecret
-	fresh, err := NewSecret(ProviderStandard, seededRand(3))
+	old := testkit.StandardSecret
+	fresh, err := NewSecret(ProviderStandard, testkit.Rand(3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := NewSecret(ProviderStandard, seededRand(4))
-	clock := WithVerifyClock(func() time.Time { return testTime })
+	other, _ := NewSecret(ProviderStandard, testkit.Rand(4))
+	clock := WithVerifyClock(func() time.Time { return testkit.Time })
 	sender, err := NewStandard([]string{old, fresh})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := testEvents(t, generator.ProviderPhasio, 1)[0]
-	req, err := sender.Build(&Message{Event: ev, ID: "msg_1", Time: testTime}, FaultNone)
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	req, err := sender.Build(&Message{Event: ev, ID: "msg_1", Time: testkit.Time}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +59,12 @@ func TestStandardRotation(t *testing.T) {
 
 // TestStandardVerify covers the clock, the tolerance and the headers.
 func TestStandardVerify(t *testing.T) {
-	ev := testEvents(t, generator.ProviderHappyColis, 1)[0]
-	sender, err := NewStandard([]string{testStandardSecret})
+	ev := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
+	sender, err := NewStandard([]string{testkit.StandardSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := sender.Build(&Message{Event: ev, ID: "msg_1", Time: testTime}, FaultNone)
+	req, err := sender.Build(&Message{Event: ev, ID: "msg_1", Time: testkit.Time}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,19 +75,19 @@ func TestStandardVerify(t *testing.T) {
 		modify func(h http.Header)
 		want   error
 	}{
-		{"on time", testTime, 0, nil, nil},
-		{"4 minutes late", testTime.Add(4 * time.Minute), 0, nil, nil},
-		{"6 minutes late", testTime.Add(6 * time.Minute), 0, nil, ErrStaleTimestamp},
-		{"6 minutes early", testTime.Add(-6 * time.Minute), 0, nil, ErrStaleTimestamp},
-		{"6 minutes late, 10 allowed", testTime.Add(6 * time.Minute), 10 * time.Minute, nil, nil},
-		{"other versions ignored", testTime, 0, func(h http.Header) {
+		{"on time", testkit.Time, 0, nil, nil},
+		{"4 minutes late", testkit.Time.Add(4 * time.Minute), 0, nil, nil},
+		{"6 minutes late", testkit.Time.Add(6 * time.Minute), 0, nil, ErrStaleTimestamp},
+		{"6 minutes early", testkit.Time.Add(-6 * time.Minute), 0, nil, ErrStaleTimestamp},
+		{"6 minutes late, 10 allowed", testkit.Time.Add(6 * time.Minute), 10 * time.Minute, nil, nil},
+		{"other versions ignored", testkit.Time, 0, func(h http.Header) {
 			h.Set(StandardSignatureHeader, "v1a,xyz v2,abc "+h.Get(StandardSignatureHeader))
 		}, nil},
-		{"only other versions", testTime, 0, func(h http.Header) { h.Set(StandardSignatureHeader, "v1a,xyz") }, ErrSignatureMismatch},
-		{"garbled v1", testTime, 0, func(h http.Header) { h.Set(StandardSignatureHeader, "v1,!!!") }, ErrSignatureMismatch},
-		{"no id", testTime, 0, func(h http.Header) { h.Del(StandardIDHeader) }, ErrMissingSignature},
-		{"other id", testTime, 0, func(h http.Header) { h.Set(StandardIDHeader, "msg_2") }, ErrSignatureMismatch},
-		{"no timestamp", testTime, 0, func(h http.Header) { h.Del(StandardTimestampHeader) }, ErrMissingSignature},
+		{"only other versions", testkit.Time, 0, func(h http.Header) { h.Set(StandardSignatureHeader, "v1a,xyz") }, ErrSignatureMismatch},
+		{"garbled v1", testkit.Time, 0, func(h http.Header) { h.Set(StandardSignatureHeader, "v1,!!!") }, ErrSignatureMismatch},
+		{"no id", testkit.Time, 0, func(h http.Header) { h.Del(StandardIDHeader) }, ErrMissingSignature},
+		{"other id", testkit.Time, 0, func(h http.Header) { h.Set(StandardIDHeader, "msg_2") }, ErrSignatureMismatch},
+		{"no timestamp", testkit.Time, 0, func(h http.Header) { h.Del(StandardTimestampHeader) }, ErrMissingSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,7 +95,7 @@ func TestStandardVerify(t *testing.T) {
 			if tt.tol > 0 {
 				opts = append(opts, WithTolerance(tt.tol))
 			}
-			p, err := NewStandard([]string{testStandardSecret}, opts...)
+			p, err := NewStandard([]string{testkit.StandardSecret}, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,12 +116,12 @@ func TestStandardVerify(t *testing.T) {
 
 // TestStandardBody: the documented body shape, and bodies missing parts.
 func TestStandardBody(t *testing.T) {
-	p, err := NewStandard([]string{testStandardSecret}, WithVerifyClock(func() time.Time { return testTime }))
+	p, err := NewStandard([]string{testkit.StandardSecret}, WithVerifyClock(func() time.Time { return testkit.Time }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ev := &generator.Event{Event: generator.PhasioOrderUpdated, Payload: []byte(`{"orderId":1}`)}
-	req, err := p.Build(&Message{Event: ev, ID: "m", Time: testTime}, FaultNone)
+	req, err := p.Build(&Message{Event: ev, ID: "m", Time: testkit.Time}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestStandardBody(t *testing.T) {
 	}
 	for _, body := range []string{`{"data":{}}`, `{"type":"x"}`, `[]`, `{"type":1,"data":{}}`} {
 		h := req.Header.Clone()
-		key, _ := decodeStandardSecret(testStandardSecret)
+		key, _ := decodeStandardSecret(testkit.StandardSecret)
 		h.Set(StandardSignatureHeader, "v1,"+base64.StdEncoding.EncodeToString(p.sign(key, "m", h.Get(StandardTimestampHeader), []byte(body))))
 		if _, err := p.Verify(h, []byte(body)); !errors.Is(err, ErrMalformedBody) {
 			t.Errorf("%s: %v, want ErrMalformedBody", body, err)
@@ -157,12 +158,12 @@ func TestStandardBadConfig(t *testing.T) {
 		{nil, nil},
 		{[]string{"whsec_***"}, nil},
 		{[]string{"whsec_"}, nil},
-		{[]string{testStandardSecret}, []StandardOption{WithTolerance(0)}},
+		{[]string{testkit.StandardSecret}, []StandardOption{WithTolerance(0)}},
 	} {
 		_, err := NewStandard(tt.secrets, tt.opts...)
 		if err == nil {
 			t.Errorf("%q: no error", tt.secrets)
-		} else if len(tt.secrets) > 0 && tt.secrets[0] != testStandardSecret && strings.Contains(err.Error(), tt.secrets[0]) {
+		} else if len(tt.secrets) > 0 && tt.secrets[0] != testkit.StandardSecret && strings.Contains(err.Error(), tt.secrets[0]) {
 			t.Errorf("error %q contains the secret", err)
 		}
 	}

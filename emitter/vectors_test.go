@@ -6,102 +6,37 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
-
-// vector is one known-answer case of testdata/vectors/*.json (copies of the
-// project's shared vectors); fields not used by a profile stay empty.
-type vector struct {
-	Name             string `json:"name"`
-	Secret           string `json:"secret"`
-	ClientSecret     string `json:"client_secret"`
-	NonceHex         string `json:"nonce_hex"`
-	Plaintext        string `json:"plaintext"`
-	EncryptedPayload string `json:"encrypted_payload"`
-	Body             string `json:"body"`
-	PhasioSignature  string `json:"x_phasio_signature"`
-	HCSignature      string `json:"x_happycolis_webhook_signature"`
-	WebhookID        string `json:"webhook_id"`
-	WebhookTimestamp string `json:"webhook_timestamp"`
-	WebhookSignature string `json:"webhook_signature"`
-	Expect           string `json:"expect"`
-}
-
-type vectorFile struct {
-	Profile string   `json:"profile"`
-	Valid   []vector `json:"valid"`
-	Invalid []vector `json:"invalid"`
-}
-
-// loadVectors reads every vector file, keyed by profile name.
-func loadVectors(t testing.TB) map[string]vectorFile {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "vectors", "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no vectors in testdata/vectors (%v)", err)
-	}
-	out := map[string]vectorFile{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f vectorFile
-		if err := json.Unmarshal(b, &f); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		out[f.Profile] = f
-	}
-	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
-		if len(out[name].Valid) == 0 {
-			t.Fatalf("no valid %s vectors", name)
-		}
-	}
-	return out
-}
 
 // vectorRequest returns a vector's request as a receiver gets it, and a
 // profile that should verify it.
-func vectorRequest(t testing.TB, profile string, v vector) (Profile, http.Header, []byte) {
+func vectorRequest(t testing.TB, profile string, v testkit.Vector) (Profile, http.Header, []byte) {
 	t.Helper()
-	h := http.Header{}
 	var p Profile
 	var err error
-	body := []byte(v.Body)
-	switch profile {
-	case generator.ProviderPhasio:
-		p, err = NewPhasio(v.Secret)
-		if len(body) == 0 {
-			body = []byte(`{"payload":"` + v.EncryptedPayload + `"}`)
-		}
-		h.Set(PhasioSignatureHeader, v.PhasioSignature)
-	case generator.ProviderHappyColis:
-		p, err = NewHappyColis(v.ClientSecret)
-		h.Set(HappyColisSignatureHeader, v.HCSignature)
-	case ProviderStandard:
-		ts, _ := strconv.ParseInt(v.WebhookTimestamp, 10, 64)
-		p, err = NewStandard([]string{v.Secret}, WithVerifyClock(func() time.Time { return time.Unix(ts, 0) }))
-		h.Set(StandardIDHeader, v.WebhookID)
-		h.Set(StandardTimestampHeader, v.WebhookTimestamp)
-		h.Set(StandardSignatureHeader, v.WebhookSignature)
+	if profile == ProviderStandard {
+		p, err = NewStandard([]string{v.Key()}, WithVerifyClock(v.Clock()))
+	} else {
+		p, err = ProfileByName(profile, []string{v.Key()})
 	}
 	if err != nil {
 		t.Fatalf("profile: %v", err)
 	}
+	h, body := v.Request(profile)
 	return p, h, body
 }
 
 // TestVectorsReproduced builds every valid vector with its nonce injected
 // and compares body and signature byte for byte, then verifies it back.
 func TestVectorsReproduced(t *testing.T) {
-	for profile, f := range loadVectors(t) {
+	for profile, f := range testkit.Vectors(t) {
 		for _, v := range f.Valid {
 			t.Run(profile+"/"+v.Name, func(t *testing.T) {
 				req := buildVector(t, profile, v)
@@ -137,7 +72,7 @@ func TestVectorsReproduced(t *testing.T) {
 }
 
 // buildVector runs Build on the vector's event with its nonce, id and time.
-func buildVector(t *testing.T, profile string, v vector) *Request {
+func buildVector(t *testing.T, profile string, v testkit.Vector) *Request {
 	t.Helper()
 	var p Profile
 	var err error
@@ -183,7 +118,7 @@ func buildVector(t *testing.T, profile string, v vector) *Request {
 }
 
 // vectorPlaintext is what Verify must return for a valid vector.
-func vectorPlaintext(t *testing.T, profile string, v vector) []byte {
+func vectorPlaintext(t *testing.T, profile string, v testkit.Vector) []byte {
 	switch profile {
 	case generator.ProviderPhasio:
 		return []byte(v.Plaintext)
@@ -203,7 +138,7 @@ func vectorPlaintext(t *testing.T, profile string, v vector) []byte {
 // reason: at construction for a bad secret, else in Verify.
 func TestVectorsRejected(t *testing.T) {
 	n := 0
-	for profile, f := range loadVectors(t) {
+	for profile, f := range testkit.Vectors(t) {
 		for _, v := range f.Invalid {
 			n++
 			t.Run(profile+"/"+v.Name, func(t *testing.T) {
@@ -211,8 +146,8 @@ func TestVectorsRejected(t *testing.T) {
 				if err == nil {
 					t.Fatalf("accepted; want %q", v.Expect)
 				}
-				if !strings.Contains(Reason(err), vectorReason(v.Expect)) {
-					t.Fatalf("error %q does not name %q", err, vectorReason(v.Expect))
+				if !strings.Contains(Reason(err), v.Reason()) {
+					t.Fatalf("error %q does not name %q", err, v.Reason())
 				}
 			})
 		}
@@ -222,15 +157,8 @@ func TestVectorsRejected(t *testing.T) {
 	}
 }
 
-// vectorReason is the reason an invalid vector must be rejected with: its
-// expect text less the premise some state first ("signature valid but
-// decryption fails (…)": the signature passed, decryption is the reason).
-func vectorReason(expect string) string {
-	return strings.TrimPrefix(expect, "signature valid but ")
-}
-
 // rejectVector returns the error an invalid vector gives.
-func rejectVector(t *testing.T, profile string, v vector) error {
+func rejectVector(t *testing.T, profile string, v testkit.Vector) error {
 	t.Helper()
 	if v.EncryptedPayload == "" && v.Body == "" {
 		_, err := ProfileByName(profile, []string{v.Secret})

@@ -1,45 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
-// phasioVector is one case of the emitter's copy of the Phasio vectors.
-type phasioVector struct {
-	Name             string `json:"name"`
-	Secret           string `json:"secret"`
-	Plaintext        string `json:"plaintext"`
-	EncryptedPayload string `json:"encrypted_payload"`
-	Body             string `json:"body"`
-	Signature        string `json:"x_phasio_signature"`
-	Expect           string `json:"expect"`
-}
-
-type phasioVectors struct {
-	Valid   []phasioVector `json:"valid"`
-	Invalid []phasioVector `json:"invalid"`
-}
-
-// loadPhasioVectors reads the vectors the emitter package keeps in its testdata.
-func loadPhasioVectors(t *testing.T) phasioVectors {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "emitter", "testdata", "vectors", "phasio.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v phasioVectors
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
-	if len(v.Valid) == 0 || len(v.Invalid) == 0 {
-		t.Fatal("no phasio vectors")
-	}
-	return v
-}
+// loadPhasioVectors returns the Phasio known-answer vectors.
+func loadPhasioVectors(t *testing.T) testkit.VectorFile { return testkit.Vectors(t)["phasio"] }
 
 // TestDecryptVectors decrypts every valid vector from a file, from stdin
 // and as a bare string, with and without its signature, and rejects every
@@ -57,10 +28,10 @@ func TestDecryptVectors(t *testing.T) {
 			name, stdin string
 			args        []string
 		}{
-			{"file with signature", "", []string{"--signature", v.Signature, body}},
+			{"file with signature", "", []string{"--signature", v.PhasioSignature, body}},
 			{"file", "", []string{body}},
 			{"stdin body", v.Body, []string{"-"}},
-			{"stdin bare string", v.EncryptedPayload + "\n", []string{"--signature", v.Signature}},
+			{"stdin bare string", v.EncryptedPayload + "\n", []string{"--signature", v.PhasioSignature}},
 		} {
 			t.Run(v.Name+"/"+tt.name, func(t *testing.T) {
 				out, errOut, code := runCmdEnv(t, t.Context(), tt.stdin, map[string]string{"K": v.Secret},
@@ -77,7 +48,7 @@ func TestDecryptVectors(t *testing.T) {
 			if v.EncryptedPayload == "" {
 				want = exitUsage
 			}
-			_, errOut, code := runCmd(t, v.EncryptedPayload, "decrypt", "--secret", v.Secret, "--signature", v.Signature)
+			_, errOut, code := runCmd(t, v.EncryptedPayload, "decrypt", "--secret", v.Secret, "--signature", v.PhasioSignature)
 			if code != want || !strings.Contains(errOut, "orderhooks decrypt: ") {
 				t.Fatalf("exit %d, stderr %q; want %d", code, errOut, want)
 			}

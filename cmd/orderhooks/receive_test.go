@@ -10,36 +10,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // receiveRun is a running `orderhooks receive`.
 type receiveRun struct {
 	url            string
-	stdout, stderr *syncBuffer
+	stdout, stderr *testkit.SyncBuffer
 	cancel         context.CancelFunc
 	code           chan int
 }
@@ -49,7 +31,7 @@ type receiveRun struct {
 func startReceive(t *testing.T, vars map[string]string, args ...string) *receiveRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &receiveRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, code: make(chan int, 1)}
+	r := &receiveRun{stdout: &testkit.SyncBuffer{}, stderr: &testkit.SyncBuffer{}, cancel: cancel, code: make(chan int, 1)}
 	args = append([]string{"receive", "--listen", "127.0.0.1:0"}, args...)
 	go func() {
 		r.code <- run(ctx, args, &env{stdout: r.stdout, stderr: r.stderr, getenv: func(k string) string { return vars[k] }})
@@ -103,15 +85,7 @@ func send(t *testing.T, url string, req *emitter.Request) int {
 // testEvents generates n single-order events.
 func testEvents(t *testing.T, provider string, n int) []*generator.Event {
 	t.Helper()
-	g, err := generator.New(provider, generator.WithOrders(n), generator.WithSeed(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []*generator.Event
-	if err := g.Run(func(ev *generator.Event) error { evs = append(evs, ev); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return evs
+	return testkit.Generate(t, provider, generator.WithOrders(n), generator.WithSeed(3))
 }
 
 // TestReceiveSecretNeverShown runs receive for each profile with the
@@ -213,7 +187,7 @@ func TestReceiveVectors(t *testing.T) {
 			}
 			r := startReceive(t, nil, "--provider", "phasio", "--secret", v.Secret)
 			h := http.Header{}
-			h.Set(emitter.PhasioSignatureHeader, v.Signature)
+			h.Set(emitter.PhasioSignatureHeader, v.PhasioSignature)
 			status := send(t, r.url, &emitter.Request{Header: h, Body: []byte(`{"payload":"` + v.EncryptedPayload + `"}`)})
 			r.stop(t)
 			sc := bufio.NewScanner(strings.NewReader(r.stdout.String()))

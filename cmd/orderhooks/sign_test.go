@@ -6,38 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
-
-// signVector is a known-answer vector (emitter/testdata/vectors, copies
-// of the project's shared vectors).
-type signVector struct {
-	Name             string `json:"name"`
-	Secret           string `json:"secret"`
-	ClientSecret     string `json:"client_secret"`
-	NonceHex         string `json:"nonce_hex"`
-	Plaintext        string `json:"plaintext"`
-	Body             string `json:"body"`
-	PhasioSignature  string `json:"x_phasio_signature"`
-	HCSignature      string `json:"x_happycolis_webhook_signature"`
-	WebhookID        string `json:"webhook_id"`
-	WebhookTimestamp string `json:"webhook_timestamp"`
-	WebhookSignature string `json:"webhook_signature"`
-}
-
-func loadSignVectors(t *testing.T, provider string) []signVector {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "emitter", "testdata", "vectors", provider+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Valid []signVector `json:"valid"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil || len(f.Valid) == 0 {
-		t.Fatalf("%s vectors: %v", provider, err)
-	}
-	return f.Valid
-}
 
 // splitRequest parses sign's output: headers (name → value) and the body.
 func splitRequest(t *testing.T, out string) (map[string]string, string) {
@@ -68,13 +39,13 @@ func TestSignVectors(t *testing.T) {
 		body, header, signature         string
 	}
 	var cases []tc
-	for _, v := range loadSignVectors(t, "phasio") {
+	for _, v := range testkit.Vectors(t)["phasio"].Valid {
 		cases = append(cases, tc{"phasio/" + v.Name, "phasio", v.Secret, v.Plaintext, []string{"--nonce", v.NonceHex}, v.Body, "x-phasio-signature", v.PhasioSignature})
 	}
-	for _, v := range loadSignVectors(t, "happycolis") {
+	for _, v := range testkit.Vectors(t)["happycolis"].Valid {
 		cases = append(cases, tc{"happycolis/" + v.Name, "happycolis", v.ClientSecret, v.Body, nil, v.Body, "x-happycolis-webhook-signature", v.HCSignature})
 	}
-	for _, v := range loadSignVectors(t, "standard") {
+	for _, v := range testkit.Vectors(t)["standard"].Valid {
 		cases = append(cases, tc{"standard/" + v.Name, "standard", v.Secret, v.Body, []string{"--id", v.WebhookID, "--timestamp", v.WebhookTimestamp}, v.Body, "webhook-signature", v.WebhookSignature})
 	}
 	for _, c := range cases {

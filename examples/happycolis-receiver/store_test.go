@@ -66,7 +66,7 @@ func TestStoreDedupAndStaleness(t *testing.T) {
 }
 
 func TestVerifyVector(t *testing.T) {
-	b, err := os.ReadFile("../../emitter/testdata/vectors/happycolis.json")
+	b, err := os.ReadFile("../../testdata/vectors/happycolis.json")
 	if err != nil {
 		t.Fatal(err)
 	}

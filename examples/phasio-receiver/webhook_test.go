@@ -22,7 +22,7 @@ type vectors struct {
 
 func loadVectors(t *testing.T) vectors {
 	t.Helper()
-	b, err := os.ReadFile("../../emitter/testdata/vectors/phasio.json")
+	b, err := os.ReadFile("../../testdata/vectors/phasio.json")
 	if err != nil {
 		t.Fatal(err)
 	}
