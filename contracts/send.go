@@ -11,6 +11,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/generator/happycolis"
 	"github.com/orderhooks/orderhooks/generator/phasio"
+	uuid "github.com/orderhooks/orderhooks/internal/ids"
 )
 
 // asTarget accepts what Test, Send and SendScenario take as a target: a
@@ -101,7 +102,7 @@ func messageID(ev *generator.Event) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", ev.Provider, ev.Event, ev.OrderKey)
 	h.Write(ev.Payload)
-	return formatUUID(h.Sum(nil))
+	return uuid.UUID([16]byte(h.Sum(nil)))
 }
 
 // PhasioEvent wraps a Phasio order (e.g. a generator.PhasioOrder fixture)

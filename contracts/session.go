@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	uuid "github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
@@ -78,20 +80,9 @@ func (se *Session) ids(purpose string) *ids {
 // next returns a random (version 4) UUID.
 func (g *ids) next() string {
 	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := g.r.Uint64()
-		for j := range 8 {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	return formatUUID(b[:])
-}
-
-// formatUUID formats the first 16 bytes of b as a version 4 UUID.
-func formatUUID(b []byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	binary.LittleEndian.PutUint64(b[:8], g.r.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], g.r.Uint64())
+	return uuid.UUID(b)
 }
 
 func hashString(s string) uint64 {

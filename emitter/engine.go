@@ -4,7 +4,6 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
 )
 
@@ -512,25 +512,7 @@ func messageID(seed int64, run uint64, pos int64) string {
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], a)
 	binary.BigEndian.PutUint64(u[8:], b)
-	return uuidString(u)
-}
-
-// uuidString formats u as a version 4 (random) UUID, setting its version
-// and variant bits.
-func uuidString(u [16]byte) string {
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], u[10:])
-	return string(s[:])
+	return ids.UUID(u)
 }
 
 func splitmix(x uint64) uint64 {

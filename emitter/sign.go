@@ -3,7 +3,6 @@ package emitter
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/ids"
 )
 
 // ErrSign is wrapped by Sign and Resign for input they cannot sign.
@@ -159,9 +159,7 @@ func signHappyColis(secret string, payload []byte, o SignOptions) (*Signed, erro
 		}
 	}
 	if id == "" {
-		if id, err = newUUID(); err != nil {
-			return nil, err
-		}
+		id = ids.New()
 	}
 	req, err := p.Build(&Message{Event: &generator.Event{Provider: generator.ProviderHappyColis, Payload: payload}, ID: id}, FaultNone)
 	if err != nil {
@@ -188,9 +186,7 @@ func signStandard(secret string, payload []byte, o SignOptions) (*Signed, error)
 	}
 	id := o.ID
 	if id == "" {
-		if id, err = newUUID(); err != nil {
-			return nil, err
-		}
+		id = ids.New()
 	}
 	at := o.Timestamp
 	if at.IsZero() {
@@ -248,15 +244,6 @@ func Resign(p Profile, req *Request, body []byte) (*Request, error) {
 		return nil, fmt.Errorf("%w: profile %s", ErrSign, p.Name())
 	}
 	return out, nil
-}
-
-// newUUID returns a random version 4 UUID.
-func newUUID() (string, error) {
-	var u [16]byte
-	if _, err := rand.Read(u[:]); err != nil {
-		return "", fmt.Errorf("emitter: reading randomness: %w", err)
-	}
-	return uuidString(u), nil
 }
 
 // hmacSHA256 is the HMAC-SHA256 of msg under key.

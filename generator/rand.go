@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 
 	"github.com/brianvoe/gofakeit/v7"
+
+	"github.com/orderhooks/orderhooks/internal/ids"
 )
 
 // rng is the randomness of one order (or one customer): a PCG seeded from
@@ -68,21 +71,9 @@ func (g *rng) digits(template string) string {
 // uuid returns a random version 4 UUID.
 func (g *rng) uuid() string {
 	var u [16]byte
-	a, b := g.r.Uint64(), g.r.Uint64()
-	for i := 0; i < 8; i++ {
-		u[i], u[8+i] = byte(a>>(8*i)), byte(b>>(8*i))
-	}
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	const hexd = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hexd[c>>4], hexd[c&0xf])
-	}
-	return string(out)
+	binary.LittleEndian.PutUint64(u[:8], g.r.Uint64())
+	binary.LittleEndian.PutUint64(u[8:], g.r.Uint64())
+	return ids.UUID(u)
 }
 
 func ptr[T any](v T) *T { return &v }
