@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // ExportOptions choose what Export writes.
@@ -27,7 +28,7 @@ type ExportOptions struct {
 	// payload with this profile: signed (and encrypted, for Phasio) with
 	// its secret, the delivery's message id and time kept. Without
 	// Redact, it replaces the captured request too.
-	Resign emitter.Profile
+	Resign wire.Profile
 }
 
 // ExportStats counts what Export did.
@@ -113,7 +114,7 @@ func (s *Store) record(d *Delivery, payload []byte, o ExportOptions) (*emitter.R
 		Latency: d.Handled}
 	switch {
 	case o.Resign != nil:
-		req, err := o.Resign.Build(&emitter.Message{Event: ev, ID: d.DeliveryID, Time: d.ReceivedAt}, emitter.FaultNone)
+		req, err := o.Resign.Build(&wire.Message{Event: ev, ID: d.DeliveryID, Time: d.ReceivedAt}, wire.FaultNone)
 		if err != nil {
 			return nil, fmt.Errorf("re-signing: %w", err)
 		}
@@ -134,7 +135,7 @@ func (s *Store) record(d *Delivery, payload []byte, o ExportOptions) (*emitter.R
 // (type order.updated is order/updated) or a Phasio order (ORDER_UPDATED),
 // as the receiver tells them apart.
 func platformEvent(d *Delivery) (provider, event string) {
-	if d.Provider != emitter.ProviderStandard {
+	if d.Provider != wire.ProviderStandard {
 		return d.Provider, d.Event
 	}
 	var probe struct {

@@ -13,11 +13,12 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // stored fills a store with deliveries of both platforms, the fourth one
 // rejected (no payload), and returns them as put.
-func stored(t *testing.T, n int) (*Store, *wire, []*Delivery) {
+func stored(t *testing.T, n int) (*Store, *fixture, []*Delivery) {
 	t.Helper()
 	s := openStore(t, filepath.Join(t.TempDir(), "export.db"))
 	w := newWire(t)
@@ -108,8 +109,8 @@ func TestExportReplays(t *testing.T) {
 			provider := tt.o.Filter.Provider
 			p := w.profiles[provider]
 			if tt.secret != "" {
-				secret, _ := emitter.NewSecret(provider, strings.NewReader(strings.Repeat("o", 64)))
-				p, _ = emitter.ProfileByName(provider, []string{secret})
+				secret, _ := wire.NewSecret(provider, strings.NewReader(strings.Repeat("o", 64)))
+				p, _ = wire.ProfileByName(provider, []string{secret})
 			}
 			srv, err := emitter.StartReceiver(p)
 			if err != nil {

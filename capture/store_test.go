@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 var ctx = context.Background()
@@ -34,31 +34,31 @@ func openStore(t testing.TB, path string, opts ...Option) *Store {
 	return s
 }
 
-// wire builds deliveries as a receiver would store them: requests built
+// fixture builds deliveries as a receiver would store them: requests built
 // by the emitter's profiles (encrypted and signed for Phasio), verified.
-type wire struct {
-	profiles map[string]emitter.Profile
+type fixture struct {
+	profiles map[string]wire.Profile
 }
 
-func newWire(t testing.TB) *wire {
+func newWire(t testing.TB) *fixture {
 	t.Helper()
-	w := &wire{profiles: map[string]emitter.Profile{}}
+	w := &fixture{profiles: map[string]wire.Profile{}}
 	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
-		secret, err := emitter.NewSecret(p, strings.NewReader(strings.Repeat("s", 64)))
+		secret, err := wire.NewSecret(p, strings.NewReader(strings.Repeat("s", 64)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if w.profiles[p], err = emitter.ProfileByName(p, []string{secret}); err != nil {
+		if w.profiles[p], err = wire.ProfileByName(p, []string{secret}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return w
 }
 
-func (w *wire) delivery(t testing.TB, ev *generator.Event, n int) *Delivery {
+func (w *fixture) delivery(t testing.TB, ev *generator.Event, n int) *Delivery {
 	t.Helper()
 	id := fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
-	req, err := w.profiles[ev.Provider].Build(&emitter.Message{Event: ev, ID: id, Time: ev.At}, emitter.FaultNone)
+	req, err := w.profiles[ev.Provider].Build(&wire.Message{Event: ev, ID: id, Time: ev.At}, wire.FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}

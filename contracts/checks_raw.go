@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // freeText is what verifies-raw-body writes into a free-text field of its
@@ -55,7 +55,7 @@ func runRawBody(se *Session) Result {
 		return errorResult(fmt.Errorf("preparing the payload: %w", err))
 	}
 	g := se.ids("raw body")
-	canonical := se.sendAs(roleControl, se.message(&ev, 0, g), emitter.FaultNone)
+	canonical := se.sendAs(roleControl, se.message(&ev, 0, g), wire.FaultNone)
 	canonical.note = "as the platform writes it"
 	var forms []rawForm
 	for _, f := range jsonform.Forms {
@@ -67,11 +67,11 @@ func runRawBody(se *Session) Result {
 			forms = append(forms, rawForm{f, d})
 		}
 	}
-	again := se.sendAs(roleControl, se.message(&ev, 0, g), emitter.FaultNone)
+	again := se.sendAs(roleControl, se.message(&ev, 0, g), wire.FaultNone)
 	again.note = "as the platform writes it, sent again after the other forms"
 	// The negative control: accepting every form proves something about
 	// the signature check only if a wrong signature is rejected.
-	forged := se.send(se.message(&ev, 0, g), emitter.FaultBadSignature)
+	forged := se.send(se.message(&ev, 0, g), wire.FaultBadSignature)
 	r := se.judgeRawBody(canonical, forms)
 	r.Deliveries += 2
 	if r.Status == StatusFail && canonical.accepted() && !again.accepted() {
@@ -89,12 +89,12 @@ func runRawBody(se *Session) Result {
 
 // sendForm builds msg's request, rewrites its body in form f and sends it
 // signed as sent; nil when the form does not change the body.
-func (se *Session) sendForm(msg *emitter.Message, f jsonform.Form) (*delivery, error) {
+func (se *Session) sendForm(msg *wire.Message, f jsonform.Form) (*delivery, error) {
 	rt := se.route(msg.Event.Event)
 	if rt == nil {
 		return nil, fmt.Errorf("no target for event %s", msg.Event.Event)
 	}
-	req, err := rt.profile.Build(msg, emitter.FaultNone)
+	req, err := rt.profile.Build(msg, wire.FaultNone)
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
@@ -105,7 +105,7 @@ func (se *Session) sendForm(msg *emitter.Message, f jsonform.Form) (*delivery, e
 	if bytes.Equal(body, req.Body) {
 		return nil, nil
 	}
-	if req, err = emitter.Resign(rt.profile, req, body); err != nil {
+	if req, err = wire.Resign(rt.profile, req, body); err != nil {
 		return nil, fmt.Errorf("form %s: %w", f.Name, err)
 	}
 	d := &delivery{msg: msg, req: req, role: roleForm, note: "form " + f.Name, url: rt.url}

@@ -3,17 +3,17 @@ package contracts
 import (
 	"fmt"
 
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // faultText says what is wrong with a faulted delivery, for messages.
-var faultText = map[emitter.Fault]string{
-	emitter.FaultMissingSignature: "no signature header",
-	emitter.FaultBadSignature:     "a wrong signature",
-	emitter.FaultTamper:           "a payload changed after signing",
-	emitter.FaultWrongKey:         "a signature made with another secret",
-	emitter.FaultStaleTimestamp:   "a timestamp outside the 5-minute tolerance",
-	emitter.FaultMalformedBody:    "a body that is not the documented JSON shape",
+var faultText = map[wire.Fault]string{
+	wire.FaultMissingSignature: "no signature header",
+	wire.FaultBadSignature:     "a wrong signature",
+	wire.FaultTamper:           "a payload changed after signing",
+	wire.FaultWrongKey:         "a signature made with another secret",
+	wire.FaultStaleTimestamp:   "a timestamp outside the 5-minute tolerance",
+	wire.FaultMalformedBody:    "a body that is not the documented JSON shape",
 }
 
 // notRejections are 4xx answers that do not reject a delivery: 404 and
@@ -45,13 +45,13 @@ func isRejection(status int) bool {
 // rejected with a 4xx: a 5xx means a sender's mistake is treated as the
 // receiver's, which makes platforms retry it (a robustness failure); 404,
 // 405, 408 and 429 do not reject anything.
-func rejectsFault(fault emitter.Fault) func(*Session) Result {
+func rejectsFault(fault wire.Fault) func(*Session) Result {
 	return func(se *Session) Result {
 		what := faultText[fault]
-		if fault == emitter.FaultWrongKey && se.suite.provider.name == ProviderPhasio {
+		if fault == wire.FaultWrongKey && se.suite.provider.name == ProviderPhasio {
 			what = "a signature and encryption made with another webhook's secret"
 		}
-		if fault == emitter.FaultStaleTimestamp && se.suite.provider.name != ProviderStandard {
+		if fault == wire.FaultStaleTimestamp && se.suite.provider.name != ProviderStandard {
 			return Result{Status: StatusSkip, Message: se.suite.provider.name + " deliveries carry no signed timestamp; only the standard profile is checked"}
 		}
 		evs, err := se.generate("fault "+string(fault), se.suite.provider.scenarios[0], false)
@@ -60,7 +60,7 @@ func rejectsFault(fault emitter.Fault) func(*Session) Result {
 		}
 		g := se.ids("fault " + string(fault))
 		d := se.send(se.message(evs[0], 0, g), fault)
-		control := se.sendAs(roleControl, se.message(evs[0], 0, g), emitter.FaultNone)
+		control := se.sendAs(roleControl, se.message(evs[0], 0, g), wire.FaultNone)
 		r := Result{Deliveries: 2}
 		if d.accepted() {
 			r.Status = StatusFail

@@ -7,22 +7,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Diagnosis is one root cause behind a run's failures, said once: what
 // the answers show about the receiver and what to change.
 type Diagnosis struct {
 	// Cause is a stable identifier: one of the Cause constants, or the
-	// name of an emitter.Mistake (e.g. "decoded-key", "node-reserialised")
+	// name of an wire.Mistake (e.g. "decoded-key", "node-reserialised")
 	// when a delivery signed that mistaken way was accepted.
 	Cause string `json:"cause"`
 	// Message says it in one or two sentences.
 	Message string `json:"message"`
 }
 
-// Causes a diagnosis names besides the emitter.Mistake names.
+// Causes a diagnosis names besides the wire.Mistake names.
 const (
 	// CauseWrongURL: every valid delivery got 404.
 	CauseWrongURL = "wrong-url"
@@ -77,15 +77,15 @@ var howSigned = map[string]string{
 
 // signatureHeader names each platform's signature header, for messages.
 var signatureHeader = map[string]string{
-	ProviderPhasio:     emitter.PhasioSignatureHeader,
-	ProviderHappyColis: strings.ToLower(emitter.HappyColisSignatureHeader),
-	ProviderStandard:   strings.ToLower(emitter.StandardSignatureHeader),
+	ProviderPhasio:     wire.PhasioSignatureHeader,
+	ProviderHappyColis: strings.ToLower(wire.HappyColisSignatureHeader),
+	ProviderStandard:   strings.ToLower(wire.StandardSignatureHeader),
 }
 
 // variant is one diagnostic delivery: the same event signed the way a
 // mistaken receiver expects.
 type variant struct {
-	mistake emitter.Mistake
+	mistake wire.Mistake
 	d       *delivery
 }
 
@@ -117,7 +117,7 @@ func suspicious(d *delivery) bool {
 // probeMistakes runs at most once per session, after the preflight or a
 // check in which a valid delivery was rejected: it sends the rejected
 // delivery's event again, signed the ways receivers commonly get the
-// signature wrong (emitter.Mistakes) until one is accepted, and, for
+// signature wrong (wire.Mistakes) until one is accepted, and, for
 // Standard Webhooks, stamped now and a few minutes either side first.
 // These deliveries belong to no check; the diagnosis reads them.
 func (se *Session) probeMistakes() {
@@ -141,7 +141,7 @@ func (se *Session) probeMistakes() {
 	stamped := func(at time.Time, note string) *delivery {
 		msg := se.message(rejected.msg.Event, 0, g)
 		msg.Time = at
-		d := se.sendAs(roleVariant, msg, emitter.FaultNone)
+		d := se.sendAs(roleVariant, msg, wire.FaultNone)
 		d.note = note
 		return d
 	}
@@ -159,16 +159,16 @@ func (se *Session) probeMistakes() {
 	if rt.secret == "" {
 		return // a profile without its secret: mistakes cannot be signed
 	}
-	for _, m := range emitter.Mistakes(se.suite.provider.name) {
+	for _, m := range wire.Mistakes(se.suite.provider.name) {
 		if se.stop != nil || se.ctx.Err() != nil {
 			return
 		}
 		msg := se.message(rejected.msg.Event, 0, g)
-		req, err := rt.profile.Build(msg, emitter.FaultNone)
+		req, err := rt.profile.Build(msg, wire.FaultNone)
 		if err != nil {
 			return
 		}
-		mis, ok, err := emitter.MisSign(rt.profile, rt.secret, req, m.Name)
+		mis, ok, err := wire.MisSign(rt.profile, rt.secret, req, m.Name)
 		if err != nil || !ok {
 			continue
 		}
@@ -396,7 +396,7 @@ func (se *Session) repeatsRefused() ([]*delivery, bool) {
 	accepted := map[string]bool{}
 	var refused []*delivery
 	for _, d := range se.log {
-		if !d.answered() || d.role == roleVariant || d.role == roleRedelivery || d.role == roleShrink || d.fault == emitter.FaultMalformedBody {
+		if !d.answered() || d.role == roleVariant || d.role == roleRedelivery || d.role == roleShrink || d.fault == wire.FaultMalformedBody {
 			continue // (a malformed body does not tell the receiver its order)
 		}
 		key := d.msg.Event.OrderKey
@@ -462,8 +462,8 @@ func (se *Session) routing() (Diagnosis, bool) {
 // the receiver's parsing) and those answered 5xx; each fault is named once.
 func (se *Session) forgeryDiagnoses() []Diagnosis {
 	var out []Diagnosis
-	var accepted, serverErrors []emitter.Fault
-	status := map[emitter.Fault]int{}
+	var accepted, serverErrors []wire.Fault
+	status := map[wire.Fault]int{}
 	for _, d := range se.log {
 		if d.role != roleForgery || !d.answered() {
 			continue
@@ -482,9 +482,9 @@ func (se *Session) forgeryDiagnoses() []Diagnosis {
 	forged := 0
 	for _, f := range accepted {
 		switch f {
-		case emitter.FaultMalformedBody:
+		case wire.FaultMalformedBody:
 			continue // said below
-		case emitter.FaultMissingSignature, emitter.FaultBadSignature, emitter.FaultWrongKey:
+		case wire.FaultMissingSignature, wire.FaultBadSignature, wire.FaultWrongKey:
 			forged++
 		}
 		signatureFaults = append(signatureFaults, faultText[f])
@@ -497,7 +497,7 @@ func (se *Session) forgeryDiagnoses() []Diagnosis {
 		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepted deliveries it must reject (%s): its check of %s lets them through",
 			strings.Join(signatureFaults, "; "), signatureHeader[provider])})
 	}
-	if f := emitter.FaultMalformedBody; slices.Contains(accepted, f) {
+	if f := wire.FaultMalformedBody; slices.Contains(accepted, f) {
 		out = append(out, Diagnosis{CauseMalformedBodyAccepted, fmt.Sprintf("your receiver acknowledged (%d) %s: it answers 2xx before parsing and validating the payload, so a delivery it cannot read is lost instead of refused with a 400",
 			status[f], faultText[f])})
 	}

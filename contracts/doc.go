@@ -18,7 +18,7 @@
 //
 // When valid deliveries are rejected, the run sends the rejected event again
 // signed the ways receivers commonly get the signature wrong
-// (emitter.Mistakes) and, for Standard Webhooks, stamped at other times;
+// (wire.Mistakes) and, for Standard Webhooks, stamped at other times;
 // Report.Diagnosis names the root cause once (a wrong URL, a decoded key, a
 // re-serialised body, a skewed clock, wrong event routing, no signature
 // check …). WithRecord writes every request and response of a run.

@@ -8,6 +8,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Secrets of the examples (a Phasio AES key, a HappyColis client secret).
@@ -43,7 +44,7 @@ func (p printT) Run(name string, f func(printT)) bool {
 // Here the handler is the project's own verifying receiver, and a printing
 // stand-in for t shows the subtests that fail or skip.
 func ExampleTest() {
-	profile, err := emitter.NewPhasio(phasioSecret)
+	profile, err := wire.NewPhasio(phasioSecret)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -62,7 +63,7 @@ func ExampleTest() {
 // Send delivers one event, e.g. built from a generator fixture, signed and
 // encrypted as Phasio does; the same event again is a redelivery.
 func ExampleSend() {
-	profile, err := emitter.NewPhasio(phasioSecret)
+	profile, err := wire.NewPhasio(phasioSecret)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -85,7 +86,7 @@ func ExampleSend() {
 
 // SendScenario delivers a whole generated lifecycle, in order.
 func ExampleSendScenario() {
-	profile, err := emitter.NewHappyColis(happyColisSecret)
+	profile, err := wire.NewHappyColis(happyColisSecret)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -112,7 +113,7 @@ func ExampleSendScenario() {
 // Verify runs the suite once and writes the report, e.g. as a terminal
 // table; WriteJSON and WriteJUnit give the machine-readable forms.
 func ExampleVerify() {
-	profile, err := emitter.NewHappyColis(happyColisSecret)
+	profile, err := wire.NewHappyColis(happyColisSecret)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -134,7 +135,7 @@ func ExampleVerify() {
 // HappyColisEvent wraps a generator fixture (here a dispatched order) as
 // the event Send delivers; the envelope's header.type names the event.
 func ExampleHappyColisEvent() {
-	profile, err := emitter.NewHappyColis(happyColisSecret)
+	profile, err := wire.NewHappyColis(happyColisSecret)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // failureClass groups answers so a shrunk case fails "the same way": no
@@ -64,7 +64,7 @@ func (se *Session) shrinkCase(events []*generator.Event, class string) ([]*gener
 	replay := func(ctx context.Context, evs []*generator.Event) (bool, error) {
 		var last *delivery
 		for i, ev := range evs {
-			last = se.send(se.message(ev, i, g), emitter.FaultNone)
+			last = se.send(se.message(ev, i, g), wire.FaultNone)
 		}
 		if se.stop != nil { // nothing was sent: no verdict on the candidate
 			return false, errors.New(se.stop.Message)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // startScript runs a receiver of testdata/receivers with interpreter and
@@ -68,8 +68,8 @@ func TestReceiversInOtherLanguages(t *testing.T) {
 		providers           []string
 		cause               string // of the reserialise mode
 	}{
-		{"node", "receiver.mjs", []string{contracts.ProviderPhasio, contracts.ProviderHappyColis, contracts.ProviderStandard}, emitter.MistakeNode},
-		{"python3", "receiver.py", []string{contracts.ProviderHappyColis, contracts.ProviderStandard}, emitter.MistakePython},
+		{"node", "receiver.mjs", []string{contracts.ProviderPhasio, contracts.ProviderHappyColis, contracts.ProviderStandard}, wire.MistakeNode},
+		{"python3", "receiver.py", []string{contracts.ProviderHappyColis, contracts.ProviderStandard}, wire.MistakePython},
 	}
 	for _, tt := range tests {
 		for _, provider := range tt.providers {

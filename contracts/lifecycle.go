@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // lifecycle is the provider's built-in lifecycles sent once per session and
@@ -69,9 +69,9 @@ const (
 // provider's lifecycle scenarios take the blocks after them, one each.
 var orderPurposes = []string{
 	"preflight", "unknown fields", "edge cases", "duplicates", "stale snapshot", "raw body",
-	"fault " + string(emitter.FaultMissingSignature), "fault " + string(emitter.FaultBadSignature),
-	"fault " + string(emitter.FaultTamper), "fault " + string(emitter.FaultWrongKey),
-	"fault " + string(emitter.FaultStaleTimestamp), "fault " + string(emitter.FaultMalformedBody),
+	"fault " + string(wire.FaultMissingSignature), "fault " + string(wire.FaultBadSignature),
+	"fault " + string(wire.FaultTamper), "fault " + string(wire.FaultWrongKey),
+	"fault " + string(wire.FaultStaleTimestamp), "fault " + string(wire.FaultMalformedBody),
 }
 
 // orderIDBase returns where purpose's Phasio order ids start: its block,
@@ -106,7 +106,7 @@ func (se *Session) sendOrders(evs []*generator.Event, purpose string) (orders []
 			slot[ev.OrderKey] = i
 			orders = append(orders, nil)
 		}
-		d := se.send(se.message(ev, index[ev.OrderKey], g), emitter.FaultNone)
+		d := se.send(se.message(ev, index[ev.OrderKey], g), wire.FaultNone)
 		index[ev.OrderKey]++
 		orders[i] = append(orders[i], d)
 		all = append(all, d)

@@ -3,8 +3,8 @@ package contracts
 import (
 	"fmt"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Provider names, as used by --provider and in reports.
@@ -27,7 +27,7 @@ type Provider struct {
 	payloads  string   // generator provider of the payloads
 	scenarios []string // lifecycles sent by the acceptance checks
 	compare   []string // default --compare pointers
-	profile   emitter.Profile
+	profile   wire.Profile
 }
 
 // ProviderOption adjusts a Provider.
@@ -41,7 +41,7 @@ func WithScenarios(names ...string) ProviderOption {
 
 // WithProfile sends with an already built emitter profile, e.g. one with
 // non-default wire assumptions. Its Name must match the provider's.
-func WithProfile(prof emitter.Profile) ProviderOption {
+func WithProfile(prof wire.Profile) ProviderOption {
 	return func(p *Provider) { p.profile = prof }
 }
 

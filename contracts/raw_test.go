@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // hcReserialising is a HappyColis receiver that checks the signature over
@@ -29,7 +29,7 @@ func hcReserialising(secret string, reserialise func([]byte) ([]byte, error)) ht
 		mac := hmac.New(sha256.New, []byte(secret))
 		mac.Write(again)
 		want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
-		if !hmac.Equal([]byte(want), []byte(r.Header.Get(emitter.HappyColisSignatureHeader))) {
+		if !hmac.Equal([]byte(want), []byte(r.Header.Get(wire.HappyColisSignatureHeader))) {
 			http.Error(w, "signature mismatch", http.StatusUnauthorized)
 			return
 		}
@@ -46,7 +46,7 @@ func phasioSlicing(secret string) http.HandlerFunc {
 		payload, ok2 := bytes.CutSuffix(rest, []byte(`"}`))
 		mac := hmac.New(sha256.New, []byte(secret))
 		mac.Write(payload)
-		if !ok || !ok2 || r.Header.Get(emitter.PhasioSignatureHeader) != hexString(mac.Sum(nil)) {
+		if !ok || !ok2 || r.Header.Get(wire.PhasioSignatureHeader) != hexString(mac.Sum(nil)) {
 			http.Error(w, "signature mismatch", http.StatusUnauthorized)
 			return
 		}

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // flaw is one way testReceiver can be broken; the zero value is correct.
@@ -41,7 +41,7 @@ const slowDelay = 5 * time.Millisecond
 // redeliveries by message id and older snapshots by their time, and serves
 // GET /orders/{key}.
 type testReceiver struct {
-	profile  emitter.Profile
+	profile  wire.Profile
 	provider string // payload provider, for the strict schemas
 	flaw     flaw
 
@@ -56,7 +56,7 @@ type storedOrder struct {
 	applied  int
 }
 
-func newTestReceiver(profile emitter.Profile, payloads string, f flaw) *testReceiver {
+func newTestReceiver(profile wire.Profile, payloads string, f flaw) *testReceiver {
 	return &testReceiver{profile: profile, provider: payloads, flaw: f, seen: map[string]bool{}, orders: map[string]*storedOrder{}}
 }
 
@@ -92,7 +92,7 @@ func (rv *testReceiver) post(w http.ResponseWriter, r *http.Request) {
 	}
 	got, err := rv.profile.Verify(r.Header, body)
 	switch {
-	case errors.Is(err, emitter.ErrMalformedBody):
+	case errors.Is(err, wire.ErrMalformedBody):
 		answer(w, http.StatusBadRequest, `{"ok":false,"error":"malformed body"}`)
 		return
 	case err != nil && rv.flaw == acceptsAnySignature:
@@ -126,7 +126,7 @@ func (rv *testReceiver) post(w http.ResponseWriter, r *http.Request) {
 // strict validates a payload against its strict schema, which forbids
 // undocumented fields.
 func (rv *testReceiver) strict(event string, payload []byte) error {
-	if rv.profile.Name() == emitter.ProviderStandard { // "order.updated" carrying a Phasio order
+	if rv.profile.Name() == wire.ProviderStandard { // "order.updated" carrying a Phasio order
 		event = strings.ToUpper(strings.ReplaceAll(event, ".", "_"))
 	}
 	name, err := schemas.ForEvent(rv.provider, event, true)
@@ -141,7 +141,7 @@ func (rv *testReceiver) strict(event string, payload []byte) error {
 }
 
 // apply stores a verified snapshot and returns the status to answer.
-func (rv *testReceiver) apply(got *emitter.Received, doc map[string]any) int {
+func (rv *testReceiver) apply(got *wire.Received, doc map[string]any) int {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
 	if got.ID != "" && rv.seen[got.ID] {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // RecordLine is one line of a run's record (WithRecord): the delivery as
@@ -37,8 +38,8 @@ func (se *Session) record(d *delivery) {
 	line := RecordLine{Check: d.check, Role: d.role, Note: d.note}
 	line.Time, line.Delivery, line.ID, line.URL = d.sent, int64(len(se.log)), d.msg.ID, redact.URL(d.url)
 	line.Event = d.msg.Event
-	if d.fault != emitter.FaultNone {
-		line.Faults = []emitter.Fault{d.fault}
+	if d.fault != wire.FaultNone {
+		line.Faults = []wire.Fault{d.fault}
 	}
 	line.Request = &emitter.RecordedRequest{Header: d.req.Header, Body: d.req.Body}
 	if d.err != errNotSent {

@@ -12,6 +12,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator/happycolis"
 	"github.com/orderhooks/orderhooks/generator/phasio"
 	uuid "github.com/orderhooks/orderhooks/internal/ids"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // asTarget accepts what Test, Send and SendScenario take as a target: a
@@ -62,7 +63,7 @@ func Send(ctx context.Context, target any, p Provider, ev *generator.Event, opts
 		return nil, err
 	}
 	defer se.Close()
-	d := se.send(&emitter.Message{Event: ev, ID: messageID(ev), Time: se.suite.cfg.clock()}, emitter.FaultNone)
+	d := se.send(&wire.Message{Event: ev, ID: messageID(ev), Time: se.suite.cfg.clock()}, wire.FaultNone)
 	return d.resp, d.err
 }
 
@@ -86,7 +87,7 @@ func SendScenario(ctx context.Context, target any, p Provider, name string, seed
 	index := map[string]int{}
 	var out []*emitter.Response
 	for _, ev := range evs {
-		d := se.send(se.message(ev, index[ev.OrderKey], g), emitter.FaultNone)
+		d := se.send(se.message(ev, index[ev.OrderKey], g), wire.FaultNone)
 		if d.err != nil {
 			return out, fmt.Errorf("contracts: %s: %s: %w", name, describe(d), d.err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	uuid "github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Roles of the deliveries a session sends: what each one is for decides
@@ -31,9 +32,9 @@ const (
 
 // delivery is one request sent to the receiver and what came back.
 type delivery struct {
-	msg     *emitter.Message
-	req     *emitter.Request
-	fault   emitter.Fault
+	msg     *wire.Message
+	req     *wire.Request
+	fault   wire.Fault
 	role    string
 	check   string // the check that sent it ("" before the checks)
 	note    string // what makes a form or variant special, for evidence and records
@@ -100,15 +101,15 @@ func (se *Session) seedFor(purpose string) int64 {
 // message wraps the index-th event of an order as a new message. Its time
 // (signed by Standard Webhooks) grows with the index, from a minute before
 // the session started, so it orders snapshots and stays in the tolerance.
-func (se *Session) message(ev *generator.Event, index int, g *ids) *emitter.Message {
-	return &emitter.Message{Event: ev, ID: g.next(), Time: se.base.Add(time.Duration(index) * time.Second)}
+func (se *Session) message(ev *generator.Event, index int, g *ids) *wire.Message {
+	return &wire.Message{Event: ev, ID: g.next(), Time: se.base.Add(time.Duration(index) * time.Second)}
 }
 
 // send builds the request for msg with fault applied and delivers it as
 // a valid delivery (or, with a fault, a forgery).
-func (se *Session) send(msg *emitter.Message, fault emitter.Fault) *delivery {
+func (se *Session) send(msg *wire.Message, fault wire.Fault) *delivery {
 	role := roleValid
-	if fault != emitter.FaultNone {
+	if fault != wire.FaultNone {
 		role = roleForgery
 	}
 	return se.sendAs(role, msg, fault)
@@ -116,7 +117,7 @@ func (se *Session) send(msg *emitter.Message, fault emitter.Fault) *delivery {
 
 // sendAs builds the request for msg with fault applied and delivers it in
 // role.
-func (se *Session) sendAs(role string, msg *emitter.Message, fault emitter.Fault) *delivery {
+func (se *Session) sendAs(role string, msg *wire.Message, fault wire.Fault) *delivery {
 	d := &delivery{msg: msg, fault: fault, role: role}
 	rt := se.route(msg.Event.Event)
 	if rt == nil {
@@ -135,7 +136,7 @@ func (se *Session) sendAs(role string, msg *emitter.Message, fault emitter.Fault
 
 // resend delivers the same request bytes again, as a platform redelivers.
 func (se *Session) resend(d *delivery) *delivery {
-	again := &delivery{msg: d.msg, req: d.req, fault: emitter.FaultDuplicate, role: roleRedelivery, url: d.url}
+	again := &delivery{msg: d.msg, req: d.req, fault: wire.FaultDuplicate, role: roleRedelivery, url: d.url}
 	se.post(again)
 	return again
 }
@@ -212,7 +213,7 @@ func describe(d *delivery) string {
 	if ev.Label != "" {
 		notes = append(notes, ev.Variant+" "+ev.Label)
 	}
-	if d.fault != emitter.FaultNone {
+	if d.fault != wire.FaultNone {
 		notes = append(notes, "fault "+string(d.fault))
 	}
 	if d.note != "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // rememberingReceiver is a receiver with state that a verdict must not be
@@ -27,7 +28,7 @@ import (
 // takes anything. It reads order keys from HappyColis and Standard
 // Webhooks bodies, so it serves those two providers.
 type rememberingReceiver struct {
-	profile emitter.Profile
+	profile wire.Profile
 	check   bool
 	repeat  bool
 	accept  int // with stop: deliveries accepted before it rejects everything

@@ -12,13 +12,14 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Suite is a configured contract suite for one provider. It is immutable
 // and can run against many targets.
 type Suite struct {
 	provider Provider
-	profile  emitter.Profile
+	profile  wire.Profile
 	cfg      config
 	compare  []Comparison
 	checks   []check // selected by WithOnly, in run order
@@ -207,7 +208,7 @@ func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 // route is where deliveries of some events go and how they are signed.
 type route struct {
 	url     string
-	profile emitter.Profile
+	profile wire.Profile
 	secret  string // "" when unknown (a WithProfile provider)
 }
 
@@ -282,7 +283,7 @@ func (se *Session) sendPreflight() error {
 	for _, ev := range evs {
 		var d *delivery
 		for range MaxNoAnswer {
-			d = se.sendAs(rolePreflight, se.message(ev, 0, g), emitter.FaultNone)
+			d = se.sendAs(rolePreflight, se.message(ev, 0, g), wire.FaultNone)
 			if d.answered() || d.req == nil || se.ctx.Err() != nil {
 				break
 			}

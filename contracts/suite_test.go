@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 var providers = []string{contracts.ProviderPhasio, contracts.ProviderHappyColis, contracts.ProviderStandard}
@@ -24,16 +25,16 @@ var providers = []string{contracts.ProviderPhasio, contracts.ProviderHappyColis,
 // testSecret is a fixed, valid secret for provider.
 func testSecret(t testing.TB, provider string) string {
 	t.Helper()
-	s, err := emitter.NewSecret(provider, bytes.NewReader(bytes.Repeat([]byte{7}, 64)))
+	s, err := wire.NewSecret(provider, bytes.NewReader(bytes.Repeat([]byte{7}, 64)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func testProfile(t testing.TB, provider string) emitter.Profile {
+func testProfile(t testing.TB, provider string) wire.Profile {
 	t.Helper()
-	p, err := emitter.ProfileByName(provider, []string{testSecret(t, provider)})
+	p, err := wire.ProfileByName(provider, []string{testSecret(t, provider)})
 	if err != nil {
 		t.Fatal(err)
 	}

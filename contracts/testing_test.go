@@ -16,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // fakeT records what Test does with a *testing.T, since a real one would
@@ -161,7 +162,7 @@ func TestSend(t *testing.T) {
 		t.Errorf("happycolis order %s not stored", env.Body.ID)
 	}
 
-	other, _ := emitter.NewSecret("phasio", bytes.NewReader(bytes.Repeat([]byte{9}, 32)))
+	other, _ := wire.NewSecret("phasio", bytes.NewReader(bytes.Repeat([]byte{9}, 32)))
 	wrongKey := contracts.Phasio(other)
 	if resp, err := contracts.Send(ctx, recv, wrongKey, ev); err != nil || resp.Status != http.StatusUnauthorized {
 		t.Errorf("another key: %v %+v, want a 401 answer and no error", err, resp)

@@ -18,6 +18,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // rejectChecks are the checks that expect a rejection, each with a control.
@@ -324,18 +325,18 @@ func TestRoutes(t *testing.T) {
 	targets := emitter.Targets{ByEvent: map[string]*emitter.Target{}}
 	var wrong atomic.Int64
 	for i, trigger := range triggers {
-		secret, err := emitter.NewSecret(generator.ProviderPhasio, bytes.NewReader(bytes.Repeat([]byte{byte(i + 1)}, 32)))
+		secret, err := wire.NewSecret(generator.ProviderPhasio, bytes.NewReader(bytes.Repeat([]byte{byte(i + 1)}, 32)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := emitter.NewPhasio(secret, emitter.WithDefaultTrigger(trigger))
+		p, err := wire.NewPhasio(secret, wire.WithDefaultTrigger(trigger))
 		if err != nil {
 			t.Fatal(err)
 		}
 		recv := emitter.NewReceiver(p)
 		path := "/hooks/" + strings.ToLower(trigger)
 		mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if got := r.Header.Get(emitter.TriggerHeader); got != "" && got != trigger {
+			if got := r.Header.Get(wire.TriggerHeader); got != "" && got != trigger {
 				wrong.Add(1)
 			}
 			recv.ServeHTTP(w, r)
@@ -377,7 +378,7 @@ func textOf(r *contracts.Report) string {
 // diagnosis names its events and URL, the others pass.
 func TestRouteWithAWrongURL(t *testing.T) {
 	secret := testSecret(t, contracts.ProviderPhasio)
-	p, err := emitter.NewPhasio(secret)
+	p, err := wire.NewPhasio(secret)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,13 @@ import (
 	"net/http"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // buildProfile builds the provider's emitter profile from its secret; a bad
 // secret is a configuration error that names the provider, never the value.
-func buildProfile(p Provider) (emitter.Profile, error) {
-	prof, err := emitter.ProfileByName(p.name, []string{p.secret})
+func buildProfile(p Provider) (wire.Profile, error) {
+	prof, err := wire.ProfileByName(p.name, []string{p.secret})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrProvider, p.name, err)
 	}

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // bug is how wrongReceiver gets a platform's webhooks wrong.
@@ -80,7 +80,7 @@ func (rv wrongReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rv.bug == bugRouting {
-		if ev := r.Header.Get(emitter.TriggerHeader); ev != "ORDER" {
+		if ev := r.Header.Get(wire.TriggerHeader); ev != "ORDER" {
 			http.Error(w, "unknown event "+ev, http.StatusBadRequest)
 			return
 		}
@@ -197,24 +197,24 @@ func TestWrongReceivers(t *testing.T) {
 		{H, bugRejectAll, contracts.CauseSignatureRejected, each(rejects, contracts.StatusInconclusive), "check the secret"},
 		{H, bugRedirect, contracts.CauseWrongURL, each(rejects, contracts.StatusInconclusive), "every valid delivery got 301, a redirect (to /elsewhere), which platforms do not follow"},
 		{S, bug400All, contracts.CauseValidFails, each(rejects, contracts.StatusInconclusive), "every valid delivery got 400: your receiver refuses what the platform sends"},
-		{P, bugWrongInput, emitter.MistakeWholeBody, each(rejects, contracts.StatusInconclusive), "signs the whole body instead of the encrypted payload string"},
-		{S, bugWrongInput, emitter.MistakeBodyOnly, each(rejects, contracts.StatusInconclusive), `signs the body alone instead of "<webhook-id>.<webhook-timestamp>.<body>"`},
-		{P, bugDecodedKey, emitter.MistakeDecodedKey, each(rejects, contracts.StatusInconclusive), "keys the HMAC with the 32 base64url-decoded key bytes"},
-		{H, bugDecodedKey, emitter.MistakeDecodedKey, each(rejects, contracts.StatusInconclusive), "hex- or base64-decoded client secret"},
-		{P, bugPaddedKey, emitter.MistakePadding, each(rejects, contracts.StatusInconclusive), "other base64 padding"},
-		{S, bugSecretAsKey, emitter.MistakeSecretStringKey, each(rejects, contracts.StatusInconclusive), "whole secret string (whsec_…)"},
-		{H, bugNode, emitter.MistakeNode, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "JSON.stringify(JSON.parse(body))"},
-		{S, bugNode, emitter.MistakeNode, map[string]contracts.Status{contracts.CheckRawBody: contracts.StatusFail}, "Node style"},
-		{H, bugPython, emitter.MistakePython, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "json.dumps(json.loads(body))"},
-		{S, bugPython, emitter.MistakePython, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "Python style"},
-		{H, bugHexDigestOnly, emitter.MistakeHexDigest, each(rejects, contracts.StatusInconclusive), "digest in hex"},
+		{P, bugWrongInput, wire.MistakeWholeBody, each(rejects, contracts.StatusInconclusive), "signs the whole body instead of the encrypted payload string"},
+		{S, bugWrongInput, wire.MistakeBodyOnly, each(rejects, contracts.StatusInconclusive), `signs the body alone instead of "<webhook-id>.<webhook-timestamp>.<body>"`},
+		{P, bugDecodedKey, wire.MistakeDecodedKey, each(rejects, contracts.StatusInconclusive), "keys the HMAC with the 32 base64url-decoded key bytes"},
+		{H, bugDecodedKey, wire.MistakeDecodedKey, each(rejects, contracts.StatusInconclusive), "hex- or base64-decoded client secret"},
+		{P, bugPaddedKey, wire.MistakePadding, each(rejects, contracts.StatusInconclusive), "other base64 padding"},
+		{S, bugSecretAsKey, wire.MistakeSecretStringKey, each(rejects, contracts.StatusInconclusive), "whole secret string (whsec_…)"},
+		{H, bugNode, wire.MistakeNode, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "JSON.stringify(JSON.parse(body))"},
+		{S, bugNode, wire.MistakeNode, map[string]contracts.Status{contracts.CheckRawBody: contracts.StatusFail}, "Node style"},
+		{H, bugPython, wire.MistakePython, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "json.dumps(json.loads(body))"},
+		{S, bugPython, wire.MistakePython, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "Python style"},
+		{H, bugHexDigestOnly, wire.MistakeHexDigest, each(rejects, contracts.StatusInconclusive), "digest in hex"},
 		{P, bugNoCheck, contracts.CauseNoSignatureCheck, each(rejects, contracts.StatusFail), "it does not check X-Phasio-Signature"},
 		{S, bugNoCheck, contracts.CauseNoSignatureCheck, each(append(rejects, contracts.CheckStaleTimestamp), contracts.StatusFail), "whatever their signature"},
 		{H, bugNoBodyCheck, contracts.CauseMalformedBodyAccepted, map[string]contracts.Status{contracts.CheckMalformedBody: contracts.StatusFail, contracts.CheckBadSignature: contracts.StatusPass}, "a body that is not the documented JSON shape"},
 		{S, bugNoBodyCheck, contracts.CauseMalformedBodyAccepted, map[string]contracts.Status{contracts.CheckMalformedBody: contracts.StatusFail, contracts.CheckBadSignature: contracts.StatusPass}, "parsing"},
 		{H, bug500OnBad, contracts.CauseServerErrorOnRejection, each(rejects, contracts.StatusFail), "platforms retry a 5xx"},
 		{S, bugClockAhead, contracts.CauseClockSkew, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "clock runs ahead of real time"},
-		{S, bugMilliseconds, emitter.MistakeMilliseconds, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "as milliseconds"},
+		{S, bugMilliseconds, wire.MistakeMilliseconds, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail}, "as milliseconds"},
 		{P, bugRouting, contracts.CauseEventRouting, map[string]contracts.Status{contracts.CheckValidLifecycle: contracts.StatusFail, contracts.CheckBadSignature: contracts.StatusPass}, "the deliveries of ORDER_UPDATED, QUOTE_CONVERTED were all rejected (400) while those of ORDER were all accepted"},
 	}
 	for _, tt := range tests {

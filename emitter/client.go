@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Delivery defaults, shared by the library and the CLI flags.
@@ -141,7 +142,7 @@ type Response struct {
 // status has come back the delivery has its answer: a body that then
 // fails to arrive is Response.BodyError, not an error, so the emitter and
 // the contract checks judge such an answer alike, by its status.
-func Deliver(ctx context.Context, c *http.Client, url string, r *Request) (*Response, error) {
+func Deliver(ctx context.Context, c *http.Client, url string, r *wire.Request) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(r.Body))
 	if err != nil {
 		return nil, err

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func TestDeliverOverLoopback(t *testing.T) {
@@ -46,7 +48,7 @@ func TestDeliverOverLoopback(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resp, err := Deliver(context.Background(), c, srv.URL, &Request{
+			resp, err := Deliver(context.Background(), c, srv.URL, &wire.Request{
 				Header: http.Header{"X-Test": {"yes"}}, Body: []byte(`{"a":1}`)})
 			if err != nil {
 				t.Fatal(err)
@@ -72,14 +74,14 @@ func TestDeliverTimeoutAndRefused(t *testing.T) {
 	defer slow.Close()
 	defer close(release)
 	c, _ := NewClient(ClientOptions{Timeout: 100 * time.Millisecond})
-	if _, err := Deliver(context.Background(), c, slow.URL, &Request{Body: []byte("{}")}); err == nil {
+	if _, err := Deliver(context.Background(), c, slow.URL, &wire.Request{Body: []byte("{}")}); err == nil {
 		t.Fatal("a request slower than the timeout succeeded")
 	}
 
 	closed := httptest.NewServer(http.NotFoundHandler())
 	url := closed.URL
 	closed.Close()
-	if _, err := Deliver(context.Background(), c, url, &Request{Body: []byte("{}")}); err == nil {
+	if _, err := Deliver(context.Background(), c, url, &wire.Request{Body: []byte("{}")}); err == nil {
 		t.Fatal("a closed port accepted the delivery")
 	}
 }
@@ -88,7 +90,7 @@ func TestNewClientVerifiesTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	ctx := context.Background()
-	req := &Request{Body: []byte("{}")}
+	req := &wire.Request{Body: []byte("{}")}
 
 	c, _ := NewClient(ClientOptions{})
 	if _, err := Deliver(ctx, c, srv.URL, req); err == nil {
@@ -127,12 +129,12 @@ func TestHandlerClientServesInProcess(t *testing.T) {
 		got = r.URL.Path + " " + string(b)
 		w.WriteHeader(http.StatusAccepted)
 	})
-	resp, err := Deliver(context.Background(), HandlerClient(h), "http://receiver.invalid/hook", &Request{Body: []byte(`{"x":1}`)})
+	resp, err := Deliver(context.Background(), HandlerClient(h), "http://receiver.invalid/hook", &wire.Request{Body: []byte(`{"x":1}`)})
 	if err != nil || resp.Status != http.StatusAccepted || got != `/hook {"x":1}` {
 		t.Fatalf("status %v err %v handler saw %q", resp, err, got)
 	}
 	panicky := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })
-	if _, err := Deliver(context.Background(), HandlerClient(panicky), "http://x/", &Request{}); err == nil || !strings.Contains(err.Error(), "boom") {
+	if _, err := Deliver(context.Background(), HandlerClient(panicky), "http://x/", &wire.Request{}); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("panic not reported: %v", err)
 	}
 }

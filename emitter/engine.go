@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Engine defaults, shared by the library and the CLI flags.
@@ -84,7 +85,7 @@ func (e *ProviderError) Is(target error) bool { return target == ErrProviderMism
 // carries reports whether a profile can deliver an event of provider: its
 // own platform's, or any for the Standard Webhooks profile.
 func carries(profile, provider string) bool {
-	return profile == provider || profile == ProviderStandard
+	return profile == provider || profile == wire.ProviderStandard
 }
 
 type config struct {
@@ -258,9 +259,9 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 // replay) a recorded request to send again byte for byte.
 type item struct {
 	ev    *generator.Event
-	id    string   // message id; derived from the seed, run epoch and Seq when empty
-	line  int      // line in the replayed file, for errors (0: unknown)
-	exact *Request // send these bytes instead of building
+	id    string        // message id; derived from the seed, run epoch and Seq when empty
+	line  int           // line in the replayed file, for errors (0: unknown)
+	exact *wire.Request // send these bytes instead of building
 	wait  time.Duration
 }
 
@@ -270,7 +271,7 @@ type job struct {
 	ev     *generator.Event
 	id     string
 	target *Target
-	req    *Request
+	req    *wire.Request
 	faults faultSet
 	delay  time.Duration
 	dup    bool // send a duplicate right after
@@ -378,7 +379,7 @@ func (p *producer) add(it item) error {
 		}
 	}
 	if it.ev == nil {
-		return fmt.Errorf("%w: nil event", ErrBadMessage)
+		return fmt.Errorf("%w: nil event", wire.ErrBadMessage)
 	}
 	tg, err := p.e.targets.For(it.ev.Event)
 	if err != nil {
@@ -405,15 +406,15 @@ func (p *producer) add(it item) error {
 	}
 	reorder := p.draw.chance(p.e.cfg.faults.Reorder)
 	j.faults, j.delay = p.draw.next()
-	if j.faults.has(FaultDuplicate) {
-		j.faults &^= bit(FaultDuplicate)
+	if j.faults.has(wire.FaultDuplicate) {
+		j.faults &^= bit(wire.FaultDuplicate)
 		j.dup = true
 	}
 	key := ev.OrderKey
 	if prev := p.held[key]; prev != nil {
 		delete(p.held, key)
 		prev.held = false
-		prev.faults = prev.faults.with(FaultReorder)
+		prev.faults = prev.faults.with(wire.FaultReorder)
 		if err := p.dispatch(j); err != nil {
 			return err
 		}
@@ -443,7 +444,7 @@ func (p *producer) release(pos int64) error {
 		}
 		delete(p.held, j.ev.OrderKey)
 		j.held = false
-		j.faults = j.faults.with(FaultReorder)
+		j.faults = j.faults.with(wire.FaultReorder)
 		if err := p.dispatch(j); err != nil {
 			return err
 		}

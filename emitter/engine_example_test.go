@@ -8,13 +8,14 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // An Emitter delivers a generated lifecycle, here to a verifying Receiver
 // served in-process; WithRecord keeps one JSON line per attempt.
 func ExampleEmitter_Run() {
 	secret := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
-	p, _ := emitter.NewPhasio(secret)
+	p, _ := wire.NewPhasio(secret)
 	rcv := emitter.NewReceiver(p)
 	s, _ := generator.LoadScenario("phasio/quote-to-paid")
 	gen, _ := generator.New(generator.ProviderPhasio, generator.WithScenario(s), generator.WithOrders(2))
@@ -31,7 +32,7 @@ func ExampleEmitter_Run() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("deliveries %d: %d ok, %d duplicates\n", sum.Deliveries, sum.OK, sum.Faults[emitter.FaultDuplicate])
+	fmt.Printf("deliveries %d: %d ok, %d duplicates\n", sum.Deliveries, sum.OK, sum.Faults[wire.FaultDuplicate])
 	attempts := 0
 	_ = emitter.ReadRecords(&record, func(*emitter.Record) error { attempts++; return nil })
 	st := rcv.Stats()
@@ -43,7 +44,7 @@ func ExampleEmitter_Run() {
 
 // Replay sends a recording again; Exact resends the recorded bytes.
 func ExampleEmitter_Replay() {
-	p, _ := emitter.NewHappyColis("hc-client-secret")
+	p, _ := wire.NewHappyColis("hc-client-secret")
 	rcv := emitter.NewReceiver(p)
 	gen, _ := generator.New(generator.ProviderHappyColis, generator.WithOrders(3))
 	var record bytes.Buffer

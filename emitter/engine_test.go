@@ -22,6 +22,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // hookServer starts a 127.0.0.1 server calling fn with each request's body.
@@ -68,7 +69,7 @@ func TestRunProfiles(t *testing.T) {
 	}{
 		{generator.ProviderPhasio, generator.ProviderPhasio, "phasio/quote-to-paid"},
 		{generator.ProviderHappyColis, generator.ProviderHappyColis, "happycolis/fulfilment"},
-		{ProviderStandard, generator.ProviderPhasio, "phasio/po-invoice"},
+		{wire.ProviderStandard, generator.ProviderPhasio, "phasio/po-invoice"},
 	} {
 		t.Run(tc.profile, func(t *testing.T) {
 			evs := testkit.Lifecycles(t, tc.provider, tc.scenario, 5)
@@ -88,7 +89,7 @@ func TestRunProfiles(t *testing.T) {
 				}
 				id := rc.ID
 				if id == "" {
-					id = r.Header.Get(DeliveryHeader)
+					id = r.Header.Get(wire.DeliveryHeader)
 				}
 				ev := byID[id]
 				if ev == nil {
@@ -234,9 +235,9 @@ func TestPerOrderOrdering(t *testing.T) {
 	var inflight, peak atomic.Int32
 	rnd := rand.New(rand.NewPCG(1, 2))
 	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		ev := byID[r.Header.Get(DeliveryHeader)]
+		ev := byID[r.Header.Get(wire.DeliveryHeader)]
 		if ev == nil {
-			t.Errorf("unknown delivery %q", r.Header.Get(DeliveryHeader))
+			t.Errorf("unknown delivery %q", r.Header.Get(wire.DeliveryHeader))
 			return
 		}
 		mu.Lock()
@@ -341,12 +342,12 @@ func TestHappyColisFIFO(t *testing.T) {
 func TestFaults(t *testing.T) {
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 2)
 	tests := []struct {
-		fault  Fault
+		fault  wire.Fault
 		faults Faults
 		// wire checks what the server saw, in arrival order.
 		wire func(t *testing.T, got []wireHit)
 	}{
-		{FaultDuplicate, Faults{Duplicate: 1}, func(t *testing.T, got []wireHit) {
+		{wire.FaultDuplicate, Faults{Duplicate: 1}, func(t *testing.T, got []wireHit) {
 			if len(got) != 2*len(evs) {
 				t.Fatalf("%d requests, want %d", len(got), 2*len(evs))
 			}
@@ -356,7 +357,7 @@ func TestFaults(t *testing.T) {
 				}
 			}
 		}},
-		{FaultReorder, Faults{Reorder: 1}, func(t *testing.T, got []wireHit) {
+		{wire.FaultReorder, Faults{Reorder: 1}, func(t *testing.T, got []wireHit) {
 			swapped := 0
 			last := map[string]int64{}
 			for _, h := range got {
@@ -369,14 +370,14 @@ func TestFaults(t *testing.T) {
 				t.Fatal("no event arrived after a later event of its order")
 			}
 		}},
-		{FaultDelay, Faults{Delay: 5 * time.Millisecond}, func(t *testing.T, got []wireHit) {
+		{wire.FaultDelay, Faults{Delay: 5 * time.Millisecond}, func(t *testing.T, got []wireHit) {
 			if len(got) != len(evs) {
 				t.Fatalf("%d requests, want %d", len(got), len(evs))
 			}
 		}},
-		{FaultTamper, Faults{Tamper: 1}, rejected(ErrSignatureMismatch)},
-		{FaultBadSignature, Faults{BadSignature: 1}, rejected(ErrSignatureMismatch)},
-		{FaultWrongKey, Faults{WrongKey: 1}, rejected(ErrSignatureMismatch)},
+		{wire.FaultTamper, Faults{Tamper: 1}, rejected(wire.ErrSignatureMismatch)},
+		{wire.FaultBadSignature, Faults{BadSignature: 1}, rejected(wire.ErrSignatureMismatch)},
+		{wire.FaultWrongKey, Faults{WrongKey: 1}, rejected(wire.ErrSignatureMismatch)},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.fault), func(t *testing.T) {
@@ -388,7 +389,7 @@ func TestFaults(t *testing.T) {
 			var mu sync.Mutex
 			var got []wireHit
 			srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-				id := r.Header.Get(DeliveryHeader)
+				id := r.Header.Get(wire.DeliveryHeader)
 				_, err := p.Verify(r.Header, body)
 				mu.Lock()
 				got = append(got, wireHit{id: id, seq: seqOf[id].Seq, order: seqOf[id].OrderKey, body: body, err: err})
@@ -412,7 +413,7 @@ func TestFaults(t *testing.T) {
 						n++
 					}
 				}
-				if tt.fault == FaultDelay && r.Delay <= 0 {
+				if tt.fault == wire.FaultDelay && r.Delay <= 0 {
 					t.Fatalf("delivery %d: delay fault without delayNs", r.Delivery)
 				}
 			}
@@ -475,7 +476,7 @@ func TestFaultsReproducible(t *testing.T) {
 	}
 }
 
-func faultNames(fs []Fault) string {
+func faultNames(fs []wire.Fault) string {
 	s := make([]string, len(fs))
 	for i, f := range fs {
 		s[i] = string(f)
@@ -632,12 +633,12 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 func TestSummaryText(t *testing.T) {
 	sum := &Summary{Deliveries: 17, Attempts: 20, OK: 9, Failed: 3, Forged: 5, Rejected: 3, Accepted: 1, Retries: 3, Blocked: 1, Invalid: 1,
 		Renumbered: 4,
-		ByFault: map[Fault]*FaultOutcome{
-			FaultTamper:       {Deliveries: 3, Rejected: 2, Accepted: 0, Statuses: map[int]int{401: 1, 400: 1, 500: 1}},
-			FaultBadSignature: {Deliveries: 2, Rejected: 1, Accepted: 1, Statuses: map[int]int{401: 1, 200: 1}},
+		ByFault: map[wire.Fault]*FaultOutcome{
+			wire.FaultTamper:       {Deliveries: 3, Rejected: 2, Accepted: 0, Statuses: map[int]int{401: 1, 400: 1, 500: 1}},
+			wire.FaultBadSignature: {Deliveries: 2, Rejected: 1, Accepted: 1, Statuses: map[int]int{401: 1, 200: 1}},
 		},
 		NoAnswer: map[string]int{"connection refused": 1, "timeout": 1},
-		Faults:   map[Fault]int{FaultTamper: 3, FaultBadSignature: 2, FaultDuplicate: 2},
+		Faults:   map[wire.Fault]int{wire.FaultTamper: 3, wire.FaultBadSignature: 2, wire.FaultDuplicate: 2},
 		Statuses: map[int]int{200: 10, 401: 3, 400: 1, 500: 1, 0: 2},
 		P50:      1234567, P99: 23456789, Max: 123456789, Elapsed: 2500 * time.Millisecond, Rate: 4.8, Interrupted: true}
 	var b bytes.Buffer

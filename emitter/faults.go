@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Faults are the probabilities (0 to 1) of the faults the engine injects,
@@ -53,10 +55,10 @@ func (f Faults) check() error {
 // faultSet is the set of faults of one delivery.
 type faultSet uint16
 
-var faultBits = [...]Fault{FaultDuplicate, FaultReorder, FaultDelay, FaultTamper, FaultBadSignature, FaultWrongKey}
+var faultBits = [...]wire.Fault{wire.FaultDuplicate, wire.FaultReorder, wire.FaultDelay, wire.FaultTamper, wire.FaultBadSignature, wire.FaultWrongKey}
 
 // bit is f's bit, 0 for faults the engine does not inject.
-func bit(f Fault) faultSet {
+func bit(f wire.Fault) faultSet {
 	for i, b := range faultBits {
 		if b == f {
 			return 1 << i
@@ -65,16 +67,16 @@ func bit(f Fault) faultSet {
 	return 0
 }
 
-func (s faultSet) with(f Fault) faultSet { return s | bit(f) }
+func (s faultSet) with(f wire.Fault) faultSet { return s | bit(f) }
 
-func (s faultSet) has(f Fault) bool { return bit(f) != 0 && s&bit(f) != 0 }
+func (s faultSet) has(f wire.Fault) bool { return bit(f) != 0 && s&bit(f) != 0 }
 
 // list returns the faults in a fixed order.
-func (s faultSet) list() []Fault {
+func (s faultSet) list() []wire.Fault {
 	if s == 0 {
 		return nil
 	}
-	var out []Fault
+	var out []wire.Fault
 	for i, b := range faultBits {
 		if s&(1<<i) != 0 {
 			out = append(out, b)
@@ -84,13 +86,13 @@ func (s faultSet) list() []Fault {
 }
 
 // request returns the request-level fault of the set, if any.
-func (s faultSet) request() Fault {
-	for _, f := range [...]Fault{FaultTamper, FaultBadSignature, FaultWrongKey} {
+func (s faultSet) request() wire.Fault {
+	for _, f := range [...]wire.Fault{wire.FaultTamper, wire.FaultBadSignature, wire.FaultWrongKey} {
 		if s.has(f) {
 			return f
 		}
 	}
-	return FaultNone
+	return wire.FaultNone
 }
 
 // faultDraw decides the faults of each delivery, in source order, from one
@@ -116,23 +118,23 @@ func (d *faultDraw) chance(p float64) bool {
 func (d *faultDraw) next() (faultSet, time.Duration) {
 	var s faultSet
 	if d.chance(d.f.Duplicate) {
-		s = s.with(FaultDuplicate)
+		s = s.with(wire.FaultDuplicate)
 	}
 	if sum := d.f.Tamper + d.f.BadSignature + d.f.WrongKey; sum > 0 {
 		u := d.rnd.Float64()
 		switch {
 		case u < d.f.Tamper:
-			s = s.with(FaultTamper)
+			s = s.with(wire.FaultTamper)
 		case u < d.f.Tamper+d.f.BadSignature:
-			s = s.with(FaultBadSignature)
+			s = s.with(wire.FaultBadSignature)
 		case u < sum:
-			s = s.with(FaultWrongKey)
+			s = s.with(wire.FaultWrongKey)
 		}
 	}
 	var delay time.Duration
 	if d.f.Delay > 0 {
 		delay = time.Duration(d.rnd.Int64N(int64(d.f.Delay)))
-		s = s.with(FaultDelay)
+		s = s.with(wire.FaultDelay)
 	}
 	return s, delay
 }

@@ -18,11 +18,12 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // verifyingServer starts a verifying Receiver of provider's test profile
 // on 127.0.0.1, closed when the test ends.
-func verifyingServer(t *testing.T, provider string) (Profile, *Receiver, *httptest.Server) {
+func verifyingServer(t *testing.T, provider string) (wire.Profile, *Receiver, *httptest.Server) {
 	t.Helper()
 	p := testProfile(t, provider)
 	rcv := NewReceiver(p)
@@ -38,7 +39,7 @@ func checkRecord(t *testing.T, recs []*Record, sum *Summary) {
 	t.Helper()
 	seen := map[int64]bool{}
 	attempts := 0
-	faults := map[Fault]int{}
+	faults := map[wire.Fault]int{}
 	for _, r := range recs {
 		if r.Attempt > 0 {
 			attempts++
@@ -135,10 +136,10 @@ func TestHappyColisFaults(t *testing.T) {
 	if sum.Blocked != 0 || sum.Failed != 0 || sum.Forged == 0 || sum.Rejected != sum.Forged || !sum.Passed() {
 		t.Fatalf("summary %+v: want no blocked or failed delivery, every forgery rejected", sum)
 	}
-	if sent := sum.Deliveries - sum.Faults[FaultDuplicate]; sent != len(evs) {
+	if sent := sum.Deliveries - sum.Faults[wire.FaultDuplicate]; sent != len(evs) {
 		t.Fatalf("%d events sent, want all %d", sent, len(evs))
 	}
-	for _, f := range []Fault{FaultTamper, FaultBadSignature, FaultWrongKey} {
+	for _, f := range []wire.Fault{wire.FaultTamper, wire.FaultBadSignature, wire.FaultWrongKey} {
 		if o := sum.ByFault[f]; o == nil || o.Rejected != o.Deliveries || o.Statuses[http.StatusUnauthorized] != o.Deliveries {
 			t.Fatalf("%s: %+v, want every one rejected 401", f, o)
 		}
@@ -153,7 +154,7 @@ func TestHappyColisFaults(t *testing.T) {
 		if r.Attempt != 1 {
 			continue
 		}
-		if r.Event.Seq < maxSeq && !slices.Contains(r.Faults, FaultReorder) && !slices.Contains(r.Faults, FaultDuplicate) {
+		if r.Event.Seq < maxSeq && !slices.Contains(r.Faults, wire.FaultReorder) && !slices.Contains(r.Faults, wire.FaultDuplicate) {
 			t.Fatalf("delivery %d (seq %d) went after seq %d without the reorder label", r.Delivery, r.Event.Seq, maxSeq)
 		}
 		maxSeq = max(maxSeq, r.Event.Seq)
@@ -183,7 +184,7 @@ func TestBlockedFIFONoGaps(t *testing.T) {
 		t.Fatalf("summary %+v: nothing blocked", sum)
 	}
 	checkRecord(t, readRecords(t, rec.Bytes()), sum)
-	if sum.Faults[FaultTamper] > 2 {
+	if sum.Faults[wire.FaultTamper] > 2 {
 		t.Fatalf("faults %v counted on deliveries never sent", sum.Faults)
 	}
 }
@@ -313,7 +314,7 @@ func TestBodyErrorAfter2xx(t *testing.T) {
 	if r.Response == nil || r.Response.Status != 200 || !strings.Contains(r.Error, "reading the response body") {
 		t.Fatalf("record: %+v", r)
 	}
-	resp, err := Deliver(context.Background(), http.DefaultClient, srv.URL, &Request{Body: []byte("{}")})
+	resp, err := Deliver(context.Background(), http.DefaultClient, srv.URL, &wire.Request{Body: []byte("{}")})
 	if err != nil || resp.Status != 200 || resp.BodyError == nil {
 		t.Fatalf("Deliver: %+v %v", resp, err)
 	}
@@ -400,7 +401,7 @@ func TestProgressLineETA(t *testing.T) {
 	for range 4 {
 		st.finished(200, 0, "")
 	}
-	st.finished(200, bit(FaultDuplicate), "") // a duplicate is not an event done
+	st.finished(200, bit(wire.FaultDuplicate), "") // a duplicate is not an event done
 	line := st.progressLine()
 	if !strings.Contains(line, "sent 5 of 10 events (40%)") || !strings.Contains(line, "ETA 6s") {
 		t.Fatalf("%q", line)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Receiver defaults and limits.
@@ -107,7 +108,7 @@ func WithReceiverClock(now func() time.Time) ReceiverOption {
 // duplicate and a snapshot older (Received.Time) than the stored one is
 // stale: both are answered 200 and not applied. Safe for concurrent use.
 type Receiver struct {
-	profile Profile
+	profile wire.Profile
 	cfg     receiverConfig
 	store   *store
 	mux     *http.ServeMux
@@ -151,7 +152,7 @@ type ReceiverStats struct {
 // NewReceiver returns a Receiver verifying with p. Out-of-range limits
 // are brought into range: the body limit to 1..MaxReceiverBodyLimit, the
 // in-flight bytes to at least the body limit, connections to at least 1.
-func NewReceiver(p Profile, opts ...ReceiverOption) *Receiver {
+func NewReceiver(p wire.Profile, opts ...ReceiverOption) *Receiver {
 	cfg := receiverConfig{limit: DefaultReceiverBodyLimit, inflight: DefaultReceiverInflight, conns: DefaultReceiverConns,
 		validate: true, window: DefaultDedupWindow, now: time.Now}
 	for _, o := range opts {
@@ -343,9 +344,9 @@ func (r *Receiver) safeAccept(req *http.Request, rc *Receipt) (status int, reaso
 // alone can refuse is refused before the body is read; the body is read
 // only within the in-flight budget.
 func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
-	if hv, ok := r.profile.(HeaderVerifier); ok {
+	if hv, ok := r.profile.(wire.HeaderVerifier); ok {
 		if err := hv.VerifyHeader(req.Header); err != nil {
-			return verifyStatus(err), Reason(err)
+			return verifyStatus(err), wire.Reason(err)
 		}
 	}
 	if req.ContentLength > r.cfg.limit {
@@ -365,7 +366,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	}
 	got, err := r.profile.Verify(req.Header, body)
 	if err != nil {
-		return verifyStatus(err), Reason(err)
+		return verifyStatus(err), wire.Reason(err)
 	}
 	rc.ID, rc.Event = got.ID, got.Event
 	doc, err := schemas.Decode(got.Payload)
@@ -379,9 +380,9 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	}
 	if r.cfg.validate {
 		if err := r.validate(got.Event, doc); errors.Is(err, schemas.ErrInternal) {
-			return http.StatusInternalServerError, Reason(err)
+			return http.StatusInternalServerError, wire.Reason(err)
 		} else if err != nil {
-			return http.StatusBadRequest, Reason(err)
+			return http.StatusBadRequest, wire.Reason(err)
 		}
 	}
 	rc.Outcome = r.store.apply(got, rc.OrderKey)
@@ -429,7 +430,7 @@ func readBody(req *http.Request, limit int64) ([]byte, int, error) {
 
 // verifyStatus maps Verify errors: authenticity problems are 401, the rest 400.
 func verifyStatus(err error) int {
-	for _, s := range []error{ErrMissingSignature, ErrSignatureMismatch, ErrDecrypt, ErrPayloadTooShort, ErrStaleTimestamp} {
+	for _, s := range []error{wire.ErrMissingSignature, wire.ErrSignatureMismatch, wire.ErrDecrypt, wire.ErrPayloadTooShort, wire.ErrStaleTimestamp} {
 		if errors.Is(err, s) {
 			return http.StatusUnauthorized
 		}
@@ -454,15 +455,15 @@ var receiverEvents = map[string][]string{
 // unchecked.
 func (r *Receiver) validate(event string, doc any) error {
 	provider, name := r.profile.Name(), event
-	if provider == ProviderStandard {
+	if provider == wire.ProviderStandard {
 		provider, name = standardOrigin(event, doc)
 	}
 	if !slices.Contains(receiverEvents[provider], name) {
 		known := receiverEvents[provider]
-		if r.profile.Name() == ProviderStandard {
+		if r.profile.Name() == wire.ProviderStandard {
 			known = make([]string, len(receiverEvents[provider]))
 			for i, e := range receiverEvents[provider] {
-				known[i] = StandardEventType(e)
+				known[i] = wire.StandardEventType(e)
 			}
 		}
 		return fmt.Errorf("%w %q (%s: %s)", ErrUnknownEvent, event, r.profile.Name(), strings.Join(known, ", "))

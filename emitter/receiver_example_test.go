@@ -9,13 +9,14 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // A Receiver on a loopback port verifies deliveries, answers with a JSON
 // reason and serves the newest snapshot of each order.
 func ExampleStartReceiver() {
 	secret := "whsec_GcjnwiDmyCgUHpS4wKV83G/FQGAri1KOgpe87HSOemI="
-	p, _ := emitter.NewStandard([]string{secret})
+	p, _ := wire.NewStandard([]string{secret})
 	srv, err := emitter.StartReceiver(p, emitter.WithReceiverValidation(false))
 	if err != nil {
 		fmt.Println(err)
@@ -24,8 +25,8 @@ func ExampleStartReceiver() {
 	defer srv.Close()
 	client := &http.Client{Timeout: 5 * time.Second}
 	ev := &generator.Event{Event: generator.PhasioOrderUpdated, Payload: []byte(`{"orderId":42,"paymentStatus":"PAID"}`)}
-	msg := &emitter.Message{Event: ev, ID: "msg_1", Time: time.Now()}
-	for _, fault := range []emitter.Fault{emitter.FaultNone, emitter.FaultDuplicate, emitter.FaultBadSignature} {
+	msg := &wire.Message{Event: ev, ID: "msg_1", Time: time.Now()}
+	for _, fault := range []wire.Fault{wire.FaultNone, wire.FaultDuplicate, wire.FaultBadSignature} {
 		req, _ := p.Build(msg, fault)
 		hreq, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhooks", bytes.NewReader(req.Body))
 		hreq.Header = req.Header

@@ -19,6 +19,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // countingBody counts what the handler reads of a body.
@@ -38,7 +39,7 @@ func (c *countingBody) Close() error { return nil }
 // header is answered 401 without a byte of its body read, for every
 // profile, and still recorded.
 func TestReceiverRefusesUnsignedUnread(t *testing.T) {
-	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
+	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		var rec bytes.Buffer
 		r := NewReceiver(testProfile(t, name), WithReceiptRecord(&rec))
 		body := &countingBody{r: bytes.NewReader(bytes.Repeat([]byte("x"), 4<<20))}
@@ -61,8 +62,8 @@ func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 func TestReceiverInflight(t *testing.T) {
 	p := testProfile(t, generator.ProviderHappyColis)
 	evs := testkit.Events(t, generator.ProviderHappyColis, 3)
-	build := func(i int) *Request {
-		req, err := p.Build(&Message{Event: evs[i], ID: uuid(i)}, FaultNone)
+	build := func(i int) *wire.Request {
+		req, err := p.Build(&wire.Message{Event: evs[i], ID: uuid(i)}, wire.FaultNone)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,9 +140,9 @@ func TestReceiverConns(t *testing.T) {
 }
 
 // panicProfile panics in Verify, as a bug would.
-type panicProfile struct{ Profile }
+type panicProfile struct{ wire.Profile }
 
-func (panicProfile) Verify(http.Header, []byte) (*Received, error) { panic("verify bug") }
+func (panicProfile) Verify(http.Header, []byte) (*wire.Received, error) { panic("verify bug") }
 
 // TestReceiverRecoversPanics: a panic while handling a delivery is a 500
 // with the reason, recorded and counted; the delivery is not lost.
@@ -149,7 +150,7 @@ func TestReceiverRecoversPanics(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, panicProfile{p}, WithReceiptRecord(&rec))
-	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	code, a := post(t, srv.URL, req)
 	if code != http.StatusInternalServerError || !strings.Contains(a.Error, "verify bug") {
 		t.Fatalf("%d %+v", code, a)
@@ -174,7 +175,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 	if !bytes.Contains(ev.Payload, []byte("1e1000001")) {
 		t.Fatal("no total in the payload")
 	}
-	req, err := p.Build(&Message{Event: &ev, ID: uuid(1)}, FaultNone)
+	req, err := p.Build(&wire.Message{Event: &ev, ID: uuid(1)}, wire.FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 func TestReceiverBodyLimitRange(t *testing.T) {
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiverBodyLimit(math.MaxInt64))
-	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	if code, a := post(t, srv.URL, req); code != http.StatusOK {
 		t.Fatalf("%d %+v", code, a)
 	}
@@ -213,7 +214,7 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 	var rec bytes.Buffer
 	p := testProfile(t, generator.ProviderHappyColis)
 	r := NewReceiver(p, WithReceiptRecord(&rec))
-	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	hreq := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(req.Body))
 	hreq.Header = req.Header
 	r.ServeHTTP(brokenWriter{httptest.NewRecorder()}, hreq)
@@ -256,7 +257,7 @@ func TestReceiverShutdownNeverLies(t *testing.T) {
 					default:
 					}
 					id := fmt.Sprintf("00000000-0000-4000-8000-%04d%04d%04d", round, c, i)
-					req, _ := p.Build(&Message{Event: evs[i%len(evs)], ID: id}, FaultNone)
+					req, _ := p.Build(&wire.Message{Event: evs[i%len(evs)], ID: id}, wire.FaultNone)
 					hreq, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(req.Body))
 					hreq.Header = req.Header
 					sent.Add(1)
@@ -311,7 +312,7 @@ func FuzzReceiverHTTP(f *testing.F) {
 		f.Add(uint8(0), []byte(s))
 	}
 	var receivers []*Receiver
-	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, ProviderStandard} {
+	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		receivers = append(receivers, NewReceiver(testProfile(f, name), WithReceiverBodyLimit(4<<10), WithReceiverInflight(8<<10)))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, raw []byte) {

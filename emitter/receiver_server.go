@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Server timeouts of Receiver.Serve.
@@ -195,7 +197,7 @@ type ReceiverServer struct {
 
 // StartReceiver starts NewReceiver(p, opts...) on 127.0.0.1:0, or [::1]:0
 // when IPv4 loopback is unavailable.
-func StartReceiver(p Profile, opts ...ReceiverOption) (*ReceiverServer, error) {
+func StartReceiver(p wire.Profile, opts ...ReceiverOption) (*ReceiverServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {

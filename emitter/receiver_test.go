@@ -2,7 +2,6 @@ package emitter
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // answer is a Receiver's JSON reply.
@@ -28,7 +28,7 @@ type answer struct {
 var testClient = &http.Client{Timeout: 10 * time.Second}
 
 // post sends req to url and decodes the answer.
-func post(t *testing.T, url string, req *Request) (int, answer) {
+func post(t *testing.T, url string, req *wire.Request) (int, answer) {
 	t.Helper()
 	hreq, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(req.Body))
 	if err != nil {
@@ -62,7 +62,7 @@ func getOrder(t *testing.T, base, key string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func startReceiver(t *testing.T, p Profile, opts ...ReceiverOption) *ReceiverServer {
+func startReceiver(t *testing.T, p wire.Profile, opts ...ReceiverOption) *ReceiverServer {
 	t.Helper()
 	srv, err := StartReceiver(p, opts...)
 	if err != nil {
@@ -78,8 +78,8 @@ func startReceiver(t *testing.T, p Profile, opts ...ReceiverOption) *ReceiverSer
 
 // delivery is one request of a receiver case, and what it must get.
 type delivery struct {
-	msg     *Message
-	fault   Fault
+	msg     *wire.Message
+	fault   wire.Fault
 	status  int
 	outcome ReceiptOutcome
 	reason  string // contained in the JSON error
@@ -90,13 +90,10 @@ type delivery struct {
 func TestReceiverBehaviour(t *testing.T) {
 	phasio := testkit.Events(t, generator.ProviderPhasio, 2)
 	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
-	older, err := stampEnvelope(hc.Payload, []headerField{{"date", "2020-01-01T00:00:00.000Z"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	older := testkit.SetHeaderField(t, hc.Payload, "date", "2020-01-01T00:00:00.000Z")
 	oldHC := &generator.Event{Provider: hc.Provider, Event: generator.HappyColisCreated, OrderKey: hc.OrderKey, Payload: older}
-	msg := func(ev *generator.Event, id string, at time.Time) *Message {
-		return &Message{Event: ev, ID: id, Time: at}
+	msg := func(ev *generator.Event, id string, at time.Time) *wire.Message {
+		return &wire.Message{Event: ev, ID: id, Time: at}
 	}
 	ev := func(provider, event, payload string) *generator.Event {
 		return &generator.Event{Provider: provider, Event: event, Payload: []byte(payload)}
@@ -116,11 +113,11 @@ func TestReceiverBehaviour(t *testing.T) {
 			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: ReceiptDuplicate},
 		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 2, Applied: 1, Duplicates: 1, Orders: 1}},
 		{"phasio faults", generator.ProviderPhasio, nil, []delivery{
-			{msg: msg(phasio[0], "d1", testkit.Time), fault: FaultBadSignature, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d2", testkit.Time), fault: FaultWrongKey, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d3", testkit.Time), fault: FaultTamper, status: 401, reason: "signature mismatch"},
-			{msg: msg(phasio[0], "d4", testkit.Time), fault: FaultMissingSignature, status: 401, reason: "missing signature"},
-			{msg: msg(phasio[0], "d5", testkit.Time), fault: FaultMalformedBody, status: 400, reason: "malformed body"},
+			{msg: msg(phasio[0], "d1", testkit.Time), fault: wire.FaultBadSignature, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d2", testkit.Time), fault: wire.FaultWrongKey, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d3", testkit.Time), fault: wire.FaultTamper, status: 401, reason: "signature mismatch"},
+			{msg: msg(phasio[0], "d4", testkit.Time), fault: wire.FaultMissingSignature, status: 401, reason: "missing signature"},
+			{msg: msg(phasio[0], "d5", testkit.Time), fault: wire.FaultMalformedBody, status: 400, reason: "malformed body"},
 			{msg: msg(badPhasio, "d6", testkit.Time), status: 400, reason: "/orderId: expected integer"},
 		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 6, Unauthorized: 4, BadRequest: 2}},
 		{"phasio without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
@@ -139,7 +136,7 @@ func TestReceiverBehaviour(t *testing.T) {
 			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testkit.Time), status: 400,
 				reason: `unknown event "order/deleted" (happycolis: order/created, order/updated, order/opened, order/completed, order/cancelled)`},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
-		{"standard unknown event", ProviderStandard, nil, []delivery{
+		{"standard unknown event", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testkit.Time), status: 400,
 				reason: `unknown event "cart.created" (standard: order, order.updated, quote.converted)`},
 		}, "", nil, ReceiverStats{Received: 1, BadRequest: 1}},
@@ -150,19 +147,19 @@ func TestReceiverBehaviour(t *testing.T) {
 			{msg: msg(hc, uuid(1), testkit.Time), status: 200, outcome: ReceiptApplied},
 			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptStale},
 			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptDuplicate},
-			{msg: msg(hc, uuid(3), testkit.Time), fault: FaultTamper, status: 401, reason: "signature mismatch"},
+			{msg: msg(hc, uuid(3), testkit.Time), fault: wire.FaultTamper, status: 401, reason: "signature mismatch"},
 		}, hc.OrderKey, stamped(t, hc.Payload, uuid(1)), ReceiverStats{Received: 4, Applied: 1, Stale: 1, Duplicates: 1, Unauthorized: 1, Orders: 1}},
 		{"happycolis schema", generator.ProviderHappyColis, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), uuid(1), testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
-		{"standard stale snapshot and timestamp", ProviderStandard, nil, []delivery{
+		{"standard stale snapshot and timestamp", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(phasio[0], "w1", testkit.Time), status: 200, outcome: ReceiptApplied},
 			{msg: msg(phasio[0], "w2", testkit.Time.Add(-time.Minute)), status: 200, outcome: ReceiptStale},
-			{msg: msg(phasio[0], "w3", testkit.Time), fault: FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
+			{msg: msg(phasio[0], "w3", testkit.Time), fault: wire.FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
 			{msg: msg(hc, "w4", testkit.Time), status: 200, outcome: ReceiptApplied},
 		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 4, Applied: 2, Stale: 1, Unauthorized: 1, Orders: 2}},
-		{"standard carrying happycolis is validated as happycolis", ProviderStandard, nil, []delivery{
+		{"standard carrying happycolis is validated as happycolis", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), "w1", testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
@@ -203,11 +200,7 @@ func uuid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 
 func stamped(t *testing.T, payload []byte, id string) []byte {
 	t.Helper()
-	b, err := stampEnvelope(payload, []headerField{{"messageId", id}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testkit.SetHeaderField(t, payload, "messageId", id)
 }
 
 // TestReceiverVectors: every invalid vector with a request is answered
@@ -221,7 +214,7 @@ func TestReceiverVectors(t *testing.T) {
 			t.Run(profile+"/"+v.Name, func(t *testing.T) {
 				p, h, body := vectorRequest(t, profile, v)
 				srv := startReceiver(t, p)
-				status, a := post(t, srv.URL, &Request{Header: h, Body: body})
+				status, a := post(t, srv.URL, &wire.Request{Header: h, Body: body})
 				if status != http.StatusUnauthorized || a.OK || a.Error != v.Reason() {
 					t.Fatalf("%d %+v; want 401 with reason %q", status, a, v.Reason())
 				}
@@ -259,9 +252,9 @@ func TestReceiverRecord(t *testing.T) {
 	p := testProfile(t, generator.ProviderPhasio)
 	srv := startReceiver(t, p, WithReceiptRecord(&rec), WithReceiverClock(now),
 		WithReceiptFunc(func(rc Receipt) { lines = append(lines, rc.String()) }))
-	faults := []Fault{FaultNone, FaultBadSignature, FaultNone}
+	faults := []wire.Fault{wire.FaultNone, wire.FaultBadSignature, wire.FaultNone}
 	for i, ev := range evs {
-		req, err := p.Build(&Message{Event: ev, ID: fmt.Sprint("d", i)}, faults[i])
+		req, err := p.Build(&wire.Message{Event: ev, ID: fmt.Sprint("d", i)}, faults[i])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +291,7 @@ func TestReceiverRecordError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := p.Build(&Message{Event: testkit.Events(t, generator.ProviderPhasio, 1)[0]}, FaultNone)
+	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderPhasio, 1)[0]}, wire.FaultNone)
 	if status, _ := post(t, srv.URL, req); status != 200 {
 		t.Fatalf("status %d", status)
 	}
@@ -313,7 +306,7 @@ func TestReceiverConcurrent(t *testing.T) {
 	evs := testkit.Events(t, generator.ProviderHappyColis, 8)
 	p := testProfile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p)
-	dup, err := p.Build(&Message{Event: evs[0], ID: uuid(100)}, FaultNone)
+	dup, err := p.Build(&wire.Message{Event: evs[0], ID: uuid(100)}, wire.FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +317,7 @@ func TestReceiverConcurrent(t *testing.T) {
 			defer wg.Done()
 			req := dup
 			if i%3 == 0 {
-				req, _ = p.Build(&Message{Event: evs[i/3], ID: uuid(i)}, FaultNone)
+				req, _ = p.Build(&wire.Message{Event: evs[i/3], ID: uuid(i)}, wire.FaultNone)
 			}
 			if status, _ := post(t, srv.URL, req); status != 200 {
 				t.Errorf("status %d", status)
@@ -341,7 +334,7 @@ func TestReceiverConcurrent(t *testing.T) {
 // TestDedupWindow forgets the oldest ids beyond the window.
 func TestDedupWindow(t *testing.T) {
 	s := newStore(2)
-	apply := func(id string) ReceiptOutcome { return s.apply(&Received{ID: id}, "") }
+	apply := func(id string) ReceiptOutcome { return s.apply(&wire.Received{ID: id}, "") }
 	got := []ReceiptOutcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
 	want := []ReceiptOutcome{ReceiptApplied, ReceiptApplied, ReceiptDuplicate, ReceiptApplied, ReceiptApplied, ReceiptDuplicate}
 	for i := range want {
@@ -389,24 +382,22 @@ func FuzzReceiverBody(f *testing.F) {
 	f.Add([]byte(`{"header":{"type":"order/created","date":"x"},"body":{}}`))
 	f.Add([]byte(`{"type":"order","data":null}`))
 	f.Add([]byte("\x00\xff"))
-	phasio := testProfile(f, generator.ProviderPhasio).(*Phasio)
-	hc := testProfile(f, generator.ProviderHappyColis).(*HappyColis)
-	std := testProfile(f, ProviderStandard).(*Standard)
-	receivers := []*Receiver{NewReceiver(phasio), NewReceiver(hc), NewReceiver(std)}
+	receivers := []*Receiver{NewReceiver(testProfile(f, generator.ProviderPhasio)),
+		NewReceiver(testProfile(f, generator.ProviderHappyColis)), NewReceiver(testProfile(f, wire.ProviderStandard))}
 	ts := strconv.FormatInt(testkit.Time.Unix(), 10)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		encoded, _ := json.Marshal(string(body))
 		phasioBody := append(append([]byte(`{"payload":`), encoded...), '}')
-		stdHeader := http.Header{StandardIDHeader: {"id"}, StandardTimestampHeader: {ts}}
-		stdHeader.Set(StandardSignatureHeader, "v1,"+base64.StdEncoding.EncodeToString(std.sign(std.keys[0], "id", ts, body)))
+		stdHeader := http.Header{wire.StandardIDHeader: {"id"}, wire.StandardTimestampHeader: {ts}}
+		stdHeader.Set(wire.StandardSignatureHeader, testkit.SignStandard(testkit.StandardSecret, "id", ts, body))
 		cases := []struct {
 			r    *Receiver
 			h    http.Header
 			body []byte
 		}{
-			{receivers[0], http.Header{PhasioSignatureHeader: {string(body)}}, body},
-			{receivers[0], http.Header{PhasioSignatureHeader: {hexKeyed(phasio, body)}}, phasioBody},
-			{receivers[1], http.Header{HappyColisSignatureHeader: {hc.sign(hc.key, body)}}, body},
+			{receivers[0], http.Header{wire.PhasioSignatureHeader: {string(body)}}, body},
+			{receivers[0], http.Header{wire.PhasioSignatureHeader: {testkit.SignPhasio(testkit.PhasioSecret, body)}}, phasioBody},
+			{receivers[1], http.Header{wire.HappyColisSignatureHeader: {testkit.SignHappyColis(testkit.HappyColisSecret, body)}}, body},
 			{receivers[2], stdHeader, body},
 		}
 		for _, c := range cases {
@@ -422,10 +413,6 @@ func FuzzReceiverBody(f *testing.F) {
 	})
 }
 
-func hexKeyed(p *Phasio, payload []byte) string {
-	return fmt.Sprintf("%x", p.keys.sign(payload))
-}
-
 // TestReceiverGracefulClose: Close waits for a delivery in flight, which is
 // answered and counted, and refuses new connections.
 func TestReceiverGracefulClose(t *testing.T) {
@@ -434,7 +421,7 @@ func TestReceiverGracefulClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := p.Build(&Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, FaultNone)
+	req, err := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +456,7 @@ func TestReceiverGracefulClose(t *testing.T) {
 // bytes, and waits (bounded) until the receiver is reading it; the caller
 // writes the rest to pw and reads the answer's status (-1: none) from
 // status.
-func postHalf(t *testing.T, srv *ReceiverServer, req *Request, n int) (pw *io.PipeWriter, status chan int) {
+func postHalf(t *testing.T, srv *ReceiverServer, req *wire.Request, n int) (pw *io.PipeWriter, status chan int) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
@@ -493,4 +480,22 @@ func postHalf(t *testing.T, srv *ReceiverServer, req *Request, n int) (pw *io.Pi
 		}
 	}
 	return pw, status
+}
+
+// vectorRequest returns a vector's request as a receiver gets it, and a
+// profile that should verify it.
+func vectorRequest(t testing.TB, profile string, v testkit.Vector) (wire.Profile, http.Header, []byte) {
+	t.Helper()
+	var p wire.Profile
+	var err error
+	if profile == wire.ProviderStandard {
+		p, err = wire.NewStandard([]string{v.Key()}, wire.WithVerifyClock(v.Clock()))
+	} else {
+		p, err = wire.ProfileByName(profile, []string{v.Key()})
+	}
+	if err != nil {
+		t.Fatalf("profile: %v", err)
+	}
+	h, body := v.Request(profile)
+	return p, h, body
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // ErrRecordFormat is wrapped by ReadRecords for lines that are not records.
@@ -42,7 +43,7 @@ type Record struct {
 	// encryption or enveloping (seq, order key and event name are in it).
 	Event *generator.Event `json:"event"`
 	// Faults are the faults injected into this delivery.
-	Faults []Fault `json:"faults,omitempty"`
+	Faults []wire.Fault `json:"faults,omitempty"`
 	// Delay is how long the delay fault held the delivery back.
 	Delay time.Duration `json:"delayNs,omitempty"`
 	// Request is what went on the wire (headers as the engine set them).

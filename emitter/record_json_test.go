@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestRecordJSON pins a record line, the stage boundary replay and other
@@ -17,7 +18,7 @@ func TestRecordJSON(t *testing.T) {
 		URL: "http://127.0.0.1:8787/hooks",
 		Event: &generator.Event{Seq: 7, Provider: "phasio", Event: "ORDER_UPDATED", OrderKey: "42",
 			At: time.Date(2025, 6, 15, 7, 0, 0, 0, time.UTC), Payload: json.RawMessage(`{"orderId":42}`), Scenario: "phasio/quote-to-paid", Step: "paid"},
-		Faults: []Fault{FaultDuplicate, FaultDelay}, Delay: 1500 * time.Millisecond,
+		Faults: []wire.Fault{wire.FaultDuplicate, wire.FaultDelay}, Delay: 1500 * time.Millisecond,
 		Request:  &RecordedRequest{Header: http.Header{"X-Phasio-Signature": {"ab12"}, "Authorization": {Redacted}}, Body: Bytes(`{"payload":"x"}`)},
 		Response: &RecordedResponse{Status: 500, Header: http.Header{"Retry-After": {"1"}}, Body: Bytes{0xff, 0xfe}, Truncated: true},
 		Latency:  25 * time.Millisecond, Error: "",

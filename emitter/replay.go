@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // ReplayOptions select and pace what Replay sends.
@@ -87,7 +88,7 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 			}
 			it := item{ev: rec.Event, id: rec.ID, line: line(), wait: f.wait(rec.Time)}
 			if o.Exact {
-				it.exact = &Request{Header: unredactedHeader(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
+				it.exact = &wire.Request{Header: unredactedHeader(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
 			}
 			return yield(it)
 		})

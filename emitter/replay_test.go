@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // sawServer verifies with p and keeps what arrived, by message id.
@@ -25,13 +26,13 @@ type sawServer struct {
 	url    string
 }
 
-func startSawServer(t *testing.T, p Profile, failFirst bool) *sawServer {
+func startSawServer(t *testing.T, p wire.Profile, failFirst bool) *sawServer {
 	s := &sawServer{bodies: map[string][][]byte{}, heads: map[string]http.Header{}}
 	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if _, err := p.Verify(r.Header, body); err != nil {
 			t.Errorf("verify: %v", err)
 		}
-		id := r.Header.Get(DeliveryHeader)
+		id := r.Header.Get(wire.DeliveryHeader)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.bodies[id] = append(s.bodies[id], body)
@@ -101,7 +102,7 @@ func TestReplay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startSawServer(t, testProfile(t, generator.ProviderPhasio), false)
 			// Other nonces than the recording run's seeded profile.
-			p, err := NewPhasio(testkit.PhasioSecret, WithRand(testkit.Rand(9)))
+			p, err := wire.NewPhasio(testkit.PhasioSecret, wire.WithRand(testkit.Rand(9)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -316,7 +317,7 @@ func TestRecordRedactsHeaders(t *testing.T) {
 		t.Fatalf("a header secret is in the record:\n%.400s", rec.Bytes())
 	}
 	for _, r := range readRecords(t, rec.Bytes()) {
-		if h := r.Request.Header; h.Get("Authorization") != Redacted || h.Get("X-Api-Key") != Redacted || h.Get(PhasioSignatureHeader) == "" {
+		if h := r.Request.Header; h.Get("Authorization") != Redacted || h.Get("X-Api-Key") != Redacted || h.Get(wire.PhasioSignatureHeader) == "" {
 			t.Fatalf("recorded headers %v: want extra headers redacted, the signature kept", h)
 		}
 	}

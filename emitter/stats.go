@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Summary is what a Run did. Every delivery counts once, whatever its
@@ -34,10 +36,10 @@ type Summary struct {
 	// Forged counts the deliveries sent with a signature or payload fault,
 	// Rejected and Accepted those of them answered 4xx and 2xx; ByFault
 	// breaks them down by fault.
-	Forged   int                     `json:"forged"`
-	Rejected int                     `json:"rejected"`
-	Accepted int                     `json:"accepted"`
-	ByFault  map[Fault]*FaultOutcome `json:"byFault,omitempty"`
+	Forged   int                          `json:"forged"`
+	Rejected int                          `json:"rejected"`
+	Accepted int                          `json:"accepted"`
+	ByFault  map[wire.Fault]*FaultOutcome `json:"byFault,omitempty"`
 	// Retries counts attempts after the first of a delivery.
 	Retries int `json:"retries"`
 	// Blocked counts deliveries not sent because their strict FIFO queue
@@ -51,7 +53,7 @@ type Summary struct {
 	Renumbered int `json:"renumbered,omitempty"`
 	// Faults counts the deliveries sent with each injected fault (a
 	// delivery that was never sent has none).
-	Faults map[Fault]int `json:"faults"`
+	Faults map[wire.Fault]int `json:"faults"`
 	// Statuses counts the final HTTP status of each delivery; 0 means no
 	// response (connection error, timeout, not sent).
 	Statuses map[int]int `json:"statuses"`
@@ -138,7 +140,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	writeCounts(&b, "statuses", s.Statuses, statusName)
 	writeCounts(&b, "no answer", s.NoAnswer, func(c string) string { return c })
-	writeCounts(&b, "faults", s.Faults, func(f Fault) string { return string(f) })
+	writeCounts(&b, "faults", s.Faults, func(f wire.Fault) string { return string(f) })
 	fmt.Fprintf(&b, "latency p50 %s, p99 %s, max %s; elapsed %s, %.0f deliveries/s\n",
 		roundDuration(s.P50), roundDuration(s.P99), roundDuration(s.Max), roundDuration(s.Elapsed), s.Rate)
 	if s.Interrupted {
@@ -253,15 +255,15 @@ type stats struct {
 
 	mu       sync.Mutex
 	lat      histogram
-	faults   map[Fault]int
+	faults   map[wire.Fault]int
 	statuses map[int]int
-	byFault  map[Fault]*FaultOutcome
+	byFault  map[wire.Fault]*FaultOutcome
 	noAnswer map[string]int
 }
 
 func newStats(total int64) *stats {
-	return &stats{start: time.Now(), total: total, faults: map[Fault]int{}, statuses: map[int]int{},
-		byFault: map[Fault]*FaultOutcome{}, noAnswer: map[string]int{}}
+	return &stats{start: time.Now(), total: total, faults: map[wire.Fault]int{}, statuses: map[int]int{},
+		byFault: map[wire.Fault]*FaultOutcome{}, noAnswer: map[string]int{}}
 }
 
 func (s *stats) latency(d time.Duration) {
@@ -274,12 +276,12 @@ func (s *stats) latency(d time.Duration) {
 // a delivery never sent) and, without an answer, the cause.
 func (s *stats) finished(status int, faults faultSet, cause string) {
 	s.deliveries.Add(1)
-	if !faults.has(FaultDuplicate) {
+	if !faults.has(wire.FaultDuplicate) {
 		s.done.Add(1)
 	}
 	forgery := faults.request()
 	switch {
-	case forgery != FaultNone:
+	case forgery != wire.FaultNone:
 		s.forged.Add(1)
 	case ok2xx(status):
 		s.ok.Add(1)
@@ -295,7 +297,7 @@ func (s *stats) finished(status int, faults faultSet, cause string) {
 	if status == 0 && cause != "" {
 		s.noAnswer[cause]++
 	}
-	if forgery != FaultNone {
+	if forgery != wire.FaultNone {
 		o := s.byFault[forgery]
 		if o == nil {
 			o = &FaultOutcome{Statuses: map[int]int{}}
@@ -323,7 +325,7 @@ func (s *stats) summary() *Summary {
 		Blocked:    int(s.blocked.Load()),
 		Invalid:    int(s.invalid.Load()),
 		Renumbered: int(s.renumbered.Load()),
-		Faults:     map[Fault]int{},
+		Faults:     map[wire.Fault]int{},
 		Statuses:   map[int]int{},
 		Elapsed:    time.Since(s.start),
 	}
@@ -336,7 +338,7 @@ func (s *stats) summary() *Summary {
 	}
 	for f, o := range s.byFault {
 		if sum.ByFault == nil {
-			sum.ByFault = map[Fault]*FaultOutcome{}
+			sum.ByFault = map[wire.Fault]*FaultOutcome{}
 		}
 		c := *o
 		c.Statuses = maps.Clone(o.Statuses)

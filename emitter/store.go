@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // store is a Receiver's state: the newest snapshot per order and a bounded
@@ -41,7 +43,7 @@ func (s *store) seen(id string) bool {
 // the id was seen meanwhile (duplicate) or the stored snapshot is newer
 // (stale). Snapshots without a time (Phasio) are never stale: arrival order
 // is all a receiver has.
-func (s *store) apply(rc *Received, key string) ReceiptOutcome {
+func (s *store) apply(rc *wire.Received, key string) ReceiptOutcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rc.ID != "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Errors about targets.
@@ -33,7 +34,7 @@ var (
 // signs what goes there.
 type Target struct {
 	URL     string
-	Profile Profile
+	Profile wire.Profile
 	// Secret is the secret Profile was built from, when known (LoadTargets
 	// sets it): it lets a verifier redact a receiver that echoes it and
 	// sign diagnostic variants. It is never printed: String and GoString
@@ -56,7 +57,7 @@ type Targets struct {
 }
 
 // OneTarget sends every event to url, signed by p.
-func OneTarget(p Profile, url string) Targets {
+func OneTarget(p wire.Profile, url string) Targets {
 	return Targets{Default: &Target{URL: url, Profile: p}}
 }
 
@@ -197,7 +198,7 @@ var phasioTriggers = map[string]bool{
 //	ORDER:           {url: "https://shop.test/hooks/created", secret: "env:ORDER_SECRET"}
 //	ORDER_UPDATED:   {url: "https://shop.test/hooks/updated", secret: "file:updated.secret"}
 //	QUOTE_CONVERTED: {url: "https://shop.test/hooks/quote",   secret: "env:QUOTE_SECRET"}
-func LoadTargets(path, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
+func LoadTargets(path, provider string, getenv func(string) string, opts ...wire.CommonOption) (Targets, error) {
 	data, err := input.ReadFile(path, input.TargetsFile)
 	if err != nil {
 		return Targets{}, fmt.Errorf("%w: %w", ErrTargets, err)
@@ -206,7 +207,7 @@ func LoadTargets(path, provider string, getenv func(string) string, opts ...Comm
 }
 
 // ParseTargets is LoadTargets on a file's contents; name is used in errors.
-func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...CommonOption) (Targets, error) {
+func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...wire.CommonOption) (Targets, error) {
 	if int64(len(data)) > input.TargetsFile.Bytes {
 		return Targets{}, fmt.Errorf("%w: %s: larger than the %s", ErrTargets, name, input.TargetsFile)
 	}
@@ -238,11 +239,11 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 		if e.Secret == "" {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: required (a secret, env:NAME or file:PATH)", ErrTargets, name, key)
 		}
-		secret, err := ResolveSecret(e.Secret, getenv)
+		secret, err := wire.ResolveSecret(e.Secret, getenv)
 		if err != nil {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
 		}
-		p, err := ProfileByName(provider, []string{secret}, opts...)
+		p, err := wire.ProfileByName(provider, []string{secret}, opts...)
 		if err != nil {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
 		}

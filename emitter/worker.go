@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // worker delivers its jobs one after the other: the orders (and strict
@@ -65,7 +66,7 @@ func (w *worker) deliver(j *job) {
 		return
 	}
 	if j.req == nil {
-		msg := &Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
+		msg := &wire.Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
 		req, err := j.target.Profile.Build(msg, j.faults.request())
 		if err != nil {
 			w.unsent(j, "not sent: "+err.Error())
@@ -81,13 +82,13 @@ func (w *worker) deliver(j *job) {
 	w.st.finished(status, j.faults, cause)
 	// A forgery's rejection is the expected outcome, and a platform never
 	// sends forgeries: only a valid delivery that failed blocks the queue.
-	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock && j.faults.request() == FaultNone {
+	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock && j.faults.request() == wire.FaultNone {
 		w.block[j.target] = fmt.Sprintf("%s (delivery %d)", j.id, j.n)
 	}
 	if j.dup && w.ctx.Err() == nil {
 		dup := *j
 		dup.n, dup.dup, dup.delay = 0, false, 0
-		dup.faults = dup.faults.with(FaultDuplicate)
+		dup.faults = dup.faults.with(wire.FaultDuplicate)
 		w.deliver(&dup)
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -39,11 +39,11 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if spec == "" {
 		return usageErrorf("--secret is required")
 	}
-	secret, err := emitter.ResolveSecret(spec, e.getenv)
+	secret, err := wire.ResolveSecret(spec, e.getenv)
 	if err != nil {
 		return usageErrorf("--secret: %w", err)
 	}
-	p, err := emitter.NewPhasio(secret)
+	p, err := wire.NewPhasio(secret)
 	if err != nil {
 		return usageErrorf("--secret: %w", err)
 	}

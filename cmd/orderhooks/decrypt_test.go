@@ -52,7 +52,7 @@ func TestDecryptVectors(t *testing.T) {
 			if code != want || !strings.Contains(errOut, "orderhooks decrypt: ") {
 				t.Fatalf("exit %d, stderr %q; want %d", code, errOut, want)
 			}
-			reason := strings.TrimPrefix(strings.TrimSpace(errOut[strings.LastIndex(errOut, "emitter: "):]), "emitter: ")
+			reason := strings.TrimPrefix(strings.TrimSpace(errOut[strings.LastIndex(errOut, "wire: "):]), "wire: ")
 			if !strings.Contains(v.Expect, reason) && !strings.Contains(reason, v.Expect) {
 				t.Fatalf("stderr %q does not name %q", errOut, v.Expect)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
 	"github.com/orderhooks/orderhooks/internal/safefile"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -55,7 +56,7 @@ type demoRun struct {
 	secretFile string
 	sentFile   string
 	recvFile   string
-	profile    emitter.Profile
+	profile    wire.Profile
 	recv       *emitter.ReceiverServer
 	recvOut    *os.File
 	summary    *emitter.Summary

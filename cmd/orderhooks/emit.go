@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -185,7 +186,7 @@ func providerMismatch(file string, pe *emitter.ProviderError) error {
 // trips over it.
 func checkProvider(provider string) error {
 	switch provider {
-	case generator.ProviderPhasio, generator.ProviderHappyColis, emitter.ProviderStandard:
+	case generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard:
 		return nil
 	}
 	return usageErrorf("--provider: unknown provider %q (phasio, happycolis, standard)", provider)
@@ -195,7 +196,7 @@ func checkProvider(provider string) error {
 // profile's, or for the standard profile (which carries any platform's
 // events) the scenario's, Phasio by default.
 func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
-	if provider != emitter.ProviderStandard {
+	if provider != wire.ProviderStandard {
 		return provider, nil
 	}
 	name, _ := fs.GetString("scenario")
@@ -292,13 +293,13 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 	}
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
-		s, err := emitter.ResolveSecret(spec, e.getenv)
+		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
 			return emitter.Targets{}, usageErrorf("--secret: %w", err)
 		}
 		secrets[i] = s
 	}
-	p, err := emitter.ProfileByName(provider, secrets)
+	p, err := wire.ProfileByName(provider, secrets)
 	if err != nil {
 		return emitter.Targets{}, usageErrorf("--provider %s --secret: %w", provider, err)
 	}

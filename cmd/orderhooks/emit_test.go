@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Emit test secrets: one per Phasio webhook, and one for HappyColis.
@@ -26,7 +27,7 @@ const (
 // startVerifying starts a verifying receiver for provider and secret.
 func startVerifying(t *testing.T, provider, secret string) *emitter.ReceiverServer {
 	t.Helper()
-	p, err := emitter.ProfileByName(provider, []string{secret})
+	p, err := wire.ProfileByName(provider, []string{secret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,12 +161,12 @@ func TestEmitRecordAndJSON(t *testing.T) {
 	if err := emitter.ReadRecords(strings.NewReader(string(data)), func(r *emitter.Record) error { recs = append(recs, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != sum.Attempts || sum.Deliveries != sum.OK || sum.Faults[emitter.FaultDuplicate] == 0 {
+	if len(recs) != sum.Attempts || sum.Deliveries != sum.OK || sum.Faults[wire.FaultDuplicate] == 0 {
 		t.Fatalf("%d records for summary %+v", len(recs), sum)
 	}
 	for _, r := range recs {
 		if r.Request.Header.Get("X-Test") != emitter.Redacted || r.Request.Header.Get("Authorization") != emitter.Redacted ||
-			r.Request.Header.Get(emitter.PhasioSignatureHeader) == "" || r.Response == nil || r.Response.Status != http.StatusOK {
+			r.Request.Header.Get(wire.PhasioSignatureHeader) == "" || r.Response == nil || r.Response.Status != http.StatusOK {
 			t.Fatalf("record of delivery %d lacks the (redacted) request headers or response: %+v", r.Delivery, r)
 		}
 	}

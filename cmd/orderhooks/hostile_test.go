@@ -12,6 +12,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // hostileFiles writes the inputs the hostile cases use into dir.
@@ -191,7 +192,7 @@ func TestEmitHappyColisFaults(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Blocked != 0 || sum.Failed != 0 || sum.Forged == 0 || sum.Rejected != sum.Forged || sum.ByFault[emitter.FaultTamper] == nil {
+	if sum.Blocked != 0 || sum.Failed != 0 || sum.Forged == 0 || sum.Rejected != sum.Forged || sum.ByFault[wire.FaultTamper] == nil {
 		t.Fatalf("summary %+v", sum)
 	}
 	data, err := os.ReadFile(record)

@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // A flag that could not change anything is a usage error naming it, never
@@ -51,7 +52,7 @@ func checkEventName(flag, name, provider string) error {
 		return nil
 	}
 	platform := provider
-	if provider == "" || provider == emitter.ProviderStandard {
+	if provider == "" || provider == wire.ProviderStandard {
 		platform = "Phasio or HappyColis"
 	}
 	return usageErrorf("--%s %q: not a %s order event%s; known: %s", flag, name, platform,

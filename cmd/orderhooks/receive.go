@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // defaultListen is where receive listens unless told otherwise.
@@ -33,7 +34,7 @@ func init() {
 			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
 			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
 			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
-			fs.String("trigger", emitter.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
+			fs.String("trigger", wire.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
 			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
 			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
 			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
@@ -103,7 +104,7 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 }
 
 // receiveProfile builds the verifying profile from --provider, --secret and --trigger.
-func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
+func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 	provider, _ := fs.GetString("provider")
 	specs := rawStrings(fs, "secret")
 	if provider == "" || len(specs) == 0 {
@@ -122,19 +123,19 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (emitter.Profile, error) {
 	}
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
-		s, err := emitter.ResolveSecret(spec, e.getenv)
+		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
 			return nil, usageErrorf("--secret: %w", err)
 		}
 		secrets[i] = s
 	}
-	var p emitter.Profile
+	var p wire.Profile
 	var err error
 	if provider == generator.ProviderPhasio && len(secrets) == 1 {
 		trigger, _ := fs.GetString("trigger")
-		p, err = emitter.NewPhasio(secrets[0], emitter.WithDefaultTrigger(trigger))
+		p, err = wire.NewPhasio(secrets[0], wire.WithDefaultTrigger(trigger))
 	} else {
-		p, err = emitter.ProfileByName(provider, secrets)
+		p, err = wire.ProfileByName(provider, secrets)
 	}
 	if err != nil {
 		return nil, usageErrorf("--provider %s --secret: %w", provider, err)

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // receiveRun is a running `orderhooks receive`.
@@ -67,7 +67,7 @@ func (r *receiveRun) stop(t *testing.T) int {
 }
 
 // send posts one request and returns the status.
-func send(t *testing.T, url string, req *emitter.Request) int {
+func send(t *testing.T, url string, req *wire.Request) int {
 	t.Helper()
 	hreq, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(req.Body))
 	if err != nil {
@@ -111,26 +111,26 @@ func TestReceiveSecretNeverShown(t *testing.T) {
 			}
 			return "file:" + p, nil
 		}},
-		{emitter.ProviderStandard, phasioEvs, func(s string) (string, map[string]string) { return s, nil }},
+		{wire.ProviderStandard, phasioEvs, func(s string) (string, map[string]string) { return s, nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider, func(t *testing.T) {
-			secret, err := emitter.NewSecret(tt.provider, strings.NewReader(strings.Repeat("k", 64)))
+			secret, err := wire.NewSecret(tt.provider, strings.NewReader(strings.Repeat("k", 64)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := emitter.ProfileByName(tt.provider, []string{secret})
+			p, err := wire.ProfileByName(tt.provider, []string{secret})
 			if err != nil {
 				t.Fatal(err)
 			}
 			spec, vars := tt.spec(secret)
 			record := filepath.Join(dir, tt.provider+".jsonl")
 			r := startReceive(t, vars, "--provider", tt.provider, "--secret", spec, "--print", "--record", record)
-			faults := []emitter.Fault{emitter.FaultNone, emitter.FaultBadSignature, emitter.FaultWrongKey,
-				emitter.FaultMissingSignature, emitter.FaultMalformedBody, emitter.FaultNone}
+			faults := []wire.Fault{wire.FaultNone, wire.FaultBadSignature, wire.FaultWrongKey,
+				wire.FaultMissingSignature, wire.FaultMalformedBody, wire.FaultNone}
 			want := []int{200, 401, 401, 401, 400, 200}
 			for i, fault := range faults {
-				msg := &emitter.Message{Event: tt.events[i%2], ID: "00000000-0000-4000-8000-00000000000" + string(rune('0'+i)), Time: time.Now()}
+				msg := &wire.Message{Event: tt.events[i%2], ID: "00000000-0000-4000-8000-00000000000" + string(rune('0'+i)), Time: time.Now()}
 				req, err := p.Build(msg, fault)
 				if err != nil {
 					t.Fatal(err)
@@ -187,8 +187,8 @@ func TestReceiveVectors(t *testing.T) {
 			}
 			r := startReceive(t, nil, "--provider", "phasio", "--secret", v.Secret)
 			h := http.Header{}
-			h.Set(emitter.PhasioSignatureHeader, v.PhasioSignature)
-			status := send(t, r.url, &emitter.Request{Header: h, Body: []byte(`{"payload":"` + v.EncryptedPayload + `"}`)})
+			h.Set(wire.PhasioSignatureHeader, v.PhasioSignature)
+			status := send(t, r.url, &wire.Request{Header: h, Body: []byte(`{"payload":"` + v.EncryptedPayload + `"}`)})
 			r.stop(t)
 			sc := bufio.NewScanner(strings.NewReader(r.stdout.String()))
 			sc.Scan() // the URL

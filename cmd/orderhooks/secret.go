@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -30,7 +30,7 @@ func runSecret(_ context.Context, fs *pflag.FlagSet, e *env) error {
 		return usageErrorf("the only action is 'new'")
 	}
 	provider, _ := fs.GetString("provider")
-	s, err := emitter.NewSecret(provider, rand.Reader)
+	s, err := wire.NewSecret(provider, rand.Reader)
 	if err != nil {
 		return usageErrorf("--provider: %w", err)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestSecretNew prints a fresh secret each profile accepts, different on
@@ -17,7 +17,7 @@ func TestSecretNew(t *testing.T) {
 			if code != exitOK || errOut != "" || !strings.HasSuffix(out, "\n") || out == again {
 				t.Fatalf("exit %d, stdout %q (then %q), stderr %q", code, out, again, errOut)
 			}
-			if _, err := emitter.ProfileByName(provider, []string{strings.TrimSuffix(out, "\n")}); err != nil {
+			if _, err := wire.ProfileByName(provider, []string{strings.TrimSuffix(out, "\n")}); err != nil {
 				t.Fatalf("the profile rejects it: %v", err)
 			}
 		})

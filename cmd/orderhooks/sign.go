@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -62,7 +62,7 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	secret, err := emitter.ResolveSecret(spec, e.getenv)
+	secret, err := wire.ResolveSecret(spec, e.getenv)
 	if err != nil {
 		return usageErrorf("--secret: %w", err)
 	}
@@ -72,9 +72,9 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	// The newline editors and echo end a file with is not the payload's.
 	payload = bytes.TrimRight(payload, "\r\n")
-	s, err := emitter.Sign(provider, secret, payload, o)
+	s, err := wire.Sign(provider, secret, payload, o)
 	switch {
-	case errors.Is(err, emitter.ErrBadSecret):
+	case errors.Is(err, wire.ErrBadSecret):
 		return usageErrorf("--secret: %w", err)
 	case err != nil:
 		return usageErrorf("%s: %w", name, err)
@@ -96,8 +96,8 @@ var signFlags = map[string][]string{
 
 // signOptions reads --nonce, --id and --timestamp; one that does not apply
 // to the provider is a usage error, not a flag silently ignored.
-func signOptions(fs *pflag.FlagSet, provider string) (emitter.SignOptions, error) {
-	var o emitter.SignOptions
+func signOptions(fs *pflag.FlagSet, provider string) (wire.SignOptions, error) {
+	var o wire.SignOptions
 	for _, name := range []string{"nonce", "id", "timestamp"} {
 		if fs.Changed(name) && !slices.Contains(signFlags[name], provider) {
 			return o, usageErrorf("--%s does not apply to --provider %s (only to %s)", name, provider, strings.Join(signFlags[name], " and "))
@@ -105,8 +105,8 @@ func signOptions(fs *pflag.FlagSet, provider string) (emitter.SignOptions, error
 	}
 	if v, _ := fs.GetString("nonce"); v != "" {
 		nonce, err := hex.DecodeString(v)
-		if err != nil || len(nonce) != emitter.DefaultPhasioNonceSize {
-			return o, usageErrorf("--nonce %q: want %d bytes in hex (%d hex digits)", v, emitter.DefaultPhasioNonceSize, 2*emitter.DefaultPhasioNonceSize)
+		if err != nil || len(nonce) != wire.DefaultPhasioNonceSize {
+			return o, usageErrorf("--nonce %q: want %d bytes in hex (%d hex digits)", v, wire.DefaultPhasioNonceSize, 2*wire.DefaultPhasioNonceSize)
 		}
 		o.Nonce = nonce
 	}
@@ -124,7 +124,7 @@ func signOptions(fs *pflag.FlagSet, provider string) (emitter.SignOptions, error
 }
 
 // writeSteps prints the explanation, one numbered step a line.
-func writeSteps(w io.Writer, provider string, steps []emitter.Step) error {
+func writeSteps(w io.Writer, provider string, steps []wire.Step) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "How %s builds this request:\n", provider)
 	for i, st := range steps {
@@ -137,7 +137,7 @@ func writeSteps(w io.Writer, provider string, steps []emitter.Step) error {
 
 // writeRequest prints the request as it goes on the wire: Content-Type and
 // Content-Length first, the other headers sorted, then the body exactly.
-func writeRequest(w io.Writer, s *emitter.Signed) error {
+func writeRequest(w io.Writer, s *wire.Signed) error {
 	var b strings.Builder
 	b.WriteString("POST / HTTP/1.1\r\n")
 	fmt.Fprintf(&b, "Content-Type: %s\r\n", s.Header.Get("Content-Type"))

@@ -103,8 +103,8 @@ func TestSignUsageErrors(t *testing.T) {
 		{"bad nonce", []string{"--provider", "phasio", "--secret", secret, "--nonce", "00"}, "{}", `--nonce "00": want 12 bytes in hex`},
 		{"bad timestamp", []string{"--provider", "standard", "--secret", "whsec_c2VjcmV0", "--timestamp", "yesterday"}, "{}", `--timestamp "yesterday"`},
 		{"bad secret", []string{"--provider", "phasio", "--secret", "c2hvcnQ"}, "{}", "--secret: "},
-		{"not JSON", []string{"--provider", "phasio", "--secret", secret}, "{", "<stdin>: emitter: cannot sign: the payload is not JSON"},
-		{"not an envelope", []string{"--provider", "happycolis", "--secret", "s"}, `{"orderId":1}`, "<stdin>: emitter: cannot sign: not a HappyColis {header, body} envelope: no header object"},
+		{"not JSON", []string{"--provider", "phasio", "--secret", secret}, "{", "<stdin>: wire: cannot sign: the payload is not JSON"},
+		{"not an envelope", []string{"--provider", "happycolis", "--secret", "s"}, `{"orderId":1}`, "<stdin>: wire: cannot sign: not a HappyColis {header, body} envelope: no header object"},
 		{"empty input", []string{"--provider", "phasio", "--secret", secret}, "", "empty input"},
 		{"two inputs", []string{"--provider", "phasio", "--secret", secret, "a", "b"}, "", "one input at most"},
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func init() {
@@ -197,7 +198,7 @@ func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Targ
 			return contracts.Provider{}, contracts.Target{}, usageErrorf("--%s is required (or --targets)", flag)
 		}
 	}
-	secret, err := emitter.ResolveSecret(str("secret"), e.getenv)
+	secret, err := wire.ResolveSecret(str("secret"), e.getenv)
 	if err != nil {
 		return contracts.Provider{}, contracts.Target{}, usageError(fmt.Errorf("--secret: %w", err))
 	}
@@ -460,7 +461,7 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 		} else {
 			add("url", redact.URL(str("url")))
 			secret := str("secret")
-			if strings.HasPrefix(secret, emitter.SecretEnvPrefix) || strings.HasPrefix(secret, emitter.SecretFilePrefix) {
+			if strings.HasPrefix(secret, wire.SecretEnvPrefix) || strings.HasPrefix(secret, wire.SecretFilePrefix) {
 				add("secret", secret)
 			} else {
 				args = append(args, "--secret", secretPlaceholder)

@@ -20,6 +20,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 func TestVerifyList(t *testing.T) {
@@ -214,7 +215,7 @@ const verifySecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c
 // on 127.0.0.1 with verifySecret.
 func startVerifyReceiver(t *testing.T) *emitter.ReceiverServer {
 	t.Helper()
-	p, err := emitter.NewHappyColis(verifySecret)
+	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +337,7 @@ func TestVerifyColourOnlyOnATerminal(t *testing.T) {
 // TestVerifyTLS: a self-signed receiver is unreachable (exit 3) until its
 // certificate is trusted with --ca-file or checking is off with --insecure.
 func TestVerifyTLS(t *testing.T) {
-	p, err := emitter.NewHappyColis(verifySecret)
+	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}

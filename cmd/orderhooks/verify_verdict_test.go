@@ -18,6 +18,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // testServer serves h on 127.0.0.1 until the test ends, ending requests
@@ -145,7 +146,7 @@ func TestVerifyStopsWhenTheReceiverStopsAnswering(t *testing.T) {
 // answered 2xx) marks that check interrupted, never failed, in the
 // terminal report, the JSON and the JUnit; exit 1.
 func TestVerifyInterrupted(t *testing.T) {
-	p, err := emitter.NewHappyColis(verifySecret)
+	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 	if err := os.WriteFile(path, old, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, err := emitter.NewHappyColis(verifySecret)
+	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 // TestVerifyDeadline: --deadline bounds the run; the running check is
 // interrupted, the rest not run, exit 1.
 func TestVerifyDeadline(t *testing.T) {
-	p, err := emitter.NewHappyColis(verifySecret)
+	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,11 +336,11 @@ func TestVerifyTargets(t *testing.T) {
 	var file strings.Builder
 	srv := testServer(t, mux.ServeHTTP)
 	for i, trigger := range []string{"ORDER", "ORDER_UPDATED", "QUOTE_CONVERTED"} {
-		secret, err := emitter.NewSecret("phasio", strings.NewReader(strings.Repeat(string(rune('a'+i)), 32)))
+		secret, err := wire.NewSecret("phasio", strings.NewReader(strings.Repeat(string(rune('a'+i)), 32)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := emitter.NewPhasio(secret, emitter.WithDefaultTrigger(trigger))
+		p, err := wire.NewPhasio(secret, wire.WithDefaultTrigger(trigger))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestPhasioContract is how a team embeds orderhooks in its own suite. The
@@ -13,7 +13,7 @@ import (
 // rejects-missing-signature and rejects-bad-signature fail, and
 // verifies-raw-body is inconclusive (it accepts a wrong signature too).
 func TestPhasioContract(t *testing.T) {
-	secret, err := emitter.NewSecret(contracts.ProviderPhasio, rand.Reader)
+	secret, err := wire.NewSecret(contracts.ProviderPhasio, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestContract runs the whole HappyColis contract suite against the
@@ -17,7 +17,7 @@ import (
 // that applies to HappyColis passes, including the ordering by header.date
 // (ignores-stale-snapshot) and deduplication by messageId.
 func TestContract(t *testing.T) {
-	secret, err := emitter.NewSecret(contracts.ProviderHappyColis, rand.Reader)
+	secret, err := wire.NewSecret(contracts.ProviderHappyColis, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,15 +8,15 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/schemas"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // newTestServer is the receiver as main wires it, on a fresh SQLite file
 // and a fresh webhook secret.
 func newTestServer(t *testing.T) (*Server, *Store, string) {
 	t.Helper()
-	secret, err := emitter.NewSecret(contracts.ProviderPhasio, rand.Reader)
+	secret, err := wire.NewSecret(contracts.ProviderPhasio, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,16 +7,17 @@ import (
 	"crypto/rand"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Start makes a fresh secret for provider (phasio, happycolis or standard)
 // and starts emitter.StartReceiver with it. The caller closes the server
 // and must never print the secret.
-func Start(provider string, opts ...emitter.ReceiverOption) (srv *emitter.ReceiverServer, profile emitter.Profile, secret string, err error) {
-	if secret, err = emitter.NewSecret(provider, rand.Reader); err != nil {
+func Start(provider string, opts ...emitter.ReceiverOption) (srv *emitter.ReceiverServer, profile wire.Profile, secret string, err error) {
+	if secret, err = wire.NewSecret(provider, rand.Reader); err != nil {
 		return nil, nil, "", err
 	}
-	if profile, err = emitter.ProfileByName(provider, []string{secret}); err != nil {
+	if profile, err = wire.ProfileByName(provider, []string{secret}); err != nil {
 		return nil, nil, "", err
 	}
 	if srv, err = emitter.StartReceiver(profile, opts...); err != nil {

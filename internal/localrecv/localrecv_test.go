@@ -9,12 +9,13 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestStart: each provider's receiver listens on loopback and verifies
 // with the secret it was given (an order it received can be read back).
 func TestStart(t *testing.T) {
-	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, emitter.ProviderStandard} {
+	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		t.Run(p, func(t *testing.T) {
 			srv, prof, secret, err := localrecv.Start(p)
 			if err != nil {
@@ -36,7 +37,7 @@ func TestStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = g.Run(func(ev *generator.Event) error {
-				req, err := prof.Build(&emitter.Message{Event: ev, ID: "00000000-0000-4000-8000-000000000001", Time: time.Now()}, emitter.FaultNone)
+				req, err := prof.Build(&wire.Message{Event: ev, ID: "00000000-0000-4000-8000-000000000001", Time: time.Now()}, wire.FaultNone)
 				if err != nil {
 					return err
 				}

@@ -64,3 +64,25 @@ func TestSecretAndEvents(t *testing.T) {
 		t.Fatal("Rand is not deterministic")
 	}
 }
+
+// TestSignatures checks the independent signers against the vectors.
+func TestSignatures(t *testing.T) {
+	vs := Vectors(t)
+	p := vs["phasio"].Valid[0]
+	if got := SignPhasio(p.Secret, []byte(p.EncryptedPayload)); got != p.PhasioSignature {
+		t.Errorf("phasio %s, want %s", got, p.PhasioSignature)
+	}
+	h := vs["happycolis"].Valid[0]
+	if got := SignHappyColis(h.ClientSecret, []byte(h.Body)); got != h.HCSignature {
+		t.Errorf("happycolis %s, want %s", got, h.HCSignature)
+	}
+	s := vs["standard"].Valid[0]
+	if got := SignStandard(s.Secret, s.WebhookID, s.WebhookTimestamp, []byte(s.Body)); got != s.WebhookSignature {
+		t.Errorf("standard %s, want %s", got, s.WebhookSignature)
+	}
+	body := []byte(h.Body)
+	got := string(SetHeaderField(t, body, "messageId", "m-1"))
+	if !strings.Contains(got, `"messageId":"m-1"`) || len(got) == len(body) || strings.Replace(got, `"m-1"`, `"e5f6a7b8-c9d0-1234-efab-456789012345"`, 1) != h.Body {
+		t.Errorf("SetHeaderField: %s", got)
+	}
+}

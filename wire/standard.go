@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"crypto/hmac"
@@ -73,7 +73,7 @@ func NewStandard(secrets []string, opts ...StandardOption) (*Standard, error) {
 		o.applyStandard(&cfg)
 	}
 	if cfg.tolerance <= 0 {
-		return nil, fmt.Errorf("emitter: standard tolerance %s: must be positive", cfg.tolerance)
+		return nil, fmt.Errorf("wire: standard tolerance %s: must be positive", cfg.tolerance)
 	}
 	if len(secrets) == 0 {
 		return nil, fmt.Errorf("%w: the standard profile needs at least one secret", ErrBadSecret)

@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"crypto/rand"
@@ -105,28 +105,28 @@ const ProviderStandard = "standard"
 // one of the first seven; Reason turns them into the short phrase a
 // receiver answers with. No error ever contains a secret.
 var (
-	ErrMissingSignature  = errors.New("emitter: missing signature")
-	ErrSignatureMismatch = errors.New("emitter: signature mismatch")
-	ErrDecrypt           = errors.New("emitter: decryption fails (authentication tag)")
-	ErrPayloadTooShort   = errors.New("emitter: payload shorter than nonce+tag")
-	ErrStaleTimestamp    = errors.New("emitter: timestamp outside the tolerance")
-	ErrMalformedBody     = errors.New("emitter: malformed body")
-	ErrBadSecret         = errors.New("emitter: bad secret")
+	ErrMissingSignature  = errors.New("wire: missing signature")
+	ErrSignatureMismatch = errors.New("wire: signature mismatch")
+	ErrDecrypt           = errors.New("wire: decryption fails (authentication tag)")
+	ErrPayloadTooShort   = errors.New("wire: payload shorter than nonce+tag")
+	ErrStaleTimestamp    = errors.New("wire: timestamp outside the tolerance")
+	ErrMalformedBody     = errors.New("wire: malformed body")
+	ErrBadSecret         = errors.New("wire: bad secret")
 	// ErrBadMessage is returned by Build for a message it cannot send (no event, no id).
-	ErrBadMessage = errors.New("emitter: bad message")
+	ErrBadMessage = errors.New("wire: bad message")
 	// ErrFaultNotApplicable is returned by Build for a fault the profile has
 	// no equivalent of (stale-timestamp outside the standard profile) or an
 	// unknown fault.
-	ErrFaultNotApplicable = errors.New("emitter: fault does not apply")
+	ErrFaultNotApplicable = errors.New("wire: fault does not apply")
 	// ErrUnknownProvider is returned by ProfileByName and NewSecret.
-	ErrUnknownProvider = errors.New("emitter: unknown provider")
+	ErrUnknownProvider = errors.New("wire: unknown provider")
 )
 
 // Reason returns err's message without the package prefix, e.g.
 // "signature mismatch": the phrase receivers put in their JSON answers and
 // the CLI prints.
 func Reason(err error) string {
-	return strings.TrimPrefix(err.Error(), "emitter: ")
+	return strings.TrimPrefix(err.Error(), "wire: ")
 }
 
 // ProfileByName builds the profile called provider ("phasio", "happycolis"
@@ -216,7 +216,7 @@ func (s randSource) fill(p []byte) error {
 		defer s.mu.Unlock()
 	}
 	if _, err := io.ReadFull(s.r, p); err != nil {
-		return fmt.Errorf("emitter: reading randomness: %w", err)
+		return fmt.Errorf("wire: reading randomness: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"bytes"
@@ -157,13 +157,13 @@ func NewPhasio(secret string, opts ...PhasioOption) (*Phasio, error) {
 	}
 	switch {
 	case cfg.nonceSize < 1:
-		return nil, fmt.Errorf("emitter: phasio nonce size %d: must be positive", cfg.nonceSize)
+		return nil, fmt.Errorf("wire: phasio nonce size %d: must be positive", cfg.nonceSize)
 	case cfg.layout != LayoutNonceFirst && cfg.layout != LayoutNonceLast:
-		return nil, fmt.Errorf("emitter: phasio layout %d: unknown", cfg.layout)
+		return nil, fmt.Errorf("wire: phasio layout %d: unknown", cfg.layout)
 	case cfg.field == "":
-		return nil, fmt.Errorf("emitter: phasio body field: must not be empty")
+		return nil, fmt.Errorf("wire: phasio body field: must not be empty")
 	case cfg.hmacKey != HMACKeySecretString && cfg.hmacKey != HMACKeyDecoded:
-		return nil, fmt.Errorf("emitter: phasio HMAC key form %d: unknown", cfg.hmacKey)
+		return nil, fmt.Errorf("wire: phasio HMAC key form %d: unknown", cfg.hmacKey)
 	}
 	key, err := decodePhasioSecret(secret)
 	if err != nil {
@@ -216,7 +216,7 @@ func newPhasioKeys(cfg *phasioConfig, secret string, key []byte) (*phasioKeys, e
 		aead, err = cipher.NewGCMWithNonceSize(block, cfg.nonceSize)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("emitter: phasio cipher: %w", err)
+		return nil, fmt.Errorf("wire: phasio cipher: %w", err)
 	}
 	macKey := []byte(secret)
 	if cfg.hmacKey == HMACKeyDecoded {

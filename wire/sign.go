@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 )
 
 // ErrSign is wrapped by Sign and Resign for input they cannot sign.
-var ErrSign = errors.New("emitter: cannot sign")
+var ErrSign = errors.New("wire: cannot sign")
 
 // SignOptions fix what Sign would otherwise draw, so its output is
 // reproducible (a receiver author compares against it byte for byte).

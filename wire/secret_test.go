@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package emitter
+package wire
 
 import (
 	"encoding/base64"
@@ -63,7 +63,7 @@ func NewSecret(provider string, rand io.Reader) (string, error) {
 		return "", fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
 	}
 	if _, err := io.ReadFull(rand, key); err != nil {
-		return "", fmt.Errorf("emitter: reading randomness: %w", err)
+		return "", fmt.Errorf("wire: reading randomness: %w", err)
 	}
 	switch provider {
 	case generator.ProviderPhasio:
