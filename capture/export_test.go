@@ -110,7 +110,7 @@ func TestExportReplays(t *testing.T) {
 			p := w.profiles[provider]
 			if tt.secret != "" {
 				secret, _ := wire.NewSecret(provider, strings.NewReader(strings.Repeat("o", 64)))
-				p, _ = wire.ProfileByName(provider, []string{secret})
+				p, _ = wire.New(provider, []string{secret})
 			}
 			srv, err := emitter.StartReceiver(p)
 			if err != nil {

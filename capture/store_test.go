@@ -48,7 +48,7 @@ func newWire(t testing.TB) *fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if w.profiles[p], err = wire.ProfileByName(p, []string{secret}); err != nil {
+		if w.profiles[p], err = wire.New(p, []string{secret}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -34,7 +34,7 @@ func testSecret(t testing.TB, provider string) string {
 
 func testProfile(t testing.TB, provider string) wire.Profile {
 	t.Helper()
-	p, err := wire.ProfileByName(provider, []string{testSecret(t, provider)})
+	p, err := wire.New(provider, []string{testSecret(t, provider)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // buildProfile builds the provider's emitter profile from its secret; a bad
 // secret is a configuration error that names the provider, never the value.
 func buildProfile(p Provider) (wire.Profile, error) {
-	prof, err := wire.ProfileByName(p.name, []string{p.secret})
+	prof, err := wire.New(p.name, []string{p.secret})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrProvider, p.name, err)
 	}

@@ -14,9 +14,9 @@ func testProfile(t testing.TB, name string) wire.Profile {
 	var p wire.Profile
 	var err error
 	if name == wire.ProviderStandard {
-		p, err = wire.NewStandard([]string{testkit.StandardSecret}, wire.WithRand(testkit.Rand(1)), wire.WithVerifyClock(testkit.Clock))
+		p, err = wire.NewStandard([]string{testkit.StandardSecret}, wire.WithRand(testkit.Rand(1)), wire.WithClock(testkit.Clock))
 	} else {
-		p, err = wire.ProfileByName(name, []string{testkit.Secret(name)}, wire.WithRand(testkit.Rand(1)))
+		p, err = wire.New(name, []string{testkit.Secret(name)}, wire.WithRand(testkit.Rand(1)))
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -489,9 +489,9 @@ func vectorRequest(t testing.TB, profile string, v testkit.Vector) (wire.Profile
 	var p wire.Profile
 	var err error
 	if profile == wire.ProviderStandard {
-		p, err = wire.NewStandard([]string{v.Key()}, wire.WithVerifyClock(v.Clock()))
+		p, err = wire.NewStandard([]string{v.Key()}, wire.WithClock(v.Clock()))
 	} else {
-		p, err = wire.ProfileByName(profile, []string{v.Key()})
+		p, err = wire.New(profile, []string{v.Key()})
 	}
 	if err != nil {
 		t.Fatalf("profile: %v", err)

@@ -198,7 +198,7 @@ var phasioTriggers = map[string]bool{
 //	ORDER:           {url: "https://shop.test/hooks/created", secret: "env:ORDER_SECRET"}
 //	ORDER_UPDATED:   {url: "https://shop.test/hooks/updated", secret: "file:updated.secret"}
 //	QUOTE_CONVERTED: {url: "https://shop.test/hooks/quote",   secret: "env:QUOTE_SECRET"}
-func LoadTargets(path, provider string, getenv func(string) string, opts ...wire.CommonOption) (Targets, error) {
+func LoadTargets(path, provider string, getenv func(string) string, opts ...wire.Option) (Targets, error) {
 	data, err := input.ReadFile(path, input.TargetsFile)
 	if err != nil {
 		return Targets{}, fmt.Errorf("%w: %w", ErrTargets, err)
@@ -207,7 +207,7 @@ func LoadTargets(path, provider string, getenv func(string) string, opts ...wire
 }
 
 // ParseTargets is LoadTargets on a file's contents; name is used in errors.
-func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...wire.CommonOption) (Targets, error) {
+func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...wire.Option) (Targets, error) {
 	if int64(len(data)) > input.TargetsFile.Bytes {
 		return Targets{}, fmt.Errorf("%w: %s: larger than the %s", ErrTargets, name, input.TargetsFile)
 	}
@@ -243,7 +243,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 		if err != nil {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
 		}
-		p, err := wire.ProfileByName(provider, []string{secret}, opts...)
+		p, err := wire.New(provider, []string{secret}, opts...)
 		if err != nil {
 			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
 		}

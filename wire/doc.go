@@ -6,13 +6,13 @@
 // encrypt-then-sign, X-Phasio-Signature), NewHappyColis (the {header, body}
 // envelope, x-happycolis-webhook-signature) and NewStandard (Standard
 // Webhooks, whsec_ secrets, several signatures while keys rotate), or
-// ProfileByName. Profile.Build makes the request for one Message, with an
+// New. Profile.Build makes the request for one Message, with an
 // optional request-level Fault (tamper, bad-signature, wrong-key,
 // missing-signature, stale-timestamp, malformed-body); Profile.Verify is the
 // receiving side. Randomness comes from WithRand, so the known-answer
 // vectors (testdata/vectors at the module root) reproduce byte for byte.
 //
-// Everything the Phasio documentation leaves open is a PhasioOption whose
+// Everything the Phasio documentation leaves open is a Option whose
 // default is the project's wire-protocol assumption: 12-byte nonce laid out
 // nonce||ciphertext||tag (WithNonceSize, WithLayout), unpadded base64url
 // (WithPadding; decoding accepts both), body field "payload"

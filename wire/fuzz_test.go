@@ -33,10 +33,10 @@ func FuzzProviderSecret(f *testing.F) {
 			}
 			return
 		}
-		p, err := ProfileByName(provider, []string{secret})
+		p, err := New(provider, []string{secret})
 		if err != nil {
 			if !errors.Is(err, ErrBadSecret) && !errors.Is(err, ErrUnknownProvider) {
-				t.Fatalf("ProfileByName: %v", err)
+				t.Fatalf("New: %v", err)
 			}
 			if len(secret) >= 8 && strings.Contains(err.Error(), secret) {
 				t.Fatalf("the error quotes the secret: %v", err)

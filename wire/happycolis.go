@@ -10,35 +10,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/orderhooks/orderhooks/generator"
 )
 
 // HappyColisSignatureHeader carries the standard base64 (padded)
 // HMAC-SHA256 of the exact body bytes, keyed with the client secret.
 const HappyColisSignatureHeader = "X-Happycolis-Webhook-Signature"
-
-type happyColisConfig struct {
-	commonConfig
-	organizationID string
-	webhookID      string
-}
-
-type happyColisOption func(*happyColisConfig)
-
-func (o happyColisOption) applyHappyColis(c *happyColisConfig) { o(c) }
-
-// WithOrganizationID makes Build stamp header.organizationId (default: kept
-// as the generator wrote it).
-func WithOrganizationID(id string) HappyColisOption {
-	return happyColisOption(func(c *happyColisConfig) { c.organizationID = id })
-}
-
-// WithWebhookID makes Build stamp header.webhookId (default: kept as the
-// generator wrote it).
-func WithWebhookID(id string) HappyColisOption {
-	return happyColisOption(func(c *happyColisConfig) { c.webhookID = id })
-}
 
 // HappyColis is the profile of HappyColis webhooks: the generator's
 // {header, body} envelope with header.messageId set to Message.ID, signed
@@ -54,10 +30,10 @@ type headerField struct{ name, value string }
 
 // NewHappyColis returns the profile for one application's client secret
 // (any non-empty string; its UTF-8 bytes key the HMAC).
-func NewHappyColis(secret string, opts ...HappyColisOption) (*HappyColis, error) {
-	var cfg happyColisConfig
-	for _, o := range opts {
-		o.applyHappyColis(&cfg)
+func NewHappyColis(secret string, opts ...Option) (*HappyColis, error) {
+	cfg, err := newConfig(ProviderHappyColis, opts)
+	if err != nil {
+		return nil, err
 	}
 	if secret == "" {
 		return nil, fmt.Errorf("%w: the happycolis client secret is empty", ErrBadSecret)
@@ -73,7 +49,7 @@ func NewHappyColis(secret string, opts ...HappyColisOption) (*HappyColis, error)
 }
 
 // Name returns "happycolis".
-func (p *HappyColis) Name() string { return generator.ProviderHappyColis }
+func (p *HappyColis) Name() string { return ProviderHappyColis }
 
 func (p *HappyColis) sign(key, body []byte) string {
 	mac := hmac.New(sha256.New, key)

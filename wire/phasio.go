@@ -63,71 +63,12 @@ const (
 	HMACKeyDecoded
 )
 
-type phasioConfig struct {
-	commonConfig
-	nonceSize      int
-	layout         Layout
-	padded         bool
-	field          string
-	hmacKey        HMACKeyForm
-	triggerHeader  bool
-	deliveryHeader bool
-	trigger        string
-}
-
-type phasioOption func(*phasioConfig)
-
-func (o phasioOption) applyPhasio(c *phasioConfig) { o(c) }
-
-// WithNonceSize sets the AES-GCM nonce length (default DefaultPhasioNonceSize).
-func WithNonceSize(n int) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.nonceSize = n })
-}
-
-// WithLayout sets where the nonce goes in the sealed payload (default LayoutNonceFirst).
-func WithLayout(l Layout) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.layout = l })
-}
-
-// WithPadding makes Build write the encrypted payload string as padded
-// base64url (default unpadded). Verify accepts both either way.
-func WithPadding(padded bool) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.padded = padded })
-}
-
-// WithBodyField sets the body's field name (default DefaultPhasioBodyField).
-func WithBodyField(name string) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.field = name })
-}
-
-// WithHMACKey sets which bytes key the signature (default HMACKeySecretString).
-func WithHMACKey(form HMACKeyForm) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.hmacKey = form })
-}
-
-// WithTriggerHeader turns the TriggerHeader on Build's requests on or off (default on).
-func WithTriggerHeader(on bool) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.triggerHeader = on })
-}
-
-// WithDeliveryHeader turns the DeliveryHeader on Build's requests on or off (default on).
-func WithDeliveryHeader(on bool) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.deliveryHeader = on })
-}
-
-// WithDefaultTrigger sets the trigger Verify reports for requests without a
-// TriggerHeader (default DefaultPhasioTrigger): a real Phasio webhook is
-// configured for one trigger, so its receiver knows it from the URL.
-func WithDefaultTrigger(trigger string) PhasioOption {
-	return phasioOption(func(c *phasioConfig) { c.trigger = trigger })
-}
-
 // Phasio is the profile of Phasio's encrypted webhooks: the order is sealed
 // with AES-256-GCM under the webhook's secret, sent as
 // {"payload":"<base64url(nonce||ciphertext||tag)>"}, and the encrypted
 // payload string is signed with HMAC-SHA256 in X-Phasio-Signature.
 type Phasio struct {
-	cfg    phasioConfig
+	cfg    *config
 	keys   *phasioKeys
 	rand   randSource
 	enc    *base64.Encoding
@@ -144,32 +85,19 @@ type phasioKeys struct {
 // NewPhasio checks secret (a base64url-encoded 32-byte key, padded or not)
 // and the options once, so a bad secret is a configuration error before
 // anything is sent. Errors wrap ErrBadSecret and never contain the secret.
-func NewPhasio(secret string, opts ...PhasioOption) (*Phasio, error) {
-	cfg := phasioConfig{
-		nonceSize:      DefaultPhasioNonceSize,
-		field:          DefaultPhasioBodyField,
-		triggerHeader:  true,
-		deliveryHeader: true,
-		trigger:        DefaultPhasioTrigger,
+func NewPhasio(secret string, opts ...Option) (*Phasio, error) {
+	cfg, err := newConfig(ProviderPhasio, opts)
+	if err == nil {
+		err = cfg.check()
 	}
-	for _, o := range opts {
-		o.applyPhasio(&cfg)
-	}
-	switch {
-	case cfg.nonceSize < 1:
-		return nil, fmt.Errorf("wire: phasio nonce size %d: must be positive", cfg.nonceSize)
-	case cfg.layout != LayoutNonceFirst && cfg.layout != LayoutNonceLast:
-		return nil, fmt.Errorf("wire: phasio layout %d: unknown", cfg.layout)
-	case cfg.field == "":
-		return nil, fmt.Errorf("wire: phasio body field: must not be empty")
-	case cfg.hmacKey != HMACKeySecretString && cfg.hmacKey != HMACKeyDecoded:
-		return nil, fmt.Errorf("wire: phasio HMAC key form %d: unknown", cfg.hmacKey)
+	if err != nil {
+		return nil, err
 	}
 	key, err := decodePhasioSecret(secret)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := newPhasioKeys(&cfg, secret, key)
+	keys, err := newPhasioKeys(cfg, secret, key)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +132,7 @@ func decodeBase64URL(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 }
 
-func newPhasioKeys(cfg *phasioConfig, secret string, key []byte) (*phasioKeys, error) {
+func newPhasioKeys(cfg *config, secret string, key []byte) (*phasioKeys, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadSecret, err)
@@ -238,7 +166,7 @@ func (k *phasioKeys) sign(payload []byte) []byte {
 }
 
 // Name returns "phasio".
-func (p *Phasio) Name() string { return generator.ProviderPhasio }
+func (p *Phasio) Name() string { return ProviderPhasio }
 
 // Build seals msg's payload with a fresh nonce from the profile's random
 // source and signs it. Request.Plaintext is msg.Event.Payload itself (not
@@ -303,7 +231,7 @@ func (p *Phasio) randomKeys() (*phasioKeys, error) {
 	if err := p.rand.fill(key); err != nil {
 		return nil, err
 	}
-	return newPhasioKeys(&p.cfg, base64.RawURLEncoding.EncodeToString(key), key)
+	return newPhasioKeys(p.cfg, base64.RawURLEncoding.EncodeToString(key), key)
 }
 
 // seal returns the whole body: prefix, the encoded sealed payload, `"}`.

@@ -24,38 +24,38 @@ func TestPhasioOptions(t *testing.T) {
 	key, _ := decodeBase64URL(testkit.PhasioSecret)
 	tests := []struct {
 		name  string
-		opts  []PhasioOption
+		opts  []Option
 		check func(t *testing.T, req *Request, sealed []byte)
 	}{
-		{"nonce size 16", []PhasioOption{WithNonceSize(16)}, func(t *testing.T, req *Request, sealed []byte) {
+		{"nonce size 16", []Option{WithNonceSize(16)}, func(t *testing.T, req *Request, sealed []byte) {
 			if len(sealed) != 16+len(ev.Payload)+16 {
 				t.Errorf("sealed %d bytes, want 16-byte nonce + payload + tag", len(sealed))
 			}
 		}},
-		{"nonce last", []PhasioOption{WithLayout(LayoutNonceLast), WithRand(bytes.NewReader(bytes.Repeat([]byte{7}, 12)))},
+		{"nonce last", []Option{WithLayout(LayoutNonceLast), WithRand(bytes.NewReader(bytes.Repeat([]byte{7}, 12)))},
 			func(t *testing.T, req *Request, sealed []byte) {
 				if !bytes.HasSuffix(sealed, bytes.Repeat([]byte{7}, 12)) {
 					t.Errorf("sealed payload does not end with the nonce")
 				}
 			}},
-		{"padded", []PhasioOption{WithPadding(true)}, func(t *testing.T, req *Request, sealed []byte) {
+		{"padded", []Option{WithPadding(true)}, func(t *testing.T, req *Request, sealed []byte) {
 			if n := len(sealed) % 3; n != 0 && !bytes.Contains(req.Body, []byte(`="`)) {
 				t.Errorf("no padding in %.30s…", req.Body)
 			}
 		}},
-		{"body field", []PhasioOption{WithBodyField("data")}, func(t *testing.T, req *Request, _ []byte) {
+		{"body field", []Option{WithBodyField("data")}, func(t *testing.T, req *Request, _ []byte) {
 			if !bytes.HasPrefix(req.Body, []byte(`{"data":"`)) {
 				t.Errorf("body %.30s…", req.Body)
 			}
 		}},
-		{"hmac with decoded key", []PhasioOption{WithHMACKey(HMACKeyDecoded)}, func(t *testing.T, req *Request, _ []byte) {
+		{"hmac with decoded key", []Option{WithHMACKey(HMACKeyDecoded)}, func(t *testing.T, req *Request, _ []byte) {
 			var body struct{ Payload string }
 			_ = json.Unmarshal(req.Body, &body)
 			if want := hexHMAC(key, body.Payload); req.Header.Get(PhasioSignatureHeader) != want {
 				t.Errorf("signature not keyed with the decoded key")
 			}
 		}},
-		{"no orderhooks headers", []PhasioOption{WithTriggerHeader(false), WithDeliveryHeader(false), WithDefaultTrigger("QUOTE_CONVERTED")},
+		{"no orderhooks headers", []Option{WithTriggerHeader(false), WithDeliveryHeader(false), WithDefaultTrigger("QUOTE_CONVERTED")},
 			func(t *testing.T, req *Request, _ []byte) {
 				if req.Header.Get(TriggerHeader) != "" || req.Header.Get(DeliveryHeader) != "" {
 					t.Errorf("headers %v", req.Header)
@@ -114,17 +114,18 @@ func hexHMAC(key []byte, s string) string {
 func TestPhasioBadConfig(t *testing.T) {
 	tests := []struct {
 		name, secret string
-		opts         []PhasioOption
+		opts         []Option
 		want         string
 	}{
 		{"not base64url", "this is not a key!!", nil, "not base64url"},
 		{"16-byte key", "AAAAAAAAAAAAAAAAAAAAAA", nil, "secret is not a 32-byte key"},
 		{"std alphabet", strings.Repeat("+", 43), nil, "not base64url"},
 		{"empty", "", nil, "32-byte key"},
-		{"nonce size", testkit.PhasioSecret, []PhasioOption{WithNonceSize(0)}, "nonce size"},
-		{"layout", testkit.PhasioSecret, []PhasioOption{WithLayout(9)}, "layout"},
-		{"field", testkit.PhasioSecret, []PhasioOption{WithBodyField("")}, "body field"},
-		{"hmac key form", testkit.PhasioSecret, []PhasioOption{WithHMACKey(5)}, "HMAC key form"},
+		{"nonce size", testkit.PhasioSecret, []Option{WithNonceSize(0)}, "WithNonceSize 0: must be positive"},
+		{"layout", testkit.PhasioSecret, []Option{WithLayout(9)}, "WithLayout 9: LayoutNonceFirst or LayoutNonceLast"},
+		{"field", testkit.PhasioSecret, []Option{WithBodyField("")}, `WithBodyField "": must not be empty`},
+		{"hmac key form", testkit.PhasioSecret, []Option{WithHMACKey(5)}, "WithHMACKey 5: HMACKeySecretString or HMACKeyDecoded"},
+		{"trigger", testkit.PhasioSecret, []Option{WithDefaultTrigger("ORDER_CREATED")}, `WithDefaultTrigger ORDER_CREATED: one of Phasio's order triggers: ORDER, ORDER_UPDATED, QUOTE_CONVERTED (did you mean "ORDER"?)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,13 +1,10 @@
 package wire
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -96,11 +93,6 @@ const (
 	FaultMalformedBody    Fault = "malformed-body"    // body is not the documented JSON shape
 )
 
-// ProviderStandard names the Standard Webhooks profile; the other two
-// profiles are named by generator.ProviderPhasio and
-// generator.ProviderHappyColis.
-const ProviderStandard = "standard"
-
 // Errors of Verify, Build and the constructors. Verify errors wrap exactly
 // one of the first seven; Reason turns them into the short phrase a
 // receiver answers with. No error ever contains a secret.
@@ -118,7 +110,8 @@ var (
 	// no equivalent of (stale-timestamp outside the standard profile) or an
 	// unknown fault.
 	ErrFaultNotApplicable = errors.New("wire: fault does not apply")
-	// ErrUnknownProvider is returned by ProfileByName and NewSecret.
+	// ErrUnknownProvider is wrapped by New, NewSecret and Sign for a
+	// provider that is not a profile's (an *OptionError).
 	ErrUnknownProvider = errors.New("wire: unknown provider")
 )
 
@@ -129,96 +122,40 @@ func Reason(err error) string {
 	return strings.TrimPrefix(err.Error(), "wire: ")
 }
 
-// ProfileByName builds the profile called provider ("phasio", "happycolis"
-// or "standard") with the options every profile understands. Phasio and
-// HappyColis take exactly one secret; Standard Webhooks takes one or more
-// (all of them sign, for key rotation).
-func ProfileByName(provider string, secrets []string, opts ...CommonOption) (Profile, error) {
-	one := func() (string, error) {
-		if len(secrets) != 1 {
-			return "", fmt.Errorf("%w: %s takes exactly one secret, got %d", ErrBadSecret, provider, len(secrets))
-		}
-		return secrets[0], nil
-	}
+// Providers: the names of the three profiles.
+const (
+	ProviderPhasio     = generator.ProviderPhasio
+	ProviderHappyColis = generator.ProviderHappyColis
+	ProviderStandard   = "standard"
+)
+
+// Providers lists the profiles' names, in documentation order.
+func Providers() []string { return []string{ProviderPhasio, ProviderHappyColis, ProviderStandard} }
+
+// New builds the profile called provider ("phasio", "happycolis" or
+// "standard") with opts; an option of another profile is refused. Phasio
+// and HappyColis take exactly one secret; Standard Webhooks takes one or
+// more (all of them sign, for key rotation).
+func New(provider string, secrets []string, opts ...Option) (Profile, error) {
 	switch provider {
-	case generator.ProviderPhasio:
-		s, err := one()
-		if err != nil {
-			return nil, err
+	case ProviderPhasio, ProviderHappyColis:
+		if len(secrets) != 1 {
+			return nil, fmt.Errorf("%w: %s takes exactly one secret, got %d", ErrBadSecret, provider, len(secrets))
 		}
-		return NewPhasio(s, asOptions[PhasioOption](opts)...)
-	case generator.ProviderHappyColis:
-		s, err := one()
-		if err != nil {
-			return nil, err
+		if provider == ProviderPhasio {
+			return NewPhasio(secrets[0], opts...)
 		}
-		return NewHappyColis(s, asOptions[HappyColisOption](opts)...)
+		return NewHappyColis(secrets[0], opts...)
 	case ProviderStandard:
-		return NewStandard(secrets, asOptions[StandardOption](opts)...)
+		return NewStandard(secrets, opts...)
 	}
-	return nil, fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
+	return nil, unknownProvider(provider)
 }
 
-// asOptions converts common options to one profile's option type.
-func asOptions[T any](opts []CommonOption) []T {
-	out := make([]T, len(opts))
-	for i, o := range opts {
-		out[i] = any(o).(T)
-	}
-	return out
-}
-
-// PhasioOption configures NewPhasio; CommonOption values are PhasioOptions too.
-type PhasioOption interface{ applyPhasio(*phasioConfig) }
-
-// HappyColisOption configures NewHappyColis; CommonOption values are HappyColisOptions too.
-type HappyColisOption interface{ applyHappyColis(*happyColisConfig) }
-
-// StandardOption configures NewStandard; CommonOption values are StandardOptions too.
-type StandardOption interface{ applyStandard(*standardConfig) }
-
-// CommonOption configures any profile.
-type CommonOption func(*commonConfig)
-
-func (o CommonOption) applyPhasio(c *phasioConfig)         { o(&c.commonConfig) }
-func (o CommonOption) applyHappyColis(c *happyColisConfig) { o(&c.commonConfig) }
-func (o CommonOption) applyStandard(c *standardConfig)     { o(&c.commonConfig) }
-
-// commonConfig holds the settings every profile shares.
-type commonConfig struct {
-	rand io.Reader
-}
-
-// WithRand sets the source of nonces, wrong keys and bad signatures
-// (default crypto/rand.Reader). A seeded reader makes Build reproducible;
-// it is read under a lock, so it need not be safe for concurrent use.
-func WithRand(r io.Reader) CommonOption {
-	return func(c *commonConfig) { c.rand = r }
-}
-
-// randSource reads the configured randomness; only readers other than
-// crypto/rand need the lock.
-type randSource struct {
-	r  io.Reader
-	mu *sync.Mutex
-}
-
-func (c *commonConfig) source() randSource {
-	if c.rand == nil || c.rand == rand.Reader {
-		return randSource{r: rand.Reader}
-	}
-	return randSource{r: c.rand, mu: new(sync.Mutex)}
-}
-
-func (s randSource) fill(p []byte) error {
-	if s.mu != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-	}
-	if _, err := io.ReadFull(s.r, p); err != nil {
-		return fmt.Errorf("wire: reading randomness: %w", err)
-	}
-	return nil
+// unknownProvider is the error of a provider name that is not a profile's.
+func unknownProvider(name string) error {
+	return &OptionError{Package: "wire", Option: "provider", Value: fmt.Sprintf("%q", name),
+		Want: "unknown; one of " + strings.Join(Providers(), ", "), Known: Providers(), Err: ErrUnknownProvider}
 }
 
 // checkMessage rejects messages Build cannot send; needID is set by the

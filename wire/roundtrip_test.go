@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
@@ -15,17 +14,11 @@ import (
 // random source and (standard) a clock at testkit.Time.
 func testProfile(t testing.TB, name string) Profile {
 	t.Helper()
-	var p Profile
-	var err error
-	r := WithRand(testkit.Rand(1))
-	switch name {
-	case generator.ProviderPhasio:
-		p, err = NewPhasio(testkit.PhasioSecret, r)
-	case generator.ProviderHappyColis:
-		p, err = NewHappyColis(testkit.HappyColisSecret, r)
-	case ProviderStandard:
-		p, err = NewStandard([]string{testkit.StandardSecret}, r, WithVerifyClock(func() time.Time { return testkit.Time }))
+	opts := []Option{WithRand(testkit.Rand(1))}
+	if name == ProviderStandard {
+		opts = append(opts, WithClock(testkit.Clock))
 	}
+	p, err := New(name, []string{testkit.Secret(name)}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +216,7 @@ func TestProfileByName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider, func(t *testing.T) {
-			p, err := ProfileByName(tt.provider, tt.secrets, WithRand(testkit.Rand(2)))
+			p, err := New(tt.provider, tt.secrets, WithRand(testkit.Rand(2)))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
 			}

@@ -60,7 +60,7 @@ func NewSecret(provider string, rand io.Reader) (string, error) {
 	case ProviderStandard:
 		key = make([]byte, 24)
 	default:
-		return "", fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
+		return "", unknownProvider(provider)
 	}
 	if _, err := io.ReadFull(rand, key); err != nil {
 		return "", fmt.Errorf("wire: reading randomness: %w", err)

@@ -83,7 +83,7 @@ func TestNewSecret(t *testing.T) {
 			if other, _ := NewSecret(tt.provider, testkit.Rand(6)); other == s {
 				t.Fatal("different sources, same secret")
 			}
-			if _, err := ProfileByName(tt.provider, []string{s}); err != nil {
+			if _, err := New(tt.provider, []string{s}); err != nil {
 				t.Fatalf("the profile rejects the new secret: %v", err)
 			}
 		})

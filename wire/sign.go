@@ -84,7 +84,7 @@ func Sign(provider, secret string, payload []byte, o SignOptions) (*Signed, erro
 	case ProviderStandard:
 		return signStandard(secret, payload, o)
 	}
-	return nil, fmt.Errorf("%w %q (phasio, happycolis or standard)", ErrUnknownProvider, provider)
+	return nil, unknownProvider(provider)
 }
 
 // head shows the first bytes of b and its length, for explanations.
@@ -97,7 +97,7 @@ func head(b []byte) string {
 }
 
 func signPhasio(secret string, payload []byte, o SignOptions) (*Signed, error) {
-	opts := []PhasioOption{WithTriggerHeader(false), WithDeliveryHeader(false)}
+	opts := []Option{WithTriggerHeader(false), WithDeliveryHeader(false)}
 	if o.Nonce != nil {
 		if len(o.Nonce) != DefaultPhasioNonceSize {
 			return nil, fmt.Errorf("%w: the nonce must be %d bytes, got %d", ErrSign, DefaultPhasioNonceSize, len(o.Nonce))

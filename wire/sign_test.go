@@ -154,7 +154,7 @@ func TestMisSign(t *testing.T) {
 			payloads = generator.ProviderPhasio
 		}
 		secret := map[string]string{generator.ProviderPhasio: testkit.PhasioSecret, generator.ProviderHappyColis: "00ff00ff00ff00ff", ProviderStandard: testkit.StandardSecret}[name]
-		p, err := ProfileByName(name, []string{secret})
+		p, err := New(name, []string{secret})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,56 +24,26 @@ const (
 	standardSecretPrefix = "whsec_"
 )
 
-type standardConfig struct {
-	commonConfig
-	tolerance      time.Duration
-	now            func() time.Time
-	timestampField bool
-}
-
-type standardOption func(*standardConfig)
-
-func (o standardOption) applyStandard(c *standardConfig) { o(c) }
-
-// WithTolerance sets how far from Verify's clock webhook-timestamp may be
-// (default DefaultTolerance). The stale-timestamp fault signs a timestamp
-// twice the tolerance before Message.Time.
-func WithTolerance(d time.Duration) StandardOption {
-	return standardOption(func(c *standardConfig) { c.tolerance = d })
-}
-
-// WithVerifyClock sets the clock Verify checks timestamps against (default time.Now).
-func WithVerifyClock(now func() time.Time) StandardOption {
-	return standardOption(func(c *standardConfig) { c.now = now })
-}
-
-// WithTimestampField includes "timestamp" in Build's body (default on). The
-// Standard Webhooks payload structure recommends it; without it the body is
-// {"type":…,"data":…}.
-func WithTimestampField(on bool) StandardOption {
-	return standardOption(func(c *standardConfig) { c.timestampField = on })
-}
-
 // Standard is the Standard Webhooks profile, for receivers of any platform:
 // the body is {"type":…,"timestamp":…,"data":<event payload>} and
 // webhook-signature holds "v1,<base64 HMAC-SHA256 of id.timestamp.body>",
 // one per secret while keys rotate.
 type Standard struct {
 	keys [][]byte
-	cfg  standardConfig
+	cfg  *config
 	rand randSource
 }
 
 // NewStandard returns the profile for one or more whsec_ secrets (the
 // prefix is optional; base64 padded or not). All of them sign; Verify
 // accepts a signature by any of them.
-func NewStandard(secrets []string, opts ...StandardOption) (*Standard, error) {
-	cfg := standardConfig{tolerance: DefaultTolerance, now: time.Now, timestampField: true}
-	for _, o := range opts {
-		o.applyStandard(&cfg)
+func NewStandard(secrets []string, opts ...Option) (*Standard, error) {
+	cfg, err := newConfig(ProviderStandard, opts)
+	if err == nil {
+		err = cfg.check()
 	}
-	if cfg.tolerance <= 0 {
-		return nil, fmt.Errorf("wire: standard tolerance %s: must be positive", cfg.tolerance)
+	if err != nil {
+		return nil, err
 	}
 	if len(secrets) == 0 {
 		return nil, fmt.Errorf("%w: the standard profile needs at least one secret", ErrBadSecret)

@@ -21,7 +21,7 @@ func TestStandardRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, _ := NewSecret(ProviderStandard, testkit.Rand(4))
-	clock := WithVerifyClock(func() time.Time { return testkit.Time })
+	clock := WithClock(func() time.Time { return testkit.Time })
 	sender, err := NewStandard([]string{old, fresh})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestStandardVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := []StandardOption{WithVerifyClock(func() time.Time { return tt.now })}
+			opts := []Option{WithClock(func() time.Time { return tt.now })}
 			if tt.tol > 0 {
 				opts = append(opts, WithTolerance(tt.tol))
 			}
@@ -116,7 +116,7 @@ func TestStandardVerify(t *testing.T) {
 
 // TestStandardBody: the documented body shape, and bodies missing parts.
 func TestStandardBody(t *testing.T) {
-	p, err := NewStandard([]string{testkit.StandardSecret}, WithVerifyClock(func() time.Time { return testkit.Time }))
+	p, err := NewStandard([]string{testkit.StandardSecret}, WithClock(func() time.Time { return testkit.Time }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,12 +153,12 @@ func TestStandardEventType(t *testing.T) {
 func TestStandardBadConfig(t *testing.T) {
 	for _, tt := range []struct {
 		secrets []string
-		opts    []StandardOption
+		opts    []Option
 	}{
 		{nil, nil},
 		{[]string{"whsec_***"}, nil},
 		{[]string{"whsec_"}, nil},
-		{[]string{testkit.StandardSecret}, []StandardOption{WithTolerance(0)}},
+		{[]string{testkit.StandardSecret}, []Option{WithTolerance(0)}},
 	} {
 		_, err := NewStandard(tt.secrets, tt.opts...)
 		if err == nil {

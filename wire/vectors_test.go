@@ -22,9 +22,9 @@ func vectorRequest(t testing.TB, profile string, v testkit.Vector) (Profile, htt
 	var p Profile
 	var err error
 	if profile == ProviderStandard {
-		p, err = NewStandard([]string{v.Key()}, WithVerifyClock(v.Clock()))
+		p, err = NewStandard([]string{v.Key()}, WithClock(v.Clock()))
 	} else {
-		p, err = ProfileByName(profile, []string{v.Key()})
+		p, err = New(profile, []string{v.Key()})
 	}
 	if err != nil {
 		t.Fatalf("profile: %v", err)
@@ -161,7 +161,7 @@ func TestVectorsRejected(t *testing.T) {
 func rejectVector(t *testing.T, profile string, v testkit.Vector) error {
 	t.Helper()
 	if v.EncryptedPayload == "" && v.Body == "" {
-		_, err := ProfileByName(profile, []string{v.Secret})
+		_, err := New(profile, []string{v.Secret})
 		if err != nil && !errors.Is(err, ErrBadSecret) {
 			t.Errorf("error %v does not wrap ErrBadSecret", err)
 		}

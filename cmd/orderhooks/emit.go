@@ -299,7 +299,7 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 		}
 		secrets[i] = s
 	}
-	p, err := wire.ProfileByName(provider, secrets)
+	p, err := wire.New(provider, secrets)
 	if err != nil {
 		return emitter.Targets{}, usageErrorf("--provider %s --secret: %w", provider, err)
 	}

@@ -27,7 +27,7 @@ const (
 // startVerifying starts a verifying receiver for provider and secret.
 func startVerifying(t *testing.T, provider, secret string) *emitter.ReceiverServer {
 	t.Helper()
-	p, err := wire.ProfileByName(provider, []string{secret})
+	p, err := wire.New(provider, []string{secret})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 		trigger, _ := fs.GetString("trigger")
 		p, err = wire.NewPhasio(secrets[0], wire.WithDefaultTrigger(trigger))
 	} else {
-		p, err = wire.ProfileByName(provider, secrets)
+		p, err = wire.New(provider, secrets)
 	}
 	if err != nil {
 		return nil, usageErrorf("--provider %s --secret: %w", provider, err)

@@ -119,7 +119,7 @@ func TestReceiveSecretNeverShown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := wire.ProfileByName(tt.provider, []string{secret})
+			p, err := wire.New(tt.provider, []string{secret})
 			if err != nil {
 				t.Fatal(err)
 			}

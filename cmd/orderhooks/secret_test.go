@@ -17,7 +17,7 @@ func TestSecretNew(t *testing.T) {
 			if code != exitOK || errOut != "" || !strings.HasSuffix(out, "\n") || out == again {
 				t.Fatalf("exit %d, stdout %q (then %q), stderr %q", code, out, again, errOut)
 			}
-			if _, err := wire.ProfileByName(provider, []string{strings.TrimSuffix(out, "\n")}); err != nil {
+			if _, err := wire.New(provider, []string{strings.TrimSuffix(out, "\n")}); err != nil {
 				t.Fatalf("the profile rejects it: %v", err)
 			}
 		})

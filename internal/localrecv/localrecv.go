@@ -17,7 +17,7 @@ func Start(provider string, opts ...emitter.ReceiverOption) (srv *emitter.Receiv
 	if secret, err = wire.NewSecret(provider, rand.Reader); err != nil {
 		return nil, nil, "", err
 	}
-	if profile, err = wire.ProfileByName(provider, []string{secret}); err != nil {
+	if profile, err = wire.New(provider, []string{secret}); err != nil {
 		return nil, nil, "", err
 	}
 	if srv, err = emitter.StartReceiver(profile, opts...); err != nil {
