@@ -12,6 +12,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/pii"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -112,7 +113,7 @@ func TestExportReplays(t *testing.T) {
 				secret, _ := wire.NewSecret(provider, strings.NewReader(strings.Repeat("o", 64)))
 				p, _ = wire.New(provider, []string{secret})
 			}
-			srv, err := emitter.StartReceiver(p)
+			srv, err := receiver.StartReceiver(p)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/receiver"
 )
 
 // BenchmarkVerify is one full verify (every check, with a probe) of each
@@ -13,7 +13,7 @@ import (
 func BenchmarkVerify(b *testing.B) {
 	for _, provider := range providers {
 		b.Run(provider, func(b *testing.B) {
-			srv, err := emitter.StartReceiver(testProfile(b, provider))
+			srv, err := receiver.StartReceiver(testProfile(b, provider))
 			if err != nil {
 				b.Fatal(err)
 			}

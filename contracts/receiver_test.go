@@ -36,7 +36,7 @@ const (
 const slowDelay = 5 * time.Millisecond
 
 // testReceiver is a small hand-written receiver, independent of
-// emitter.Receiver except for the profile's signature check: it stores the
+// receiver.Receiver except for the profile's signature check: it stores the
 // newest snapshot per order with the number of deliveries applied, ignores
 // redeliveries by message id and older snapshots by their time, and serves
 // GET /orders/{key}.

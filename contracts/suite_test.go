@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -133,8 +133,8 @@ func verifyWith(t *testing.T, target contracts.Target, provider string, opts ...
 // (over 127.0.0.1 and in-process) and the hand-written one.
 func TestCorrectReceiversPass(t *testing.T) {
 	for _, provider := range providers {
-		t.Run(provider+"/emitter.StartReceiver", func(t *testing.T) {
-			srv, err := emitter.StartReceiver(testProfile(t, provider))
+		t.Run(provider+"/receiver.StartReceiver", func(t *testing.T) {
+			srv, err := receiver.StartReceiver(testProfile(t, provider))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,8 +147,8 @@ func TestCorrectReceiversPass(t *testing.T) {
 				}
 			}
 		})
-		t.Run(provider+"/emitter.Receiver in-process", func(t *testing.T) {
-			r := verify(t, contracts.HandlerAt(emitter.NewReceiver(testProfile(t, provider)), "/webhooks/"+provider), provider)
+		t.Run(provider+"/receiver.Receiver in-process", func(t *testing.T) {
+			r := verify(t, contracts.HandlerAt(receiver.NewReceiver(testProfile(t, provider)), "/webhooks/"+provider), provider)
 			diffStatuses(t, r, correctStatuses(provider))
 		})
 		t.Run(provider+"/hand-written", func(t *testing.T) {
@@ -312,7 +312,7 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 		t.Errorf("closed port: %v, want ErrUnreachable", err)
 	}
 	// A receiver that answers, with a probe on a closed port.
-	live, err := emitter.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	live, err := receiver.StartReceiver(testProfile(t, contracts.ProviderPhasio))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 // TestCompareTypoFails: a compared pointer that no snapshot has would
 // "match" by being absent on both sides; the check must say so instead.
 func TestCompareTypoFails(t *testing.T) {
-	srv, err := emitter.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	srv, err := receiver.StartReceiver(testProfile(t, contracts.ProviderPhasio))
 	if err != nil {
 		t.Fatal(err)
 	}

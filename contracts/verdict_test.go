@@ -18,6 +18,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -170,7 +171,7 @@ func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
 // is interrupted (not failed), the rest not run, and the run fails.
 func TestDeadline(t *testing.T) {
 	profile := testProfile(t, contracts.ProviderStandard)
-	recv := emitter.NewReceiver(profile)
+	recv := receiver.NewReceiver(profile)
 	var n atomic.Int64
 	slowRecv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) > 1 { // the preflight is answered at once
@@ -200,7 +201,7 @@ func TestDeadline(t *testing.T) {
 // sends (every delivery answered 2xx) marks that check interrupted.
 func TestInterruptedCheckIsNotAFailure(t *testing.T) {
 	profile := testProfile(t, contracts.ProviderHappyColis)
-	recv := emitter.NewReceiver(profile)
+	recv := receiver.NewReceiver(profile)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var n atomic.Int64
@@ -236,7 +237,7 @@ func TestOrderKeysUniqueAcrossChecks(t *testing.T) {
 	for _, provider := range providers {
 		for _, seed := range seeds {
 			var rec bytes.Buffer
-			recv := emitter.NewReceiver(testProfile(t, provider))
+			recv := receiver.NewReceiver(testProfile(t, provider))
 			r, err := contracts.Verify(context.Background(), contracts.HandlerAt(recv, "/webhooks"), testProvider(t, provider),
 				contracts.WithSeed(seed), contracts.WithRecord(&rec), contracts.WithProbe("/orders/{orderKey}"))
 			if err != nil {
@@ -333,7 +334,7 @@ func TestRoutes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recv := emitter.NewReceiver(p)
+		recv := receiver.NewReceiver(p)
 		path := "/hooks/" + strings.ToLower(trigger)
 		mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if got := r.Header.Get(wire.TriggerHeader); got != "" && got != trigger {
@@ -383,7 +384,7 @@ func TestRouteWithAWrongURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/hooks/", emitter.NewReceiver(p))
+	mux.Handle("/hooks/", receiver.NewReceiver(p))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	targets := emitter.Targets{

@@ -1,8 +1,9 @@
 // Package emitter delivers generator events to receivers as the order
-// platforms do, and receives them.
+// platforms do.
 //
 // The wire formats themselves (profiles: sealing, signing, verifying) are
-// package wire's; a Target pairs a URL with a wire.Profile.
+// package wire's, the verifying receiver package receiver's; a Target
+// pairs a URL with a wire.Profile.
 //
 // Emitter is the delivery engine behind `orderhooks emit` and `orderhooks
 // replay`: New(Targets, options…) then Run(ctx, generator.Source) or
@@ -22,17 +23,6 @@
 // valid delivery accepted, every forgery (tamper, bad-signature,
 // wrong-key) rejected, with the forgeries' outcomes per fault and the
 // deliveries without an answer counted by cause.
-//
-// Receiver is the verifying receiver behind `orderhooks receive`, the demo
-// and the contract tests: it verifies, decrypts and validates deliveries,
-// keeps the newest snapshot per order at GET /orders/{key}, ignores stale
-// snapshots, counts duplicates and rejects event names its platform does
-// not send (ErrUnknownEvent). StartReceiver runs one on a loopback
-// port, like httptest.NewServer. It is built for senders it does not
-// trust: a request without a signature header is refused before its body
-// is read (HeaderVerifier), bodies are read within an in-flight budget,
-// connections and headers are bounded, a panic is a recorded 500, and a
-// receipt never claims an answer the sender did not get.
 //
 // Inputs are bounded (secret files 64 KiB, targets files 1 MiB, CA files
 // 4 MiB, events lines 16 MiB, record lines 64 MiB); URL userinfo is

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
 )
 
 // discard answers 204 and reads nothing itself (the server drains the body
@@ -93,7 +94,7 @@ func cycleSource(evs []*generator.Event, n int) generator.Source {
 //	go test ./emitter -run '^$' -bench BenchmarkEmit/ -benchtime 100000x -count 3
 func BenchmarkEmit(b *testing.B) {
 	evs := testkit.Events(b, generator.ProviderPhasio, 500)
-	p := testProfile(b, generator.ProviderPhasio)
+	p := testwire.Profile(b, generator.ProviderPhasio)
 	srv := httptest.NewServer(discard)
 	defer srv.Close()
 	raw := startRawDiscard(b)
@@ -147,7 +148,7 @@ func BenchmarkEmitMemory(b *testing.B) {
 	}
 	srv := httptest.NewServer(discard)
 	defer srv.Close()
-	e, err := New(OneTarget(testProfile(b, generator.ProviderPhasio), srv.URL), WithRecord(io.Discard))
+	e, err := New(OneTarget(testwire.Profile(b, generator.ProviderPhasio), srv.URL), WithRecord(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}

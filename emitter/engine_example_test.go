@@ -8,6 +8,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -16,7 +17,7 @@ import (
 func ExampleEmitter_Run() {
 	secret := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
 	p, _ := wire.NewPhasio(secret)
-	rcv := emitter.NewReceiver(p)
+	rcv := receiver.NewReceiver(p)
 	s, _ := generator.LoadScenario("phasio/quote-to-paid")
 	gen, _ := generator.New(generator.ProviderPhasio, generator.WithScenario(s), generator.WithOrders(2))
 	var record bytes.Buffer
@@ -45,7 +46,7 @@ func ExampleEmitter_Run() {
 // Replay sends a recording again; Exact resends the recorded bytes.
 func ExampleEmitter_Replay() {
 	p, _ := wire.NewHappyColis("hc-client-secret")
-	rcv := emitter.NewReceiver(p)
+	rcv := receiver.NewReceiver(p)
 	gen, _ := generator.New(generator.ProviderHappyColis, generator.WithOrders(3))
 	var record bytes.Buffer
 	e, _ := emitter.New(emitter.OneTarget(p, "http://receiver.test/"),

@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +19,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -77,7 +75,7 @@ func TestRunProfiles(t *testing.T) {
 			for _, ev := range evs {
 				byID[messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq)] = ev
 			}
-			p := testProfile(t, tc.profile)
+			p := testwire.Profile(t, tc.profile)
 			var mu sync.Mutex
 			seen := map[string]int{}
 			srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -166,7 +164,7 @@ func TestRetries(t *testing.T) {
 				w.WriteHeader(status)
 			})
 			var rec bytes.Buffer
-			e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL),
+			e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL),
 				WithRetries(3), WithTimeout(150*time.Millisecond), WithRecord(&rec))
 			sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)[:1]))
 			if err != nil {
@@ -262,7 +260,7 @@ func TestPerOrderOrdering(t *testing.T) {
 		mu.Unlock()
 		w.WriteHeader(http.StatusOK)
 	})
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(16))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(16))
 	sum, err := e.Run(context.Background(), testkit.Source(evs))
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +292,7 @@ func TestHappyColisFIFO(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := testProfile(t, generator.ProviderHappyColis)
+			p := testwire.Profile(t, generator.ProviderHappyColis)
 			failID := messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), evs[failing].Seq)
 			var mu sync.Mutex
 			var order []string
@@ -381,7 +379,7 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.fault), func(t *testing.T) {
-			p := testProfile(t, generator.ProviderPhasio)
+			p := testwire.Profile(t, generator.ProviderPhasio)
 			seqOf := map[string]*generator.Event{}
 			for _, ev := range evs {
 				seqOf[messageID(DefaultSeed, uint64(testkit.Time.UnixNano()), ev.Seq)] = ev
@@ -453,7 +451,7 @@ func TestFaultsReproducible(t *testing.T) {
 	srv := hookServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {})
 	run := func(seed int64) string {
 		var rec bytes.Buffer
-		e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithSeed(seed), WithConcurrency(4),
+		e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithSeed(seed), WithConcurrency(4),
 			WithFaults(Faults{Duplicate: 0.2, Reorder: 0.2, Tamper: 0.1, WrongKey: 0.1}), WithRecord(&rec))
 		if _, err := e.Run(context.Background(), testkit.Source(evs)); err != nil {
 			t.Fatal(err)
@@ -499,7 +497,7 @@ func TestInterrupt(t *testing.T) {
 		}
 	})
 	var rec bytes.Buffer
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(4), WithRecord(&rec))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(4), WithRecord(&rec))
 	sum, err := e.Run(ctx, testkit.Source(evs))
 	if !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want ErrInterrupted wrapping context.Canceled", err)
@@ -524,7 +522,7 @@ func TestInterrupt(t *testing.T) {
 
 // TestRunErrors covers bad options and routing errors.
 func TestRunErrors(t *testing.T) {
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	for _, tt := range []struct {
 		name string
 		t    Targets
@@ -564,7 +562,7 @@ func TestValidate(t *testing.T) {
 	var hits atomic.Int32
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) { hits.Add(1) })
 	var rec bytes.Buffer
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithValidate(true), WithRecord(&rec))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithValidate(true), WithRecord(&rec))
 	sum, err := e.Run(context.Background(), g.Source())
 	if err != nil {
 		t.Fatal(err)
@@ -582,7 +580,7 @@ func TestValidate(t *testing.T) {
 // TestRate checks that the rate limit spaces attempts.
 func TestRate(t *testing.T) {
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithRate(100), WithConcurrency(4))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithRate(100), WithConcurrency(4))
 	start := time.Now()
 	sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 11)))
 	if err != nil {
@@ -627,9 +625,6 @@ func TestMessageID(t *testing.T) {
 	}
 }
 
-// update rewrites golden files: go test ./emitter -run TestSummaryText -update
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 func TestSummaryText(t *testing.T) {
 	sum := &Summary{Deliveries: 17, Attempts: 20, OK: 9, Failed: 3, Forged: 5, Rejected: 3, Accepted: 1, Retries: 3, Blocked: 1, Invalid: 1,
 		Renumbered: 4,
@@ -650,19 +645,7 @@ func TestSummaryText(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Write(append(js, '\n'))
-	path := filepath.Join("testdata", t.Name()+".golden.txt")
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if b.String() != string(want) {
-		t.Fatalf("summary differs from %s:\n%s", path, b.String())
-	}
+	testkit.Golden(t, t.Name()+".golden.txt", b.Bytes())
 	if sum.Passed() || !(&Summary{Deliveries: 2, OK: 2}).Passed() {
 		t.Fatal("Passed wrong")
 	}

@@ -18,15 +18,17 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
 // verifyingServer starts a verifying Receiver of provider's test profile
 // on 127.0.0.1, closed when the test ends.
-func verifyingServer(t *testing.T, provider string) (wire.Profile, *Receiver, *httptest.Server) {
+func verifyingServer(t *testing.T, provider string) (wire.Profile, *receiver.Receiver, *httptest.Server) {
 	t.Helper()
-	p := testProfile(t, provider)
-	rcv := NewReceiver(p)
+	p := testwire.Profile(t, provider)
+	rcv := receiver.NewReceiver(p)
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
 	return p, rcv, srv
@@ -108,7 +110,7 @@ func TestConcatenatedSources(t *testing.T) {
 // TestRunIDs: with the default clock, two runs in the same nanosecond
 // still get different ids; a pinned clock reproduces them.
 func TestRunIDs(t *testing.T) {
-	tg := OneTarget(testProfile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
+	tg := OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
 	free, _ := New(tg)
 	if a, b := free.runID(), free.runID(); a == b {
 		t.Fatal("two runs of the default clock share an id")
@@ -165,7 +167,7 @@ func TestHappyColisFaults(t *testing.T) {
 // queue; what is behind it, duplicates included, is recorded unsent with
 // no fault, numbered without gaps.
 func TestBlockedFIFONoGaps(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	valid := 0
 	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if _, err := p.Verify(r.Header, body); err != nil {
@@ -193,7 +195,7 @@ func TestBlockedFIFONoGaps(t *testing.T) {
 // overflowing rates, concurrency beyond the cap) and headers RFC 9110
 // forbids are refused by New.
 func TestLimitsOfOptions(t *testing.T) {
-	tg := OneTarget(testProfile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
+	tg := OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
 	for _, tt := range []struct {
 		name string
 		opt  Option
@@ -232,7 +234,7 @@ func TestLimitsOfOptions(t *testing.T) {
 // concurrency costs little for a small run (it used to cost gigabytes).
 func TestMaxConcurrencyIsCheap(t *testing.T) {
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(MaxConcurrency))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithConcurrency(MaxConcurrency))
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -249,7 +251,7 @@ func TestMaxConcurrencyIsCheap(t *testing.T) {
 // TestNoAnswerCauses: deliveries that get no HTTP answer are counted by
 // cause in the summary, not only in the record.
 func TestNoAnswerCauses(t *testing.T) {
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	t.Cleanup(tlsSrv.Close)
 	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
@@ -305,7 +307,7 @@ func TestBodyErrorAfter2xx(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	var rec bytes.Buffer
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL), WithRecord(&rec))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithRecord(&rec))
 	sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)))
 	if err != nil || sum.OK != 1 || !sum.Passed() {
 		t.Fatalf("%+v %v: want the 2xx counted ok", sum, err)
@@ -326,7 +328,7 @@ func TestUserinfoRedacted(t *testing.T) {
 	srv := hookServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) { w.WriteHeader(http.StatusBadRequest) })
 	url := strings.Replace(srv.URL, "http://", "http://alice:hunter2@", 1)
 	var rec bytes.Buffer
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	e := newTestEmitter(t, OneTarget(p, url), WithRecord(&rec), WithRetries(0))
 	if _, err := e.Run(context.Background(), testkit.Source(testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 2))); err != nil {
 		t.Fatal(err)
@@ -351,7 +353,7 @@ func TestUserinfoRedacted(t *testing.T) {
 // and line numbers after them stay right.
 func TestReplaySniffBounded(t *testing.T) {
 	in := strings.Repeat("\n", 100_000) + `{"seq":1,"provider":"phasio","event":"ORDER","payload":{`
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), "http://127.0.0.1:1"))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1"))
 	_, err := e.Replay(context.Background(), strings.NewReader(in), ReplayOptions{})
 	if !errors.Is(err, ErrRecordFormat) || !strings.Contains(err.Error(), "line 100001: neither a recording nor an events file") {
 		t.Fatalf("got %v", err)

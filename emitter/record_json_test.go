@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -23,5 +24,5 @@ func TestRecordJSON(t *testing.T) {
 		Response: &RecordedResponse{Status: 500, Header: http.Header{"Retry-After": {"1"}}, Body: Bytes{0xff, 0xfe}, Truncated: true},
 		Latency:  25 * time.Millisecond, Error: "",
 	}
-	goldenJSON(t, []Record{rec, {Time: rec.Time, Delivery: 4, ID: rec.ID, URL: rec.URL, Event: rec.Event, Error: "blocked: an earlier delivery exhausted its retries"}}, "")
+	testkit.GoldenJSON(t, []Record{rec, {Time: rec.Time, Delivery: 4, ID: rec.ID, URL: rec.URL, Event: rec.Event, Error: "blocked: an earlier delivery exhausted its retries"}}, "")
 }

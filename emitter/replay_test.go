@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -48,7 +49,7 @@ func startSawServer(t *testing.T, p wire.Profile, failFirst bool) *sawServer {
 // recordRun delivers evs (each first attempt failing) and returns the recording.
 func recordRun(t *testing.T, evs []*generator.Event) []byte {
 	t.Helper()
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	srv := startSawServer(t, p, true)
 	var rec bytes.Buffer
 	sum, err := newTestEmitter(t, OneTarget(p, srv.url), WithRecord(&rec)).Run(context.Background(), testkit.Source(evs))
@@ -100,7 +101,7 @@ func TestReplay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := startSawServer(t, testProfile(t, generator.ProviderPhasio), false)
+			srv := startSawServer(t, testwire.Profile(t, generator.ProviderPhasio), false)
 			// Other nonces than the recording run's seeded profile.
 			p, err := wire.NewPhasio(testkit.PhasioSecret, wire.WithRand(testkit.Rand(9)))
 			if err != nil {
@@ -147,7 +148,7 @@ func TestReplaySpeed(t *testing.T) {
 	if err := ew.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	srv := startSawServer(t, p, false)
 	e := newTestEmitter(t, OneTarget(p, srv.url))
 	for _, tt := range []struct {
@@ -167,7 +168,7 @@ func TestReplaySpeed(t *testing.T) {
 }
 
 func TestReplayErrors(t *testing.T) {
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	e := newTestEmitter(t, OneTarget(p, "http://127.0.0.1:1"))
 	var events bytes.Buffer
 	ew := generator.NewEventWriter(&events)
@@ -283,7 +284,7 @@ func TestReplayOtherPlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
-	e := newTestEmitter(t, OneTarget(testProfile(t, generator.ProviderPhasio), srv.URL))
+	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL))
 	sum, err := e.Replay(context.Background(), io.MultiReader(strings.NewReader("\n"), &buf), ReplayOptions{})
 	var pe *ProviderError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrProviderMismatch) || pe.Line != 2 || pe.Provider != generator.ProviderHappyColis || sum.Deliveries != 0 {
@@ -297,7 +298,7 @@ func TestReplayOtherPlatform(t *testing.T) {
 func TestRecordRedactsHeaders(t *testing.T) {
 	const token, apiKey = "Bearer tok-4f1d", "key-77aa"
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 1)
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	var mu sync.Mutex
 	var auth []string
 	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -16,9 +16,10 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -178,14 +179,6 @@ type targetEntry struct {
 // their own.
 const DefaultTargetKey = "default"
 
-// phasioTriggers are the documented Phasio triggers, the keys a Phasio
-// targets file may use.
-var phasioTriggers = map[string]bool{
-	generator.PhasioOrderCreated: true, generator.PhasioOrderUpdated: true, generator.PhasioQuoteConverted: true,
-	"CUSTOMER_ORGANISATION_CREATED": true, "CUSTOMER_ORGANISATION_UPDATED": true,
-	"SPECIFICATION_CREATED": true, "CART_CREATED": true,
-}
-
 // LoadTargets reads a targets file (YAML, or JSON, which is YAML too): a
 // map from event name (for Phasio, a trigger) or DefaultTargetKey to
 // {url, secret}, the secret a literal, env:NAME or file:PATH (see
@@ -257,7 +250,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	if t.Default == nil {
 		// Found now, not after the first deliveries went out. (Standard
 		// targets carry either platform's events: no fixed list.)
-		for _, trigger := range receiverEvents[provider] {
+		for _, trigger := range orderEvents(provider) {
 			if t.ByEvent[trigger] == nil {
 				return Targets{}, fmt.Errorf("%w: %s: no target for %s (add it, or a %s entry)", ErrTargets, name, trigger, DefaultTargetKey)
 			}
@@ -273,21 +266,34 @@ func checkTargetKey(provider, key string) error {
 	if key == DefaultTargetKey {
 		return nil
 	}
-	hc := slices.Contains(receiverEvents[generator.ProviderHappyColis], key)
+	ph, _ := platform.Get(platform.Phasio)
+	hc, _ := platform.Get(platform.HappyColis)
+	isHC := slices.Contains(hc.EventNames(), key)
 	switch provider {
-	case generator.ProviderPhasio:
-		if !phasioTriggers[key] {
-			return fmt.Errorf("%s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s", input.Quote(key), DefaultTargetKey)
+	case platform.Phasio:
+		if !slices.Contains(ph.Triggers, key) {
+			return fmt.Errorf("%s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s%s", input.Quote(key), DefaultTargetKey,
+				suggest.Hint(key, ph.Triggers, ph.Titles()))
 		}
-	case generator.ProviderHappyColis:
-		if !hc {
-			return fmt.Errorf("%s: not a HappyColis event (%s) or %s", input.Quote(key),
-				strings.Join(receiverEvents[generator.ProviderHappyColis], ", "), DefaultTargetKey)
+	case platform.HappyColis:
+		if !isHC {
+			return fmt.Errorf("%s: not a HappyColis event (%s) or %s%s", input.Quote(key),
+				strings.Join(hc.EventNames(), ", "), DefaultTargetKey, suggest.Hint(key, hc.EventNames(), nil))
 		}
 	default:
-		if !hc && !phasioTriggers[key] {
+		if !isHC && !slices.Contains(ph.Triggers, key) {
 			return fmt.Errorf("%s: not a Phasio trigger or HappyColis event, nor %s", input.Quote(key), DefaultTargetKey)
 		}
+	}
+	return nil
+}
+
+// orderEvents are the order events a provider's targets file must route
+// when it has no default: its platform's (none for Standard Webhooks,
+// which carries either platform's).
+func orderEvents(provider string) []string {
+	if p, ok := platform.Get(provider); ok {
+		return p.EventNames()
 	}
 	return nil
 }

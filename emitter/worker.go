@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -237,9 +238,9 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 // validatePayload checks an event's payload against its schema; events
 // without a schema pass.
 func validatePayload(ev *generator.Event) error {
-	s, err := eventSchema(ev.Provider, ev.Event)
-	if s == nil || err != nil {
-		return err
+	name, err := schemas.ForEvent(ev.Provider, ev.Event, false)
+	if err != nil {
+		return nil // an event without a schema (ErrUnknownSchema)
 	}
-	return s.ValidateJSON(ev.Payload)
+	return schemas.MustGet(name).ValidateJSON(ev.Payload)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
@@ -117,7 +118,7 @@ func checkReceived(t *testing.T, profile string, msg *Message, got *Received) {
 			t.Errorf("time %s, want header.date %s", got.Time, msg.Event.At)
 		}
 	case ProviderStandard:
-		wantEvent = StandardEventType(msg.Event.Event)
+		wantEvent = platform.StandardType(msg.Event.Event)
 		if !got.Time.Equal(msg.Time) {
 			t.Errorf("time %s, want %s", got.Time, msg.Time)
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
 // Standard Webhooks headers, and the verification tolerance the
@@ -74,15 +76,6 @@ func decodeStandardSecret(s string) ([]byte, error) {
 // Name returns "standard".
 func (p *Standard) Name() string { return ProviderStandard }
 
-// StandardEventType maps a generator event name to a Standard Webhooks
-// type: lower case, "/" and "_" become "." ("ORDER_UPDATED" and
-// "order/updated" both give "order.updated"; "ORDER" gives "order").
-func StandardEventType(event string) string {
-	return typeSeparators.Replace(strings.ToLower(event))
-}
-
-var typeSeparators = strings.NewReplacer("/", ".", "_", ".")
-
 func (p *Standard) sign(key []byte, id, ts string, body []byte) []byte {
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(id))
@@ -111,7 +104,7 @@ func (p *Standard) Build(msg *Message, fault Fault) (*Request, error) {
 	if fault == FaultStaleTimestamp {
 		at = at.Add(-2 * p.cfg.tolerance)
 	}
-	body := appendJSONString([]byte(`{"type":`), StandardEventType(msg.Event.Event))
+	body := appendJSONString([]byte(`{"type":`), platform.StandardType(msg.Event.Event))
 	if p.cfg.timestampField {
 		body = appendJSONString(append(body, `,"timestamp":`...), msg.Time.UTC().Format(time.RFC3339Nano))
 	}

@@ -138,17 +138,6 @@ func TestStandardBody(t *testing.T) {
 	}
 }
 
-// TestStandardEventType maps both platforms' event names.
-func TestStandardEventType(t *testing.T) {
-	for in, want := range map[string]string{
-		"ORDER_UPDATED": "order.updated", "order/updated": "order.updated", "ORDER": "order", "QUOTE_CONVERTED": "quote.converted",
-	} {
-		if got := StandardEventType(in); got != want {
-			t.Errorf("StandardEventType(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestStandardBadConfig rejects unusable secrets and tolerances.
 func TestStandardBadConfig(t *testing.T) {
 	for _, tt := range []struct {

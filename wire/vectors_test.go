@@ -19,13 +19,11 @@ import (
 // profile that should verify it.
 func vectorRequest(t testing.TB, profile string, v testkit.Vector) (Profile, http.Header, []byte) {
 	t.Helper()
-	var p Profile
-	var err error
+	var opts []Option
 	if profile == ProviderStandard {
-		p, err = NewStandard([]string{v.Key()}, WithClock(v.Clock()))
-	} else {
-		p, err = New(profile, []string{v.Key()})
+		opts = append(opts, WithClock(v.Clock()))
 	}
+	p, err := New(profile, []string{v.Key()}, opts...)
 	if err != nil {
 		t.Fatalf("profile: %v", err)
 	}

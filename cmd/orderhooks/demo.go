@@ -16,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
 	"github.com/orderhooks/orderhooks/internal/safefile"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -57,7 +58,7 @@ type demoRun struct {
 	sentFile   string
 	recvFile   string
 	profile    wire.Profile
-	recv       *emitter.ReceiverServer
+	recv       *receiver.ReceiverServer
 	recvOut    *os.File
 	summary    *emitter.Summary
 	report     *contracts.Report
@@ -146,7 +147,7 @@ func startDemoReceiver(provider, dir string) (*demoRun, error) {
 	if r.recvOut, err = safefile.Create(r.recvFile, 0o644); err != nil {
 		return nil, usageErrorf("--dir: %w", err)
 	}
-	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, emitter.WithReceiptRecord(r.recvOut)); err != nil {
+	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, receiver.WithReceiptRecord(r.recvOut)); err != nil {
 		r.recvOut.Close()
 		return nil, err
 	}

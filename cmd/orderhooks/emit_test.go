@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -25,13 +26,13 @@ const (
 )
 
 // startVerifying starts a verifying receiver for provider and secret.
-func startVerifying(t *testing.T, provider, secret string) *emitter.ReceiverServer {
+func startVerifying(t *testing.T, provider, secret string) *receiver.ReceiverServer {
 	t.Helper()
 	p, err := wire.New(provider, []string{secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := emitter.StartReceiver(p)
+	srv, err := receiver.StartReceiver(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestEmitTargets(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider", "happycolis", "--targets", path)
-		if want := "bad.yaml: no target for order/updated (add it, or a default entry)"; code != exitUsage || !strings.Contains(errOut, want) {
+		if want := "bad.yaml: no target for order/opened (add it, or a default entry)"; code != exitUsage || !strings.Contains(errOut, want) {
 			t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
 		}
 	})

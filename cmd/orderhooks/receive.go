@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -38,9 +38,9 @@ func init() {
 			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
 			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
 			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
-			fs.Int64("max-body", emitter.DefaultReceiverBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", emitter.MaxReceiverBodyLimit))
-			fs.Int64("max-inflight", emitter.DefaultReceiverInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
-			fs.Int("max-conns", emitter.DefaultReceiverConns, "connections served at once (more wait to be accepted)")
+			fs.Int64("max-body", receiver.DefaultReceiverBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxReceiverBodyLimit))
+			fs.Int64("max-inflight", receiver.DefaultReceiverInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
+			fs.Int("max-conns", receiver.DefaultReceiverConns, "connections served at once (more wait to be accepted)")
 			return fs
 		},
 		run: runReceive,
@@ -74,10 +74,10 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			_ = ln.Close() // nothing was served
 			return usageErrorf("--record: %w", err)
 		}
-		opts = append(opts, emitter.WithReceiptRecord(f))
+		opts = append(opts, receiver.WithReceiptRecord(f))
 		closeRecord = f.Close
 	}
-	rcv := emitter.NewReceiver(profile, opts...)
+	rcv := receiver.NewReceiver(profile, opts...)
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	err = rcv.Serve(ctx, ln)
 	if cerr := closeRecord(); err == nil {
@@ -144,26 +144,26 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 }
 
 // receiveOptions returns the receiver options of the flags but --record.
-func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]emitter.ReceiverOption, error) {
+func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]receiver.ReceiverOption, error) {
 	validate, _ := fs.GetBool("validate")
 	limit, _ := fs.GetInt64("max-body")
 	inflight, _ := fs.GetInt64("max-inflight")
 	conns, _ := fs.GetInt("max-conns")
 	switch {
-	case limit < 1 || limit > emitter.MaxReceiverBodyLimit:
-		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, emitter.MaxReceiverBodyLimit)
+	case limit < 1 || limit > receiver.MaxReceiverBodyLimit:
+		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, receiver.MaxReceiverBodyLimit)
 	case inflight < limit:
 		return nil, usageErrorf("--max-inflight %d: must be at least --max-body (%d)", inflight, limit)
 	case conns < 1 || conns > maxReceiverConns:
 		return nil, usageErrorf("--max-conns %d: must be between 1 and %d", conns, maxReceiverConns)
 	}
 	printPayload, _ := fs.GetBool("print")
-	opts := []emitter.ReceiverOption{
-		emitter.WithReceiverValidation(validate),
-		emitter.WithReceiverBodyLimit(limit),
-		emitter.WithReceiverInflight(inflight),
-		emitter.WithReceiverConns(conns),
-		emitter.WithReceiptFunc(func(rc emitter.Receipt) {
+	opts := []receiver.ReceiverOption{
+		receiver.WithReceiverValidation(validate),
+		receiver.WithReceiverBodyLimit(limit),
+		receiver.WithReceiverInflight(inflight),
+		receiver.WithReceiverConns(conns),
+		receiver.WithReceiptFunc(func(rc receiver.Receipt) {
 			var payload bytes.Buffer
 			// One line per delivery, whatever the sender's formatting.
 			if printPayload && json.Compact(&payload, rc.Payload) == nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -150,7 +151,7 @@ func TestVerifyInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := emitter.NewReceiver(p)
+	recv := receiver.NewReceiver(p)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var n atomic.Int64
@@ -233,7 +234,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := emitter.NewReceiver(p)
+	recv := receiver.NewReceiver(p)
 	var intact atomic.Bool
 	intact.Store(true)
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -264,7 +265,7 @@ func TestVerifyDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := emitter.NewReceiver(p)
+	recv := receiver.NewReceiver(p)
 	var n atomic.Int64
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) > 1 {
@@ -344,7 +345,7 @@ func TestVerifyTargets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mux.Handle("/hooks/"+trigger, emitter.NewReceiver(p))
+		mux.Handle("/hooks/"+trigger, receiver.NewReceiver(p))
 		vars["SECRET_"+trigger] = secret
 		fmt.Fprintf(&file, "%s: {url: %q, secret: \"env:SECRET_%s\"}\n", trigger, srv.URL+"/hooks/"+trigger, trigger)
 	}

@@ -6,21 +6,21 @@ package localrecv
 import (
 	"crypto/rand"
 
-	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Start makes a fresh secret for provider (phasio, happycolis or standard)
-// and starts emitter.StartReceiver with it. The caller closes the server
+// and starts receiver.StartReceiver with it. The caller closes the server
 // and must never print the secret.
-func Start(provider string, opts ...emitter.ReceiverOption) (srv *emitter.ReceiverServer, profile wire.Profile, secret string, err error) {
+func Start(provider string, opts ...receiver.ReceiverOption) (srv *receiver.ReceiverServer, profile wire.Profile, secret string, err error) {
 	if secret, err = wire.NewSecret(provider, rand.Reader); err != nil {
 		return nil, nil, "", err
 	}
 	if profile, err = wire.New(provider, []string{secret}); err != nil {
 		return nil, nil, "", err
 	}
-	if srv, err = emitter.StartReceiver(profile, opts...); err != nil {
+	if srv, err = receiver.StartReceiver(profile, opts...); err != nil {
 		return nil, nil, "", err
 	}
 	return srv, profile, secret, nil

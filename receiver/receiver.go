@@ -1,4 +1,4 @@
-package emitter
+package receiver
 
 import (
 	"encoding/json"
@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -346,7 +345,7 @@ func (r *Receiver) safeAccept(req *http.Request, rc *Receipt) (status int, reaso
 func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	if hv, ok := r.profile.(wire.HeaderVerifier); ok {
 		if err := hv.VerifyHeader(req.Header); err != nil {
-			return verifyStatus(err), wire.Reason(err)
+			return verifyStatus(err), reason(err)
 		}
 	}
 	if req.ContentLength > r.cfg.limit {
@@ -366,28 +365,34 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	}
 	got, err := r.profile.Verify(req.Header, body)
 	if err != nil {
-		return verifyStatus(err), wire.Reason(err)
+		return verifyStatus(err), reason(err)
 	}
 	rc.ID, rc.Event = got.ID, got.Event
 	doc, err := schemas.Decode(got.Payload)
 	if err != nil {
 		return http.StatusBadRequest, "payload is not JSON: " + strings.TrimPrefix(err.Error(), schemas.ErrInvalidJSON.Error()+": ")
 	}
-	rc.OrderKey = orderKey(doc)
+	rc.OrderKey = platform.OrderKey(doc)
 	if got.ID != "" && r.store.seen(got.ID) {
 		rc.Outcome = ReceiptDuplicate
 		return http.StatusOK, ""
 	}
 	if r.cfg.validate {
 		if err := r.validate(got.Event, doc); errors.Is(err, schemas.ErrInternal) {
-			return http.StatusInternalServerError, wire.Reason(err)
+			return http.StatusInternalServerError, reason(err)
 		} else if err != nil {
-			return http.StatusBadRequest, wire.Reason(err)
+			return http.StatusBadRequest, reason(err)
 		}
 	}
 	rc.Outcome = r.store.apply(got, rc.OrderKey)
 	rc.Payload = got.Payload
 	return http.StatusOK, ""
+}
+
+// reason is the phrase a refused delivery is answered with: err's message
+// without its package prefix ("signature mismatch").
+func reason(err error) string {
+	return strings.TrimPrefix(wire.Reason(err), "receiver: ")
 }
 
 // reserve takes n bytes of the in-flight budget, if there are that many.
@@ -440,15 +445,7 @@ func verifyStatus(err error) int {
 
 // ErrUnknownEvent is the reason a validating Receiver rejects an event
 // name its provider does not send.
-var ErrUnknownEvent = errors.New("emitter: unknown event")
-
-// receiverEvents are the order events each platform sends, the names a
-// validating Receiver accepts (each has a schema).
-var receiverEvents = map[string][]string{
-	generator.ProviderPhasio: {generator.PhasioOrderCreated, generator.PhasioOrderUpdated, generator.PhasioQuoteConverted},
-	generator.ProviderHappyColis: {generator.HappyColisCreated, generator.HappyColisUpdated, generator.HappyColisOpened,
-		generator.HappyColisCompleted, generator.HappyColisCancelled},
-}
+var ErrUnknownEvent = errors.New("receiver: unknown event")
 
 // validate checks a decoded payload against its event's schema; an event
 // name the provider does not send is rejected rather than applied
@@ -456,48 +453,20 @@ var receiverEvents = map[string][]string{
 func (r *Receiver) validate(event string, doc any) error {
 	provider, name := r.profile.Name(), event
 	if provider == wire.ProviderStandard {
-		provider, name = standardOrigin(event, doc)
+		provider, name = platform.Origin(event, doc)
 	}
-	if !slices.Contains(receiverEvents[provider], name) {
-		known := receiverEvents[provider]
+	pl, _ := platform.Get(provider)
+	ev, ok := pl.Event(name)
+	if !ok {
+		known := pl.EventNames()
 		if r.profile.Name() == wire.ProviderStandard {
-			known = make([]string, len(receiverEvents[provider]))
-			for i, e := range receiverEvents[provider] {
-				known[i] = wire.StandardEventType(e)
+			for i, e := range known {
+				known[i] = platform.StandardType(e)
 			}
 		}
 		return fmt.Errorf("%w %q (%s: %s)", ErrUnknownEvent, event, r.profile.Name(), strings.Join(known, ", "))
 	}
-	s, err := eventSchema(provider, name)
-	if s == nil || err != nil {
-		return err
-	}
-	return s.Validate(doc)
-}
-
-// eventSchema is the (tolerant) schema of a provider's event, or nil for
-// events that have none.
-func eventSchema(provider, event string) (*schemas.Schema, error) {
-	name, err := schemas.ForEvent(provider, event, false)
-	if errors.Is(err, schemas.ErrUnknownSchema) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return schemas.Get(name)
-}
-
-// standardOrigin recovers the platform event behind a Standard Webhooks
-// type: a {header, body} envelope in data is HappyColis ("order.updated" →
-// "order/updated"), anything else Phasio ("order.updated" → "ORDER_UPDATED").
-func standardOrigin(typ string, doc any) (provider, event string) {
-	if m, ok := doc.(map[string]any); ok {
-		if _, ok := m["header"].(map[string]any); ok {
-			return generator.ProviderHappyColis, strings.ReplaceAll(typ, ".", "/")
-		}
-	}
-	return generator.ProviderPhasio, strings.ToUpper(strings.ReplaceAll(typ, ".", "_"))
+	return schemas.MustGet(ev.Schema).Validate(doc)
 }
 
 // order serves GET /orders/{key}.
@@ -521,7 +490,7 @@ func (r *Receiver) report(rc Receipt) {
 	if r.cfg.record != nil && r.recErr == nil {
 		line, _ := json.Marshal(rc) // a Receipt always encodes
 		if _, err := r.cfg.record.Write(append(line, '\n')); err != nil {
-			r.recErr = fmt.Errorf("emitter: writing the receipt record: %w", err)
+			r.recErr = fmt.Errorf("receiver: writing the receipt record: %w", err)
 		}
 	}
 	if r.cfg.onReceipt != nil {

@@ -1,7 +1,6 @@
-package emitter
+package receiver
 
 import (
-	"encoding/json"
 	"sync"
 	"time"
 
@@ -95,30 +94,4 @@ func (r *recentIDs) add(id string) {
 	r.ring[r.next] = id
 	r.set[id] = struct{}{}
 	r.next = (r.next + 1) % len(r.ring)
-}
-
-// orderKey finds the order a decoded payload belongs to: Phasio orderId, a
-// HappyColis envelope's body.id, or a plain id ("" when there is none).
-func orderKey(doc any) string {
-	m, _ := doc.(map[string]any)
-	if k := scalar(m["orderId"]); k != "" {
-		return k
-	}
-	if body, ok := m["body"].(map[string]any); ok {
-		if k := scalar(body["id"]); k != "" {
-			return k
-		}
-	}
-	return scalar(m["id"])
-}
-
-// scalar renders a string or number id as text.
-func scalar(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	}
-	return ""
 }

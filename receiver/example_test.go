@@ -1,4 +1,4 @@
-package emitter_test
+package receiver_test
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -17,7 +17,7 @@ import (
 func ExampleStartReceiver() {
 	secret := "whsec_GcjnwiDmyCgUHpS4wKV83G/FQGAri1KOgpe87HSOemI="
 	p, _ := wire.NewStandard([]string{secret})
-	srv, err := emitter.StartReceiver(p, emitter.WithReceiverValidation(false))
+	srv, err := receiver.StartReceiver(p, receiver.WithReceiverValidation(false))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package emitter
+package receiver
 
 import (
 	"context"
@@ -49,7 +49,7 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	go r.releaseMemory(ctx)
 	select {
 	case err := <-done:
-		return fmt.Errorf("emitter: receiver: %w", err)
+		return fmt.Errorf("receiver: %w", err)
 	case <-ctx.Done():
 	}
 	// http.Server.Shutdown would wait up to 5s for connections that were
@@ -71,7 +71,7 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 		time.Sleep(shutdownPoll)
 	}
 	if busy > 0 {
-		return fmt.Errorf("emitter: receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
+		return fmt.Errorf("receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
 	}
 	return nil
 }
@@ -201,7 +201,7 @@ func StartReceiver(p wire.Profile, opts ...ReceiverOption) (*ReceiverServer, err
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
-			return nil, fmt.Errorf("emitter: receiver: no loopback address to listen on: %w", err)
+			return nil, fmt.Errorf("receiver: no loopback address to listen on: %w", err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

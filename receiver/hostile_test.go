@@ -1,4 +1,4 @@
-package emitter
+package receiver
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -41,7 +42,7 @@ func (c *countingBody) Close() error { return nil }
 func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		var rec bytes.Buffer
-		r := NewReceiver(testProfile(t, name), WithReceiptRecord(&rec))
+		r := NewReceiver(testwire.Profile(t, name), WithReceiptRecord(&rec))
 		body := &countingBody{r: bytes.NewReader(bytes.Repeat([]byte("x"), 4<<20))}
 		req := httptest.NewRequest(http.MethodPost, "/", nil)
 		req.Body, req.ContentLength = body, 4<<20
@@ -60,7 +61,7 @@ func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 // budget; a delivery over it is answered 503 with Retry-After at once,
 // unread, and the budget comes back when the first one is done.
 func TestReceiverInflight(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	evs := testkit.Events(t, generator.ProviderHappyColis, 3)
 	build := func(i int) *wire.Request {
 		req, err := p.Build(&wire.Message{Event: evs[i], ID: uuid(i)}, wire.FaultNone)
@@ -95,7 +96,7 @@ func TestReceiverInflight(t *testing.T) {
 // TestReceiverConns: beyond the connection cap a connection waits,
 // unserved, until another closes.
 func TestReceiverConns(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiverConns(2))
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	var held []net.Conn
@@ -148,7 +149,7 @@ func (panicProfile) Verify(http.Header, []byte) (*wire.Received, error) { panic(
 // with the reason, recorded and counted; the delivery is not lost.
 func TestReceiverRecoversPanics(t *testing.T) {
 	var rec bytes.Buffer
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, panicProfile{p}, WithReceiptRecord(&rec))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	code, a := post(t, srv.URL, req)
@@ -168,7 +169,7 @@ func TestReceiverRecoversPanics(t *testing.T) {
 // validator panic is a 400 naming the pointer, recorded.
 func TestReceiverNumberBomb(t *testing.T) {
 	var rec bytes.Buffer
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiptRecord(&rec))
 	ev := *testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	ev.Payload = bytes.Replace(ev.Payload, []byte(`"total":`), []byte(`"total":1e1000001,"x":`), 1)
@@ -192,7 +193,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 // TestReceiverBodyLimitRange: the largest int64 body limit used to
 // overflow into rejecting every delivery; limits are brought into range.
 func TestReceiverBodyLimitRange(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithReceiverBodyLimit(math.MaxInt64))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	if code, a := post(t, srv.URL, req); code != http.StatusOK {
@@ -212,7 +213,7 @@ func (brokenWriter) Write([]byte) (int, error) { return 0, net.ErrClosed }
 // receipt says so instead of claiming the 200 the sender never got.
 func TestReceiverUnansweredReceipt(t *testing.T) {
 	var rec bytes.Buffer
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	r := NewReceiver(p, WithReceiptRecord(&rec))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	hreq := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(req.Body))
@@ -231,7 +232,7 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 // sending: every receipt recorded as answered 2xx (without a response
 // error) was an answer its client got.
 func TestReceiverShutdownNeverLies(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	evs := testkit.Events(t, generator.ProviderHappyColis, 4)
 	for round := range 8 {
 		var rec testkit.SyncBuffer
@@ -313,7 +314,7 @@ func FuzzReceiverHTTP(f *testing.F) {
 	}
 	var receivers []*Receiver
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
-		receivers = append(receivers, NewReceiver(testProfile(f, name), WithReceiverBodyLimit(4<<10), WithReceiverInflight(8<<10)))
+		receivers = append(receivers, NewReceiver(testwire.Profile(f, name), WithReceiverBodyLimit(4<<10), WithReceiverInflight(8<<10)))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
@@ -345,7 +346,7 @@ func FuzzReceiverHTTP(f *testing.F) {
 func BenchmarkReceiverFlood(b *testing.B) {
 	for _, bc := range []struct{ name, header string }{{"unsigned", ""}, {"forged", "X-Phasio-Signature: 00\r\n"}} {
 		b.Run(bc.name, func(b *testing.B) {
-			srv, err := StartReceiver(testProfile(b, generator.ProviderPhasio))
+			srv, err := StartReceiver(testwire.Profile(b, generator.ProviderPhasio))
 			if err != nil {
 				b.Fatal(err)
 			}

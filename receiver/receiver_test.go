@@ -1,4 +1,4 @@
-package emitter
+package receiver
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -134,7 +135,7 @@ func TestReceiverBehaviour(t *testing.T) {
 		}, "", nil, ReceiverStats{Received: 1, Applied: 1}},
 		{"happycolis unknown event", generator.ProviderHappyColis, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testkit.Time), status: 400,
-				reason: `unknown event "order/deleted" (happycolis: order/created, order/updated, order/opened, order/completed, order/cancelled)`},
+				reason: `unknown event "order/deleted" (happycolis: order/created, order/opened, order/updated, order/completed, order/cancelled)`},
 		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
 		{"standard unknown event", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testkit.Time), status: 400,
@@ -166,7 +167,7 @@ func TestReceiverBehaviour(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := testProfile(t, tt.profile)
+			p := testwire.Profile(t, tt.profile)
 			srv := startReceiver(t, p, tt.opts...)
 			for i, d := range tt.deliveries {
 				req, err := p.Build(d.msg, d.fault)
@@ -212,7 +213,7 @@ func TestReceiverVectors(t *testing.T) {
 				continue // a bad secret: no receiver can be configured (see the CLI tests)
 			}
 			t.Run(profile+"/"+v.Name, func(t *testing.T) {
-				p, h, body := vectorRequest(t, profile, v)
+				p, h, body := testwire.Vector(t, profile, v)
 				srv := startReceiver(t, p)
 				status, a := post(t, srv.URL, &wire.Request{Header: h, Body: body})
 				if status != http.StatusUnauthorized || a.OK || a.Error != v.Reason() {
@@ -225,7 +226,7 @@ func TestReceiverVectors(t *testing.T) {
 
 // TestReceiverRoutes covers other methods and paths.
 func TestReceiverRoutes(t *testing.T) {
-	r := NewReceiver(testProfile(t, generator.ProviderPhasio))
+	r := NewReceiver(testwire.Profile(t, generator.ProviderPhasio))
 	for _, tt := range []struct {
 		method, path string
 		status       int
@@ -249,7 +250,7 @@ func TestReceiverRecord(t *testing.T) {
 	var rec bytes.Buffer
 	var lines []string
 	now := func() time.Time { return testkit.Time }
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	srv := startReceiver(t, p, WithReceiptRecord(&rec), WithReceiverClock(now),
 		WithReceiptFunc(func(rc Receipt) { lines = append(lines, rc.String()) }))
 	faults := []wire.Fault{wire.FaultNone, wire.FaultBadSignature, wire.FaultNone}
@@ -286,7 +287,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
 
 // TestReceiverRecordError keeps the first record error for Close.
 func TestReceiverRecordError(t *testing.T) {
-	p := testProfile(t, generator.ProviderPhasio)
+	p := testwire.Profile(t, generator.ProviderPhasio)
 	srv, err := StartReceiver(p, WithReceiptRecord(failWriter{}))
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +305,7 @@ func TestReceiverRecordError(t *testing.T) {
 // applied exactly once; different orders are all kept.
 func TestReceiverConcurrent(t *testing.T) {
 	evs := testkit.Events(t, generator.ProviderHappyColis, 8)
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p)
 	dup, err := p.Build(&wire.Message{Event: evs[0], ID: uuid(100)}, wire.FaultNone)
 	if err != nil {
@@ -347,28 +348,6 @@ func TestDedupWindow(t *testing.T) {
 	}
 }
 
-// TestOrderKey finds the order in each payload form.
-func TestOrderKey(t *testing.T) {
-	for doc, want := range map[string]string{
-		`{"orderId":50070,"id":1}`:        "50070",
-		`{"header":{},"body":{"id":"u"}}`: "u",
-		`{"id":"plain"}`:                  "plain",
-		`{"orderId":null,"id":7}`:         "7",
-		`[1,2]`:                           "",
-		`{"orderId":{"x":1}}`:             "",
-	} {
-		dec := json.NewDecoder(strings.NewReader(doc))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
-		if got := orderKey(v); got != want {
-			t.Errorf("orderKey(%s) = %q, want %q", doc, got, want)
-		}
-	}
-}
-
 // FuzzReceiverBody posts arbitrary bodies, correctly signed where the
 // signature covers the body, to a receiver of each profile: it must never
 // panic and must answer 200, 400 or 401 with a JSON reason.
@@ -382,8 +361,8 @@ func FuzzReceiverBody(f *testing.F) {
 	f.Add([]byte(`{"header":{"type":"order/created","date":"x"},"body":{}}`))
 	f.Add([]byte(`{"type":"order","data":null}`))
 	f.Add([]byte("\x00\xff"))
-	receivers := []*Receiver{NewReceiver(testProfile(f, generator.ProviderPhasio)),
-		NewReceiver(testProfile(f, generator.ProviderHappyColis)), NewReceiver(testProfile(f, wire.ProviderStandard))}
+	receivers := []*Receiver{NewReceiver(testwire.Profile(f, generator.ProviderPhasio)),
+		NewReceiver(testwire.Profile(f, generator.ProviderHappyColis)), NewReceiver(testwire.Profile(f, wire.ProviderStandard))}
 	ts := strconv.FormatInt(testkit.Time.Unix(), 10)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		encoded, _ := json.Marshal(string(body))
@@ -416,7 +395,7 @@ func FuzzReceiverBody(f *testing.F) {
 // TestReceiverGracefulClose: Close waits for a delivery in flight, which is
 // answered and counted, and refuses new connections.
 func TestReceiverGracefulClose(t *testing.T) {
-	p := testProfile(t, generator.ProviderHappyColis)
+	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv, err := StartReceiver(p)
 	if err != nil {
 		t.Fatal(err)
@@ -480,22 +459,4 @@ func postHalf(t *testing.T, srv *ReceiverServer, req *wire.Request, n int) (pw *
 		}
 	}
 	return pw, status
-}
-
-// vectorRequest returns a vector's request as a receiver gets it, and a
-// profile that should verify it.
-func vectorRequest(t testing.TB, profile string, v testkit.Vector) (wire.Profile, http.Header, []byte) {
-	t.Helper()
-	var p wire.Profile
-	var err error
-	if profile == wire.ProviderStandard {
-		p, err = wire.NewStandard([]string{v.Key()}, wire.WithClock(v.Clock()))
-	} else {
-		p, err = wire.New(profile, []string{v.Key()})
-	}
-	if err != nil {
-		t.Fatalf("profile: %v", err)
-	}
-	h, body := v.Request(profile)
-	return p, h, body
 }
