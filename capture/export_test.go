@@ -113,7 +113,7 @@ func TestExportReplays(t *testing.T) {
 				secret, _ := wire.NewSecret(provider, strings.NewReader(strings.Repeat("o", 64)))
 				p, _ = wire.New(provider, []string{secret})
 			}
-			srv, err := receiver.StartReceiver(p)
+			srv, err := receiver.Start(p)
 			if err != nil {
 				t.Fatal(err)
 			}

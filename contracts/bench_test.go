@@ -13,7 +13,7 @@ import (
 func BenchmarkVerify(b *testing.B) {
 	for _, provider := range providers {
 		b.Run(provider, func(b *testing.B) {
-			srv, err := receiver.StartReceiver(testProfile(b, provider))
+			srv, err := receiver.Start(testProfile(b, provider))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func ExampleTest() {
 		fmt.Println(err)
 		return
 	}
-	handler := receiver.NewReceiver(profile)
+	handler, _ := receiver.New(profile)
 	report := contracts.Test(printT{"TestReceiverContract"}, handler, contracts.Phasio(phasioSecret),
 		contracts.WithProbe("/orders/{orderKey}"))
 	fmt.Printf("%d passed, %d failed, %d warned, %d skipped\n",
@@ -68,7 +68,7 @@ func ExampleSend() {
 		fmt.Println(err)
 		return
 	}
-	handler := receiver.NewReceiver(profile)
+	handler, _ := receiver.New(profile)
 	order := generator.PhasioOrder(7, generator.Paid(), generator.Parts(3, "CNC Machining"))
 	ev := contracts.PhasioEvent(generator.PhasioQuoteConverted, order)
 	for range 2 {
@@ -91,7 +91,7 @@ func ExampleSendScenario() {
 		fmt.Println(err)
 		return
 	}
-	handler := receiver.NewReceiver(profile)
+	handler, _ := receiver.New(profile)
 	resps, err := contracts.SendScenario(context.Background(), handler, contracts.HappyColis(happyColisSecret), "happycolis/cancellation", 1)
 	if err != nil {
 		fmt.Println(err)
@@ -118,7 +118,8 @@ func ExampleVerify() {
 		fmt.Println(err)
 		return
 	}
-	report, err := contracts.Verify(context.Background(), contracts.Handler(receiver.NewReceiver(profile)),
+	handler, _ := receiver.New(profile)
+	report, err := contracts.Verify(context.Background(), contracts.Handler(handler),
 		contracts.HappyColis(happyColisSecret), contracts.WithOnly(contracts.CheckBadSignature, contracts.CheckDuplicates))
 	if err != nil {
 		fmt.Println(err)
@@ -140,7 +141,7 @@ func ExampleHappyColisEvent() {
 		fmt.Println(err)
 		return
 	}
-	handler := receiver.NewReceiver(profile)
+	handler, _ := receiver.New(profile)
 	ev := contracts.HappyColisEvent(generator.HappyColisOrder(3, generator.Dispatched()))
 	resp, err := contracts.Send(context.Background(), handler, contracts.HappyColis(happyColisSecret), ev)
 	if err != nil {

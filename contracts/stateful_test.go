@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
-	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -148,7 +147,7 @@ func TestRawBodyFormsRejectedAsARepeat(t *testing.T) {
 // probes in a row got no answer no more are sent; no check blames the
 // receiver's state for a probe that could not be read.
 func TestProbeThatNeverAnswers(t *testing.T) {
-	recv := receiver.NewReceiver(testProfile(t, contracts.ProviderHappyColis))
+	recv := newReceiver(t, testProfile(t, contracts.ProviderHappyColis))
 	var gets atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && !strings.Contains(r.URL.Path, "reachability") {
@@ -224,7 +223,7 @@ func TestSecretNeverReportedInAnyForm(t *testing.T) {
 // platform's queue: ignores-stale-snapshot fails instead of passing on
 // an unchanged state it did not have to keep.
 func TestStaleSnapshotRefused(t *testing.T) {
-	recv := receiver.NewReceiver(testProfile(t, contracts.ProviderHappyColis))
+	recv := newReceiver(t, testProfile(t, contracts.ProviderHappyColis))
 	var mu sync.Mutex
 	newest := map[string]string{}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -269,7 +268,7 @@ func TestDiagnosisOfRemembering(t *testing.T) {
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 			return
 		}
-		receiver.NewReceiver(profile).ServeHTTP(w, r)
+		newReceiver(t, profile).ServeHTTP(w, r)
 	})
 	tests := []struct {
 		name    string

@@ -41,6 +41,16 @@ func testProfile(t testing.TB, provider string) wire.Profile {
 	return p
 }
 
+// newReceiver is receiver.New, failing the test on an error.
+func newReceiver(t testing.TB, p wire.Profile) *receiver.Receiver {
+	t.Helper()
+	r, err := receiver.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func testProvider(t testing.TB, provider string) contracts.Provider {
 	t.Helper()
 	p, err := contracts.NewProvider(provider, testSecret(t, provider))
@@ -133,8 +143,8 @@ func verifyWith(t *testing.T, target contracts.Target, provider string, opts ...
 // (over 127.0.0.1 and in-process) and the hand-written one.
 func TestCorrectReceiversPass(t *testing.T) {
 	for _, provider := range providers {
-		t.Run(provider+"/receiver.StartReceiver", func(t *testing.T) {
-			srv, err := receiver.StartReceiver(testProfile(t, provider))
+		t.Run(provider+"/receiver.Start", func(t *testing.T) {
+			srv, err := receiver.Start(testProfile(t, provider))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +158,7 @@ func TestCorrectReceiversPass(t *testing.T) {
 			}
 		})
 		t.Run(provider+"/receiver.Receiver in-process", func(t *testing.T) {
-			r := verify(t, contracts.HandlerAt(receiver.NewReceiver(testProfile(t, provider)), "/webhooks/"+provider), provider)
+			r := verify(t, contracts.HandlerAt(newReceiver(t, testProfile(t, provider)), "/webhooks/"+provider), provider)
 			diffStatuses(t, r, correctStatuses(provider))
 		})
 		t.Run(provider+"/hand-written", func(t *testing.T) {
@@ -312,7 +322,7 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 		t.Errorf("closed port: %v, want ErrUnreachable", err)
 	}
 	// A receiver that answers, with a probe on a closed port.
-	live, err := receiver.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	live, err := receiver.Start(testProfile(t, contracts.ProviderPhasio))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +351,7 @@ func TestUnreachableAndConfigErrors(t *testing.T) {
 // TestCompareTypoFails: a compared pointer that no snapshot has would
 // "match" by being absent on both sides; the check must say so instead.
 func TestCompareTypoFails(t *testing.T) {
-	srv, err := receiver.StartReceiver(testProfile(t, contracts.ProviderPhasio))
+	srv, err := receiver.Start(testProfile(t, contracts.ProviderPhasio))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -127,7 +126,7 @@ func TestTestStopsOnConfigurationAndUnreachable(t *testing.T) {
 // TestTestWithRealT is how a consumer calls it: a correct handler passes
 // under a real *testing.T.
 func TestTestWithRealT(t *testing.T) {
-	recv := receiver.NewReceiver(testProfile(t, "happycolis"))
+	recv := newReceiver(t, testProfile(t, "happycolis"))
 	r := contracts.Test(t, recv, testProvider(t, "happycolis"), contracts.WithProbe("/orders/{orderKey}"))
 	if r.Summary.Passed != r.Summary.Total-2 {
 		t.Errorf("summary %+v: want all passed but stale-timestamp and response-contract", r.Summary)
@@ -135,7 +134,7 @@ func TestTestWithRealT(t *testing.T) {
 }
 
 func TestSend(t *testing.T) {
-	recv := receiver.NewReceiver(testProfile(t, "phasio"))
+	recv := newReceiver(t, testProfile(t, "phasio"))
 	order := generator.PhasioOrder(7, generator.Paid(), generator.Parts(3, "CNC Machining"))
 	ev := contracts.PhasioEvent(generator.PhasioQuoteConverted, order)
 	ctx := context.Background()
@@ -152,7 +151,7 @@ func TestSend(t *testing.T) {
 		t.Errorf("the same event again is a redelivery: %v %s", err, again.Body)
 	}
 
-	hc := receiver.NewReceiver(testProfile(t, "happycolis"))
+	hc := newReceiver(t, testProfile(t, "happycolis"))
 	env := generator.HappyColisOrder(3, generator.Dispatched())
 	resp, err := contracts.Send(ctx, contracts.HandlerAt(hc, "/hooks"), testProvider(t, "happycolis"), contracts.HappyColisEvent(env))
 	if err != nil || resp.Status != http.StatusOK {
@@ -170,7 +169,7 @@ func TestSend(t *testing.T) {
 }
 
 func TestSendScenario(t *testing.T) {
-	recv := receiver.NewReceiver(testProfile(t, "happycolis"))
+	recv := newReceiver(t, testProfile(t, "happycolis"))
 	resps, err := contracts.SendScenario(context.Background(), recv, testProvider(t, "happycolis"), "happycolis/cancellation", 3)
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,6 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -171,7 +170,7 @@ func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
 // is interrupted (not failed), the rest not run, and the run fails.
 func TestDeadline(t *testing.T) {
 	profile := testProfile(t, contracts.ProviderStandard)
-	recv := receiver.NewReceiver(profile)
+	recv := newReceiver(t, profile)
 	var n atomic.Int64
 	slowRecv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) > 1 { // the preflight is answered at once
@@ -201,7 +200,7 @@ func TestDeadline(t *testing.T) {
 // sends (every delivery answered 2xx) marks that check interrupted.
 func TestInterruptedCheckIsNotAFailure(t *testing.T) {
 	profile := testProfile(t, contracts.ProviderHappyColis)
-	recv := receiver.NewReceiver(profile)
+	recv := newReceiver(t, profile)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var n atomic.Int64
@@ -237,7 +236,7 @@ func TestOrderKeysUniqueAcrossChecks(t *testing.T) {
 	for _, provider := range providers {
 		for _, seed := range seeds {
 			var rec bytes.Buffer
-			recv := receiver.NewReceiver(testProfile(t, provider))
+			recv := newReceiver(t, testProfile(t, provider))
 			r, err := contracts.Verify(context.Background(), contracts.HandlerAt(recv, "/webhooks"), testProvider(t, provider),
 				contracts.WithSeed(seed), contracts.WithRecord(&rec), contracts.WithProbe("/orders/{orderKey}"))
 			if err != nil {
@@ -334,7 +333,7 @@ func TestRoutes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recv := receiver.NewReceiver(p)
+		recv := newReceiver(t, p)
 		path := "/hooks/" + strings.ToLower(trigger)
 		mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if got := r.Header.Get(wire.TriggerHeader); got != "" && got != trigger {
@@ -384,7 +383,7 @@ func TestRouteWithAWrongURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/hooks/", receiver.NewReceiver(p))
+	mux.Handle("/hooks/", newReceiver(t, p))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	targets := emitter.Targets{

@@ -17,7 +17,7 @@ import (
 func ExampleEmitter_Run() {
 	secret := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
 	p, _ := wire.NewPhasio(secret)
-	rcv := receiver.NewReceiver(p)
+	rcv, _ := receiver.New(p)
 	s, _ := generator.LoadScenario("phasio/quote-to-paid")
 	gen, _ := generator.New(generator.ProviderPhasio, generator.WithScenario(s), generator.WithOrders(2))
 	var record bytes.Buffer
@@ -46,7 +46,7 @@ func ExampleEmitter_Run() {
 // Replay sends a recording again; Exact resends the recorded bytes.
 func ExampleEmitter_Replay() {
 	p, _ := wire.NewHappyColis("hc-client-secret")
-	rcv := receiver.NewReceiver(p)
+	rcv, _ := receiver.New(p)
 	gen, _ := generator.New(generator.ProviderHappyColis, generator.WithOrders(3))
 	var record bytes.Buffer
 	e, _ := emitter.New(emitter.OneTarget(p, "http://receiver.test/"),

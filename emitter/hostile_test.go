@@ -28,7 +28,10 @@ import (
 func verifyingServer(t *testing.T, provider string) (wire.Profile, *receiver.Receiver, *httptest.Server) {
 	t.Helper()
 	p := testwire.Profile(t, provider)
-	rcv := receiver.NewReceiver(p)
+	rcv, err := receiver.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
 	return p, rcv, srv

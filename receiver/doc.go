@@ -3,7 +3,7 @@
 // deliveries with a wire.Profile, keeps the newest snapshot per order at
 // GET /orders/{key}, ignores stale snapshots, counts duplicates and
 // rejects event names its platform does not send (ErrUnknownEvent).
-// StartReceiver runs one on a loopback port, like httptest.NewServer.
+// Start runs one on a loopback port, like httptest.NewServer.
 //
 // It is built for senders it does not trust: a request without a
 // signature header is refused before its body is read

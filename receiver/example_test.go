@@ -14,10 +14,10 @@ import (
 
 // A Receiver on a loopback port verifies deliveries, answers with a JSON
 // reason and serves the newest snapshot of each order.
-func ExampleStartReceiver() {
+func ExampleStart() {
 	secret := "whsec_GcjnwiDmyCgUHpS4wKV83G/FQGAri1KOgpe87HSOemI="
 	p, _ := wire.NewStandard([]string{secret})
-	srv, err := receiver.StartReceiver(p, receiver.WithReceiverValidation(false))
+	srv, err := receiver.Start(p, receiver.WithValidation(false))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -42,7 +43,7 @@ func (c *countingBody) Close() error { return nil }
 func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		var rec bytes.Buffer
-		r := NewReceiver(testwire.Profile(t, name), WithReceiptRecord(&rec))
+		r := mustNew(t, testwire.Profile(t, name), WithRecord(&rec))
 		body := &countingBody{r: bytes.NewReader(bytes.Repeat([]byte("x"), 4<<20))}
 		req := httptest.NewRequest(http.MethodPost, "/", nil)
 		req.Body, req.ContentLength = body, 4<<20
@@ -72,7 +73,7 @@ func TestReceiverInflight(t *testing.T) {
 	}
 	first := build(0)
 	limit := int64(len(first.Body)) + 10
-	srv := startReceiver(t, p, WithReceiverBodyLimit(limit), WithReceiverInflight(limit))
+	srv := startReceiver(t, p, WithBodyLimit(limit), WithInflight(limit))
 	pw, status := postHalf(t, srv, first, 10)
 	code, a := post(t, srv.URL, build(1))
 	if code != http.StatusServiceUnavailable || !strings.Contains(a.Error, "busy") {
@@ -97,7 +98,7 @@ func TestReceiverInflight(t *testing.T) {
 // unserved, until another closes.
 func TestReceiverConns(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	srv := startReceiver(t, p, WithReceiverConns(2))
+	srv := startReceiver(t, p, WithConns(2))
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	var held []net.Conn
 	for range 2 {
@@ -150,7 +151,7 @@ func (panicProfile) Verify(http.Header, []byte) (*wire.Received, error) { panic(
 func TestReceiverRecoversPanics(t *testing.T) {
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	srv := startReceiver(t, panicProfile{p}, WithReceiptRecord(&rec))
+	srv := startReceiver(t, panicProfile{p}, WithRecord(&rec))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	code, a := post(t, srv.URL, req)
 	if code != http.StatusInternalServerError || !strings.Contains(a.Error, "verify bug") {
@@ -170,7 +171,7 @@ func TestReceiverRecoversPanics(t *testing.T) {
 func TestReceiverNumberBomb(t *testing.T) {
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	srv := startReceiver(t, p, WithReceiptRecord(&rec))
+	srv := startReceiver(t, p, WithRecord(&rec))
 	ev := *testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	ev.Payload = bytes.Replace(ev.Payload, []byte(`"total":`), []byte(`"total":1e1000001,"x":`), 1)
 	if !bytes.Contains(ev.Payload, []byte("1e1000001")) {
@@ -190,17 +191,30 @@ func TestReceiverNumberBomb(t *testing.T) {
 	}
 }
 
-// TestReceiverBodyLimitRange: the largest int64 body limit used to
+// TestReceiverLimitsRefused: the largest int64 body limit used to
 // overflow into rejecting every delivery; limits are brought into range.
-func TestReceiverBodyLimitRange(t *testing.T) {
+func TestReceiverLimitsRefused(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	srv := startReceiver(t, p, WithReceiverBodyLimit(math.MaxInt64))
+	srv := startReceiver(t, p, WithBodyLimit(MaxBodyLimit), WithInflight(MaxBodyLimit))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	if code, a := post(t, srv.URL, req); code != http.StatusOK {
 		t.Fatalf("%d %+v", code, a)
 	}
-	if r := NewReceiver(p, WithReceiverBodyLimit(0)); r.cfg.limit != 1 || r.cfg.inflight != DefaultReceiverInflight {
-		t.Fatalf("limit %d inflight %d", r.cfg.limit, r.cfg.inflight)
+	for _, tt := range []struct {
+		opt          Option
+		option, want string
+	}{
+		{WithBodyLimit(0), "WithBodyLimit", "receiver: WithBodyLimit 0: must be between 1 and 268435456 bytes"},
+		{WithBodyLimit(math.MaxInt64), "WithBodyLimit", "receiver: WithBodyLimit 9223372036854775807: must be between 1 and 268435456 bytes"},
+		{WithInflight(1), "WithInflight", "receiver: WithInflight 1: must be at least the body limit (4194304 bytes) (WithBodyLimit)"},
+		{WithConns(MaxConns + 1), "WithConns", "receiver: WithConns 100001: must be between 1 and 100000"},
+		{WithDedupWindow(0), "WithDedupWindow", "receiver: WithDedupWindow 0: must be positive"},
+	} {
+		_, err := New(p, tt.opt)
+		var oe *OptionError
+		if !errors.As(err, &oe) || oe.Option != tt.option || !errors.Is(err, ErrOptions) || err.Error() != tt.want {
+			t.Errorf("%s: got %v, want %q", tt.option, err, tt.want)
+		}
 	}
 }
 
@@ -214,7 +228,7 @@ func (brokenWriter) Write([]byte) (int, error) { return 0, net.ErrClosed }
 func TestReceiverUnansweredReceipt(t *testing.T) {
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	r := NewReceiver(p, WithReceiptRecord(&rec))
+	r := mustNew(t, p, WithRecord(&rec))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
 	hreq := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(req.Body))
 	hreq.Header = req.Header
@@ -223,7 +237,7 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 	if err := json.Unmarshal(rec.Bytes(), &rc); err != nil {
 		t.Fatal(err)
 	}
-	if rc.Status != 200 || rc.Outcome != ReceiptApplied || !strings.Contains(rc.ResponseError, "not sent") || r.Stats().Unanswered != 1 {
+	if rc.Status != 200 || rc.Outcome != Applied || !strings.Contains(rc.ResponseError, "not sent") || r.Stats().Unanswered != 1 {
 		t.Fatalf("receipt %+v, stats %+v", rc, r.Stats())
 	}
 }
@@ -236,7 +250,7 @@ func TestReceiverShutdownNeverLies(t *testing.T) {
 	evs := testkit.Events(t, generator.ProviderHappyColis, 4)
 	for round := range 8 {
 		var rec testkit.SyncBuffer
-		srv, err := StartReceiver(p, WithReceiptRecord(&rec))
+		srv, err := Start(p, WithRecord(&rec))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +328,7 @@ func FuzzReceiverHTTP(f *testing.F) {
 	}
 	var receivers []*Receiver
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
-		receivers = append(receivers, NewReceiver(testwire.Profile(f, name), WithReceiverBodyLimit(4<<10), WithReceiverInflight(8<<10)))
+		receivers = append(receivers, mustNew(f, testwire.Profile(f, name), WithBodyLimit(4<<10), WithInflight(8<<10)))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
@@ -346,7 +360,7 @@ func FuzzReceiverHTTP(f *testing.F) {
 func BenchmarkReceiverFlood(b *testing.B) {
 	for _, bc := range []struct{ name, header string }{{"unsigned", ""}, {"forged", "X-Phasio-Signature: 00\r\n"}} {
 		b.Run(bc.name, func(b *testing.B) {
-			srv, err := StartReceiver(testwire.Profile(b, generator.ProviderPhasio))
+			srv, err := Start(testwire.Profile(b, generator.ProviderPhasio))
 			if err != nil {
 				b.Fatal(err)
 			}

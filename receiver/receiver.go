@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -19,23 +20,26 @@ import (
 
 // Receiver defaults and limits.
 const (
-	// DefaultReceiverBodyLimit bounds a request body; larger ones get 413.
-	DefaultReceiverBodyLimit = 4 << 20
-	// MaxReceiverBodyLimit bounds WithReceiverBodyLimit.
-	MaxReceiverBodyLimit = 256 << 20
-	// DefaultReceiverInflight bounds the bytes of the bodies being read at
+	// DefaultBodyLimit bounds a request body; larger ones get 413.
+	DefaultBodyLimit = 4 << 20
+	// MaxBodyLimit bounds WithBodyLimit.
+	MaxBodyLimit = 256 << 20
+	// DefaultInflight bounds the bytes of the bodies being read at
 	// once; a delivery that would go over is answered 503 with
 	// Retry-After, unread, so a flood of large requests costs at most this.
-	DefaultReceiverInflight = 64 << 20
-	// DefaultReceiverConns bounds the connections Serve holds open at
+	DefaultInflight = 64 << 20
+	// DefaultConns bounds the connections Serve holds open at
 	// once; more wait in the listen queue.
-	DefaultReceiverConns = 512
+	DefaultConns = 512
+	// MaxConns bounds WithConns: each connection holds a file descriptor
+	// and buffers.
+	MaxConns = 100_000
 	// DefaultDedupWindow is how many recent message ids a Receiver remembers
 	// to spot duplicates; older ids are forgotten, so memory stays bounded.
 	DefaultDedupWindow = 1 << 16
 )
 
-type receiverConfig struct {
+type config struct {
 	limit     int64
 	inflight  int64
 	conns     int
@@ -46,54 +50,61 @@ type receiverConfig struct {
 	now       func() time.Time
 }
 
-// ReceiverOption configures NewReceiver.
-type ReceiverOption func(*receiverConfig)
+// Option configures New.
+type Option func(*config)
 
-// WithReceiverBodyLimit sets the largest accepted body in bytes (default DefaultReceiverBodyLimit).
-func WithReceiverBodyLimit(n int64) ReceiverOption {
-	return func(c *receiverConfig) { c.limit = n }
+// OptionError is the error of an option New refuses: its Go name, value
+// and what is expected. It wraps ErrOptions.
+type OptionError = errs.OptionError
+
+// ErrOptions is wrapped by New's errors about options.
+var ErrOptions = errors.New("receiver: bad option")
+
+// WithBodyLimit sets the largest accepted body in bytes (default DefaultBodyLimit).
+func WithBodyLimit(n int64) Option {
+	return func(c *config) { c.limit = n }
 }
 
-// WithReceiverInflight sets how many bytes of request bodies are read at
-// once, over all requests (default DefaultReceiverInflight, at least the
+// WithInflight sets how many bytes of request bodies are read at
+// once, over all requests (default DefaultInflight, at least the
 // body limit).
-func WithReceiverInflight(n int64) ReceiverOption {
-	return func(c *receiverConfig) { c.inflight = n }
+func WithInflight(n int64) Option {
+	return func(c *config) { c.inflight = n }
 }
 
-// WithReceiverConns sets how many connections Serve keeps open at once
-// (default DefaultReceiverConns).
-func WithReceiverConns(n int) ReceiverOption {
-	return func(c *receiverConfig) { c.conns = n }
+// WithConns sets how many connections Serve keeps open at once
+// (default DefaultConns).
+func WithConns(n int) Option {
+	return func(c *config) { c.conns = n }
 }
 
-// WithReceiverValidation turns schema validation of payloads on or off (default on).
-func WithReceiverValidation(on bool) ReceiverOption {
-	return func(c *receiverConfig) { c.validate = on }
+// WithValidation turns schema validation of payloads on or off (default on).
+func WithValidation(on bool) Option {
+	return func(c *config) { c.validate = on }
 }
 
 // WithDedupWindow sets how many recent message ids are remembered (default DefaultDedupWindow).
-func WithDedupWindow(n int) ReceiverOption {
-	return func(c *receiverConfig) { c.window = n }
+func WithDedupWindow(n int) Option {
+	return func(c *config) { c.window = n }
 }
 
-// WithReceiptRecord writes one JSON line per delivery to w (a Receipt:
+// WithRecord writes one JSON line per delivery to w (a Receipt:
 // time, id, event, order key, status, outcome, reason; never a payload or
 // secret). Each line is one Write call; the first write error is kept
 // (see Receiver.Err) and stops recording.
-func WithReceiptRecord(w io.Writer) ReceiverOption {
-	return func(c *receiverConfig) { c.record = w }
+func WithRecord(w io.Writer) Option {
+	return func(c *config) { c.record = w }
 }
 
 // WithReceiptFunc calls fn for every delivery, one call at a time, after
 // the answer is decided (for `orderhooks receive` lines).
-func WithReceiptFunc(fn func(Receipt)) ReceiverOption {
-	return func(c *receiverConfig) { c.onReceipt = fn }
+func WithReceiptFunc(fn func(Receipt)) Option {
+	return func(c *config) { c.onReceipt = fn }
 }
 
-// WithReceiverClock sets the clock of Receipt.Time (default time.Now).
-func WithReceiverClock(now func() time.Time) ReceiverOption {
-	return func(c *receiverConfig) { c.now = now }
+// WithClock sets the clock of Receipt.Time (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
 }
 
 // Receiver is the verifying receiver: an http.Handler that accepts POSTed
@@ -108,7 +119,7 @@ func WithReceiverClock(now func() time.Time) ReceiverOption {
 // stale: both are answered 200 and not applied. Safe for concurrent use.
 type Receiver struct {
 	profile wire.Profile
-	cfg     receiverConfig
+	cfg     config
 	store   *store
 	mux     *http.ServeMux
 	n       counters
@@ -124,14 +135,14 @@ type Receiver struct {
 	recErr error
 }
 
-// counters are the live values behind ReceiverStats.
+// counters are the live values behind Stats.
 type counters struct {
 	received, applied, duplicates, stale, unauthorized, badRequest, tooLarge atomic.Int64
 	busy, internal, unanswered                                               atomic.Int64
 }
 
-// ReceiverStats counts a Receiver's deliveries by how they were answered.
-type ReceiverStats struct {
+// Stats counts a Receiver's deliveries by how they were answered.
+type Stats struct {
 	Received     int64 `json:"received"`
 	Applied      int64 `json:"applied"`
 	Duplicates   int64 `json:"duplicates"`
@@ -148,30 +159,54 @@ type ReceiverStats struct {
 	Orders int `json:"orders"`
 }
 
-// NewReceiver returns a Receiver verifying with p. Out-of-range limits
-// are brought into range: the body limit to 1..MaxReceiverBodyLimit, the
-// in-flight bytes to at least the body limit, connections to at least 1.
-func NewReceiver(p wire.Profile, opts ...ReceiverOption) *Receiver {
-	cfg := receiverConfig{limit: DefaultReceiverBodyLimit, inflight: DefaultReceiverInflight, conns: DefaultReceiverConns,
+// New returns a Receiver verifying with p. Limits out of their range are
+// refused with an *OptionError: the body limit must be within
+// 1..MaxBodyLimit, the in-flight bytes at least the body limit, the
+// connections within 1..MaxConns, the dedup window positive.
+func New(p wire.Profile, opts ...Option) (*Receiver, error) {
+	cfg := config{limit: DefaultBodyLimit, inflight: DefaultInflight, conns: DefaultConns,
 		validate: true, window: DefaultDedupWindow, now: time.Now}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	cfg.limit = min(max(cfg.limit, 1), MaxReceiverBodyLimit)
-	cfg.inflight = max(cfg.inflight, cfg.limit)
-	cfg.conns = max(cfg.conns, 1)
+	if err := cfg.check(p); err != nil {
+		return nil, err
+	}
 	r := &Receiver{profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
 	r.mux.HandleFunc("POST /", r.deliver)
 	r.mux.HandleFunc("GET /orders/{key}", r.order)
-	return r
+	return r, nil
+}
+
+// check refuses options New cannot work with.
+func (c *config) check(p wire.Profile) error {
+	bad := func(option string, value any, want string) error {
+		return &OptionError{Package: "receiver", Option: option, Value: fmt.Sprint(value), Want: want, Err: ErrOptions}
+	}
+	switch {
+	case p == nil:
+		return bad("profile", "nil", "a wire.Profile")
+	case c.limit < 1 || c.limit > MaxBodyLimit:
+		return bad("WithBodyLimit", c.limit, fmt.Sprintf("must be between 1 and %d bytes", MaxBodyLimit))
+	case c.inflight < c.limit:
+		return &OptionError{Package: "receiver", Option: "WithInflight", Value: fmt.Sprint(c.inflight),
+			Want: fmt.Sprintf("must be at least the body limit (%d bytes)", c.limit), Other: "WithBodyLimit", Err: ErrOptions}
+	case c.conns < 1 || c.conns > MaxConns:
+		return bad("WithConns", c.conns, fmt.Sprintf("must be between 1 and %d", MaxConns))
+	case c.window < 1:
+		return bad("WithDedupWindow", c.window, "must be positive")
+	case c.now == nil:
+		return bad("WithClock", "nil", "a clock")
+	}
+	return nil
 }
 
 // ServeHTTP routes deliveries and order reads.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
 
 // Stats returns the counters so far.
-func (r *Receiver) Stats() ReceiverStats {
-	return ReceiverStats{
+func (r *Receiver) Stats() Stats {
+	return Stats{
 		Received:     r.n.received.Load(),
 		Applied:      r.n.applied.Load(),
 		Duplicates:   r.n.duplicates.Load(),
@@ -197,26 +232,26 @@ func (r *Receiver) Err() error {
 	return r.recErr
 }
 
-// ReceiptOutcome says what a Receiver did with a delivery.
-type ReceiptOutcome string
+// Outcome says what a Receiver did with a delivery.
+type Outcome string
 
 // Receipt outcomes.
 const (
-	ReceiptApplied   ReceiptOutcome = "applied"   // stored as the order's newest snapshot
-	ReceiptDuplicate ReceiptOutcome = "duplicate" // message id seen before; answered 2xx, not applied
-	ReceiptStale     ReceiptOutcome = "stale"     // older than the stored snapshot; answered 2xx, not applied
-	ReceiptRejected  ReceiptOutcome = "rejected"  // answered 4xx
+	Applied   Outcome = "applied"   // stored as the order's newest snapshot
+	Duplicate Outcome = "duplicate" // message id seen before; answered 2xx, not applied
+	Stale     Outcome = "stale"     // older than the stored snapshot; answered 2xx, not applied
+	Rejected  Outcome = "rejected"  // answered 4xx
 )
 
 // Receipt is one delivery as a Receiver saw it; it is also the record line.
 type Receipt struct {
-	Time     time.Time      `json:"time"`
-	ID       string         `json:"id,omitempty"`
-	Event    string         `json:"event,omitempty"`
-	OrderKey string         `json:"orderKey,omitempty"`
-	Status   int            `json:"status"`
-	Outcome  ReceiptOutcome `json:"outcome"`
-	Reason   string         `json:"reason,omitempty"`
+	Time     time.Time `json:"time"`
+	ID       string    `json:"id,omitempty"`
+	Event    string    `json:"event,omitempty"`
+	OrderKey string    `json:"orderKey,omitempty"`
+	Status   int       `json:"status"`
+	Outcome  Outcome   `json:"outcome"`
+	Reason   string    `json:"reason,omitempty"`
 	// ResponseError says why the answer never reached the sender (the
 	// connection closed first): the sender saw no Status.
 	ResponseError string `json:"responseError,omitempty"`
@@ -251,7 +286,7 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	r.handlers.Add(1)
 	defer r.handlers.Add(-1)
 	r.n.received.Add(1)
-	rc := Receipt{Time: r.cfg.now(), Outcome: ReceiptRejected}
+	rc := Receipt{Time: r.cfg.now(), Outcome: Rejected}
 	rc.Status, rc.Reason = r.safeAccept(req, &rc)
 	switch {
 	case rc.Status == http.StatusRequestEntityTooLarge:
@@ -265,11 +300,11 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Retry-After", "1")
 	case rc.Status == http.StatusInternalServerError:
 		r.n.internal.Add(1)
-	case rc.Outcome == ReceiptApplied:
+	case rc.Outcome == Applied:
 		r.n.applied.Add(1)
-	case rc.Outcome == ReceiptDuplicate:
+	case rc.Outcome == Duplicate:
 		r.n.duplicates.Add(1)
-	case rc.Outcome == ReceiptStale:
+	case rc.Outcome == Stale:
 		r.n.stale.Add(1)
 	}
 	rep := reply{OK: true, Outcome: rc.Outcome}
@@ -374,7 +409,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 	}
 	rc.OrderKey = platform.OrderKey(doc)
 	if got.ID != "" && r.store.seen(got.ID) {
-		rc.Outcome = ReceiptDuplicate
+		rc.Outcome = Duplicate
 		return http.StatusOK, ""
 	}
 	if r.cfg.validate {
@@ -501,9 +536,9 @@ func (r *Receiver) report(rc Receipt) {
 // reply is a Receiver's JSON answer: {"ok":true,"outcome":"applied"} or
 // {"ok":false,"error":"signature mismatch"}.
 type reply struct {
-	OK      bool           `json:"ok"`
-	Outcome ReceiptOutcome `json:"outcome,omitempty"`
-	Error   string         `json:"error,omitempty"`
+	OK      bool    `json:"ok"`
+	Outcome Outcome `json:"outcome,omitempty"`
+	Error   string  `json:"error,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v reply) {

@@ -63,9 +63,19 @@ func getOrder(t *testing.T, base, key string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func startReceiver(t *testing.T, p wire.Profile, opts ...ReceiverOption) *ReceiverServer {
+// mustNew is New, failing the test on an error.
+func mustNew(t testing.TB, p wire.Profile, opts ...Option) *Receiver {
 	t.Helper()
-	srv, err := StartReceiver(p, opts...)
+	r, err := New(p, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func startReceiver(t *testing.T, p wire.Profile, opts ...Option) *Server {
+	t.Helper()
+	srv, err := Start(p, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +92,7 @@ type delivery struct {
 	msg     *wire.Message
 	fault   wire.Fault
 	status  int
-	outcome ReceiptOutcome
+	outcome Outcome
 	reason  string // contained in the JSON error
 }
 
@@ -103,16 +113,16 @@ func TestReceiverBehaviour(t *testing.T) {
 	tests := []struct {
 		name       string
 		profile    string
-		opts       []ReceiverOption
+		opts       []Option
 		deliveries []delivery
 		order      string // key whose stored snapshot must be want
 		want       []byte
-		stats      ReceiverStats
+		stats      Stats
 	}{
 		{"phasio applied, then duplicate", generator.ProviderPhasio, nil, []delivery{
-			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
-			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: ReceiptDuplicate},
-		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 2, Applied: 1, Duplicates: 1, Orders: 1}},
+			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: Applied},
+			{msg: msg(phasio[0], "d1", testkit.Time), status: 200, outcome: Duplicate},
+		}, phasio[0].OrderKey, phasio[0].Payload, Stats{Received: 2, Applied: 1, Duplicates: 1, Orders: 1}},
 		{"phasio faults", generator.ProviderPhasio, nil, []delivery{
 			{msg: msg(phasio[0], "d1", testkit.Time), fault: wire.FaultBadSignature, status: 401, reason: "signature mismatch"},
 			{msg: msg(phasio[0], "d2", testkit.Time), fault: wire.FaultWrongKey, status: 401, reason: "signature mismatch"},
@@ -120,50 +130,50 @@ func TestReceiverBehaviour(t *testing.T) {
 			{msg: msg(phasio[0], "d4", testkit.Time), fault: wire.FaultMissingSignature, status: 401, reason: "missing signature"},
 			{msg: msg(phasio[0], "d5", testkit.Time), fault: wire.FaultMalformedBody, status: 400, reason: "malformed body"},
 			{msg: msg(badPhasio, "d6", testkit.Time), status: 400, reason: "/orderId: expected integer"},
-		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 6, Unauthorized: 4, BadRequest: 2}},
-		{"phasio without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
-			{msg: msg(badPhasio, "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
-		}, "x", badPhasio.Payload, ReceiverStats{Received: 1, Applied: 1, Orders: 1}},
+		}, phasio[0].OrderKey, nil, Stats{Received: 6, Unauthorized: 4, BadRequest: 2}},
+		{"phasio without validation", generator.ProviderPhasio, []Option{WithValidation(false)}, []delivery{
+			{msg: msg(badPhasio, "d1", testkit.Time), status: 200, outcome: Applied},
+		}, "x", badPhasio.Payload, Stats{Received: 1, Applied: 1, Orders: 1}},
 		{"phasio unknown events", generator.ProviderPhasio, nil, []delivery{
 			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testkit.Time), status: 400,
 				reason: `unknown event "CART_CREATED" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
 			{msg: msg(ev(generator.ProviderPhasio, generator.HappyColisCreated, string(phasio[0].Payload)), "d2", testkit.Time), status: 400,
 				reason: `unknown event "order/created" (phasio: ORDER, ORDER_UPDATED, QUOTE_CONVERTED)`},
-		}, phasio[0].OrderKey, nil, ReceiverStats{Received: 2, BadRequest: 2}},
-		{"phasio unknown event without validation", generator.ProviderPhasio, []ReceiverOption{WithReceiverValidation(false)}, []delivery{
-			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testkit.Time), status: 200, outcome: ReceiptApplied},
-		}, "", nil, ReceiverStats{Received: 1, Applied: 1}},
+		}, phasio[0].OrderKey, nil, Stats{Received: 2, BadRequest: 2}},
+		{"phasio unknown event without validation", generator.ProviderPhasio, []Option{WithValidation(false)}, []delivery{
+			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "d1", testkit.Time), status: 200, outcome: Applied},
+		}, "", nil, Stats{Received: 1, Applied: 1}},
 		{"happycolis unknown event", generator.ProviderHappyColis, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, "order/deleted", `{"header":{"type":"order/deleted"},"body":{"id":"k"}}`), uuid(1), testkit.Time), status: 400,
 				reason: `unknown event "order/deleted" (happycolis: order/created, order/opened, order/updated, order/completed, order/cancelled)`},
-		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+		}, "k", nil, Stats{Received: 1, BadRequest: 1}},
 		{"standard unknown event", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(ev(generator.ProviderPhasio, "CART_CREATED", `{"cartId":5}`), "w1", testkit.Time), status: 400,
 				reason: `unknown event "cart.created" (standard: order, order.updated, quote.converted)`},
-		}, "", nil, ReceiverStats{Received: 1, BadRequest: 1}},
-		{"body limit", generator.ProviderPhasio, []ReceiverOption{WithReceiverBodyLimit(256)}, []delivery{
+		}, "", nil, Stats{Received: 1, BadRequest: 1}},
+		{"body limit", generator.ProviderPhasio, []Option{WithBodyLimit(256)}, []delivery{
 			{msg: msg(phasio[1], "d1", testkit.Time), status: 413, reason: "larger than 256 bytes"},
-		}, phasio[1].OrderKey, nil, ReceiverStats{Received: 1, TooLarge: 1}},
+		}, phasio[1].OrderKey, nil, Stats{Received: 1, TooLarge: 1}},
 		{"happycolis stale snapshot", generator.ProviderHappyColis, nil, []delivery{
-			{msg: msg(hc, uuid(1), testkit.Time), status: 200, outcome: ReceiptApplied},
-			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptStale},
-			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: ReceiptDuplicate},
+			{msg: msg(hc, uuid(1), testkit.Time), status: 200, outcome: Applied},
+			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: Stale},
+			{msg: msg(oldHC, uuid(2), testkit.Time), status: 200, outcome: Duplicate},
 			{msg: msg(hc, uuid(3), testkit.Time), fault: wire.FaultTamper, status: 401, reason: "signature mismatch"},
-		}, hc.OrderKey, stamped(t, hc.Payload, uuid(1)), ReceiverStats{Received: 4, Applied: 1, Stale: 1, Duplicates: 1, Unauthorized: 1, Orders: 1}},
+		}, hc.OrderKey, stamped(t, hc.Payload, uuid(1)), Stats{Received: 4, Applied: 1, Stale: 1, Duplicates: 1, Unauthorized: 1, Orders: 1}},
 		{"happycolis schema", generator.ProviderHappyColis, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), uuid(1), testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
-		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+		}, "k", nil, Stats{Received: 1, BadRequest: 1}},
 		{"standard stale snapshot and timestamp", wire.ProviderStandard, nil, []delivery{
-			{msg: msg(phasio[0], "w1", testkit.Time), status: 200, outcome: ReceiptApplied},
-			{msg: msg(phasio[0], "w2", testkit.Time.Add(-time.Minute)), status: 200, outcome: ReceiptStale},
+			{msg: msg(phasio[0], "w1", testkit.Time), status: 200, outcome: Applied},
+			{msg: msg(phasio[0], "w2", testkit.Time.Add(-time.Minute)), status: 200, outcome: Stale},
 			{msg: msg(phasio[0], "w3", testkit.Time), fault: wire.FaultStaleTimestamp, status: 401, reason: "timestamp outside the tolerance"},
-			{msg: msg(hc, "w4", testkit.Time), status: 200, outcome: ReceiptApplied},
-		}, phasio[0].OrderKey, phasio[0].Payload, ReceiverStats{Received: 4, Applied: 2, Stale: 1, Unauthorized: 1, Orders: 2}},
+			{msg: msg(hc, "w4", testkit.Time), status: 200, outcome: Applied},
+		}, phasio[0].OrderKey, phasio[0].Payload, Stats{Received: 4, Applied: 2, Stale: 1, Unauthorized: 1, Orders: 2}},
 		{"standard carrying happycolis is validated as happycolis", wire.ProviderStandard, nil, []delivery{
 			{msg: msg(ev(generator.ProviderHappyColis, generator.HappyColisUpdated, `{"header":{"type":"order/updated"},"body":{"id":"k"}}`), "w1", testkit.Time),
 				status: 400, reason: "happycolis/order-event"},
-		}, "k", nil, ReceiverStats{Received: 1, BadRequest: 1}},
+		}, "k", nil, Stats{Received: 1, BadRequest: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,7 +236,7 @@ func TestReceiverVectors(t *testing.T) {
 
 // TestReceiverRoutes covers other methods and paths.
 func TestReceiverRoutes(t *testing.T) {
-	r := NewReceiver(testwire.Profile(t, generator.ProviderPhasio))
+	r := mustNew(t, testwire.Profile(t, generator.ProviderPhasio))
 	for _, tt := range []struct {
 		method, path string
 		status       int
@@ -251,7 +261,7 @@ func TestReceiverRecord(t *testing.T) {
 	var lines []string
 	now := func() time.Time { return testkit.Time }
 	p := testwire.Profile(t, generator.ProviderPhasio)
-	srv := startReceiver(t, p, WithReceiptRecord(&rec), WithReceiverClock(now),
+	srv := startReceiver(t, p, WithRecord(&rec), WithClock(now),
 		WithReceiptFunc(func(rc Receipt) { lines = append(lines, rc.String()) }))
 	faults := []wire.Fault{wire.FaultNone, wire.FaultBadSignature, wire.FaultNone}
 	for i, ev := range evs {
@@ -288,7 +298,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
 // TestReceiverRecordError keeps the first record error for Close.
 func TestReceiverRecordError(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderPhasio)
-	srv, err := StartReceiver(p, WithReceiptRecord(failWriter{}))
+	srv, err := Start(p, WithRecord(failWriter{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,9 +345,9 @@ func TestReceiverConcurrent(t *testing.T) {
 // TestDedupWindow forgets the oldest ids beyond the window.
 func TestDedupWindow(t *testing.T) {
 	s := newStore(2)
-	apply := func(id string) ReceiptOutcome { return s.apply(&wire.Received{ID: id}, "") }
-	got := []ReceiptOutcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
-	want := []ReceiptOutcome{ReceiptApplied, ReceiptApplied, ReceiptDuplicate, ReceiptApplied, ReceiptApplied, ReceiptDuplicate}
+	apply := func(id string) Outcome { return s.apply(&wire.Received{ID: id}, "") }
+	got := []Outcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
+	want := []Outcome{Applied, Applied, Duplicate, Applied, Applied, Duplicate}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("outcomes %v, want %v", got, want)
@@ -361,8 +371,8 @@ func FuzzReceiverBody(f *testing.F) {
 	f.Add([]byte(`{"header":{"type":"order/created","date":"x"},"body":{}}`))
 	f.Add([]byte(`{"type":"order","data":null}`))
 	f.Add([]byte("\x00\xff"))
-	receivers := []*Receiver{NewReceiver(testwire.Profile(f, generator.ProviderPhasio)),
-		NewReceiver(testwire.Profile(f, generator.ProviderHappyColis)), NewReceiver(testwire.Profile(f, wire.ProviderStandard))}
+	receivers := []*Receiver{mustNew(f, testwire.Profile(f, generator.ProviderPhasio)),
+		mustNew(f, testwire.Profile(f, generator.ProviderHappyColis)), mustNew(f, testwire.Profile(f, wire.ProviderStandard))}
 	ts := strconv.FormatInt(testkit.Time.Unix(), 10)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		encoded, _ := json.Marshal(string(body))
@@ -396,7 +406,7 @@ func FuzzReceiverBody(f *testing.F) {
 // answered and counted, and refuses new connections.
 func TestReceiverGracefulClose(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderHappyColis)
-	srv, err := StartReceiver(p)
+	srv, err := Start(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +445,7 @@ func TestReceiverGracefulClose(t *testing.T) {
 // bytes, and waits (bounded) until the receiver is reading it; the caller
 // writes the rest to pw and reads the answer's status (-1: none) from
 // status.
-func postHalf(t *testing.T, srv *ReceiverServer, req *wire.Request, n int) (pw *io.PipeWriter, status chan int) {
+func postHalf(t *testing.T, srv *Server, req *wire.Request, n int) (pw *io.PipeWriter, status chan int) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	hreq, _ := http.NewRequest(http.MethodPost, srv.URL, pr)

@@ -31,7 +31,7 @@ const (
 // it stops accepting, lets in-flight deliveries finish (within
 // DefaultShutdownTimeout) so their receipts are reported, closes the
 // remaining connections and waits for their handlers before returning. It
-// holds at most the configured number of connections (WithReceiverConns)
+// holds at most the configured number of connections (WithConns)
 // and 64 KiB of headers per request.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	var active activeConns
@@ -182,9 +182,9 @@ func (a *activeConns) count() int {
 	return a.n
 }
 
-// ReceiverServer is a Receiver listening on a loopback port, like
+// Server is a Receiver listening on a loopback port, like
 // httptest.Server. The caller should call Close when finished.
-type ReceiverServer struct {
+type Server struct {
 	*Receiver
 	// URL is the base URL, http://ipaddr:port with no trailing slash.
 	URL string
@@ -195,9 +195,13 @@ type ReceiverServer struct {
 	closeErr  error
 }
 
-// StartReceiver starts NewReceiver(p, opts...) on 127.0.0.1:0, or [::1]:0
+// Start starts New(p, opts...) on 127.0.0.1:0, or [::1]:0
 // when IPv4 loopback is unavailable.
-func StartReceiver(p wire.Profile, opts ...ReceiverOption) (*ReceiverServer, error) {
+func Start(p wire.Profile, opts ...Option) (*Server, error) {
+	r, err := New(p, opts...)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
@@ -205,8 +209,8 @@ func StartReceiver(p wire.Profile, opts ...ReceiverOption) (*ReceiverServer, err
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &ReceiverServer{
-		Receiver: NewReceiver(p, opts...),
+	s := &Server{
+		Receiver: r,
 		URL:      "http://" + ln.Addr().String(),
 		cancel:   cancel,
 		done:     make(chan error, 1),
@@ -217,7 +221,7 @@ func StartReceiver(p wire.Profile, opts ...ReceiverOption) (*ReceiverServer, err
 
 // Close stops the server, waiting for in-flight deliveries, and returns
 // the first error of serving or recording. Later calls return the same.
-func (s *ReceiverServer) Close() error {
+func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		if s.closeErr = <-s.done; s.closeErr == nil {

@@ -42,23 +42,23 @@ func (s *store) seen(id string) bool {
 // the id was seen meanwhile (duplicate) or the stored snapshot is newer
 // (stale). Snapshots without a time (Phasio) are never stale: arrival order
 // is all a receiver has.
-func (s *store) apply(rc *wire.Received, key string) ReceiptOutcome {
+func (s *store) apply(rc *wire.Received, key string) Outcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rc.ID != "" {
 		if s.ids.has(rc.ID) {
-			return ReceiptDuplicate
+			return Duplicate
 		}
 		s.ids.add(rc.ID)
 	}
 	if key == "" {
-		return ReceiptApplied
+		return Applied
 	}
 	if old, ok := s.orders[key]; ok && !rc.Time.IsZero() && rc.Time.Before(old.at) {
-		return ReceiptStale
+		return Stale
 	}
 	s.orders[key] = snapshot{payload: rc.Payload, at: rc.Time}
-	return ReceiptApplied
+	return Applied
 }
 
 func (s *store) get(key string) ([]byte, bool) {

@@ -58,7 +58,7 @@ type demoRun struct {
 	sentFile   string
 	recvFile   string
 	profile    wire.Profile
-	recv       *receiver.ReceiverServer
+	recv       *receiver.Server
 	recvOut    *os.File
 	summary    *emitter.Summary
 	report     *contracts.Report
@@ -147,7 +147,7 @@ func startDemoReceiver(provider, dir string) (*demoRun, error) {
 	if r.recvOut, err = safefile.Create(r.recvFile, 0o644); err != nil {
 		return nil, usageErrorf("--dir: %w", err)
 	}
-	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, receiver.WithReceiptRecord(r.recvOut)); err != nil {
+	if r.recv, r.profile, r.secret, err = localrecv.Start(provider, receiver.WithRecord(r.recvOut)); err != nil {
 		r.recvOut.Close()
 		return nil, err
 	}

@@ -26,13 +26,13 @@ const (
 )
 
 // startVerifying starts a verifying receiver for provider and secret.
-func startVerifying(t *testing.T, provider, secret string) *receiver.ReceiverServer {
+func startVerifying(t *testing.T, provider, secret string) *receiver.Server {
 	t.Helper()
 	p, err := wire.New(provider, []string{secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := receiver.StartReceiver(p)
+	srv, err := receiver.Start(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,9 +38,9 @@ func init() {
 			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
 			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
 			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
-			fs.Int64("max-body", receiver.DefaultReceiverBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxReceiverBodyLimit))
-			fs.Int64("max-inflight", receiver.DefaultReceiverInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
-			fs.Int("max-conns", receiver.DefaultReceiverConns, "connections served at once (more wait to be accepted)")
+			fs.Int64("max-body", receiver.DefaultBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxBodyLimit))
+			fs.Int64("max-inflight", receiver.DefaultInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
+			fs.Int("max-conns", receiver.DefaultConns, "connections served at once (more wait to be accepted)")
 			return fs
 		},
 		run: runReceive,
@@ -61,6 +61,10 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
+	rcv, err := receiver.New(profile, opts...) // options refused before anything listens
+	if err != nil {
+		return usageError(err)
+	}
 	addr, _ := fs.GetString("listen")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -74,10 +78,11 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			_ = ln.Close() // nothing was served
 			return usageErrorf("--record: %w", err)
 		}
-		opts = append(opts, receiver.WithReceiptRecord(f))
 		closeRecord = f.Close
+		if rcv, err = receiver.New(profile, append(opts, receiver.WithRecord(f))...); err != nil {
+			return err // the same options were accepted above
+		}
 	}
-	rcv := receiver.NewReceiver(profile, opts...)
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	err = rcv.Serve(ctx, ln)
 	if cerr := closeRecord(); err == nil {
@@ -144,25 +149,25 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 }
 
 // receiveOptions returns the receiver options of the flags but --record.
-func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]receiver.ReceiverOption, error) {
+func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]receiver.Option, error) {
 	validate, _ := fs.GetBool("validate")
 	limit, _ := fs.GetInt64("max-body")
 	inflight, _ := fs.GetInt64("max-inflight")
 	conns, _ := fs.GetInt("max-conns")
 	switch {
-	case limit < 1 || limit > receiver.MaxReceiverBodyLimit:
-		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, receiver.MaxReceiverBodyLimit)
+	case limit < 1 || limit > receiver.MaxBodyLimit:
+		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, receiver.MaxBodyLimit)
 	case inflight < limit:
 		return nil, usageErrorf("--max-inflight %d: must be at least --max-body (%d)", inflight, limit)
 	case conns < 1 || conns > maxReceiverConns:
 		return nil, usageErrorf("--max-conns %d: must be between 1 and %d", conns, maxReceiverConns)
 	}
 	printPayload, _ := fs.GetBool("print")
-	opts := []receiver.ReceiverOption{
-		receiver.WithReceiverValidation(validate),
-		receiver.WithReceiverBodyLimit(limit),
-		receiver.WithReceiverInflight(inflight),
-		receiver.WithReceiverConns(conns),
+	opts := []receiver.Option{
+		receiver.WithValidation(validate),
+		receiver.WithBodyLimit(limit),
+		receiver.WithInflight(inflight),
+		receiver.WithConns(conns),
 		receiver.WithReceiptFunc(func(rc receiver.Receipt) {
 			var payload bytes.Buffer
 			// One line per delivery, whatever the sender's formatting.

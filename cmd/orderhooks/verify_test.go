@@ -213,13 +213,13 @@ const verifySecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c
 
 // startVerifyReceiver starts the project's verifying receiver for provider
 // on 127.0.0.1 with verifySecret.
-func startVerifyReceiver(t *testing.T) *receiver.ReceiverServer {
+func startVerifyReceiver(t *testing.T) *receiver.Server {
 	t.Helper()
 	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := receiver.StartReceiver(p)
+	srv, err := receiver.Start(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestVerifyTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewTLSServer(receiver.NewReceiver(p))
+	srv := httptest.NewTLSServer(newReceiver(t, p))
 	defer srv.Close()
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})

@@ -151,7 +151,7 @@ func TestVerifyInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := receiver.NewReceiver(p)
+	recv := newReceiver(t, p)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var n atomic.Int64
@@ -234,7 +234,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := receiver.NewReceiver(p)
+	recv := newReceiver(t, p)
 	var intact atomic.Bool
 	intact.Store(true)
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +265,7 @@ func TestVerifyDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv := receiver.NewReceiver(p)
+	recv := newReceiver(t, p)
 	var n atomic.Int64
 	srv := testServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) > 1 {
@@ -345,7 +345,7 @@ func TestVerifyTargets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mux.Handle("/hooks/"+trigger, receiver.NewReceiver(p))
+		mux.Handle("/hooks/"+trigger, newReceiver(t, p))
 		vars["SECRET_"+trigger] = secret
 		fmt.Fprintf(&file, "%s: {url: %q, secret: \"env:SECRET_%s\"}\n", trigger, srv.URL+"/hooks/"+trigger, trigger)
 	}
@@ -369,4 +369,14 @@ func TestVerifyTargets(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "--targets excludes --url and --secret") {
 		t.Errorf("--targets with --url: exit %d, %s", code, errOut)
 	}
+}
+
+// newReceiver is receiver.New, failing the test on an error.
+func newReceiver(t *testing.T, p wire.Profile) *receiver.Receiver {
+	t.Helper()
+	r, err := receiver.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

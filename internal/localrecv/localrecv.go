@@ -11,16 +11,16 @@ import (
 )
 
 // Start makes a fresh secret for provider (phasio, happycolis or standard)
-// and starts receiver.StartReceiver with it. The caller closes the server
+// and starts receiver.Start with it. The caller closes the server
 // and must never print the secret.
-func Start(provider string, opts ...receiver.ReceiverOption) (srv *receiver.ReceiverServer, profile wire.Profile, secret string, err error) {
+func Start(provider string, opts ...receiver.Option) (srv *receiver.Server, profile wire.Profile, secret string, err error) {
 	if secret, err = wire.NewSecret(provider, rand.Reader); err != nil {
 		return nil, nil, "", err
 	}
 	if profile, err = wire.New(provider, []string{secret}); err != nil {
 		return nil, nil, "", err
 	}
-	if srv, err = receiver.StartReceiver(profile, opts...); err != nil {
+	if srv, err = receiver.Start(profile, opts...); err != nil {
 		return nil, nil, "", err
 	}
 	return srv, profile, secret, nil
