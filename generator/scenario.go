@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -469,10 +472,22 @@ func LoadScenario(nameOrPath string) (*Scenario, error) {
 		}
 		return ParseScenario(data, nameOrPath)
 	}
-	names := make([]string, 0, len(builtins()))
-	for n := range builtins() {
-		names = append(names, n)
+	return nil, unknownScenario(nameOrPath, " nor a .yaml, .yml or .json file")
+}
+
+// ScenarioFile returns the file of the built-in scenario called name, as
+// embedded, comments included: a starting point for a scenario file of
+// one's own (`orderhooks scenarios show NAME`).
+func ScenarioFile(name string) ([]byte, error) {
+	if data, ok := builtins()[name]; ok {
+		return slices.Clone(data), nil
 	}
-	sort.Strings(names)
-	return nil, fmt.Errorf("%w %q: not a built-in (%s) nor a .yaml, .yml or .json file", ErrUnknownScenario, nameOrPath, strings.Join(names, ", "))
+	return nil, unknownScenario(name, "")
+}
+
+// unknownScenario is the error of a name that is no built-in scenario,
+// with the closest one.
+func unknownScenario(name, orFile string) error {
+	names := slices.Sorted(maps.Keys(builtins()))
+	return fmt.Errorf("%w %q: not a built-in (%s)%s%s", ErrUnknownScenario, name, strings.Join(names, ", "), orFile, suggest.Hint(name, names, nil))
 }

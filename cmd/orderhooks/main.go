@@ -20,6 +20,8 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // version is overridden at build time with -ldflags "-X main.version=…".
@@ -77,6 +79,9 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" && args[1] == "wire" {
+			return helpWire(e, args[2:])
+		}
 		if len(args) > 1 && args[0] == "help" {
 			c, ok := commands[args[1]]
 			if !ok {
@@ -140,7 +145,7 @@ func printHelp(w io.Writer) {
 	for _, c := range sortedCommands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags. 'orderhooks --version' prints the version.\n")
+	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags, 'orderhooks help wire [PROVIDER]' for what each platform puts on the wire. 'orderhooks --version' prints the version.\n")
 	fmt.Fprintf(w, "Exit codes: 0 ok, 1 a check, delivery or document failed, 2 usage or configuration error, 3 target unreachable.\n")
 }
 
@@ -182,4 +187,30 @@ func rawStrings(fs *pflag.FlagSet, name string) []string {
 		return sv.GetSlice()
 	}
 	return nil
+}
+
+// helpWire prints the wire format of every profile, or of the one named.
+func helpWire(e *env, args []string) int {
+	formats := wire.Formats()
+	if len(args) > 1 {
+		fmt.Fprintf(e.stderr, "orderhooks help wire: one PROVIDER at most (%s)\n", strings.Join(wire.Providers(), ", "))
+		return exitUsage
+	}
+	for i, f := range formats {
+		if len(args) == 1 && f.Provider != args[0] {
+			continue
+		}
+		if i > 0 && len(args) == 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		_ = f.WriteText(e.stdout) // stdout: nothing to do on a failed write
+		if len(args) == 1 {
+			return exitOK
+		}
+	}
+	if len(args) == 1 {
+		fmt.Fprintf(e.stderr, "orderhooks help wire: unknown provider %q (%s)%s\n", args[0], strings.Join(wire.Providers(), ", "), suggest.Hint(args[0], wire.Providers(), nil))
+		return exitUsage
+	}
+	return exitOK
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
@@ -13,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name:    "scenarios",
-		summary: "list the built-in lifecycle scenarios (name, provider, steps, description)",
-		usage:   "orderhooks scenarios",
+		summary: "list the built-in lifecycle scenarios (name, provider, steps, description), or print one as an editable file",
+		usage:   "orderhooks scenarios [list] | orderhooks scenarios show NAME",
 		order:   21,
 		flags: func() *pflag.FlagSet {
 			return pflag.NewFlagSet("scenarios", pflag.ContinueOnError)
@@ -24,8 +25,20 @@ func init() {
 }
 
 func runScenarios(_ context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	args := fs.Args()
+	switch {
+	case len(args) == 2 && args[0] == "show":
+		data, err := generator.ScenarioFile(args[1])
+		if err != nil {
+			return usageError(err)
+		}
+		_, err = e.stdout.Write(data)
+		return err
+	case len(args) == 0 || len(args) == 1 && args[0] == "list":
+	case args[0] == "show":
+		return usageErrorf("show needs one scenario NAME (orderhooks scenarios lists them)")
+	default:
+		return usageErrorf("unknown action %q: want list or show NAME", strings.Join(args, " "))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPROVIDER\tSTEPS\tDESCRIPTION")
