@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/mdtext"
 	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
@@ -194,27 +195,28 @@ func (f Format) WriteText(w io.Writer) error {
 }
 
 // WriteMarkdown writes f as a Markdown section: a level-3 heading, a
-// table of headers, the facts and the steps to accept a request.
+// table of headers, the facts and the steps to accept a request. The
+// descriptions are escaped, so "<webhook-id>" or "nonce || tag" read as
+// written instead of as HTML or table cells.
 func (f Format) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-	fmt.Fprintf(&b, "### %s (`%s`)\n\nFrom the %s.\n\n", f.Title, f.Provider, f.Source)
+	fmt.Fprintf(&b, "### %s (`%s`)\n\nFrom the %s.\n\n", f.Title, f.Provider, mdtext.Escape(f.Source))
 	b.WriteString("| header | value | sent |\n|---|---|---|\n")
 	for _, h := range f.Headers {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", h.Name, cell(h.Value), cell(h.Sent))
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", h.Name, mdtext.Escape(h.Value), mdtext.Escape(h.Sent))
 	}
 	b.WriteString("\n")
 	for _, kv := range f.facts() {
-		fmt.Fprintf(&b, "- **%s**: %s\n", kv[0], kv[1])
+		fmt.Fprintf(&b, "- **%s**: %s\n", kv[0], mdtext.Escape(kv[1]))
 	}
 	b.WriteString("\nTo accept a request, a receiver:\n\n")
 	for i, s := range f.Accept {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+		fmt.Fprintf(&b, "%d. %s\n", i+1, mdtext.Escape(s))
 	}
 	if len(f.Assumptions) > 0 {
 		b.WriteString("\n| not documented | orderhooks assumes | option |\n|---|---|---|\n")
 		for _, a := range f.Assumptions {
-			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", cell(a.What), cell(a.Default), cell(a.Option))
+			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", mdtext.Escape(a.What), mdtext.Escape(a.Default), a.Option)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

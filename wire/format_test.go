@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/mdtext"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
@@ -56,7 +57,7 @@ func TestFormatsMatchRequests(t *testing.T) {
 			if !strings.Contains(text.String(), s) && !strings.Contains(text.String(), strings.ToLower(s)) {
 				t.Errorf("%s: the text does not say %q", f.Provider, s)
 			}
-			if !strings.Contains(md.String(), s) {
+			if !strings.Contains(md.String(), mdtext.Escape(s)) {
 				t.Errorf("%s: the Markdown does not say %q", f.Provider, s)
 			}
 		}

@@ -25,6 +25,8 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
+	"github.com/orderhooks/orderhooks/internal/mdtext"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // repoRoot is the repository, seen from this package's directory.
@@ -94,6 +96,35 @@ var generatedDocs = []struct {
 	render     func() string
 }{
 	{"docs/cli.md", "cli-reference", cliReference},
+	{"docs/wire-formats.md", "wire-summary", wireSummary},
+	{"docs/wire-formats.md", "wire-formats", wireFormats},
+}
+
+// wireFormats renders every profile's wire format, as `orderhooks help
+// wire` prints it, in Markdown.
+func wireFormats() string {
+	var b strings.Builder
+	for i, f := range wire.Formats() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		_ = f.WriteMarkdown(&b) // a strings.Builder does not fail
+	}
+	return b.String()
+}
+
+// wireSummary renders one table row per profile from the same formats,
+// linking each to its section.
+func wireSummary() string {
+	cell := mdtext.Escape
+	var b strings.Builder
+	b.WriteString("| profile | signed input | signature | key | message id | order key | event time |\n|---|---|---|---|---|---|---|\n")
+	for _, f := range wire.Formats() {
+		anchor := headingAnchor(fmt.Sprintf("%s (`%s`)", f.Title, f.Provider))
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s, %s | %s | %s | %s | %s |\n", f.Provider, anchor,
+			cell(f.SignedInput), cell(f.Digest), cell(f.Encoding), cell(f.Key), cell(f.MessageID), cell(f.OrderKey), cell(f.EventTime))
+	}
+	return b.String()
 }
 
 // cliReference renders every command's help, as `orderhooks help CMD`
@@ -642,6 +673,7 @@ func TestNoInternalWording(t *testing.T) {
 	for _, c := range sortedCommands() {
 		printCommandHelp(&help, c)
 	}
+	helpWire(&env{stdout: &help, stderr: io.Discard}, nil)
 	report("orderhooks help", help.String())
 	literals := 0
 	for _, f := range repoFiles(t, ".go") {
