@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
 	"github.com/orderhooks/orderhooks/internal/mdtext"
@@ -194,6 +195,40 @@ func TestDocsCoverCommands(t *testing.T) {
 	for _, c := range sortedCommands() {
 		if !strings.Contains(prose.String(), "orderhooks "+c.name) {
 			t.Errorf("neither README.md nor docs/ explains orderhooks %s outside the generated reference", c.name)
+		}
+	}
+}
+
+// TestDocsNameEveryCheckCauseAndScenario keeps the tables of the
+// documentation complete: every check and every diagnosis cause in
+// docs/checks.md, every built-in scenario in docs/scenarios.md.
+func TestDocsNameEveryCheckCauseAndScenario(t *testing.T) {
+	want := map[string][]string{}
+	for _, c := range contracts.Checks() {
+		want["docs/checks.md"] = append(want["docs/checks.md"], c.Name)
+	}
+	for _, p := range wire.Providers() {
+		for _, m := range wire.Mistakes(p) {
+			want["docs/checks.md"] = append(want["docs/checks.md"], m.Name)
+		}
+	}
+	// The causes besides the mistakes are constants of the contracts package.
+	causes := regexp.MustCompile(`(?m)^\s*Cause\w+\s*=\s*"([^"]+)"`).FindAllStringSubmatch(readRepoFile(t, "contracts/diagnose.go"), -1)
+	if len(causes) < 10 {
+		t.Fatalf("found only %d Cause constants in contracts/diagnose.go", len(causes))
+	}
+	for _, m := range causes {
+		want["docs/checks.md"] = append(want["docs/checks.md"], m[1])
+	}
+	for _, s := range generator.Scenarios() {
+		want["docs/scenarios.md"] = append(want["docs/scenarios.md"], s.Name)
+	}
+	for file, names := range want {
+		text := readRepoFile(t, file)
+		for _, name := range names {
+			if !strings.Contains(text, "`"+name+"`") {
+				t.Errorf("%s does not name `%s`", file, name)
+			}
 		}
 	}
 }
