@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -167,16 +168,13 @@ type Summary struct {
 	AppError   string        `json:"appError,omitempty"`
 }
 
-// credentialHeaders are never stored.
-var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"}
-
 // storedHeader is h without the credential headers and those dropped by
 // option.
 func (s *Store) storedHeader(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for k, vs := range h {
 		ck := http.CanonicalHeaderKey(k)
-		if contains(credentialHeaders, ck) || containsFold(s.cfg.drop, ck) {
+		if redact.CredentialHeader(ck) || containsFold(s.cfg.drop, ck) {
 			continue
 		}
 		out[ck] = append([]string(nil), vs...)

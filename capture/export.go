@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -138,13 +138,9 @@ func platformEvent(d *Delivery) (provider, event string) {
 	if d.Provider != wire.ProviderStandard {
 		return d.Provider, d.Event
 	}
-	var probe struct {
-		Header json.RawMessage `json:"header"`
-	}
-	if json.Unmarshal(d.Payload, &probe) == nil && len(probe.Header) > 0 && probe.Header[0] == '{' {
-		return generator.ProviderHappyColis, strings.ReplaceAll(d.Event, ".", "/")
-	}
-	return generator.ProviderPhasio, strings.ToUpper(strings.ReplaceAll(d.Event, ".", "_"))
+	var data any
+	_ = json.Unmarshal(d.Payload, &data) // not JSON: taken for Phasio, as the receiver does
+	return platform.Origin(d.Event, data)
 }
 
 // url is where the delivery was sent, as the platform addressed it.

@@ -4,14 +4,15 @@ import (
 	"fmt"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
 // Provider names, as used by --provider and in reports.
 const (
-	ProviderPhasio     = "phasio"
-	ProviderHappyColis = "happycolis"
-	ProviderStandard   = "standard"
+	ProviderPhasio     = platform.Phasio
+	ProviderHappyColis = platform.HappyColis
+	ProviderStandard   = platform.Standard
 )
 
 // ErrProvider is wrapped by errors about the provider or its secret.
@@ -53,8 +54,8 @@ func WithPayloads(provider string) ProviderOption {
 
 // Default pointers compared between the last snapshot and the probed state.
 var (
-	DefaultComparePhasio     = []string{"/orderId", "/orderNumber", "/paymentStatus", "/kanbanColumnName", "/pricing/totalPrice"}
-	DefaultCompareHappyColis = []string{"/body/id", "/body/state", "/body/locked", "/body/total", "/body/totalTaxInclusive"}
+	DefaultComparePhasio     = platformOf(platform.Phasio).Compare
+	DefaultCompareHappyColis = platformOf(platform.HappyColis).Compare
 )
 
 // Built-in lifecycles sent by the acceptance checks.
@@ -133,4 +134,10 @@ func (p Provider) validate() error {
 		return fmt.Errorf("%w: %s: no lifecycle scenarios", ErrProvider, p.name)
 	}
 	return nil
+}
+
+// platformOf is the platform called name, which exists.
+func platformOf(name string) *platform.Platform {
+	p, _ := platform.Get(name)
+	return p
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -61,10 +62,7 @@ type Record struct {
 // WithHeader (tokens travel there) and of Authorization,
 // Proxy-Authorization and Cookie. Signature headers are kept: an exact
 // replay resends them.
-const Redacted = "[redacted]"
-
-// credentialHeaders are redacted in records whoever set them.
-var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"}
+const Redacted = redact.Mark
 
 // recordedHeader is h as a record shows it: the values of extra's headers
 // and of credential headers replaced by Redacted. h itself is returned
@@ -72,7 +70,7 @@ var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie
 func recordedHeader(h, extra http.Header) http.Header {
 	out, copied := h, false
 	for k, vs := range h {
-		if _, ok := extra[k]; !ok && !slices.Contains(credentialHeaders, http.CanonicalHeaderKey(k)) {
+		if _, ok := extra[k]; !ok && !redact.CredentialHeader(k) {
 			continue
 		}
 		if !copied {

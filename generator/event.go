@@ -7,18 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
 // Providers the generator knows.
 const (
-	ProviderPhasio     = "phasio"
-	ProviderHappyColis = "happycolis"
+	ProviderPhasio     = platform.Phasio
+	ProviderHappyColis = platform.HappyColis
 )
 
 // Phasio triggers (the event names of Phasio order webhooks).
@@ -40,11 +40,10 @@ const (
 // Events returns the names of provider's order events (Phasio triggers,
 // HappyColis types), or nil for a provider the generator does not know.
 func Events(provider string) []string {
-	m, err := machineFor(provider)
-	if err != nil {
-		return nil
+	if p, ok := platform.Get(provider); ok {
+		return p.EventNames()
 	}
-	return slices.Clone(m.events())
+	return nil
 }
 
 // Event is one webhook the platform would send: the stage boundary between

@@ -44,7 +44,7 @@ func newMerchant(r *rng) *merchant {
 		sm.id = r.uuid()
 		m.methods = append(m.methods, sm)
 	}
-	for _, t := range (happyColisMachine{}).events() {
+	for _, t := range Events(ProviderHappyColis) {
 		m.webhooks[t] = r.uuid()
 	}
 	m.shopSeq = r.between(10000, 60000)

@@ -21,10 +21,6 @@ const (
 
 type happyColisMachine struct{}
 
-func (happyColisMachine) events() []string {
-	return []string{HappyColisCreated, HappyColisOpened, HappyColisUpdated, HappyColisCompleted, HappyColisCancelled}
-}
-
 var happyColisActions = []action{
 	{name: ActionCreate, delay: [2]time.Duration{ms(500), 3 * time.Second},
 		doc: "the shop's order reaches HappyColis: state DRAFT, every line PENDING"},

@@ -29,7 +29,6 @@ type phase interface {
 
 // machine is a provider's lifecycle engine.
 type machine interface {
-	events() []string
 	actions() []action
 	newPhase(board []KanbanColumn) phase
 }

@@ -23,10 +23,6 @@ const (
 
 type phasioMachine struct{}
 
-func (phasioMachine) events() []string {
-	return []string{PhasioOrderCreated, PhasioOrderUpdated, PhasioQuoteConverted}
-}
-
 var phasioActions = []action{
 	{name: ActionCreateQuote, delay: [2]time.Duration{ms(500), 3 * time.Second},
 		doc: "a customer (or the manufacturer) creates a quote: no order number, no payment status, not on the Kanban board"},

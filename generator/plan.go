@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
 // plan is a checked scenario ready to run: parsed delays, patch operations
@@ -83,8 +86,10 @@ func (s *Scenario) compile(board []KanbanColumn) (*plan, error) {
 		if ps.act, ok = findAction(m, st.Action); !ok {
 			return nil, scenarioErr(src, at+"/action", "unknown %s action %q (known: %s)", s.Provider, st.Action, actionNames(m))
 		}
-		if !contains(m.events(), st.Event) {
-			return nil, scenarioErr(src, at+"/event", "unknown %s event %q (known: %s)", s.Provider, st.Event, strings.Join(m.events(), ", "))
+		if events := Events(s.Provider); !contains(events, st.Event) {
+			pl, _ := platform.Get(s.Provider)
+			return nil, scenarioErr(src, at+"/event", "unknown %s event %q (known: %s)%s", s.Provider, st.Event, strings.Join(events, ", "),
+				suggest.Hint(st.Event, events, pl.Titles()))
 		}
 		if st.After != "" {
 			d, err := time.ParseDuration(st.After)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator/phasio"
+	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
 // order is one order's state in a lifecycle, for either provider.
@@ -193,11 +194,11 @@ func knownCurrency(code string) bool {
 // orderKey reads the order's key from a (patched or literal) payload:
 // Phasio's /orderId, HappyColis's /body/id; else it keeps fallback.
 func orderKey(provider string, tree any, fallback string) string {
-	ptr := []string{"orderId"}
-	if provider == ProviderHappyColis {
-		ptr = []string{"body", "id"}
+	pl, ok := platform.Get(provider)
+	if !ok {
+		return fallback
 	}
-	v, _ := lookup(tree, ptr)
+	v, _ := lookup(tree, pl.OrderKey)
 	switch k := v.(type) {
 	case json.Number:
 		return string(k)

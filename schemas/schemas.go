@@ -13,16 +13,18 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
 // Names of the embedded schemas. The strict variants are derived from the
 // loose ones when the package loads (see Schema.Source for the result).
 const (
-	PhasioOrder                = "phasio/order"
+	PhasioOrder                = platform.SchemaPhasioOrder
 	PhasioOrderStrict          = "phasio/order-strict"
-	PhasioQuoteConverted       = "phasio/quote-converted"
+	PhasioQuoteConverted       = platform.SchemaPhasioQuoteConverted
 	PhasioQuoteConvertedStrict = "phasio/quote-converted-strict"
-	HappyColisOrderEvent       = "happycolis/order-event"
+	HappyColisOrderEvent       = platform.SchemaHappyColisOrderEvent
 	HappyColisOrderEventStrict = "happycolis/order-event-strict"
 )
 
@@ -272,25 +274,18 @@ func (s *Schema) Validate(v any) (err error) {
 // no-extra-fields variant. Events without a schema (Phasio's customer or
 // cart triggers, say) give an error wrapping ErrUnknownSchema.
 func ForEvent(provider, event string, strict bool) (string, error) {
-	name, ok := eventSchemas[provider+" "+event]
+	p, _ := platform.Get(provider)
+	var ev platform.Event
+	ok := p != nil
+	if ok {
+		ev, ok = p.Event(event)
+	}
 	if !ok {
 		return "", fmt.Errorf("%w for provider %q event %q", ErrUnknownSchema, provider, event)
 	}
+	name := ev.Schema
 	if strict {
 		name = strictOf[name]
 	}
 	return name, nil
-}
-
-// eventSchemas maps "provider event" (the generator's Event fields) to the
-// loose schema of its payload.
-var eventSchemas = map[string]string{
-	"phasio ORDER":               PhasioOrder,
-	"phasio ORDER_UPDATED":       PhasioOrder,
-	"phasio QUOTE_CONVERTED":     PhasioQuoteConverted,
-	"happycolis order/created":   HappyColisOrderEvent,
-	"happycolis order/updated":   HappyColisOrderEvent,
-	"happycolis order/opened":    HappyColisOrderEvent,
-	"happycolis order/completed": HappyColisOrderEvent,
-	"happycolis order/cancelled": HappyColisOrderEvent,
 }

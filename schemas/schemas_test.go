@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -204,4 +205,22 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("%s: unexpected error %v", n, err)
 		}
 	})
+}
+
+// TestEverySchemaOfThePlatformTable: each order event of internal/platform
+// has its schema here, loose and strict.
+func TestEverySchemaOfThePlatformTable(t *testing.T) {
+	for _, provider := range platform.Names() {
+		for _, ev := range platform.Events(provider) {
+			for _, strict := range []bool{false, true} {
+				name, err := schemas.ForEvent(provider, ev, strict)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := schemas.Get(name); err != nil {
+					t.Errorf("%s %s: %v", provider, ev, err)
+				}
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
 // Profile turns one event into the exact HTTP request a platform sends, and
@@ -124,13 +125,13 @@ func Reason(err error) string {
 
 // Providers: the names of the three profiles.
 const (
-	ProviderPhasio     = generator.ProviderPhasio
-	ProviderHappyColis = generator.ProviderHappyColis
-	ProviderStandard   = "standard"
+	ProviderPhasio     = platform.Phasio
+	ProviderHappyColis = platform.HappyColis
+	ProviderStandard   = platform.Standard
 )
 
 // Providers lists the profiles' names, in documentation order.
-func Providers() []string { return []string{ProviderPhasio, ProviderHappyColis, ProviderStandard} }
+func Providers() []string { return platform.Providers() }
 
 // New builds the profile called provider ("phasio", "happycolis" or
 // "standard") with opts; an option of another profile is refused. Phasio

@@ -16,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -27,22 +28,12 @@ import (
 // eventAliases are the platforms' display names of their event names,
 // for "did you mean" hints (Phasio's documentation calls ORDER "Order
 // Created").
-var eventAliases = map[string]string{
-	"Order Created":   generator.PhasioOrderCreated,
-	"Order Updated":   generator.PhasioOrderUpdated,
-	"Quote Converted": generator.PhasioQuoteConverted,
-}
+var eventAliases = platform.Titles()
 
 // eventNames are the event names the provider's deliveries carry: its
 // platform's, or both platforms' for the standard profile ("" too: an
 // exact replay of either).
-func eventNames(provider string) []string {
-	switch provider {
-	case generator.ProviderPhasio, generator.ProviderHappyColis:
-		return generator.Events(provider)
-	}
-	return append(generator.Events(generator.ProviderPhasio), generator.Events(generator.ProviderHappyColis)...)
-}
+func eventNames(provider string) []string { return platform.Events(provider) }
 
 // checkEventName refuses a --event or --trigger value that is not an
 // event of the provider, with the closest name.

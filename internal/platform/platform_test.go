@@ -2,6 +2,8 @@ package platform
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -68,5 +70,49 @@ func TestOrderKey(t *testing.T) {
 		if got := OrderKey(v); got != want {
 			t.Errorf("OrderKey(%s) = %q, want %q", doc, got, want)
 		}
+	}
+}
+
+// TestJSONEnums: the event enums the JSON documents carry (JSON cannot
+// import Go) are the table's, as sets.
+func TestJSONEnums(t *testing.T) {
+	read := func(path string) any {
+		b, err := os.ReadFile(filepath.Join("..", "..", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	enum := func(doc any, path ...any) []string {
+		for _, k := range path {
+			switch k := k.(type) {
+			case string:
+				doc = doc.(map[string]any)[k]
+			case int:
+				doc = doc.([]any)[k]
+			}
+		}
+		var out []string
+		for _, v := range doc.([]any) {
+			out = append(out, v.(string))
+		}
+		slices.Sort(out)
+		return out
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+	scenario := read("generator/scenario.schema.json")
+	for i, name := range Names() {
+		got := enum(scenario, "allOf", i, "then", "properties", "steps", "items", "properties", "event", "enum")
+		if !slices.Equal(got, sorted(Events(name))) {
+			t.Errorf("scenario.schema.json %s events %v, the table %v", name, got, Events(name))
+		}
+	}
+	hc := enum(read("schemas/happycolis/order-event.json"), "properties", "header", "properties", "type", "enum")
+	if !slices.Equal(hc, sorted(Events(HappyColis))) {
+		t.Errorf("order-event.json header.type %v, the table %v", hc, Events(HappyColis))
 	}
 }
