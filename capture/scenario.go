@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -249,7 +250,7 @@ func diff(provider, ptr string, a, b any, st *generator.Step) {
 }
 
 func pointer(parent, key string) string {
-	return parent + "/" + strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
+	return jsonptr.Join(parent, key)
 }
 
 func findRef(v any) string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -66,7 +67,7 @@ func (se *Session) absentPointers(orders [][]*delivery) []string {
 		found := false
 		for _, order := range orders {
 			snap, err := schemas.Decode(order[len(order)-1].msg.Event.Payload)
-			if _, ok := lookupPointer(snap, c.snap); err == nil && ok {
+			if _, ok := jsonptr.Get(snap, c.snap); err == nil && ok {
 				found = true
 				break
 			}

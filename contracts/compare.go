@@ -3,6 +3,8 @@ package contracts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Comparison pairs a JSON pointer into the last snapshot sent with the
@@ -11,7 +13,7 @@ type Comparison struct {
 	Snapshot string
 	Probe    string
 
-	snap, probe []string
+	snap, probe jsonptr.Pointer
 }
 
 // ParseComparison reads one --compare item: "PTR" (the same pointer on both
@@ -57,8 +59,8 @@ func (m mismatch) String() string {
 func compareState(cmps []Comparison, snapshot, state any) []mismatch {
 	var out []mismatch
 	for _, c := range cmps {
-		want, wok := lookupPointer(snapshot, c.snap)
-		got, gok := lookupPointer(state, c.probe)
+		want, wok := jsonptr.Get(snapshot, c.snap)
+		got, gok := jsonptr.Get(state, c.probe)
 		if wok == gok && (!wok || jsonEqual(want, got)) {
 			continue
 		}
@@ -71,8 +73,8 @@ func compareState(cmps []Comparison, snapshot, state any) []mismatch {
 // (snapshot-side) pointers.
 func snapshotsDiffer(cmps []Comparison, a, b any) bool {
 	for _, c := range cmps {
-		va, oka := lookupPointer(a, c.snap)
-		vb, okb := lookupPointer(b, c.snap)
+		va, oka := jsonptr.Get(a, c.snap)
+		vb, okb := jsonptr.Get(b, c.snap)
 		if oka != okb || (oka && !jsonEqual(va, vb)) {
 			return true
 		}

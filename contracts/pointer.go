@@ -6,54 +6,20 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // ErrPointer is wrapped by errors about JSON pointers given in options.
 var ErrPointer = wrapConfig("contracts: bad JSON pointer")
 
-// parsePointer splits an RFC 6901 JSON pointer into unescaped tokens.
-func parsePointer(p string) ([]string, error) {
-	if p == "" {
-		return nil, nil
-	}
-	if p[0] != '/' {
-		return nil, fmt.Errorf("%w %q: must be empty or start with /", ErrPointer, p)
-	}
-	toks := strings.Split(p[1:], "/")
-	for i, t := range toks {
-		for j := 0; j < len(t); j++ {
-			if t[j] == '~' && (j+1 == len(t) || (t[j+1] != '0' && t[j+1] != '1')) {
-				return nil, fmt.Errorf("%w %q: ~ must be followed by 0 or 1", ErrPointer, p)
-			}
-		}
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+// parsePointer parses a JSON pointer given in an option.
+func parsePointer(p string) (jsonptr.Pointer, error) {
+	toks, err := jsonptr.Parse(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w %w", ErrPointer, err)
 	}
 	return toks, nil
-}
-
-// lookupPointer returns the value at toks in a decoded JSON document.
-func lookupPointer(doc any, toks []string) (any, bool) {
-	v := doc
-	for _, t := range toks {
-		switch x := v.(type) {
-		case map[string]any:
-			next, ok := x[t]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(x) || (len(t) > 1 && t[0] == '0') {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
 }
 
 // jsonEqual compares decoded JSON values, numbers by value so 102 equals
@@ -142,7 +108,7 @@ func diffJSON(a, b any, path string, limit int) []difference {
 			for _, k := range keys {
 				va, oka := ma[k]
 				vb, okb := mb[k]
-				walk(va, vb, oka, okb, path+"/"+escapeToken(k))
+				walk(va, vb, oka, okb, jsonptr.Join(path, k))
 			}
 			return
 		}
@@ -163,8 +129,4 @@ func diffJSON(a, b any, path string, limit int) []difference {
 	}
 	walk(a, b, true, true, path)
 	return out
-}
-
-func escapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }

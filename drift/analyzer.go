@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/shape"
 	"github.com/orderhooks/orderhooks/pii"
@@ -163,7 +164,7 @@ func (w *walker) pointer() string {
 			b.WriteString(strconv.Itoa(st.index))
 			continue
 		}
-		b.WriteString(escapeToken(string(st.key)))
+		b.WriteString(jsonptr.Escape(string(st.key)))
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/shape"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -184,8 +185,11 @@ func typesOf(names []string) shape.Types {
 }
 
 func lastToken(ptr string) string {
-	i := strings.LastIndexByte(ptr, '/')
-	return strings.ReplaceAll(strings.ReplaceAll(ptr[i+1:], "~1", "/"), "~0", "~")
+	toks, _ := jsonptr.Parse(ptr) // the analyzer's own pointers
+	if len(toks) == 0 {
+		return ""
+	}
+	return toks[len(toks)-1]
 }
 
 // undocumentedSchema describes an undocumented field from what it held.
@@ -212,7 +216,7 @@ func undocumentedSchema(e *EventReport, f Finding) json.RawMessage {
 // ops are the plan's operations, in a fixed order.
 func (p *nodePlan) ops() []schemas.PatchOp {
 	var ops []schemas.PatchOp
-	at := func(kw string) string { return p.ptr + "/" + escapeToken(kw) }
+	at := func(kw string) string { return p.ptr + "/" + jsonptr.Escape(kw) }
 	n := p.node
 	if p.types != 0 {
 		t := n.Types | p.types
@@ -265,7 +269,7 @@ func (p *nodePlan) ops() []schemas.PatchOp {
 		ops = append(ops, schemas.PatchOp{Op: op, Path: at(kw), Value: json.RawMessage(p.bounds[kw])})
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.props)) {
-		ops = append(ops, schemas.PatchOp{Op: "add", Path: at("properties") + "/" + escapeToken(name), Value: p.props[name]})
+		ops = append(ops, schemas.PatchOp{Op: "add", Path: at("properties") + "/" + jsonptr.Escape(name), Value: p.props[name]})
 	}
 	return ops
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/shape"
 )
 
@@ -405,7 +406,7 @@ func unseen(es *eventStats) []Unseen {
 			if f != nil {
 				cf = f.children[name]
 			}
-			at := ptr + "/" + escapeToken(name)
+			at := ptr + "/" + jsonptr.Escape(name)
 			walk2(kids[name], cf, at, depth, es, &out, walk)
 		}
 		if items, ok := kids["*"]; ok {

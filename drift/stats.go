@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/shape"
 )
@@ -184,17 +185,13 @@ type finding struct {
 	messages   []string // what the checks said (distinct, first few)
 }
 
-func escapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
-
 // child returns (creating) the field of member k (unescaped); nodes are
 // the schema objects describing it (none: undocumented).
 func (f *field) child(k []byte, nodes []*shape.Node) *field {
 	c := f.children[string(k)]
 	if c == nil {
 		name := string(k)
-		c = &field{name: name, ptr: f.ptr + "/" + escapeToken(name), parent: f, documented: len(nodes) > 0 && f.documented}
+		c = &field{name: name, ptr: f.ptr + "/" + jsonptr.Escape(name), parent: f, documented: len(nodes) > 0 && f.documented}
 		if f.children == nil {
 			f.children = map[string]*field{}
 		}

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // The payload patches of scenarios and drift work on an order-preserving
@@ -147,17 +146,15 @@ func errPointerf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrPointer}, args...)...)
 }
 
-// splitPointer parses an RFC 6901 pointer into unescaped tokens.
+// splitPointer parses an RFC 6901 pointer into unescaped tokens; the
+// whole payload ("") is no place a scenario step can set or remove.
 func splitPointer(p string) ([]string, error) {
 	if p == "" || p[0] != '/' {
 		return nil, fmt.Errorf("%w %q: must start with /", ErrPointer, p)
 	}
-	toks := strings.Split(p[1:], "/")
-	for i, t := range toks {
-		if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(t, "~0", ""), "~1", ""), "~") {
-			return nil, fmt.Errorf("%w %q: ~ must be followed by 0 or 1", ErrPointer, p)
-		}
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	toks, err := jsonptr.Parse(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w %w", ErrPointer, err)
 	}
 	return toks, nil
 }
@@ -186,16 +183,7 @@ func lookup(root any, toks []string) (any, bool) {
 	return v, true
 }
 
-func arrayIndex(tok string, n int) (int, bool) {
-	if tok == "-" {
-		return n, true
-	}
-	i, err := strconv.Atoi(tok)
-	if err != nil || i < 0 || i > n || (len(tok) > 1 && tok[0] == '0') {
-		return 0, false
-	}
-	return i, true
-}
+func arrayIndex(tok string, n int) (int, bool) { return jsonptr.Index(tok, n, true) }
 
 // setAt sets the value at toks: an object member is replaced or appended,
 // an array item replaced, or appended at index len or "-". It returns the
@@ -253,11 +241,4 @@ func removeAt(root any, toks []string) (any, error) {
 	return root, fmt.Errorf("%w: %s: nothing to remove", ErrPointer, joinPointer(toks))
 }
 
-func joinPointer(toks []string) string {
-	var b strings.Builder
-	for _, t := range toks {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
-}
+func joinPointer(toks []string) string { return jsonptr.Pointer(toks).String() }

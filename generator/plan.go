@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 )
@@ -131,7 +132,7 @@ func (p *plan) patchOps(src, at string, st *Step, named map[string]int) ([]patch
 	for _, k := range keys {
 		toks, err := splitPointer(k)
 		if err != nil {
-			return nil, scenarioErr(src, at+"/set/"+escapeToken(k), "%v", err)
+			return nil, scenarioErr(src, at+"/set/"+jsonptr.Escape(k), "%v", err)
 		}
 		op := patchOp{pointer: k, toks: toks, val: mapTree(st.Set[k], same)}
 		var bad error
@@ -140,11 +141,11 @@ func (p *plan) patchOps(src, at string, st *Step, named map[string]int) ([]patch
 				op.refs = true
 				j, ok := named[m[1]]
 				if !ok && bad == nil {
-					bad = scenarioErr(src, at+"/set/"+escapeToken(k), "%s refers to no earlier step named %q", m[0], m[1])
+					bad = scenarioErr(src, at+"/set/"+jsonptr.Escape(k), "%s refers to no earlier step named %q", m[0], m[1])
 					continue
 				}
 				if _, err := splitPointer(m[2]); err != nil && bad == nil {
-					bad = scenarioErr(src, at+"/set/"+escapeToken(k), "%s: %v", m[0], err)
+					bad = scenarioErr(src, at+"/set/"+jsonptr.Escape(k), "%s: %v", m[0], err)
 				}
 				if !contains(p.captures[j], m[2]) {
 					p.captures[j] = append(p.captures[j], m[2])
@@ -203,10 +204,6 @@ func resolveRefs(v any, captured map[string][]byte) any {
 			return string(captured[ref])
 		})
 	})
-}
-
-func escapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }
 
 func actionNames(m machine) string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/shape"
 	"github.com/orderhooks/orderhooks/schemas"
@@ -227,7 +228,7 @@ func Fields(schema string) ([]Field, error) {
 			return
 		}
 		for k, c := range t.props {
-			walk(c, at+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), depth+1)
+			walk(c, jsonptr.Join(at, k), depth+1)
 		}
 		if t.items != nil {
 			walk(t.items, at+"/*", depth+1)

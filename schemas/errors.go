@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // ErrInvalidDocument is what every *ValidationError wraps, so callers can
@@ -89,11 +90,11 @@ func collect(ve *jsonschema.ValidationError, into *[]Violation) {
 	switch k := ve.ErrorKind.(type) {
 	case *kind.Required:
 		for _, f := range k.Missing {
-			*into = append(*into, Violation{at + "/" + escape(f), "required field is missing"})
+			*into = append(*into, Violation{at + "/" + jsonptr.Escape(f), "required field is missing"})
 		}
 	case *kind.AdditionalProperties:
 		for _, f := range k.Properties {
-			*into = append(*into, Violation{at + "/" + escape(f), "unknown field, not allowed here"})
+			*into = append(*into, Violation{at + "/" + jsonptr.Escape(f), "unknown field, not allowed here"})
 		}
 	case *kind.Type:
 		*into = append(*into, Violation{at, fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)})
@@ -113,18 +114,7 @@ func ratString(r *big.Rat) string {
 }
 
 // pointer builds an RFC 6901 JSON pointer from path segments.
-func pointer(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		b.WriteByte('/')
-		b.WriteString(escape(s))
-	}
-	return b.String()
-}
-
-func escape(seg string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
-}
+func pointer(segs []string) string { return jsonptr.Pointer(segs).String() }
 
 // Decode parses JSON the way Validate expects it (json.Number for numbers),
 // rejecting trailing data. A document that is not JSON gives a *SyntaxError

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // LineOf returns the 1-based line of doc on which the value at JSON pointer
@@ -20,16 +21,14 @@ func LineOf(doc []byte, p string) int {
 	return newLineIndex(doc).line(l.best)
 }
 
-// splitPointer returns the unescaped segments of an RFC 6901 pointer.
+// splitPointer returns the tokens of an RFC 6901 pointer; a malformed one
+// is no place in the document (LineOf then answers line 1).
 func splitPointer(p string) []string {
-	if p == "" {
-		return nil
+	toks, err := jsonptr.Parse(p)
+	if err != nil {
+		return []string{"\x00not a pointer"}
 	}
-	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range segs {
-		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
-	return segs
+	return toks
 }
 
 var errFound = errors.New("found")

@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // OverlayVersion is the overlay format version this package reads.
@@ -138,7 +139,7 @@ func (o *Overlay) validate() error {
 	}
 	loose := looseNames()
 	for _, name := range o.schemaNames() {
-		at := "/patches/" + escape(name)
+		at := "/patches/" + jsonptr.Escape(name)
 		if strict, ok := strictOf[strings.TrimSuffix(name, "-strict")]; ok && strict == name {
 			return o.errorf(at, "%s is derived from %s when orderhooks loads: patch %s instead", name, strings.TrimSuffix(name, "-strict"), strings.TrimSuffix(name, "-strict"))
 		}
@@ -278,7 +279,7 @@ func (o *Overlay) Apply() (*Set, error) {
 			return nil, fmt.Errorf("%w: %s: %w", ErrCompile, name, err) // embedded: checked by the tests
 		}
 		for i, op := range o.Patches[name] {
-			at := "/patches/" + escape(name) + "/" + strconv.Itoa(i)
+			at := "/patches/" + jsonptr.Escape(name) + "/" + strconv.Itoa(i)
 			if doc, err = applyOp(doc, op); err != nil {
 				return nil, o.errorf(at, "%s %s: %v", op.Op, op.Path, err)
 			}
@@ -298,18 +299,11 @@ func (o *Overlay) Apply() (*Set, error) {
 
 // patchPointer splits an RFC 6901 pointer ("" is the whole document).
 func patchPointer(p string) ([]string, error) {
-	if p == "" {
-		return nil, nil
+	toks, err := jsonptr.Parse(p)
+	if err != nil {
+		return nil, err
 	}
-	if p[0] != '/' {
-		return nil, fmt.Errorf("%q: a JSON pointer starts with /", p)
-	}
-	for _, tok := range strings.Split(p[1:], "/") {
-		if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(tok, "~0", ""), "~1", ""), "~") {
-			return nil, fmt.Errorf("%q: ~ must be followed by 0 or 1", p)
-		}
-	}
-	return splitPointer(p), nil
+	return toks, nil
 }
 
 func applyOp(doc any, op PatchOp) (any, error) {
@@ -396,17 +390,13 @@ func (o object) has(key string) bool {
 }
 
 func arrayIndex(tok string, n int, end bool) (int, error) {
-	if tok == "-" && end {
-		return n, nil
+	if i, ok := jsonptr.Index(tok, n, end); ok {
+		return i, nil
 	}
-	i, err := strconv.Atoi(tok)
-	if err != nil || i < 0 || (len(tok) > 1 && tok[0] == '0') {
-		return 0, fmt.Errorf("%q is not an array index", tok)
-	}
-	if i > n || (i == n && !end) {
+	if i, err := strconv.Atoi(tok); err == nil && i >= 0 && tok[0] != '0' {
 		return 0, fmt.Errorf("index %d is beyond the array's %d items", i, n)
 	}
-	return i, nil
+	return 0, fmt.Errorf("%q is not an array index", tok)
 }
 
 // addAt adds val at toks: an object member set, an array item inserted.

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // typeSet is a set of JSON types; tNum means any number, tInt integers.
@@ -164,8 +166,8 @@ func (c compiler) valueAt(loc string) (any, string, error) {
 	if err != nil {
 		return nil, "", c.errorf(loc, ErrInvalidSchema, "%s", oneLine(err))
 	}
-	toks, ok := splitPointer(ptr)
-	if !ok {
+	toks, err := jsonptr.ParseFragment(ptr)
+	if err != nil {
 		return nil, "", c.errorf(loc, ErrInvalidSchema, "fragment is not a JSON pointer")
 	}
 	base := uri
@@ -234,7 +236,7 @@ func (d *Document) scanIDs(uri, base, ptr string, v any, depth int) {
 			}
 		}
 		for _, k := range x.keys {
-			d.scanIDs(uri, base, ptr+"/"+pointerEscape(k), x.m[k], depth+1)
+			d.scanIDs(uri, base, ptr+"/"+jsonptr.Escape(k), x.m[k], depth+1)
 		}
 	case []any:
 		for i, e := range x {
@@ -297,7 +299,7 @@ var typeNames = map[string]typeSet{
 func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 	loc := n.loc
 	sub := func(kw string) (*node, error) {
-		return c.node(loc+"/"+pointerEscape(kw), depth+1)
+		return c.node(loc+"/"+jsonptr.Escape(kw), depth+1)
 	}
 	subs := func(kw string) ([]*node, error) {
 		arr, ok := o.m[kw].([]any)
@@ -306,7 +308,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 		}
 		out := make([]*node, len(arr))
 		for i := range arr {
-			s, err := c.node(loc+"/"+pointerEscape(kw)+"/"+strconv.Itoa(i), depth+1)
+			s, err := c.node(loc+"/"+jsonptr.Escape(kw)+"/"+strconv.Itoa(i), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -327,7 +329,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 	var err error
 	for _, kw := range o.keys {
 		v := o.m[kw]
-		at := loc + "/" + pointerEscape(kw)
+		at := loc + "/" + jsonptr.Escape(kw)
 		switch kw {
 		case "type":
 			n.types = 0
@@ -405,7 +407,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 				return c.errorf(at, ErrInvalidSchema, "properties must be an object")
 			}
 			for _, name := range po.keys {
-				s, err := c.node(at+"/"+pointerEscape(name), depth+1)
+				s, err := c.node(at+"/"+jsonptr.Escape(name), depth+1)
 				if err != nil {
 					return err
 				}
@@ -431,9 +433,9 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 			for _, src := range po.keys {
 				p, perr := compilePattern(src)
 				if perr != nil {
-					return c.errorf(at+"/"+pointerEscape(src), ErrInvalidSchema, "pattern: %v", perr)
+					return c.errorf(at+"/"+jsonptr.Escape(src), ErrInvalidSchema, "pattern: %v", perr)
 				}
-				s, err := c.node(at+"/"+pointerEscape(src), depth+1)
+				s, err := c.node(at+"/"+jsonptr.Escape(src), depth+1)
 				if err != nil {
 					return err
 				}
@@ -465,7 +467,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 					n.depRequired = append(n.depRequired, d)
 					continue
 				}
-				s, err := c.node(at+"/"+pointerEscape(k), depth+1)
+				s, err := c.node(at+"/"+jsonptr.Escape(k), depth+1)
 				if err != nil {
 					return err
 				}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Case is one edge-case payload: valid against the schema, with one value
@@ -118,7 +120,7 @@ func (e *edges) walk(rec *recorder, skip map[string]int) {
 	}
 	for _, o := range rec.objects {
 		for _, k := range o.keys {
-			p := o.ptr + "/" + pointerEscape(k)
+			p := o.ptr + "/" + jsonptr.Escape(k)
 			if _, done := skip[p]; done || o.required[k] || e.full() {
 				continue
 			}
@@ -374,8 +376,8 @@ func replaceAt(tree any, ptr string, v any) (any, bool) {
 		}
 		p.set(last, v)
 	case []any:
-		i, err := strconv.Atoi(last)
-		if err != nil || i < 0 || i >= len(p) {
+		i, ok := jsonptr.Index(last, len(p), false)
+		if !ok {
 			return nil, false
 		}
 		p[i] = v
@@ -416,8 +418,8 @@ func walk(v any, toks []string) (any, bool) {
 			}
 			v = next
 		case []any:
-			i, err := strconv.Atoi(t)
-			if err != nil || i < 0 || i >= len(x) {
+			i, ok := jsonptr.Index(t, len(x), false)
+			if !ok {
 				return nil, false
 			}
 			v = x[i]

@@ -152,3 +152,16 @@ func maxDepth(b []byte) int {
 	}
 	return m
 }
+
+// TestPercentEncodedRef: a $ref fragment is a URI fragment, so %XX is
+// decoded before the JSON pointer is read (RFC 6901 §6).
+func TestPercentEncodedRef(t *testing.T) {
+	g, err := schemagen.New([]byte(`{"$ref":"#/$defs/a%20b~1c","$defs":{"a b/c":{"type":"object","required":["k"],"properties":{"k":{"const":"found"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := g.Generate(1)
+	if err != nil || !bytes.Contains(b, []byte(`"k":"found"`)) {
+		t.Fatalf("%s %v", b, err)
+	}
+}

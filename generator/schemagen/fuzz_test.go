@@ -5,8 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/orderhooks/orderhooks/generator/schemagen"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/orderhooks/orderhooks/generator/schemagen"
 )
 
 // FuzzGenerate: arbitrary schema bytes never panic or hang; what Generate

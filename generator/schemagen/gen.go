@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Bounds on the work of one Generate call, so that no schema makes it hang.
@@ -1054,7 +1056,7 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		if len(conj) == 0 {
 			conj = []*node{anything}
 		}
-		v, err := s.gen(conj, ptr+"/"+pointerEscape(k), k)
+		v, err := s.gen(conj, ptr+"/"+jsonptr.Escape(k), k)
 		if err != nil {
 			if errors.Is(err, ErrUnsatisfiable) && !required[k] && !dependedOn(c.all, keys, k) && len(o.keys) >= minProps {
 				continue // an optional property no value can fill is left out

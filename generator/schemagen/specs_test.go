@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderhooks/orderhooks/generator/schemagen"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orderhooks/orderhooks/generator/schemagen"
 )
 
 // The real webhook descriptions under testdata/specs (see its README): for

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Generated values are nil, bool, json.Number, string, []any and *object:
@@ -183,34 +184,10 @@ func writeCanonical(sb *strings.Builder, v any) {
 	}
 }
 
-// pointerEscape escapes one RFC 6901 reference token.
-func pointerEscape(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-func pointerUnescape(s string) string {
-	if !strings.Contains(s, "~") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-}
-
-// splitPointer splits an RFC 6901 pointer ("" is the whole document).
+// splitPointer parses an RFC 6901 pointer ("" is the whole document).
 func splitPointer(p string) ([]string, bool) {
-	if p == "" {
-		return nil, true
-	}
-	if p[0] != '/' {
-		return nil, false
-	}
-	parts := strings.Split(p[1:], "/")
-	for i, s := range parts {
-		parts[i] = pointerUnescape(s)
-	}
-	return parts, true
+	toks, err := jsonptr.Parse(p)
+	return toks, err == nil
 }
 
 // omap is a JSON object parsed from a schema document, keys in document

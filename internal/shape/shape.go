@@ -24,6 +24,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Types is a set of JSON types; the zero value means any type.
@@ -360,25 +362,12 @@ func unsupported(s *jsonschema.Schema, loc string) error {
 
 // lookup returns the value at JSON pointer p in a decoded document.
 func lookup(doc any, p string) any {
-	if p == "" {
-		return doc
+	toks, err := jsonptr.Parse(p)
+	if err != nil {
+		return nil
 	}
-	for _, tok := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch x := doc.(type) {
-		case map[string]any:
-			doc = x[tok]
-		case []any:
-			var i int
-			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			doc = x[i]
-		default:
-			return nil
-		}
-	}
-	return doc
+	v, _ := jsonptr.Get(doc, toks)
+	return v
 }
 
 // Expand returns n and every node that always applies with it (AllOf,
