@@ -27,6 +27,7 @@
 //
 // ReadDocuments splits a stream into documents (JSONL, or JSON documents
 // spanning lines) with their line numbers and positioned *SyntaxError
-// values; LineOf finds the line a pointer's value starts on, so tools can
+// values; LineOf finds the line a pointer's value starts on (LinesOf, those of
+// many pointers in one pass over the document), so tools can
 // print violations as FILE:LINE: POINTER: MESSAGE.
 package schemas

@@ -98,6 +98,33 @@ func TestLineOf(t *testing.T) {
 	}
 }
 
+// TestLinesOf: the lines of many pointers found in one pass are each
+// pointer's own LineOf, whatever else is asked with it (shared ancestors,
+// repeats, missing members, array indexes, a truncated document).
+func TestLinesOf(t *testing.T) {
+	doc := []byte(readExample(t, "phasio-order-created.json"))
+	for _, tt := range []struct {
+		doc      []byte
+		pointers []string
+	}{
+		{doc, []string{"/parts/0/quantity", "", "/orderId", "/parts/0/productionSteps/2/name", "/parts/0/productionSteps/2",
+			"/shipping/address/missing", "/nope/deeper", "/parts/0/quantity", "/parts", "/parts/9", "/shipping/address/zip"}},
+		{[]byte("{\"a/b\":\n{\"~x\":\n1}, \"a\": [\n1,\n\n2]}"), []string{"/a/1", "/a~1b/~0x", "/a/0", "/a~1b", "/a/7"}},
+		{[]byte("{\n\"a\": [1,\n"), []string{"/a/5", "/a/0", "/a", "/b"}},
+		{nil, []string{"", "/a"}},
+	} {
+		got := schemas.LinesOf(tt.doc, tt.pointers)
+		if len(got) != len(tt.pointers) {
+			t.Fatalf("%d lines for %d pointers", len(got), len(tt.pointers))
+		}
+		for i, p := range tt.pointers {
+			if want := schemas.LineOf(tt.doc, p); got[i] != want {
+				t.Errorf("%.20q %q: line %d among others, %d alone", tt.doc, p, got[i], want)
+			}
+		}
+	}
+}
+
 // FuzzReadDocuments: arbitrary input never panics, every document is either
 // a value or a positioned error, and LineOf stays within the document.
 func FuzzReadDocuments(f *testing.F) {
@@ -112,8 +139,13 @@ func FuzzReadDocuments(f *testing.F) {
 			if d.Line < 1 || d.Line > strings.Count(in, "\n")+1 {
 				t.Fatalf("line %d out of range", d.Line)
 			}
-			if n := schemas.LineOf(d.Raw, pointer); n < 1 || n > strings.Count(string(d.Raw), "\n")+1 {
+			n := schemas.LineOf(d.Raw, pointer)
+			if n < 1 || n > strings.Count(string(d.Raw), "\n")+1 {
 				t.Fatalf("LineOf = %d out of range", n)
+			}
+			parent := pointer[:max(strings.LastIndex(pointer, "/"), 0)]
+			if got := schemas.LinesOf(d.Raw, []string{parent, pointer, "/0"}); got[1] != n || got[0] != schemas.LineOf(d.Raw, parent) {
+				t.Fatalf("LinesOf = %v, LineOf %d", got, n)
 			}
 			return nil
 		})

@@ -3,8 +3,6 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"slices"
 	"strconv"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
@@ -14,11 +12,48 @@ import (
 // p starts, so a violation in a multi-line document can name its line. For
 // a pointer to a missing member it returns the line of the nearest ancestor
 // that exists; for a document that is not JSON, line 1.
-func LineOf(doc []byte, p string) int {
-	l := &locator{doc: doc, dec: json.NewDecoder(bytes.NewReader(doc)), target: splitPointer(p)}
+func LineOf(doc []byte, p string) int { return LinesOf(doc, []string{p})[0] }
+
+// LinesOf is LineOf of every pointer in ps, found in one pass over doc
+// (a document with many violations costs one walk, not one per violation).
+func LinesOf(doc []byte, ps []string) []int {
+	root := &pointerNode{off: -1}
+	ends := make([]*pointerNode, len(ps))
+	for i, p := range ps {
+		n := root
+		for _, seg := range splitPointer(p) {
+			c := n.kids[seg]
+			if c == nil {
+				c = &pointerNode{off: -1, parent: n}
+				if n.kids == nil {
+					n.kids = map[string]*pointerNode{}
+				}
+				n.kids[seg] = c
+			}
+			n = c
+		}
+		ends[i] = n
+	}
+	l := &locator{doc: doc, dec: json.NewDecoder(bytes.NewReader(doc))}
 	l.dec.UseNumber()
-	_ = l.value(nil) // on a syntax error, the best line found so far
-	return newLineIndex(doc).line(l.best)
+	_ = l.value(root) // on a syntax error, the offsets found so far
+	idx := newLineIndex(doc)
+	lines := make([]int, len(ps))
+	for i, n := range ends {
+		for n.off < 0 && n.parent != nil {
+			n = n.parent
+		}
+		lines[i] = idx.line(max(n.off, 0))
+	}
+	return lines
+}
+
+// pointerNode is one segment of the pointers LinesOf looks for, with the
+// offset where its value starts (-1 until found).
+type pointerNode struct {
+	kids   map[string]*pointerNode
+	parent *pointerNode
+	off    int64
 }
 
 // splitPointer returns the tokens of an RFC 6901 pointer; a malformed one
@@ -31,27 +66,20 @@ func splitPointer(p string) []string {
 	return toks
 }
 
-var errFound = errors.New("found")
-
-// locator walks doc's tokens, remembering where the deepest value on the
-// way to target starts.
+// locator walks doc's tokens, noting where each value that a pointer
+// goes through starts (the first of duplicate members).
 type locator struct {
-	doc    []byte
-	dec    *json.Decoder
-	target []string
-	best   int64
+	doc []byte
+	dec *json.Decoder
 }
 
-func (l *locator) value(path []string) error {
-	onPath := len(path) <= len(l.target) && slices.Equal(path, l.target[:len(path)])
-	if onPath {
+// value walks one value; n is its pointer node, nil off every pointer.
+func (l *locator) value(n *pointerNode) error {
+	if n != nil && n.off < 0 {
 		// The value starts after the separators the decoder has not consumed.
-		l.best = l.dec.InputOffset()
-		for l.best < int64(len(l.doc)) && (isSpace(l.doc[l.best]) || l.doc[l.best] == ':' || l.doc[l.best] == ',') {
-			l.best++
-		}
-		if len(path) == len(l.target) {
-			return errFound
+		n.off = l.dec.InputOffset()
+		for n.off < int64(len(l.doc)) && (isSpace(l.doc[n.off]) || l.doc[n.off] == ':' || l.doc[n.off] == ',') {
+			n.off++
 		}
 	}
 	tok, err := l.dec.Token()
@@ -66,13 +94,17 @@ func (l *locator) value(path []string) error {
 				return err
 			}
 			k, _ := key.(string)
-			if err := l.value(append(path, k)); err != nil {
+			if err := l.value(n.kid(k)); err != nil {
 				return err
 			}
 		}
 	case json.Delim('['):
 		for i := 0; l.dec.More(); i++ {
-			if err := l.value(append(path, strconv.Itoa(i))); err != nil {
+			var kid *pointerNode
+			if n != nil && n.kids != nil {
+				kid = n.kids[strconv.Itoa(i)]
+			}
+			if err := l.value(kid); err != nil {
 				return err
 			}
 		}
@@ -81,4 +113,11 @@ func (l *locator) value(path []string) error {
 	}
 	_, err = l.dec.Token() // the closing delimiter
 	return err
+}
+
+func (n *pointerNode) kid(seg string) *pointerNode {
+	if n == nil {
+		return nil
+	}
+	return n.kids[seg]
 }

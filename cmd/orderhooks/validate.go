@@ -228,10 +228,14 @@ func (v *validator) report(src string, d schemas.Document, prefix string, err er
 		return false
 	}
 	// Report in document order, so a multi-line document reads top down.
-	lines := make([]int, len(ve.Violations))
+	pointers := make([]string, len(ve.Violations))
 	for i := range ve.Violations {
 		ve.Violations[i].Pointer = prefix + ve.Violations[i].Pointer
-		lines[i] = d.Line + schemas.LineOf(d.Raw, ve.Violations[i].Pointer) - 1
+		pointers[i] = ve.Violations[i].Pointer
+	}
+	lines := schemas.LinesOf(d.Raw, pointers)
+	for i := range lines {
+		lines[i] += d.Line - 1
 	}
 	order := make([]int, len(lines))
 	for i := range order {
