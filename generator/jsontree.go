@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 

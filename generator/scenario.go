@@ -18,7 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"

@@ -1,7 +1,7 @@
 package happycolis
 
 import (
-	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 )
 
 // MarshalJSON writes the envelope compactly in the documented field order.

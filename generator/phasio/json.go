@@ -1,7 +1,7 @@
 package phasio
 
 import (
-	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 )
 
 // MarshalJSON writes the order compactly in the documented field order.

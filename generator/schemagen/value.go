@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/orderhooks/orderhooks/generator/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
