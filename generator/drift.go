@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // driftChange is one plausible change of a platform's payload contract.
@@ -80,19 +82,19 @@ func drift(r *rng, provider string, tree any) (any, string) {
 	c := pick(r, fits)
 	toks, _ := splitPointer(c.pointer)
 	parent, _ := lookup(tree, toks[:len(toks)-1])
-	obj, _ := parent.(*object)
+	obj, _ := parent.(*jsontree.Object)
 	last := toks[len(toks)-1]
 	switch c.kind {
 	case driftAdded:
 		tree, _ = setAt(tree, toks, c.value)
 		return tree, "drift: added unknown field " + c.pointer
 	case driftRenamed:
-		obj.keys[obj.index(last)] = c.to
+		obj.Keys[obj.Index(last)] = c.to
 		return tree, "drift: renamed " + c.pointer + " to " + joinPointer(append(toks[:len(toks)-1:len(toks)-1], c.to))
 	}
-	i := obj.index(last)
-	v, was, now := retype(obj.vals[i])
-	obj.vals[i] = v
+	i := obj.Index(last)
+	v, was, now := retype(obj.Vals[i])
+	obj.Vals[i] = v
 	return tree, "drift: changed the type of " + c.pointer + " from " + was + " to " + now
 }
 
@@ -101,18 +103,18 @@ func drift(r *rng, provider string, tree any) (any, string) {
 func (c driftChange) applies(tree any) bool {
 	toks, _ := splitPointer(c.pointer)
 	parent, ok := lookup(tree, toks[:len(toks)-1])
-	obj, isObj := parent.(*object)
+	obj, isObj := parent.(*jsontree.Object)
 	if !ok || !isObj {
 		return false
 	}
-	i := obj.index(toks[len(toks)-1])
+	i := obj.Index(toks[len(toks)-1])
 	switch c.kind {
 	case driftAdded:
 		return i < 0
 	case driftRenamed:
 		return i >= 0
 	}
-	return i >= 0 && obj.vals[i] != nil
+	return i >= 0 && obj.Vals[i] != nil
 }
 
 // retype gives a value another JSON type: numbers and booleans become

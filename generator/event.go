@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/platform"
 )
 

@@ -1,144 +1,25 @@
 package generator
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
-	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // The payload patches of scenarios and drift work on an order-preserving
 // JSON tree, so a patched payload keeps the documented field order: values
 // are nil, bool, json.Number, string, []any and *object.
 
-type object struct {
-	keys []string
-	vals []any
-}
-
-func (o *object) index(key string) int {
-	for i, k := range o.keys {
-		if k == key {
-			return i
-		}
-	}
-	return -1
-}
-
 // ErrPointer is wrapped when a JSON pointer does not resolve in a payload.
 var ErrPointer = errors.New("generator: JSON pointer")
 
-func decodeTree(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	return decodeValue(dec)
-}
+func decodeTree(data []byte) (any, error) { return jsontree.Decode(data, 0) }
 
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			arr := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := dec.Token()
-			return arr, err
-		}
-		obj := &object{}
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			v, err := decodeValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			obj.keys = append(obj.keys, k.(string))
-			obj.vals = append(obj.vals, v)
-		}
-		_, err := dec.Token()
-		return obj, err
-	}
-	return tok, nil
-}
+func encodeTree(b []byte, v any) []byte { return jsontree.Append(b, v) }
 
-func encodeTree(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return jsonw.Null(b)
-	case bool:
-		return jsonw.Bool(b, x)
-	case json.Number:
-		return append(b, x...)
-	case string:
-		return jsonw.String(b, x)
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = encodeTree(b, e)
-		}
-		return append(b, ']')
-	case *object:
-		b = append(b, '{')
-		for i, k := range x.keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonw.String(b, k)
-			b = append(b, ':')
-			b = encodeTree(b, x.vals[i])
-		}
-		return append(b, '}')
-	}
-	panic(fmt.Sprintf("generator: unexpected %T in JSON tree", v))
-}
-
-// mapTree deep-copies a JSON value into tree form, maps becoming objects
-// with sorted keys, and passes every scalar through leaf.
-func mapTree(v any, leaf func(any) any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		o := &object{}
-		for k := range x {
-			o.keys = append(o.keys, k)
-		}
-		sort.Strings(o.keys)
-		for _, k := range o.keys {
-			o.vals = append(o.vals, mapTree(x[k], leaf))
-		}
-		return o
-	case *object:
-		o := &object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
-		for i, e := range x.vals {
-			o.vals[i] = mapTree(e, leaf)
-		}
-		return o
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = mapTree(e, leaf)
-		}
-		return out
-	}
-	return leaf(v)
-}
+func mapTree(v any, leaf func(any) any) any { return jsontree.Map(v, leaf) }
 
 func same(v any) any { return v }
 
@@ -160,28 +41,7 @@ func splitPointer(p string) ([]string, error) {
 }
 
 // lookup returns the value at the pointer's tokens.
-func lookup(root any, toks []string) (any, bool) {
-	v := root
-	for _, t := range toks {
-		switch x := v.(type) {
-		case *object:
-			i := x.index(t)
-			if i < 0 {
-				return nil, false
-			}
-			v = x.vals[i]
-		case []any:
-			i, ok := arrayIndex(t, len(x))
-			if !ok || i == len(x) {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
-}
+func lookup(root any, toks []string) (any, bool) { return jsontree.Get(root, toks) }
 
 func arrayIndex(tok string, n int) (int, bool) { return jsonptr.Index(tok, n, true) }
 
@@ -198,12 +58,8 @@ func setAt(root any, toks []string, val any) (any, error) {
 	}
 	last := toks[len(toks)-1]
 	switch x := parent.(type) {
-	case *object:
-		if i := x.index(last); i >= 0 {
-			x.vals[i] = val
-		} else {
-			x.keys, x.vals = append(x.keys, last), append(x.vals, val)
-		}
+	case *jsontree.Object:
+		x.Set(last, val)
 		return root, nil
 	case []any:
 		i, ok := arrayIndex(last, len(x))
@@ -227,10 +83,8 @@ func removeAt(root any, toks []string) (any, error) {
 	parent, ok := lookup(root, toks[:len(toks)-1])
 	last := toks[len(toks)-1]
 	switch x := parent.(type) {
-	case *object:
-		if i := x.index(last); ok && i >= 0 {
-			x.keys = append(x.keys[:i], x.keys[i+1:]...)
-			x.vals = append(x.vals[:i], x.vals[i+1:]...)
+	case *jsontree.Object:
+		if ok && x.Remove(last) {
 			return root, nil
 		}
 	case []any:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 )
@@ -175,8 +176,8 @@ func walkStrings(v any, fn func(string)) {
 		for _, e := range x {
 			walkStrings(e, fn)
 		}
-	case *object:
-		for _, e := range x.vals {
+	case *jsontree.Object:
+		for _, e := range x.Vals {
 			walkStrings(e, fn)
 		}
 	}

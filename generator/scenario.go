@@ -18,8 +18,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -365,10 +366,10 @@ func yamlNode(v any) (*yaml.Node, error) {
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
 		}
 		return n, nil
-	case *object:
+	case *jsontree.Object:
 		n := &yaml.Node{Kind: yaml.MappingNode}
-		for i, k := range x.keys {
-			c, err := yamlNode(x.vals[i])
+		for i, k := range x.Keys {
+			c, err := yamlNode(x.Vals[i])
 			if err != nil {
 				return nil, err
 			}

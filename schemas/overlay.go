@@ -362,8 +362,8 @@ func valueAt(doc any, toks []string) (any, error) {
 	for i, t := range toks {
 		switch x := doc.(type) {
 		case object:
-			v := x.get(t)
-			if v == nil && !x.has(t) {
+			v, ok := x.Get(t)
+			if !ok {
 				return nil, fmt.Errorf("no member %q at %s", t, joinPtr(toks[:i]))
 			}
 			doc = v
@@ -378,15 +378,6 @@ func valueAt(doc any, toks []string) (any, error) {
 		}
 	}
 	return doc, nil
-}
-
-func (o object) has(key string) bool {
-	for _, m := range o {
-		if m.key == key {
-			return true
-		}
-	}
-	return false
 }
 
 func arrayIndex(tok string, n int, end bool) (int, error) {
@@ -405,7 +396,7 @@ func addAt(doc any, toks []string, val any) (any, error) {
 		return val, nil
 	}
 	return editParent(doc, toks, func(o object, last string) (any, error) {
-		return o.with(last, val), nil
+		return o.With(last, val), nil
 	}, func(a []any, last string) (any, error) {
 		i, err := arrayIndex(last, len(a), true)
 		if err != nil {
@@ -422,14 +413,9 @@ func removeAt(doc any, toks []string) (any, error) {
 		return nil, errors.New("cannot remove the whole document")
 	}
 	return editParent(doc, toks, func(o object, last string) (any, error) {
-		if !o.has(last) {
+		out := o.With(last, nil)
+		if o.Index(last) < 0 || !out.Remove(last) {
 			return nil, fmt.Errorf("no member %q at %s", last, joinPtr(toks[:len(toks)-1]))
-		}
-		out := make(object, 0, len(o))
-		for _, m := range o {
-			if m.key != last {
-				out = append(out, m)
-			}
 		}
 		return out, nil
 	}, func(a []any, last string) (any, error) {
@@ -480,7 +466,7 @@ func setAt(doc any, toks []string, val any) (any, error) {
 	}
 	switch x := doc.(type) {
 	case object:
-		return x.with(toks[0], nv), nil
+		return x.With(toks[0], nv), nil
 	case []any:
 		i, _ := arrayIndex(toks[0], len(x), false) // valueAt checked it
 		out := append([]any{}, x...)

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // strictOf maps each loose schema to its strict variant. The strict documents
@@ -34,12 +34,12 @@ func deriveStrict(name string, src []byte) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("schema document is not an object")
 	}
-	root = root.with("$id", resourceURL(strictOf[name]+".json"))
-	if t, ok := root.get("title").(string); ok {
-		root = root.with("title", t+", strict: no undocumented fields")
+	root = root.With("$id", resourceURL(strictOf[name]+".json"))
+	if t, ok := get(root, "title").(string); ok {
+		root = root.With("title", t+", strict: no undocumented fields")
 	}
-	d, _ := root.get("description").(string)
-	root = root.with("description", "Strict variant of "+name+", derived from it when orderhooks loads: "+
+	d, _ := get(root, "description").(string)
+	root = root.With("description", "Strict variant of "+name+", derived from it when orderhooks loads: "+
 		"additionalProperties is false on every object schema that lists properties, so a field the platform "+
 		"does not document is an error. "+d)
 	var buf bytes.Buffer
@@ -56,22 +56,23 @@ func deriveStrict(name string, src []byte) ([]byte, error) {
 func closeObjects(v any, dir string) any {
 	switch v := v.(type) {
 	case object:
-		out := make(object, 0, len(v)+1)
-		for _, m := range v {
-			switch m.key {
+		out := &jsontree.Object{Keys: slices.Clone(v.Keys), Vals: make([]any, len(v.Vals))}
+		for i, k := range v.Keys {
+			val := v.Vals[i]
+			switch k {
 			case "enum", "const", "examples", "default":
 				// Values, not schemas: an object here must stay as written.
 			case "$ref":
-				if ref, ok := m.val.(string); ok {
-					m.val = strictRef(ref, dir)
+				if ref, ok := val.(string); ok {
+					val = strictRef(ref, dir)
 				}
 			default:
-				m.val = closeObjects(m.val, dir)
+				val = closeObjects(val, dir)
 			}
-			out = append(out, m)
+			out.Vals[i] = val
 		}
-		if out.get("properties") != nil && out.get("additionalProperties") == nil && allowsObject(out.get("type")) {
-			out = append(out, member{"additionalProperties", false})
+		if get(out, "properties") != nil && get(out, "additionalProperties") == nil && allowsObject(get(out, "type")) {
+			out.Set("additionalProperties", false)
 		}
 		return out
 	case []any:
@@ -113,120 +114,25 @@ func strictRef(ref, dir string) string {
 	return out
 }
 
-// member and object keep a JSON object's key order, so the derived document
-// reads like its source.
-type member struct {
-	key string
-	val any
+// object is a schema document's object, its members in order, so the
+// derived document reads like its source.
+type object = *jsontree.Object
+
+// get is the value of key, nil when absent.
+func get(o object, key string) any {
+	v, _ := o.Get(key)
+	return v
 }
 
-type object []member
-
-func (o object) get(key string) any {
-	for _, m := range o {
-		if m.key == key {
-			return m.val
-		}
-	}
-	return nil
-}
-
-// with returns o with key set to val, in place if present, else appended.
-func (o object) with(key string, val any) object {
-	out := slices.Clone(o)
-	for i := range out {
-		if out[i].key == key {
-			out[i].val = val
-			return out
-		}
-	}
-	return append(out, member{key, val})
-}
-
-// parseOrdered decodes JSON into object, []any, string, json.Number, bool and nil.
+// parseOrdered decodes a JSON document as an ordered tree.
 func parseOrdered(src []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	v, err := parseValue(dec)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	v, err := jsontree.Decode(src, 0)
+	if errors.Is(err, jsontree.ErrTrailing) {
 		return nil, errors.New("unexpected data after the schema document")
 	}
-	return v, nil
-}
-
-func parseValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch tok {
-	case json.Delim('{'):
-		var o object
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			v, err := parseValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			o = append(o, member{k.(string), v})
-		}
-		_, err := dec.Token()
-		return o, err
-	case json.Delim('['):
-		a := []any{}
-		for dec.More() {
-			v, err := parseValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
-		}
-		_, err := dec.Token()
-		return a, err
-	}
-	return tok, nil
+	return v, err
 }
 
 // encodeOrdered writes compact JSON without HTML escaping (descriptions use
 // "->" and quotes that should read as written).
-func encodeOrdered(buf *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case object:
-		buf.WriteByte('{')
-		for i, m := range v {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			encodeOrdered(buf, m.key)
-			buf.WriteByte(':')
-			encodeOrdered(buf, m.val)
-		}
-		buf.WriteByte('}')
-	case []any:
-		buf.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			encodeOrdered(buf, e)
-		}
-		buf.WriteByte(']')
-	case json.Number:
-		buf.WriteString(v.String())
-	case string:
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(v) // a string always encodes
-		buf.Truncate(buf.Len() - 1)
-	case bool:
-		fmt.Fprint(buf, v)
-	case nil:
-		buf.WriteString("null")
-	}
-}
+func encodeOrdered(buf *bytes.Buffer, v any) { buf.Write(jsontree.Append(nil, v)) }

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/jsontree"
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 )
 
 // HappyColisSignatureHeader carries the standard base64 (padded)
@@ -153,98 +156,30 @@ func (p *HappyColis) VerifyHeader(h http.Header) error {
 }
 
 // stampEnvelope rewrites the given header fields of a {header, body}
-// envelope, keeping every other member and its bytes (number formats
-// included) in order; a field the header lacks is appended to it.
+// envelope, keeping every other member and its bytes (number formats and
+// escapes included) in order; a field the header lacks is appended to it.
 func stampEnvelope(payload []byte, fields []headerField) ([]byte, error) {
-	top, err := objectMembers(payload)
+	top, err := jsontree.DecodeMembers(payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
-	i := indexMember(top, "header")
-	if i < 0 {
+	raw, ok := top.Get("header")
+	if !ok {
 		return nil, fmt.Errorf("payload: no header object")
 	}
-	header, err := objectMembers(top[i].value)
+	header, err := jsontree.DecodeMembers(raw.(json.RawMessage))
 	if err != nil {
 		return nil, fmt.Errorf("payload header: %w", err)
 	}
 	for _, f := range fields {
-		v := appendJSONString(nil, f.value)
-		if j := indexMember(header, f.name); j >= 0 {
-			header[j].value = v
-		} else {
-			header = append(header, member{f.name, v})
-		}
+		header.Set(f.name, json.RawMessage(jsonw.String(nil, f.value)))
 	}
-	top[i].value = appendObject(nil, header)
+	top.Set("header", json.RawMessage(jsontree.Append(nil, header)))
 	var out bytes.Buffer
 	out.Grow(len(payload) + 64)
 	// The generator's payloads are compact already; others may not be.
-	if err := json.Compact(&out, appendObject(nil, top)); err != nil {
+	if err := json.Compact(&out, jsontree.Append(nil, top)); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
-}
-
-// member is one name/value pair of a JSON object, the value as raw bytes.
-type member struct {
-	name  string
-	value json.RawMessage
-}
-
-// objectMembers splits a JSON object into its members, in order.
-func objectMembers(b []byte) ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	var ms []member
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		var m member
-		m.name, _ = t.(string)
-		if err := dec.Decode(&m.value); err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	return ms, nil
-}
-
-func indexMember(ms []member, name string) int {
-	for i, m := range ms {
-		if m.name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-func appendObject(dst []byte, ms []member) []byte {
-	dst = append(dst, '{')
-	for i, m := range ms {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONString(dst, m.name)
-		dst = append(dst, ':')
-		dst = append(dst, m.value...)
-	}
-	return append(dst, '}')
-}
-
-// appendJSONString appends s as a JSON string without HTML escaping, as
-// the platforms write it.
-func appendJSONString(dst []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }

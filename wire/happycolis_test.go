@@ -66,6 +66,8 @@ func TestStampEnvelope(t *testing.T) {
 		{"compacts, keeps order and extras", "{ \"body\" : {\"a\" : [1, 2]}, \"x\":1, \"header\": {} }",
 			`{"body":{"a":[1,2]},"x":1,"header":{"messageId":"new"}}`},
 		{"no HTML escaping", `{"header":{},"body":{"s":"<&>"}}`, `{"header":{"messageId":"new"},"body":{"s":"<&>"}}`},
+		{"keeps numbers and escapes as written", `{"header":{"date":"2025\/06","x":1.50},"body":{"n":"\u00e9","m":1e2}}`,
+			`{"header":{"date":"2025\/06","x":1.50,"messageId":"new"},"body":{"n":"\u00e9","m":1e2}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
@@ -104,9 +105,9 @@ func (p *Standard) Build(msg *Message, fault Fault) (*Request, error) {
 	if fault == FaultStaleTimestamp {
 		at = at.Add(-2 * p.cfg.tolerance)
 	}
-	body := appendJSONString([]byte(`{"type":`), platform.StandardType(msg.Event.Event))
+	body := jsonw.String([]byte(`{"type":`), platform.StandardType(msg.Event.Event))
 	if p.cfg.timestampField {
-		body = appendJSONString(append(body, `,"timestamp":`...), msg.Time.UTC().Format(time.RFC3339Nano))
+		body = jsonw.String(append(body, `,"timestamp":`...), msg.Time.UTC().Format(time.RFC3339Nano))
 	}
 	body = append(append(append(body, `,"data":`...), msg.Event.Payload...), '}')
 	if fault == FaultMalformedBody {

@@ -235,7 +235,7 @@ func (d *Document) scanIDs(uri, base, ptr string, v any, depth int) {
 				}
 			}
 		}
-		for _, k := range x.keys {
+		for _, k := range x.Keys {
 			d.scanIDs(uri, base, ptr+"/"+jsonptr.Escape(k), x.m[k], depth+1)
 		}
 	case []any:
@@ -327,7 +327,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 		return int(f), nil
 	}
 	var err error
-	for _, kw := range o.keys {
+	for _, kw := range o.Keys {
 		v := o.m[kw]
 		at := loc + "/" + jsonptr.Escape(kw)
 		switch kw {
@@ -406,7 +406,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 			if !ok {
 				return c.errorf(at, ErrInvalidSchema, "properties must be an object")
 			}
-			for _, name := range po.keys {
+			for _, name := range po.Keys {
 				s, err := c.node(at+"/"+jsonptr.Escape(name), depth+1)
 				if err != nil {
 					return err
@@ -430,7 +430,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 			if !ok {
 				return c.errorf(at, ErrInvalidSchema, "patternProperties must be an object")
 			}
-			for _, src := range po.keys {
+			for _, src := range po.Keys {
 				p, perr := compilePattern(src)
 				if perr != nil {
 					return c.errorf(at+"/"+jsonptr.Escape(src), ErrInvalidSchema, "pattern: %v", perr)
@@ -456,7 +456,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 			if !ok {
 				return c.errorf(at, ErrInvalidSchema, "%s must be an object", kw)
 			}
-			for _, k := range do.keys {
+			for _, k := range do.Keys {
 				if arr, ok := do.m[k].([]any); ok {
 					d := dep{key: k}
 					for _, e := range arr {
@@ -477,7 +477,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 		case "unevaluatedProperties":
 			if b, ok := v.(bool); ok && !b {
 				n.unevalPropsFalse = true
-			} else if uo, ok := v.(*omap); ok && len(uo.keys) == 1 && uo.keys[0] == "not" {
+			} else if uo, ok := v.(*omap); ok && len(uo.Keys) == 1 && uo.Keys[0] == "not" {
 				n.unevalPropsFalse = true
 			}
 			n.hasObjectKW = true
@@ -558,7 +558,7 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 		}
 	}
 	constraining := 0
-	for _, kw := range o.keys {
+	for _, kw := range o.Keys {
 		if !annotations[kw] {
 			constraining++
 		}

@@ -371,10 +371,10 @@ func replaceAt(tree any, ptr string, v any) (any, bool) {
 	last := toks[len(toks)-1]
 	switch p := parent.(type) {
 	case *object:
-		if _, ok := p.get(last); !ok {
+		if _, ok := p.Get(last); !ok {
 			return nil, false
 		}
-		p.set(last, v)
+		p.Set(last, v)
 	case []any:
 		i, ok := jsonptr.Index(last, len(p), false)
 		if !ok {
@@ -401,10 +401,10 @@ func removeAt(tree any, ptr, key string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, ok := obj.get(key); !ok {
+	if _, ok := obj.Get(key); !ok {
 		return nil, false
 	}
-	obj.remove(key)
+	obj.Remove(key)
 	return tree, true
 }
 
@@ -412,7 +412,7 @@ func walk(v any, toks []string) (any, bool) {
 	for _, t := range toks {
 		switch x := v.(type) {
 		case *object:
-			next, ok := x.get(t)
+			next, ok := x.Get(t)
 			if !ok {
 				return nil, false
 			}

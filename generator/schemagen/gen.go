@@ -1050,7 +1050,7 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 	if len(keys) < minProps {
 		return nil, s.fail(c.all[0], ErrTooHard, "could not find enough allowed property names for minProperties")
 	}
-	o := &object{keys: make([]string, 0, len(keys)), vals: make([]any, 0, len(keys))}
+	o := &object{Keys: make([]string, 0, len(keys)), Vals: make([]any, 0, len(keys))}
 	for _, k := range keys {
 		conj, _ := propConj(c.all, k)
 		if len(conj) == 0 {
@@ -1058,27 +1058,27 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		}
 		v, err := s.gen(conj, ptr+"/"+jsonptr.Escape(k), k)
 		if err != nil {
-			if errors.Is(err, ErrUnsatisfiable) && !required[k] && !dependedOn(c.all, keys, k) && len(o.keys) >= minProps {
+			if errors.Is(err, ErrUnsatisfiable) && !required[k] && !dependedOn(c.all, keys, k) && len(o.Keys) >= minProps {
 				continue // an optional property no value can fill is left out
 			}
 			return nil, err
 		}
 		s.size += len(k) + 4
-		o.keys = append(o.keys, k)
-		o.vals = append(o.vals, v)
+		o.Keys = append(o.Keys, k)
+		o.Vals = append(o.Vals, v)
 		if err := s.sizeCheck(c.all[0]); err != nil {
 			return nil, err
 		}
 	}
 	for _, n := range c.all {
 		for _, ds := range n.depSchemas {
-			if _, present := o.get(ds.key); present && !ds.n.matches(o) {
+			if _, present := o.Get(ds.key); present && !ds.n.matches(o) {
 				return nil, s.fail(ds.n, ErrTooHard, "dependentSchemas not satisfied")
 			}
 		}
 	}
 	if s.rec != nil {
-		s.rec.object(ptr, o.keys, required)
+		s.rec.object(ptr, o.Keys, required)
 	}
 	return o, nil
 }
