@@ -153,12 +153,14 @@ type Summary struct {
 	Verdict    Verdict    `json:"verdict"`
 	Signature  Signature  `json:"signature,omitempty"`
 	Decryption Decryption `json:"decryption,omitempty"`
-	// Violations counts the schema violations.
-	Violations int           `json:"violations"`
-	Redacted   bool          `json:"redacted,omitempty"`
-	Status     int           `json:"status"`
-	Outcome    string        `json:"outcome,omitempty"`
-	Handled    time.Duration `json:"handledNs,omitempty"`
+	// SchemaChecked says whether the payload was validated; Violations
+	// counts the schema violations found.
+	SchemaChecked bool          `json:"schemaChecked,omitempty"`
+	Violations    int           `json:"violations"`
+	Redacted      bool          `json:"redacted,omitempty"`
+	Status        int           `json:"status"`
+	Outcome       string        `json:"outcome,omitempty"`
+	Handled       time.Duration `json:"handledNs,omitempty"`
 	// Size is the body's size in bytes.
 	Size int `json:"size"`
 	// AppStatus, AppLatency and AppError are the forwarded app's answer

@@ -97,14 +97,14 @@ type ListOptions struct {
 }
 
 const summaryColumns = `id, received_at, remote_addr, path, provider, event, order_key, delivery_id, verdict, signature,
-	decryption, violation_count, redacted, status, outcome, handled_ns, length(body), app_status, app_latency_ns, app_error`
+	decryption, schema_checked, violation_count, redacted, status, outcome, handled_ns, length(body), app_status, app_latency_ns, app_error`
 
 func scanSummary(rows interface{ Scan(...any) error }) (Summary, error) {
 	var s Summary
 	var at, handled, appLatency int64
 	var verdict, sig, dec string
 	err := rows.Scan(&s.ID, &at, &s.RemoteAddr, &s.Path, &s.Provider, &s.Event, &s.Key, &s.DeliveryID, &verdict, &sig,
-		&dec, &s.Violations, &s.Redacted, &s.Status, &s.Outcome, &handled, &s.Size, &s.AppStatus, &appLatency, &s.AppError)
+		&dec, &s.SchemaChecked, &s.Violations, &s.Redacted, &s.Status, &s.Outcome, &handled, &s.Size, &s.AppStatus, &appLatency, &s.AppError)
 	s.ReceivedAt = time.Unix(0, at).UTC()
 	s.Verdict, s.Signature, s.Decryption = Verdict(verdict), Signature(sig), Decryption(dec)
 	s.Handled, s.AppLatency = time.Duration(handled), time.Duration(appLatency)
