@@ -105,6 +105,9 @@ type Report struct {
 	Checks []Result `json:"checks"`
 	// Summary counts the results.
 	Summary Summary `json:"summary"`
+	// Sent lists every request of the run in the order sent, for the HTML
+	// report (WriteHTML); not part of the JSON report.
+	Sent []Sent `json:"-"`
 }
 
 // Stop reasons.

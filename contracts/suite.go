@@ -381,6 +381,7 @@ func (se *Session) Report() *Report {
 		Stopped:   se.stop,
 		Diagnosis: se.diagnose(),
 		Checks:    slices.Clone(se.results),
+		Sent:      se.sent(),
 	}
 	for _, d := range se.preflight {
 		r.Preflight = append(r.Preflight, se.evidence(d, "an answer", d.got()))

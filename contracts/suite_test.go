@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -277,6 +278,20 @@ func TestReportsOfARealRun(t *testing.T) {
 	if doc.Failures != r.Summary.Failed+r.Summary.Inconclusive || r.Summary.Failed == 0 || len(doc.Suites) != 1 {
 		t.Fatalf("failures=%d suites=%d, report has %d failed", doc.Failures, len(doc.Suites), r.Summary.Failed)
 	}
+	var page bytes.Buffer
+	if err := r.WriteHTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	checkHTMLReport(t, page.Bytes(), r)
+	answered := 0
+	for _, d := range r.Sent {
+		if d.Status != 0 {
+			answered++
+		}
+	}
+	if len(r.Sent) == 0 || !strings.Contains(page.String(), fmt.Sprintf("<span>%d answered</span>", answered)) {
+		t.Errorf("the HTML report does not count the %d answered deliveries of %d sent", answered, len(r.Sent))
+	}
 	for i, c := range doc.Suites[0].Cases {
 		res := r.Checks[i]
 		if c.Name != res.Name || (c.Failure != nil) != (res.Status == contracts.StatusFail || res.Status == contracts.StatusInconclusive) || (c.Skipped != nil) != (res.Status == contracts.StatusSkip) {
@@ -310,6 +325,7 @@ func everyFormat(r *contracts.Report) string {
 	r.WriteJSON(&all)
 	r.WriteJUnit(&all)
 	r.WriteText(&all, false)
+	r.WriteHTML(&all)
 	return all.String()
 }
 

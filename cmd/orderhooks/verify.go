@@ -29,7 +29,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -47,7 +47,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs.StringSlice("compare", nil, "JSON pointers compared between the last snapshot and the probed state (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider)")
 	fs.StringSlice("only", nil, "run only these checks (comma-separated names, see --list)")
 	fs.StringSlice("skip", nil, "skip these checks (comma-separated names)")
-	fs.StringArray("report", nil, "also write the report as FORMAT=FILE, FORMAT json or junit (repeatable)")
+	fs.StringArray("report", nil, "also write the report as FORMAT=FILE, FORMAT json, junit or html (repeatable)")
 	fs.Int64("seed", contracts.DefaultSeed, "seed of the generated payloads; a failure reruns alone with --only NAME --seed S")
 	fs.Duration("slo", contracts.DefaultSLO, "p99 latency allowed by responds-within-slo")
 	fs.Duration("timeout", contracts.DefaultTimeout, "timeout of each delivery and probe")
@@ -64,6 +64,7 @@ func verifyFlags() *pflag.FlagSet {
 var reportFormats = map[string]func(*contracts.Report, io.Writer) error{
 	"json":  (*contracts.Report).WriteJSON,
 	"junit": (*contracts.Report).WriteJUnit,
+	"html":  (*contracts.Report).WriteHTML,
 }
 
 // runVerify runs the suite and prints the report: exit 0 when every check
@@ -383,7 +384,7 @@ func prepareReports(fs *pflag.FlagSet) (reportOutputs, error) {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
 			out.discard()
-			return nil, usageErrorf("--report %q: want json=FILE or junit=FILE", spec)
+			return nil, usageErrorf("--report %q: want json=FILE, junit=FILE or html=FILE", spec)
 		}
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 			out.discard()
