@@ -1,0 +1,759 @@
+package inspect_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/inspect"
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+// site is an inspector over a store filled with capturekit.Mixed.
+type site struct {
+	*httptest.Server
+	store *capture.Store
+	ds    []*capture.Delivery
+	ids   []int64
+	b     *capturekit.Builder
+}
+
+func newSite(t *testing.T, opts ...inspect.Option) *site {
+	t.Helper()
+	s, err := capture.Open(filepath.Join(t.TempDir(), "capture.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	b := capturekit.New(t)
+	ds := capturekit.Mixed(t, b)
+	ids := capturekit.Put(t, s, ds...)
+	in, err := inspect.New(s, "127.0.0.1:0", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(in)
+	t.Cleanup(srv.Close)
+	return &site{Server: srv, store: s, ds: ds, ids: ids, b: b}
+}
+
+// get fetches a page and returns its status and body.
+func (s *site) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := s.Client().Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// csrf reads the form token of a page.
+func csrf(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on the page")
+	}
+	return m[1]
+}
+
+func (s *site) post(t *testing.T, path string, form url.Values, header http.Header) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// rowIDs are the delivery ids of a list page, in order.
+func rowIDs(page string) []int64 {
+	var out []int64
+	for _, m := range regexp.MustCompile(`<tr data-id="(\d+)"`).FindAllStringSubmatch(page, -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		out = append(out, n)
+	}
+	return out
+}
+
+func TestList(t *testing.T) {
+	s := newSite(t)
+	status, page := s.get(t, "/")
+	if status != 200 {
+		t.Fatalf("GET /: %d\n%s", status, page)
+	}
+	ids := rowIDs(page)
+	if len(ids) != len(s.ds) {
+		t.Fatalf("rows: got %d, want %d", len(ids), len(s.ds))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] >= ids[i-1] {
+			t.Fatalf("not newest first: %v", ids)
+		}
+	}
+	count := func(keep func(*capture.Delivery) bool) int {
+		n := 0
+		for _, d := range s.ds {
+			if keep(d) {
+				n++
+			}
+		}
+		return n
+	}
+	hcKey := s.ds[len(s.ds)-5].Key
+	for _, tc := range []struct {
+		query string
+		keep  func(*capture.Delivery) bool
+	}{
+		{"provider=happycolis", func(d *capture.Delivery) bool { return d.Provider == "happycolis" }},
+		{"event=ORDER_UPDATED", func(d *capture.Delivery) bool { return d.Event == "ORDER_UPDATED" }},
+		{"key=" + url.QueryEscape(hcKey), func(d *capture.Delivery) bool { return d.Key == hcKey }},
+		{"verdict=signature", func(d *capture.Delivery) bool { return d.Signature != capture.SignatureOK }},
+		{"verdict=signature-missing", func(d *capture.Delivery) bool { return d.Signature == capture.SignatureMissing }},
+		{"verdict=schema-invalid", func(d *capture.Delivery) bool { return d.Verdict() == capture.VerdictSchemaInvalid }},
+		{"status=4xx", func(d *capture.Delivery) bool { return d.Status/100 == 4 }},
+		{"status=401", func(d *capture.Delivery) bool { return d.Status == 401 }},
+		{"app=error", func(d *capture.Delivery) bool { return d.Forward != nil }},
+		{"provider=phasio&status=2xx", func(d *capture.Delivery) bool { return d.Provider == "phasio" && d.Status/100 == 2 }},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			status, page := s.get(t, "/?"+tc.query)
+			want := count(tc.keep)
+			if got := len(rowIDs(page)); status != 200 || got != want || want == 0 || want == len(s.ds) {
+				t.Fatalf("status %d, %d rows, want %d (of %d)", status, got, want, len(s.ds))
+			}
+			if !strings.Contains(page, `<span id="count">`+strconv.Itoa(want)+`</span>`) {
+				t.Errorf("the count does not say %d", want)
+			}
+		})
+	}
+	for _, q := range []string{"status=abc", "status=9xx", "verdict=nonsense"} {
+		status, page := s.get(t, "/?"+q)
+		if status != 400 || !strings.Contains(page, `class="problem"`) {
+			t.Errorf("/?%s: status %d, want 400 with the problem said", q, status)
+		}
+	}
+}
+
+func TestListPages(t *testing.T) {
+	s := newSite(t)
+	var seen []int64
+	next := "/?limit=4"
+	for pages := 0; next != ""; pages++ {
+		if pages > len(s.ds) {
+			t.Fatal("pagination does not end")
+		}
+		status, page := s.get(t, next)
+		if status != 200 {
+			t.Fatalf("%s: %d", next, status)
+		}
+		ids := rowIDs(page)
+		if len(ids) > 4 || len(ids) == 0 {
+			t.Fatalf("%s: %d rows", next, len(ids))
+		}
+		seen = append(seen, ids...)
+		live := strings.Contains(page, "data-live=")
+		if live != (pages == 0) {
+			t.Errorf("page %d: live %v (only the first page is live)", pages, live)
+		}
+		next = ""
+		if m := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(page); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if len(seen) != len(s.ds) {
+		t.Fatalf("pages hold %d deliveries, want %d", len(seen), len(s.ds))
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] >= seen[i-1] {
+			t.Fatalf("pages not newest first without repeats: %v", seen)
+		}
+	}
+}
+
+// find returns the id of the first delivery keep selects.
+func (s *site) find(t *testing.T, keep func(*capture.Delivery) bool) (int64, *capture.Delivery) {
+	t.Helper()
+	for i, d := range s.ds {
+		if keep(d) {
+			return s.ids[i], d
+		}
+	}
+	t.Fatal("no such delivery in the fixture")
+	return 0, nil
+}
+
+func TestDelivery(t *testing.T) {
+	s := newSite(t)
+	id, d := s.find(t, func(d *capture.Delivery) bool { return d.Verdict() == capture.VerdictSchemaInvalid })
+	status, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{
+		"X-Phasio-Signature", d.Header.Get("X-Phasio-Signature"), // headers
+		`class="raw"`,                          // raw body
+		`<details open id="n0">`,               // the payload as a tree
+		"HMAC-SHA256",                          // the signature explained
+		"the encrypted payload string",         // what is signed
+		"UTF-8 bytes of the secret string",     // the key derivation
+		`<code>/quoteNumber</code></a>`,        // the violation, linked
+		`class="leaf bad"`,                     // and marked in the tree
+		d.Violations[0].Message,                // with its message
+		`{&#34;ok&#34;:false,&#34;error&#34;:`, // the receiver's answer
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for p, secret := range map[string]string{"phasio": testkit.PhasioSecret, "happycolis": testkit.HappyColisSecret, "standard": testkit.StandardSecret} {
+		if strings.Contains(page, secret) {
+			t.Errorf("the page shows the %s secret", p)
+		}
+	}
+	// The violation's line is the one marked.
+	m := regexp.MustCompile(`<a href="#n(\d+)"><code>/quoteNumber</code>`).FindStringSubmatch(page)
+	if m == nil || !regexp.MustCompile(`<div id="n`+m[1]+`" class="leaf bad"><span class="k">"quoteNumber"</span>`).MatchString(page) {
+		t.Error("the violation does not link to the marked line of /quoteNumber")
+	}
+
+	fwdID, _ := s.find(t, func(d *capture.Delivery) bool { return d.Forward != nil })
+	_, page = s.get(t, fmt.Sprintf("/deliveries/%d", fwdID))
+	if !strings.Contains(page, "database is locked") || !strings.Contains(page, "http://127.0.0.1:3000/webhooks") {
+		t.Error("the forwarded app's answer is not shown")
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	s := newSite(t)
+	for _, p := range []string{"/deliveries/999999", "/deliveries/0", "/deliveries/-3", "/deliveries/abc", "/deliveries/99999999999999999999",
+		"/deliveries/999999/body", "/orders/no-such-order", "/orders/no-such-order/scenario", "/nowhere", "/static/nothing.css",
+		"/static/..%2f..%2finspect.go", "/static/../inspect.go", "/deliveries/1/nothing"} {
+		status, page := s.get(t, p)
+		if status != 404 {
+			t.Errorf("%s: status %d, want 404", p, status)
+		}
+		if p != "/static/../inspect.go" && !strings.Contains(page, "Not found") {
+			t.Errorf("%s: not the 404 page", p)
+		}
+		if strings.Contains(page, "package inspect") {
+			t.Errorf("%s: served a source file", p)
+		}
+	}
+}
+
+func TestEscaping(t *testing.T) {
+	s := newSite(t)
+	id, _ := s.find(t, func(d *capture.Delivery) bool { return strings.Contains(string(d.Payload), "__xss") })
+	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	if !strings.Contains(page, `&lt;script&gt;window.__xss=1&lt;/script&gt;`) {
+		t.Error("the customer name is not shown as escaped text")
+	}
+	if strings.Contains(page, "<script>window") || strings.Contains(page, "<img src=x") {
+		t.Error("the customer name reaches the page as markup")
+	}
+	resp, err := s.Client().Get(s.URL + fmt.Sprintf("/deliveries/%d", id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	// Bodies are downloads, never pages.
+	resp, err = s.Client().Get(s.URL + fmt.Sprintf("/deliveries/%d/payload", id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("payload served as %q, %q", resp.Header.Get("Content-Type"), cd)
+	}
+}
+
+func TestTimeline(t *testing.T) {
+	s := newSite(t)
+	ph := s.ds[0]
+	status, page := s.get(t, "/orders/"+url.PathEscape(ph.Key)+"?provider=phasio")
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	n := 0
+	for _, d := range s.ds {
+		if d.Key == ph.Key && d.Provider == "phasio" {
+			n++
+		}
+	}
+	if got := strings.Count(page, `<li class="snap`); got != n {
+		t.Errorf("%d snapshots, want %d", got, n)
+	}
+	if !strings.Contains(page, `<span class="badge warn mark">duplicate</span>`) {
+		t.Error("the redelivery is not marked duplicate")
+	}
+	// A quote-to-paid lifecycle moves the order across the Kanban board.
+	if !regexp.MustCompile(`<tr class="c-changed"><th><code>/kanbanColumnName</code></th><td class="old">[^<]*</td><td class="arrow">→</td><td class="new">&#34;[^<]+&#34;</td>`).MatchString(page) {
+		t.Error("no change of /kanbanColumnName shown")
+	}
+
+	hc := s.ds[len(s.ds)-5]
+	_, page = s.get(t, "/orders/"+url.PathEscape(hc.Key))
+	if !strings.Contains(page, `<span class="badge bad mark">out of order</span>`) {
+		t.Error("the swapped HappyColis snapshot is not marked out of order")
+	}
+}
+
+func TestHostHeader(t *testing.T) {
+	s := newSite(t)
+	for host, want := range map[string]int{
+		"localhost:8790": 200, "127.0.0.1": 200, "[::1]:8790": 200, "app.localhost:1": 200,
+		"evil.example:8790": 421, "127.0.0.1.evil.example": 421, "localhost.evil.example": 421,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/", nil)
+		req.Host = host
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestPostNeedsToken(t *testing.T) {
+	s := newSite(t)
+	recv := startReceiver(t, "phasio", testkit.PhasioSecret)
+	id := s.ids[0]
+	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	token := csrf(t, page)
+	form := url.Values{"url": {recv.URL + "/hooks"}}
+	for name, tc := range map[string]struct {
+		form   url.Values
+		header http.Header
+	}{
+		"no token":         {form, nil},
+		"wrong token":      {with(form, "csrf", "x"+token), nil},
+		"cross-site":       {with(form, "csrf", token), http.Header{"Sec-Fetch-Site": {"cross-site"}}},
+		"other origin":     {with(form, "csrf", token), http.Header{"Origin": {"http://evil.example"}}},
+		"null origin":      {with(form, "csrf", token), http.Header{"Origin": {"null"}}},
+		"same-site is not": {with(form, "csrf", token), http.Header{"Sec-Fetch-Site": {"same-site"}}},
+	} {
+		status, _ := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id), tc.form, tc.header)
+		if status != 403 {
+			t.Errorf("%s: status %d, want 403", name, status)
+		}
+	}
+	if got := recv.Stats().Received; got != 0 {
+		t.Fatalf("refused forms sent %d deliveries", got)
+	}
+	status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id), with(form, "csrf", token),
+		http.Header{"Sec-Fetch-Site": {"same-origin"}, "Origin": {s.URL}})
+	if status != 200 || !strings.Contains(page, `id="replay-status">200<`) || recv.Stats().Received != 1 {
+		t.Fatalf("a same-origin form with its token: status %d, received %d\n%s", status, recv.Stats().Received, page)
+	}
+	// GET cannot act.
+	if status, _ := s.get(t, fmt.Sprintf("/deliveries/%d/replay", id)); status != 404 && status != 405 {
+		t.Errorf("GET replay: %d", status)
+	}
+	req, _ := http.NewRequest(http.MethodDelete, s.URL+"/", nil)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 {
+		t.Errorf("DELETE: %d", resp.StatusCode)
+	}
+}
+
+func with(v url.Values, k, val string) url.Values {
+	out := url.Values{}
+	for kk, vv := range v {
+		out[kk] = vv
+	}
+	out.Set(k, val)
+	return out
+}
+
+func startReceiver(t *testing.T, provider, secret string) *receiver.Server {
+	t.Helper()
+	p, err := wire.New(provider, []string{secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := receiver.Start(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func TestReplay(t *testing.T) {
+	other := map[string]string{}
+	for _, p := range []string{"phasio", "happycolis"} {
+		sec, err := wire.NewSecret(p, strings.NewReader(strings.Repeat("r", 64)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other[p] = sec
+	}
+	s := newSite(t, inspect.WithGetenv(func(name string) string {
+		if name == "HC_SECRET" {
+			return other["happycolis"]
+		}
+		return ""
+	}))
+	for _, tc := range []struct {
+		name, provider, secret, field string
+	}{
+		{"phasio as captured", "phasio", testkit.PhasioSecret, ""},
+		{"happycolis as captured", "happycolis", testkit.HappyColisSecret, ""},
+		{"phasio re-signed, typed in", "phasio", other["phasio"], other["phasio"]},
+		{"happycolis re-signed, env", "happycolis", other["happycolis"], "env:HC_SECRET"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recv := startReceiver(t, tc.provider, tc.secret)
+			id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == tc.provider && d.Verdict() == capture.VerdictOK })
+			_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+			status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id),
+				url.Values{"csrf": {csrf(t, page)}, "url": {recv.URL + "/hooks"}, "secret": {tc.field}}, nil)
+			if status != 200 || !strings.Contains(page, `id="replay-status">200<`) {
+				t.Fatalf("status %d\n%s", status, page)
+			}
+			if st := recv.Stats(); st.Applied != 1 {
+				t.Fatalf("receiver: %+v", st)
+			}
+			if strings.Contains(page, tc.secret) {
+				t.Fatal("the result page shows the secret")
+			}
+		})
+	}
+	id := s.ids[0]
+	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	token := csrf(t, page)
+	for field, want := range map[string]string{
+		"env:NOT_SET":      "NOT_SET",
+		"file:/etc/passwd": "file: is not read from the page",
+	} {
+		status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id), url.Values{"csrf": {token}, "url": {"http://127.0.0.1:1/"}, "secret": {field}}, nil)
+		if status != 400 || !strings.Contains(page, want) {
+			t.Errorf("secret %q: status %d, want 400 saying %q", field, status, want)
+		}
+	}
+	for _, target := range []string{"", "ftp://127.0.0.1/", "javascript:alert(1)", "127.0.0.1:80"} {
+		status, _ := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id), url.Values{"csrf": {token}, "url": {target}}, nil)
+		if status != 400 {
+			t.Errorf("target %q: status %d, want 400", target, status)
+		}
+	}
+	// A target that refuses: the page says so.
+	status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id), url.Values{"csrf": {token}, "url": {"http://127.0.0.1:1/"}}, nil)
+	if status != 200 || !strings.Contains(page, `class="problem"`) {
+		t.Errorf("refused target: status %d", status)
+	}
+}
+
+// TestCurl runs the page's curl commands against receivers: the command
+// as captured, and re-signed with another secret.
+func TestCurl(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("curl is needed")
+		}
+		t.Skip("no curl")
+	}
+	other, err := wire.NewSecret("happycolis", strings.NewReader(strings.Repeat("c", 64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t)
+	for _, provider := range []string{"phasio", "happycolis"} {
+		id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == provider && d.Verdict() == capture.VerdictOK })
+		_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+		captured := unescape(regexp.MustCompile(`(?s)<pre class="raw small" id="curl-captured">(.*?)</pre>`).FindStringSubmatch(page)[1])
+		recv := startReceiver(t, provider, testkit.Secret(provider))
+		// As captured it goes to the captured address: point it here.
+		captured = strings.Replace(captured, "http://hooks.example/webhooks/"+provider, recv.URL+"/hooks", 1)
+		runCurl(t, captured)
+		if recv.Stats().Applied != 1 {
+			t.Fatalf("%s: the captured curl command was not applied: %+v", provider, recv.Stats())
+		}
+	}
+	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == "happycolis" && d.Verdict() == capture.VerdictOK })
+	recv := startReceiver(t, "happycolis", other)
+	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	status, page := s.post(t, fmt.Sprintf("/deliveries/%d/curl", id), url.Values{"csrf": {csrf(t, page)}, "url": {recv.URL + "/x"}, "secret": {other}}, nil)
+	m := regexp.MustCompile(`(?s)<pre class="raw small" id="curl-signed">(.*?)</pre>`).FindStringSubmatch(page)
+	if status != 200 || m == nil {
+		t.Fatalf("status %d, no signed command", status)
+	}
+	if strings.Contains(page, other) {
+		t.Fatal("the page shows the secret")
+	}
+	runCurl(t, unescape(m[1]))
+	if recv.Stats().Applied != 1 {
+		t.Fatalf("the re-signed curl command was not applied: %+v", recv.Stats())
+	}
+}
+
+func unescape(s string) string {
+	return strings.NewReplacer("&#39;", "'", "&#34;", `"`, "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#43;", "+").Replace(s)
+}
+
+func runCurl(t *testing.T, cmd string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "sh", "-c", cmd).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"ok":true`) {
+		t.Fatalf("%v: %s\ncommand:\n%s", err, out, cmd)
+	}
+}
+
+func TestVerifyWithSecret(t *testing.T) {
+	s := newSite(t)
+	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Signature == capture.SignatureBad })
+	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	token := csrf(t, page)
+	_, page = s.post(t, fmt.Sprintf("/deliveries/%d/verify", id), url.Values{"csrf": {token}, "secret": {testkit.PhasioSecret}}, nil)
+	if !strings.Contains(page, "signature mismatch with this secret") {
+		t.Error("a forged signature is not called a mismatch")
+	}
+	okID, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == "phasio" && d.Verdict() == capture.VerdictOK })
+	_, page = s.post(t, fmt.Sprintf("/deliveries/%d/verify", okID), url.Values{"csrf": {token}, "secret": {testkit.PhasioSecret}}, nil)
+	if !strings.Contains(page, "valid with this secret") || strings.Contains(page, testkit.PhasioSecret) {
+		t.Error("a valid signature is not confirmed, or the secret is shown")
+	}
+	// A body signed with the decoded key bytes: the usual mistake is named.
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	p := s.b.Profile("phasio")
+	req, err := p.Build(&wire.Message{Event: ev, ID: "m"}, wire.FaultNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range wire.Mistakes("phasio") {
+		bad, ok, err := wire.MisSign(p, testkit.PhasioSecret, req, m.Name)
+		if err != nil || !ok {
+			continue
+		}
+		d := s.b.Received(t, "phasio", bad.Header, bad.Body, testkit.Time)
+		if d.Signature != capture.SignatureBad {
+			continue
+		}
+		mid := capturekit.Put(t, s.store, d)[0]
+		_, page = s.post(t, fmt.Sprintf("/deliveries/%d/verify", mid), url.Values{"csrf": {token}, "secret": {testkit.PhasioSecret}}, nil)
+		if !strings.Contains(page, m.Signed) {
+			t.Errorf("mistake %s is not named", m.Name)
+		}
+	}
+}
+
+func TestLiveFeed(t *testing.T) {
+	s := newSite(t)
+	last := s.ids[len(s.ids)-1]
+	hc := s.ds[len(s.ds)-5]
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/events?provider=happycolis&after="+strconv.FormatInt(last, 10), nil)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	ph := s.ds[0]
+	// A Phasio delivery the filter leaves out, then a HappyColis one.
+	newIDs := capturekit.Put(t, s.store, ph, hc)
+	r := bufio.NewReader(resp.Body)
+	var lines []string
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("feed ended: %v after %q", err, lines)
+		}
+		lines = append(lines, line)
+		if strings.HasPrefix(line, "data: ") {
+			if !strings.Contains(line, `"id":`+strconv.FormatInt(newIDs[1], 10)) || !strings.Contains(line, `\u003ctr data-id=\"`+strconv.FormatInt(newIDs[1], 10)) {
+				t.Fatalf("first event is not the HappyColis delivery's row: %s", line)
+			}
+			break
+		}
+	}
+	if !strings.Contains(strings.Join(lines, ""), "id: "+strconv.FormatInt(newIDs[1], 10)+"\n") {
+		t.Errorf("the event has no id for reconnection: %q", lines)
+	}
+}
+
+func TestScenarioExport(t *testing.T) {
+	s := newSite(t)
+	ph := s.ds[0]
+	for _, raw := range []bool{false, true} {
+		path := "/orders/" + url.PathEscape(ph.Key) + "/scenario?provider=phasio"
+		if raw {
+			path += "&raw=1"
+		}
+		resp, err := s.Client().Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("status %d, %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+		sc, err := generator.ParseScenario(b, "export")
+		if err != nil {
+			t.Fatalf("the export is not a scenario: %v\n%s", err, b)
+		}
+		if len(sc.Steps) < 5 {
+			t.Fatalf("%d steps", len(sc.Steps))
+		}
+		name := "Apextech"
+		if strings.Contains(string(ph.Payload), `"customerOrganisationName":"`) {
+			name = strings.SplitN(strings.SplitN(string(ph.Payload), `"customerOrganisationName":"`, 2)[1], `"`, 2)[0]
+		}
+		if got := strings.Contains(string(b), name); got != raw {
+			t.Errorf("raw %v: customer name %q in the export: %v", raw, name, got)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	s, err := capture.Open(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		addr  string
+		opts  []inspect.Option
+		err   error
+		valid bool
+	}{
+		{addr: "127.0.0.1:8790", valid: true},
+		{addr: "localhost:0", valid: true},
+		{addr: "[::1]:8790", valid: true},
+		{addr: "127.0.0.2:8790", valid: true},
+		{addr: "0.0.0.0:8790", err: inspect.ErrExposed},
+		{addr: ":8790", err: inspect.ErrExposed},
+		{addr: "192.0.2.10:8790", err: inspect.ErrExposed},
+		{addr: "0.0.0.0:8790", opts: []inspect.Option{inspect.WithToken("0123456789abcdef")}, valid: true},
+		{addr: "0.0.0.0:8790", opts: []inspect.Option{inspect.WithToken("short")}, err: inspect.ErrToken},
+		{addr: "8790", err: inspect.ErrAddr},
+	} {
+		_, err := inspect.New(s, tc.addr, tc.opts...)
+		if tc.valid && err != nil || !tc.valid && !errors.Is(err, tc.err) {
+			t.Errorf("%s: %v, want %v", tc.addr, err, tc.err)
+		}
+	}
+}
+
+func TestToken(t *testing.T) {
+	const token = "a-long-enough-token-for-tests"
+	s, err := capture.Open(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	in, err := inspect.New(s, "0.0.0.0:0", inspect.WithToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(in)
+	defer srv.Close()
+	status := func(c *http.Client, req *http.Request) (int, string) {
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	get := func(path string) *http.Request { r, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil); return r }
+	for _, p := range []string{"/", "/deliveries/1", "/events", "/orders/1"} {
+		if st, page := status(srv.Client(), get(p)); st != 401 || !strings.Contains(page, `name="token"`) {
+			t.Errorf("%s without the token: %d, want 401 with the sign-in form", p, st)
+		}
+	}
+	if st, _ := status(srv.Client(), get("/static/style.css")); st != 200 {
+		t.Errorf("the stylesheet of the sign-in page: %d", st)
+	}
+	r := get("/")
+	r.Header.Set("Authorization", "Bearer "+token)
+	if st, _ := status(srv.Client(), r); st != 200 {
+		t.Errorf("bearer token: %d", st)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	_, page := status(c, get("/login"))
+	login := func(tok string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"csrf": {csrf(t, page)}, "token": {tok}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		st, _ := status(c, req)
+		return st
+	}
+	if st := login("wrong-token-wrong-token"); st != 401 {
+		t.Errorf("wrong token: %d", st)
+	}
+	if st := login(token); st != 200 { // 303 to /, followed
+		t.Errorf("right token: %d", st)
+	}
+	if st, _ := status(c, get("/")); st != 200 {
+		t.Errorf("signed in: %d", st)
+	}
+	for _, ck := range jar.Cookies(mustURL(srv.URL)) {
+		if strings.Contains(ck.Value, token) {
+			t.Error("the cookie holds the token")
+		}
+	}
+}
+
+func mustURL(s string) *url.URL { u, _ := url.Parse(s); return u }
+
+func TestHugeBody(t *testing.T) {
+	s := newSite(t)
+	d := *s.ds[0]
+	d.Body = []byte(strings.Repeat("<script>x</script>", 300000)) // 5.4 MB
+	id := capturekit.Put(t, s.store, &d)[0]
+	status, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	if status != 200 || len(page) > 1<<20 || !strings.Contains(page, "first 64.0 KiB shown") {
+		t.Fatalf("status %d, page %d bytes", status, len(page))
+	}
+	if strings.Contains(page, "<script>x") {
+		t.Fatal("the body reaches the page as markup")
+	}
+}
