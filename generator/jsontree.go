@@ -43,36 +43,15 @@ func splitPointer(p string) ([]string, error) {
 // lookup returns the value at the pointer's tokens.
 func lookup(root any, toks []string) (any, bool) { return jsontree.Get(root, toks) }
 
-func arrayIndex(tok string, n int) (int, bool) { return jsonptr.Index(tok, n, true) }
-
 // setAt sets the value at toks: an object member is replaced or appended,
 // an array item replaced, or appended at index len or "-". It returns the
 // new root.
 func setAt(root any, toks []string, val any) (any, error) {
-	if len(toks) == 0 {
-		return val, nil
+	root, err := jsontree.Set(root, toks, val)
+	if err != nil {
+		return root, fmt.Errorf("%w: %w", ErrPointer, err)
 	}
-	parent, ok := lookup(root, toks[:len(toks)-1])
-	if !ok {
-		return root, fmt.Errorf("%w: no parent for %s", ErrPointer, joinPointer(toks))
-	}
-	last := toks[len(toks)-1]
-	switch x := parent.(type) {
-	case *jsontree.Object:
-		x.Set(last, val)
-		return root, nil
-	case []any:
-		i, ok := arrayIndex(last, len(x))
-		if !ok {
-			return root, fmt.Errorf("%w: %s: no such array index", ErrPointer, joinPointer(toks))
-		}
-		if i < len(x) {
-			x[i] = val
-			return root, nil
-		}
-		return setAt(root, toks[:len(toks)-1], append(x, val))
-	}
-	return root, fmt.Errorf("%w: %s: parent is not an object or array", ErrPointer, joinPointer(toks))
+	return root, nil
 }
 
 // removeAt removes the member or array item at toks.
@@ -80,19 +59,11 @@ func removeAt(root any, toks []string) (any, error) {
 	if len(toks) == 0 {
 		return root, fmt.Errorf("%w: cannot remove the whole payload", ErrPointer)
 	}
-	parent, ok := lookup(root, toks[:len(toks)-1])
-	last := toks[len(toks)-1]
-	switch x := parent.(type) {
-	case *jsontree.Object:
-		if ok && x.Remove(last) {
-			return root, nil
-		}
-	case []any:
-		if i, okIdx := arrayIndex(last, len(x)); ok && okIdx && i < len(x) {
-			return setAt(root, toks[:len(toks)-1], append(x[:i:i], x[i+1:]...))
-		}
+	root, err := jsontree.Remove(root, toks)
+	if err != nil {
+		return root, fmt.Errorf("%w: %w", ErrPointer, err)
 	}
-	return root, fmt.Errorf("%w: %s: nothing to remove", ErrPointer, joinPointer(toks))
+	return root, nil
 }
 
 func joinPointer(toks []string) string { return jsonptr.Pointer(toks).String() }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"math"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -20,8 +19,8 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
-	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -135,7 +134,7 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 	if int64(len(data)) > input.ScenarioFile.Bytes {
 		return nil, scenarioErr(source, "", "larger than the %s", input.ScenarioFile)
 	}
-	raw, err := yamlToJSON(data)
+	raw, err := yamljson.ToJSON(data, scenarioLimits)
 	if err != nil {
 		return nil, scenarioErr(source, "", "%v", err)
 	}
@@ -167,139 +166,11 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 	return s, nil
 }
 
-// yamlToJSON converts YAML (and so JSON) to compact JSON, keeping mapping
-// order and numbers as written.
-func yamlToJSON(data []byte) ([]byte, error) {
-	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		return nil, err
-	}
-	if n.Kind == 0 || len(n.Content) == 0 {
-		return nil, errors.New("empty document")
-	}
-	// Sized first, in bytes and without building anything, so a file whose
-	// aliases expand past the limit costs no more than its parse.
-	if size := yamlSize(n.Content[0], 0, map[*yaml.Node]int64{}); size > input.ScenarioExpansion.Bytes {
-		return nil, fmt.Errorf("line %d: the document expands (aliases included) beyond the %s", n.Content[0].Line, input.ScenarioExpansion)
-	}
-	budget := maxScenarioNodes
-	b, err := appendYAML(nil, n.Content[0], 0, &budget)
-	if err == nil && int64(len(b)) > input.ScenarioExpansion.Bytes {
-		err = fmt.Errorf("the document expands (aliases included) beyond the %s", input.ScenarioExpansion)
-	}
-	return b, err
-}
-
-// maxScenarioNodes bounds the values a scenario expands to, aliases
-// included; input.ScenarioExpansion bounds their bytes: a small file
-// cannot expand into an enormous one, however its aliases nest or
-// however large the value they repeat.
-const maxScenarioNodes = 100_000
-
-// yamlSize estimates the bytes of JSON n expands to, aliases followed
-// (each anchored node sized once), saturating past the expansion limit;
-// too deep a document sizes as 0 and is refused by appendYAML.
-func yamlSize(n *yaml.Node, depth int, memo map[*yaml.Node]int64) int64 {
-	if depth > 64 {
-		return 0
-	}
-	if size, ok := memo[n]; ok {
-		return size
-	}
-	size := int64(len(n.Value)) + 2
-	for _, c := range n.Content {
-		size += yamlSize(c, depth+1, memo) + 1
-		if size > input.ScenarioExpansion.Bytes {
-			break
-		}
-	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		size = yamlSize(n.Alias, depth+1, memo)
-	}
-	memo[n] = size
-	return size
-}
-
-func appendYAML(b []byte, n *yaml.Node, depth int, budget *int) ([]byte, error) {
-	if *budget--; *budget < 0 {
-		return nil, fmt.Errorf("line %d: more than %d values (aliases included)", n.Line, maxScenarioNodes)
-	}
-	// Checked before each value is appended, counting a scalar's own size,
-	// so the expansion stops before it grows past the limit.
-	if int64(len(b)+len(n.Value)) > input.ScenarioExpansion.Bytes {
-		return nil, fmt.Errorf("line %d: the document expands (aliases included) beyond the %s", n.Line, input.ScenarioExpansion)
-	}
-	if depth > 64 {
-		return nil, fmt.Errorf("line %d: nested too deeply", n.Line)
-	}
-	var err error
-	switch n.Kind {
-	case yaml.AliasNode:
-		return appendYAML(b, n.Alias, depth+1, budget)
-	case yaml.MappingNode:
-		b = append(b, '{')
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
-				return nil, fmt.Errorf("line %d: keys must be plain strings", k.Line)
-			}
-			if seen[k.Value] {
-				return nil, fmt.Errorf("line %d: key %q appears twice", k.Line, k.Value)
-			}
-			seen[k.Value] = true
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonw.String(b, k.Value)
-			b = append(b, ':')
-			if b, err = appendYAML(b, n.Content[i+1], depth+1, budget); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, '}'), nil
-	case yaml.SequenceNode:
-		b = append(b, '[')
-		for i, c := range n.Content {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = appendYAML(b, c, depth+1, budget); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	}
-	switch n.ShortTag() {
-	case "!!null":
-		return jsonw.Null(b), nil
-	case "!!bool":
-		var v bool
-		if err := n.Decode(&v); err != nil {
-			return nil, fmt.Errorf("line %d: %s is not true or false", n.Line, input.Quote(n.Value))
-		}
-		return jsonw.Bool(b, v), nil
-	case "!!int":
-		var v int64
-		if err := n.Decode(&v); err != nil {
-			if json.Valid([]byte(n.Value)) { // beyond int64, but a JSON number all the same
-				return append(b, n.Value...), nil
-			}
-			return nil, fmt.Errorf("line %d: %s is not an integer JSON can hold", n.Line, input.Quote(n.Value))
-		}
-		return jsonw.Int(b, v), nil
-	case "!!float":
-		if json.Valid([]byte(n.Value)) {
-			return append(b, n.Value...), nil
-		}
-		var f float64
-		if err := n.Decode(&f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("line %d: %q is not a JSON number", n.Line, n.Value)
-		}
-		return strconv.AppendFloat(b, f, 'f', -1, 64), nil
-	}
-	return jsonw.String(b, n.Value), nil
-}
+// scenarioLimits bound what a scenario file expands to: 16 MiB of JSON,
+// 100,000 values (aliases included) and 64 levels, so a small file cannot
+// expand into an enormous one, however its aliases nest or however large
+// the value they repeat.
+var scenarioLimits = yamljson.Limits{Expansion: input.ScenarioExpansion, Nodes: 100_000, Depth: 64}
 
 // Marshal writes the scenario as a YAML scenario file that ParseScenario
 // reads back to an equal scenario (e.g. to save a shrunk failing case).

@@ -78,7 +78,36 @@ func newCompiler() *jsonschema.Compiler {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
+	c.UseLoader(embeddedLoader{})
 	return c
+}
+
+// embeddedLoader serves the embedded schemas by their URL, so a caller's
+// schema may refer to them (an event of a provider definition built on
+// the Phasio order, say); every other URL is refused.
+type embeddedLoader struct{}
+
+func (embeddedLoader) Load(url string) (any, error) {
+	src, err := LoadURL(url)
+	if err != nil {
+		return nil, err
+	}
+	return jsonschema.UnmarshalJSON(bytes.NewReader(src))
+}
+
+// LoadURL returns the source of the embedded schema whose URL is url
+// (its $id, e.g. https://orderhooks.dev/schemas/phasio/order.json): what
+// another JSON Schema tool needs to resolve a reference to it.
+func LoadURL(url string) ([]byte, error) {
+	name, ok := strings.CutPrefix(url, resourceURL(""))
+	if !ok || path.Ext(name) != ".json" {
+		return nil, fmt.Errorf("%w: %s: only the embedded schemas (%s…) can be referred to", ErrUnknownSchema, url, resourceURL(""))
+	}
+	src, err := files.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: no such embedded schema", ErrUnknownSchema, url)
+	}
+	return src, nil
 }
 
 func compileAll(fsys fs.FS) (map[string]*Schema, error) {
@@ -160,7 +189,8 @@ func resourceURL(p string) string { return "https://orderhooks.dev/schemas/" + p
 // 2020-12 unless it says otherwise, formats asserted) so that other packages
 // validate their file formats with the same *ValidationError and pointers.
 // name labels errors and is the schema's Name; it should be unique, e.g.
-// "scenario/v1". References may only point inside source.
+// "scenario/v1". References may point inside source and to the embedded
+// schemas by their URL (https://orderhooks.dev/schemas/phasio/order.json).
 func Compile(name string, source []byte) (*Schema, error) {
 	c := newCompiler()
 	if err := addResource(c, name, source); err != nil {

@@ -46,7 +46,13 @@ var (
 	// expanded, counted in bytes of JSON: a small file cannot expand into
 	// a huge one.
 	ScenarioExpansion = Limit{"scenario expansion", 16 << 20}
-	// SchemaFile bounds --response-schema.
+	// ProviderFile bounds a provider definition file (--provider-file).
+	ProviderFile = Limit{"provider file", 1 << 20}
+	// ProviderExpansion bounds a provider definition once its YAML
+	// aliases are expanded, in bytes of JSON.
+	ProviderExpansion = Limit{"provider expansion", 8 << 20}
+	// SchemaFile bounds --response-schema and the schema files a provider
+	// definition refers to.
 	SchemaFile = Limit{"schema file", 4 << 20}
 	// EventLine bounds one line of an events file (emit --in, replay) and
 	// one JSONL document of validate; a 200-part order is well under 1 MiB.

@@ -280,3 +280,53 @@ func Get(root any, p jsonptr.Pointer) (any, bool) {
 	}
 	return v, true
 }
+
+// Set sets the value at p: an object member is replaced or appended, an
+// array item replaced, or appended at index len or "-". It returns the
+// new root (val itself for the empty pointer).
+func Set(root any, p jsonptr.Pointer, val any) (any, error) {
+	if len(p) == 0 {
+		return val, nil
+	}
+	parent, ok := Get(root, p[:len(p)-1])
+	if !ok {
+		return root, fmt.Errorf("no parent for %s", p)
+	}
+	last := p[len(p)-1]
+	switch x := parent.(type) {
+	case *Object:
+		x.Set(last, val)
+		return root, nil
+	case []any:
+		i, ok := jsonptr.Index(last, len(x), true)
+		if !ok {
+			return root, fmt.Errorf("%s: no such array index", p)
+		}
+		if i < len(x) {
+			x[i] = val
+			return root, nil
+		}
+		return Set(root, p[:len(p)-1], append(x, val))
+	}
+	return root, fmt.Errorf("%s: parent is not an object or array", p)
+}
+
+// Remove removes the member or array item at p, returning the new root.
+func Remove(root any, p jsonptr.Pointer) (any, error) {
+	if len(p) == 0 {
+		return root, fmt.Errorf("cannot remove the whole document")
+	}
+	parent, ok := Get(root, p[:len(p)-1])
+	last := p[len(p)-1]
+	switch x := parent.(type) {
+	case *Object:
+		if ok && x.Remove(last) {
+			return root, nil
+		}
+	case []any:
+		if i, okIdx := jsonptr.Index(last, len(x), true); ok && okIdx && i < len(x) {
+			return Set(root, p[:len(p)-1], append(x[:i:i], x[i+1:]...))
+		}
+	}
+	return root, fmt.Errorf("%s: nothing to remove", p)
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // TestRoundTrip: compact documents come back byte for byte (order, number
@@ -80,5 +82,46 @@ func TestObjectAndPointers(t *testing.T) {
 	members, err := DecodeMembers([]byte(`{"n":1.50,"s":"\u00e9\/"}`))
 	if err != nil || string(Append(nil, members)) != `{"n":1.50,"s":"\u00e9\/"}` {
 		t.Fatalf("DecodeMembers: %s %v", Append(nil, members), err)
+	}
+}
+
+func TestSetRemove(t *testing.T) {
+	tests := []struct {
+		doc, op, ptr, val, want, err string
+	}{
+		{`{"a":1,"b":2}`, "set", "/a", `3`, `{"a":3,"b":2}`, ""},
+		{`{"a":1}`, "set", "/c", `[1]`, `{"a":1,"c":[1]}`, ""},
+		{`{"a":[1,2]}`, "set", "/a/-", `3`, `{"a":[1,2,3]}`, ""},
+		{`{"a":[1,2]}`, "set", "/a/2", `3`, `{"a":[1,2,3]}`, ""},
+		{`{"a":[1,2]}`, "set", "/a/0", `0`, `{"a":[0,2]}`, ""},
+		{`{"a":[1,2]}`, "set", "/a/3", `0`, "", "/a/3: no such array index"},
+		{`{"a":1}`, "set", "/x/y", `0`, "", "no parent for /x/y"},
+		{`{"a":1}`, "set", "/a/y", `0`, "", "/a/y: parent is not an object or array"},
+		{`{"a":1}`, "set", "", `[]`, `[]`, ""},
+		{`{"a":1,"b":2}`, "remove", "/a", "", `{"b":2}`, ""},
+		{`{"a":[1,2,3]}`, "remove", "/a/1", "", `{"a":[1,3]}`, ""},
+		{`{"a":1}`, "remove", "/b", "", "", "/b: nothing to remove"},
+		{`{"a":1}`, "remove", "", "", "", "cannot remove the whole document"},
+	}
+	for _, tt := range tests {
+		doc, _ := Decode([]byte(tt.doc), 0)
+		p, _ := jsonptr.Parse(tt.ptr)
+		var out any
+		var err error
+		if tt.op == "set" {
+			val, _ := Decode([]byte(tt.val), 0)
+			out, err = Set(doc, p, val)
+		} else {
+			out, err = Remove(doc, p)
+		}
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("%s %s %s: %v, want %s", tt.op, tt.ptr, tt.doc, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || string(Append(nil, out)) != tt.want {
+			t.Errorf("%s %s %s: %s %v, want %s", tt.op, tt.ptr, tt.doc, Append(nil, out), err, tt.want)
+		}
 	}
 }

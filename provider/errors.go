@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/input"
+)
+
+// Errors of the package, for errors.Is.
+var (
+	// ErrDefinition is wrapped by every problem of a definition (*Error,
+	// Problems).
+	ErrDefinition = errors.New("provider: bad definition")
+	// ErrUnknownProvider is returned by Builtin's relatives and Lookup for
+	// a name that is no built-in definition.
+	ErrUnknownProvider = errors.New("provider: unknown provider")
+)
+
+// Error is one problem of a definition, where it is: the file, the line
+// (1-based; the line of the nearest written ancestor when the problem is
+// a missing part), the JSON pointer into the definition, and what is
+// wrong. Its text is one line, "FILE:LINE: POINTER: message".
+type Error struct {
+	File    string
+	Line    int
+	Column  int
+	Pointer string
+	Message string
+	// Err is the cause, when the problem comes from another package.
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	fmt.Fprintf(&b, ":%d: ", max(e.Line, 1))
+	if e.Pointer != "" {
+		b.WriteString(e.Pointer)
+		b.WriteString(": ")
+	}
+	b.WriteString(oneLine(e.Message))
+	return b.String()
+}
+
+// Unwrap gives ErrDefinition and the cause.
+func (e *Error) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrDefinition, e.Err}
+	}
+	return []error{ErrDefinition}
+}
+
+// oneLine keeps a message on one line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Problems are several problems of one definition, in file order.
+type Problems []*Error
+
+// Error lists the problems one a line, at most input.MaxProblems of
+// them, then "and N more".
+func (p Problems) Error() string {
+	lines := make([]string, 0, min(len(p), input.MaxProblems)+1)
+	for i, e := range p {
+		if i == input.MaxProblems {
+			lines = append(lines, fmt.Sprintf("and %d more", len(p)-i))
+			break
+		}
+		lines = append(lines, e.Error())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives each problem, so errors.Is finds ErrDefinition and
+// errors.As the first *Error.
+func (p Problems) Unwrap() []error {
+	out := make([]error, len(p))
+	for i, e := range p {
+		out[i] = e
+	}
+	return out
+}
+
+// problems collects the problems of one definition.
+type problems struct {
+	file string
+	data []byte // the bytes read, to locate pointers in; nil: not located
+	list Problems
+}
+
+func (ps *problems) add(ptr, format string, args ...any) {
+	ps.list = append(ps.list, &Error{File: ps.file, Pointer: ptr, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) addErr(ptr string, err error) {
+	ps.list = append(ps.list, &Error{File: ps.file, Pointer: ptr, Message: err.Error(), Err: err})
+}
+
+// err locates and sorts the problems; nil when there are none.
+func (ps *problems) err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	for _, e := range ps.list {
+		if e.Line == 0 && ps.data != nil {
+			e.Line, e.Column = locate(ps.data, e.Pointer)
+		}
+	}
+	sort.SliceStable(ps.list, func(i, j int) bool { return ps.list[i].Line < ps.list[j].Line })
+	if len(ps.list) == 1 {
+		return ps.list[0]
+	}
+	return ps.list
+}

@@ -1,0 +1,279 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// Event is one event of a definition, its section defaults applied.
+type Event struct {
+	// Name is the event's name (the generator's event field); Title the
+	// documentation's; Wire its name on the wire.
+	Name, Title, Description, Wire string
+	// Provider is the name of the definition it belongs to.
+	Provider string
+	// Key are the pointers of the entity key in its payload, first
+	// present wins; Compare the pointers the state checks compare.
+	Key, Compare []string
+	// Time is where its payload holds the snapshot time (nil: the
+	// transport timestamp if any; None: no time).
+	Time *TimeSpec
+	// FreeText is a free-text string field of its payload.
+	FreeText string
+	// Match are its values of events.match, by header name or pointer.
+	Match map[string]string
+	// Headers are extra headers for this event (templates at
+	// /events/list/N/headers/NAME).
+	Headers Headers
+	// SchemaSource is where its payload schema is.
+	SchemaSource SchemaSource
+
+	def   *Definition
+	index int
+
+	once   sync.Once
+	schema *EventSchema
+	err    error
+}
+
+// Pointer is the event's pointer in its definition ("/events/list/2").
+func (e *Event) Pointer() string { return fmt.Sprintf("/events/list/%d", e.index) }
+
+// Events are the definition's own listed events, in file order (see
+// Origins for the events it carries from others).
+func (d *Definition) Events() []*Event { return d.events }
+
+// Event returns the listed event called name.
+func (d *Definition) Event(name string) (*Event, bool) {
+	e, ok := d.byName[name]
+	return e, ok
+}
+
+// Others are the documented events that are not generated.
+func (d *Definition) Others() []string {
+	if d.f.Events == nil {
+		return nil
+	}
+	return d.f.Events.Others
+}
+
+// EventNames lists every event a receiver of the definition accepts by
+// name: the listed events, the others, and those carried from other
+// definitions (by their names there), each once.
+func (d *Definition) EventNames() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, e := range d.events {
+		add(e.Name)
+	}
+	for _, o := range d.Others() {
+		add(o)
+	}
+	for _, o := range d.from {
+		for _, n := range o.Definition.EventNames() {
+			add(n)
+		}
+	}
+	return out
+}
+
+// WireName is what the definition calls event name on the wire: a listed
+// event's wire name, or name renamed by events.rename.
+func (d *Definition) WireName(name string) string {
+	if e, ok := d.byName[name]; ok {
+		return e.Wire
+	}
+	return wireName(d.tmpl["/events/rename"], name)
+}
+
+// Origin is another definition whose events a definition carries
+// (events.from): Standard Webhooks carries Phasio's and HappyColis'.
+type Origin struct {
+	Definition *Definition
+	// Default is generated unless told otherwise.
+	Default bool
+	// When is the condition on the received body under which a wire name
+	// belongs to this origin rather than one without a condition.
+	When When
+}
+
+// Origins are the definitions whose events this one carries.
+func (d *Definition) Origins() []*Origin { return d.from }
+
+// Holds reports whether the decoded body satisfies the condition (an
+// empty condition always holds).
+func (w When) Holds(body any) bool {
+	switch {
+	case w.Present != "":
+		_, ok := lookup(body, w.Present)
+		return ok
+	case w.Absent != "":
+		_, ok := lookup(body, w.Absent)
+		return !ok
+	}
+	return true
+}
+
+// Conditional reports whether the condition says anything.
+func (w When) Conditional() bool { return w.Present != "" || w.Absent != "" }
+
+// Resolve finds the event behind a wire name: a listed event, or an
+// event of an origin (whose wire name here is its name renamed), the
+// origin whose condition holds on the decoded body winning over one
+// without. ok is false when no event has that wire name.
+func (d *Definition) Resolve(wire string, body any) (*Event, bool) {
+	for _, e := range d.events {
+		if e.Wire == wire {
+			return e, true
+		}
+	}
+	var fallback *Event
+	for _, o := range d.from {
+		for _, e := range o.Definition.events {
+			if d.WireName(e.Name) != wire {
+				continue
+			}
+			if o.When.Conditional() {
+				if o.When.Holds(body) {
+					return e, true
+				}
+				continue
+			}
+			if fallback == nil {
+				fallback = e
+			}
+		}
+	}
+	return fallback, fallback != nil
+}
+
+// EventSchema is an event's compiled payload schema.
+type EventSchema struct {
+	name    string
+	builtin string
+	source  []byte
+	v       *schemas.Schema
+	gen     func() (*schemagen.Generator, error)
+}
+
+// Schema compiles the event's payload schema, once.
+func (e *Event) Schema() (*EventSchema, error) {
+	e.once.Do(func() { e.schema, e.err = e.compile() })
+	return e.schema, e.err
+}
+
+func (e *Event) compile() (*EventSchema, error) {
+	at := e.Pointer() + "/schema"
+	fail := func(err error) error {
+		file, line := e.def.Locate(at)
+		return &Error{File: file, Line: line, Pointer: at, Message: err.Error(), Err: err}
+	}
+	s := e.SchemaSource
+	es := &EventSchema{name: e.Provider + "/" + e.Name}
+	var src []byte
+	switch {
+	case s.Builtin != "":
+		v, err := schemas.Get(s.Builtin)
+		if err != nil {
+			return nil, fail(err)
+		}
+		es.builtin, es.v, es.source = s.Builtin, v, v.Source()
+		es.gen = sync.OnceValues(func() (*schemagen.Generator, error) {
+			return schemagen.New(es.source, schemagen.WithLoader(schemas.LoadURL))
+		})
+		return es, nil
+	case s.Ref != "":
+		file, frag, _ := strings.Cut(s.Ref, "#")
+		if file == "" {
+			return nil, fail(fmt.Errorf("$ref %s: a reference into an imported document needs events.import", s.Ref))
+		}
+		doc, err := e.def.readRef(file)
+		if err != nil {
+			return nil, fail(err)
+		}
+		if src, err = subschema(doc, frag); err != nil {
+			return nil, fail(fmt.Errorf("$ref %s: %w", s.Ref, err))
+		}
+	default:
+		src = s.Inline
+	}
+	v, err := schemas.Compile(es.name, src)
+	if err != nil {
+		return nil, fail(err)
+	}
+	es.v, es.source = v, src
+	es.gen = sync.OnceValues(func() (*schemagen.Generator, error) { return schemagen.New(src, schemagen.WithLoader(schemas.LoadURL)) })
+	return es, nil
+}
+
+// subschema returns the schema at fragment frag of a JSON or YAML
+// document, as JSON.
+func subschema(doc []byte, frag string) ([]byte, error) {
+	raw, err := yamlOrJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	if frag == "" {
+		return raw, nil
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	sub, ok := lookup(v, frag)
+	if !ok {
+		return nil, fmt.Errorf("no %s in the document", frag)
+	}
+	return json.Marshal(sub)
+}
+
+// Name is the schema's name in messages: PROVIDER/EVENT.
+func (s *EventSchema) Name() string { return s.name }
+
+// Builtin is the built-in schema's name, "" for another schema.
+func (s *EventSchema) Builtin() string { return s.builtin }
+
+// Source is the schema's JSON text.
+func (s *EventSchema) Source() []byte { return bytes.Clone(s.source) }
+
+// Check validates a payload (a *schemas.ValidationError when it does not
+// match; a *schemas.SyntaxError when it is not JSON).
+func (s *EventSchema) Check(payload []byte) error { return s.v.ValidateJSON(payload) }
+
+// Generate returns a payload generated from the schema for seed (the
+// schema-driven generator; the named generators make the built-in
+// platforms' payloads).
+func (s *EventSchema) Generate(seed int64) ([]byte, error) {
+	g, err := s.gen()
+	if err != nil {
+		return nil, err
+	}
+	return g.Generate(seed)
+}
+
+// builtinSchemas are the schemas a definition may name with builtin:
+// the platforms' loose schemas.
+func builtinSchemas() []string {
+	var out []string
+	for _, n := range schemas.Names() {
+		if !strings.HasSuffix(n, "-strict") && path.Dir(n) != "." {
+			out = append(out, n)
+		}
+	}
+	return out
+}
