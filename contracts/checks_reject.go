@@ -2,7 +2,9 @@ package contracts
 
 import (
 	"fmt"
+	"net/http"
 
+	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -59,8 +61,17 @@ func rejectsFault(fault wire.Fault) func(*Session) Result {
 			return errorResult(err)
 		}
 		g := se.ids("fault " + string(fault))
-		d := se.send(se.message(evs[0], 0, g), fault)
-		control := se.sendAs(roleControl, se.message(evs[0], 0, g), wire.FaultNone)
+		forged, valid := evs[0], evs[0]
+		if se.probe != nil {
+			// With a probe, the control is another order of the same
+			// event, so the probe can tell whether the rejected forgery's
+			// order was applied all the same.
+			if other := firstOfAnotherOrder(evs); other != nil {
+				valid = other
+			}
+		}
+		d := se.send(se.message(forged, 0, g), fault)
+		control := se.sendAs(roleControl, se.message(valid, 0, g), wire.FaultNone)
 		r := Result{Deliveries: 2}
 		if d.accepted() {
 			r.Status = StatusFail
@@ -79,6 +90,9 @@ func rejectsFault(fault wire.Fault) func(*Session) Result {
 		case isRejection(d.status):
 			r.Status = StatusPass
 			r.Message = fmt.Sprintf("answered %d to a delivery with %s; its valid control got %d", d.status, what, control.status)
+			if valid != forged {
+				se.probeForgery(&r, d, what)
+			}
 			return r
 		case d.status/100 == 5:
 			r.Status = StatusFail
@@ -115,4 +129,35 @@ func (se *Session) controlAccepted(control *delivery) (Result, bool) {
 	}
 	r.Evidence = []Evidence{se.evidence(control, "2xx (a valid control delivery)", control.got())}
 	return r, false
+}
+
+// firstOfAnotherOrder returns the first event of the second order in evs
+// (events of one order follow each other), or nil when evs holds one order.
+func firstOfAnotherOrder(evs []*generator.Event) *generator.Event {
+	for _, ev := range evs[1:] {
+		if ev.OrderKey != evs[0].OrderKey {
+			return ev
+		}
+	}
+	return nil
+}
+
+// probeForgery reads the state of the order of a rejected forgery d, whose
+// order no valid delivery ever carried: a receiver that applies a delivery
+// before checking it, then answers 401, has that order all the same, and
+// fails. A probe that finds nothing (404) confirms the rejection; any other
+// answer leaves the verdict to the rejection and says so.
+func (se *Session) probeForgery(r *Result, d *delivery, what string) {
+	key := d.msg.Event.OrderKey
+	p := se.probe.get(se.ctx, key)
+	switch {
+	case p.err == nil:
+		r.Status = StatusFail
+		r.Message = fmt.Sprintf("security failure: answered %d to a delivery with %s but applied it: the probe finds order %s, which only that delivery carried", d.status, what, key)
+		r.Evidence = []Evidence{se.evidence(d, "4xx and nothing applied", d.got()), p.evidence("404 (no such order)", fmt.Sprintf("%d with the order's state", p.status))}
+	case p.status == http.StatusNotFound:
+		r.Message += fmt.Sprintf("; the probe finds no order %s (not applied)", key)
+	default:
+		r.Message += fmt.Sprintf("; the probe could not tell whether order %s was applied (%s)", key, se.redact(p.err.Error()))
+	}
 }

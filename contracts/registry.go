@@ -43,8 +43,9 @@ type Check struct {
 
 // Options that only some checks use (Check.Options).
 var (
-	probeOptions = []string{"WithProbe", "WithCompare"}
-	saveOptions  = []string{"WithSaveFailures"}
+	probeOptions  = []string{"WithProbe", "WithCompare"}
+	saveOptions   = []string{"WithSaveFailures"}
+	rejectOptions = []string{"WithProbe"}
 )
 
 // check is a Check with its implementation.
@@ -57,12 +58,12 @@ type check struct {
 // unreachable or rejecting receiver shows up at the top of the report.
 var registry = []check{
 	{Check{CheckValidLifecycle, "every event of the provider's built-in lifecycles is answered 2xx within the timeout", false, saveOptions}, runValidLifecycle},
-	{Check{CheckMissingSignature, "a delivery without its signature header is answered 4xx", false, nil}, rejectsFault(wire.FaultMissingSignature)},
-	{Check{CheckBadSignature, "a delivery with a wrong signature is answered 4xx", false, nil}, rejectsFault(wire.FaultBadSignature)},
-	{Check{CheckTamperedPayload, "a payload changed after signing is answered 4xx", false, nil}, rejectsFault(wire.FaultTamper)},
-	{Check{CheckWrongKey, "a delivery signed (Phasio: and encrypted) with another secret is answered 4xx", false, nil}, rejectsFault(wire.FaultWrongKey)},
-	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile)", false, nil}, rejectsFault(wire.FaultStaleTimestamp)},
-	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx", false, nil}, rejectsFault(wire.FaultMalformedBody)},
+	{Check{CheckMissingSignature, "a delivery without its signature header is answered 4xx (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultMissingSignature)},
+	{Check{CheckBadSignature, "a delivery with a wrong signature is answered 4xx (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultBadSignature)},
+	{Check{CheckTamperedPayload, "a payload changed after signing is answered 4xx (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultTamper)},
+	{Check{CheckWrongKey, "a delivery signed (Phasio: and encrypted) with another secret is answered 4xx (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultWrongKey)},
+	{Check{CheckStaleTimestamp, "a delivery timestamped outside the 5-minute tolerance is answered 4xx (standard profile) (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultStaleTimestamp)},
+	{Check{CheckMalformedBody, "a body that is not the documented JSON shape is answered 4xx, not 2xx or 5xx (with a probe: and its order is not applied)", false, rejectOptions}, rejectsFault(wire.FaultMalformedBody)},
 	{Check{CheckUnknownFields, "a valid payload with extra, undocumented fields is accepted", false, nil}, runUnknownFields},
 	{Check{CheckRawBody, "the same delivery in other legal JSON forms (spaces, indentation, escapes, 12.50, key order, a trailing newline), signed as sent, is accepted: the signature is checked over the raw bytes", false, nil}, runRawBody},
 	{Check{CheckEdgeCases, "edge-case payloads (nulls, empty arrays, huge orders, non-Latin text) are accepted", false, saveOptions}, runEdgeCases},

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -326,5 +327,83 @@ func TestInterruptedDuringDiagnosisKeepsTheVerdict(t *testing.T) {
 	}
 	if c := r.Checks[0]; c.Status != contracts.StatusInconclusive {
 		t.Errorf("%s: %s %q, want its verdict, inconclusive (control answered 401)", c.Name, c.Status, c.Message)
+	}
+}
+
+// applyingReceiver stores every HappyColis or Standard Webhooks body it
+// can read under its order key and serves it at GET /orders/{key}; it
+// checks the signature before storing (verifyFirst) or after, answering
+// 401 to a forgery it has already applied.
+type applyingReceiver struct {
+	profile     wire.Profile
+	verifyFirst bool
+
+	mu     sync.Mutex
+	orders map[string][]byte
+}
+
+func (rv *applyingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rv.mu.Lock()
+	defer rv.mu.Unlock()
+	if r.Method == http.MethodGet {
+		if b, ok := rv.orders[strings.TrimPrefix(r.URL.Path, "/orders/")]; ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(b)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	body := readBody(r)
+	_, err := rv.profile.Verify(r.Header, body)
+	if err != nil && rv.verifyFirst {
+		http.Error(w, "signature mismatch", http.StatusUnauthorized)
+		return
+	}
+	var doc struct {
+		Body struct{ ID string }           `json:"body"`
+		Data struct{ OrderID json.Number } `json:"data"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		http.Error(w, "malformed body", http.StatusBadRequest)
+		return
+	}
+	if rv.orders == nil {
+		rv.orders = map[string][]byte{}
+	}
+	rv.orders[doc.Body.ID+doc.Data.OrderID.String()] = body
+	if err != nil {
+		http.Error(w, "signature mismatch", http.StatusUnauthorized)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// TestForgeryAppliedThenRejected: with a probe, a forgery answered 401 is
+// a pass only when its order is not found afterwards; a receiver that
+// stores a delivery before checking its signature fails every signature
+// check, and one that checks first passes them, saying the probe
+// confirmed it.
+func TestForgeryAppliedThenRejected(t *testing.T) {
+	for _, provider := range []string{contracts.ProviderHappyColis, contracts.ProviderStandard} {
+		for _, verifyFirst := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/verifyFirst=%v", provider, verifyFirst), func(t *testing.T) {
+				rv := &applyingReceiver{profile: testProfile(t, provider), verifyFirst: verifyFirst}
+				r := verifyWith(t, contracts.Handler(rv), provider, contracts.WithOnly(signatureChecks...),
+					contracts.WithProbe("/orders/{orderKey}"))
+				for _, name := range signatureChecks {
+					c := r.Result(name)
+					if verifyFirst {
+						if c.Status != contracts.StatusPass || !strings.Contains(c.Message, "the probe finds no order") {
+							t.Errorf("%s: %s %q, want a pass confirmed by the probe", name, c.Status, c.Message)
+						}
+						continue
+					}
+					if c.Status != contracts.StatusFail || !strings.Contains(c.Message, "but applied it") || len(c.Evidence) != 2 {
+						t.Errorf("%s: %s %q (%d evidence), want a security failure naming the applied order", name, c.Status, c.Message, len(c.Evidence))
+					}
+				}
+			})
+		}
 	}
 }

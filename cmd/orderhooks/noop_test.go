@@ -72,7 +72,7 @@ func TestNoSilentNoOp(t *testing.T) {
 			"--compare: the compared pointers are read from the receiver's state, which only a probe reads (--probe)"},
 		{"verify --slo without its check", append(verify, "--only", "rejects-bad-signature", "--slo", "1s"), "",
 			"--slo: responds-within-slo, the only check that uses it, does not run (--only)"},
-		{"verify --probe without a state check", append(verify, "--skip", "idempotent-duplicates,ignores-stale-snapshot,state-matches-snapshot", "--probe", "/orders/{orderKey}"), "",
+		{"verify --probe without a state check", append(verify, "--only", "accepts-valid-lifecycle,verifies-raw-body", "--probe", "/orders/{orderKey}"), "",
 			"--probe: no check that reads the receiver's state runs"},
 		{"emit --in with a bad first line", append([]string{"emit", "--in", bad}, ph...), "", "--in " + bad + ": line 1: "},
 		{"emit --in - with a bad first line", append([]string{"emit", "--in", "-"}, ph...), "{not json\n", "--in -: line 1: "},

@@ -118,7 +118,7 @@ func TestReproducer(t *testing.T) {
 			[]string{"--provider", "happycolis", "--url", "http://h/x?a=1&b=2", "--secret", "env:HC_SECRET",
 				"--probe", "http://h/orders/{orderKey}", "--compare", "/body/id,/body/state=/state", "--slo", "500ms",
 				"--timeout", "3s", "--report", "json=r.json", "--seed", "3", "--only", "a,b"},
-			"orderhooks verify --provider happycolis --url 'http://h/x?a=1&b=2' --secret env:HC_SECRET --timeout 3s --only rejects-bad-signature --seed 7",
+			"orderhooks verify --provider happycolis --url 'http://h/x?a=1&b=2' --secret env:HC_SECRET --probe 'http://h/orders/{orderKey}' --timeout 3s --only rejects-bad-signature --seed 7",
 		},
 		{
 			"file secret with a quote in the path",
@@ -175,8 +175,12 @@ func TestReproducerRunsAlone(t *testing.T) {
 				t.Errorf("%s: want %s", cmd, flag)
 			}
 		}
-		if reads := c.NeedsProbe || c.Name == contracts.CheckDuplicates; reads != strings.Contains(cmd, "--probe") || reads != strings.Contains(cmd, "--compare") {
-			t.Errorf("%s: want --probe and --compare exactly for the checks that read the receiver's state", cmd)
+		// The state checks read and compare the receiver's state; the
+		// rejects-* checks probe that a rejected forgery was not applied.
+		reads := c.NeedsProbe || c.Name == contracts.CheckDuplicates
+		probes := reads || strings.HasPrefix(c.Name, "rejects-")
+		if probes != strings.Contains(cmd, "--probe") || reads != strings.Contains(cmd, "--compare") {
+			t.Errorf("%s: want --probe for the checks that read the receiver's state or probe a forgery, --compare for the state checks", cmd)
 		}
 	}
 }
