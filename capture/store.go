@@ -18,6 +18,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/pii"
 )
 
@@ -138,10 +139,14 @@ func WithDropHeaders(names ...string) Option {
 // WithExcerpt bounds the answer bodies kept (default DefaultExcerpt).
 func WithExcerpt(n int) Option { return func(c *config) { c.excerpt = n } }
 
+// shown is how a store prints itself: its salt never (see redact.Shown).
+type shown = redact.Shown
+
 // Store is a capture store: every delivery a receiver got, in an SQLite
 // database file. It is safe for concurrent use; writes go through one
 // writer that commits them in batches, reads run beside it.
 type Store struct {
+	shown    // its salt [redacted] under fmt, JSON and slog
 	path     string
 	cfg      config
 	db       *sql.DB // readers
@@ -189,7 +194,7 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Err: ErrNotStore, Msg: err.Error()}
 	}
-	s := &Store{path: path, cfg: cfg, readOnly: readOnly}
+	s := &Store{shown: redact.Show("capture.Store", "path", path, "salt"), path: path, cfg: cfg, readOnly: readOnly}
 	fresh, err := s.inspect(abs)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -21,8 +22,9 @@ var ErrProvider = wrapConfig("contracts: bad provider")
 // Provider is the platform whose webhooks the suite sends: its wire profile,
 // the secret the receiver shares, the generated payloads and the built-in
 // lifecycles. Build one with Phasio, HappyColis, Standard or NewProvider. The
-// secret is never printed: String and GoString show the name only.
+// secret is never printed: fmt, JSON and slog show [redacted].
 type Provider struct {
+	shown     // the secret [redacted] under fmt, JSON and slog
 	name      string
 	secret    string
 	payloads  string   // generator provider of the payloads
@@ -95,7 +97,7 @@ func NewProvider(name, secret string, opts ...ProviderOption) (Provider, error) 
 }
 
 func newProvider(name, secret, payloads string, opts []ProviderOption) Provider {
-	p := Provider{name: name, secret: secret, payloads: payloads}
+	p := Provider{shown: redact.Show("contracts.Provider", "name", name, "secret"), name: name, secret: secret, payloads: payloads}
 	for _, o := range opts {
 		o(&p)
 	}
@@ -115,11 +117,9 @@ func newProvider(name, secret, payloads string, opts []ProviderOption) Provider 
 // Name is phasio, happycolis or standard.
 func (p Provider) Name() string { return p.name }
 
-// String is the provider's name; the secret is never shown.
-func (p Provider) String() string { return p.name }
-
-// GoString keeps the secret out of %#v.
-func (p Provider) GoString() string { return "contracts.Provider(" + p.name + ")" }
+// shown is how a value holding a secret prints itself: the secret never
+// (see redact.Shown).
+type shown = redact.Shown
 
 // validate checks what can be checked before sending anything.
 func (p Provider) validate() error {

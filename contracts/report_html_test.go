@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -36,7 +37,7 @@ func TestWriteHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkHTMLReport(t, b.Bytes(), r)
-	golden(t, "TestWriteHTML.golden.html", b.Bytes())
+	testkit.Golden(t, "TestWriteHTML.golden.html", b.Bytes())
 	page := b.String()
 	for _, want := range []string{
 		"verdict failed", // the run failed

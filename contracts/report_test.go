@@ -4,36 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/<name>, rewriting it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
 
 // sampleReport has one check of every status, evidence, a saved file and a
 // reproducing command, and characters that need escaping in XML and JSON.
@@ -93,7 +71,7 @@ func TestWriteText(t *testing.T) {
 			t.Errorf("color %v: output has ANSI escapes: %v", color, got)
 		}
 		if !color {
-			golden(t, "TestWriteText.golden.txt", b.Bytes())
+			testkit.Golden(t, "TestWriteText.golden.txt", b.Bytes())
 		}
 	}
 }
@@ -110,7 +88,7 @@ func TestWriteJSONValidatesAgainstReportSchema(t *testing.T) {
 	if err := schema.ValidateJSON(b.Bytes()); err != nil {
 		t.Fatalf("report breaks its schema: %v\n%s", err, b.Bytes())
 	}
-	golden(t, "TestWriteJSON.golden.json", b.Bytes())
+	testkit.Golden(t, "TestWriteJSON.golden.json", b.Bytes())
 
 	var back struct {
 		Seed   int64 `json:"seed"`
@@ -201,7 +179,7 @@ func TestWriteJUnitParsesBack(t *testing.T) {
 	if err := sampleReport().WriteJUnit(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "TestWriteJUnit.golden.xml", b.Bytes())
+	testkit.Golden(t, "TestWriteJUnit.golden.xml", b.Bytes())
 	var doc junitDoc
 	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("JUnit output is not XML: %v", err)

@@ -18,6 +18,7 @@ import (
 // Suite is a configured contract suite for one provider. It is immutable
 // and can run against many targets.
 type Suite struct {
+	shown    // the provider's secret [redacted] under fmt, JSON and slog
 	provider Provider
 	profile  wire.Profile
 	cfg      config
@@ -38,7 +39,7 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	s := &Suite{provider: p, cfg: cfg, profile: p.profile}
+	s := &Suite{shown: redact.Show("contracts.Suite", "provider", p.name, "secret"), provider: p, cfg: cfg, profile: p.profile}
 	if s.profile == nil && p.secret != "" {
 		prof, err := buildProfile(p)
 		if err != nil {
@@ -107,6 +108,7 @@ func (s *Suite) Run(ctx context.Context, t Target) (*Report, error) {
 // checks one at a time (e.g. as go test subtests). It is not safe for
 // concurrent use.
 type Session struct {
+	shown   // the secrets [redacted] under fmt, JSON and slog
 	suite   *Suite
 	parent  context.Context // the caller's
 	ctx     context.Context // parent with the run's deadline
@@ -174,7 +176,7 @@ func (s *Suite) session(ctx context.Context, t Target) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	se := &Session{suite: s, parent: ctx, url: u.String(), target: t.String(), started: time.Now()}
+	se := &Session{shown: redact.Show("contracts.Session", "target", t.String(), "secret"), suite: s, parent: ctx, url: u.String(), target: t.String(), started: time.Now()}
 	if err := se.resolveRoutes(t); err != nil {
 		return nil, err
 	}

@@ -1,11 +1,14 @@
 package contracts
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/emitter"
@@ -69,6 +72,19 @@ func (t Target) String() string {
 	}
 	return redact.URL(t.url)
 }
+
+// GoString, Format, MarshalJSON and LogValue show String: a password in
+// a URL and the routes' secrets are never shown.
+func (t Target) GoString() string { return "contracts.Target(" + strconv.Quote(t.String()) + ")" }
+func (t Target) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, t.GoString())
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), t.String())
+}
+func (t Target) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
+func (t Target) LogValue() slog.Value         { return slog.StringValue(t.String()) }
 
 // base is the URL a relative probe resolves against.
 func (t Target) base() string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func analyzer(t testing.TB, opts ...Option) *Analyzer {
 	t.Helper()
@@ -384,7 +382,7 @@ func TestOverlayRoundTrip(t *testing.T) {
 // generator (go test -update regenerates the sample and the files).
 func TestReportGolden(t *testing.T) {
 	sample := filepath.Join("testdata", "TestReportGolden.payloads.jsonl")
-	if *update {
+	if *testkit.Update {
 		evs, _ := injected(t, 0)
 		var b bytes.Buffer
 		w := generator.NewEventWriter(&b)
@@ -424,7 +422,7 @@ func TestReportGolden(t *testing.T) {
 	if err := r.WriteText(&text, TextOptions{Unseen: true}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "TestReportGolden.golden.txt", text.Bytes())
+	testkit.Golden(t, "TestReportGolden.golden.txt", text.Bytes())
 	var js bytes.Buffer
 	if err := r.WriteJSON(&js); err != nil {
 		t.Fatal(err)
@@ -434,31 +432,11 @@ func TestReportGolden(t *testing.T) {
 		t.Errorf("JSON does not read back: %v", err)
 	}
 	o, _ := r.Overlay()
-	golden(t, "TestReportGolden.overlay.golden.json", o.Marshal())
+	testkit.Golden(t, "TestReportGolden.overlay.golden.json", o.Marshal())
 	var fields bytes.Buffer
 	_ = r.WriteText(&fields, TextOptions{Fields: true})
 	if !strings.Contains(fields.String(), "/pricing/currency: string") || strings.Contains(fields.String(), "@") {
 		t.Errorf("field listing:\n%s", fields.String())
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -197,6 +198,7 @@ func WithClock(now func() time.Time) Option {
 //
 // An Emitter is immutable; Run may be called several times.
 type Emitter struct {
+	shown   // its targets' secrets and its headers [redacted] under fmt, JSON and slog
 	targets Targets
 	cfg     config
 	client  *http.Client
@@ -243,7 +245,7 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 	if err := t.check(); err != nil {
 		return nil, err
 	}
-	e := &Emitter{targets: t, cfg: cfg, client: cfg.client}
+	e := &Emitter{shown: redact.Show("emitter.Emitter", "secrets"), targets: t, cfg: cfg, client: cfg.client}
 	if e.client == nil {
 		c, err := NewClient(ClientOptions{Timeout: cfg.timeout, MaxConnsPerHost: cfg.concurrency})
 		if err != nil {

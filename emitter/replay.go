@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -200,7 +201,7 @@ func (f *replayFilter) noMatch() *NoMatchError {
 func (e *Emitter) requireProfiles() error {
 	for _, tg := range e.targets.all() {
 		if tg.Profile == nil {
-			return fmt.Errorf("%w: target %s has no profile", ErrTargets, tg.URL)
+			return fmt.Errorf("%w: target %s has no profile", ErrTargets, redact.URL(tg.URL))
 		}
 	}
 	return nil

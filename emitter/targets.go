@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -38,16 +39,26 @@ type Target struct {
 	Profile wire.Profile
 	// Secret is the secret Profile was built from, when known (LoadTargets
 	// sets it): it lets a verifier redact a receiver that echoes it and
-	// sign diagnostic variants. It is never printed: String and GoString
-	// show the URL only.
+	// sign diagnostic variants. It is never printed: fmt, JSON and slog
+	// show the URL (its userinfo redacted) and [redacted].
 	Secret string
 }
 
-// String is the target's URL; the secret is never shown.
-func (t Target) String() string { return t.URL }
+// shown is how a value holding a secret prints itself: the secret never
+// (see redact.Shown).
+type shown = redact.Shown
 
-// GoString keeps the secret out of %#v.
-func (t Target) GoString() string { return "emitter.Target(" + t.URL + ")" }
+func (t Target) shown() shown {
+	return redact.Show("emitter.Target", "url", redact.URL(t.URL), "secret")
+}
+
+// String, GoString, Format, MarshalJSON and LogValue show the URL, its
+// userinfo redacted, and the secret as [redacted].
+func (t Target) String() string                { return t.shown().String() }
+func (t Target) GoString() string              { return t.shown().GoString() }
+func (t Target) Format(f fmt.State, verb rune) { t.shown().Format(f, verb) }
+func (t Target) MarshalJSON() ([]byte, error)  { return t.shown().MarshalJSON() }
+func (t Target) LogValue() slog.Value          { return t.shown().LogValue() }
 
 // Targets route events: an event goes to ByEvent[event name] if present,
 // else to Default. A Phasio account has one webhook (URL and secret) per

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Defaults, also the CLI's flag defaults.
@@ -82,6 +83,10 @@ func WithClient(c *http.Client) Option { return func(cfg *config) { cfg.client =
 // time.Now).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
+// shown is how an inspector prints itself: its token never (see
+// redact.Shown).
+type shown = redact.Shown
+
 // Inspector is the web inspector of a capture store: an http.Handler that
 // serves the deliveries list (live, filtered, paginated), each delivery's
 // detail, each order's timeline and the actions on them (replay, export as
@@ -98,6 +103,7 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // action is a POST carrying a per-process CSRF token and a same-origin
 // Origin. Secrets given on the page are used once and never written back.
 type Inspector struct {
+	shown // its token and session [redacted] under fmt, JSON and slog
 	store *capture.Store
 	cfg   config
 	mux   *http.ServeMux
@@ -136,7 +142,7 @@ func New(store *capture.Store, addr string, opts ...Option) (*Inspector, error) 
 	if !loopback && cfg.token == "" {
 		return nil, fmt.Errorf("%w (%s would serve every captured delivery to anyone who reaches it)", ErrExposed, addr)
 	}
-	in := &Inspector{store: store, cfg: cfg, streams: make(chan struct{}, MaxStreams)}
+	in := &Inspector{shown: redact.Show("inspect.Inspector", "addr", addr, "token"), store: store, cfg: cfg, streams: make(chan struct{}, MaxStreams)}
 	if loopback {
 		in.hosts = map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true, strings.ToLower(strings.Trim(host, "[]")): true}
 	}

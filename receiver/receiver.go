@@ -14,9 +14,14 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
+
+// shown is how a receiver prints itself: its secret never (see
+// redact.Shown).
+type shown = redact.Shown
 
 // Receiver defaults and limits.
 const (
@@ -118,6 +123,7 @@ func WithClock(now func() time.Time) Option {
 // duplicate and a snapshot older (Received.Time) than the stored one is
 // stale: both are answered 200 and not applied. Safe for concurrent use.
 type Receiver struct {
+	shown   // its profile's secret [redacted] under fmt, JSON and slog
 	profile wire.Profile
 	cfg     config
 	store   *store
@@ -172,7 +178,7 @@ func New(p wire.Profile, opts ...Option) (*Receiver, error) {
 	if err := cfg.check(p); err != nil {
 		return nil, err
 	}
-	r := &Receiver{profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
+	r := &Receiver{shown: redact.Show("receiver.Receiver", "provider", p.Name(), "secret"), profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
 	r.mux.HandleFunc("POST /", r.deliver)
 	r.mux.HandleFunc("GET /orders/{key}", r.order)
 	return r, nil

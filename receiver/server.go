@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -185,6 +186,7 @@ func (a *activeConns) count() int {
 // Server is a Receiver listening on a loopback port, like
 // httptest.Server. The caller should call Close when finished.
 type Server struct {
+	shown // its profile's secret [redacted] under fmt, JSON and slog
 	*Receiver
 	// URL is the base URL, http://ipaddr:port with no trailing slash.
 	URL string
@@ -210,6 +212,7 @@ func Start(p wire.Profile, opts ...Option) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
+		shown:    redact.Show("receiver.Server", "url", "http://"+ln.Addr().String(), "secret"),
 		Receiver: r,
 		URL:      "http://" + ln.Addr().String(),
 		cancel:   cancel,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/jsonw"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // HappyColisSignatureHeader carries the standard base64 (padded)
@@ -23,6 +24,7 @@ const HappyColisSignatureHeader = "X-Happycolis-Webhook-Signature"
 // {header, body} envelope with header.messageId set to Message.ID, signed
 // over its exact bytes.
 type HappyColis struct {
+	shown  // the secret [redacted] under fmt, JSON and slog
 	key    []byte
 	stamps []headerField
 	rand   randSource
@@ -41,7 +43,7 @@ func NewHappyColis(secret string, opts ...Option) (*HappyColis, error) {
 	if secret == "" {
 		return nil, fmt.Errorf("%w: the happycolis client secret is empty", ErrBadSecret)
 	}
-	p := &HappyColis{key: []byte(secret), rand: cfg.source()}
+	p := &HappyColis{shown: redact.Show("wire.HappyColis", "secret"), key: []byte(secret), rand: cfg.source()}
 	if cfg.organizationID != "" {
 		p.stamps = append(p.stamps, headerField{"organizationId", cfg.organizationID})
 	}

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Phasio wire constants and the defaults of its assumptions (see the
@@ -68,6 +69,7 @@ const (
 // {"payload":"<base64url(nonce||ciphertext||tag)>"}, and the encrypted
 // payload string is signed with HMAC-SHA256 in X-Phasio-Signature.
 type Phasio struct {
+	shown  // the secret [redacted] under fmt, JSON and slog
 	cfg    *config
 	keys   *phasioKeys
 	rand   randSource
@@ -103,6 +105,7 @@ func NewPhasio(secret string, opts ...Option) (*Phasio, error) {
 	}
 	field, _ := json.Marshal(cfg.field)
 	p := &Phasio{
+		shown:  redact.Show("wire.Phasio", "secret"),
 		cfg:    cfg,
 		keys:   keys,
 		rand:   cfg.source(),

@@ -9,7 +9,12 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
+
+// shown is how a profile prints itself: its secret never (see
+// redact.Shown).
+type shown = redact.Shown
 
 // Profile turns one event into the exact HTTP request a platform sends, and
 // checks such a request on the receiving side. Implementations are

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/jsonw"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/redact"
 )
 
 // Standard Webhooks headers, and the verification tolerance the
@@ -32,9 +33,10 @@ const (
 // webhook-signature holds "v1,<base64 HMAC-SHA256 of id.timestamp.body>",
 // one per secret while keys rotate.
 type Standard struct {
-	keys [][]byte
-	cfg  *config
-	rand randSource
+	shown // the secrets [redacted] under fmt, JSON and slog
+	keys  [][]byte
+	cfg   *config
+	rand  randSource
 }
 
 // NewStandard returns the profile for one or more whsec_ secrets (the
@@ -51,7 +53,7 @@ func NewStandard(secrets []string, opts ...Option) (*Standard, error) {
 	if len(secrets) == 0 {
 		return nil, fmt.Errorf("%w: the standard profile needs at least one secret", ErrBadSecret)
 	}
-	p := &Standard{cfg: cfg, rand: cfg.source()}
+	p := &Standard{shown: redact.Show("wire.Standard", "secrets"), cfg: cfg, rand: cfg.source()}
 	for i, s := range secrets {
 		key, err := decodeStandardSecret(s)
 		if err != nil {

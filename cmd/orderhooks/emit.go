@@ -354,7 +354,8 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 }
 
 // headerFlags parses the -H 'Key: Value' flags, each checked as RFC 9110
-// defines header fields.
+// defines header fields. Errors name the header, never its value (a
+// token travels there).
 func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
 	raw := rawStrings(fs, "header")
 	h := http.Header{}
@@ -362,10 +363,10 @@ func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
 		k, v, ok := strings.Cut(kv, ":")
 		k, v = strings.TrimSpace(k), strings.Trim(v, " \t")
 		if !ok || k == "" {
-			return nil, usageErrorf("-H %s: not 'Key: Value'", input.Quote(kv))
+			return nil, usageErrorf("-H: not 'Key: Value' (the text is not repeated: it may hold a token)")
 		}
 		if err := emitter.CheckHeader(k, v); err != nil {
-			return nil, usageErrorf("-H %s: %w", input.Quote(kv), err)
+			return nil, usageErrorf("-H %s: %w", input.Quote(k), err)
 		}
 		h.Add(k, v)
 	}

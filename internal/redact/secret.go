@@ -35,7 +35,7 @@ func SecretForms(secret string) []string {
 	add(secret)
 	text := strings.TrimPrefix(secret, "whsec_")
 	add(text)
-	for _, key := range decodings(text) {
+	for _, key := range Keys(secret) {
 		add(string(key))
 		add(hex.EncodeToString(key))
 		add(strings.ToUpper(hex.EncodeToString(key)))
@@ -47,9 +47,11 @@ func SecretForms(secret string) []string {
 	return forms
 }
 
-// decodings returns what text decodes to, of at least 16 bytes, as hex or
-// base64 in any alphabet and padding.
-func decodings(text string) [][]byte {
+// Keys returns the key bytes secret may stand for: what it decodes to,
+// without a "whsec_" prefix, of at least 16 bytes, as hex or base64 in
+// any alphabet and padding.
+func Keys(secret string) [][]byte {
+	text := strings.TrimPrefix(secret, "whsec_")
 	var out [][]byte
 	if b, err := hex.DecodeString(text); err == nil && len(b) >= 16 {
 		out = append(out, b)

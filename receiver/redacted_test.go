@@ -1,0 +1,30 @@
+package receiver
+
+import (
+	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
+)
+
+// TestNeverPrintSecrets: a receiver and its server show [redacted], never
+// their profile's secret, under every fmt verb, String, GoString, JSON
+// and slog.
+func TestNeverPrintSecrets(t *testing.T) {
+	for _, name := range []string{"phasio", "happycolis", "standard"} {
+		t.Run(name, func(t *testing.T) {
+			r, err := New(testwire.Profile(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			testkit.SecretPromise(t, r, redact.Mark, testkit.Secret(name))
+			s, err := Start(testwire.Profile(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			testkit.SecretPromise(t, s, redact.Mark, testkit.Secret(name))
+		})
+	}
+}
