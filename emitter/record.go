@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -26,8 +27,9 @@ var ErrRecordFormat = errors.New("emitter: bad record line")
 // Record is one attempt of one delivery, as WithRecord writes it: one JSON
 // object per line, written and flushed when the attempt ends. Deliveries
 // that were never sent (blocked, invalid) have one record with Attempt 0.
-// A record holds signatures but never a secret, nor the values of extra
-// or credential headers (see Redacted).
+// A record holds signatures but never a secret (not even one a receiver
+// echoes, when the Target's Secret is known), nor the values of extra or
+// credential headers (see Redacted).
 type Record struct {
 	// Time is when the attempt started.
 	Time time.Time `json:"time"`
@@ -112,6 +114,35 @@ type RecordedResponse struct {
 	Header    http.Header `json:"header,omitempty"`
 	Body      Bytes       `json:"body"`
 	Truncated bool        `json:"truncated,omitempty"`
+}
+
+// recordedResponse is resp as a record shows it: a receiver that echoes
+// the target's secret or the value of an extra header (WithHeader:
+// tokens), in any usual encoding (redact.SecretForms), in its body or
+// headers has it replaced by "[secret]".
+func recordedResponse(resp *Response, secret string, extra http.Header) *RecordedResponse {
+	r := &RecordedResponse{Status: resp.Status, Header: resp.Header, Body: resp.Body, Truncated: resp.Truncated}
+	var secrets []string
+	if secret != "" {
+		secrets = append(secrets, secret)
+	}
+	for _, vs := range extra {
+		for _, v := range vs {
+			// "Bearer TOKEN": the token may come back alone.
+			secrets = append(secrets, v, v[strings.LastIndexByte(v, ' ')+1:])
+		}
+	}
+	if len(secrets) == 0 {
+		return r
+	}
+	r.Body = Bytes(redact.Secrets(string(resp.Body), secrets...))
+	r.Header = resp.Header.Clone()
+	for _, vs := range r.Header {
+		for i, v := range vs {
+			vs[i] = redact.Secrets(v, secrets...)
+		}
+	}
+	return r
 }
 
 // Bytes is a body in a record: a JSON string when it is valid UTF-8 (all

@@ -1,7 +1,11 @@
 package emitter
 
 import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/internal/redact"
@@ -25,4 +29,25 @@ func TestNeverPrintSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.SecretPromise(t, e, redact.Mark, secrets...)
+}
+
+// TestRecordedResponseRedacted: a receiver's answer that echoes the
+// target's secret (as given, or its key bytes in hex or base64) or an
+// extra header's token is recorded with "[secret]" instead.
+func TestRecordedResponseRedacted(t *testing.T) {
+	const token = "tok-0123456789"
+	key := redact.Keys(testkit.PhasioSecret)[0]
+	body := "secret " + testkit.PhasioSecret + " key " + hex.EncodeToString(key) + " " + base64.StdEncoding.EncodeToString(key) + " token " + token
+	resp := &Response{Status: 400, Header: http.Header{"X-Echo": {"Bearer " + token}}, Body: []byte(body)}
+	r := recordedResponse(resp, testkit.PhasioSecret, http.Header{"Authorization": {"Bearer " + token}})
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := testkit.FindSecret(string(b), testkit.PhasioSecret, token); f != "" || strings.Count(string(b), "[secret]") != 5 {
+		t.Fatalf("record shows %q: %s", f, b)
+	}
+	if string(resp.Body) != body || resp.Header.Get("X-Echo") != "Bearer "+token {
+		t.Fatal("the response itself was changed")
+	}
 }

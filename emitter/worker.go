@@ -174,7 +174,7 @@ func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 		if resp != nil {
 			r.Latency = resp.Latency
 			if resp.Status != 0 {
-				r.Response = &RecordedResponse{Status: resp.Status, Header: resp.Header, Body: resp.Body, Truncated: resp.Truncated}
+				r.Response = recordedResponse(resp, j.target.Secret, w.e.cfg.header)
 			}
 			if resp.BodyError != nil {
 				r.Error = redact.Text(resp.BodyError.Error())

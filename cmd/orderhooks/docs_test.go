@@ -27,6 +27,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/localrecv"
 	"github.com/orderhooks/orderhooks/internal/mdtext"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -399,8 +400,8 @@ func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, se
 		if code != c.code {
 			t.Errorf("%s: %s\nexit %d, want %d; output:\n%s", where, c.text, code, c.code, out)
 		}
-		if strings.Contains(string(out), secret) {
-			t.Errorf("%s: the secret appears in the output", where)
+		if f := testkit.FindSecret(string(out), secret); f != "" {
+			t.Errorf("%s: the secret appears in the output (as %q)", where, f)
 		}
 	}
 }

@@ -303,7 +303,9 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 	if err != nil {
 		return emitter.Targets{}, usageErrorf("--provider %s --secret: %w", provider, err)
 	}
-	return emitter.OneTarget(p, url), nil
+	t := emitter.OneTarget(p, url)
+	t.Default.Secret = secrets[0] // records redact a receiver's echo of it
+	return t, nil
 }
 
 // engineOptions maps the client, engine and fault flags to options.

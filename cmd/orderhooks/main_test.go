@@ -15,9 +15,13 @@ func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 	return runCmdEnv(t, context.Background(), stdin, nil, args...)
 }
 
-// runCmdEnv is runCmd with a context and environment variables.
+// runCmdEnv is runCmd with a context and environment variables. Every
+// run is checked for the secrets it was given (secretScan): in its
+// output and in every file it writes.
 func runCmdEnv(t *testing.T, ctx context.Context, stdin string, vars map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	scan := beginSecretScan(args, vars)
+	defer func() { scan.check(t, args, map[string]string{"stdout": stdout, "stderr": stderr}) }()
 	var out, errb bytes.Buffer
 	var in io.Reader = strings.NewReader(stdin)
 	code = run(ctx, args, &env{
