@@ -91,7 +91,8 @@ func (s *Store) Records(ctx context.Context, o ExportOptions, fn func(*emitter.R
 		payload := d.Payload
 		if redactor != nil && !d.Redacted {
 			var err error
-			if payload, _, err = redactor.Redact(d.Provider, d.Event, d.Payload); err != nil {
+			provider, event := platformEvent(d)
+			if payload, _, err = redactor.Redact(provider, event, d.Payload); err != nil {
 				return fmt.Errorf("delivery %d: %w", d.ID, err)
 			}
 		}

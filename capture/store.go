@@ -638,3 +638,17 @@ func (s *Store) closeDBs() error {
 	}
 	return errors.Join(errs...)
 }
+
+// LooksLikeStore reports whether the file at path starts as an SQLite
+// database does: commands that read records or payloads open such a file
+// as a capture store (which Open or OpenReadOnly then checks for real).
+func LooksLikeStore(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close() // read-only
+	head := make([]byte, len(sqliteMagic))
+	n, _ := io.ReadFull(f, head)
+	return n == len(sqliteMagic) && bytes.Equal(head, sqliteMagic)
+}

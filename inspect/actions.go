@@ -20,24 +20,6 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-// notCopied are the captured headers a replay and a curl command leave
-// out: the HTTP client sets the framing ones itself, and the rest describe
-// the hop the capture came through, not the message.
-var notCopied = []string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection",
-	"Te", "Trailer", "Upgrade", "Accept-Encoding", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded",
-	"X-Real-Ip"}
-
-// messageHeaders returns the headers of a request that make the message.
-func messageHeaders(h http.Header) http.Header {
-	out := http.Header{}
-	for k, vs := range h {
-		if !slices.Contains(notCopied, http.CanonicalHeaderKey(k)) && !strings.HasPrefix(http.CanonicalHeaderKey(k), "Proxy-") {
-			out[k] = append([]string(nil), vs...)
-		}
-	}
-	return out
-}
-
 // errSecret is wrapped by the secret problems shown on the page.
 var errSecret = errors.New("secret")
 
@@ -81,13 +63,13 @@ func (in *Inspector) rebuild(d *capture.Delivery, secret string) (*wire.Request,
 // secret, rebuilt with one.
 func (in *Inspector) request(d *capture.Delivery, secret string) (*wire.Request, error) {
 	if secret == "" {
-		return &wire.Request{Header: messageHeaders(d.Header), Body: d.Body}, nil
+		return &wire.Request{Header: wire.MessageHeaders(d.Header), Body: d.Body}, nil
 	}
 	req, err := in.rebuild(d, secret)
 	if err != nil {
 		return nil, err
 	}
-	req.Header = messageHeaders(req.Header)
+	req.Header = wire.MessageHeaders(req.Header)
 	return req, nil
 }
 
@@ -298,7 +280,7 @@ func curlCommand(target string, req *wire.Request, bodyFile string) (string, str
 	}
 	b.WriteString("curl -sS -X POST " + shellQuote(target))
 	names := make([]string, 0, len(req.Header))
-	for k := range messageHeaders(req.Header) {
+	for k := range wire.MessageHeaders(req.Header) {
 		names = append(names, k)
 	}
 	slices.Sort(names)

@@ -53,5 +53,5 @@ func ExampleStart() {
 	// 200 {"ok":true,"outcome":"duplicate"}
 	// 401 {"ok":false,"error":"signature mismatch"}
 	// 200 {"orderId":42,"paymentStatus":"PAID"}
-	// {Received:3 Applied:1 Duplicates:1 Stale:0 Unauthorized:1 BadRequest:0 TooLarge:0 Busy:0 Internal:0 Unanswered:0 Orders:1}
+	// {Received:3 Applied:1 Duplicates:1 Stale:0 Unauthorized:1 BadRequest:0 TooLarge:0 Busy:0 Internal:0 Unanswered:0 NotStored:0 StoreError: Forwarded:0 ForwardOK:0 ForwardFailed:0 Orders:1}
 }

@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +54,8 @@ type config struct {
 	record    io.Writer
 	onReceipt func(Receipt)
 	now       func() time.Time
+	capture   CaptureFunc
+	forward   *forwarder
 }
 
 // Option configures New.
@@ -139,12 +142,15 @@ type Receiver struct {
 
 	outMu  sync.Mutex // serializes records and receipt callbacks
 	recErr error
+
+	storeMu       sync.Mutex
+	firstStoreErr string
 }
 
 // counters are the live values behind Stats.
 type counters struct {
 	received, applied, duplicates, stale, unauthorized, badRequest, tooLarge atomic.Int64
-	busy, internal, unanswered                                               atomic.Int64
+	busy, internal, unanswered, notStored                                    atomic.Int64
 }
 
 // Stats counts a Receiver's deliveries by how they were answered.
@@ -161,6 +167,17 @@ type Stats struct {
 	// Unanswered counts deliveries (counted above as answered) whose
 	// answer could not be sent: the connection was gone.
 	Unanswered int64 `json:"unanswered"`
+	// NotStored counts deliveries answered 503 because the WithCapture
+	// function could not keep them (a full disk, a read-only store);
+	// StoreError is the first reason.
+	NotStored  int64  `json:"notStored,omitempty"`
+	StoreError string `json:"storeError,omitempty"`
+	// Forwarded counts the deliveries passed on to the app (WithForward),
+	// by the app's answer: ForwardOK 2xx, ForwardFailed any other status
+	// or no answer.
+	Forwarded     int64 `json:"forwarded,omitempty"`
+	ForwardOK     int64 `json:"forwardOK,omitempty"`
+	ForwardFailed int64 `json:"forwardFailed,omitempty"`
 	// Orders is how many orders have a snapshot.
 	Orders int `json:"orders"`
 }
@@ -204,6 +221,12 @@ func (c *config) check(p wire.Profile) error {
 	case c.now == nil:
 		return bad("WithClock", "nil", "a clock")
 	}
+	if c.forward != nil {
+		if err := c.forward.check(); err != nil {
+			return &OptionError{Package: "receiver", Option: "WithForward", Value: redact.URL(c.forward.to.URL),
+				Want: "an http:// or https:// URL", Err: ErrOptions}
+		}
+	}
 	return nil
 }
 
@@ -212,7 +235,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.S
 
 // Stats returns the counters so far.
 func (r *Receiver) Stats() Stats {
-	return Stats{
+	st := Stats{
 		Received:     r.n.received.Load(),
 		Applied:      r.n.applied.Load(),
 		Duplicates:   r.n.duplicates.Load(),
@@ -223,8 +246,14 @@ func (r *Receiver) Stats() Stats {
 		Busy:         r.n.busy.Load(),
 		Internal:     r.n.internal.Load(),
 		Unanswered:   r.n.unanswered.Load(),
+		NotStored:    r.n.notStored.Load(),
+		StoreError:   r.storeErr(),
 		Orders:       r.store.len(),
 	}
+	if f := r.cfg.forward; f != nil {
+		st.Forwarded, st.ForwardOK, st.ForwardFailed = f.sent.Load(), f.ok.Load(), f.failed.Load()
+	}
+	return st
 }
 
 // Order returns the newest snapshot of the order with key, as GET
@@ -261,9 +290,20 @@ type Receipt struct {
 	// ResponseError says why the answer never reached the sender (the
 	// connection closed first): the sender saw no Status.
 	ResponseError string `json:"responseError,omitempty"`
+	// Stored is the delivery's id where the WithCapture function kept it
+	// (0: not kept); StoreError says why it was not, when it was answered
+	// 503 for that.
+	Stored     int64  `json:"stored,omitempty"`
+	StoreError string `json:"storeError,omitempty"`
+	// Forward is what the app answered when the delivery was passed on
+	// (WithForward); nil when it was not.
+	Forward *Forwarded `json:"forward,omitempty"`
 	// Payload is the verified plaintext payload (nil when rejected); it is
 	// not part of the record.
 	Payload json.RawMessage `json:"-"`
+	// Capture is the whole delivery as judged, with WithCapture or
+	// WithForward (nil otherwise); it is not part of the record.
+	Capture *Capture `json:"-"`
 }
 
 // String formats a receipt as one line: time, status, outcome, event, order
@@ -287,14 +327,41 @@ func (rc Receipt) String() string {
 
 // deliver handles one POSTed delivery. Its receipt is reported once the
 // answer has been handed to the connection, and says so if it could not
-// be: a receipt never claims an answer the sender did not get.
+// be: a receipt never claims an answer the sender did not get. With a
+// capture function the delivery is kept before it is answered (503 when
+// it cannot be); with a forward target it is passed on after.
 func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	r.handlers.Add(1)
 	defer r.handlers.Add(-1)
 	r.n.received.Add(1)
 	rc := Receipt{Time: r.cfg.now(), Outcome: Rejected}
-	rc.Status, rc.Reason = r.safeAccept(req, &rc)
+	var c *Capture
+	if r.cfg.capture != nil || r.cfg.forward != nil {
+		c = &Capture{Time: rc.Time, RemoteAddr: req.RemoteAddr, Method: req.Method, Host: req.Host, Path: req.URL.Path,
+			Header: req.Header.Clone(), Provider: r.profile.Name()}
+		rc.Capture = c
+	}
+	rc.Status, rc.Reason = r.safeAccept(req, &rc, c)
+	answer := replyBody(rc)
+	if c != nil {
+		c.Event, c.ID, c.Key = rc.Event, rc.ID, rc.OrderKey
+		c.Status, c.Outcome, c.Reason, c.Answer, c.Handled = rc.Status, rc.Outcome, rc.Reason, answer, r.cfg.now().Sub(rc.Time)
+	}
+	if r.cfg.capture != nil {
+		// Kept even when the sender hangs up: the answer may still have
+		// reached it. The capture function bounds its own wait.
+		id, err := r.cfg.capture(context.WithoutCancel(req.Context()), c)
+		if err != nil {
+			r.notStored(&rc, err)
+			answer = replyBody(rc)
+		} else {
+			rc.Stored = id
+		}
+	}
 	switch {
+	case rc.StoreError != "":
+		r.n.notStored.Add(1)
+		w.Header().Set("Retry-After", "1")
 	case rc.Status == http.StatusRequestEntityTooLarge:
 		r.n.tooLarge.Add(1)
 	case rc.Status == http.StatusUnauthorized:
@@ -313,18 +380,44 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	case rc.Outcome == Stale:
 		r.n.stale.Add(1)
 	}
-	rep := reply{OK: true, Outcome: rc.Outcome}
-	if rc.Reason != "" {
-		rep = reply{Error: rc.Reason}
-	}
 	prev, mine := r.receipts.take()
 	defer close(mine)
-	if err := writeReply(w, rc.Status, rep); err != nil {
+	if err := writeReply(w, rc.Status, answer); err != nil {
 		rc.ResponseError = "the answer was not sent: " + err.Error()
 		r.n.unanswered.Add(1)
 	}
+	if f := r.cfg.forward; f != nil && c.Verified() && rc.Status < 300 {
+		fw := f.forward(context.WithoutCancel(req.Context()), c, r.cfg.now)
+		rc.Forward = &fw
+		if f.to.Done != nil {
+			f.to.Done(context.WithoutCancel(req.Context()), rc.Stored, fw)
+		}
+	}
 	prev.wait()
 	r.report(rc)
+}
+
+// notStored turns the answer into 503: the delivery could not be kept,
+// so the platform must send it again. Its message id is forgotten, so
+// that the redelivery is applied (and kept), not taken for a duplicate.
+func (r *Receiver) notStored(rc *Receipt, err error) {
+	if rc.Outcome == Applied || rc.Outcome == Stale {
+		r.store.forget(rc.ID)
+	}
+	rc.StoreError = err.Error()
+	rc.Status, rc.Outcome = http.StatusServiceUnavailable, Rejected
+	rc.Reason = "not stored, retry: " + rc.StoreError
+	r.storeMu.Lock()
+	if r.firstStoreErr == "" {
+		r.firstStoreErr = rc.StoreError
+	}
+	r.storeMu.Unlock()
+}
+
+func (r *Receiver) storeErr() string {
+	r.storeMu.Lock()
+	defer r.storeMu.Unlock()
+	return r.firstStoreErr
 }
 
 // receiptOrder keeps receipts in the order their answers were decided,
@@ -370,22 +463,26 @@ func (t turn) wait() {
 
 // safeAccept is accept, a panic (a bug) answered 500 with the reason
 // rather than dropping the connection and the delivery with it.
-func (r *Receiver) safeAccept(req *http.Request, rc *Receipt) (status int, reason string) {
+func (r *Receiver) safeAccept(req *http.Request, rc *Receipt, c *Capture) (status int, reason string) {
 	defer func() {
 		if p := recover(); p != nil {
 			status, reason = http.StatusInternalServerError, fmt.Sprintf("internal error (a bug in orderhooks; please report it): %v", p)
 		}
 	}()
-	return r.accept(req, rc)
+	return r.accept(req, rc, c)
 }
 
-// accept verifies, validates and applies a delivery, filling rc, and
-// returns the status and (for 4xx and 5xx) the reason. What the headers
-// alone can refuse is refused before the body is read; the body is read
-// only within the in-flight budget.
-func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
+// accept verifies, validates and applies a delivery, filling rc (and c,
+// when the delivery is captured or forwarded), and returns the status and
+// (for 4xx and 5xx) the reason. What the headers alone can refuse is
+// refused before the body is read; the body is read only within the
+// in-flight budget.
+func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, string) {
 	if hv, ok := r.profile.(wire.HeaderVerifier); ok {
 		if err := hv.VerifyHeader(req.Header); err != nil {
+			if c != nil {
+				r.verdicts(c, err)
+			}
 			return verifyStatus(err), reason(err)
 		}
 	}
@@ -405,24 +502,48 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt) (int, string) {
 		return status, err.Error()
 	}
 	got, err := r.profile.Verify(req.Header, body)
+	if c != nil {
+		c.Body = body
+		r.verdicts(c, err)
+	}
 	if err != nil {
 		return verifyStatus(err), reason(err)
 	}
 	rc.ID, rc.Event = got.ID, got.Event
 	doc, err := schemas.Decode(got.Payload)
 	if err != nil {
+		if c != nil {
+			c.Malformed = true
+		}
 		return http.StatusBadRequest, "payload is not JSON: " + strings.TrimPrefix(err.Error(), schemas.ErrInvalidJSON.Error()+": ")
 	}
 	rc.OrderKey = platform.OrderKey(doc)
+	// A captured payload is validated whatever happens next, so that the
+	// capture says whether it was valid; otherwise duplicates are not.
+	var invalid error
+	if c != nil {
+		c.Received, c.Payload = got, got.Payload
+		invalid = r.validate(got.Event, doc)
+		var ve *schemas.ValidationError
+		switch {
+		case errors.As(invalid, &ve):
+			c.SchemaChecked, c.Violations = true, ve.Violations
+		case invalid == nil:
+			c.SchemaChecked = true
+		}
+	}
 	if got.ID != "" && r.store.seen(got.ID) {
 		rc.Outcome = Duplicate
 		return http.StatusOK, ""
 	}
 	if r.cfg.validate {
-		if err := r.validate(got.Event, doc); errors.Is(err, schemas.ErrInternal) {
-			return http.StatusInternalServerError, reason(err)
-		} else if err != nil {
-			return http.StatusBadRequest, reason(err)
+		if c == nil {
+			invalid = r.validate(got.Event, doc)
+		}
+		if errors.Is(invalid, schemas.ErrInternal) {
+			return http.StatusInternalServerError, reason(invalid)
+		} else if invalid != nil {
+			return http.StatusBadRequest, reason(invalid)
 		}
 	}
 	rc.Outcome = r.store.apply(got, rc.OrderKey)
@@ -548,18 +669,27 @@ type reply struct {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v reply) {
-	_ = writeReply(w, status, v) // the client may be gone; nothing to do
+	b, _ := json.Marshal(v)                    // a reply always encodes
+	_ = writeReply(w, status, append(b, '\n')) // the client may be gone; nothing to do
+}
+
+// replyBody is the JSON answer of a delivery's receipt.
+func replyBody(rc Receipt) []byte {
+	rep := reply{OK: true, Outcome: rc.Outcome}
+	if rc.Reason != "" {
+		rep = reply{Error: rc.Reason}
+	}
+	b, _ := json.Marshal(rep) // a reply always encodes
+	return append(b, '\n')
 }
 
 // writeReply sends the answer whole (with its Content-Length, so nothing
 // is left to write once the handler returns) and flushes it to the
 // connection, returning the error when it could not be sent.
-func writeReply(w http.ResponseWriter, status int, v reply) error {
+func writeReply(w http.ResponseWriter, status int, b []byte) error {
 	rc := http.NewResponseController(w)
 	// A sender that does not read its answers cannot hold this handler.
 	_ = rc.SetWriteDeadline(time.Now().Add(receiverWriteTimeout)) // unsupported in-process: nothing to bound
-	b, _ := json.Marshal(v)                                       // a reply always encodes
-	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

@@ -95,3 +95,14 @@ func (r *recentIDs) add(id string) {
 	r.set[id] = struct{}{}
 	r.next = (r.next + 1) % len(r.ring)
 }
+
+// forget drops id from the window of seen ids, so that a redelivery of
+// it is applied again.
+func (s *store) forget(id string) {
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids.set, id)
+}

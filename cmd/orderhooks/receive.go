@@ -27,8 +27,9 @@ func init() {
 	register(&command{
 		name:    "receive",
 		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
-		usage:   "orderhooks receive --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]",
-		order:   32,
+		usage: "orderhooks receive --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
+			"    [--store FILE [--redact]] [--forward-to URL [--forward-secret SECRET]]",
+		order: 32,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
 			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
@@ -41,6 +42,7 @@ func init() {
 			fs.Int64("max-body", receiver.DefaultBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxBodyLimit))
 			fs.Int64("max-inflight", receiver.DefaultInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
 			fs.Int("max-conns", receiver.DefaultConns, "connections served at once (more wait to be accepted)")
+			addCaptureFlags(fs)
 			return fs
 		},
 		run: runReceive,
@@ -53,16 +55,19 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
+	cf := captureFlagsOf(fs)
+	if err := cf.check(); err != nil {
+		return err
+	}
 	profile, err := receiveProfile(fs, e)
 	if err != nil {
 		return err
 	}
-	opts, err := receiveOptions(fs, e.stdout)
+	opts, err := receiveOptions(fs, e.stdout, cf.on())
 	if err != nil {
 		return err
 	}
-	rcv, err := receiver.New(profile, opts...) // options refused before anything listens
-	if err != nil {
+	if _, err := receiver.New(profile, opts...); err != nil { // options refused before anything listens
 		return usageError(err)
 	}
 	addr, _ := fs.GetString("listen")
@@ -70,12 +75,26 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return usageErrorf("--listen %s: %w", addr, err)
 	}
+	// Opened only now: a failed --listen creates no store.
+	capt, err := cf.open(profile, e)
+	if err != nil {
+		_ = ln.Close() // nothing was served
+		return err
+	}
+	opts = append(opts, capt.opts...)
+	rcv, err := receiver.New(profile, opts...)
+	if err != nil {
+		_ = ln.Close()
+		_ = capt.close()
+		return usageError(err)
+	}
 	// Created only now: a failed --listen leaves an earlier record intact.
 	closeRecord := func() error { return nil }
 	if path, _ := fs.GetString("record"); path != "" {
 		f, err := os.Create(path)
 		if err != nil {
-			_ = ln.Close() // nothing was served
+			_ = ln.Close()   // nothing was served
+			_ = capt.close() // nor stored
 			return usageErrorf("--record: %w", err)
 		}
 		closeRecord = f.Close
@@ -86,6 +105,9 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	err = rcv.Serve(ctx, ln)
 	if cerr := closeRecord(); err == nil {
+		err = cerr
+	}
+	if cerr := capt.close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
@@ -104,7 +126,12 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if st.Unanswered > 0 {
 		fmt.Fprintf(e.stderr, ", %d answers not sent (connection gone)", st.Unanswered)
 	}
-	fmt.Fprintf(e.stderr, "; orders stored: %d\n", st.Orders)
+	fmt.Fprintf(e.stderr, "; orders stored: %d", st.Orders)
+	serr := capt.summary(e.stderr, st)
+	fmt.Fprintln(e.stderr)
+	if err == nil {
+		err = serr
+	}
 	return err
 }
 
@@ -149,7 +176,7 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 }
 
 // receiveOptions returns the receiver options of the flags but --record.
-func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]receiver.Option, error) {
+func receiveOptions(fs *pflag.FlagSet, stdout io.Writer, captureLines bool) ([]receiver.Option, error) {
 	validate, _ := fs.GetBool("validate")
 	limit, _ := fs.GetInt64("max-body")
 	inflight, _ := fs.GetInt64("max-inflight")
@@ -169,13 +196,17 @@ func receiveOptions(fs *pflag.FlagSet, stdout io.Writer) ([]receiver.Option, err
 		receiver.WithInflight(inflight),
 		receiver.WithConns(conns),
 		receiver.WithReceiptFunc(func(rc receiver.Receipt) {
+			line := rc.String()
+			if captureLines {
+				line = captureLine(rc)
+			}
 			var payload bytes.Buffer
 			// One line per delivery, whatever the sender's formatting.
 			if printPayload && json.Compact(&payload, rc.Payload) == nil {
-				fmt.Fprintf(stdout, "%s %s\n", rc, payload.Bytes())
+				fmt.Fprintf(stdout, "%s %s\n", line, payload.Bytes())
 				return
 			}
-			fmt.Fprintln(stdout, rc)
+			fmt.Fprintln(stdout, line)
 		}),
 	}
 	return opts, nil

@@ -15,8 +15,8 @@ import (
 func init() {
 	register(&command{
 		name:    "replay",
-		summary: "send a recording (from emit --record) or an events file again, filtered and paced, fresh or byte for byte",
-		usage: "orderhooks replay FILE|- --provider P (--url URL --secret SECRET | --targets FILE) [--order KEY] [--event NAME]\n" +
+		summary: "send a recording (from emit --record), a capture store or an events file again, filtered and paced, fresh or byte for byte",
+		usage: "orderhooks replay FILE|STORE|- --provider P (--url URL --secret SECRET | --targets FILE) [--order KEY] [--event NAME]\n" +
 			"    [--from-seq N] [--speed K] [--exact] [emit's delivery flags]",
 		order: 31,
 		flags: func() *pflag.FlagSet {
@@ -28,6 +28,7 @@ func init() {
 			fs.Float64("speed", 0, "original pacing K times faster, 0.00001 to 1000000 (0: as fast as possible)")
 			fs.Bool("exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
 			fs.Int64("seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
+			addReplayStoreFlags(fs)
 			return fs
 		},
 		run: runReplay,
@@ -75,7 +76,14 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return err
 	}
 	in := input.Interruptible(ctx, e.stdin)
-	if path := fs.Arg(0); path != "-" {
+	store, stopStore, err := storeRecords(ctx, fs, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if store != nil {
+		defer stopStore()
+		in = store
+	} else if path := fs.Arg(0); path != "-" {
 		f, err := input.Open(path)
 		if err != nil {
 			return usageError(err)
