@@ -5,9 +5,11 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -125,45 +127,49 @@ func WithRecord(w io.Writer) Option { return func(c *config) { c.record = w } }
 
 // check validates the options that do not depend on the provider.
 func (c *config) check() error {
+	bad := func(option string, value any, want string) error {
+		return &OptionError{Package: "contracts", Option: option, Value: fmt.Sprint(value), Want: want, Err: ErrConfig}
+	}
 	switch {
 	case c.slo <= 0:
-		return fmt.Errorf("%w: SLO must be positive, got %s", ErrConfig, c.slo)
+		return bad("WithSLO", c.slo, "must be positive")
 	case c.timeout <= 0:
-		return fmt.Errorf("%w: timeout must be positive, got %s", ErrConfig, c.timeout)
+		return bad("WithTimeout", c.timeout, "must be positive")
 	case c.deadline < 0:
-		return fmt.Errorf("%w: deadline must not be negative, got %s", ErrConfig, c.deadline)
+		return bad("WithDeadline", c.deadline, "must not be negative")
 	case c.shrinkBudget < 0:
-		return fmt.Errorf("%w: shrink budget must not be negative, got %d", ErrConfig, c.shrinkBudget)
+		return bad("WithShrinkBudget", c.shrinkBudget, "must not be negative")
 	case c.clock == nil:
-		return fmt.Errorf("%w: nil clock", ErrConfig)
+		return bad("WithClock", "nil", "a clock")
 	}
-	if err := checkNames(c.only); err != nil {
+	if err := checkNames("WithOnly", c.only); err != nil {
 		return err
 	}
-	if err := checkNames(c.skip); err != nil {
+	if err := checkNames("WithSkip", c.skip); err != nil {
 		return err
+	}
+	for _, spec := range c.compare {
+		if _, err := ParseComparison(spec); err != nil {
+			want := strings.TrimPrefix(err.Error(), ErrPointer.Error()+" ")
+			want = strings.TrimPrefix(want, strconv.Quote(spec)+": ") // the value is shown once
+			return &OptionError{Package: "contracts", Option: "WithCompare", Value: spec, Want: want, Err: ErrPointer}
+		}
 	}
 	return c.checkUsed()
 }
 
-// OptionError says an option can change nothing in the run the other
-// options describe: rather than a silent no-op, New refuses it. It
-// matches ErrConfig.
-type OptionError struct {
-	// Option is the option that would change nothing, e.g. "WithCompare".
-	Option string
-	// Other is the option it conflicts with or needs, e.g. "WithProbe".
-	Other string
-	// Reason says why, without naming options.
-	Reason string
-}
+// OptionError is the error of an option New refuses: a value out of its
+// range, a check name that is none, or an option that can change nothing
+// in the run the other options describe (rather than a silent no-op;
+// Other names the option it conflicts with or needs). It matches
+// ErrConfig.
+type OptionError = errs.OptionError
 
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("contracts: %s: %s (%s)", e.Option, e.Reason, e.Other)
+// unusedOption is the OptionError of an option that changes nothing
+// because of other.
+func unusedOption(option, other, why string) error {
+	return &OptionError{Package: "contracts", Option: option, Want: why, Other: other, Err: ErrConfig}
 }
-
-// Is makes an OptionError match ErrConfig.
-func (e *OptionError) Is(err error) bool { return err == ErrConfig }
 
 // checkUsed refuses options that no selected check uses, and checks both
 // selected and skipped.
@@ -171,9 +177,9 @@ func (c *config) checkUsed() error {
 	for _, n := range c.skip {
 		switch {
 		case slices.Contains(c.only, n):
-			return &OptionError{"WithSkip", "WithOnly", fmt.Sprintf("check %s is also selected to run; it cannot be both", n)}
+			return unusedOption("WithSkip", "WithOnly", fmt.Sprintf("check %s is also selected to run; it cannot be both", n))
 		case len(c.only) > 0:
-			return &OptionError{"WithSkip", "WithOnly", fmt.Sprintf("check %s is not among the checks selected to run, so skipping it changes nothing", n)}
+			return unusedOption("WithSkip", "WithOnly", fmt.Sprintf("check %s is not among the checks selected to run, so skipping it changes nothing", n))
 		}
 	}
 	runs := func(names ...string) bool {
@@ -200,12 +206,12 @@ func (c *config) checkUsed() error {
 			return nil
 		}
 		if len(users) == 1 {
-			return &OptionError{option, selection, users[0] + ", the only check that uses it, does not run"}
+			return unusedOption(option, selection, users[0]+", the only check that uses it, does not run")
 		}
-		return &OptionError{option, selection, "no check that " + what + " runs (" + strings.Join(users, ", ") + ")"}
+		return unusedOption(option, selection, "no check that "+what+" runs ("+strings.Join(users, ", ")+")")
 	}
 	if c.compareSet && c.probe == "" {
-		return &OptionError{"WithCompare", "WithProbe", "the compared pointers are read from the receiver's state, which only a probe reads"}
+		return unusedOption("WithCompare", "WithProbe", "the compared pointers are read from the receiver's state, which only a probe reads")
 	}
 	for _, o := range []struct {
 		set          bool
@@ -236,11 +242,11 @@ func (c *config) checkSelected(provider string) error {
 		ch, _ := lookup(n)
 		switch {
 		case ch.NeedsProbe && c.probe == "" && !(n == CheckStaleSnapshot && provider == ProviderPhasio):
-			return &OptionError{"WithOnly", "WithProbe", n + " reads the receiver's state, which only a probe reads"}
+			return unusedOption("WithOnly", "WithProbe", n+" reads the receiver's state, which only a probe reads")
 		case n == CheckResponseContract && c.responseSchema == nil:
-			return &OptionError{"WithOnly", "WithResponseSchema", n + " validates response bodies against a response schema, and none is given"}
+			return unusedOption("WithOnly", "WithResponseSchema", n+" validates response bodies against a response schema, and none is given")
 		case n == CheckStaleTimestamp && provider != ProviderStandard:
-			return &OptionError{"WithOnly", "Provider", n + " checks the standard profile only: " + provider + " deliveries carry no signed timestamp"}
+			return unusedOption("WithOnly", "Provider", n+" checks the standard profile only: "+provider+" deliveries carry no signed timestamp")
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/platform"
@@ -93,7 +94,8 @@ func NewProvider(name, secret string, opts ...ProviderOption) (Provider, error) 
 	case ProviderStandard:
 		return Standard(secret, opts...), nil
 	}
-	return Provider{}, fmt.Errorf("%w %q (known: phasio, happycolis, standard)", ErrProvider, name)
+	return Provider{}, &OptionError{Package: "contracts", Option: "provider", Value: name,
+		Want: "not one of " + strings.Join(wire.Providers(), ", "), Known: wire.Providers(), Err: ErrProvider}
 }
 
 func newProvider(name, secret, payloads string, opts []ProviderOption) Provider {

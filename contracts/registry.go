@@ -1,9 +1,7 @@
 package contracts
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -95,14 +93,14 @@ func lookup(name string) (check, bool) {
 }
 
 // checkNames validates names against the registry (for WithOnly/WithSkip).
-func checkNames(names []string) error {
+func checkNames(option string, names []string) error {
 	for _, n := range names {
 		if _, ok := lookup(n); !ok {
 			known := make([]string, len(registry))
 			for i, c := range registry {
 				known[i] = c.Name
 			}
-			return fmt.Errorf("%w %q (known: %s)", ErrUnknownCheck, n, strings.Join(known, ", "))
+			return &OptionError{Package: "contracts", Option: option, Value: n, Want: "not a check", Known: known, Err: ErrUnknownCheck}
 		}
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -54,7 +55,7 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 	for _, spec := range ptrs {
 		c, err := ParseComparison(spec)
 		if err != nil {
-			return nil, err
+			return nil, err // the provider's defaults, checked by the tests
 		}
 		s.compare = append(s.compare, c)
 	}
@@ -164,7 +165,7 @@ func (s *Suite) Start(ctx context.Context, t Target) (*Session, error) {
 		cancel()
 		if r.status == 0 && r.err != nil {
 			se.Close()
-			return nil, fmt.Errorf("%w: probe %s: %w", ErrUnreachable, redact.URL(r.url), r.err)
+			return nil, errs.Mark(fmt.Errorf("contracts: probe %s: unreachable: %w", redact.URL(r.url), r.err), ErrUnreachable)
 		}
 	}
 	return se, nil
@@ -297,12 +298,12 @@ func (se *Session) sendPreflight() error {
 		case se.parent.Err() != nil:
 			return se.parent.Err()
 		case se.ctx.Err() != nil:
-			return fmt.Errorf("%w: %s: no answer to a valid delivery before %w", ErrUnreachable, redact.URL(d.url), context.Cause(se.ctx))
+			return errs.Mark(fmt.Errorf("contracts: %s: unreachable: no answer to a valid delivery before %w", redact.URL(d.url), context.Cause(se.ctx)), ErrUnreachable)
 		case d.req == nil:
 			return fmt.Errorf("%w: preflight: %w", ErrConfig, d.err)
 		}
-		return fmt.Errorf("%w: %s: a valid delivery got no answer in %d tries (%s): %w",
-			ErrUnreachable, redact.URL(d.url), MaxNoAnswer, se.suite.cfg.timeout, d.err)
+		return errs.Mark(fmt.Errorf("contracts: %s: unreachable: a valid delivery got no answer in %d tries (%s): %w",
+			redact.URL(d.url), MaxNoAnswer, se.suite.cfg.timeout, d.err), ErrUnreachable)
 	}
 	return nil
 }
@@ -317,7 +318,7 @@ func (se *Session) Close() { se.cancel() }
 func (se *Session) Check(name string) Result {
 	c, ok := lookup(name)
 	if !ok {
-		return Result{Name: name, Status: StatusFail, Message: checkNames([]string{name}).Error()}
+		return Result{Name: name, Status: StatusFail, Message: checkNames("Check", []string{name}).Error()}
 	}
 	se.noteStop()
 	start := time.Now()

@@ -1,10 +1,10 @@
 package contracts
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -13,7 +13,7 @@ import (
 func buildProfile(p Provider) (wire.Profile, error) {
 	prof, err := wire.New(p.name, []string{p.secret})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrProvider, p.name, err)
+		return nil, errs.Mark(err, ErrProvider) // names the secret, never its value
 	}
 	return prof, nil
 }

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -54,14 +55,15 @@ func NewClient(o ClientOptions) (*http.Client, error) {
 	if o.CAFile != "" {
 		pem, err := input.ReadFile(o.CAFile, input.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: CA file %w", ErrClientConfig, err)
+			return nil, errs.Mark(err, ErrClientConfig) // names the file
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%w: CA file %s: no PEM certificates found", ErrClientConfig, o.CAFile)
+			return nil, &OptionError{Package: "emitter", Option: "ClientOptions", Field: "CAFile", Value: o.CAFile,
+				Want: "no PEM certificates found", Err: ErrClientConfig}
 		}
 		tlsConf.RootCAs = pool
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
 	"github.com/orderhooks/orderhooks/internal/redact"
@@ -207,6 +208,41 @@ type Emitter struct {
 	ownTimeout bool
 }
 
+// OptionError is the error of an option New or Replay refuses: its Go name
+// (Option, and Field of a struct option such as WithFaults), the value and
+// what is expected. It wraps ErrOptions.
+type OptionError = errs.OptionError
+
+// check refuses option values the engine cannot work with.
+func (c *config) check() error {
+	bad := func(option string, value any, want string) error {
+		return &OptionError{Package: "emitter", Option: option, Value: fmt.Sprint(value), Want: want, Err: ErrOptions}
+	}
+	switch {
+	case c.concurrency < 1 || c.concurrency > MaxConcurrency:
+		return bad("WithConcurrency", c.concurrency, fmt.Sprintf("must be between 1 and %d", MaxConcurrency))
+	case c.rate != 0 && !(c.rate >= MinRate && c.rate <= MaxRate): // NaN fails both
+		return bad("WithRate", c.rate, fmt.Sprintf("0 (no limit) or between %.6g and %.0f requests per second", MinRate, MaxRate))
+	case c.retries < 0 || c.retries > MaxRetries:
+		return bad("WithRetries", c.retries, fmt.Sprintf("must be between 0 and %d", MaxRetries))
+	case c.backoff < 0:
+		return bad("WithBackoff", c.backoff, "must not be negative")
+	case c.timeout <= 0:
+		return bad("WithTimeout", c.timeout, "must be positive")
+	}
+	if err := c.faults.check(); err != nil {
+		return err
+	}
+	for k, vs := range c.header {
+		for _, v := range vs {
+			if err := CheckHeader(k, v); err != nil {
+				return errs.Mark(err, ErrOptions)
+			}
+		}
+	}
+	return nil
+}
+
 // New returns an Emitter delivering to t (OneTarget for a single URL).
 func New(t Targets, opts ...Option) (*Emitter, error) {
 	cfg := config{
@@ -220,27 +256,8 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	switch {
-	case cfg.concurrency < 1 || cfg.concurrency > MaxConcurrency:
-		return nil, fmt.Errorf("%w: concurrency %d: must be between 1 and %d", ErrOptions, cfg.concurrency, MaxConcurrency)
-	case cfg.rate != 0 && !(cfg.rate >= MinRate && cfg.rate <= MaxRate): // NaN fails both
-		return nil, fmt.Errorf("%w: rate %v: 0 (no limit) or between %.6g and %.0f per second", ErrOptions, cfg.rate, MinRate, MaxRate)
-	case cfg.retries < 0 || cfg.retries > MaxRetries:
-		return nil, fmt.Errorf("%w: retries %d: must be between 0 and %d", ErrOptions, cfg.retries, MaxRetries)
-	case cfg.backoff < 0:
-		return nil, fmt.Errorf("%w: backoff %s: must not be negative", ErrOptions, cfg.backoff)
-	case cfg.timeout <= 0:
-		return nil, fmt.Errorf("%w: timeout %s: must be positive", ErrOptions, cfg.timeout)
-	}
-	if err := cfg.faults.check(); err != nil {
+	if err := cfg.check(); err != nil {
 		return nil, err
-	}
-	for k, vs := range cfg.header {
-		for _, v := range vs {
-			if err := CheckHeader(k, v); err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrOptions, err)
-			}
-		}
 	}
 	if err := t.check(); err != nil {
 		return nil, err

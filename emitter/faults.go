@@ -34,23 +34,34 @@ type Faults struct {
 // order's next event, so held events (and memory) stay bounded.
 const reorderWindow = 4096
 
+// check refuses probabilities outside [0, 1] (NaN included), request
+// faults adding up to more than 1, and a negative delay; the error names
+// the field (WithFaults.Tamper …).
 func (f Faults) check() error {
+	bad := func(field string, value any, want string) error {
+		return &OptionError{Package: "emitter", Option: "WithFaults", Field: field, Value: fmt.Sprint(value), Want: want, Err: ErrOptions}
+	}
 	for _, p := range []struct {
 		name string
 		v    float64
-	}{{"duplicate", f.Duplicate}, {"reorder", f.Reorder}, {"tamper", f.Tamper}, {"bad-signature", f.BadSignature}, {"wrong-key", f.WrongKey}} {
-		if p.v < 0 || p.v > 1 || p.v != p.v {
-			return fmt.Errorf("%w: %s probability %v: must be between 0 and 1", ErrOptions, p.name, p.v)
+	}{{"Duplicate", f.Duplicate}, {"Reorder", f.Reorder}, {"Tamper", f.Tamper}, {"BadSignature", f.BadSignature}, {"WrongKey", f.WrongKey}} {
+		if !(p.v >= 0 && p.v <= 1) { // NaN fails both
+			return bad(p.name, p.v, "a probability between 0 and 1")
 		}
 	}
 	if s := f.Tamper + f.BadSignature + f.WrongKey; s > 1 {
-		return fmt.Errorf("%w: tamper, bad-signature and wrong-key probabilities add up to %v, more than 1", ErrOptions, s)
+		return bad(RequestFaults, "", fmt.Sprintf("add up to %v, more than 1 (a delivery gets one of them at most)", s))
 	}
 	if f.Delay < 0 {
-		return fmt.Errorf("%w: delay %s: must not be negative", ErrOptions, f.Delay)
+		return bad("Delay", f.Delay, "must not be negative")
 	}
 	return nil
 }
+
+// RequestFaults is the Field of the OptionError of request-fault
+// probabilities (Tamper, BadSignature and WrongKey) that add up to more
+// than 1.
+const RequestFaults = "Tamper+BadSignature+WrongKey"
 
 // faultSet is the set of faults of one delivery.
 type faultSet uint16

@@ -2,15 +2,20 @@ package emitter
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
-// ErrHeader is wrapped by CheckHeader.
+// ErrHeader is wrapped by CheckHeader's errors: *OptionError values of
+// option WithHeader, whose Value is the header's name.
 var ErrHeader = errors.New("emitter: bad header")
+
+// badHeader is the error of a header CheckHeader refuses.
+func badHeader(name, want string) error {
+	return &OptionError{Package: "emitter", Option: "WithHeader", Value: name, Want: want, Err: ErrHeader}
+}
 
 // framingHeaders are set by the HTTP client from the request itself; a
 // value given for them would be ignored or would corrupt the request.
@@ -26,19 +31,19 @@ var framingHeaders = []string{"Host", "Content-Length", "Transfer-Encoding", "Co
 // with the reason only in the record.
 func CheckHeader(name, value string) error {
 	if name == "" {
-		return fmt.Errorf("%w: empty name", ErrHeader)
+		return badHeader("", "a header needs a name")
 	}
 	for i := 0; i < len(name); i++ {
 		if !isTokenChar(name[i]) {
-			return fmt.Errorf("%w: name %s: %s is not allowed in a header name", ErrHeader, input.Quote(name), input.Quote(name[i:i+1]))
+			return badHeader(name, input.Quote(name[i:i+1])+" is not allowed in a header name (RFC 9110 token characters only)")
 		}
 	}
 	if slices.Contains(framingHeaders, http.CanonicalHeaderKey(name)) {
-		return fmt.Errorf("%w: %s is set by the HTTP client from the request itself", ErrHeader, http.CanonicalHeaderKey(name))
+		return badHeader(http.CanonicalHeaderKey(name), "set by the HTTP client from the request itself")
 	}
 	for i := 0; i < len(value); i++ {
 		if c := value[i]; (c < 0x20 && c != '\t') || c == 0x7f {
-			return fmt.Errorf("%w: %s: the value holds the control character %s", ErrHeader, http.CanonicalHeaderKey(name), input.Quote(value[i:i+1]))
+			return badHeader(http.CanonicalHeaderKey(name), "the value holds the control character "+input.Quote(value[i:i+1]))
 		}
 	}
 	return nil

@@ -205,15 +205,15 @@ func TestLimitsOfOptions(t *testing.T) {
 		want string
 	}{
 		{"concurrency", WithConcurrency(MaxConcurrency + 1), "between 1 and 10000"},
-		{"rate NaN", WithRate(math.NaN()), "rate NaN"},
-		{"rate tiny", WithRate(1e-10), "rate 1e-10"},
-		{"rate Inf", WithRate(math.Inf(1)), "rate +Inf"},
+		{"rate NaN", WithRate(math.NaN()), "WithRate NaN"},
+		{"rate tiny", WithRate(1e-10), "WithRate 1e-10"},
+		{"rate Inf", WithRate(math.Inf(1)), "WithRate +Inf"},
 		{"retries", WithRetries(1000), "between 0 and 100"},
 		{"header CRLF", WithHeader(http.Header{"X-A": {"v\r\nInjected: 1"}}), "control character"},
 		{"header name", WithHeader(http.Header{"Bad Name": {"v"}}), "not allowed in a header name"},
 		{"header non-ASCII name", WithHeader(http.Header{"X-Caf\u00e9": {"v"}}), "not allowed in a header name"},
 		{"framing header", WithHeader(http.Header{"Content-Length": {"1"}}), "set by the HTTP client"},
-		{"delay fault NaN", WithFaults(Faults{Tamper: math.NaN()}), "tamper probability NaN"},
+		{"delay fault NaN", WithFaults(Faults{Tamper: math.NaN()}), "WithFaults.Tamper NaN"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := New(tg, tt.opt)

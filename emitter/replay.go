@@ -52,8 +52,8 @@ const (
 // never sent (attempt 0) are sent now, except in Exact mode, which has no
 // bytes for them. Otherwise Replay is Run: same options, same Summary.
 func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Summary, error) {
-	if o.Speed != 0 && !(o.Speed >= MinSpeed && o.Speed <= MaxSpeed) {
-		return nil, fmt.Errorf("%w: replay speed %v: 0 (as fast as possible) or between %v and %v", ErrOptions, o.Speed, MinSpeed, MaxSpeed)
+	if err := o.Check(); err != nil {
+		return nil, err
 	}
 	recording, br, err := sniff(r)
 	if err != nil && ctx.Err() != nil {
@@ -65,7 +65,7 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 		return nil, err
 	}
 	if o.Exact && !recording {
-		return nil, fmt.Errorf("%w: exact replay needs a recording, not an events file", ErrOptions)
+		return nil, errExactEvents
 	}
 	if !o.Exact {
 		if err := e.requireProfiles(); err != nil {
@@ -100,11 +100,65 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 	return sum, err
 }
 
+// Check refuses a Speed outside its range (0 aside), with an
+// *OptionError naming ReplayOptions.Speed.
+func (o ReplayOptions) Check() error {
+	if o.Speed != 0 && !(o.Speed >= MinSpeed && o.Speed <= MaxSpeed) { // NaN fails both
+		return &OptionError{Package: "emitter", Option: "ReplayOptions", Field: "Speed", Value: fmt.Sprint(o.Speed),
+			Want: fmt.Sprintf("0 (as fast as possible) or between %g and %g", MinSpeed, MaxSpeed), Err: ErrOptions}
+	}
+	return nil
+}
+
+// errExactEvents is the error of an exact replay of an events file.
+var errExactEvents = &OptionError{Package: "emitter", Option: "ReplayOptions", Field: "Exact",
+	Want: "needs a recording (WithRecord's lines), not an events file: an events file holds no bytes sent", Err: ErrOptions}
+
+// CheckReplay reads r as Replay would and applies o, sending nothing: the
+// *NoMatchError of filters that keep no event, or the error of a line
+// that is neither a record nor an event, as Replay would return them. A
+// caller that can read its input twice (a file) finds them this way
+// before any target is dialled.
+func CheckReplay(r io.Reader, o ReplayOptions) error {
+	if err := o.Check(); err != nil {
+		return err
+	}
+	recording, br, err := sniff(r)
+	if err != nil {
+		return err
+	}
+	if o.Exact && !recording {
+		return errExactEvents
+	}
+	f := replayFilter{o: o}
+	if recording {
+		err = ReadRecords(br, func(rec *Record) error {
+			if rec.Attempt <= 1 {
+				f.keep(rec.Event)
+			}
+			return nil
+		})
+	} else {
+		err = generator.ReadEvents(br, func(ev generator.Event) error {
+			f.keep(&ev)
+			return nil
+		})
+	}
+	if err == nil && f.filtered() && f.kept == 0 {
+		return f.noMatch()
+	}
+	return err
+}
+
+// ErrNoMatch is matched by a *NoMatchError.
+var ErrNoMatch = errors.New("emitter: no event passes the replay filters")
+
 // NoMatchError is Replay's error when its filters keep no event of the
 // input: nothing was sent.
 type NoMatchError struct {
-	// Filter is the option no event passes on its own: "order", "event" or
-	// "from-seq"; "" when each matches events but none passes them all.
+	// Filter is the ReplayOptions field no event passes on its own:
+	// "Order", "Event" or "FromSeq"; "" when each matches events but none
+	// passes them all.
 	Filter string
 	// Value is that option's value.
 	Value string
@@ -124,8 +178,11 @@ func (e *NoMatchError) Error() string {
 	if e.Filter == "" {
 		return fmt.Sprintf("emitter: no event of the %d read passes every filter", e.Events)
 	}
-	return fmt.Sprintf("emitter: no event of the %d read has %s %s", e.Events, e.Filter, e.Value)
+	return fmt.Sprintf("emitter: no event of the %d read passes %s %s", e.Events, e.Filter, e.Value)
 }
+
+// Is makes a NoMatchError match ErrNoMatch.
+func (e *NoMatchError) Is(target error) bool { return target == ErrNoMatch }
 
 // replayFilter applies ReplayOptions to each event and paces them from
 // the first one kept; it counts what passes each filter, so a filter that
@@ -188,11 +245,11 @@ func (f *replayFilter) noMatch() *NoMatchError {
 	e := &NoMatchError{Events: f.read}
 	switch {
 	case f.o.Order != "" && f.orderOK == 0:
-		e.Filter, e.Value, e.Seen, e.Distinct = "order", f.o.Order, f.orders, len(f.distinctOrders)
+		e.Filter, e.Value, e.Seen, e.Distinct = "Order", f.o.Order, f.orders, len(f.distinctOrders)
 	case f.o.Event != "" && f.eventOK == 0:
-		e.Filter, e.Value, e.Seen, e.Distinct = "event", f.o.Event, f.events, len(f.distinctEvs)
+		e.Filter, e.Value, e.Seen, e.Distinct = "Event", f.o.Event, f.events, len(f.distinctEvs)
 	case f.o.FromSeq != 0 && f.seqOK == 0:
-		e.Filter, e.Value, e.Seen, e.Distinct = "from-seq", strconv.FormatInt(f.o.FromSeq, 10), []string{strconv.FormatInt(f.maxSeq, 10)}, 1
+		e.Filter, e.Value, e.Seen, e.Distinct = "FromSeq", strconv.FormatInt(f.o.FromSeq, 10), []string{strconv.FormatInt(f.maxSeq, 10)}, 1
 	}
 	return e
 }

@@ -189,13 +189,27 @@ func TestReplayErrors(t *testing.T) {
 		{"not json", "hello\n", ReplayOptions{}, ErrRecordFormat},
 		{"bad record", `{"delivery":1,"event":{"seq":1}}` + "\n", ReplayOptions{}, ErrRecordFormat},
 		{"bad event line", events.String() + "{\"seq\":2}\n", ReplayOptions{}, generator.ErrEventFormat},
+		{"no such order", events.String(), ReplayOptions{Order: "no-such-order"}, ErrNoMatch},
+		{"no such event", events.String(), ReplayOptions{Event: generator.PhasioQuoteConverted}, ErrNoMatch},
+		{"seq too high", events.String(), ReplayOptions{FromSeq: 99}, ErrNoMatch},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := e.Replay(context.Background(), strings.NewReader(tt.input), tt.o)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Replay: %v, want %v", err, tt.want)
 			}
+			// CheckReplay finds the same without sending (the target is a closed port).
+			if cerr := CheckReplay(strings.NewReader(tt.input), tt.o); !errors.Is(cerr, tt.want) || cerr.Error() != err.Error() {
+				t.Fatalf("CheckReplay: %v, want %v", cerr, err)
+			}
 		})
+	}
+	var nm *NoMatchError
+	if err := CheckReplay(strings.NewReader(events.String()), ReplayOptions{FromSeq: 99}); !errors.As(err, &nm) || nm.Filter != "FromSeq" || nm.Seen[0] != "1" {
+		t.Fatalf("CheckReplay: %#v, want the FromSeq filter and the highest seq", err)
+	}
+	if err := CheckReplay(strings.NewReader(events.String()), ReplayOptions{FromSeq: 1}); err != nil {
+		t.Fatalf("CheckReplay of a matching filter: %v", err)
 	}
 	exactOnly := newTestEmitter(t, Targets{Default: &Target{URL: "http://127.0.0.1:1"}})
 	if _, err := exactOnly.Replay(context.Background(), strings.NewReader(events.String()), ReplayOptions{}); !errors.Is(err, ErrTargets) {

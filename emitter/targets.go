@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
@@ -106,25 +107,32 @@ func (t Targets) check() error {
 			return fmt.Errorf("%w: nil target", ErrTargets)
 		}
 		if err := checkURL(tg.URL); err != nil {
-			return fmt.Errorf("%w: %w", ErrTargets, err)
+			return err
 		}
 	}
 	return nil
 }
 
 // checkURL accepts absolute http and https URLs (loopback and private
-// hosts included: local receivers are this tool's main targets).
+// hosts included: local receivers are this tool's main targets); it
+// refuses others with an *OptionError of Target.URL.
 func checkURL(raw string) error {
+	bad := func(want string) error {
+		return &OptionError{Package: "emitter", Option: "Target", Field: "URL", Value: redact.URL(raw), Want: want, Err: ErrTargets}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // without the URL, which it repeats unredacted
 		}
-		return fmt.Errorf("url %s: %w", input.Quote(redact.URL(raw)), err)
+		return bad(err.Error())
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("url %s: not an absolute http or https URL", input.Quote(redact.URL(raw)))
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return bad("needs http:// or https://")
+	}
+	if u.Host == "" {
+		return bad("needs a host, as in http://127.0.0.1:8080/hooks")
 	}
 	return nil
 }
@@ -161,7 +169,7 @@ func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
 		seen[addr] = true
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
-			return fmt.Errorf("%w: %s%s: %s", ErrUnreachable, redact.URL(tg.URL), via, redact.Text(err.Error()))
+			return errs.Mark(fmt.Errorf("emitter: %s%s: unreachable: %s", redact.URL(tg.URL), via, redact.Text(err.Error())), ErrUnreachable)
 		}
 		_ = c.Close() // only the connection mattered
 	}
@@ -205,15 +213,20 @@ const DefaultTargetKey = "default"
 func LoadTargets(path, provider string, getenv func(string) string, opts ...wire.Option) (Targets, error) {
 	data, err := input.ReadFile(path, input.TargetsFile)
 	if err != nil {
-		return Targets{}, fmt.Errorf("%w: %w", ErrTargets, err)
+		return Targets{}, errs.Mark(err, ErrTargets) // names the file
 	}
 	return ParseTargets(path, data, provider, getenv, opts...)
 }
 
-// ParseTargets is LoadTargets on a file's contents; name is used in errors.
+// ParseTargets is LoadTargets on a file's contents; name is used in errors,
+// which are *errs.FileError values: the file, the entry's field, and the
+// problem (an *OptionError of the secret, say).
 func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...wire.Option) (Targets, error) {
+	bad := func(where string, err error) (Targets, error) {
+		return Targets{}, &errs.FileError{Path: name, Where: where, Err: err, Class: ErrTargets}
+	}
 	if int64(len(data)) > input.TargetsFile.Bytes {
-		return Targets{}, fmt.Errorf("%w: %s: larger than the %s", ErrTargets, name, input.TargetsFile)
+		return bad("", fmt.Errorf("larger than the %s", input.TargetsFile))
 	}
 	var raw map[string]targetEntry
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
@@ -222,34 +235,34 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	var te *yaml.TypeError
 	switch {
 	case errors.Is(err, io.EOF) || err == nil && len(raw) == 0:
-		return Targets{}, fmt.Errorf("%w: %s: empty targets file", ErrTargets, name)
+		return bad("", errors.New("empty targets file"))
 	case errors.As(err, &te):
-		return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, typeErrors(te))
+		return bad("", errors.New(typeErrors(te)))
 	case err != nil:
-		return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return bad("", errors.New(strings.TrimPrefix(err.Error(), "yaml: ")))
 	}
 	t := Targets{ByEvent: map[string]*Target{}}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		e := raw[key]
 		if err := checkTargetKey(provider, key); err != nil {
-			return Targets{}, fmt.Errorf("%w: %s: %s", ErrTargets, name, err)
+			return bad(input.Quote(key), err)
 		}
 		if e.URL == "" {
-			return Targets{}, fmt.Errorf("%w: %s: %s.url: required", ErrTargets, name, key)
+			return bad(key+".url", errors.New("required"))
 		}
 		if err := checkURL(e.URL); err != nil {
-			return Targets{}, fmt.Errorf("%w: %s: %s.url: %w", ErrTargets, name, key, err)
+			return bad(key+".url", err)
 		}
 		if e.Secret == "" {
-			return Targets{}, fmt.Errorf("%w: %s: %s.secret: required (a secret, env:NAME or file:PATH)", ErrTargets, name, key)
+			return bad(key+".secret", errors.New("required (a secret, env:NAME or file:PATH)"))
 		}
 		secret, err := wire.ResolveSecret(e.Secret, getenv)
 		if err != nil {
-			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
+			return bad(key+".secret", err)
 		}
 		p, err := wire.New(provider, []string{secret}, opts...)
 		if err != nil {
-			return Targets{}, fmt.Errorf("%w: %s: %s.secret: %w", ErrTargets, name, key, err)
+			return bad(key+".secret", err)
 		}
 		tg := &Target{URL: e.URL, Profile: p, Secret: secret}
 		if key == DefaultTargetKey {
@@ -263,7 +276,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 		// targets carry either platform's events: no fixed list.)
 		for _, trigger := range orderEvents(provider) {
 			if t.ByEvent[trigger] == nil {
-				return Targets{}, fmt.Errorf("%w: %s: no target for %s (add it, or a %s entry)", ErrTargets, name, trigger, DefaultTargetKey)
+				return bad("", fmt.Errorf("no target for %s (add it, or a %s entry)", trigger, DefaultTargetKey))
 			}
 		}
 	}
@@ -280,20 +293,22 @@ func checkTargetKey(provider, key string) error {
 	ph, _ := platform.Get(platform.Phasio)
 	hc, _ := platform.Get(platform.HappyColis)
 	isHC := slices.Contains(hc.EventNames(), key)
+	keys := func(events []string) []string { return append(slices.Clone(events), DefaultTargetKey) }
 	switch provider {
 	case platform.Phasio:
 		if !slices.Contains(ph.Triggers, key) {
-			return fmt.Errorf("%s: not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s%s", input.Quote(key), DefaultTargetKey,
-				suggest.Hint(key, ph.Triggers, ph.Titles()))
+			return fmt.Errorf("not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s%s", DefaultTargetKey,
+				suggest.Hint(key, keys(ph.Triggers), ph.Titles()))
 		}
 	case platform.HappyColis:
 		if !isHC {
-			return fmt.Errorf("%s: not a HappyColis event (%s) or %s%s", input.Quote(key),
-				strings.Join(hc.EventNames(), ", "), DefaultTargetKey, suggest.Hint(key, hc.EventNames(), nil))
+			return fmt.Errorf("not a HappyColis event (%s) or %s%s",
+				strings.Join(hc.EventNames(), ", "), DefaultTargetKey, suggest.Hint(key, keys(hc.EventNames()), nil))
 		}
 	default:
 		if !isHC && !slices.Contains(ph.Triggers, key) {
-			return fmt.Errorf("%s: not a Phasio trigger or HappyColis event, nor %s", input.Quote(key), DefaultTargetKey)
+			return fmt.Errorf("not a Phasio trigger or HappyColis event, nor %s%s", DefaultTargetKey,
+				suggest.Hint(key, keys(append(slices.Clone(ph.Triggers), hc.EventNames()...)), ph.Titles()))
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/errs"
 )
 
 // Defaults, also the CLI's flag defaults.
@@ -26,6 +28,11 @@ const (
 
 // ErrOptions is wrapped for options that do not fit together.
 var ErrOptions = errors.New("generator: bad options")
+
+// OptionError is the error of an option New refuses (or, as Option
+// "provider", of a provider it does not know): its Go name, value and
+// what is expected. It wraps ErrOptions or ErrProvider.
+type OptionError = errs.OptionError
 
 // Generator produces a deterministic stream of webhook events: the same
 // provider, seed and options give byte-identical events on every machine.
@@ -139,27 +146,8 @@ func New(provider string, opts ...Option) (*Generator, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	switch {
-	case c.edge && c.drift:
-		return nil, fmt.Errorf("%w: edge cases and drift exclude each other", ErrOptions)
-	case c.orders < 0:
-		return nil, fmt.Errorf("%w: orders must not be negative, got %d", ErrOptions, c.orders)
-	case c.start.Before(MinStart) || c.start.After(MaxStart):
-		return nil, fmt.Errorf("%w: start %s: must be between %s and %s", ErrOptions, c.start.Format(time.RFC3339),
-			MinStart.Format(time.RFC3339), MaxStart.Format(time.RFC3339))
-	case c.interleave < 1:
-		return nil, fmt.Errorf("%w: interleave must be at least 1, got %d", ErrOptions, c.interleave)
-	case !knownCurrency(c.local):
-		return nil, fmt.Errorf("%w: unknown local currency %q", ErrOptions, c.local)
-	case c.kanbanSet && provider != ProviderPhasio:
-		return nil, fmt.Errorf("%w: Kanban boards are Phasio's, not %s's", ErrOptions, provider)
-	case c.idBase != 0 && provider != ProviderPhasio:
-		return nil, fmt.Errorf("%w: order id bases are Phasio's; %s order ids are UUIDs", ErrOptions, provider)
-	case c.idBase < 0 || c.idBase > math.MaxInt64/2:
-		return nil, fmt.Errorf("%w: order id base %d: must be between 0 and %d", ErrOptions, c.idBase, int64(math.MaxInt64/2))
-	}
-	if err := checkBoard(c.kanban); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrOptions, err)
+	if err := c.check(provider); err != nil {
+		return nil, err
 	}
 	g := &Generator{provider: provider, seed: DefaultSeed, edge: c.edge, drift: c.drift,
 		start: c.start.UTC(), local: c.local, interleave: c.interleave, idBase: c.idBase}
@@ -169,7 +157,8 @@ func New(provider string, opts ...Option) (*Generator, error) {
 	}
 	if s := c.scenario; s != nil {
 		if s.Provider != provider {
-			return nil, fmt.Errorf("%w: scenario %s is for %s, not %s", ErrOptions, s.Name, s.Provider, provider)
+			return nil, &OptionError{Package: "generator", Option: "WithScenario", Value: s.Name,
+				Want: fmt.Sprintf("a %s scenario, not a %s one", s.Provider, provider), Other: "provider", Err: ErrOptions}
 		}
 		p, err := s.compile(board)
 		if err != nil {
@@ -218,6 +207,36 @@ func singleScenarios(provider string, edge bool) []*Scenario {
 }
 
 // checkBoard says what is wrong with a Kanban board, if anything.
+// check refuses options that do not fit together or out of their range.
+func (c *config) check(provider string) error {
+	bad := func(option string, value any, want string) error {
+		return &OptionError{Package: "generator", Option: option, Value: fmt.Sprint(value), Want: want, Err: ErrOptions}
+	}
+	switch {
+	case c.edge && c.drift:
+		return &OptionError{Package: "generator", Option: "WithEdge", Want: "edge cases and drift exclude each other", Other: "WithDrift", Err: ErrOptions}
+	case c.orders < 0:
+		return bad("WithOrders", c.orders, "must not be negative")
+	case c.start.Before(MinStart) || c.start.After(MaxStart):
+		return bad("WithStart", c.start.Format(time.RFC3339), fmt.Sprintf("must be between %s and %s",
+			MinStart.Format(time.RFC3339), MaxStart.Format(time.RFC3339)))
+	case c.interleave < 1:
+		return bad("WithInterleave", c.interleave, "must be at least 1")
+	case !knownCurrency(c.local):
+		return bad("WithLocalCurrency", c.local, "not a currency the generator knows")
+	case c.kanbanSet && provider != ProviderPhasio:
+		return bad("WithKanban", "", fmt.Sprintf("Kanban boards are Phasio's, not %s's", provider))
+	case c.idBase != 0 && provider != ProviderPhasio:
+		return bad("WithOrderIDBase", c.idBase, fmt.Sprintf("order id bases are Phasio's; %s order ids are UUIDs", provider))
+	case c.idBase < 0 || c.idBase > math.MaxInt64/2:
+		return bad("WithOrderIDBase", c.idBase, fmt.Sprintf("must be between 0 and %d", int64(math.MaxInt64/2)))
+	}
+	if err := checkBoard(c.kanban); err != nil {
+		return bad("WithKanban", "", err.Error())
+	}
+	return nil
+}
+
 func checkBoard(board []KanbanColumn) error {
 	seen := map[string]bool{}
 	for i, c := range board {

@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -40,8 +41,12 @@ func machineFor(provider string) (machine, error) {
 	case ProviderHappyColis:
 		return happyColisMachine{}, nil
 	}
-	return nil, fmt.Errorf("%w %q (known: %s, %s)", ErrProvider, provider, ProviderPhasio, ProviderHappyColis)
+	return nil, &OptionError{Package: "generator", Option: "provider", Value: provider,
+		Want: "not one of " + strings.Join(Providers(), ", "), Known: Providers(), Err: ErrProvider}
 }
+
+// Providers lists the platforms the generator produces events for.
+func Providers() []string { return []string{ProviderPhasio, ProviderHappyColis} }
 
 // ErrProvider is returned for a provider the generator does not know.
 var ErrProvider = errors.New("generator: unknown provider")

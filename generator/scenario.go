@@ -17,9 +17,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
-	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -340,7 +340,7 @@ func LoadScenario(nameOrPath string) (*Scenario, error) {
 	case ".yaml", ".yml", ".json":
 		data, err := input.ReadFile(nameOrPath, input.ScenarioFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrScenario, err)
+			return nil, errs.Mark(err, ErrScenario) // names the file
 		}
 		return ParseScenario(data, nameOrPath)
 	}
@@ -361,5 +361,6 @@ func ScenarioFile(name string) ([]byte, error) {
 // with the closest one.
 func unknownScenario(name, orFile string) error {
 	names := slices.Sorted(maps.Keys(builtins()))
-	return fmt.Errorf("%w %q: not a built-in (%s)%s%s", ErrUnknownScenario, name, strings.Join(names, ", "), orFile, suggest.Hint(name, names, nil))
+	return &OptionError{Package: "generator", Option: "scenario", Value: name,
+		Want: fmt.Sprintf("not a built-in (%s)%s", strings.Join(names, ", "), orFile), Known: names, Err: ErrUnknownScenario}
 }

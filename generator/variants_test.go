@@ -192,16 +192,16 @@ func TestOptionsErrors(t *testing.T) {
 		opts     []Option
 		want     string
 	}{
-		{"unknown provider", "shopify", nil, `unknown provider "shopify"`},
+		{"unknown provider", "shopify", nil, "provider shopify: not one of phasio, happycolis"},
 		{"edge and drift", ProviderPhasio, []Option{WithEdge(), WithDrift()}, "exclude each other"},
-		{"negative orders", ProviderPhasio, []Option{WithOrders(-1)}, "orders must not be negative"},
-		{"scenario of another provider", ProviderPhasio, []Option{WithScenario(hc)}, "is for happycolis"},
+		{"negative orders", ProviderPhasio, []Option{WithOrders(-1)}, "WithOrders -1: must not be negative"},
+		{"scenario of another provider", ProviderPhasio, []Option{WithScenario(hc)}, "WithScenario happycolis/fulfilment: a happycolis scenario, not a phasio one (provider)"},
 		{"kanban for happycolis", ProviderHappyColis, []Option{WithKanban(DefaultKanban())}, "Phasio's"},
 		{"duplicate column", ProviderPhasio, []Option{WithKanban([]KanbanColumn{{"A", 1}, {"A", 2}})}, "has column \"A\" twice"},
 		{"board too short for the scenario", ProviderPhasio, []Option{WithScenario(qp), WithKanban([]KanbanColumn{{"Todo", 1}, {"Done", 2}})}, "/steps/6/action: move: the order is already in the last column"},
 		{"no board for moves", ProviderPhasio, []Option{WithScenario(qp), WithKanban(nil)}, "no Kanban board"},
-		{"unknown currency", ProviderPhasio, []Option{WithLocalCurrency("XXX")}, "unknown local currency"},
-		{"interleave", ProviderPhasio, []Option{WithInterleave(0)}, "interleave"},
+		{"unknown currency", ProviderPhasio, []Option{WithLocalCurrency("XXX")}, "WithLocalCurrency XXX: not a currency"},
+		{"interleave", ProviderPhasio, []Option{WithInterleave(0)}, "WithInterleave 0: must be at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
@@ -237,11 +238,14 @@ func mustLoad() map[string]*Schema {
 	return m
 }
 
-// Get returns the compiled schema called name.
+// Get returns the compiled schema called name; an unknown name is an
+// *errs.OptionError of option "name" (wrapping ErrUnknownSchema), with the
+// closest name.
 func Get(name string) (*Schema, error) {
 	s, ok := mustLoad()[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownSchema, name, strings.Join(Names(), ", "))
+		return nil, &errs.OptionError{Package: "schemas", Option: "name", Value: name,
+			Want: "not a schema (" + strings.Join(Names(), ", ") + ")", Known: Names(), Err: ErrUnknownSchema}
 	}
 	return s, nil
 }

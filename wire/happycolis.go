@@ -41,7 +41,7 @@ func NewHappyColis(secret string, opts ...Option) (*HappyColis, error) {
 		return nil, err
 	}
 	if secret == "" {
-		return nil, fmt.Errorf("%w: the happycolis client secret is empty", ErrBadSecret)
+		return nil, badSecret("empty (HappyColis secrets are the application's client secret)")
 	}
 	p := &HappyColis{shown: redact.Show("wire.HappyColis", "secret"), key: []byte(secret), rand: cfg.source()}
 	if cfg.organizationID != "" {

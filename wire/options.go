@@ -192,7 +192,7 @@ func (c *config) check() error {
 	case c.layout != LayoutNonceFirst && c.layout != LayoutNonceLast:
 		return bad("WithLayout", fmt.Sprint(int(c.layout)), "LayoutNonceFirst or LayoutNonceLast")
 	case c.field == "":
-		return bad("WithBodyField", `""`, "must not be empty")
+		return bad("WithBodyField", "", "must not be empty")
 	case c.hmacKey != HMACKeySecretString && c.hmacKey != HMACKeyDecoded:
 		return bad("WithHMACKey", fmt.Sprint(int(c.hmacKey)), "HMACKeySecretString or HMACKeyDecoded")
 	case !slices.Contains(triggers, c.trigger):

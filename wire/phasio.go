@@ -122,10 +122,10 @@ func NewPhasio(secret string, opts ...Option) (*Phasio, error) {
 func decodePhasioSecret(secret string) ([]byte, error) {
 	key, err := decodeBase64URL(secret)
 	if err != nil {
-		return nil, fmt.Errorf("%w: phasio secret is not base64url", ErrBadSecret)
+		return nil, badSecret("not base64url (Phasio secrets are the base64url key shown in the dashboard)")
 	}
 	if len(key) != 32 {
-		return nil, fmt.Errorf("%w: secret is not a 32-byte key (it decodes to %d bytes)", ErrBadSecret, len(key))
+		return nil, badSecret("secret is not a 32-byte key (it decodes to %d bytes; Phasio secrets are the base64url key shown in the dashboard)", len(key))
 	}
 	return key, nil
 }
@@ -138,7 +138,7 @@ func decodeBase64URL(s string) ([]byte, error) {
 func newPhasioKeys(cfg *config, secret string, key []byte) (*phasioKeys, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadSecret, err)
+		return nil, badSecret("%v", err)
 	}
 	var aead cipher.AEAD
 	if cfg.nonceSize == 12 {

@@ -123,7 +123,7 @@ func TestPhasioBadConfig(t *testing.T) {
 		{"empty", "", nil, "32-byte key"},
 		{"nonce size", testkit.PhasioSecret, []Option{WithNonceSize(0)}, "WithNonceSize 0: must be positive"},
 		{"layout", testkit.PhasioSecret, []Option{WithLayout(9)}, "WithLayout 9: LayoutNonceFirst or LayoutNonceLast"},
-		{"field", testkit.PhasioSecret, []Option{WithBodyField("")}, `WithBodyField "": must not be empty`},
+		{"field", testkit.PhasioSecret, []Option{WithBodyField("")}, "WithBodyField: must not be empty"},
 		{"hmac key form", testkit.PhasioSecret, []Option{WithHMACKey(5)}, "WithHMACKey 5: HMACKeySecretString or HMACKeyDecoded"},
 		{"trigger", testkit.PhasioSecret, []Option{WithDefaultTrigger("ORDER_CREATED")}, `WithDefaultTrigger ORDER_CREATED: one of Phasio's order triggers: ORDER, ORDER_UPDATED, QUOTE_CONVERTED (did you mean "ORDER"?)`},
 	}

@@ -146,7 +146,7 @@ func New(provider string, secrets []string, opts ...Option) (Profile, error) {
 	switch provider {
 	case ProviderPhasio, ProviderHappyColis:
 		if len(secrets) != 1 {
-			return nil, fmt.Errorf("%w: %s takes exactly one secret, got %d", ErrBadSecret, provider, len(secrets))
+			return nil, badSecret("%s takes exactly one secret, got %d", provider, len(secrets))
 		}
 		if provider == ProviderPhasio {
 			return NewPhasio(secrets[0], opts...)
@@ -160,8 +160,14 @@ func New(provider string, secrets []string, opts ...Option) (Profile, error) {
 
 // unknownProvider is the error of a provider name that is not a profile's.
 func unknownProvider(name string) error {
-	return &OptionError{Package: "wire", Option: "provider", Value: fmt.Sprintf("%q", name),
-		Want: "unknown; one of " + strings.Join(Providers(), ", "), Known: Providers(), Err: ErrUnknownProvider}
+	return &OptionError{Package: "wire", Option: "provider", Value: name,
+		Want: "not one of " + strings.Join(Providers(), ", "), Known: Providers(), Err: ErrUnknownProvider}
+}
+
+// badSecret is the error of a secret the profile cannot use: what is wrong
+// and what is expected, never the secret.
+func badSecret(format string, args ...any) error {
+	return &OptionError{Package: "wire", Option: "secret", Want: fmt.Sprintf(format, args...), Err: ErrBadSecret}
 }
 
 // checkMessage rejects messages Build cannot send; needID is set by the

@@ -21,12 +21,13 @@ const (
 // environment variable NAME through getenv, "file:PATH" reads the file
 // (at most 64 KiB, without its trailing newline), anything else is the
 // secret itself.
-// Errors wrap ErrBadSecret and name the variable or file, never the value.
+// Errors are *OptionError values for option "secret" (wrapping
+// ErrBadSecret) that name the variable or file, never the value.
 func ResolveSecret(spec string, getenv func(string) string) (string, error) {
 	if name, ok := strings.CutPrefix(spec, SecretEnvPrefix); ok {
 		v := getenv(name)
 		if v == "" {
-			return "", fmt.Errorf("%w: environment variable %s is empty or unset", ErrBadSecret, name)
+			return "", badSecret("environment variable %s is empty or unset", name)
 		}
 		return v, nil
 	}
@@ -34,16 +35,16 @@ func ResolveSecret(spec string, getenv func(string) string) (string, error) {
 		b, err := input.ReadFile(path, input.SecretFile)
 		if err != nil {
 			// The error names the file and the cause, never the content.
-			return "", fmt.Errorf("%w: %w", ErrBadSecret, err)
+			return "", badSecret("%v", err)
 		}
 		v := strings.TrimRight(string(b), "\r\n")
 		if v == "" {
-			return "", fmt.Errorf("%w: file %s is empty", ErrBadSecret, path)
+			return "", badSecret("file %s is empty", path)
 		}
 		return v, nil
 	}
 	if spec == "" {
-		return "", fmt.Errorf("%w: no secret given", ErrBadSecret)
+		return "", badSecret("none given")
 	}
 	return spec, nil
 }

@@ -35,7 +35,7 @@ func TestResolveSecret(t *testing.T) {
 		{"file:" + crlf, value, ""},
 		{"file:" + empty, "", empty},
 		{"file:" + filepath.Join(dir, "missing"), "", "missing"},
-		{"", "", "no secret"},
+		{"", "", "secret: none given"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {

@@ -51,13 +51,16 @@ func NewStandard(secrets []string, opts ...Option) (*Standard, error) {
 		return nil, err
 	}
 	if len(secrets) == 0 {
-		return nil, fmt.Errorf("%w: the standard profile needs at least one secret", ErrBadSecret)
+		return nil, badSecret("none given (the standard profile needs at least one)")
 	}
 	p := &Standard{shown: redact.Show("wire.Standard", "secrets"), cfg: cfg, rand: cfg.source()}
 	for i, s := range secrets {
 		key, err := decodeStandardSecret(s)
 		if err != nil {
-			return nil, fmt.Errorf("%w: secret %d: %w", ErrBadSecret, i+1, err)
+			if len(secrets) > 1 {
+				return nil, badSecret("secret %d: %v", i+1, err)
+			}
+			return nil, badSecret("%v", err)
 		}
 		p.keys = append(p.keys, key)
 	}
@@ -69,7 +72,7 @@ func decodeStandardSecret(s string) ([]byte, error) {
 	key, err := base64.RawStdEncoding.DecodeString(b64)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("not %s followed by base64", standardSecretPrefix)
+		return nil, fmt.Errorf("not %s followed by base64 (Standard Webhooks secrets look like whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)", standardSecretPrefix)
 	case len(key) == 0:
 		return nil, fmt.Errorf("empty key")
 	}

@@ -41,11 +41,11 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	secret, err := wire.ResolveSecret(spec, e.getenv)
 	if err != nil {
-		return usageErrorf("--secret: %w", err)
+		return err
 	}
 	p, err := wire.NewPhasio(secret)
 	if err != nil {
-		return usageErrorf("--secret: %w", err)
+		return err
 	}
 	name, data, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.DecryptInput)
 	if ctx.Err() != nil {
@@ -57,7 +57,7 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	sig, _ := fs.GetString("signature")
 	plain, err := p.Open(data, sig)
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return &cliError{code: exitFailure, msg: name + ": " + wire.Reason(err), err: err}
 	}
 	_, err = fmt.Fprintf(e.stdout, "%s\n", plain)
 	return err

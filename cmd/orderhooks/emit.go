@@ -205,7 +205,7 @@ func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
 	}
 	s, err := generator.LoadScenario(name)
 	if err != nil {
-		return "", usageErrorf("--scenario: %w", err)
+		return "", err
 	}
 	return s.Provider, nil
 }
@@ -281,7 +281,7 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 	case file != "":
 		t, err := emitter.LoadTargets(file, provider, e.getenv)
 		if err != nil {
-			return emitter.Targets{}, usageErrorf("--targets: %w", err)
+			return emitter.Targets{}, err
 		}
 		return t, nil
 	case url == "":
@@ -295,13 +295,13 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 	for i, spec := range specs {
 		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
-			return emitter.Targets{}, usageErrorf("--secret: %w", err)
+			return emitter.Targets{}, err
 		}
 		secrets[i] = s
 	}
 	p, err := wire.New(provider, secrets)
 	if err != nil {
-		return emitter.Targets{}, usageErrorf("--provider %s --secret: %w", provider, err)
+		return emitter.Targets{}, err
 	}
 	t := emitter.OneTarget(p, url)
 	t.Default.Secret = secrets[0] // records redact a receiver's echo of it
@@ -333,7 +333,7 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 	}
 	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: conc})
 	if err != nil {
-		return nil, usageErrorf("--ca-file: %w", err)
+		return nil, err
 	}
 	header, err := headerFlags(fs)
 	if err != nil {
@@ -368,7 +368,7 @@ func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
 			return nil, usageErrorf("-H: not 'Key: Value' (the text is not repeated: it may hold a token)")
 		}
 		if err := emitter.CheckHeader(k, v); err != nil {
-			return nil, usageErrorf("-H %s: %w", input.Quote(k), err)
+			return nil, err
 		}
 		h.Add(k, v)
 	}
@@ -400,10 +400,8 @@ func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
 // run checks that every target accepts connections (exit 3 otherwise),
 // opens the record, runs the engine through start and prints the summary.
 func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter) (*emitter.Summary, error)) error {
-	if err := d.targets.Preflight(ctx, d.timeout); errors.Is(err, emitter.ErrTargets) {
-		return usageErrorf("%s: %w", d.flag, err)
-	} else if err != nil {
-		return unreachable(err)
+	if err := d.targets.Preflight(ctx, d.timeout); err != nil {
+		return err
 	}
 	opts := d.opts
 	var rec *os.File

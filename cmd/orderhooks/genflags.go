@@ -48,7 +48,7 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 	if name, _ := fs.GetString("scenario"); name != "" {
 		s, err := generator.LoadScenario(name)
 		if err != nil {
-			return nil, usageErrorf("--scenario: %w", err)
+			return nil, err
 		}
 		opts = append(opts, generator.WithScenario(s))
 	}

@@ -19,7 +19,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderhooks/orderhooks/internal/input"
-	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -85,8 +84,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		if len(args) > 1 && args[0] == "help" {
 			c, ok := commands[args[1]]
 			if !ok {
-				fmt.Fprintf(e.stderr, "orderhooks: unknown command %q (run 'orderhooks help')\n", args[1])
-				return exitUsage
+				return report(e, "", unknownCommand(args[1]), nil)
 			}
 			printCommandHelp(e.stdout, c)
 			return exitOK
@@ -99,8 +97,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "orderhooks: unknown command %q (run 'orderhooks help')\n", args[0])
-		return exitUsage
+		return report(e, "", unknownCommand(args[0]), nil)
 	}
 	fs := c.flags()
 	fs.SetOutput(io.Discard)
@@ -110,19 +107,37 @@ func run(ctx context.Context, args []string, e *env) int {
 			printCommandHelp(e.stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(e.stderr, "orderhooks %s: %v (run 'orderhooks help %s')\n", c.name, err, c.name)
-		return exitUsage
+		return report(e, c.name, flagParseError(c.name, fs, err), fs)
 	}
 	if err := checkFlagValues(fs); err != nil {
-		fmt.Fprintf(e.stderr, "orderhooks %s: %s\n", c.name, oneLine(err.Error()))
-		return exitUsage
+		return report(e, c.name, err, fs)
 	}
-	err := c.run(ctx, fs, e)
-	code := exitCode(err)
-	if err != nil && !isSilent(err) {
-		fmt.Fprintf(e.stderr, "orderhooks %s: %s\n", c.name, oneLine(err.Error()))
+	return report(e, c.name, c.run(ctx, fs, e), fs)
+}
+
+// unknownCommand is the error of a command name that is none, with the
+// closest one.
+func unknownCommand(name string) error {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
 	}
-	return code
+	sort.Strings(names)
+	return usageErrorf("unknown command %q%s (run 'orderhooks help')", name, suggest.Hint(name, names, nil))
+}
+
+// flagNames are the names of a FlagSet's flags ("--url", and "-H" for
+// shorthands), for "did you mean".
+func flagNames(fs *pflag.FlagSet) []string {
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		names = append(names, "--"+f.Name)
+		if f.Shorthand != "" {
+			names = append(names, "-"+f.Shorthand)
+		}
+	})
+	sort.Strings(names)
+	return names
 }
 
 func sortedCommands() []*command {
@@ -146,7 +161,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags, 'orderhooks help wire [PROVIDER]' for what each platform puts on the wire. 'orderhooks --version' prints the version.\n")
-	fmt.Fprintf(w, "Exit codes: 0 ok, 1 a check, delivery or document failed, 2 usage or configuration error, 3 target unreachable.\n")
+	fmt.Fprintf(w, "Exit codes: %s.\n", exitCodeSummary())
 }
 
 func printCommandHelp(w io.Writer, c *command) {
@@ -155,12 +170,6 @@ func printCommandHelp(w io.Writer, c *command) {
 	if fs.HasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
 	}
-}
-
-// oneLine makes an error message one readable line: newlines joined,
-// URL credentials redacted, and a message quoting a huge value shortened.
-func oneLine(s string) string {
-	return input.Truncate(redact.Text(strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")))
 }
 
 // checkFlagValues applies the flag-value limit to every flag given.
@@ -193,8 +202,7 @@ func rawStrings(fs *pflag.FlagSet, name string) []string {
 func helpWire(e *env, args []string) int {
 	formats := wire.Formats()
 	if len(args) > 1 {
-		fmt.Fprintf(e.stderr, "orderhooks help wire: one PROVIDER at most (%s)\n", strings.Join(wire.Providers(), ", "))
-		return exitUsage
+		return report(e, "help wire", usageErrorf("one PROVIDER at most (%s)", strings.Join(wire.Providers(), ", ")), nil)
 	}
 	for i, f := range formats {
 		if len(args) == 1 && f.Provider != args[0] {
@@ -209,8 +217,8 @@ func helpWire(e *env, args []string) int {
 		}
 	}
 	if len(args) == 1 {
-		fmt.Fprintf(e.stderr, "orderhooks help wire: unknown provider %q (%s)%s\n", args[0], strings.Join(wire.Providers(), ", "), suggest.Hint(args[0], wire.Providers(), nil))
-		return exitUsage
+		return report(e, "help wire", usageErrorf("unknown provider %q (%s)%s", args[0], strings.Join(wire.Providers(), ", "),
+			suggest.Hint(args[0], wire.Providers(), nil)), nil)
 	}
 	return exitOK
 }

@@ -55,10 +55,11 @@ func noMatchError(file string, e *emitter.NoMatchError) error {
 	if e.Filter == "" {
 		return usageErrorf("%s: no event passes --order, --event and --from-seq together (of %d read); nothing was sent", file, e.Events)
 	}
-	what := map[string]string{"order": "order key", "event": "event", "from-seq": "seq of at least"}[e.Filter]
-	msg := fmt.Sprintf("--%s %s: no event of %s has %s %s; nothing was sent", e.Filter, e.Value, file, what, e.Value)
+	flag := map[string]string{"Order": "order", "Event": "event", "FromSeq": "from-seq"}[e.Filter]
+	what := map[string]string{"Order": "order key", "Event": "event", "FromSeq": "seq of at least"}[e.Filter]
+	msg := fmt.Sprintf("--%s %s: no event of %s has %s %s; nothing was sent", flag, e.Value, file, what, e.Value)
 	switch e.Filter {
-	case "from-seq":
+	case "FromSeq":
 		msg += fmt.Sprintf(" (its highest seq is %s)", e.Seen[0])
 	default:
 		hint := suggest.Hint(e.Value, e.Seen, eventAliases)

@@ -157,7 +157,7 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 	for i, spec := range specs {
 		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
-			return nil, usageErrorf("--secret: %w", err)
+			return nil, err
 		}
 		secrets[i] = s
 	}
@@ -170,7 +170,7 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 		p, err = wire.New(provider, secrets)
 	}
 	if err != nil {
-		return nil, usageErrorf("--provider %s --secret: %w", provider, err)
+		return nil, err
 	}
 	return p, nil
 }

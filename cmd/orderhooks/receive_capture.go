@@ -151,7 +151,7 @@ func (c *capturing) summary(w io.Writer, st receiver.Stats) error {
 	}
 	if st.NotStored > 0 {
 		fmt.Fprintf(w, "; %d NOT STORED, answered 503 for the platform to retry: %s", st.NotStored, oneLine(st.StoreError))
-		return &exitError{code: exitFailure, err: fmt.Errorf("%d deliveries could not be stored in %s", st.NotStored, c.flags.store)}
+		return &cliError{code: exitFailure, err: fmt.Errorf("%d deliveries could not be stored in %s", st.NotStored, c.flags.store)}
 	}
 	return nil
 }

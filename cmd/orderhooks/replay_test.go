@@ -55,7 +55,7 @@ func TestReplayCommand(t *testing.T) {
 		{"unreachable", []string{record, "--exact", "--url", closedPort(t)}, exitUnreachable, "unreachable"},
 		{"unknown provider", []string{record, "--provider", "nope", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
 			"replay: --provider: unknown provider \"nope\" (phasio, happycolis, standard)\n"},
-		{"bad url", []string{record, "--provider", "happycolis", "--url", "ftp://x", "--secret", emitSecretHC}, exitUsage, "replay: --url: "},
+		{"bad url", []string{record, "--provider", "happycolis", "--url", "ftp://x", "--secret", emitSecretHC}, exitUsage, "replay: --url ftp://x: needs http"},
 		{"other platform", []string{record, "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
 			record + ": line 1: a happycolis event, but --provider phasio\n"},
 	}

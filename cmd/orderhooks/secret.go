@@ -32,7 +32,7 @@ func runSecret(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	provider, _ := fs.GetString("provider")
 	s, err := wire.NewSecret(provider, rand.Reader)
 	if err != nil {
-		return usageErrorf("--provider: %w", err)
+		return err
 	}
 	_, err = fmt.Fprintln(e.stdout, s)
 	return err

@@ -64,7 +64,7 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	secret, err := wire.ResolveSecret(spec, e.getenv)
 	if err != nil {
-		return usageErrorf("--secret: %w", err)
+		return err
 	}
 	name, payload, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.SignInput)
 	if err != nil {
@@ -75,7 +75,7 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	s, err := wire.Sign(provider, secret, payload, o)
 	switch {
 	case errors.Is(err, wire.ErrBadSecret):
-		return usageErrorf("--secret: %w", err)
+		return err
 	case err != nil:
 		return usageErrorf("%s: %w", name, err)
 	}

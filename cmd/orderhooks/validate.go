@@ -52,7 +52,7 @@ func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	default:
 		s, err := schemas.Get(name)
 		if err != nil {
-			return usageErrorf("--schema %q: %w; one of %s", name, schemas.ErrUnknownSchema, schemaChoices())
+			return err
 		}
 		v.schema = s
 	}

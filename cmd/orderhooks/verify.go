@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,7 +109,7 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 		return nil, err
 	}
 	if _, err := contracts.New(provider, opts...); err != nil {
-		return nil, classify(err) // before --record is created
+		return nil, err // before --record is created
 	}
 	record, err := createRecord(fs)
 	if err != nil {
@@ -123,7 +121,7 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 	}
 	suite, err := contracts.New(provider, opts...)
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	if e.tty {
 		fmt.Fprintf(e.stderr, "\r\x1b[Kpreflight: sending a valid delivery…")
@@ -133,7 +131,7 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 		fmt.Fprint(e.stderr, "\r\x1b[K")
 	}
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	defer session.Close()
 	for _, p := range session.Report().Preflight {
@@ -189,7 +187,7 @@ func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Targ
 		}
 		t, err := emitter.LoadTargets(file, name, e.getenv)
 		if err != nil {
-			return contracts.Provider{}, contracts.Target{}, usageErrorf("--targets: %w", err)
+			return contracts.Provider{}, contracts.Target{}, err
 		}
 		p, err := contracts.NewProvider(name, "")
 		return p, contracts.Routes(t), usageError(err)
@@ -201,7 +199,7 @@ func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Targ
 	}
 	secret, err := wire.ResolveSecret(str("secret"), e.getenv)
 	if err != nil {
-		return contracts.Provider{}, contracts.Target{}, usageError(fmt.Errorf("--secret: %w", err))
+		return contracts.Provider{}, contracts.Target{}, err
 	}
 	p, err := contracts.NewProvider(name, secret)
 	return p, contracts.URL(str("url")), usageError(err)
@@ -221,7 +219,8 @@ func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
 	seed, _ := fs.GetInt64("seed")
 	r := &contracts.Report{Provider: provider, Target: contracts.URL(target).String(), Seed: seed, Checks: []contracts.Result{}}
 	if err != nil {
-		r.Error = oneLine(err.Error())
+		_, msg := explain(err, fs)
+		r.Error = oneLine(msg)
 	}
 	return r
 }
@@ -315,41 +314,12 @@ func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
 			}
 		}
 	}
-	specs, _ := fs.GetStringSlice("compare")
-	for _, spec := range specs {
-		if _, err := contracts.ParseComparison(spec); err != nil {
-			return usageErrorf("--compare %q: %w", spec, err)
-		}
-	}
 	if dir, _ := fs.GetString("save-failures"); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return usageErrorf("--save-failures: %w", err)
 		}
 	}
 	return nil
-}
-
-// optionFlags are the verify flags of the suite's options.
-var optionFlags = map[string]string{
-	"WithOnly": "--only", "WithSkip": "--skip", "WithCompare": "--compare", "WithProbe": "--probe",
-	"WithSLO": "--slo", "WithResponseSchema": "--response-schema", "WithSaveFailures": "--save-failures",
-	"Provider": "--provider",
-}
-
-// classify maps the suite's errors to exit codes, naming the flag of an
-// option that would change nothing.
-func classify(err error) error {
-	var oe *contracts.OptionError
-	if errors.As(err, &oe) && optionFlags[oe.Option] != "" && optionFlags[oe.Other] != "" {
-		return usageErrorf("%s: %s (%s)", optionFlags[oe.Option], oe.Reason, optionFlags[oe.Other])
-	}
-	switch {
-	case errors.Is(err, contracts.ErrConfig):
-		return usageError(err)
-	case errors.Is(err, contracts.ErrUnreachable):
-		return unreachable(err)
-	}
-	return err
 }
 
 func printChecks(w io.Writer) error {
@@ -449,7 +419,7 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 		for _, c := range contracts.Checks() {
 			if c.Name == check {
 				for _, o := range c.Options {
-					uses[optionFlags[o]] = true
+					uses[optionFlags["contracts."+o]] = true
 				}
 			}
 		}
@@ -469,7 +439,7 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 			}
 		}
 		for _, name := range []string{"probe", "compare", "slo", "timeout", "response-schema", "save-failures", "insecure", "ca-file"} {
-			if slices.Contains(slices.Collect(maps.Values(optionFlags)), "--"+name) && !uses["--"+name] {
+			if isContractsOption("--"+name) && !uses["--"+name] {
 				continue
 			}
 			if fs.Changed(name) {
@@ -491,6 +461,19 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 		add("seed", fmt.Sprint(seed))
 		return strings.Join(args, " ")
 	}
+}
+
+// isContractsOption reports whether flag sets an option some check uses
+// (and verify refuses when no selected check does).
+func isContractsOption(flag string) bool {
+	for _, c := range contracts.Checks() {
+		for _, o := range c.Options {
+			if optionFlags["contracts."+o] == flag {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)

@@ -208,7 +208,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 		want string
 	}{
 		{"usage error", []string{"--provider", "happycolis", "--url", "http://127.0.0.1:1/", "--secret", "env:UNSET"}, exitUsage, "UNSET is empty or unset"},
-		{"unknown provider", []string{"--provider", "stripe", "--url", "http://127.0.0.1:1/", "--secret", "x"}, exitUsage, `"stripe"`},
+		{"unknown provider", []string{"--provider", "stripe", "--url", "http://127.0.0.1:1/", "--secret", "x"}, exitUsage, `--provider stripe: not one of`},
 		{"unreachable", []string{"--provider", "happycolis", "--url", closed.URL, "--secret", verifySecret, "--timeout", "1s"}, exitUnreachable, "unreachable"},
 	}
 	for _, tt := range tests {

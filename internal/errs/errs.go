@@ -9,8 +9,10 @@ package errs
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
@@ -27,9 +29,10 @@ type OptionError struct {
 	// ("" for a plain option).
 	Field string
 	// Value is the refused value as given ("" when it is not shown, e.g.
-	// a secret).
+	// a secret); Error shows it quoted when it is not a plain word.
 	Value string
-	// Want says what is expected, e.g. "a probability between 0 and 1".
+	// Want says what is wrong and what is expected, e.g. "a probability
+	// between 0 and 1" or "not base64url (…)".
 	Want string
 	// Known lists the accepted values of a name-like option; Error then
 	// suggests the closest one ("did you mean …?").
@@ -74,7 +77,7 @@ func (e *OptionError) Error() string {
 	b.WriteString(e.Name())
 	if e.Value != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Value)
+		b.WriteString(Shown(e.Value))
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Detail())
@@ -86,6 +89,73 @@ func (e *OptionError) Error() string {
 
 // Unwrap returns the package's class of the error.
 func (e *OptionError) Unwrap() error { return e.Err }
+
+// Shown is a value as messages show it: as given when it is a plain word
+// (letters, digits and . _ - + : / @ = , * ~), else quoted, and shortened
+// past 200 bytes.
+func Shown(v string) string {
+	if v == "" || len(v) > 200 {
+		return input.Quote(v)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-+:/@=,*~", c) >= 0) {
+			return input.Quote(v)
+		}
+	}
+	return v
+}
+
+// FileError is a problem at one place of an input file: the file, the line
+// when known, where in it (an entry's field, a JSON pointer), and the
+// problem: "targets.yaml: ORDER.secret: not base64url (…)".
+type FileError struct {
+	Path string
+	Line int
+	// Where is the place in the file: "ORDER.secret", "/steps/2" ("" for
+	// the whole file).
+	Where string
+	// Err is the problem; an *OptionError shows its Detail, without its
+	// package and option.
+	Err error
+	// Class is the package's class of the error (its ErrTargets …), which
+	// errors.Is finds.
+	Class error
+}
+
+// Error is "path[:line][: where]: problem".
+func (e *FileError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Path)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Where != "" {
+		b.WriteString(": " + e.Where)
+	}
+	b.WriteString(": " + Message(e.Err))
+	return b.String()
+}
+
+// Unwrap returns the problem and the class.
+func (e *FileError) Unwrap() []error {
+	var out []error
+	for _, err := range []error{e.Err, e.Class} {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+// Message is err's message for a caller that names the option or file
+// itself: an *OptionError's Detail, any other error as it is.
+func Message(err error) string {
+	if oe, ok := err.(*OptionError); ok {
+		return oe.Detail()
+	}
+	return err.Error()
+}
 
 // Mark returns err classified as class too (errors.Is(result, class)),
 // with err's message unchanged: a package passes another's error on
@@ -102,15 +172,3 @@ type marked struct{ err, class error }
 func (m *marked) Error() string        { return m.err.Error() }
 func (m *marked) Unwrap() []error      { return []error{m.err, m.class} }
 func (m *marked) Is(target error) bool { return target == m.class }
-
-// Trim returns err's message without the text of sentinel and what
-// precedes it, e.g. "not base64url" for "wire: bad secret: not base64url"
-// and sentinel "wire: bad secret": what a caller that names the cause
-// itself (a flag) shows. The whole message when sentinel is not in it.
-func Trim(err, sentinel error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, sentinel.Error()); i >= 0 {
-		return strings.TrimPrefix(msg[i+len(sentinel.Error()):], ": ")
-	}
-	return msg
-}

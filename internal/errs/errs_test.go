@@ -31,7 +31,7 @@ func TestOptionError(t *testing.T) {
 	}
 }
 
-func TestMarkAndTrim(t *testing.T) {
+func TestMark(t *testing.T) {
 	bad := errors.New("wire: bad secret")
 	config := errors.New("contracts: bad configuration")
 	err := fmt.Errorf("%w: not base64url", bad)
@@ -42,10 +42,44 @@ func TestMarkAndTrim(t *testing.T) {
 	if Mark(m, config) != m || Mark(nil, config) != nil {
 		t.Fatal("Mark marks twice or marks nil")
 	}
-	if got := Trim(fmt.Errorf("--targets: x.yaml: %w", err), bad); got != "not base64url" {
-		t.Fatalf("Trim = %q", got)
+}
+
+func TestShown(t *testing.T) {
+	for v, want := range map[string]string{
+		"0":                    "0",
+		"http://127.0.0.1:1/a": "http://127.0.0.1:1/a",
+		"ORDER_CREATED":        "ORDER_CREATED",
+		"":                     `""`,
+		"Bad Header":           `"Bad Header"`,
+		"a\nb":                 `"a\nb"`,
+	} {
+		if got := Shown(v); got != want {
+			t.Errorf("Shown(%q) = %s, want %s", v, got, want)
+		}
 	}
-	if got := Trim(errors.New("other"), bad); got != "other" {
-		t.Fatalf("Trim = %q", got)
+}
+
+func TestFileError(t *testing.T) {
+	class := errors.New("emitter: targets")
+	bad := errors.New("wire: bad secret")
+	oe := &OptionError{Package: "wire", Option: "secret", Want: "not base64url", Err: bad}
+	tests := []struct {
+		err  *FileError
+		want string
+	}{
+		{&FileError{Path: "t.yaml", Where: "ORDER.secret", Err: oe, Class: class}, "t.yaml: ORDER.secret: not base64url"},
+		{&FileError{Path: "t.yaml", Line: 3, Err: errors.New("unknown field"), Class: class}, "t.yaml:3: unknown field"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+		if !errors.Is(tt.err, class) {
+			t.Errorf("%v: not its class", tt.err)
+		}
+	}
+	var got *OptionError
+	if !errors.As(tests[0].err, &got) || got != oe || !errors.Is(tests[0].err, bad) {
+		t.Error("the problem is not in the chain")
 	}
 }
