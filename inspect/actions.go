@@ -228,7 +228,7 @@ func (in *Inspector) verify(w http.ResponseWriter, r *http.Request) {
 // captured, if one does.
 func mistakeBehind(p wire.Profile, secret string, d *capture.Delivery) string {
 	req := &wire.Request{Header: d.Header.Clone(), Body: d.Body, Plaintext: d.Payload}
-	if ph, ok := p.(*wire.Phasio); ok && req.Plaintext == nil {
+	if ph, ok := p.(*wire.Compiled); ok && ph.Definition().Encryption() != nil && req.Plaintext == nil {
 		req.Plaintext, _ = ph.Open(d.Body, "") // the order JSON, to compare a signature over it
 	}
 	for _, m := range wire.Mistakes(d.Provider) {

@@ -141,6 +141,9 @@ type SecretForm struct {
 	Encoding string `json:"encoding"`
 	// Bytes are the sizes accepted (decoded bytes, or the text's bytes).
 	Bytes *ByteCount `json:"bytes,omitempty"`
+	// Hint says where users find the secret or what it looks like, for
+	// messages about a secret that does not read.
+	Hint string `json:"hint,omitempty"`
 }
 
 // ByteCount is a size in bytes: exactly N, a range, or a list of sizes.

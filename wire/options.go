@@ -6,18 +6,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/errs"
 )
 
-// Option configures a profile (New, NewPhasio, NewHappyColis,
-// NewStandard). Options that belong to one platform's profile (most of
-// them: see each) are refused by the others' constructors with an
-// *OptionError, never ignored.
+// Option configures a profile (Compile, New, NewPhasio, NewHappyColis,
+// NewStandard). Most options change one fact of the definition (see
+// each); given to a profile whose definition has no such fact, an option
+// is refused with an *OptionError, never ignored.
 type Option func(*config)
 
 // OptionError is the error of an option the constructor refuses: its Go
@@ -28,11 +26,17 @@ type OptionError = errs.OptionError
 // ErrOptions is wrapped by the constructors' errors about options.
 var ErrOptions = errors.New("wire: bad option")
 
-// config holds every profile's settings; each constructor reads its own.
+// config holds the options' values; Compile reads them over the
+// definition's.
 type config struct {
 	rand io.Reader
 
-	// Phasio
+	// given lists the options set, in order, to refuse those the
+	// definition has nothing for.
+	given []string
+
+	extraSecrets []string
+
 	nonceSize      int
 	layout         Layout
 	padded         bool
@@ -42,53 +46,34 @@ type config struct {
 	deliveryHeader bool
 	trigger        string
 
-	// HappyColis
 	organizationID string
 	webhookID      string
 
-	// Standard Webhooks
 	tolerance      time.Duration
 	now            func() time.Time
 	timestampField bool
-
-	// misplaced is the first option given to a profile it does not
-	// belong to.
-	misplaced *OptionError
-	profile   string
 }
 
-// newConfig applies opts over the defaults for profile, refusing an
-// option of another profile.
-func newConfig(profile string, opts []Option) (*config, error) {
-	c := &config{
-		profile:        profile,
-		nonceSize:      DefaultPhasioNonceSize,
-		field:          DefaultPhasioBodyField,
-		triggerHeader:  true,
-		deliveryHeader: true,
-		trigger:        DefaultPhasioTrigger,
-		tolerance:      DefaultTolerance,
-		now:            time.Now,
-		timestampField: true,
-	}
+// newConfig applies opts.
+func newConfig(opts []Option) *config {
+	c := &config{now: time.Now, triggerHeader: true, deliveryHeader: true, timestampField: true}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
 		}
 	}
-	if c.misplaced != nil {
-		return nil, c.misplaced
-	}
-	return c, nil
+	return c
 }
 
-// only notes that option belongs to the profile called owner.
-func (c *config) only(option, owner string) {
-	if c.profile != owner && c.misplaced == nil {
-		c.misplaced = &OptionError{Package: "wire", Option: option,
-			Want: fmt.Sprintf("applies to the %s profile only, not to %s", owner, c.profile), Err: ErrOptions}
+// give notes that option was set.
+func (c *config) give(option string) {
+	if !slices.Contains(c.given, option) {
+		c.given = append(c.given, option)
 	}
 }
+
+// has reports whether option was set.
+func (c *config) has(option string) bool { return slices.Contains(c.given, option) }
 
 // WithRand sets the source of nonces, wrong keys and bad signatures
 // (default crypto/rand.Reader), for any profile. A seeded reader makes
@@ -98,121 +83,105 @@ func WithRand(r io.Reader) Option {
 	return func(c *config) { c.rand = r }
 }
 
-// WithNonceSize sets the AES-GCM nonce length (Phasio; default
-// DefaultPhasioNonceSize).
+// WithSecrets adds secrets that sign next to Compile's (key rotation:
+// every one of them signs, and Verify accepts a signature by any), for
+// definitions whose signatures are joined (signing.join is not none).
+func WithSecrets(secrets ...string) Option {
+	return func(c *config) { c.give("WithSecrets"); c.extraSecrets = append(c.extraSecrets, secrets...) }
+}
+
+// WithNonceSize sets the AES-GCM nonce length (definitions with an
+// encryption section, such as Phasio; default the definition's, 12).
 func WithNonceSize(n int) Option {
-	return func(c *config) { c.only("WithNonceSize", ProviderPhasio); c.nonceSize = n }
+	return func(c *config) { c.give("WithNonceSize"); c.nonceSize = n }
 }
 
-// WithLayout sets where the nonce goes in the sealed payload (Phasio;
-// default LayoutNonceFirst).
+// WithLayout sets where the nonce goes in the sealed payload
+// (definitions with an encryption section; default the definition's,
+// LayoutNonceFirst for Phasio).
 func WithLayout(l Layout) Option {
-	return func(c *config) { c.only("WithLayout", ProviderPhasio); c.layout = l }
+	return func(c *config) { c.give("WithLayout"); c.layout = l }
 }
 
-// WithPadding makes Build write the encrypted payload string as padded
-// base64url (Phasio; default unpadded). Verify accepts both either way.
+// WithPadding makes Build write the encrypted payload string with or
+// without base64 padding (definitions with an encryption section;
+// default the definition's, unpadded for Phasio). Verify accepts both
+// either way.
 func WithPadding(padded bool) Option {
-	return func(c *config) { c.only("WithPadding", ProviderPhasio); c.padded = padded }
+	return func(c *config) { c.give("WithPadding"); c.padded = padded }
 }
 
-// WithBodyField sets the body's field name (Phasio; default
-// DefaultPhasioBodyField).
+// WithBodyField sets the body member that carries the encrypted payload
+// string (definitions with an encryption section and no envelope;
+// default the definition's, DefaultPhasioBodyField for Phasio).
 func WithBodyField(name string) Option {
-	return func(c *config) { c.only("WithBodyField", ProviderPhasio); c.field = name }
+	return func(c *config) { c.give("WithBodyField"); c.field = name }
 }
 
-// WithHMACKey sets which bytes key the signature (Phasio; default
-// HMACKeySecretString).
+// WithHMACKey sets which bytes key the HMAC (definitions with an HMAC
+// scheme whose secret is encoded, such as Phasio; default the
+// definition's, HMACKeySecretString for Phasio).
 func WithHMACKey(form HMACKeyForm) Option {
-	return func(c *config) { c.only("WithHMACKey", ProviderPhasio); c.hmacKey = form }
+	return func(c *config) { c.give("WithHMACKey"); c.hmacKey = form }
 }
 
-// WithTriggerHeader turns the TriggerHeader on Build's requests on or off
-// (Phasio; default on).
+// WithTriggerHeader turns the header naming the event on Build's requests
+// on or off (definitions of one URL per event that name a test header,
+// such as Phasio's TriggerHeader; default on).
 func WithTriggerHeader(on bool) Option {
-	return func(c *config) { c.only("WithTriggerHeader", ProviderPhasio); c.triggerHeader = on }
+	return func(c *config) { c.give("WithTriggerHeader"); c.triggerHeader = on }
 }
 
-// WithDeliveryHeader turns the DeliveryHeader on Build's requests on or
-// off (Phasio; default on).
+// WithDeliveryHeader turns the header carrying the message id on Build's
+// requests on or off (definitions whose provider sends no id and that
+// name a test header, such as Phasio's DeliveryHeader; default on).
 func WithDeliveryHeader(on bool) Option {
-	return func(c *config) { c.only("WithDeliveryHeader", ProviderPhasio); c.deliveryHeader = on }
+	return func(c *config) { c.give("WithDeliveryHeader"); c.deliveryHeader = on }
 }
 
-// WithDefaultTrigger sets the trigger Verify reports for requests without
-// a TriggerHeader (Phasio; default DefaultPhasioTrigger): a real Phasio
-// webhook is configured for one trigger, so its receiver knows it from
-// the URL. It must be one of Phasio's order triggers.
+// WithDefaultTrigger sets the event Verify reports for requests that do
+// not name theirs (definitions of one URL per event, such as Phasio;
+// default the definition's, DefaultPhasioTrigger): a real Phasio webhook
+// is configured for one trigger, so its receiver knows it from the URL.
+// It must be one of the definition's events.
 func WithDefaultTrigger(trigger string) Option {
-	return func(c *config) { c.only("WithDefaultTrigger", ProviderPhasio); c.trigger = trigger }
+	return func(c *config) { c.give("WithDefaultTrigger"); c.trigger = trigger }
 }
 
-// WithOrganizationID makes Build stamp header.organizationId (HappyColis;
-// default: kept as the generator wrote it).
-func WithOrganizationID(id string) Option {
-	return func(c *config) { c.only("WithOrganizationID", ProviderHappyColis); c.organizationID = id }
-}
-
-// WithWebhookID makes Build stamp header.webhookId (HappyColis; default:
+// WithOrganizationID makes Build stamp header.organizationId (definitions
+// that stamp the payload's header object, such as HappyColis; default:
 // kept as the generator wrote it).
+func WithOrganizationID(id string) Option {
+	return func(c *config) { c.give("WithOrganizationID"); c.organizationID = id }
+}
+
+// WithWebhookID makes Build stamp header.webhookId (definitions that
+// stamp the payload's header object, such as HappyColis; default: kept as
+// the generator wrote it).
 func WithWebhookID(id string) Option {
-	return func(c *config) { c.only("WithWebhookID", ProviderHappyColis); c.webhookID = id }
+	return func(c *config) { c.give("WithWebhookID"); c.webhookID = id }
 }
 
-// WithTolerance sets how far from Verify's clock webhook-timestamp may be
-// (Standard Webhooks; default DefaultTolerance). The stale-timestamp fault
-// signs a timestamp twice the tolerance before Message.Time.
+// WithTolerance sets how far from Verify's clock the signed timestamp may
+// be (definitions with a timestamp, such as Standard Webhooks; default
+// the definition's, DefaultTolerance). The stale-timestamp fault signs a
+// timestamp twice the tolerance before Message.Time.
 func WithTolerance(d time.Duration) Option {
-	return func(c *config) { c.only("WithTolerance", ProviderStandard); c.tolerance = d }
+	return func(c *config) { c.give("WithTolerance"); c.tolerance = d }
 }
 
-// WithClock sets the clock Verify checks webhook-timestamp against
-// (Standard Webhooks; default time.Now).
+// WithClock sets the clock Verify checks the signed timestamp against
+// (definitions with a timestamp; default time.Now).
 func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.only("WithClock", ProviderStandard); c.now = now }
+	return func(c *config) { c.give("WithClock"); c.now = now }
 }
 
-// WithTimestampField includes "timestamp" in Build's body (Standard
-// Webhooks; default on). The Standard Webhooks payload structure
+// WithTimestampField includes the send time in Build's body (definitions
+// whose envelope has a "{time}" member, such as Standard Webhooks'
+// "timestamp"; default on). The Standard Webhooks payload structure
 // recommends it; without it the body is {"type":…,"data":…}.
 func WithTimestampField(on bool) Option {
-	return func(c *config) { c.only("WithTimestampField", ProviderStandard); c.timestampField = on }
-}
-
-// check refuses option values the profile cannot work with.
-func (c *config) check() error {
-	bad := func(option, value, want string) error {
-		return &OptionError{Package: "wire", Option: option, Value: value, Want: want, Err: ErrOptions}
-	}
-	triggers := generator.Events(ProviderPhasio)
-	switch {
-	case c.nonceSize < 1:
-		return bad("WithNonceSize", fmt.Sprint(c.nonceSize), "must be positive")
-	case c.layout != LayoutNonceFirst && c.layout != LayoutNonceLast:
-		return bad("WithLayout", fmt.Sprint(int(c.layout)), "LayoutNonceFirst or LayoutNonceLast")
-	case c.field == "":
-		return bad("WithBodyField", "", "must not be empty")
-	case c.hmacKey != HMACKeySecretString && c.hmacKey != HMACKeyDecoded:
-		return bad("WithHMACKey", fmt.Sprint(int(c.hmacKey)), "HMACKeySecretString or HMACKeyDecoded")
-	case !slices.Contains(triggers, c.trigger):
-		e := bad("WithDefaultTrigger", c.trigger, "one of Phasio's order triggers: "+strings.Join(triggers, ", ")).(*OptionError)
-		e.Known, e.Aliases = triggers, phasioTriggerTitles
-		return e
-	case c.tolerance <= 0:
-		return bad("WithTolerance", c.tolerance.String(), "must be positive")
-	case c.now == nil:
-		return bad("WithClock", "nil", "a clock")
-	}
-	return nil
-}
-
-// phasioTriggerTitles are the Phasio documentation's names of its order
-// triggers, for suggestions.
-var phasioTriggerTitles = map[string]string{
-	"Order Created":   generator.PhasioOrderCreated,
-	"Order Updated":   generator.PhasioOrderUpdated,
-	"Quote Converted": generator.PhasioQuoteConverted,
+	return func(c *config) { c.give("WithTimestampField"); c.timestampField = on }
 }
 
 // randSource reads the configured randomness; only readers other than

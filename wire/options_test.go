@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,13 +10,14 @@ import (
 	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
-// TestMisplacedOptions gives every option to every profile's constructor:
-// an option of another profile is refused with an *OptionError naming
-// it (never ignored), the profile's own options and WithRand are taken.
+// TestMisplacedOptions gives every option to every built-in profile: an
+// option whose fact the definition does not have is refused with an
+// *OptionError naming it and what it needs (never ignored); the others
+// and WithRand are taken.
 func TestMisplacedOptions(t *testing.T) {
 	options := []struct {
 		name  string
-		owner string // "" for every profile
+		owner string // the profiles it applies to, space-separated; "" for every profile
 		opt   Option
 	}{
 		{"WithRand", "", WithRand(testkit.Rand(1))},
@@ -23,7 +25,7 @@ func TestMisplacedOptions(t *testing.T) {
 		{"WithLayout", ProviderPhasio, WithLayout(LayoutNonceLast)},
 		{"WithPadding", ProviderPhasio, WithPadding(true)},
 		{"WithBodyField", ProviderPhasio, WithBodyField("data")},
-		{"WithHMACKey", ProviderPhasio, WithHMACKey(HMACKeyDecoded)},
+		{"WithHMACKey", "phasio standard", WithHMACKey(HMACKeyDecoded)},
 		{"WithTriggerHeader", ProviderPhasio, WithTriggerHeader(false)},
 		{"WithDeliveryHeader", ProviderPhasio, WithDeliveryHeader(false)},
 		{"WithDefaultTrigger", ProviderPhasio, WithDefaultTrigger("ORDER")},
@@ -32,12 +34,13 @@ func TestMisplacedOptions(t *testing.T) {
 		{"WithTolerance", ProviderStandard, WithTolerance(time.Minute)},
 		{"WithClock", ProviderStandard, WithClock(testkit.Clock)},
 		{"WithTimestampField", ProviderStandard, WithTimestampField(false)},
+		{"WithSecrets", ProviderStandard, WithSecrets(testkit.StandardSecret)},
 	}
 	for _, o := range options {
 		for _, provider := range Providers() {
 			t.Run(o.name+"/"+provider, func(t *testing.T) {
 				p, err := New(provider, []string{testkit.Secret(provider)}, o.opt)
-				if o.owner == "" || o.owner == provider {
+				if o.owner == "" || slices.Contains(strings.Fields(o.owner), provider) {
 					if err != nil || p.Name() != provider {
 						t.Fatalf("refused: %v", err)
 					}
@@ -47,7 +50,7 @@ func TestMisplacedOptions(t *testing.T) {
 				if !errors.As(err, &oe) || oe.Option != o.name || !errors.Is(err, ErrOptions) {
 					t.Fatalf("got %v, want an *OptionError for %s", err, o.name)
 				}
-				if want := "applies to the " + o.owner + " profile only"; !strings.Contains(err.Error(), want) {
+				if want := "applies to definitions with "; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), provider+" has none") {
 					t.Fatalf("%q does not say %q", err, want)
 				}
 			})

@@ -35,7 +35,7 @@ func ExampleNewPhasio() {
 
 // Build applies request-level faults as a hostile or broken sender would;
 // Verify names what is wrong.
-func ExamplePhasio_Build() {
+func ExampleCompiled_Build() {
 	p, _ := wire.NewPhasio("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
 	msg := &wire.Message{Event: &generator.Event{Event: generator.PhasioOrderCreated, Payload: []byte(`{"orderId":1}`)}}
 	for _, fault := range []wire.Fault{wire.FaultNone, wire.FaultTamper, wire.FaultMissingSignature, wire.FaultMalformedBody, wire.FaultStaleTimestamp} {
@@ -57,7 +57,7 @@ func ExamplePhasio_Build() {
 
 // Verify checks the signature over the encrypted payload string, then
 // decrypts; the trigger comes from X-Orderhooks-Trigger or the default.
-func ExamplePhasio_Verify() {
+func ExampleCompiled_Verify() {
 	p, _ := wire.NewPhasio("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", wire.WithDefaultTrigger(generator.PhasioQuoteConverted))
 	body := []byte(`{"payload":"6InTC4VCHozIMNFfxBaiIWeOHYexcBf0Vu4mWYhvXOJrHeCE90FGBDciXWcy2tYjFbbEYYDwycgmdIu1NJnhzWQQfWUUbrx0JnwEZorYsER4bWak9-K5SWlUX2gVycuwiR5xQw"}`)
 	h := map[string][]string{wire.PhasioSignatureHeader: {"c4a204a4e7afcc8ef7941b6886dffa6fa6ca399dc0aa0f6cd9d0b2877413c9ac"}}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/provider"
 )
 
 // TestPhasioOptions builds and verifies with every non-default assumption,
@@ -21,7 +22,7 @@ import (
 func TestPhasioOptions(t *testing.T) {
 	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
 	msg := &Message{Event: ev, ID: "d-1", Time: testkit.Time}
-	key, _ := decodeBase64URL(testkit.PhasioSecret)
+	key, _ := decodeBytes(provider.EncodingBase64URL, testkit.PhasioSecret)
 	tests := []struct {
 		name  string
 		opts  []Option
@@ -72,11 +73,11 @@ func TestPhasioOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			payload, err := p.field(req.Body)
+			payload, err := p.bodyString(req.Body, p.seal.fieldPtr, p.seal.field)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sealed, err := decodeBase64URL(string(payload))
+			sealed, err := decodeBytes(provider.EncodingBase64URL, string(payload))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,12 +121,12 @@ func TestPhasioBadConfig(t *testing.T) {
 		{"not base64url", "this is not a key!!", nil, "not base64url"},
 		{"16-byte key", "AAAAAAAAAAAAAAAAAAAAAA", nil, "secret is not a 32-byte key"},
 		{"std alphabet", strings.Repeat("+", 43), nil, "not base64url"},
-		{"empty", "", nil, "32-byte key"},
+		{"empty", "", nil, "secret: empty"},
 		{"nonce size", testkit.PhasioSecret, []Option{WithNonceSize(0)}, "WithNonceSize 0: must be positive"},
 		{"layout", testkit.PhasioSecret, []Option{WithLayout(9)}, "WithLayout 9: LayoutNonceFirst or LayoutNonceLast"},
 		{"field", testkit.PhasioSecret, []Option{WithBodyField("")}, "WithBodyField: must not be empty"},
 		{"hmac key form", testkit.PhasioSecret, []Option{WithHMACKey(5)}, "WithHMACKey 5: HMACKeySecretString or HMACKeyDecoded"},
-		{"trigger", testkit.PhasioSecret, []Option{WithDefaultTrigger("ORDER_CREATED")}, `WithDefaultTrigger ORDER_CREATED: one of Phasio's order triggers: ORDER, ORDER_UPDATED, QUOTE_CONVERTED (did you mean "ORDER"?)`},
+		{"trigger", testkit.PhasioSecret, []Option{WithDefaultTrigger("ORDER_CREATED")}, `WithDefaultTrigger ORDER_CREATED: one of Phasio's events: ORDER, ORDER_UPDATED, QUOTE_CONVERTED (did you mean "ORDER"?)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,7 +184,7 @@ func TestPhasioOpen(t *testing.T) {
 
 func mustDecode(t *testing.T, s string) []byte {
 	t.Helper()
-	b, err := decodeBase64URL(s)
+	b, err := decodeBytes(provider.EncodingBase64URL, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func mustDecode(t *testing.T, s string) []byte {
 // TestPhasioNotJSON: a payload that decrypts to something other than JSON
 // is malformed, not accepted.
 func TestPhasioNotJSON(t *testing.T) {
-	p := testProfile(t, generator.ProviderPhasio).(*Phasio)
+	p := testProfile(t, generator.ProviderPhasio).(*Compiled)
 	req, err := p.Build(&Message{Event: &generator.Event{Payload: []byte("not json")}}, FaultNone)
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +236,7 @@ func FuzzDecrypt(f *testing.F) {
 
 // benchPhasio returns the default profile and messages of 64 generated
 // orders, with the bytes per order set on b.
-func benchPhasio(b *testing.B) (*Phasio, []*Message) {
+func benchPhasio(b *testing.B) (*Compiled, []*Message) {
 	evs := testkit.Events(b, generator.ProviderPhasio, 64)
 	p, err := NewPhasio(testkit.PhasioSecret)
 	if err != nil {

@@ -20,7 +20,8 @@ type shown = redact.Shown
 // checks such a request on the receiving side. Implementations are
 // immutable after construction and safe for concurrent use.
 type Profile interface {
-	// Name is "phasio", "happycolis" or "standard".
+	// Name is the definition's name: "phasio", "happycolis", "standard"
+	// or a provider definition's.
 	Name() string
 	// Build returns the request for one delivery of msg. fault, when not
 	// FaultNone, is a request-level fault (see Fault) applied exactly as a
@@ -37,7 +38,7 @@ type Profile interface {
 // its headers alone: the checks of Verify that need no body (a signature
 // header present). A Receiver calls it before reading the body, so a flood
 // of unsigned requests costs it no memory. All three built-in profiles
-// implement it.
+// implement it, as does every compiled definition.
 type HeaderVerifier interface {
 	// VerifyHeader returns the error Verify would return for these
 	// headers whatever the body, or nil.
@@ -138,38 +139,6 @@ const (
 // Providers lists the profiles' names, in documentation order.
 func Providers() []string { return platform.Providers() }
 
-// New builds the profile called provider ("phasio", "happycolis" or
-// "standard") with opts; an option of another profile is refused. Phasio
-// and HappyColis take exactly one secret; Standard Webhooks takes one or
-// more (all of them sign, for key rotation).
-func New(provider string, secrets []string, opts ...Option) (Profile, error) {
-	switch provider {
-	case ProviderPhasio, ProviderHappyColis:
-		if len(secrets) != 1 {
-			return nil, badSecret("%s takes exactly one secret, got %d", provider, len(secrets))
-		}
-		if provider == ProviderPhasio {
-			return NewPhasio(secrets[0], opts...)
-		}
-		return NewHappyColis(secrets[0], opts...)
-	case ProviderStandard:
-		return NewStandard(secrets, opts...)
-	}
-	return nil, unknownProvider(provider)
-}
-
-// unknownProvider is the error of a provider name that is not a profile's.
-func unknownProvider(name string) error {
-	return &OptionError{Package: "wire", Option: "provider", Value: name,
-		Want: "not one of " + strings.Join(Providers(), ", "), Known: Providers(), Err: ErrUnknownProvider}
-}
-
-// badSecret is the error of a secret the profile cannot use: what is wrong
-// and what is expected, never the secret.
-func badSecret(format string, args ...any) error {
-	return &OptionError{Package: "wire", Option: "secret", Want: fmt.Sprintf(format, args...), Err: ErrBadSecret}
-}
-
 // checkMessage rejects messages Build cannot send; needID is set by the
 // profiles that put Message.ID on the wire as the message's identity.
 func checkMessage(msg *Message, needID bool) error {
@@ -182,23 +151,6 @@ func checkMessage(msg *Message, needID bool) error {
 		return fmt.Errorf("%w: event %d has no message id", ErrBadMessage, msg.Event.Seq)
 	}
 	return nil
-}
-
-// checkFault accepts the faults a profile's Build knows. Delivery-level
-// faults leave the request as it is (the engine applies them); only the
-// standard profile has a timestamp to make stale.
-func checkFault(profile string, fault Fault) error {
-	switch fault {
-	case FaultNone, FaultDuplicate, FaultReorder, FaultDelay, FaultTamper, FaultBadSignature,
-		FaultWrongKey, FaultMissingSignature, FaultMalformedBody:
-		return nil
-	case FaultStaleTimestamp:
-		if profile == ProviderStandard {
-			return nil
-		}
-		return fmt.Errorf("%w: %s: %s requests carry no signed timestamp", ErrFaultNotApplicable, fault, profile)
-	}
-	return fmt.Errorf("%w: unknown fault %q", ErrFaultNotApplicable, fault)
 }
 
 // tamperJSON changes a JSON body after signing while keeping it JSON: the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 )
@@ -109,7 +110,7 @@ func checkReceived(t *testing.T, profile string, msg *Message, got *Received) {
 	wantEvent, wantPayload, wantID := msg.Event.Event, []byte(msg.Event.Payload), msg.ID
 	switch profile {
 	case generator.ProviderHappyColis:
-		stamped, err := stampEnvelope(msg.Event.Payload, []headerField{{"messageId", msg.ID}})
+		stamped, err := stampPayload(msg.Event.Payload, []stampField{{jsonptr.Pointer{"header", "messageId"}, msg.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}

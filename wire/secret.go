@@ -1,14 +1,12 @@
 package wire
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/provider"
 )
 
 // Secret spec prefixes understood by ResolveSecret.
@@ -49,28 +47,54 @@ func ResolveSecret(spec string, getenv func(string) string) (string, error) {
 	return spec, nil
 }
 
-// NewSecret returns a fresh secret for provider, read from rand: for
-// phasio a base64url (unpadded) 32-byte AES key, for happycolis a
-// 64-character hex client secret, for standard "whsec_" and the standard
-// base64 of 24 key bytes.
+// NewSecret returns a fresh secret for the built-in provider, read from
+// rand: for phasio a base64url (unpadded) 32-byte AES key, for happycolis
+// a 64-character hex client secret, for standard "whsec_" and the
+// standard base64 of 24 key bytes (see NewDefinitionSecret).
 func NewSecret(provider string, rand io.Reader) (string, error) {
-	var key []byte
-	switch provider {
-	case generator.ProviderPhasio, generator.ProviderHappyColis:
-		key = make([]byte, 32)
-	case ProviderStandard:
-		key = make([]byte, 24)
-	default:
-		return "", unknownProvider(provider)
+	def, err := builtin(provider)
+	if err != nil {
+		return "", err
 	}
+	return NewDefinitionSecret(def, "", rand)
+}
+
+// NewDefinitionSecret returns a fresh secret of def's scheme called
+// scheme ("" for the first), as its generate section says: that many
+// random bytes from rand, written in the secret's form (prefix and
+// encoding; a text secret writes them as generate.as says).
+func NewDefinitionSecret(def *provider.Definition, scheme string, rand io.Reader) (string, error) {
+	s := def.Signing()
+	if s == nil {
+		return "", badSecret("%s requests are not signed: there is no secret to make", def.Name())
+	}
+	var sc *provider.Scheme
+	var names []string
+	for i := range s.Schemes {
+		names = append(names, s.Schemes[i].Name)
+		if scheme == "" || s.Schemes[i].Name == scheme {
+			sc = &s.Schemes[i]
+			break
+		}
+	}
+	if sc == nil {
+		return "", &OptionError{Package: "wire", Option: "scheme", Value: scheme,
+			Want: fmt.Sprintf("one of %s's signing schemes: %s", def.Name(), strings.Join(names, ", ")), Known: names, Err: ErrOptions}
+	}
+	n := 32
+	if sc.Generate != nil && sc.Generate.Bytes > 0 {
+		n = sc.Generate.Bytes
+	}
+	key := make([]byte, n)
 	if _, err := io.ReadFull(rand, key); err != nil {
 		return "", fmt.Errorf("wire: reading randomness: %w", err)
 	}
-	switch provider {
-	case generator.ProviderPhasio:
-		return base64.RawURLEncoding.EncodeToString(key), nil
-	case generator.ProviderHappyColis:
-		return hex.EncodeToString(key), nil
+	enc := sc.Secret.Encoding
+	if enc == provider.EncodingText {
+		enc = provider.EncodingHex
+		if sc.Generate != nil && sc.Generate.As != "" {
+			enc = sc.Generate.As
+		}
 	}
-	return standardSecretPrefix + base64.StdEncoding.EncodeToString(key), nil
+	return sc.Secret.Prefix + encodeSecret(enc, key), nil
 }

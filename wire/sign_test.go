@@ -154,12 +154,13 @@ func TestMisSign(t *testing.T) {
 			payloads = generator.ProviderPhasio
 		}
 		secret := map[string]string{generator.ProviderPhasio: testkit.PhasioSecret, generator.ProviderHappyColis: "00ff00ff00ff00ff", ProviderStandard: testkit.StandardSecret}[name]
-		p, err := New(name, []string{secret})
+		var opts []Option
+		if name == ProviderStandard {
+			opts = append(opts, WithClock(testkit.Clock))
+		}
+		p, err := New(name, []string{secret}, opts...)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if s, ok := p.(*Standard); ok {
-			s.cfg.now = func() time.Time { return testkit.Time }
 		}
 		req, err := p.Build(&Message{Event: testkit.Events(t, payloads, 1)[0], ID: "0f6c9b5e-1111-4222-8333-444455556666", Time: testkit.Time}, FaultNone)
 		if err != nil {

@@ -104,7 +104,7 @@ func TestSignUsageErrors(t *testing.T) {
 		{"bad timestamp", []string{"--provider", "standard", "--secret", "whsec_c2VjcmV0", "--timestamp", "yesterday"}, "{}", `--timestamp "yesterday"`},
 		{"bad secret", []string{"--provider", "phasio", "--secret", "c2hvcnQ"}, "{}", "--secret: "},
 		{"not JSON", []string{"--provider", "phasio", "--secret", secret}, "{", "<stdin>: wire: cannot sign: the payload is not JSON"},
-		{"not an envelope", []string{"--provider", "happycolis", "--secret", "s"}, `{"orderId":1}`, "<stdin>: wire: cannot sign: not a HappyColis {header, body} envelope: no header object"},
+		{"not an envelope", []string{"--provider", "happycolis", "--secret", "s"}, `{"orderId":1}`, "<stdin>: wire: cannot sign: not a HappyColis payload: no header object"},
 		{"empty input", []string{"--provider", "phasio", "--secret", secret}, "", "empty input"},
 		{"two inputs", []string{"--provider", "phasio", "--secret", secret, "a", "b"}, "", "one input at most"},
 	}
