@@ -118,10 +118,6 @@ type Option func(*config)
 // lock on the store (default DefaultBusyTimeout).
 func WithBusyTimeout(d time.Duration) Option { return func(c *config) { c.busy = d } }
 
-// WithPutTimeout sets how long Put waits for its write (default
-// DefaultPutTimeout).
-func WithPutTimeout(d time.Duration) Option { return func(c *config) { c.put = d } }
-
 // WithSync sets the durability of writes (default SyncNormal).
 func WithSync(s Sync) Option { return func(c *config) { c.sync = s } }
 

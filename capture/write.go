@@ -38,7 +38,7 @@ const forwardSQL = `UPDATE deliveries SET app_url = ?, app_status = ?, app_laten
 // process next (see Sync for power cuts). Headers are filtered (see
 // Delivery.Header) and answers cut to WithExcerpt bytes; d is not
 // changed. An error (the disk is full, the file read-only, the write took
-// longer than WithPutTimeout, or ctx ended) means the delivery may not be
+// longer than DefaultPutTimeout, or ctx ended) means the delivery may not be
 // stored: a receiver answers 503 so that the platform retries it.
 func (s *Store) Put(ctx context.Context, d *Delivery) (int64, error) {
 	if err := s.writable(); err != nil {

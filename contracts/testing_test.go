@@ -262,3 +262,21 @@ func TestTestSaysTheDiagnosisOnce(t *testing.T) {
 		t.Errorf("the first failing subtest does not start with the diagnosis: %q", first.errors)
 	}
 }
+
+// TestShrinkBudgetZero: WithShrinkBudget(0) saves the failing case as it
+// failed, every part of it, without trying smaller ones.
+func TestShrinkBudgetZero(t *testing.T) {
+	shrunk := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9))
+	whole := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9), contracts.WithShrinkBudget(0))
+	a, b := shrunk.Result(contracts.CheckEdgeCases), whole.Result(contracts.CheckEdgeCases)
+	if len(a.Saved) != 1 || len(b.Saved) != 1 || !strings.Contains(b.Message, "in 0 tries") {
+		t.Fatalf("results %+v\n%+v", a, b)
+	}
+	small, _ := os.ReadFile(a.Saved[0])
+	big, _ := os.ReadFile(b.Saved[0])
+	if strings.Count(string(big), "specificationId") <= strings.Count(string(small), "specificationId") {
+		t.Errorf("the unshrunk case (%d bytes) is not larger than the shrunk one (%d bytes)", len(big), len(small))
+	}
+}

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -96,4 +97,20 @@ func ExampleGenerator_Source() {
 	// Output:
 	// {"seq":1,"provider":"happycolis","event":"order/created","orderKey":"e927233f-10dd-4fe2-964e-585f64806454","at":"2025-06-15T08:00:00.948Z","payload":{}}
 	// {"seq":2,"provider":"happycolis","event":"order/created","orderKey":"483cb050-0bf4-4b41-865c-b76d8bcf0688","at":"2025-06-15T08:01:05.1Z","payload":{}}
+}
+
+// The JSON Schema of scenario files, for editors and other validators.
+func ExampleScenarioSchema() {
+	var s struct {
+		ID    string `json:"$id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal(generator.ScenarioSchema(), &s); err != nil {
+		panic(err)
+	}
+	fmt.Println(s.ID)
+	fmt.Println(s.Title)
+	// Output:
+	// https://orderhooks.dev/schemas/scenario.json
+	// orderhooks scenario, version 1
 }

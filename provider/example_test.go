@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/orderhooks/orderhooks/provider"
@@ -70,4 +71,20 @@ func ExampleBuiltin() {
 	// v1 hmac-sha256 whsec_
 	// v1a ed25519 whsk_
 	// order.updated
+}
+
+// The JSON Schema of definition files, for editors and other validators.
+func ExampleSchema() {
+	var s struct {
+		ID    string `json:"$id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal(provider.Schema(), &s); err != nil {
+		panic(err)
+	}
+	fmt.Println(s.ID)
+	fmt.Println(s.Title)
+	// Output:
+	// https://orderhooks.dev/schemas/provider.json
+	// orderhooks provider definition
 }

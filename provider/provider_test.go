@@ -246,6 +246,14 @@ func TestSchemaRefs(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "defs/escape.yaml:") || !strings.Contains(err.Error(), "outside") {
 		t.Errorf("escape: %v", err)
 	}
+	// WithRefRoot widens where references may point.
+	d, err = Load("defs/escape.yaml", WithFS(fsys), WithRefRoot("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Check(context.Background()); err != nil && strings.Contains(err.Error(), "outside") {
+		t.Errorf("escape with WithRefRoot(\".\"): %v", err)
+	}
 }
 
 // minimal is a small valid definition with the given events list.

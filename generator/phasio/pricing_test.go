@@ -114,3 +114,10 @@ func ExampleOrder_Reprice() {
 	// 145.00 1595.00 1475.38
 	// <nil>
 }
+
+// The currencies whose prices the generator converts from euros.
+func ExampleCurrencies() {
+	fmt.Println(phasio.Currencies())
+	// Output:
+	// [AUD CAD CHF DKK EUR GBP NOK PLN SEK USD]
+}

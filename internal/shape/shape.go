@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -385,21 +384,5 @@ func (n *Node) Expand() []*Node {
 		}
 	}
 	walk(n)
-	return out
-}
-
-// PropertyNames lists the properties any of nodes declare, sorted.
-func PropertyNames(nodes []*Node) []string {
-	seen := map[string]bool{}
-	for _, n := range nodes {
-		for k := range n.Properties {
-			seen[k] = true
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
