@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 )
 
 // TestDurability kills a process that is storing deliveries from 8
@@ -25,12 +27,12 @@ func TestDurability(t *testing.T) {
 	if os.Getenv("CAPTURE_CHILD") != "" {
 		t.Skip("the child process of TestDurability")
 	}
-	runs, target := 1, 400
-	if s := os.Getenv("CAPTURE_KILLS"); s != "" {
-		var err error
-		if runs, err = strconv.Atoi(s); err != nil {
-			t.Fatalf("CAPTURE_KILLS=%q: %v", s, err)
-		}
+	runs, err := sweep.Size("CAPTURE_KILLS", 1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := 400
+	if sweep.Long() || os.Getenv("CAPTURE_KILLS") != "" {
 		target = 2000
 	}
 	for run := 0; run < runs; run++ {

@@ -74,6 +74,7 @@ func TestReceiversInOtherLanguages(t *testing.T) {
 	for _, tt := range tests {
 		for _, provider := range tt.providers {
 			t.Run(tt.interpreter+"/"+provider, func(t *testing.T) {
+				t.Parallel() // each starts its own receiver process
 				secret := testSecret(t, provider)
 				url := startScript(t, tt.interpreter, tt.script, provider, secret, "correct")
 				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider),
@@ -92,6 +93,7 @@ func TestReceiversInOtherLanguages(t *testing.T) {
 				continue // its signature covers a string, not the body
 			}
 			t.Run(tt.interpreter+"/"+provider+"/re-serialised body", func(t *testing.T) {
+				t.Parallel()
 				secret := testSecret(t, provider)
 				url := startScript(t, tt.interpreter, tt.script, provider, secret, "reserialise")
 				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider),

@@ -148,6 +148,7 @@ func TestRawBodyFormsRejectedAsARepeat(t *testing.T) {
 // probes in a row got no answer no more are sent; no check blames the
 // receiver's state for a probe that could not be read.
 func TestProbeThatNeverAnswers(t *testing.T) {
+	t.Parallel() // waits out the probe's timeouts
 	recv := newReceiver(t, testProfile(t, contracts.ProviderHappyColis))
 	var gets atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

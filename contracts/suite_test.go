@@ -214,6 +214,7 @@ func TestBrokenReceivers(t *testing.T) {
 	for _, tt := range tests {
 		for _, provider := range providers {
 			t.Run(tt.name+"/"+provider, func(t *testing.T) {
+				t.Parallel() // each has its own receiver
 				want := correctStatuses(provider)
 				for _, name := range tt.fails {
 					if want[name] == contracts.StatusPass { // skips and warnings do not apply to this provider

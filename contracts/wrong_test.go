@@ -223,6 +223,7 @@ func TestWrongReceivers(t *testing.T) {
 			name = tt.provider + "/correct"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each has its own server
 			rv := wrongReceiver{provider: tt.provider, secret: testSecret(t, tt.provider), bug: tt.bug}
 			srv := httptest.NewServer(rv)
 			defer srv.Close()

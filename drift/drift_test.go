@@ -16,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -31,12 +32,9 @@ func analyzer(t testing.TB, opts ...Option) *Analyzer {
 // cleanTraffic is the clean traffic the tests share: DRIFT_PAYLOADS
 // events (10,000 by default; .ci/run sweeps 100,000) of both platforms.
 var cleanTraffic = sync.OnceValues(func() ([]*generator.Event, error) {
-	n := 10000
-	if s := os.Getenv("DRIFT_PAYLOADS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			return nil, fmt.Errorf("DRIFT_PAYLOADS=%q: %v", s, err)
-		}
+	n, err := sweep.Size("DRIFT_PAYLOADS", 10_000, 100_000)
+	if err != nil {
+		return nil, err
 	}
 	return corpus.Clean(n, 31)
 })

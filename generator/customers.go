@@ -130,10 +130,11 @@ func slug(name string) string {
 }
 
 // asciiLetters folds the accented Latin letters of generated names to ASCII.
-func asciiLetters(s string) string {
-	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "é", "e", "è", "e", "à", "a", "ç", "c",
-		"Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "É", "E").Replace(s)
-}
+func asciiLetters(s string) string { return asciiFold.Replace(s) }
+
+// asciiFold is built once: building a Replacer costs more than a customer.
+var asciiFold = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "é", "e", "è", "e", "à", "a", "ç", "c",
+	"Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "É", "E")
 
 // reference returns a customReference in the customer's style, or nil.
 func (c *customer) reference(r *rng, year int) *string {

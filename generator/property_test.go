@@ -7,24 +7,34 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator/happycolis"
 	"github.com/orderhooks/orderhooks/generator/phasio"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 )
 
-// Property tests: thousands of seeds, every payload valid against the strict
-// schemas and every invariant of invariants_test.go holding. Shards run in
-// parallel; -short trims the seed counts.
+// Property tests: every payload valid against the strict schemas and every
+// invariant of invariants_test.go holding, over a representative sample of
+// seeds by default and thousands with ORDERHOOKS_LONG=1 (.ci/run), where
+// TestSampleIsRepresentative also proves the sample reaches every statement
+// of the generator the full sweep reaches. Shards run in parallel.
 
 const (
 	singleSeeds    = 10_000 // single Phasio orders
 	hcSingleSeeds  = 3_000  // single HappyColis orders
 	lifecycleSeeds = 400    // per built-in scenario
 	shards         = 8
+	sampleShare    = 10 // the default run checks one seed in sampleShare's worth
 )
 
-func seeds(t *testing.T, n int) int {
-	if testing.Short() {
-		return n / 10
-	}
-	return n
+// seeds returns how many seeds a sweep of full seeds checks in this run:
+// the first full/sampleShare by default, full under ORDERHOOKS_LONG=1.
+func seeds(t *testing.T, full int) int {
+	return sweep.N(max(1, full/sampleShare), full)
+}
+
+// TestSampleIsRepresentative (ORDERHOOKS_LONG=1): the property tests pass
+// with the full sweep, and the default sample reaches every statement of
+// the generator's packages the full sweep reaches.
+func TestSampleIsRepresentative(t *testing.T) {
+	sweep.Representative(t, "^(TestPropertySingleOrders|TestPropertyLifecycles|TestEdgeCases|TestDriftFailsStrictSchemas)$", "./...")
 }
 
 // forSeeds runs fn for seeds 1..n in parallel shards.

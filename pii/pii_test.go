@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -186,7 +186,7 @@ func TestRedactKeepsTheRestByteForByte(t *testing.T) {
 }
 
 // TestRedactProperty runs redaction over generated traffic of both
-// platforms (PII_ORDERS events, 2,000 by default; .ci/run sweeps 50,000):
+// platforms (PII_ORDERS events, 400 by default; .ci/run sweeps 50,000):
 //   - no personal value of the input appears in any string of the output
 //     (keys included, any case), except inside a string that the input
 //     holds unchanged in a non-personal field, when the value is digits
@@ -198,12 +198,9 @@ func TestRedactKeepsTheRestByteForByte(t *testing.T) {
 //   - within a salt a value always gets the same pseudonym (the leak guard
 //     aside, which must be rare); under another salt another one.
 func TestRedactProperty(t *testing.T) {
-	n := 2000
-	if s := os.Getenv("PII_ORDERS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			t.Fatalf("PII_ORDERS=%q: %v", s, err)
-		}
+	n, err := sweep.Size("PII_ORDERS", 400, 50_000)
+	if err != nil {
+		t.Fatal(err)
 	}
 	clean, err := corpus.Clean(n, 11)
 	if err != nil {

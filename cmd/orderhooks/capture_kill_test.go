@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +18,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -60,12 +60,9 @@ func (a *ackLog) count() int {
 // kill at another point each time.
 func TestReceiveStoreSIGKILL(t *testing.T) {
 	bin := orderhooksBinary(t)
-	runs := 1
-	if s := os.Getenv("ORDERHOOKS_CAPTURE_KILLS"); s != "" {
-		var err error
-		if runs, err = strconv.Atoi(s); err != nil || runs < 1 {
-			t.Fatalf("ORDERHOOKS_CAPTURE_KILLS=%q: want a positive number", s)
-		}
+	runs, err := sweep.Size("ORDERHOOKS_CAPTURE_KILLS", 1, 10)
+	if err != nil {
+		t.Fatal(err)
 	}
 	const total = 2000
 	secret := testSecret(t, generator.ProviderPhasio, 's')

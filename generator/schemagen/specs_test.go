@@ -6,13 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 )
 
 // The real webhook descriptions under testdata/specs (see its README): for
@@ -37,17 +37,15 @@ var unsatisfiable = map[string]string{
 	"repository-advisory-reported":  "#/components/schemas/repository-advisory/properties/author",
 }
 
-// long reports whether the full sweep was asked for: every event of every
-// document; the default suite takes every 10th event of the large one.
-func long() bool { return os.Getenv("SCHEMAGEN_PAYLOADS") != "" }
+// long reports whether the full sweep was asked for (SCHEMAGEN_PAYLOADS
+// or ORDERHOOKS_LONG set): every event of every document; the default suite
+// takes every 10th event of the large one.
+func long() bool { return os.Getenv("SCHEMAGEN_PAYLOADS") != "" || sweep.Long() }
 
 func payloadsPerEvent(t *testing.T) int {
-	n := 5
-	if s := os.Getenv("SCHEMAGEN_PAYLOADS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n < 1 {
-			t.Fatalf("SCHEMAGEN_PAYLOADS=%q: want a positive integer", s)
-		}
+	n, err := sweep.Size("SCHEMAGEN_PAYLOADS", 5, 1000)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return n
 }
