@@ -352,6 +352,25 @@ func TestUserinfoRedacted(t *testing.T) {
 	}
 }
 
+// TestPreflightInterrupted: a preflight whose context ends is no verdict
+// on the target: the error wraps ErrInterrupted and the context's cause,
+// not ErrUnreachable.
+func TestPreflightInterrupted(t *testing.T) {
+	p := testwire.Profile(t, generator.ProviderPhasio)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := "http://" + ln.Addr().String() + "/x"
+	ln.Close()
+	if err := OneTarget(p, closed).Preflight(context.Background(), time.Second); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("closed port: %v, want ErrUnreachable", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := OneTarget(p, closed).Preflight(ctx, time.Second)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrInterrupted) || errors.Is(err, ErrUnreachable) {
+		t.Fatalf("cancelled: %v, want ErrInterrupted, context.Canceled and not ErrUnreachable", err)
+	}
+}
+
 // TestReplaySniffBounded: blank lines before the first line are not held,
 // and line numbers after them stay right.
 func TestReplaySniffBounded(t *testing.T) {

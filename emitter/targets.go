@@ -140,9 +140,11 @@ func checkURL(raw string) error {
 // Preflight checks the targets (errors wrap ErrTargets) and that every
 // target's host accepts TCP connections within timeout, before anything is
 // sent (errors wrap ErrUnreachable and name the URL, its userinfo
-// redacted). A target the delivery client reaches through a proxy
-// (HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as http.ProxyFromEnvironment
-// reads them) is checked by connecting to its proxy.
+// redacted; when ctx ends first, they wrap ErrInterrupted and ctx's cause
+// instead: that is no verdict on the target). A target the delivery
+// client reaches through a proxy (HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as
+// http.ProxyFromEnvironment reads them) is checked by connecting to its
+// proxy.
 func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
 	if err := t.check(); err != nil {
 		return err
@@ -168,7 +170,9 @@ func (t Targets) Preflight(ctx context.Context, timeout time.Duration) error {
 		}
 		seen[addr] = true
 		c, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil {
+		if err != nil && ctx.Err() != nil {
+			return errs.Mark(fmt.Errorf("emitter: %s: interrupted before anything was sent: %w", redact.URL(tg.URL), context.Cause(ctx)), ErrInterrupted)
+		} else if err != nil {
 			return errs.Mark(fmt.Errorf("emitter: %s%s: unreachable: %s", redact.URL(tg.URL), via, redact.Text(err.Error())), ErrUnreachable)
 		}
 		_ = c.Close() // only the connection mattered
