@@ -102,12 +102,14 @@ func NewHappyColis(secret string, opts ...Option) (*Compiled, error) {
 	return compile(provider.MustBuiltin(ProviderHappyColis), []string{secret}, newConfig(opts))
 }
 
-// NewStandard is the Standard Webhooks profile for one or more whsec_
-// secrets (the prefix is optional; base64 padded or not): the body is
-// {"type":…,"timestamp":…,"data":<event payload>} and webhook-signature
-// holds "v1,<base64 HMAC-SHA256 of id.timestamp.body>", one per secret
-// while keys rotate. All of them sign; Verify accepts a signature by any
-// of them.
+// NewStandard is the Standard Webhooks profile for one or more keys: the
+// body is {"type":…,"timestamp":…,"data":<event payload>} and
+// webhook-signature holds one signature of "id.timestamp.body" per key,
+// space-separated: "v1,<base64 HMAC-SHA256>" for a whsec_ secret (the
+// prefix is optional; base64 padded or not), "v1a,<base64 Ed25519>" for a
+// whsk_ secret key (NewKeyPair). Every key signs; Verify accepts a
+// signature by any of them, and a whpk_ public key verifies v1a
+// signatures without being able to sign.
 func NewStandard(secrets []string, opts ...Option) (*Compiled, error) {
 	return compile(provider.MustBuiltin(ProviderStandard), secrets, newConfig(opts))
 }

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"strings"
@@ -97,4 +98,65 @@ func NewDefinitionSecret(def *provider.Definition, scheme string, rand io.Reader
 		}
 	}
 	return sc.Secret.Prefix + encodeSecret(enc, key), nil
+}
+
+// NewKeyPair returns a fresh Ed25519 key pair for the built-in provider's
+// asymmetric scheme (Standard Webhooks v1a), read from rand: the secret
+// key that signs ("whsk_" and the standard base64 of the 32-byte seed) and
+// the public key a receiver verifies with ("whpk_…").
+func NewKeyPair(provider string, rand io.Reader) (secret, public string, err error) {
+	def, err := builtin(provider)
+	if err != nil {
+		return "", "", err
+	}
+	return NewDefinitionKeyPair(def, "", rand)
+}
+
+// NewDefinitionKeyPair returns a fresh key pair of def's Ed25519 scheme
+// called scheme ("" for the first Ed25519 scheme), each key written in
+// its form (prefix and encoding).
+func NewDefinitionKeyPair(def *provider.Definition, scheme string, rand io.Reader) (secret, public string, err error) {
+	sc, err := ed25519Scheme(def, scheme)
+	if err != nil {
+		return "", "", err
+	}
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := io.ReadFull(rand, seed); err != nil {
+		return "", "", fmt.Errorf("wire: reading randomness: %w", err)
+	}
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	return sc.Secret.Prefix + encodeSecret(sc.Secret.Encoding, seed), sc.Public.Prefix + encodeSecret(sc.Public.Encoding, pub), nil
+}
+
+// PublicKey returns the public key of an Ed25519 secret key of def
+// (whsk_… for Standard Webhooks), written as its scheme's public form
+// (whpk_…): what a receiver is given to verify.
+func PublicKey(def *provider.Definition, secret string) (string, error) {
+	sc, err := ed25519Scheme(def, "")
+	if err != nil {
+		return "", err
+	}
+	cs, err := compileScheme(0, *sc, nil)
+	if err != nil {
+		return "", err
+	}
+	k, err := makeKey(def.Name(), cs, sc.Secret, secret, false)
+	if err != nil {
+		return "", err
+	}
+	return sc.Public.Prefix + encodeSecret(sc.Public.Encoding, k.pub), nil
+}
+
+// ed25519Scheme finds def's Ed25519 scheme called name, or the first.
+func ed25519Scheme(def *provider.Definition, name string) (*provider.Scheme, error) {
+	s := def.Signing()
+	if s != nil {
+		for i := range s.Schemes {
+			if sc := &s.Schemes[i]; sc.Algorithm == provider.AlgorithmEd25519 && (name == "" || sc.Name == name) && sc.Public != nil {
+				return sc, nil
+			}
+		}
+	}
+	return nil, &OptionError{Package: "wire", Option: "asymmetric", Value: name,
+		Want: fmt.Sprintf("%s has no Ed25519 signing scheme", def.Name()), Err: ErrOptions}
 }
