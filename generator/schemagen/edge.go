@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // Case is one edge-case payload: valid against the schema, with one value
@@ -364,7 +365,7 @@ func replaceAt(tree any, ptr string, v any) (any, bool) {
 	if len(toks) == 0 {
 		return v, true
 	}
-	parent, ok := walk(tree, toks[:len(toks)-1])
+	parent, ok := jsontree.Get(tree, toks[:len(toks)-1])
 	if !ok {
 		return nil, false
 	}
@@ -393,7 +394,7 @@ func removeAt(tree any, ptr, key string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	o, ok := walk(tree, toks)
+	o, ok := jsontree.Get(tree, toks)
 	if !ok {
 		return nil, false
 	}
@@ -406,26 +407,4 @@ func removeAt(tree any, ptr, key string) (any, bool) {
 	}
 	obj.Remove(key)
 	return tree, true
-}
-
-func walk(v any, toks []string) (any, bool) {
-	for _, t := range toks {
-		switch x := v.(type) {
-		case *object:
-			next, ok := x.Get(t)
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, ok := jsonptr.Index(t, len(x), false)
-			if !ok {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
 }
