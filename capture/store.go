@@ -45,6 +45,11 @@ const (
 	// DefaultExcerpt bounds the answer bodies kept (the receiver's and the
 	// forwarded app's).
 	DefaultExcerpt = 4 << 10
+	// DefaultReaders bounds the connections reading the store at once:
+	// each holds its own SQLite page cache (up to 2 MiB), so a page with
+	// dozens of live feeds would otherwise hold dozens; more readers wait
+	// their turn (queries take milliseconds).
+	DefaultReaders = 4
 )
 
 // Errors. Every error of Open wraps ErrStore and names the file.
@@ -210,6 +215,7 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Err: ErrNotStore, Msg: err.Error()}
 	}
+	s.db.SetMaxOpenConns(DefaultReaders)
 	if !readOnly {
 		mode := "rw"
 		if fresh {

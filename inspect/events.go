@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log"
 	"net/http"
 	"strconv"
 	"time"
@@ -65,7 +66,7 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 	batches := make(chan []capture.Summary)
 	go func() {
 		defer close(batches)
-		in.store.Watch(ctx, after, func(b []capture.Summary) error {
+		err := in.store.Watch(ctx, after, func(b []capture.Summary) error {
 			select {
 			case batches <- b:
 				return nil
@@ -73,6 +74,11 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 				return ctx.Err()
 			}
 		})
+		if err != nil && ctx.Err() == nil {
+			// The browser reconnects (retry) and catches up from its
+			// last event id.
+			log.Printf("inspect: live feed: %v", err)
+		}
 	}()
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
@@ -90,19 +96,23 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			buf.Reset()
+			// One event at a time through the response's own buffer: a
+			// batch of hundreds is never held rendered (32 feeds at once).
+			sent := false
 			for i := range b {
 				if !matches(f, &b[i]) {
 					continue
 				}
+				buf.Reset()
 				if err := writeEvent(&buf, &b[i]); err != nil {
 					return
 				}
-			}
-			if buf.Len() > 0 {
 				if _, err := w.Write(buf.Bytes()); err != nil {
 					return
 				}
+				sent = true
+			}
+			if sent {
 				flusher.Flush()
 			}
 		}

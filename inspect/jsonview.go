@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
@@ -146,12 +147,35 @@ func (b *treeBuilder) value(depth int, key string, index bool, ptr string) bool 
 // quoteShown quotes a string as JSON, cut to maxStringShown characters.
 func quoteShown(s string) string {
 	cut := ""
-	if r := []rune(s); len(r) > maxStringShown {
+	if utf8.RuneCountInString(s) > maxStringShown {
+		r := []rune(s)
 		s, cut = string(r[:maxStringShown]), "… ("+strconv.Itoa(len(r))+" characters)"
+	}
+	if plainJSON(s) {
+		return `"` + s + `"` + cut
 	}
 	q, _ := json.Marshal(s) // a Go string always marshals
 	// The page escapes it; JSON's own \u003c for < would only hide the text.
-	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(q)) + cut
+	return unescapeHTML.Replace(string(q)) + cut
+}
+
+// unescapeHTML undoes json.Marshal's escapes of <, > and &.
+var unescapeHTML = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+
+// plainJSON reports whether s is its own JSON string body: printable
+// ASCII or UTF-8 text without a quote, backslash or control character,
+// nor the U+2028 and U+2029 that json.Marshal escapes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == 0x7f {
+			return false
+		}
+		if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // markViolations attaches each violation to the line at its pointer, or
@@ -202,11 +226,12 @@ func (t *jsonTree) lineOf(pointer string) int {
 
 // leaves flattens a document into its leaves (pointer → JSON text, in
 // document order; an empty object or array is a leaf), for diffs.
-func leaves(doc []byte) (ptrs []string, vals map[string]string, ok bool) {
+func leaves(doc []byte, sizeHint int) (ptrs []string, vals map[string]string, ok bool) {
 	if len(doc) > maxTreeBytes {
 		return nil, nil, false
 	}
-	vals = map[string]string{}
+	vals = make(map[string]string, sizeHint)
+	ptrs = make([]string, 0, sizeHint)
 	s := jsonscan.New(doc)
 	var walk func(ptr string) bool
 	walk = func(ptr string) bool {

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/wire"
 )
+
+var errEnough = errors.New("enough")
 
 type mark struct{ Text, Class string }
 
@@ -50,32 +53,34 @@ type timelinePage struct {
 	OutOfOrder    int
 }
 
-var errEnough = errors.New("enough")
-
 // timeline serves every delivery of one order in arrival order, each
 // snapshot compared with the one before, duplicates and out-of-order
 // arrivals marked.
 func (in *Inspector) timeline(w http.ResponseWriter, r *http.Request) {
 	key, provider := r.PathValue("key"), r.URL.Query().Get("provider")
 	p := &timelinePage{base: in.base("Order "+key, "timeline"), Key: key, Provider: provider}
-	var ds []*capture.Delivery
+	// Each, not Store.Timeline, and one delivery at a time: Timeline
+	// holds up to capture.MaxTimeline deliveries in memory, bodies
+	// included; this keeps only each snapshot's summary and changes (and
+	// the last payload's leaves), and stops at MaxTimeline.
+	var tb timelineBuilder
 	err := in.store.Each(r.Context(), capture.Filter{Provider: provider, Key: key}, func(d *capture.Delivery) error {
-		if len(ds) == MaxTimeline {
+		if len(tb.out) == MaxTimeline {
 			p.Truncated = true
 			return errEnough
 		}
-		ds = append(ds, d)
+		tb.add(d)
 		return nil
 	})
 	if err != nil && !errors.Is(err, errEnough) {
 		in.storeError(w, r, err)
 		return
 	}
-	if len(ds) == 0 {
+	if len(tb.out) == 0 {
 		in.notFound(w, r, "There is no delivery of order "+strconv.Quote(key)+" in this store.")
 		return
 	}
-	p.Snapshots = snapshots(ds)
+	p.Snapshots = tb.out
 	for _, s := range p.Snapshots {
 		for _, m := range s.Marks {
 			switch m.Text {
@@ -104,70 +109,82 @@ const (
 	markOutOfOrder = "out of order"
 )
 
-// snapshots lays out an order's deliveries: each verified payload compared
-// with the last one applied before it (a duplicate is not applied).
-func snapshots(ds []*capture.Delivery) []snapshot {
-	out := make([]snapshot, 0, len(ds))
-	seen := map[string]int{}
-	var prevPtrs []string
-	var prevVals map[string]string
-	havePrev := false
-	var newest time.Time
-	for i, d := range ds {
-		s := snapshot{N: i + 1, ID: d.ID, URL: "/deliveries/" + strconv.FormatInt(d.ID, 10), At: d.ReceivedAt,
-			Provider: d.Provider, Event: d.Event, DeliveryID: d.DeliveryID, Status: d.Status, StatusClass: statusClass(d.Status),
-			Outcome: d.Outcome, Verdict: string(d.Verdict())}
-		s.VerdictClass = "ok"
-		if d.Verdict() != capture.VerdictOK {
-			s.VerdictClass = "bad"
-		}
-		duplicate := false
-		if n, ok := seen[d.DeliveryID]; ok && d.DeliveryID != "" {
-			duplicate = true
-			s.Marks = append(s.Marks, mark{markDuplicate, "warn"})
-			s.Note = "Message id already received as #" + strconv.Itoa(n) + "."
-		} else if d.Outcome == "duplicate" {
-			duplicate = true
-			s.Marks = append(s.Marks, mark{markDuplicate, "warn"})
-		}
-		if d.DeliveryID != "" && !duplicate {
-			seen[d.DeliveryID] = s.N
-		}
-		if at := eventTime(d); !at.IsZero() {
-			s.EventTime = at.UTC().Format(time.RFC3339)
-			if at.Before(newest) && !duplicate {
-				s.Marks = append(s.Marks, mark{markOutOfOrder, "bad"})
-				s.Note = "Its event time is before " + newest.UTC().Format(time.RFC3339) + ", already received: a receiver must not apply it over the newer snapshot."
-			}
-			if at.After(newest) {
-				newest = at
-			}
-		} else if d.Outcome == "stale" {
+// timelineBuilder lays out an order's deliveries one at a time, in
+// arrival order: each verified payload compared with the last one applied
+// before it (a duplicate is not applied).
+type timelineBuilder struct {
+	out         []snapshot
+	seen        map[string]int
+	prevPtrs    []string
+	prevVals    map[string]string
+	prevPayload []byte
+	havePrev    bool
+	newest      time.Time
+}
+
+// add appends the snapshot of the next delivery; it keeps nothing of d
+// but the payload last applied.
+func (tb *timelineBuilder) add(d *capture.Delivery) {
+	if tb.seen == nil {
+		tb.seen = map[string]int{}
+	}
+	s := snapshot{N: len(tb.out) + 1, ID: d.ID, URL: "/deliveries/" + strconv.FormatInt(d.ID, 10), At: d.ReceivedAt,
+		Provider: d.Provider, Event: d.Event, DeliveryID: d.DeliveryID, Status: d.Status, StatusClass: statusClass(d.Status),
+		Outcome: d.Outcome, Verdict: string(d.Verdict())}
+	s.VerdictClass = "ok"
+	if d.Verdict() != capture.VerdictOK {
+		s.VerdictClass = "bad"
+	}
+	duplicate := false
+	if n, ok := tb.seen[d.DeliveryID]; ok && d.DeliveryID != "" {
+		duplicate = true
+		s.Marks = append(s.Marks, mark{markDuplicate, "warn"})
+		s.Note = "Message id already received as #" + strconv.Itoa(n) + "."
+	} else if d.Outcome == "duplicate" {
+		duplicate = true
+		s.Marks = append(s.Marks, mark{markDuplicate, "warn"})
+	}
+	if d.DeliveryID != "" && !duplicate {
+		tb.seen[d.DeliveryID] = s.N
+	}
+	if at := eventTime(d); !at.IsZero() {
+		s.EventTime = at.UTC().Format(time.RFC3339)
+		if at.Before(tb.newest) && !duplicate {
 			s.Marks = append(s.Marks, mark{markOutOfOrder, "bad"})
+			s.Note = "Its event time is before " + tb.newest.UTC().Format(time.RFC3339) + ", already received: a receiver must not apply it over the newer snapshot."
 		}
-		if d.Payload == nil {
-			s.Note = "No verified payload (" + s.Verdict + "): nothing to compare."
-			out = append(out, s)
-			continue
+		if at.After(tb.newest) {
+			tb.newest = at
 		}
-		ptrs, vals, ok := leaves(d.Payload)
+	} else if d.Outcome == "stale" {
+		s.Marks = append(s.Marks, mark{markOutOfOrder, "bad"})
+	}
+	switch {
+	case d.Payload == nil:
+		s.Note = "No verified payload (" + s.Verdict + "): nothing to compare."
+	case tb.havePrev && bytes.Equal(d.Payload, tb.prevPayload):
+		// A redelivery: nothing to walk.
+		if s.Note == "" {
+			s.Note = "Same payload as the snapshot before."
+		}
+	default:
+		ptrs, vals, ok := leaves(d.Payload, len(tb.prevPtrs)) // the last snapshot's size
 		switch {
 		case !ok:
 			s.Note = "The payload is too large or not JSON: not compared."
-		case !havePrev:
+		case !tb.havePrev:
 			s.First, s.Fields = true, len(ptrs)
 		default:
-			s.Changes = diff(prevPtrs, prevVals, ptrs, vals)
+			s.Changes = diff(tb.prevPtrs, tb.prevVals, ptrs, vals)
 			if len(s.Changes) == 0 && s.Note == "" {
 				s.Note = "Same payload as the snapshot before."
 			}
 		}
 		if ok && !duplicate {
-			prevPtrs, prevVals, havePrev = ptrs, vals, true
+			tb.prevPtrs, tb.prevVals, tb.prevPayload, tb.havePrev = ptrs, vals, d.Payload, true
 		}
-		out = append(out, s)
 	}
-	return out
+	tb.out = append(tb.out, s)
 }
 
 // eventTime is the time the platform says the event happened, where the

@@ -322,7 +322,8 @@ var envPrefix = regexp.MustCompile(`^([A-Z_][A-Z0-9_]*=\S*\s+)+`)
 
 // isServer reports whether a command runs until interrupted.
 func isServer(text string) bool {
-	return strings.HasPrefix(text, "orderhooks receive ") || strings.Contains(text, " --keep")
+	return (strings.HasPrefix(text, "orderhooks receive ") || strings.HasPrefix(text, "orderhooks inspect ") || strings.Contains(text, " --keep")) &&
+		!strings.Contains(text, "# exit")
 }
 
 // TestDocsCommands runs every command of the ```sh blocks of the README

@@ -300,6 +300,30 @@ func (p *Page) Viewport(width, height int) {
 	p.do("resizing", chromedp.EmulateViewport(int64(width), int64(height)))
 }
 
+// Screenshot returns a PNG of the whole page (beyond the window's height,
+// up to maxHeight pixels), for the documentation's pictures.
+func (p *Page) Screenshot(maxHeight int) []byte {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
+	defer cancel()
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollHeight`))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	h = min(max(h, Height), maxHeight)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, int64(h))); err != nil {
+		p.t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height)); err != nil {
+		p.t.Fatal(err)
+	}
+	return png
+}
+
 // Eval evaluates a JavaScript expression in the page (through the
 // DevTools protocol, which the page's Content-Security-Policy does not
 // restrict) and decodes its value.

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/inspect"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+// defaultStore is the capture store inspect reads unless told otherwise,
+// the name the documentation gives receive --store.
+const defaultStore = "capture.db"
+
+// inspectShutdown bounds the wait for requests in flight after Ctrl-C.
+const inspectShutdown = 5 * time.Second
+
+// inspectMemoryLimit is the Go heap inspect aims to stay within (unless
+// GOMEMLIMIT says otherwise): the garbage collector works harder as the
+// heap nears it, so thirty live feeds and a burst of pages over a store of
+// 100,000 deliveries keep the process under 100 MB resident.
+const inspectMemoryLimit = 48 << 20
+
+func init() {
+	register(&command{
+		name:    "inspect",
+		summary: "browse a capture store in a local web page: deliveries (live), each delivery, order timelines, replay",
+		usage:   "orderhooks inspect [--store FILE] [--listen ADDR] [--ui-token TOKEN|env:NAME|file:PATH]",
+		order:   34,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("inspect", pflag.ContinueOnError)
+			fs.String("store", defaultStore, "the capture store to show (receive --store writes one); read only, and may be written meanwhile")
+			fs.String("listen", inspect.DefaultAddr, "address to serve the pages on; an address other than loopback needs --ui-token")
+			fs.String("ui-token", "", fmt.Sprintf("require this token (at least %d characters), or env:NAME or file:PATH (never printed): browsers sign in once, scripts send Authorization: Bearer", inspect.MinTokenLength))
+			return fs
+		},
+		run: runInspect,
+	})
+}
+
+// runInspect serves the inspector until ctx is cancelled (Ctrl-C): its
+// URL is the first line of stdout.
+func runInspect(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	path, _ := fs.GetString("store")
+	addr, _ := fs.GetString("listen")
+	tokenSpec, _ := fs.GetString("ui-token")
+	var opts []inspect.Option
+	if tokenSpec != "" {
+		token, err := wire.ResolveSecret(tokenSpec, e.getenv)
+		if err != nil {
+			// Its reason without the wire package's "bad secret": a
+			// token is not a platform's secret.
+			return usageErrorf("--ui-token: %s", strings.TrimPrefix(err.Error(), wire.ErrBadSecret.Error()+": "))
+		}
+		opts = append(opts, inspect.WithToken(token))
+	}
+	store, err := openInspected(path)
+	if err != nil {
+		return err
+	}
+	defer store.Close() // read-only
+	// Refused before anything listens: an exposed address, a short token.
+	in, err := inspect.New(store, addr, opts...)
+	if err != nil {
+		return inspectError(addr, err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usageErrorf("--listen %s: %w", addr, err)
+	}
+	n, err := store.Count(ctx, capture.Filter{})
+	if err != nil {
+		ln.Close()
+		return usageErrorf("--store %s: %w", path, err)
+	}
+	if e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(inspectMemoryLimit)
+	}
+	fmt.Fprintf(e.stdout, "http://%s/\n", ln.Addr())
+	who := "this machine only"
+	if tokenSpec != "" {
+		who = "sign in with the --ui-token"
+	}
+	fmt.Fprintf(e.stderr, "inspecting %s (%s); %s; Ctrl-C stops\n", path, deliveriesText(n), who)
+	return serveInspector(ctx, ln, in, e)
+}
+
+// serveInspector serves until ctx ends, then ends the live feeds and waits
+// (a bounded time) for the other requests.
+func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env) error {
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		// Requests' contexts end with base: the live feeds stop at once.
+		BaseContext: func(net.Listener) context.Context { return base },
+		ErrorLog:    log.New(e.stderr, "orderhooks inspect: ", 0),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	cancel()
+	sctx, scancel := context.WithTimeout(context.Background(), inspectShutdown)
+	defer scancel()
+	err := srv.Shutdown(sctx)
+	<-done
+	if err != nil {
+		return fmt.Errorf("stopping: %w", err)
+	}
+	fmt.Fprintln(e.stderr, "stopped")
+	return nil
+}
+
+// openInspected opens the store read-only; a missing file or one that is
+// not a store is a usage error naming --store and the file.
+func openInspected(path string) (*capture.Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, usageErrorf("--store %s: no such file (receive --store %s records one)", path, path)
+	}
+	s, err := capture.OpenReadOnly(path)
+	if err != nil {
+		var ce *capture.Error
+		if errors.As(err, &ce) {
+			// The store's message names the file itself.
+			return nil, usageErrorf("--store %w", err)
+		}
+		return nil, usageErrorf("--store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// inspectError words the inspector's refusals with the flags to change.
+func inspectError(addr string, err error) error {
+	switch {
+	case errors.Is(err, inspect.ErrExposed):
+		return usageErrorf("--listen %s: not a loopback address, so anyone who reaches it could read every captured delivery: give --ui-token (at least %d characters, env:NAME keeps it out of the process list) or listen on 127.0.0.1",
+			addr, inspect.MinTokenLength)
+	case errors.Is(err, inspect.ErrToken):
+		return usageErrorf("--ui-token: too short: at least %d characters", inspect.MinTokenLength)
+	case errors.Is(err, inspect.ErrAddr):
+		return usageErrorf("--listen %s: want HOST:PORT, such as %s", addr, inspect.DefaultAddr)
+	}
+	return usageErrorf("--listen %s: %w", addr, err)
+}
+
+// deliveriesText is "1 delivery" or "N deliveries".
+func deliveriesText(n int64) string {
+	if n == 1 {
+		return "1 delivery"
+	}
+	return fmt.Sprintf("%d deliveries", n)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+)
+
+// inspectStore writes a store of capturekit.Mixed deliveries and returns
+// its path.
+func inspectStore(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "capture.db")
+	s, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	capturekit.Put(t, s, capturekit.Mixed(t, capturekit.New(t))...)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestInspectRefuses: a missing, foreign or damaged store, an address
+// other machines reach without a token, a short token or a token that
+// cannot be read: one line naming the flag, exit 2, nothing served, and
+// a damaged store left as it was.
+func TestInspectRefuses(t *testing.T) {
+	dir := t.TempDir()
+	good := inspectStore(t)
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte("not a database at all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Another application's SQLite database.
+	foreign := filepath.Join(dir, "app.db")
+	db, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// A store cut short, as a copy that stopped half-way.
+	whole, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.db")
+	if err := os.WriteFile(cut, whole[:len(whole)/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		vars map[string]string
+		says []string
+	}{
+		{"missing", []string{"--store", filepath.Join(dir, "none.db")}, nil, []string{"--store ", "none.db: no such file", "receive --store"}},
+		{"default missing", nil, nil, []string{"--store capture.db: no such file"}},
+		{"garbage", []string{"--store", garbage}, nil, []string{"--store ", "garbage.db: not an orderhooks capture store"}},
+		{"foreign", []string{"--store", foreign}, nil, []string{"--store ", "app.db: not an orderhooks capture store"}},
+		{"cut short", []string{"--store", cut}, nil, []string{"--store ", "cut.db: "}},
+		{"directory", []string{"--store", dir}, nil, []string{"--store "}},
+		{"exposed", []string{"--store", good, "--listen", "0.0.0.0:0"}, nil, []string{"--listen 0.0.0.0:0: not a loopback address", "--ui-token"}},
+		{"exposed, empty host", []string{"--store", good, "--listen", ":0"}, nil, []string{"--listen :0: not a loopback address"}},
+		{"short token", []string{"--store", good, "--ui-token", "short"}, nil, []string{"--ui-token: too short: at least 16 characters"}},
+		{"unset token", []string{"--store", good, "--ui-token", "env:INSPECT_TOKEN"}, nil, []string{"--ui-token: ", "INSPECT_TOKEN"}},
+		{"bad address", []string{"--store", good, "--listen", "8790"}, nil, []string{"--listen 8790: want HOST:PORT"}},
+		{"argument", []string{"--store", good, "extra"}, nil, []string{`unexpected argument "extra"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := os.ReadFile(cut)
+			out, errOut, code := runCmdEnv(t, t.Context(), "", tc.vars, append([]string{"inspect"}, tc.args...)...)
+			if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, stdout %q, stderr %q: want exit 2 and one line", code, out, errOut)
+			}
+			for _, want := range tc.says {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("%q lacks %q", errOut, want)
+				}
+			}
+			if after, _ := os.ReadFile(cut); string(after) != string(before) {
+				t.Error("the damaged store was changed")
+			}
+		})
+	}
+}
