@@ -1,13 +1,12 @@
 // Package jsonw appends JSON values to byte slices, for the payload models
-// that write their fields in the documented order without reflection.
+// that write their fields in the documented order: Struct writes a model
+// from its declaration, the other functions write single values.
 package jsonw
 
 import (
 	"strconv"
 	"time"
 	"unicode/utf8"
-
-	"github.com/orderhooks/orderhooks/generator/decimal"
 )
 
 const hex = "0123456789abcdef"
@@ -94,30 +93,6 @@ func Bool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 // Int appends an integer.
 func Int(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }
 
-// OptString appends *s or null.
-func OptString(b []byte, s *string) []byte {
-	if s == nil {
-		return Null(b)
-	}
-	return String(b, *s)
-}
-
-// OptInt appends *v or null.
-func OptInt(b []byte, v *int64) []byte {
-	if v == nil {
-		return Null(b)
-	}
-	return Int(b, *v)
-}
-
-// OptDecimal appends *d or null.
-func OptDecimal(b []byte, d *decimal.Decimal) []byte {
-	if d == nil {
-		return Null(b)
-	}
-	return d.Append(b)
-}
-
 // Raw appends already encoded JSON, or null when it is empty.
 func Raw(b []byte, raw []byte) []byte {
 	if len(raw) == 0 {
@@ -132,12 +107,4 @@ func TimeMillis(b []byte, t time.Time) []byte {
 	b = append(b, '"')
 	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
 	return append(b, '"')
-}
-
-// OptTimeMillis appends *t as TimeMillis does, or null.
-func OptTimeMillis(b []byte, t *time.Time) []byte {
-	if t == nil {
-		return Null(b)
-	}
-	return TimeMillis(b, *t)
 }

@@ -7,13 +7,13 @@ import (
 	"time"
 )
 
-// encodingJSON is how encoding/json writes s with HTML escaping off, the
-// reference String must match byte for byte.
-func encodingJSON(s string) string {
+// encodingJSON is how encoding/json writes v with HTML escaping off, the
+// reference String and Struct must match byte for byte.
+func encodingJSON(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
+	_ = enc.Encode(v)
 	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
@@ -34,7 +34,7 @@ func TestObject(t *testing.T) {
 	b = Comma(b)
 	b = Bool(b, true)
 	b = Comma(b)
-	b = OptString(b, nil)
+	b = Null(b)
 	b = append(b, ']')
 	b = Key(b, "t")
 	b = TimeMillis(b, time.Date(2024, 3, 15, 11, 5, 0, 0, time.FixedZone("CET", 3600)))
