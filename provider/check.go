@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -140,7 +141,7 @@ func KeyOf(doc any, ptrs []string) string {
 			case fmt.Stringer: // json.Number
 				return v.String()
 			case float64:
-				return fmt.Sprint(v)
+				return strconv.FormatFloat(v, 'f', -1, 64)
 			}
 		}
 	}

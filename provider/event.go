@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -276,4 +278,115 @@ func builtinSchemas() []string {
 		}
 	}
 	return out
+}
+
+// Validate checks a decoded payload (encoding/json's form, numbers as
+// json.Number or float64) against the schema.
+func (s *EventSchema) Validate(doc any) error { return s.v.Validate(doc) }
+
+// ResolvePayload finds the event behind a received delivery from its wire
+// name and its decoded payload (the body without the definition's
+// envelope, decrypted): a listed event, or an event of a definition this
+// one carries, the origin's condition read on the body the payload was
+// carried in. ok is false when no event has that wire name.
+func (d *Definition) ResolvePayload(wire string, payload any) (*Event, bool) {
+	for _, e := range d.events {
+		if e.Wire == wire {
+			return e, true
+		}
+	}
+	if len(d.from) == 0 {
+		return nil, false
+	}
+	return d.Resolve(wire, d.bodyOf(payload))
+}
+
+// bodyOf wraps a decoded payload as the body the envelope carries it in,
+// enough for the origins' conditions: {"data": payload} for an envelope
+// holding the payload at /data.
+func (d *Definition) bodyOf(payload any) any {
+	ptr, ok := d.envPtr["payload"]
+	if !ok || ptr == "" {
+		return payload
+	}
+	p, err := jsonptr.Parse(ptr)
+	if err != nil {
+		return payload
+	}
+	body := payload
+	for i := len(p) - 1; i >= 0; i-- {
+		body = map[string]any{p[i]: body}
+	}
+	return body
+}
+
+// WireNames lists the wire names a receiver of the definition accepts
+// for a payload like this one: the listed events', or those of the
+// origin the payload belongs to (the one whose condition holds, else
+// the default).
+func (d *Definition) WireNames(payload any) []string {
+	var out []string
+	if len(d.events) > 0 || len(d.from) == 0 {
+		for _, e := range d.events {
+			out = append(out, e.Wire)
+		}
+		return out
+	}
+	body := d.bodyOf(payload)
+	var pick *Origin
+	for _, o := range d.from {
+		if o.When.Conditional() && o.When.Holds(body) {
+			pick = o
+			break
+		}
+	}
+	if pick == nil {
+		for _, o := range d.from {
+			if o.Default || (pick == nil && !o.When.Conditional()) {
+				pick = o
+			}
+		}
+	}
+	if pick == nil {
+		return nil
+	}
+	for _, e := range pick.Definition.events {
+		if w := d.WireName(e.Name); !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// EntityKey finds the entity key of a decoded payload of event e (nil
+// when the event is not known): the value at e's key pointers, else at
+// any key pointer of the definition's events and of those it carries,
+// else a top-level "id" ("" when none is there).
+func (d *Definition) EntityKey(e *Event, payload any) string {
+	if e != nil {
+		if k := KeyOf(payload, e.Key); k != "" {
+			return k
+		}
+	}
+	var ptrs []string
+	add := func(ps []string) {
+		for _, p := range ps {
+			if !slices.Contains(ptrs, p) {
+				ptrs = append(ptrs, p)
+			}
+		}
+	}
+	if d.f.Events != nil {
+		add(d.f.Events.Key)
+	}
+	for _, ev := range d.events {
+		add(ev.Key)
+	}
+	for _, o := range d.from {
+		for _, ev := range o.Definition.events {
+			add(ev.Key)
+		}
+	}
+	add([]string{"/id"})
+	return KeyOf(payload, ptrs)
 }

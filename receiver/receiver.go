@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/errs"
-	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -128,10 +128,14 @@ func WithClock(now func() time.Time) Option {
 type Receiver struct {
 	shown   // its profile's secret [redacted] under fmt, JSON and slog
 	profile wire.Profile
-	cfg     config
-	store   *store
-	mux     *http.ServeMux
-	n       counters
+	// def is the profile's definition: its events, keys and schemas (nil
+	// for a profile of no definition: nothing is validated, keys are a
+	// top-level id).
+	def   *provider.Definition
+	cfg   config
+	store *store
+	mux   *http.ServeMux
+	n     counters
 	// inflight is the body bytes being read now; handlers the deliveries
 	// being handled, which Serve waits for before it returns.
 	inflight, handlers atomic.Int64
@@ -195,7 +199,8 @@ func New(p wire.Profile, opts ...Option) (*Receiver, error) {
 	if err := cfg.check(p); err != nil {
 		return nil, err
 	}
-	r := &Receiver{shown: redact.Show("receiver.Receiver", "provider", p.Name(), "secret"), profile: p, cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
+	r := &Receiver{shown: redact.Show("receiver.Receiver", "provider", p.Name(), "secret"), profile: p, def: definitionOf(p),
+		cfg: cfg, store: newStore(cfg.window), mux: http.NewServeMux()}
 	r.mux.HandleFunc("POST /", r.deliver)
 	r.mux.HandleFunc("GET /orders/{key}", r.order)
 	return r, nil
@@ -517,7 +522,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, stri
 		}
 		return http.StatusBadRequest, "payload is not JSON: " + strings.TrimPrefix(err.Error(), schemas.ErrInvalidJSON.Error()+": ")
 	}
-	rc.OrderKey = platform.OrderKey(doc)
+	rc.OrderKey = r.orderKey(got.Event, doc)
 	// A captured payload is validated whatever happens next, so that the
 	// capture says whether it was valid; otherwise duplicates are not.
 	var invalid error
@@ -609,26 +614,42 @@ func verifyStatus(err error) int {
 // name its provider does not send.
 var ErrUnknownEvent = errors.New("receiver: unknown event")
 
+// definitionOf is a profile's definition: a compiled definition's, else
+// the built-in definition of its name (nil when there is none).
+func definitionOf(p wire.Profile) *provider.Definition {
+	if d, ok := p.(interface{ Definition() *provider.Definition }); ok {
+		return d.Definition()
+	}
+	def, _ := provider.Builtin(p.Name())
+	return def
+}
+
+// orderKey is the entity key of a delivery's decoded payload, where the
+// definition says its event keeps it.
+func (r *Receiver) orderKey(event string, doc any) string {
+	if r.def == nil {
+		return provider.KeyOf(doc, []string{"/id"})
+	}
+	e, _ := r.def.ResolvePayload(event, doc)
+	return r.def.EntityKey(e, doc)
+}
+
 // validate checks a decoded payload against its event's schema; an event
 // name the provider does not send is rejected rather than applied
 // unchecked.
 func (r *Receiver) validate(event string, doc any) error {
-	provider, name := r.profile.Name(), event
-	if provider == wire.ProviderStandard {
-		provider, name = platform.Origin(event, doc)
+	if r.def == nil {
+		return nil
 	}
-	pl, _ := platform.Get(provider)
-	ev, ok := pl.Event(name)
+	e, ok := r.def.ResolvePayload(event, doc)
 	if !ok {
-		known := pl.EventNames()
-		if r.profile.Name() == wire.ProviderStandard {
-			for i, e := range known {
-				known[i] = platform.StandardType(e)
-			}
-		}
-		return fmt.Errorf("%w %q (%s: %s)", ErrUnknownEvent, event, r.profile.Name(), strings.Join(known, ", "))
+		return fmt.Errorf("%w %q (%s: %s)", ErrUnknownEvent, event, r.profile.Name(), strings.Join(r.def.WireNames(doc), ", "))
 	}
-	return schemas.MustGet(ev.Schema).Validate(doc)
+	s, err := e.Schema()
+	if err != nil {
+		return fmt.Errorf("%w: %w", schemas.ErrInternal, err)
+	}
+	return s.Validate(doc)
 }
 
 // order serves GET /orders/{key}.
