@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -15,12 +15,6 @@ import (
 // delivery, so that every form has something to change: a slash,
 // non-ASCII letters and an ampersand (which Go's encoding/json escapes).
 const freeText = "PO/2025/0042 – Müller & Söhne 製造"
-
-// freeTextField is that field: free text in both platforms' documentation.
-var freeTextField = map[string][]string{
-	generator.ProviderPhasio:     {"customReference"},
-	generator.ProviderHappyColis: {"body", "comment"},
-}
 
 // rawForm is one form of the raw-body check's delivery and what it got.
 type rawForm struct {
@@ -48,7 +42,12 @@ func runRawBody(se *Session) Result {
 		return errorResult(err)
 	}
 	ev := *evs[0]
-	if ev.Payload, err = jsonform.SetString(ev.Payload, freeTextField[se.suite.provider.payloads], freeText); err == nil {
+	// The free-text field is the definition's (Phasio's customReference,
+	// HappyColis' body.comment); without one the payload keeps its text.
+	if ptr, perr := jsonptr.Parse(se.suite.provider.freeText()); perr == nil && len(ptr) > 0 {
+		ev.Payload, err = jsonform.SetString(ev.Payload, ptr, freeText)
+	}
+	if err == nil {
 		ev.Payload, err = jsonform.ShortNumbers(ev.Payload)
 	}
 	if err != nil {
@@ -157,7 +156,7 @@ func (se *Session) judgeRawBody(canonical *delivery, forms []rawForm) Result {
 	}
 	r.Status = StatusFail
 	what := "verifies a re-serialised body instead of the raw bytes"
-	if se.suite.provider.name == ProviderPhasio {
+	if se.suite.provider.encrypts() {
 		what = "does not read the payload string as JSON decodes it (it signs or slices the body's bytes)"
 	}
 	r.Message = fmt.Sprintf("the receiver %s: it rejected %s; it accepted %s", what, strings.Join(bad, "; "), strings.Join(ok, ", "))

@@ -50,10 +50,10 @@ func isRejection(status int) bool {
 func rejectsFault(fault wire.Fault) func(*Session) Result {
 	return func(se *Session) Result {
 		what := faultText[fault]
-		if fault == wire.FaultWrongKey && se.suite.provider.name == ProviderPhasio {
+		if fault == wire.FaultWrongKey && se.suite.provider.encrypts() {
 			what = "a signature and encryption made with another webhook's secret"
 		}
-		if fault == wire.FaultStaleTimestamp && se.suite.provider.name != ProviderStandard {
+		if fault == wire.FaultStaleTimestamp && !se.suite.provider.signsTimestamp() {
 			return Result{Status: StatusSkip, Message: se.suite.provider.name + " deliveries carry no signed timestamp; only the standard profile is checked"}
 		}
 		evs, err := se.generate("fault "+string(fault), se.suite.provider.scenarios[0], false)

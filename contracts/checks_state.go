@@ -85,14 +85,26 @@ func runDuplicates(se *Session) Result {
 	return r
 }
 
-// stalePhasio explains the warning for Phasio.
-const stalePhasio = "Phasio payloads carry no version or event time, so a receiver cannot tell an older snapshot from a newer one; order deliveries by arrival and rely on Phasio sending them in order"
+// staleUnordered explains the warning for a provider whose payloads
+// carry no time (Phasio).
+func staleUnordered(title string) string {
+	return title + " payloads carry no version or event time, so a receiver cannot tell an older snapshot from a newer one; order deliveries by arrival and rely on " + title + " sending them in order"
+}
+
+// noLifecycle is the reason the checks that need an entity's later
+// snapshots skip for a definition without a lifecycle.
+func noLifecycle(p Provider) string {
+	return "the " + p.name + " definition has no lifecycle: no entity gets a second snapshot"
+}
 
 // runStaleSnapshot delivers a lifecycle, then an earlier snapshot of it as
 // a late new message; the probed state must still match the newest one.
 func runStaleSnapshot(se *Session) Result {
-	if se.suite.provider.name == ProviderPhasio {
-		return Result{Status: StatusWarn, Message: stalePhasio}
+	if !se.suite.provider.orderedByTime() {
+		return Result{Status: StatusWarn, Message: staleUnordered(se.suite.provider.title())}
+	}
+	if !se.suite.provider.hasLifecycle() {
+		return Result{Status: StatusSkip, Message: noLifecycle(se.suite.provider)}
 	}
 	order, fail := se.deliverOrder("stale snapshot")
 	if fail != nil {

@@ -159,7 +159,7 @@ func (se *Session) probeMistakes() {
 	if rt.secret == "" {
 		return // a profile without its secret: mistakes cannot be signed
 	}
-	for _, m := range wire.Mistakes(se.suite.provider.name) {
+	for _, m := range profileMistakes(rt.profile, se.suite.provider.name) {
 		if se.stop != nil || se.ctx.Err() != nil {
 			return
 		}
@@ -188,7 +188,6 @@ func (se *Session) diagnose() []Diagnosis {
 	add := func(cause, format string, args ...any) {
 		out = append(out, Diagnosis{Cause: cause, Message: fmt.Sprintf(format, args...)})
 	}
-	provider := se.suite.provider.name
 	var valid, rejected []*delivery
 	for _, d := range se.log {
 		if validRole(d.role) && d.answered() {
@@ -221,7 +220,7 @@ func (se *Session) diagnose() []Diagnosis {
 		if v.d.accepted() {
 			found = true
 			add(v.mistake.Name, "valid deliveries got %s, but the same delivery %s was accepted: your receiver %s. %s",
-				statusSet(rejected), v.d.note, v.mistake.Receiver, howSigned[provider])
+				statusSet(rejected), v.d.note, v.mistake.Receiver, se.suite.provider.howSigned())
 		}
 	}
 	if !found && len(valid) > 0 && len(rejected) == len(valid) {
@@ -243,7 +242,7 @@ func (se *Session) diagnose() []Diagnosis {
 			add(CauseValidFails, "every valid delivery got %s: your receiver refuses what the platform sends (see the responses in the evidence)%s", st, unexplained)
 		default:
 			add(CauseSignatureRejected, "every valid delivery got %s: your receiver's signature check disagrees with %s%s: check the secret, and that the receiver expects %s deliveries",
-				st, documented[provider], unexplained, providerTitle[provider])
+				st, se.suite.provider.documentedSigning(), unexplained, se.suite.provider.title())
 		}
 	}
 	if !found {
@@ -281,11 +280,6 @@ func (se *Session) diagnose() []Diagnosis {
 	}
 	out = append(out, se.forgeryDiagnoses()...)
 	return out
-}
-
-// providerTitle is each provider's name in prose.
-var providerTitle = map[string]string{
-	ProviderPhasio: "Phasio", ProviderHappyColis: "HappyColis", ProviderStandard: "Standard Webhooks",
 }
 
 // statusSet lists the distinct statuses of ds: "401" or "400 and 401".
@@ -451,7 +445,7 @@ func (se *Session) routing() (Diagnosis, bool) {
 		msg = fmt.Sprintf("the deliveries of %s all got 404 (not found) while those of %s were accepted: nothing answers %s at %s",
 			strings.Join(bad, ", "), strings.Join(good, ", "), strings.Join(bad, ", "), se.urls(statuses))
 	}
-	if se.suite.provider.name == ProviderPhasio && se.routes == nil {
+	if se.suite.provider.urlMatched() && se.routes == nil {
 		msg += "; if this URL is the webhook of one trigger, give each trigger its own webhook (URL and secret) in a targets file"
 	}
 	return Diagnosis{Cause: CauseEventRouting, Message: msg}, true
@@ -477,7 +471,6 @@ func (se *Session) forgeryDiagnoses() []Diagnosis {
 			status[d.fault] = d.status
 		}
 	}
-	provider := se.suite.provider.name
 	var signatureFaults []string
 	forged := 0
 	for _, f := range accepted {
@@ -492,10 +485,10 @@ func (se *Session) forgeryDiagnoses() []Diagnosis {
 	switch {
 	case forged == 3:
 		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepts deliveries whatever their signature (%s): it does not check %s, so anyone who finds the URL can send it orders",
-			strings.Join(signatureFaults, "; "), signatureHeader[provider])})
+			strings.Join(signatureFaults, "; "), se.suite.provider.signatureHeaderName())})
 	case len(signatureFaults) > 0:
 		out = append(out, Diagnosis{CauseNoSignatureCheck, fmt.Sprintf("your receiver accepted deliveries it must reject (%s): its check of %s lets them through",
-			strings.Join(signatureFaults, "; "), signatureHeader[provider])})
+			strings.Join(signatureFaults, "; "), se.suite.provider.signatureHeaderName())})
 	}
 	if f := wire.FaultMalformedBody; slices.Contains(accepted, f) {
 		out = append(out, Diagnosis{CauseMalformedBodyAccepted, fmt.Sprintf("your receiver acknowledged (%d) %s: it answers 2xx before parsing and validating the payload, so a delivery it cannot read is lost instead of refused with a 400",
@@ -520,4 +513,12 @@ func (se *Session) result(name string) *Result {
 		}
 	}
 	return nil
+}
+
+// profileMistakes are the signing mistakes of a profile's definition.
+func profileMistakes(p wire.Profile, name string) []wire.Mistake {
+	if c, ok := p.(*wire.Compiled); ok {
+		return c.Mistakes()
+	}
+	return wire.Mistakes(name)
 }

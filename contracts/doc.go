@@ -38,6 +38,17 @@
 //		contracts.Test(t, myReceiver, contracts.Phasio(secret), contracts.WithProbe("/orders/{orderKey}"))
 //	}
 //
+// Any provider described as data (package provider) is tested the same
+// way: FromFile or NewProviderFromDefinition compile its definition into
+// the profile that signs (and encrypts) its requests; events are told
+// apart as the definition says, entity keys and the compared pointers are
+// its own, payloads come from its named generator or from its events'
+// schemas, and lifecycles from its lifecycle (one single-event lifecycle
+// per event without one, and the check that needs an entity's second
+// snapshot is skipped, saying so):
+//
+//	contracts.Test(t, myReceiver, contracts.FromFile("shop.yaml", secret), contracts.WithProbe("/orders/{orderKey}"))
+//
 // Every check sends its own orders, generated from the run seed and the
 // check's name, so a check run alone (WithOnly) with the same seed sends the
 // same payloads as in the full run. Reports are written as a terminal

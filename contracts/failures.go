@@ -76,11 +76,7 @@ func (se *Session) shrinkCase(events []*generator.Event, class string) ([]*gener
 		return events, s.tries, s.err
 	}
 	last := events[len(events)-1]
-	name, err := schemas.ForEvent(se.suite.provider.payloads, last.Event, false)
-	if err != nil {
-		return events, s.tries, err
-	}
-	schema, err := schemas.Get(name)
+	schema, err := se.suite.provider.schemaOf(last.Event)
 	if err != nil {
 		return events, s.tries, err
 	}

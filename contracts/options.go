@@ -237,15 +237,16 @@ func (c *config) checkUsed() error {
 // skip: a state check without a probe (Phasio's ignores-stale-snapshot
 // aside, which warns), response-contract without a response schema,
 // rejects-stale-timestamp outside Standard Webhooks.
-func (c *config) checkSelected(provider string) error {
+func (c *config) checkSelected(p Provider) error {
+	provider := p.name
 	for _, n := range c.only {
 		ch, _ := lookup(n)
 		switch {
-		case ch.NeedsProbe && c.probe == "" && !(n == CheckStaleSnapshot && provider == ProviderPhasio):
+		case ch.NeedsProbe && c.probe == "" && !(n == CheckStaleSnapshot && !p.orderedByTime()):
 			return unusedOption("WithOnly", "WithProbe", n+" reads the receiver's state, which only a probe reads")
 		case n == CheckResponseContract && c.responseSchema == nil:
 			return unusedOption("WithOnly", "WithResponseSchema", n+" validates response bodies against a response schema, and none is given")
-		case n == CheckStaleTimestamp && provider != ProviderStandard:
+		case n == CheckStaleTimestamp && !p.signsTimestamp():
 			return unusedOption("WithOnly", "Provider", n+" checks the standard profile only: "+provider+" deliveries carry no signed timestamp")
 		}
 	}

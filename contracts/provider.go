@@ -2,11 +2,13 @@ package contracts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -20,18 +22,23 @@ const (
 // ErrProvider is wrapped by errors about the provider or its secret.
 var ErrProvider = wrapConfig("contracts: bad provider")
 
-// Provider is the platform whose webhooks the suite sends: its wire profile,
-// the secret the receiver shares, the generated payloads and the built-in
-// lifecycles. Build one with Phasio, HappyColis, Standard or NewProvider. The
-// secret is never printed: fmt, JSON and slog show [redacted].
+// Provider is the platform whose webhooks the suite sends: its definition
+// (package provider), the wire profile compiled from it, the secret the
+// receiver shares, the generated payloads and the lifecycles. Build one
+// with Phasio, HappyColis, Standard or NewProvider (the built-in
+// definitions), or FromFile and NewProviderFromDefinition for any
+// provider described as data. The secret is never printed: fmt, JSON and
+// slog show [redacted].
 type Provider struct {
 	shown     // the secret [redacted] under fmt, JSON and slog
 	name      string
 	secret    string
-	payloads  string   // generator provider of the payloads
+	def       *provider.Definition
+	payloads  string   // generator provider of the payloads; "" for the definition's schemas
 	scenarios []string // lifecycles sent by the acceptance checks
 	compare   []string // default --compare pointers
 	profile   wire.Profile
+	err       error // a definition that could not be read, reported by New
 }
 
 // ProviderOption adjusts a Provider.
@@ -99,21 +106,7 @@ func NewProvider(name, secret string, opts ...ProviderOption) (Provider, error) 
 }
 
 func newProvider(name, secret, payloads string, opts []ProviderOption) Provider {
-	p := Provider{shown: redact.Show("contracts.Provider", "name", name, "secret"), name: name, secret: secret, payloads: payloads}
-	for _, o := range opts {
-		o(&p)
-	}
-	if p.scenarios == nil {
-		p.scenarios = DefaultScenariosPhasio
-		if p.payloads == generator.ProviderHappyColis {
-			p.scenarios = DefaultScenariosHappyColis
-		}
-	}
-	p.compare = DefaultComparePhasio
-	if p.payloads == generator.ProviderHappyColis {
-		p.compare = DefaultCompareHappyColis
-	}
-	return p
+	return fromDefinition(provider.MustBuiltin(name), secret, opts)
 }
 
 // Name is phasio, happycolis or standard.
@@ -126,10 +119,14 @@ type shown = redact.Shown
 // validate checks what can be checked before sending anything.
 func (p Provider) validate() error {
 	switch {
+	case p.err != nil:
+		return p.err
 	case p.name == "":
 		return fmt.Errorf("%w: no provider (use Phasio, HappyColis or Standard)", ErrProvider)
-	case p.payloads != generator.ProviderPhasio && p.payloads != generator.ProviderHappyColis:
-		return fmt.Errorf("%w: payloads %q (known: phasio, happycolis)", ErrProvider, p.payloads)
+	case p.def == nil:
+		return fmt.Errorf("%w: no definition (use Phasio, HappyColis, Standard, NewProvider or FromFile)", ErrProvider)
+	case p.payloads != "" && !slices.Contains(generatorsOf(p.def), p.payloads):
+		return fmt.Errorf("%w: payloads %q (known: %s)", ErrProvider, p.payloads, strings.Join(generatorsOf(p.def), ", "))
 	case p.profile != nil && p.profile.Name() != p.name:
 		return fmt.Errorf("%w: profile %q given for provider %s", ErrProvider, p.profile.Name(), p.name)
 	case len(p.scenarios) == 0:

@@ -67,7 +67,7 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 	if err := checkScenarios(p); err != nil {
 		return nil, err
 	}
-	if err := cfg.checkSelected(p.name); err != nil {
+	if err := cfg.checkSelected(p); err != nil {
 		return nil, err
 	}
 	for _, c := range registry {
@@ -328,7 +328,7 @@ func (se *Session) Check(name string) Result {
 		r = Result{Status: StatusSkip, Message: "skipped on request (--skip, WithSkip)"}
 	case se.stop != nil:
 		r = Result{Status: StatusSkip, Message: "not run: " + se.stop.Message}
-	case c.NeedsProbe && se.probe == nil && !(name == CheckStaleSnapshot && se.suite.provider.name == ProviderPhasio):
+	case c.NeedsProbe && se.probe == nil && !(name == CheckStaleSnapshot && !se.suite.provider.orderedByTime()):
 		r = Result{Status: StatusSkip, Message: "needs a probe of the receiver's state (--probe)"}
 	default:
 		se.current = name

@@ -11,7 +11,7 @@ import (
 // buildProfile builds the provider's emitter profile from its secret; a bad
 // secret is a configuration error that names the provider, never the value.
 func buildProfile(p Provider) (wire.Profile, error) {
-	prof, err := wire.New(p.name, []string{p.secret})
+	prof, err := wire.Compile(p.def, p.secret)
 	if err != nil {
 		return nil, errs.Mark(err, ErrProvider) // names the secret, never its value
 	}

@@ -390,3 +390,17 @@ func (d *Definition) EntityKey(e *Event, payload any) string {
 	add([]string{"/id"})
 	return KeyOf(payload, ptrs)
 }
+
+// Validator is the compiled schema, for code that validates decoded
+// documents itself.
+func (s *EventSchema) Validator() *schemas.Schema { return s.v }
+
+// EdgeCases returns payloads at the schema's boundaries (see
+// schemagen.Generator.EdgeCases), each valid and labelled.
+func (s *EventSchema) EdgeCases(seed int64) ([]schemagen.Case, error) {
+	g, err := s.gen()
+	if err != nil {
+		return nil, err
+	}
+	return g.EdgeCases(seed)
+}
