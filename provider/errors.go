@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
@@ -34,15 +35,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	fmt.Fprintf(&b, ":%d: ", max(e.Line, 1))
-	if e.Pointer != "" {
-		b.WriteString(e.Pointer)
-		b.WriteString(": ")
-	}
-	b.WriteString(oneLine(e.Message))
-	return b.String()
+	return errs.At(e.File, max(e.Line, 1), e.Pointer, oneLine(e.Message))
 }
 
 // Unwrap gives ErrDefinition and the cause.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing/fstest"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
@@ -76,19 +77,7 @@ type OverlayError struct {
 	Msg     string
 }
 
-func (e *OverlayError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Source)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Pointer != "" {
-		b.WriteString(e.Pointer + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+func (e *OverlayError) Error() string { return errs.At(e.Source, e.Line, e.Pointer, e.Msg) }
 
 // Unwrap returns ErrOverlay.
 func (e *OverlayError) Unwrap() error { return ErrOverlay }

@@ -9,7 +9,7 @@ package errs
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/input"
@@ -124,17 +124,25 @@ type FileError struct {
 }
 
 // Error is "path[:line][: where]: problem".
-func (e *FileError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Path)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
+func (e *FileError) Error() string { return At(e.Path, e.Line, e.Where, Message(e.Err)) }
+
+// At is the one line of every error that points into a file:
+// "path[:line][: where]: problem", the line when it is above 0, where (a
+// field, a JSON pointer) when it is not empty.
+func At(path string, line int, where, problem string) string {
+	b := make([]byte, 0, len(path)+len(where)+len(problem)+16)
+	b = append(b, path...)
+	if line > 0 {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(line), 10)
 	}
-	if e.Where != "" {
-		b.WriteString(": " + e.Where)
+	if where != "" {
+		b = append(b, ": "...)
+		b = append(b, where...)
 	}
-	b.WriteString(": " + Message(e.Err))
-	return b.String()
+	b = append(b, ": "...)
+	b = append(b, problem...)
+	return string(b)
 }
 
 // Unwrap returns the problem and the class.

@@ -83,3 +83,21 @@ func TestFileError(t *testing.T) {
 		t.Error("the problem is not in the chain")
 	}
 }
+
+func TestAt(t *testing.T) {
+	tests := []struct {
+		path        string
+		line        int
+		where, want string
+	}{
+		{"a.yaml", 0, "", "a.yaml: bad"},
+		{"a.yaml", 3, "", "a.yaml:3: bad"},
+		{"a.yaml", -1, "/steps/2", "a.yaml: /steps/2: bad"},
+		{"a.yaml", 12, "ORDER.secret", "a.yaml:12: ORDER.secret: bad"},
+	}
+	for _, tt := range tests {
+		if got := At(tt.path, tt.line, tt.where, "bad"); got != tt.want {
+			t.Errorf("At(%q, %d, %q) = %q, want %q", tt.path, tt.line, tt.where, got, tt.want)
+		}
+	}
+}
