@@ -352,13 +352,13 @@ func TestDocsCommands(t *testing.T) {
 	// The documented local receiver listens on 127.0.0.1:8787; the test
 	// moves it to a free port so that a receiver a reader left running there
 	// (as Guide 3 suggests) does not fail the suite.
-	port := freePort(t)
+	port, uiPort := freePort(t), freePort(t)
 	total := 0
 	for _, file := range commandDocs(t) {
 		cmds := docCommands([]byte(readRepoFile(t, file)))
 		total += len(cmds)
 		t.Run(file, func(t *testing.T) {
-			runDocCommands(t, file, cmds, work, port, secret, environ)
+			runDocCommands(t, file, cmds, work, port, uiPort, secret, environ)
 		})
 	}
 	if total < 20 {
@@ -366,7 +366,7 @@ func TestDocsCommands(t *testing.T) {
 	}
 }
 
-func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, secret string, environ []string) {
+func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, uiPort, secret string, environ []string) {
 	var servers []*exec.Cmd
 	defer func() {
 		for _, s := range servers {
@@ -381,6 +381,7 @@ func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, se
 		}
 		text := strings.Replace(c.text, "go run ./cmd/orderhooks", "orderhooks", 1)
 		text = strings.ReplaceAll(text, "127.0.0.1:8787", port)
+		text = strings.ReplaceAll(text, "127.0.0.1:8790", uiPort)
 		if !strings.HasPrefix(text, "orderhooks ") {
 			t.Errorf("%s: %q: not an orderhooks command; say how to run it in skippedCommand", where, c.text)
 			continue

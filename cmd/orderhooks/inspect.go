@@ -59,15 +59,9 @@ func runInspect(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	path, _ := fs.GetString("store")
 	addr, _ := fs.GetString("listen")
 	tokenSpec, _ := fs.GetString("ui-token")
-	var opts []inspect.Option
-	if tokenSpec != "" {
-		token, err := wire.ResolveSecret(tokenSpec, e.getenv)
-		if err != nil {
-			// Its reason without the wire package's "bad secret": a
-			// token is not a platform's secret.
-			return usageErrorf("--ui-token: %s", strings.TrimPrefix(err.Error(), wire.ErrBadSecret.Error()+": "))
-		}
-		opts = append(opts, inspect.WithToken(token))
+	opts, err := uiOptions("--ui-token", tokenSpec, e)
+	if err != nil {
+		return err
 	}
 	store, err := openInspected(path)
 	if err != nil {
@@ -77,7 +71,7 @@ func runInspect(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	// Refused before anything listens: an exposed address, a short token.
 	in, err := inspect.New(store, addr, opts...)
 	if err != nil {
-		return inspectError(addr, err)
+		return inspectError("--listen", "--ui-token", addr, err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -97,7 +91,11 @@ func runInspect(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		who = "sign in with the --ui-token"
 	}
 	fmt.Fprintf(e.stderr, "inspecting %s (%s); %s; Ctrl-C stops\n", path, deliveriesText(n), who)
-	return serveInspector(ctx, ln, in, e)
+	if err := serveInspector(ctx, ln, in, e); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "stopped")
+	return nil
 }
 
 // serveInspector serves until ctx ends, then ends the live feeds and waits
@@ -128,9 +126,8 @@ func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env
 	err := srv.Shutdown(sctx)
 	<-done
 	if err != nil {
-		return fmt.Errorf("stopping: %w", err)
+		return fmt.Errorf("stopping the pages: %w", err)
 	}
-	fmt.Fprintln(e.stderr, "stopped")
 	return nil
 }
 
@@ -152,18 +149,33 @@ func openInspected(path string) (*capture.Store, error) {
 	return s, nil
 }
 
+// uiOptions resolves a --ui-token flag (the token, env:NAME or
+// file:PATH) into the inspector's options.
+func uiOptions(flag, spec string, e *env) ([]inspect.Option, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	token, err := wire.ResolveSecret(spec, e.getenv)
+	if err != nil {
+		// Its reason without the wire package's "bad secret": a token is
+		// not a platform's secret.
+		return nil, usageErrorf("%s: %s", flag, strings.TrimPrefix(err.Error(), wire.ErrBadSecret.Error()+": "))
+	}
+	return []inspect.Option{inspect.WithToken(token)}, nil
+}
+
 // inspectError words the inspector's refusals with the flags to change.
-func inspectError(addr string, err error) error {
+func inspectError(listenFlag, tokenFlag, addr string, err error) error {
 	switch {
 	case errors.Is(err, inspect.ErrExposed):
-		return usageErrorf("--listen %s: not a loopback address, so anyone who reaches it could read every captured delivery: give --ui-token (at least %d characters, env:NAME keeps it out of the process list) or listen on 127.0.0.1",
-			addr, inspect.MinTokenLength)
+		return usageErrorf("%s %s: not a loopback address, so anyone who reaches it could read every captured delivery: give %s (at least %d characters, env:NAME keeps it out of the process list) or listen on 127.0.0.1",
+			listenFlag, addr, tokenFlag, inspect.MinTokenLength)
 	case errors.Is(err, inspect.ErrToken):
-		return usageErrorf("--ui-token: too short: at least %d characters", inspect.MinTokenLength)
+		return usageErrorf("%s: too short: at least %d characters", tokenFlag, inspect.MinTokenLength)
 	case errors.Is(err, inspect.ErrAddr):
-		return usageErrorf("--listen %s: want HOST:PORT, such as %s", addr, inspect.DefaultAddr)
+		return usageErrorf("%s %s: want HOST:PORT, such as %s", listenFlag, addr, inspect.DefaultAddr)
 	}
-	return usageErrorf("--listen %s: %w", addr, err)
+	return usageErrorf("%s %s: %w", listenFlag, addr, err)
 }
 
 // deliveriesText is "1 delivery" or "N deliveries".

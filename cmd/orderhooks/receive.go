@@ -28,7 +28,7 @@ func init() {
 		name:    "receive",
 		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
 		usage: "orderhooks receive --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
-			"    [--store FILE [--redact]] [--forward-to URL [--forward-secret SECRET]]",
+			"    [--store FILE [--redact] [--ui [--ui-listen ADDR] [--ui-token TOKEN]]] [--forward-to URL [--forward-secret SECRET]]",
 		order: 32,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
@@ -43,6 +43,7 @@ func init() {
 			fs.Int64("max-inflight", receiver.DefaultInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
 			fs.Int("max-conns", receiver.DefaultConns, "connections served at once (more wait to be accepted)")
 			addCaptureFlags(fs)
+			addUIFlags(fs)
 			return fs
 		},
 		run: runReceive,
@@ -57,6 +58,11 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	cf := captureFlagsOf(fs)
 	if err := cf.check(); err != nil {
+		return err
+	}
+	ui := uiFlagsOf(fs)
+	uiOpts, err := ui.check(fs, cf.store, e)
+	if err != nil {
 		return err
 	}
 	profile, err := receiveProfile(fs, e)
@@ -102,8 +108,25 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			return err // the same options were accepted above
 		}
 	}
+	// The pages, on their own listener: --listen may be reached by the
+	// platform (through a tunnel), the pages stay on loopback.
+	uiCtx, stopUI := context.WithCancel(ctx)
+	defer stopUI()
+	waitUI := func() error { return nil }
+	if ui.on {
+		if waitUI, err = ui.serveUI(uiCtx, capt.store, uiOpts, e); err != nil {
+			_ = ln.Close()
+			_ = closeRecord()
+			_ = capt.close()
+			return err
+		}
+	}
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	err = rcv.Serve(ctx, ln)
+	stopUI()
+	if uerr := waitUI(); err == nil {
+		err = uerr
+	}
 	if cerr := closeRecord(); err == nil {
 		err = cerr
 	}
