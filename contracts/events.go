@@ -42,14 +42,15 @@ func checkScenarios(p Provider) error {
 
 // generate returns the events of scenario with orders orders, or with edge
 // the generator's edge cases (one single-event order per case), seeded;
-// idBase, when not 0, is where Phasio order ids start. A schema-driven
-// provider's events come from its definition (generateFromDefinition).
-func generate(p Provider, seed int64, scenario string, orders int, edge bool, idBase int64) ([]*generator.Event, error) {
+// idBase, when not 0, is where Phasio order ids start; extra are more
+// generator options (WithSchemas). A schema-driven provider's events come
+// from its definition (generateFromDefinition).
+func generate(p Provider, seed int64, scenario string, orders int, edge bool, idBase int64, extra ...generator.Option) ([]*generator.Event, error) {
 	if p.schemaDriven() {
 		return p.generateFromDefinition(seed, scenario, orders, edge)
 	}
 	payloads := p.payloads
-	opts := []generator.Option{generator.WithSeed(seed)}
+	opts := append([]generator.Option{generator.WithSeed(seed)}, extra...)
 	if idBase != 0 && payloads == generator.ProviderPhasio {
 		opts = append(opts, generator.WithOrderIDBase(idBase))
 	}

@@ -77,6 +77,14 @@ func (se *Session) shrinkCase(events []*generator.Event, class string) ([]*gener
 	}
 	last := events[len(events)-1]
 	schema, err := se.suite.provider.schemaOf(last.Event)
+	if set := se.suite.cfg.schemas; err == nil && set != nil {
+		// The payloads carry what the overlay adds: explain against it.
+		if name, nerr := schemas.ForEvent(se.suite.provider.payloads, last.Event, false); nerr == nil {
+			if s, gerr := set.Get(name); gerr == nil {
+				schema = s
+			}
+		}
+	}
 	if err != nil {
 		return events, s.tries, err
 	}

@@ -44,7 +44,7 @@ func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.E
 	if err != nil {
 		return nil, err
 	}
-	evs, err := generate(se.suite.provider, se.seedFor(purpose), scenario, DefaultOrders, edge, base)
+	evs, err := generate(se.suite.provider, se.seedFor(purpose), scenario, DefaultOrders, edge, base, se.suite.cfg.generatorOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("generating %s: %w", purpose, err)
 	}

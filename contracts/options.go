@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -35,6 +36,7 @@ type config struct {
 	seed           int64
 	only, skip     []string
 	responseSchema *schemas.Schema
+	schemas        *schemas.Set
 	saveFailures   string
 	timeout        time.Duration
 	client         *http.Client
@@ -88,6 +90,20 @@ func WithSkip(names ...string) Option {
 // WithResponseSchema makes response-contract validate every 2xx response
 // body against s (see schemas.Compile); without it that check is skipped.
 func WithResponseSchema(s *schemas.Schema) Option { return func(c *config) { c.responseSchema = s } }
+
+// WithSchemas generates the checks' payloads with the fields set documents
+// beyond the embedded schemas (generator.WithSchemas: a drift overlay's
+// undocumented fields), so that the receiver is tested with what the
+// platform really sends.
+func WithSchemas(set *schemas.Set) Option { return func(c *config) { c.schemas = set } }
+
+// generatorOptions are the generator options of the configuration.
+func (c *config) generatorOptions() []generator.Option {
+	if c.schemas == nil {
+		return nil
+	}
+	return []generator.Option{generator.WithSchemas(c.schemas)}
+}
 
 // WithSaveFailures shrinks the payloads that accepts-valid-lifecycle and
 // accepts-edge-cases fail on and saves each as a scenario file in dir.

@@ -79,7 +79,7 @@ func SendScenario(ctx context.Context, target any, p Provider, name string, seed
 		return nil, err
 	}
 	defer se.Close()
-	evs, err := generate(p, seed, name, 0, false, 0)
+	evs, err := generate(p, seed, name, 0, false, 0, se.suite.cfg.generatorOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrScenario, err)
 	}

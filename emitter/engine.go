@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -103,6 +104,7 @@ type config struct {
 	record      io.Writer
 	progress    io.Writer
 	validate    bool
+	schemas     *schemas.Set
 	unblock     bool
 	now         func() time.Time
 	clockSet    bool
@@ -169,6 +171,11 @@ func WithProgress(w io.Writer) Option { return func(c *config) { c.progress = w 
 // (schemas.ForEvent) before sending; an invalid payload is not sent and
 // its delivery fails (Summary.Invalid). Events without a schema are sent.
 func WithValidate(on bool) Option { return func(c *config) { c.validate = on } }
+
+// WithSchemas validates with another schema set (the embedded schemas
+// with an overlay applied, schemas.Overlay.Apply) instead of the embedded
+// ones.
+func WithSchemas(set *schemas.Set) Option { return func(c *config) { c.schemas = set } }
 
 // WithUnblock changes what a strict FIFO target (HappyColis) does after a
 // delivery exhausts its retries: by default the queue stays blocked, as

@@ -57,7 +57,7 @@ func (w *worker) deliver(j *job) {
 		return
 	}
 	if w.e.cfg.validate {
-		if err := validatePayload(j.ev); err != nil {
+		if err := validatePayload(w.e.cfg.schemas, j.ev); err != nil {
 			w.st.invalid.Add(1)
 			w.unsent(j, "not sent: invalid payload: "+err.Error())
 			return
@@ -235,12 +235,15 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
-// validatePayload checks an event's payload against its schema; events
-// without a schema pass.
-func validatePayload(ev *generator.Event) error {
+// validatePayload checks an event's payload against its schema in set
+// (the embedded schemas when nil); events without a schema pass.
+func validatePayload(set *schemas.Set, ev *generator.Event) error {
 	name, err := schemas.ForEvent(ev.Provider, ev.Event, false)
 	if err != nil {
 		return nil // an event without a schema (ErrUnknownSchema)
+	}
+	if set != nil {
+		return set.Validate(name, ev.Payload)
 	}
 	return schemas.MustGet(name).ValidateJSON(ev.Payload)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/errs"
+	"github.com/orderhooks/orderhooks/schemas"
 )
 
 // Defaults, also the CLI's flag defaults.
@@ -50,6 +51,7 @@ type Generator struct {
 	interleave int
 	single     bool
 	idBase     int64 // Phasio order ids start above it; 0: seeded
+	extras     extras
 }
 
 type config struct {
@@ -65,6 +67,7 @@ type config struct {
 	local      string
 	interleave int
 	idBase     int64
+	schemas    *schemas.Set
 }
 
 // Option configures New.
@@ -151,6 +154,13 @@ func New(provider string, opts ...Option) (*Generator, error) {
 	}
 	g := &Generator{provider: provider, seed: DefaultSeed, edge: c.edge, drift: c.drift,
 		start: c.start.UTC(), local: c.local, interleave: c.interleave, idBase: c.idBase}
+	if c.schemas != nil {
+		x, err := newExtras(c.schemas)
+		if err != nil {
+			return nil, err
+		}
+		g.extras = x
+	}
 	var board []KanbanColumn
 	if c.kanbanSet {
 		board = c.kanban
@@ -326,6 +336,11 @@ func (g *Generator) Run(yield func(*Event) error) error {
 		seq++
 		ev.Seq = seq
 		last = ev.At
+		if g.extras != nil {
+			if err := g.extras.apply(ev, g.seed); err != nil {
+				return fmt.Errorf("generator: the fields of the schema set: %w", err)
+			}
+		}
 		if err := yield(ev); err != nil {
 			return err
 		}

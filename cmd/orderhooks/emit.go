@@ -73,7 +73,13 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	defer closeIn()
 	seed, _ := fs.GetInt64("seed")
-	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed), emitter.WithTotal(total))
+	extra := []emitter.Option{emitter.WithSeed(seed), emitter.WithTotal(total)}
+	if set, err := schemaSetOf(fs); err != nil {
+		return err
+	} else if set != nil {
+		extra = append(extra, emitter.WithSchemas(set)) // --validate
+	}
+	d, err := newDelivery(fs, e, provider, extra...)
 	if err != nil {
 		return err
 	}

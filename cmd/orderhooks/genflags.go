@@ -25,6 +25,7 @@ func addGenFlags(fs *pflag.FlagSet) *genFlags {
 	fs.Bool("drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
 	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339, between 1970 and 2999)")
 	fs.StringSlice("kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
+	addSchemaOverlayFlag(fs)
 	return &genFlags{fs: fs}
 }
 
@@ -87,6 +88,13 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 			}
 		}
 		opts = append(opts, generator.WithKanban(board))
+	}
+	set, err := schemaSetOf(fs)
+	if err != nil {
+		return nil, err
+	}
+	if set != nil {
+		opts = append(opts, generator.WithSchemas(set))
 	}
 	gen, err := generator.New(provider, opts...)
 	if err != nil {

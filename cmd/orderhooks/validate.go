@@ -23,13 +23,14 @@ func init() {
 	register(&command{
 		name:    "validate",
 		summary: "check JSON or JSONL documents against a payload schema",
-		usage:   "orderhooks validate --schema NAME|auto [--strict] [FILE|-]...",
+		usage:   "orderhooks validate --schema NAME|auto [--strict] [--schema-overlay FILE] [FILE|-]...",
 		order:   10,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
 			fs.String("schema", "", "schema to check against (see 'orderhooks schema list'), or "+schemaAuto+
 				" for generator events: each line's payload against the schema of its provider and event")
 			fs.Bool("strict", false, "with --schema "+schemaAuto+", use the strict variants (no undocumented fields)")
+			addSchemaOverlayFlag(fs)
 			return fs
 		},
 		run: runValidate,
@@ -42,7 +43,14 @@ func init() {
 func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	name, _ := fs.GetString("schema")
 	strict, _ := fs.GetBool("strict")
-	v := &validator{strict: strict}
+	set, err := schemaSetOf(fs)
+	if err != nil {
+		return err
+	}
+	if set == nil {
+		set = schemas.Embedded()
+	}
+	v := &validator{strict: strict, set: set}
 	switch {
 	case name == "":
 		return usageErrorf("--schema is required: one of %s", schemaChoices())
@@ -50,7 +58,7 @@ func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	case strict:
 		return usageErrorf("--strict only applies to --schema %s; name a strict schema instead (%s)", schemaAuto, schemaChoices())
 	default:
-		s, err := schemas.Get(name)
+		s, err := set.Get(name)
 		if err != nil {
 			return err
 		}
@@ -140,6 +148,7 @@ func openSources(ctx context.Context, args []string, stdin io.Reader) ([]source,
 type validator struct {
 	ctx     context.Context
 	schema  *schemas.Schema // nil in auto mode
+	set     *schemas.Set    // the schemas of auto mode
 	strict  bool
 	out     io.Writer
 	docs    int
@@ -209,7 +218,12 @@ func (v *validator) document(src string, d schemas.Document) bool {
 		fmt.Fprintf(v.out, "%s:%d: /provider: %v\n", src, d.Line, err)
 		return false
 	}
-	return v.report(src, d, "/payload", schemas.MustGet(name).Validate(payload), " ("+name+")")
+	s, err := v.set.Get(name)
+	if err != nil {
+		fmt.Fprintf(v.out, "%s:%d: /provider: %v\n", src, d.Line, err)
+		return false
+	}
+	return v.report(src, d, "/payload", s.Validate(payload), " ("+name+")")
 }
 
 // report prints err's violations, pointers prefixed by prefix (the payload's

@@ -27,7 +27,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -55,6 +55,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs.String("ca-file", "", "PEM file of extra CA certificates to trust")
 	fs.Duration("deadline", 0, "bound on the whole run (0: none); when it passes, the running check is interrupted, the rest not run, exit 1")
 	fs.String("record", "", "write every request and response of the run to FILE, one JSON line each (replayable; secrets never appear)")
+	addSchemaOverlayFlag(fs)
 	return fs
 }
 
@@ -275,6 +276,11 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	}
 	if dir := str("save-failures"); dir != "" {
 		opts = append(opts, contracts.WithSaveFailures(dir))
+	}
+	if set, err := schemaSetOf(fs); err != nil {
+		return nil, err
+	} else if set != nil {
+		opts = append(opts, contracts.WithSchemas(set))
 	}
 	if path := str("response-schema"); path != "" {
 		src, err := input.ReadFile(path, input.SchemaFile)

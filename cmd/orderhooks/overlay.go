@@ -1,0 +1,41 @@
+package main
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/schemas"
+)
+
+// schemaOverlayUsage is the help of --schema-overlay, the same on every
+// command that takes it.
+const schemaOverlayUsage = "schema overlay FILE (JSON Patch operations, as drift --overlay writes) applied to the embedded schemas: payloads are generated and validated against the patched schemas"
+
+// addSchemaOverlayFlag registers --schema-overlay on fs.
+func addSchemaOverlayFlag(fs *pflag.FlagSet) {
+	fs.String("schema-overlay", "", schemaOverlayUsage)
+}
+
+// schemaSetOf returns the schemas --schema-overlay makes, or nil when it
+// is not given (the embedded schemas). A bad overlay is a usage error
+// naming the file and line.
+func schemaSetOf(fs *pflag.FlagSet) (*schemas.Set, error) {
+	path, _ := fs.GetString("schema-overlay")
+	if path == "" {
+		return nil, nil
+	}
+	return loadSchemaOverlay(path)
+}
+
+// loadSchemaOverlay reads an overlay file and applies it to the embedded
+// schemas.
+func loadSchemaOverlay(path string) (*schemas.Set, error) {
+	o, err := schemas.LoadOverlay(path)
+	if err != nil {
+		return nil, usageErrorf("--schema-overlay: %w", err)
+	}
+	set, err := o.Apply()
+	if err != nil {
+		return nil, usageErrorf("--schema-overlay: %w", err)
+	}
+	return set, nil
+}
