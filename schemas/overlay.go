@@ -215,7 +215,8 @@ func Embedded() *Set { return &Set{m: mustLoad()} }
 func (s *Set) Get(name string) (*Schema, error) {
 	sc, ok := s.m[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownSchema, name, strings.Join(s.Names(), ", "))
+		return nil, &errs.OptionError{Package: "schemas", Option: "name", Value: name,
+			Want: "not a schema (" + strings.Join(s.Names(), ", ") + ")", Known: s.Names(), Err: ErrUnknownSchema}
 	}
 	return sc, nil
 }
