@@ -19,6 +19,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/platform"
@@ -33,8 +34,9 @@ type Payload struct {
 	// Key is the order key ("" when the source does not say and no
 	// filter needed it).
 	Key string
-	// ID is the message id ("" when unknown); At when it was sent or
-	// received (zero when unknown).
+	// ID is the message id ("" when unknown); At when it was sent (a
+	// recording's time) or received (a store), or the event's time (an
+	// events file); zero when unknown.
 	ID string
 	At time.Time
 	// Payload is the payload in the generator's Event.Payload form.
@@ -65,12 +67,7 @@ type Error struct {
 	Err  error
 }
 
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Err)
-	}
-	return e.File + ": " + e.Err.Error()
-}
+func (e *Error) Error() string { return errs.At(e.File, e.Line, "", e.Err.Error()) }
 
 // Unwrap returns what is wrong.
 func (e *Error) Unwrap() error { return e.Err }
@@ -112,9 +109,6 @@ func readStore(ctx context.Context, path string, o Options, fn func(*Payload) er
 	}
 	defer s.Close() // read-only
 	f := capture.Filter{Key: o.Key}
-	if o.Provider != "" && o.Provider != wire.ProviderStandard {
-		f.Provider = o.Provider
-	}
 	seen := map[string]bool{}
 	return s.Payloads(ctx, f, func(d *capture.Delivery) error {
 		if d.DeliveryID != "" {
@@ -124,6 +118,9 @@ func readStore(ctx context.Context, path string, o Options, fn func(*Payload) er
 			seen[d.DeliveryID] = true
 		}
 		provider, event := d.PlatformEvent()
+		if o.Provider != "" && o.Provider != wire.ProviderStandard && provider != o.Provider {
+			return nil // the platform's, also when received as Standard Webhooks
+		}
 		return fn(&Payload{Provider: provider, Event: event, Key: d.Key, ID: d.DeliveryID, At: d.ReceivedAt,
 			Payload: d.Payload, Source: path + " delivery " + strconv.FormatInt(d.ID, 10)})
 	})
@@ -202,6 +199,8 @@ func (rd *reader) documents(lines *input.Lines, first []byte) error {
 // and a bare payload apart, as byte ranges of the line (nil: absent).
 type fields struct {
 	id, event, provider, orderKey, at, payload []byte
+	// time is a record's: when the delivery was sent or received.
+	time []byte
 	// Standard Webhooks bodies.
 	typ, data []byte
 	// HappyColis envelopes: header.type and header.messageId.
@@ -260,6 +259,8 @@ func scanMembers(doc []byte) (*fields, error) {
 			sc.Skip()
 		case "id":
 			f.id = str(sc)
+		case "time":
+			f.time = str(sc)
 		case "provider":
 			if !f.eventIsObject {
 				f.provider = str(sc)
@@ -370,9 +371,13 @@ func (rd *reader) document(doc []byte, line int) error {
 	case f.eventIsObject || (f.event != nil && f.payload != nil): // a record, an events line
 		out.Provider, out.Event, out.Key, out.ID = string(f.provider), string(f.event), string(f.orderKey), string(f.id)
 		out.Payload = bytes.Clone(f.payload)
-		if len(f.at) > 0 {
-			if out.At, err = time.Parse(time.RFC3339Nano, string(f.at)); err != nil {
-				return bad(fmt.Errorf("at: not an RFC 3339 time: %q", f.at))
+		at, field := f.at, "at"
+		if f.eventIsObject && len(f.time) > 0 {
+			at, field = f.time, "time" // a record: when it was sent, not the event's own time
+		}
+		if len(at) > 0 {
+			if out.At, err = time.Parse(time.RFC3339Nano, string(at)); err != nil {
+				return bad(fmt.Errorf("%s: not an RFC 3339 time: %q", field, at))
 			}
 		}
 	default: // a bare payload

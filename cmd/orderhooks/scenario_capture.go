@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/payloads"
+	"github.com/orderhooks/orderhooks/pii"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+func init() {
+	register(&command{
+		name:    "scenario",
+		summary: "turn the captured lifecycle of one order into an editable scenario file, redacted, that emit --scenario sends again",
+		usage: "orderhooks scenario from-capture --key KEY SOURCE [--provider P] [--name NAME] [--raw] [--out FILE]\n" +
+			"    SOURCE: a capture store, a recording (emit --record, capture export) or an events file",
+		order: 35,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("scenario", pflag.ContinueOnError)
+			fs.String("key", "", "the order key (Phasio orderId, HappyColis body.id) whose deliveries make the scenario")
+			fs.String("provider", "", "the platform of the order, when a key is both platforms' (phasio or happycolis)")
+			fs.String("name", "", "the scenario's name (default capture/KEY)")
+			fs.Bool("raw", false, "keep personal data as captured instead of pseudonyms (only for your own test traffic)")
+			fs.String("out", "", "write the scenario file to FILE instead of stdout")
+			return fs
+		},
+		run: runScenario,
+	})
+}
+
+// runScenario writes the scenario of one captured order: the first
+// payload whole, each later one as set/remove patches, every message once,
+// personal data replaced by pseudonyms unless --raw.
+func runScenario(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	if fs.NArg() == 0 || fs.Arg(0) != "from-capture" {
+		return usageErrorf("the action is from-capture: orderhooks scenario from-capture --key KEY SOURCE")
+	}
+	if fs.NArg() != 2 {
+		return usageErrorf("from-capture reads one SOURCE: a capture store, a recording or an events file, got %d", fs.NArg()-1)
+	}
+	src := fs.Arg(1)
+	var o payloads.Options
+	o.Key, _ = fs.GetString("key")
+	o.Provider, _ = fs.GetString("provider")
+	name, _ := fs.GetString("name")
+	raw, _ := fs.GetBool("raw")
+	out, _ := fs.GetString("out")
+	switch {
+	case o.Key == "":
+		return usageErrorf("--key is required: the order key of the lifecycle (capture list shows them)")
+	case o.Provider == wire.ProviderStandard:
+		return usageErrorf("--provider: the platform of the order's payloads (phasio or happycolis); Standard Webhooks deliveries carry one of them")
+	case o.Provider != "":
+		if err := checkProvider(o.Provider); err != nil {
+			return err
+		}
+	}
+	var caps []capture.Captured
+	provider := o.Provider
+	err := payloads.Read(ctx, src, e.stdin, o, func(p *payloads.Payload) error {
+		if provider == "" {
+			provider = p.Provider
+		}
+		if p.Provider != provider {
+			return nil
+		}
+		caps = append(caps, capture.Captured{Event: p.Event, At: p.At, Payload: p.Payload, Source: p.Source})
+		return nil
+	})
+	if err != nil {
+		return payloadsError(err)
+	}
+	if len(caps) == 0 {
+		return usageErrorf("%s: no verified delivery of order %q", src, o.Key)
+	}
+	so := capture.ScenarioOptions{Name: name}
+	comment := fmt.Sprintf("The captured lifecycle of order %s: %d %s read from %s.", o.Key, len(caps), deliveriesWord(len(caps)), src)
+	if !raw {
+		r, err := scenarioRedactor(src)
+		if err != nil {
+			return err
+		}
+		so.Redactor = r
+		comment += "\nPersonal data is replaced by pseudonyms of the same kind and format."
+	} else {
+		comment += "\nPersonal data is as captured (--raw): keep this file to your own test traffic."
+	}
+	comment += "\nSend it again with: orderhooks emit --scenario FILE --provider " + provider + " --url URL --secret SECRET"
+	sc, err := capture.ScenarioFromCaptures(provider, caps, so)
+	if errors.Is(err, capture.ErrScenario) {
+		return usageError(err)
+	} else if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := capture.WriteScenario(&b, sc, comment); err != nil {
+		return err
+	}
+	if out == "" || out == "-" {
+		_, err := e.stdout.Write(b.Bytes())
+		return err
+	}
+	if err := writeFileAtomic(out, b.Bytes()); err != nil {
+		return usageErrorf("--out: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "scenario %s written to %s: %d steps\n", sc.Name, out, len(sc.Steps))
+	return nil
+}
+
+func deliveriesWord(n int) string {
+	if n == 1 {
+		return "delivery"
+	}
+	return "deliveries"
+}
+
+// scenarioRedactor is the redactor of a scenario: a store's own (its
+// pseudonyms match its redacted exports), else one under a fresh salt.
+func scenarioRedactor(src string) (*pii.Redactor, error) {
+	if src != "-" && capture.LooksLikeStore(src) {
+		s, err := capture.OpenReadOnly(src)
+		if err != nil {
+			return nil, usageErrorf("%s: %w", src, err)
+		}
+		defer s.Close() // read-only
+		return s.Redactor()
+	}
+	return pii.New(pii.NewSalt())
+}
