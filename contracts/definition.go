@@ -3,6 +3,7 @@ package contracts
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/redact"
@@ -76,8 +77,8 @@ func generatorsOf(def *provider.Definition) []string {
 }
 
 // defaultScenarios are the lifecycles the acceptance checks send: the
-// generator's built-in ones, the definition's data lifecycle scenarios,
-// or one single-event lifecycle per event.
+// generator's built-in ones, or the definition's data lifecycle scenarios
+// (one single-event lifecycle per event without them).
 func defaultScenarios(def *provider.Definition, payloads string) []string {
 	switch payloads {
 	case generator.ProviderPhasio:
@@ -85,25 +86,18 @@ func defaultScenarios(def *provider.Definition, payloads string) []string {
 	case generator.ProviderHappyColis:
 		return DefaultScenariosHappyColis
 	}
-	var out []string
-	if l := def.Lifecycle(); l != nil {
-		for _, sc := range l.Scenarios {
-			if len(sc.Steps) > 0 {
-				out = append(out, sc.Name)
-			}
+	all := generator.DefinitionScenarios(def)
+	var lifecycles []string
+	for _, sc := range all {
+		if !strings.HasPrefix(sc, generator.SingleEventScenario) {
+			lifecycles = append(lifecycles, sc)
 		}
 	}
-	if len(out) == 0 {
-		for _, e := range def.Events() {
-			out = append(out, singleScenario+e.Name)
-		}
+	if len(lifecycles) > 0 {
+		return lifecycles
 	}
-	return out
+	return all
 }
-
-// singleScenario prefixes the one-event lifecycles of a definition
-// without a lifecycle: "event:order_created".
-const singleScenario = "event:"
 
 // comparedPointers are the pointers the state checks compare: the
 // definition's, or those of the definition whose payloads it carries.

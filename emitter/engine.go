@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -524,9 +525,18 @@ func (p *producer) shard(j *job) int {
 }
 
 // strictFIFO reports whether a target's platform delivers through one
-// blocking queue per integration.
+// blocking queue per integration, as its definition says (HappyColis:
+// ordering fifo, a failure blocks).
 func strictFIFO(t *Target) bool {
-	return t.Profile != nil && t.Profile.Name() == generator.ProviderHappyColis
+	if t.Profile == nil {
+		return false
+	}
+	d, ok := t.Profile.(interface{ Definition() *provider.Definition })
+	if !ok {
+		return t.Profile.Name() == generator.ProviderHappyColis
+	}
+	dl := d.Definition().Delivery()
+	return dl.Ordering == provider.OrderingFIFO && dl.OnFailure == provider.OnFailureBlock
 }
 
 // messageID derives a message id (a version 4 UUID) from the seed, the

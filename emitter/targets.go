@@ -22,6 +22,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -222,10 +223,28 @@ func LoadTargets(path, provider string, getenv func(string) string, opts ...wire
 	return ParseTargets(path, data, provider, getenv, opts...)
 }
 
+// LoadTargetsFor is LoadTargets for any provider definition: each entry's
+// profile is def compiled with its secret, its keys are def's event names
+// (or DefaultTargetKey), and without a default entry every event def
+// lists must have one.
+func LoadTargetsFor(path string, def *provider.Definition, getenv func(string) string, opts ...wire.Option) (Targets, error) {
+	data, err := input.ReadFile(path, input.TargetsFile)
+	if err != nil {
+		return Targets{}, errs.Mark(err, ErrTargets) // names the file
+	}
+	return parseTargets(path, data, def.Name(), def, getenv, opts)
+}
+
 // ParseTargets is LoadTargets on a file's contents; name is used in errors,
 // which are *errs.FileError values: the file, the entry's field, and the
 // problem (an *OptionError of the secret, say).
 func ParseTargets(name string, data []byte, provider string, getenv func(string) string, opts ...wire.Option) (Targets, error) {
+	return parseTargets(name, data, provider, nil, getenv, opts)
+}
+
+// parseTargets reads a targets file for the provider called provider, or
+// for def when it is not nil.
+func parseTargets(name string, data []byte, provider string, def *providerDef, getenv func(string) string, opts []wire.Option) (Targets, error) {
 	bad := func(where string, err error) (Targets, error) {
 		return Targets{}, &errs.FileError{Path: name, Where: where, Err: err, Class: ErrTargets}
 	}
@@ -248,7 +267,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	t := Targets{ByEvent: map[string]*Target{}}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		e := raw[key]
-		if err := checkTargetKey(provider, key); err != nil {
+		if err := checkTargetKeyFor(provider, def, key); err != nil {
 			return bad(input.Quote(key), err)
 		}
 		if e.URL == "" {
@@ -264,7 +283,12 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 		if err != nil {
 			return bad(key+".secret", err)
 		}
-		p, err := wire.New(provider, []string{secret}, opts...)
+		var p wire.Profile
+		if def != nil {
+			p, err = wire.NewFromDefinition(def, []string{secret}, opts...)
+		} else {
+			p, err = wire.New(provider, []string{secret}, opts...)
+		}
 		if err != nil {
 			return bad(key+".secret", err)
 		}
@@ -278,7 +302,7 @@ func ParseTargets(name string, data []byte, provider string, getenv func(string)
 	if t.Default == nil {
 		// Found now, not after the first deliveries went out. (Standard
 		// targets carry either platform's events: no fixed list.)
-		for _, trigger := range orderEvents(provider) {
+		for _, trigger := range orderEventsFor(provider, def) {
 			if t.ByEvent[trigger] == nil {
 				return bad("", fmt.Errorf("no target for %s (add it, or a %s entry)", trigger, DefaultTargetKey))
 			}
@@ -316,6 +340,41 @@ func checkTargetKey(provider, key string) error {
 		}
 	}
 	return nil
+}
+
+// providerDef is a provider definition (package provider).
+type providerDef = provider.Definition
+
+// checkTargetKeyFor is checkTargetKey for a definition: a built-in's (or
+// a copy of one) by its platform's rules, any other's by its event names.
+func checkTargetKeyFor(name string, def *providerDef, key string) error {
+	if def == nil || platformNamed(name) {
+		return checkTargetKey(name, key)
+	}
+	if key == DefaultTargetKey || slices.Contains(def.EventNames(), key) {
+		return nil
+	}
+	known := append(def.EventNames(), DefaultTargetKey)
+	return fmt.Errorf("not an event of %s (%s) or %s%s", def.Name(), strings.Join(def.EventNames(), ", "), DefaultTargetKey,
+		suggest.Hint(key, known, nil))
+}
+
+// orderEventsFor are the events a targets file without a default entry
+// must route: a definition's listed events, or orderEvents.
+func orderEventsFor(name string, def *providerDef) []string {
+	if def == nil || platformNamed(name) {
+		return orderEvents(name)
+	}
+	var out []string
+	for _, e := range def.Events() {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// platformNamed reports whether name is a built-in provider's.
+func platformNamed(name string) bool {
+	return slices.Contains(platform.Providers(), name)
 }
 
 // orderEvents are the order events a provider's targets file must route

@@ -449,3 +449,15 @@ func TestLoadMissing(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TestSchemaPublished: docs/provider.schema.json is the format's schema
+// as embedded, byte for byte (copy it again after changing the format).
+func TestSchemaPublished(t *testing.T) {
+	b, err := os.ReadFile("../docs/provider.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, Schema()) {
+		t.Fatal("docs/provider.schema.json differs from provider/provider.schema.json: copy it")
+	}
+}

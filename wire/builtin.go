@@ -71,7 +71,19 @@ func New(provider string, secrets []string, opts ...Option) (Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compile(def, secrets, newConfig(opts))
+	return NewFromDefinition(def, secrets, opts...)
+}
+
+// NewFromDefinition is New for any provider definition (a built-in's, or
+// one read with provider.Load): def compiled with every secret, which all
+// sign (more than one only for definitions whose signatures are joined,
+// such as Standard Webhooks while keys rotate).
+func NewFromDefinition(def *provider.Definition, secrets []string, opts ...Option) (Profile, error) {
+	p, err := compile(def, secrets, newConfig(opts))
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // builtin is the built-in definition called name, or the

@@ -16,12 +16,13 @@ func init() {
 	register(&command{
 		name:    "decrypt",
 		summary: "verify and decrypt a captured Phasio body or encrypted payload string and print the order JSON",
-		usage:   "orderhooks decrypt --secret SECRET|env:NAME|file:PATH [--signature HEX] [FILE|-]",
+		usage:   "orderhooks decrypt [--provider-file FILE] --secret SECRET|env:NAME|file:PATH [--signature HEX] [FILE|-]",
 		order:   33,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("decrypt", pflag.ContinueOnError)
 			fs.String("secret", "", "the Phasio webhook's secret, or env:NAME or file:PATH (never printed)")
 			fs.String("signature", "", "the X-Phasio-Signature header; when given it is checked before decrypting")
+			addProviderFileFlag(fs)
 			return fs
 		},
 		run: runDecrypt,
@@ -43,8 +44,21 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	p, err := wire.NewPhasio(secret)
-	if err != nil {
+	var p *wire.Compiled
+	if file, _ := fs.GetString("provider-file"); file != "" {
+		c, err := chooseProvider(fs)
+		if err != nil {
+			return err
+		}
+		if c.def.Encryption() == nil {
+			return usageErrorf("--provider-file %s: %s requests are not encrypted: there is nothing to decrypt", file, c.name)
+		}
+		prof, err := c.profile([]string{secret})
+		if err != nil {
+			return err
+		}
+		p = prof.(*wire.Compiled)
+	} else if p, err = wire.NewPhasio(secret); err != nil {
 		return err
 	}
 	name, data, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.DecryptInput)

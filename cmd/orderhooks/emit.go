@@ -24,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "emit",
 		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
-		usage: "orderhooks emit --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
+		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
 			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
 			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
 			"    [--bad-signature P] [--wrong-key P] [--validate] [--json]",
@@ -47,14 +47,14 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	provider, _ := fs.GetString("provider")
-	if provider == "" {
-		return usageErrorf("--provider is required: phasio, happycolis or standard")
-	}
-	if err := checkProvider(provider); err != nil {
+	c, err := chooseProvider(fs)
+	if err != nil {
 		return err
 	}
-	if err := checkUnblock(fs, provider); err != nil {
+	if c == nil {
+		return usageErrorf("--provider is required (or --provider-file): phasio, happycolis or standard")
+	}
+	if err := checkUnblock(fs, c); err != nil {
 		return err
 	}
 	in, _ := fs.GetString("in")
@@ -67,7 +67,7 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			return err
 		}
 	}
-	src, total, closeIn, err := emitSource(ctx, fs, e, provider)
+	src, total, closeIn, err := emitSource(ctx, fs, e, c)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	} else if set != nil {
 		extra = append(extra, emitter.WithSchemas(set)) // --validate
 	}
-	d, err := newDelivery(fs, e, provider, extra...)
+	d, err := newDelivery(fs, e, c, extra...)
 	if err != nil {
 		return err
 	}
@@ -89,18 +89,14 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 
 // emitSource returns the events to deliver, --in or the generator flags,
 // and how many there are (0 when unknown), for the progress line.
-func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, provider string) (generator.Source, int64, func(), error) {
+func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (generator.Source, int64, func(), error) {
 	in, _ := fs.GetString("in")
 	if in == "" {
-		gp, err := generatorProvider(fs, provider)
+		src, total, err := genFlagsOf(fs).chosenSource(c)
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		gen, err := genFlagsOf(fs).generator(gp)
-		if err != nil {
-			return nil, 0, nil, err
-		}
-		return gen.Source(), gen.Events(), func() {}, nil
+		return src, total, func() {}, nil
 	}
 	for _, name := range []string{"scenario", "orders", "edge", "drift", "start", "kanban"} {
 		if fs.Changed(name) {
@@ -220,6 +216,7 @@ func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
 // secret, client, engine, faults, record and output.
 func addDeliveryFlags(fs *pflag.FlagSet) {
 	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+	addProviderFileFlag(fs)
 	fs.String("url", "", "receiver URL for every event")
 	fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
 	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")
@@ -257,8 +254,8 @@ type delivery struct {
 // newDelivery reads the shared flags; every problem is a usage error (exit 2)
 // naming its flag. An empty provider (exact replays, which sign nothing)
 // needs no secret.
-func newDelivery(fs *pflag.FlagSet, e *env, provider string, extra ...emitter.Option) (*delivery, error) {
-	targets, err := deliveryTargets(fs, e, provider)
+func newDelivery(fs *pflag.FlagSet, e *env, c *chosen, extra ...emitter.Option) (*delivery, error) {
+	targets, err := deliveryTargets(fs, e, c)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +274,7 @@ func newDelivery(fs *pflag.FlagSet, e *env, provider string, extra ...emitter.Op
 }
 
 // deliveryTargets builds the targets of --url/--secret or --targets.
-func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Targets, error) {
+func deliveryTargets(fs *pflag.FlagSet, e *env, c *chosen) (emitter.Targets, error) {
 	url, _ := fs.GetString("url")
 	file, _ := fs.GetString("targets")
 	specs := rawStrings(fs, "secret")
@@ -285,14 +282,13 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 	case file != "" && (url != "" || len(specs) > 0):
 		return emitter.Targets{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
 	case file != "":
-		t, err := emitter.LoadTargets(file, provider, e.getenv)
-		if err != nil {
-			return emitter.Targets{}, err
+		if c == nil {
+			return emitter.LoadTargets(file, "", e.getenv)
 		}
-		return t, nil
+		return c.loadTargets(file, e.getenv)
 	case url == "":
 		return emitter.Targets{}, usageErrorf("--url (or --targets) is required")
-	case provider == "":
+	case c == nil:
 		return emitter.Targets{Default: &emitter.Target{URL: url}}, nil
 	case len(specs) == 0:
 		return emitter.Targets{}, usageErrorf("--secret is required with --url")
@@ -305,7 +301,7 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, provider string) (emitter.Target
 		}
 		secrets[i] = s
 	}
-	p, err := wire.New(provider, secrets)
+	p, err := c.profile(secrets)
 	if err != nil {
 		return emitter.Targets{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -84,6 +85,8 @@ var errorClasses = []struct {
 	{is(generator.ErrOptions), exitUsage, ""},
 	{is(receiver.ErrOptions), exitUsage, ""},
 	{is(contracts.ErrConfig), exitUsage, ""},
+	{is(provider.ErrDefinition), exitUsage, ""},
+	{is(provider.ErrUnknownProvider), exitUsage, ""},
 }
 
 func is(class error) func(error) bool { return func(err error) bool { return errors.Is(err, class) } }

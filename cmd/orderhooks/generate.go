@@ -18,11 +18,12 @@ func init() {
 	register(&command{
 		name:    "generate",
 		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
-		usage:   "orderhooks generate --provider phasio|happycolis [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--out FILE]",
+		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--out FILE]",
 		order:   20,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
 			fs.String("provider", "", "platform whose webhooks to generate: phasio or happycolis")
+			addProviderFileFlag(fs)
 			addGenFlags(fs)
 			fs.StringP("out", "o", "-", "file to write the JSONL events to (- for stdout)")
 			return fs
@@ -38,12 +39,23 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	provider, _ := fs.GetString("provider")
-	if provider == "" {
-		return usageErrorf("--provider is required: %s or %s", generator.ProviderPhasio, generator.ProviderHappyColis)
-	}
-	src, err := genFlagsOf(fs).source(provider)
-	if err != nil {
-		return err
+	var src generator.Source
+	if fs.Changed("provider-file") {
+		c, err := chooseProvider(fs)
+		if err != nil {
+			return err
+		}
+		if src, _, err = genFlagsOf(fs).chosenSource(c); err != nil {
+			return err
+		}
+	} else {
+		if provider == "" {
+			return usageErrorf("--provider is required (or --provider-file): %s or %s", generator.ProviderPhasio, generator.ProviderHappyColis)
+		}
+		var err error
+		if src, err = genFlagsOf(fs).source(provider); err != nil {
+			return err
+		}
 	}
 	out, _ := fs.GetString("out")
 	var w io.Writer = e.stdout
@@ -64,7 +76,7 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		k := n.Load()
 		return fmt.Sprintf("generated %d events (%.0f/s)", k, float64(k)/max(time.Since(start).Seconds(), 1e-3))
 	})
-	err = src(func(ev *generator.Event) error {
+	err := src(func(ev *generator.Event) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -102,3 +102,57 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 	}
 	return gen, nil
 }
+
+// chosenSource returns the events the flags describe for a chosen
+// provider, and how many there are (0 when unknown): its named
+// generator's (for a definition carrying other definitions' events, the
+// scenario's platform, Phasio by default), or generated from its events'
+// schemas and lifecycle (--scenario names one of its lifecycle scenarios
+// or "event:NAME"; default: single events of its first event).
+func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
+	fs := g.fs
+	if !c.schemaDriven() {
+		name, err := c.generatorName(fs)
+		if err != nil {
+			return nil, 0, err
+		}
+		gen, err := g.generator(name)
+		if err != nil {
+			return nil, 0, err
+		}
+		return gen.Source(), gen.Events(), nil
+	}
+	for _, flag := range []string{"drift", "kanban", "start"} {
+		if fs.Changed(flag) {
+			return nil, 0, usageErrorf("--%s: %s's payloads are generated from its schemas, which have no %s", flag, c.name,
+				map[string]string{"drift": "drift variants", "kanban": "Kanban board", "start": "start time of their own"}[flag])
+		}
+	}
+	scenario, _ := fs.GetString("scenario")
+	if scenario == "" && len(c.def.Events()) > 0 {
+		scenario = generator.SingleEventScenario + c.def.Events()[0].Name
+	}
+	orders, _ := fs.GetInt("orders")
+	seed, _ := fs.GetInt64("seed")
+	edge, _ := fs.GetBool("edge")
+	if orders < 0 {
+		return nil, 0, usageErrorf("--orders %d: must not be negative", orders)
+	}
+	if !edge {
+		if err := generator.CheckDefinitionScenario(c.def, scenario); err != nil {
+			return nil, 0, usageErrorf("--scenario %s", err)
+		}
+	}
+	evs, err := generator.FromDefinition(c.def, seed, scenario, orders, edge)
+	if err != nil {
+		return nil, 0, usageErrorf("%s: %v", c.file, err)
+	}
+	return func(yield func(*generator.Event) error) error {
+		for _, ev := range evs {
+			if err := yield(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, int64(len(evs)), nil
+}

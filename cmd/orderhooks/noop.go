@@ -87,8 +87,8 @@ func checkExactFaults(fs *pflag.FlagSet) error {
 }
 
 // checkUnblock refuses --unblock for a provider without a blocking queue.
-func checkUnblock(fs *pflag.FlagSet, provider string) error {
-	if on, _ := fs.GetBool("unblock"); on && provider != generator.ProviderHappyColis {
+func checkUnblock(fs *pflag.FlagSet, c *chosen) error {
+	if on, _ := fs.GetBool("unblock"); on && (c == nil || !c.blocks()) {
 		return usageErrorf("--unblock only applies to --provider happycolis, whose queue blocks on a failed delivery")
 	}
 	return nil

@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 
 	"github.com/spf13/pflag"
 
-	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -27,13 +28,14 @@ func init() {
 	register(&command{
 		name:    "receive",
 		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
-		usage: "orderhooks receive --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
+		usage: "orderhooks receive (--provider phasio|happycolis|standard | --provider-file FILE) --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
 			"    [--store FILE [--redact] [--ui [--ui-listen ADDR] [--ui-token TOKEN]]] [--forward-to URL [--forward-secret SECRET]]",
 		order: 32,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
 			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
-			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
+			addProviderFileFlag(fs)
+			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation; a whpk_ public key verifies standard v1a signatures")
 			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
 			fs.String("trigger", wire.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
 			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
@@ -160,19 +162,27 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 
 // receiveProfile builds the verifying profile from --provider, --secret and --trigger.
 func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
-	provider, _ := fs.GetString("provider")
-	specs := rawStrings(fs, "secret")
-	if provider == "" || len(specs) == 0 {
-		return nil, usageErrorf("--provider and --secret are required")
-	}
-	if err := checkProvider(provider); err != nil {
+	c, err := chooseProvider(fs)
+	if err != nil {
 		return nil, err
 	}
-	if fs.Changed("trigger") && provider != generator.ProviderPhasio {
+	specs := rawStrings(fs, "secret")
+	if c == nil || len(specs) == 0 {
+		return nil, usageErrorf("--provider and --secret are required (--provider-file in place of --provider for a definition file)")
+	}
+	urlMatched := slices.ContainsFunc(c.def.EventsSpec().Match, func(m provider.Match) bool { return m.URL })
+	if fs.Changed("trigger") && !urlMatched && c.file == "" {
 		return nil, usageErrorf("--trigger only applies to --provider phasio")
 	}
-	if trigger, _ := fs.GetString("trigger"); provider == generator.ProviderPhasio {
-		if err := checkEventName("trigger", trigger, provider); err != nil {
+	if fs.Changed("trigger") && !urlMatched {
+		return nil, usageErrorf("--trigger only applies to definitions of one URL per event, not to %s", c.file)
+	}
+	trigger, _ := fs.GetString("trigger")
+	if urlMatched && !fs.Changed("trigger") && c.def.EventsSpec().Default != "" {
+		trigger = c.def.EventsSpec().Default
+	}
+	if urlMatched {
+		if err := checkChosenEvent("trigger", trigger, c); err != nil {
 			return nil, err
 		}
 	}
@@ -184,18 +194,11 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 		}
 		secrets[i] = s
 	}
-	var p wire.Profile
-	var err error
-	if provider == generator.ProviderPhasio && len(secrets) == 1 {
-		trigger, _ := fs.GetString("trigger")
-		p, err = wire.NewPhasio(secrets[0], wire.WithDefaultTrigger(trigger))
-	} else {
-		p, err = wire.New(provider, secrets)
+	var opts []wire.Option
+	if urlMatched && len(secrets) == 1 {
+		opts = append(opts, wire.WithDefaultTrigger(trigger))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return c.profile(secrets, opts...)
 }
 
 // receiveOptions returns the receiver options of the flags but --record.

@@ -49,17 +49,15 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if o.Speed != 0 && !(o.Speed >= emitter.MinSpeed && o.Speed <= emitter.MaxSpeed) { // NaN fails both
 		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
 	}
-	provider, _ := fs.GetString("provider")
-	if provider == "" && !o.Exact {
-		return usageErrorf("--provider is required (unless --exact): phasio, happycolis or standard")
+	c, err := chooseProvider(fs)
+	if err != nil {
+		return err
 	}
-	if provider != "" {
-		if err := checkProvider(provider); err != nil {
-			return err
-		}
+	if c == nil && !o.Exact {
+		return usageErrorf("--provider is required (unless --exact; or --provider-file): phasio, happycolis or standard")
 	}
 	if o.Event != "" {
-		if err := checkEventName("event", o.Event, provider); err != nil {
+		if err := checkChosenEvent("event", o.Event, c); err != nil {
 			return err
 		}
 	}
@@ -68,7 +66,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 			return err
 		}
 	}
-	if err := checkUnblock(fs, provider); err != nil {
+	if err := checkUnblock(fs, c); err != nil {
 		return err
 	}
 	watch, e, err := checkReorderInput(ctx, fs, e, fs.Arg(0), "")
@@ -92,7 +90,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		in = input.Interruptible(ctx, f) // a FIFO can be idle
 	}
 	seed, _ := fs.GetInt64("seed")
-	d, err := newDelivery(fs, e, provider, emitter.WithSeed(seed))
+	d, err := newDelivery(fs, e, c, emitter.WithSeed(seed))
 	if err != nil {
 		return err
 	}

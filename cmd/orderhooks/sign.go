@@ -22,11 +22,12 @@ func init() {
 	register(&command{
 		name:    "sign",
 		summary: "print the exact HTTP request a platform sends for a payload (signed, encrypted for Phasio), optionally explained step by step",
-		usage:   "orderhooks sign --provider phasio|happycolis|standard --secret SECRET|env:NAME|file:PATH [--explain] [--nonce HEX] [--id ID] [--timestamp T] [FILE|-]",
+		usage:   "orderhooks sign (--provider phasio|happycolis|standard | --provider-file FILE) --secret SECRET|env:NAME|file:PATH [--explain] [--nonce HEX] [--id ID] [--timestamp T] [FILE|-]",
 		order:   35,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("sign", pflag.ContinueOnError)
 			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+			addProviderFileFlag(fs)
 			fs.String("secret", "", "the webhook's secret, or env:NAME or file:PATH (never printed)")
 			fs.Bool("explain", false, "print each step first: key derivation, the signed input (its first bytes and length), the digest, the encoding; never the secret")
 			fs.String("nonce", "", "phasio: the AES-GCM nonce in hex (12 bytes; default random)")
@@ -47,18 +48,19 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if fs.NArg() > 1 {
 		return usageErrorf("one input at most, got %d", fs.NArg())
 	}
-	provider, _ := fs.GetString("provider")
+	c, err := chooseProvider(fs)
+	if err != nil {
+		return err
+	}
 	spec, _ := fs.GetString("secret")
 	switch {
-	case provider == "":
-		return usageErrorf("--provider is required: phasio, happycolis or standard")
+	case c == nil:
+		return usageErrorf("--provider is required (or --provider-file): phasio, happycolis or standard")
 	case spec == "":
 		return usageErrorf("--secret is required")
 	}
-	if err := checkProvider(provider); err != nil {
-		return err
-	}
-	o, err := signOptions(fs, provider)
+	provider := c.name
+	o, err := signOptions(fs, c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +74,7 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	// The newline editors and echo end a file with is not the payload's.
 	payload = bytes.TrimRight(payload, "\r\n")
-	s, err := wire.Sign(provider, secret, payload, o)
+	s, err := wire.SignDefinition(c.def, secret, payload, o)
 	switch {
 	case errors.Is(err, wire.ErrBadSecret):
 		return err
@@ -96,11 +98,17 @@ var signFlags = map[string][]string{
 
 // signOptions reads --nonce, --id and --timestamp; one that does not apply
 // to the provider is a usage error, not a flag silently ignored.
-func signOptions(fs *pflag.FlagSet, provider string) (wire.SignOptions, error) {
+func signOptions(fs *pflag.FlagSet, c *chosen) (wire.SignOptions, error) {
 	var o wire.SignOptions
+	provider := c.name
+	applies := map[string]bool{"nonce": c.def.Encryption() != nil, "id": c.def.ID().Header != "" || c.def.ID().Pointer != "",
+		"timestamp": c.def.Timestamp() != nil}
 	for _, name := range []string{"nonce", "id", "timestamp"} {
-		if fs.Changed(name) && !slices.Contains(signFlags[name], provider) {
+		if fs.Changed(name) && c.file == "" && !slices.Contains(signFlags[name], provider) {
 			return o, usageErrorf("--%s does not apply to --provider %s (only to %s)", name, provider, strings.Join(signFlags[name], " and "))
+		}
+		if fs.Changed(name) && c.file != "" && !applies[name] {
+			return o, usageErrorf("--%s does not apply to %s: its requests carry no %s", name, c.file, name)
 		}
 	}
 	if v, _ := fs.GetString("nonce"); v != "" {

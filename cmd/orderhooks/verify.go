@@ -27,7 +27,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify --provider phasio|happycolis|standard (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -38,6 +38,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("verify", pflag.ContinueOnError)
 	fs.Bool("list", false, "print the checks, one line each, and exit")
 	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
+	addProviderFileFlag(fs)
 	fs.String("url", "", "receiver URL the deliveries are POSTed to")
 	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, as for emit, instead of --url and --secret")
 	fs.String("secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
@@ -98,10 +99,17 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 	if fs.NArg() > 0 {
 		return nil, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if name, _ := fs.GetString("provider"); name == "" {
-		return nil, usageErrorf("--provider is required")
+	c, err := chooseProvider(fs, func(name string) error {
+		_, err := contracts.NewProvider(name, "")
+		return usageError(err)
+	})
+	if err != nil {
+		return nil, err
 	}
-	provider, target, err := verifyTarget(fs, e)
+	if c == nil {
+		return nil, usageErrorf("--provider is required (or --provider-file)")
+	}
+	provider, target, err := verifyTarget(fs, e, c)
 	if err != nil {
 		return nil, err
 	}
@@ -176,21 +184,21 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 
 // verifyTarget reads --url and --secret, or --targets (one webhook, URL
 // and secret, per event), into the provider and the target.
-func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Target, error) {
+func verifyTarget(fs *pflag.FlagSet, e *env, c *chosen) (contracts.Provider, contracts.Target, error) {
 	str := func(name string) string { v, _ := fs.GetString(name); return v }
-	name, file := str("provider"), str("targets")
-	if _, err := contracts.NewProvider(name, ""); err != nil {
+	file := str("targets")
+	if _, err := c.contractsProvider(""); err != nil {
 		return contracts.Provider{}, contracts.Target{}, usageError(err)
 	}
 	if file != "" {
 		if str("url") != "" || str("secret") != "" {
 			return contracts.Provider{}, contracts.Target{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
 		}
-		t, err := emitter.LoadTargets(file, name, e.getenv)
+		t, err := c.loadTargets(file, e.getenv)
 		if err != nil {
 			return contracts.Provider{}, contracts.Target{}, err
 		}
-		p, err := contracts.NewProvider(name, "")
+		p, err := c.contractsProvider("")
 		return p, contracts.Routes(t), usageError(err)
 	}
 	for _, flag := range []string{"url", "secret"} {
@@ -202,7 +210,7 @@ func verifyTarget(fs *pflag.FlagSet, e *env) (contracts.Provider, contracts.Targ
 	if err != nil {
 		return contracts.Provider{}, contracts.Target{}, err
 	}
-	p, err := contracts.NewProvider(name, secret)
+	p, err := c.contractsProvider(secret)
 	return p, contracts.URL(str("url")), usageError(err)
 }
 
@@ -212,6 +220,9 @@ func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
 	provider, _ := fs.GetString("provider")
 	if _, perr := contracts.NewProvider(provider, "x"); perr != nil {
 		provider = ""
+	}
+	if c, cerr := chooseProvider(fs, func(string) error { return nil }); cerr == nil && c != nil && c.def != nil {
+		provider = c.name
 	}
 	target, _ := fs.GetString("url")
 	if file, _ := fs.GetString("targets"); file != "" {

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/provider"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+func init() {
+	register(&command{
+		name:    "provider",
+		summary: "list the built-in provider definitions, print one as an editable file, or check a definition file",
+		usage:   "orderhooks provider [list] | orderhooks provider show NAME [--inline] | orderhooks provider check FILE",
+		order:   22,
+		flags: func() *pflag.FlagSet {
+			fs := pflag.NewFlagSet("provider", pflag.ContinueOnError)
+			fs.Bool("inline", false, "show: write the built-in payload schemas out in full, for a file that stands alone")
+			return fs
+		},
+		run: runProvider,
+	})
+}
+
+// runProvider lists, shows or checks definitions. check prints every
+// problem of the file, one "FILE:LINE: POINTER: message" a line on stderr,
+// and exits 2; a good file gets one line naming what it defines.
+func runProvider(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+	args := fs.Args()
+	switch {
+	case len(args) == 2 && args[0] == "show":
+		def, err := provider.Lookup(args[1])
+		if err != nil {
+			return usageError(err)
+		}
+		if inline, _ := fs.GetBool("inline"); inline {
+			return def.WriteYAML(e.stdout, true)
+		}
+		_, err = e.stdout.Write(provider.BuiltinFile(args[1]))
+		return err
+	case len(args) == 2 && args[0] == "check":
+		return checkDefinitionFile(ctx, e, args[1])
+	case len(args) == 0 || len(args) == 1 && args[0] == "list":
+	case args[0] == "show" || args[0] == "check":
+		return usageErrorf("%s needs one argument: %s", args[0], map[string]string{"show": "a built-in NAME (orderhooks provider lists them)", "check": "a definition FILE"}[args[0]])
+	default:
+		return usageErrorf("unknown action %q: want list, show NAME or check FILE", strings.Join(args, " "))
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTITLE\tEVENTS\tSIGNING\tSOURCE")
+	for _, name := range provider.Builtins() {
+		def := provider.MustBuiltin(name)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", name, def.Title(), len(def.EventNames()), signingSummary(def), def.Source())
+	}
+	return tw.Flush()
+}
+
+// signingSummary names a definition's signature schemes: "hmac-sha256
+// (X-Phasio-Signature)".
+func signingSummary(def *provider.Definition) string {
+	s := def.Signing()
+	if s == nil {
+		return "none"
+	}
+	var algs []string
+	for _, sc := range s.Schemes {
+		a := sc.Algorithm
+		if sc.Name != "" {
+			a = sc.Name + " " + a
+		}
+		algs = append(algs, a)
+	}
+	return strings.Join(algs, ", ") + " (" + s.Header + ")"
+}
+
+// checkDefinitionFile checks a definition as far as it can without
+// sending anything: the format, the rules, schemas that compile,
+// payloads generated from them that validate, lifecycles that play, and
+// a profile compiled from it with a fresh secret that verifies its own
+// request.
+func checkDefinitionFile(ctx context.Context, e *env, path string) error {
+	def, err := provider.Load(path)
+	if err == nil {
+		err = def.Check(ctx)
+	}
+	if err != nil {
+		var ps provider.Problems
+		var pe *provider.Error
+		switch {
+		case errors.As(err, &ps):
+			for _, p := range ps {
+				fmt.Fprintln(e.stderr, p.Error())
+			}
+		case errors.As(err, &pe):
+			fmt.Fprintln(e.stderr, pe.Error())
+		default:
+			return usageError(err)
+		}
+		return &cliError{code: exitUsage, silent: true}
+	}
+	if err := selfTest(def); err != nil {
+		return usageErrorf("%s: %v", path, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %s (%s): %d events, signing %s; requests built and verified\n", path, def.Name(), def.Title(),
+		len(def.EventNames()), signingSummary(def))
+	return nil
+}
+
+// selfTest compiles def with a fresh secret and verifies a request of
+// each of its events built from a generated payload.
+func selfTest(def *provider.Definition) error {
+	secret := ""
+	if def.Signing() != nil {
+		var err error
+		if secret, err = wire.NewDefinitionSecret(def, "", rand.Reader); err != nil {
+			return err
+		}
+	}
+	p, err := wire.Compile(def, secret)
+	if err != nil {
+		return err
+	}
+	if def.Generator() != "" || len(def.Events()) == 0 {
+		return nil // the named generators' payloads are tested with the built-ins
+	}
+	for _, sc := range generator.DefinitionScenarios(def) {
+		if !strings.HasPrefix(sc, generator.SingleEventScenario) {
+			continue
+		}
+		evs, err := generator.FromDefinition(def, 1, sc, 1, false)
+		if err != nil {
+			return err
+		}
+		req, err := p.Build(&wire.Message{Event: evs[0], ID: "check-1", Time: evs[0].At}, wire.FaultNone)
+		if err != nil {
+			return fmt.Errorf("%s: %w", evs[0].Event, err)
+		}
+		chk, err := wire.Compile(def, secret, clockAt(def, evs[0])...)
+		if err != nil {
+			return err
+		}
+		if _, err := chk.Verify(req.Header, req.Body); err != nil {
+			return fmt.Errorf("%s: a request of its own does not verify: %s", evs[0].Event, wire.Reason(err))
+		}
+	}
+	return nil
+}
+
+// clockAt is the option that sets a profile's clock to an event's send
+// time, for definitions with a timestamp.
+func clockAt(def *provider.Definition, ev *generator.Event) []wire.Option {
+	if def.Timestamp() == nil {
+		return nil
+	}
+	at := ev.At
+	return []wire.Option{wire.WithClock(func() time.Time { return at })}
+}
+
+// chosen is the provider a command runs with: a built-in's definition
+// (--provider NAME) or a definition file (--provider-file FILE).
+type chosen struct {
+	name string
+	def  *provider.Definition
+	file string // "" for a built-in
+}
+
+// addProviderFileFlag registers --provider-file.
+func addProviderFileFlag(fs *pflag.FlagSet) {
+	fs.String("provider-file", "", "a provider definition file (YAML or JSON; see 'orderhooks provider') instead of --provider")
+}
+
+// chooseProvider reads --provider or --provider-file: at most one; nil
+// when neither is given. A definition file's problems are exit 2 with
+// the first as FILE:LINE: POINTER: message; an unknown --provider is
+// refused by check (checkProvider unless a command words it otherwise).
+func chooseProvider(fs *pflag.FlagSet, check ...func(string) error) (*chosen, error) {
+	name, _ := fs.GetString("provider")
+	file := ""
+	if fs.Lookup("provider-file") != nil {
+		file, _ = fs.GetString("provider-file")
+	}
+	switch {
+	case name != "" && file != "":
+		return nil, usageErrorf("--provider and --provider-file exclude each other")
+	case file != "":
+		def, err := provider.Load(file)
+		if err != nil {
+			return nil, definitionError(file, err)
+		}
+		return &chosen{name: def.Name(), def: def, file: file}, nil
+	case name != "":
+		ck := checkProvider
+		if len(check) > 0 {
+			ck = check[0]
+		}
+		if err := ck(name); err != nil {
+			return nil, err
+		}
+		def, err := provider.Lookup(name)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		return &chosen{name: name, def: def}, nil
+	}
+	return nil, nil
+}
+
+// definitionError is the one-line error of a definition file that does
+// not read: its first problem, and how many more there are.
+func definitionError(file string, err error) error {
+	var ps provider.Problems
+	if errors.As(err, &ps) && len(ps) > 1 {
+		return usageErrorf("%s (and %d more problems: orderhooks provider check %s lists them)", ps[0].Error(), len(ps)-1, file)
+	}
+	return usageErrorf("%v", err)
+}
+
+// profile builds the chosen provider's profile with secrets.
+func (c *chosen) profile(secrets []string, opts ...wire.Option) (wire.Profile, error) {
+	if c.file == "" {
+		return wire.New(c.name, secrets, opts...)
+	}
+	return wire.NewFromDefinition(c.def, secrets, opts...)
+}
+
+// loadTargets reads a targets file for the chosen provider.
+func (c *chosen) loadTargets(path string, getenv func(string) string) (emitter.Targets, error) {
+	if c.file == "" {
+		return emitter.LoadTargets(path, c.name, getenv)
+	}
+	return emitter.LoadTargetsFor(path, c.def, getenv)
+}
+
+// schemaDriven reports whether the chosen provider's payloads come from
+// its events' schemas (no named generator of its own or carried).
+func (c *chosen) schemaDriven() bool {
+	return c.def.Generator() == "" && len(c.def.Origins()) == 0
+}
+
+// eventNames are the event names the chosen provider's deliveries carry.
+func (c *chosen) eventNames() []string {
+	if c.file == "" {
+		return eventNames(c.name)
+	}
+	return c.def.EventNames()
+}
+
+// generatorName is the named generator whose events the chosen provider
+// sends: its own, or for a definition carrying other definitions' events
+// (Standard Webhooks) the scenario's platform, Phasio by default.
+func (c *chosen) generatorName(fs *pflag.FlagSet) (string, error) {
+	if g := c.def.Generator(); g != "" {
+		return g, nil
+	}
+	if len(c.def.Origins()) > 0 {
+		return generatorProvider(fs, wire.ProviderStandard)
+	}
+	return "", nil
+}
+
+// blocks reports whether the chosen provider's queue blocks on a failed
+// delivery (HappyColis).
+func (c *chosen) blocks() bool {
+	d := c.def.Delivery()
+	return d.Ordering == provider.OrderingFIFO && d.OnFailure == provider.OnFailureBlock
+}
+
+// checkChosenEvent is checkEventName for the chosen provider (nil: an
+// exact replay, either platform's events).
+func checkChosenEvent(flag, name string, c *chosen) error {
+	if c == nil || c.file == "" {
+		provider := ""
+		if c != nil {
+			provider = c.name
+		}
+		return checkEventName(flag, name, provider)
+	}
+	known := c.eventNames()
+	if slices.Contains(known, name) {
+		return nil
+	}
+	return usageErrorf("--%s %q: not an event of %s%s; known: %s", flag, name, c.file, suggest.Hint(name, known, nil), strings.Join(known, ", "))
+}
+
+// contractsProvider is the chosen provider for the contract suite.
+func (c *chosen) contractsProvider(secret string) (contracts.Provider, error) {
+	if c.file == "" {
+		return contracts.NewProvider(c.name, secret)
+	}
+	return contracts.NewProviderFromDefinition(c.def, secret)
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/provider"
+	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+// shopDefinition is the made-up shop described as data.
+func shopDefinition(t *testing.T) string {
+	return filepath.Join(testkit.Root(t), "testdata", "providers", "shop.yaml")
+}
+
+// writeFile writes a test file and returns its path.
+func writeFile(t *testing.T, name, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestProviderCommand: list, show and check.
+func TestProviderCommand(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "provider", "list")
+	if code != exitOK || !strings.Contains(out, "phasio") || !strings.Contains(out, "Standard Webhooks") || strings.Count(out, "\n") != 4 {
+		t.Fatalf("list: %d %q %q", code, out, errOut)
+	}
+	out, _, code = runCmd(t, "", "provider", "show", "phasio")
+	if code != exitOK || out != string(provider.BuiltinFile("phasio")) {
+		t.Fatalf("show phasio: %d\n%s", code, out)
+	}
+	if _, errOut, code = runCmd(t, "", "provider", "show", "phasi"); code != exitUsage || !strings.Contains(errOut, `"phasio"`) {
+		t.Fatalf("show phasi: %d %q", code, errOut)
+	}
+	out, errOut, code = runCmd(t, "", "provider", "check", shopDefinition(t))
+	if code != exitOK || !strings.Contains(out, "shop (Shop Platform): 4 events") || !strings.Contains(out, "requests built and verified") {
+		t.Fatalf("check shop: %d %q %q", code, out, errOut)
+	}
+	bad := writeFile(t, "bad.yaml", "format: 1\nname: shop\nsigning:\n  header: X-Sig\n  content: \"{body}\"\n  schemes: []\nextra: 1\n")
+	_, errOut, code = runCmd(t, "", "provider", "check", bad)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != exitUsage || len(lines) < 2 {
+		t.Fatalf("check bad: %d %q", code, errOut)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, bad+":") || !strings.Contains(l, ": /") {
+			t.Errorf("problem line %q is not FILE:LINE: POINTER: message", l)
+		}
+	}
+}
+
+// TestProviderFileRoundTrip: `provider show NAME > p.yaml` then
+// --provider-file p.yaml behaves exactly like --provider NAME: the same
+// requests for every known-answer vector (sign), the same generated
+// events, the same suite verdicts against the same receiver, the same
+// decryption.
+func TestProviderFileRoundTrip(t *testing.T) {
+	files := map[string]string{}
+	for _, name := range provider.Builtins() {
+		out, _, code := runCmd(t, "", "provider", "show", name)
+		if code != exitOK {
+			t.Fatalf("show %s: %d", name, code)
+		}
+		files[name] = writeFile(t, name+".yaml", out)
+	}
+	vectors := testkit.Vectors(t)
+	type signCase struct {
+		provider, secret, payload string
+		flags                     []string
+	}
+	var cases []signCase
+	for _, v := range vectors["phasio"].Valid {
+		cases = append(cases, signCase{"phasio", v.Secret, v.Plaintext, []string{"--nonce", v.NonceHex}})
+	}
+	for _, v := range vectors["happycolis"].Valid {
+		cases = append(cases, signCase{"happycolis", v.ClientSecret, v.Body, nil})
+	}
+	for _, v := range vectors["standard"].Valid {
+		cases = append(cases, signCase{"standard", v.Secret, v.Body, []string{"--id", v.WebhookID, "--timestamp", v.WebhookTimestamp}})
+	}
+	for i, c := range cases {
+		vars := map[string]string{"SIGN_SECRET": c.secret}
+		args := append([]string{"sign", "--secret", "env:SIGN_SECRET", "--explain"}, c.flags...)
+		builtin, _, code := runCmdEnv(t, context.Background(), c.payload, vars, append(args, "--provider", c.provider)...)
+		fromFile, errOut, code2 := runCmdEnv(t, context.Background(), c.payload, vars, append(args, "--provider-file", files[c.provider])...)
+		if code != exitOK || code2 != exitOK || builtin != fromFile {
+			t.Errorf("vector %d of %s: --provider %d, --provider-file %d %q\n%s\n---\n%s", i, c.provider, code, code2, errOut, builtin, fromFile)
+		}
+	}
+	for _, name := range []string{"phasio", "happycolis"} {
+		gen := []string{"generate", "--orders", "3", "--seed", "5", "--scenario", map[string]string{"phasio": "phasio/quote-to-paid", "happycolis": "happycolis/fulfilment"}[name]}
+		a, _, c1 := runCmd(t, "", append(gen, "--provider", name)...)
+		b, errOut, c2 := runCmd(t, "", append(gen, "--provider-file", files[name])...)
+		if c1 != exitOK || c2 != exitOK || a != b || len(a) == 0 {
+			t.Errorf("generate %s: %d %d %q, different events", name, c1, c2, errOut)
+		}
+	}
+	// The same suite run against the same receiver gives the same report.
+	rcv := startVerifyReceiver(t)
+	verify := []string{"verify", "--url", rcv.URL + "/webhooks", "--secret", verifySecret, "--probe", "/orders/{orderKey}", "--seed", "3"}
+	a, _, c1 := runCmd(t, "", append(verify, "--provider", "happycolis")...)
+	b, errOut, c2 := runCmd(t, "", append(verify, "--provider-file", files["happycolis"])...)
+	if c1 != exitOK || c2 != c1 || normalize(a) != normalize(b) {
+		t.Errorf("verify: exit %d and %d (%q)\n%s\n---\n%s", c1, c2, errOut, a, b)
+	}
+	v := vectors["phasio"].Valid[0]
+	vars := map[string]string{"S": v.Secret}
+	a, _, c1 = runCmdEnv(t, context.Background(), v.Body, vars, "decrypt", "--secret", "env:S", "--signature", v.PhasioSignature)
+	b, _, c2 = runCmdEnv(t, context.Background(), v.Body, vars, "decrypt", "--secret", "env:S", "--signature", v.PhasioSignature, "--provider-file", files["phasio"])
+	if c1 != exitOK || c2 != exitOK || a != b || strings.TrimSpace(a) != v.Plaintext {
+		t.Errorf("decrypt: %d %d\n%s\n%s", c1, c2, a, b)
+	}
+}
+
+// TestProviderFileShop: a schema-driven definition file generates valid
+// events, emits them to a receiver built from it, and its problems are
+// usage errors naming the file, line and pointer.
+func TestProviderFileShop(t *testing.T) {
+	shop := shopDefinition(t)
+	out, errOut, code := runCmd(t, "", "generate", "--provider-file", shop, "--scenario", "shop/happy", "--orders", "2", "--seed", "9")
+	if code != exitOK || strings.Count(out, "\n") != 6 || !strings.Contains(out, `"provider":"shop"`) {
+		t.Fatalf("generate: %d %q\n%s", code, errOut, out)
+	}
+	def, err := provider.Load(shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(2))
+	p, _ := wire.Compile(def, secret)
+	srv, err := receiver.Start(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	vars := map[string]string{"SHOP_SECRET": secret}
+	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "emit", "--provider-file", shop, "--url", srv.URL+"/hooks",
+		"--secret", "env:SHOP_SECRET", "--scenario", "shop/cancelled", "--orders", "3")
+	if code != exitOK || srv.Stats().Applied != 6 {
+		t.Fatalf("emit: %d %q %+v\n%s", code, errOut, srv.Stats(), out)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"generate", "--provider", "phasio", "--provider-file", shop}, "--provider and --provider-file exclude each other"},
+		{[]string{"generate", "--provider-file", shop, "--scenario", "shop/sad"}, "--scenario shop/sad is not a scenario of shop"},
+		{[]string{"generate", "--provider-file", shop, "--drift"}, "--drift: shop's payloads are generated from its schemas"},
+		{[]string{"decrypt", "--provider-file", shop, "--secret", secret}, "requests are not encrypted"},
+		{[]string{"receive", "--provider-file", writeFile(t, "bad.yaml", "format: 1\nname: x\nsigning: none\nextra: 1\n"), "--secret", "s"}, "bad.yaml:4: /extra:"},
+		{[]string{"emit", "--provider-file", filepath.Join(t.TempDir(), "none.yaml"), "--url", srv.URL, "--secret", "s"}, "none.yaml"},
+	} {
+		_, errOut, code := runCmd(t, "", tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestSecretAsymmetric: a Standard Webhooks key pair, the public key the
+// secret key's; a provider without Ed25519 has none.
+func TestSecretAsymmetric(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "secret", "new", "--provider", "standard", "--asymmetric")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 2 || !strings.HasPrefix(lines[0], "whsk_") || !strings.HasPrefix(lines[1], "whpk_") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	if pk, err := wire.PublicKey(provider.MustBuiltin("standard"), lines[0]); err != nil || pk != lines[1] {
+		t.Fatalf("public key %q, want %q (%v)", lines[1], pk, err)
+	}
+	if _, errOut, code := runCmd(t, "", "secret", "new", "--provider", "phasio", "--asymmetric"); code != exitUsage || !strings.Contains(errOut, "no Ed25519") {
+		t.Fatalf("phasio: %d %q", code, errOut)
+	}
+	out, _, code = runCmd(t, "", "secret", "new", "--provider-file", shopDefinition(t))
+	if code != exitOK || !strings.HasPrefix(out, "shsec_") {
+		t.Fatalf("shop secret: %d %q", code, out)
+	}
+}

@@ -1,0 +1,231 @@
+package generator
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
+	"github.com/orderhooks/orderhooks/provider"
+)
+
+// SingleEventScenario prefixes the scenario names of one-event lifecycles
+// of a definition: "event:order_created" sends order_created alone.
+const SingleEventScenario = "event:"
+
+// DefinitionScenarios lists the scenarios of a definition without a named
+// generator: its lifecycle's, then one single-event scenario per event.
+func DefinitionScenarios(def *provider.Definition) []string {
+	var out []string
+	if l := def.Lifecycle(); l != nil {
+		for _, sc := range l.Scenarios {
+			if len(sc.Steps) > 0 {
+				out = append(out, sc.Name)
+			}
+		}
+	}
+	for _, e := range def.Events() {
+		out = append(out, SingleEventScenario+e.Name)
+	}
+	return out
+}
+
+// CheckDefinitionScenario refuses a scenario name the definition has not.
+func CheckDefinitionScenario(def *provider.Definition, name string) error {
+	_, err := definitionScenario(def, name)
+	return err
+}
+
+// definitionScenario returns the transitions of a definition's scenario:
+// a lifecycle scenario's steps, or for "event:NAME" no transition and the
+// event NAME.
+func definitionScenario(def *provider.Definition, name string) ([]string, error) {
+	if ev, ok := strings.CutPrefix(name, SingleEventScenario); ok {
+		if _, ok := def.Event(ev); !ok {
+			return nil, fmt.Errorf("%s: %s has no event %q", name, def.Name(), ev)
+		}
+		return nil, nil
+	}
+	if l := def.Lifecycle(); l != nil {
+		for _, sc := range l.Scenarios {
+			if sc.Name == name && len(sc.Steps) > 0 {
+				return sc.Steps, nil
+			}
+		}
+	}
+	var known []string
+	if l := def.Lifecycle(); l != nil {
+		for _, sc := range l.Scenarios {
+			known = append(known, sc.Name)
+		}
+	}
+	for _, e := range def.Events() {
+		known = append(known, SingleEventScenario+e.Name)
+	}
+	return nil, fmt.Errorf("%s is not a scenario of %s (%s)", name, def.Name(), strings.Join(known, ", "))
+}
+
+// FromDefinition makes the events of a provider definition without a
+// named generator, from its events' schemas and its data lifecycle: for
+// a lifecycle scenario, orders entities (at least one) each playing its
+// steps, the first payload generated from the emitted event's schema and
+// each later one the transition applied to the one before; for
+// SingleEventScenario and an event's name, orders single-event entities;
+// with edge, one single-event entity per edge case of every event's
+// schema, each with an entity key of its own. Times start at DefaultStart
+// and follow the transitions' delays, drawn from the seed; the same seed
+// gives the same events.
+func FromDefinition(def *provider.Definition, seed int64, scenario string, orders int, edge bool) ([]*Event, error) {
+	start, _ := time.Parse(time.RFC3339, DefaultStart)
+	rnd := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	orders = max(orders, 1)
+	var out []*Event
+	add := func(e *provider.Event, at time.Time, payload []byte, step string) {
+		doc, _ := decodeDefPayload(payload)
+		out = append(out, &Event{Seq: int64(len(out) + 1), Provider: def.Name(), Event: e.Name,
+			OrderKey: provider.KeyOf(doc, e.Key), At: at, Payload: payload, Scenario: scenario, Step: step})
+	}
+	if edge {
+		for i, e := range def.Events() {
+			s, err := e.Schema()
+			if err != nil {
+				return nil, err
+			}
+			cases, err := s.EdgeCases(seed + int64(i))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Name, err)
+			}
+			for j, c := range cases {
+				payload, err := freshKey(s, e, c, seed*7919+int64(i*1000+j))
+				if err != nil {
+					return nil, err
+				}
+				add(e, start.Add(time.Duration(len(out))*time.Second), payload, c.Label)
+			}
+		}
+		return out, nil
+	}
+	steps, err := definitionScenario(def, scenario)
+	if err != nil {
+		return nil, err
+	}
+	if steps == nil {
+		e, _ := def.Event(strings.TrimPrefix(scenario, SingleEventScenario))
+		s, err := e.Schema()
+		if err != nil {
+			return nil, err
+		}
+		for o := range orders {
+			payload, err := s.Generate(seed*1000 + int64(o))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Name, err)
+			}
+			add(e, start.Add(time.Duration(o)*time.Minute), payload, e.Name)
+		}
+		return out, nil
+	}
+	for o := range orders {
+		at := start.Add(time.Duration(o) * time.Minute)
+		var prev []byte
+		var key string
+		for k, step := range steps {
+			t, _, _ := def.Transition(step)
+			e, _ := def.Event(t.Emits)
+			s, err := e.Schema()
+			if err != nil {
+				return nil, err
+			}
+			if k > 0 && len(t.After) == 2 {
+				lo, hi := t.After[0].D, t.After[1].D
+				// whole seconds, as platforms stamp their events
+				at = at.Add(lo + time.Duration(rnd.Int64N(int64((hi-lo)/time.Second)+1))*time.Second)
+			} else if k > 0 {
+				at = at.Add(time.Minute)
+			}
+			if prev == nil {
+				if prev, err = s.Generate(seed*1000 + int64(o)); err != nil {
+					return nil, fmt.Errorf("%s: %w", e.Name, err)
+				}
+				doc, _ := decodeDefPayload(prev)
+				key = provider.KeyOf(doc, e.Key)
+			}
+			genSeed := seed*100000 + int64(o*100+k)
+			payload, err := def.Apply(step, prev, provider.TransitionValues{Time: at, Seq: int64(k + 1), Key: key,
+				Gen: func(ptr string) (json.RawMessage, error) { return generatedAt(s, genSeed, ptr) }})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", scenario, err)
+			}
+			add(e, at, payload, step)
+			prev = payload
+		}
+	}
+	return out, nil
+}
+
+// freshKey gives an edge case an entity key of its own (taken from a
+// payload generated with seed), unless the case is about the key; a
+// payload the change would make invalid is kept as it was.
+func freshKey(s *provider.EventSchema, e *provider.Event, c schemagen.Case, seed int64) ([]byte, error) {
+	if len(e.Key) == 0 || c.Pointer == e.Key[0] {
+		return c.JSON, nil
+	}
+	val, err := generatedAt(s, seed, e.Key[0])
+	if err != nil {
+		return c.JSON, nil
+	}
+	doc, err := jsontree.Decode(c.JSON, 512)
+	if err != nil {
+		return nil, err
+	}
+	ptr, err := jsonptr.Parse(e.Key[0])
+	if err != nil || len(ptr) == 0 {
+		return c.JSON, nil
+	}
+	if _, ok := jsontree.Get(doc, ptr); !ok {
+		return c.JSON, nil
+	}
+	nv, err := jsontree.Decode(val, 512)
+	if err != nil {
+		return c.JSON, nil
+	}
+	if doc, err = jsontree.Set(doc, ptr, nv); err != nil {
+		return c.JSON, nil
+	}
+	out := jsontree.Append(nil, doc)
+	if s.Check(out) != nil {
+		return c.JSON, nil
+	}
+	return out, nil
+}
+
+// generatedAt generates a payload and returns its value at ptr.
+func generatedAt(s *provider.EventSchema, seed int64, ptr string) (json.RawMessage, error) {
+	payload, err := s.Generate(seed)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsontree.Decode(payload, 512)
+	if err != nil {
+		return nil, err
+	}
+	p, err := jsonptr.Parse(ptr)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := jsontree.Get(doc, p)
+	if !ok {
+		return nil, fmt.Errorf("the schema generates nothing at %s", ptr)
+	}
+	return jsontree.Append(nil, v), nil
+}
+
+// decodeDefPayload decodes a payload to read its entity key.
+func decodeDefPayload(payload []byte) (any, error) {
+	var v any
+	err := json.Unmarshal(payload, &v)
+	return v, err
+}
