@@ -82,12 +82,31 @@ func NewClient(o ClientOptions) (*http.Client, error) {
 		MaxConnsPerHost:       o.MaxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
+		// Webhook answers are small, and a sender that asks for gzip
+		// pays for it on every request.
+		DisableCompression: true,
+		// A request's headers and body in one write, for most payloads.
+		WriteBufferSize: 64 << 10,
+		ReadBufferSize:  16 << 10,
 	}
 	return &http.Client{
-		Transport:     tr,
+		Transport:     ownTransport{tr},
 		Timeout:       o.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}, nil
+}
+
+// ownTransport marks the transport of a client NewClient made: an
+// Emitter with such a client (or none) may send to plain http:// targets
+// over its workers' own connections (h1.go), which a client made
+// elsewhere, with its own transport, must not be bypassed for.
+type ownTransport struct{ *http.Transport }
+
+// ownClientTimeout returns the timeout of a client NewClient made, and
+// whether c is one.
+func ownClientTimeout(c *http.Client) (time.Duration, bool) {
+	_, ok := c.Transport.(ownTransport)
+	return c.Timeout, ok
 }
 
 // HandlerClient returns a client that serves every request in-process with

@@ -140,7 +140,13 @@ func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = 
 
 // WithClient sets the HTTP client (default: NewClient with the timeout and
 // a connection pool of the concurrency's size). HandlerClient delivers to
-// an http.Handler in-process.
+// an http.Handler in-process. With a client NewClient made (or the
+// default), each worker sends to plain http:// targets that no proxy
+// stands before over a connection of its own, written and read on its
+// goroutine (request line, headers and body in one write): the same
+// requests and the same reading of the answers, for about half the
+// sender's CPU per request; https://, proxied targets and any other
+// client go through the client.
 func WithClient(c *http.Client) Option { return func(cf *config) { cf.client = c } }
 
 // WithHeader adds headers to every request, over the profile's own. Each
@@ -214,6 +220,11 @@ type Emitter struct {
 	// ownTimeout: the client does not bound requests to the timeout
 	// itself, so each attempt gets a context deadline.
 	ownTimeout bool
+	// direct: the client is one NewClient made, so the workers may send
+	// to plain http:// targets over their own connections (h1.go), each
+	// attempt bounded by directTimeout.
+	direct        bool
+	directTimeout time.Duration
 }
 
 // OptionError is the error of an option New or Replay refuses: its Go name
@@ -279,6 +290,9 @@ func New(t Targets, opts ...Option) (*Emitter, error) {
 		e.client = c
 	}
 	e.ownTimeout = e.client.Timeout <= 0 || e.client.Timeout > cfg.timeout
+	if timeout, ok := ownClientTimeout(e.client); ok {
+		e.direct, e.directTimeout = true, min(timeout, cfg.timeout)
+	}
 	return e, nil
 }
 

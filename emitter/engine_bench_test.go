@@ -87,8 +87,9 @@ func cycleSource(evs []*generator.Event, n int) generator.Source {
 // BenchmarkEmit measures end-to-end deliveries per second (Phasio: seal,
 // sign, POST, read the answer) to a discard receiver, with and without
 // schema validation of every payload: a net/http server over loopback TCP
-// (loopback), a minimal HTTP/1.1 sink over loopback TCP (raw), and an
-// http.Handler in-process (handler); -c32 runs 32 workers instead of
+// (loopback), a minimal HTTP/1.1 sink over loopback TCP (raw; raw-nethttp
+// through a net/http client instead of the workers' own connections), and
+// an http.Handler in-process (handler); -c32 runs 32 workers instead of
 // DefaultConcurrency. Receiver and sender share the CPUs.
 //
 //	go test ./emitter -run '^$' -bench BenchmarkEmit/ -benchtime 100000x -count 3
@@ -108,6 +109,9 @@ func BenchmarkEmit(b *testing.B) {
 		{"loopback", srv.URL, nil, DefaultConcurrency, false},
 		{"loopback-c32", srv.URL, nil, 32, false},
 		{"loopback-validate", srv.URL, nil, DefaultConcurrency, true},
+		{"raw", raw, nil, DefaultConcurrency, false},
+		// The same through net/http: a client NewClient did not make.
+		{"raw-nethttp", raw, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: DefaultConcurrency}, Timeout: DefaultTimeout}, DefaultConcurrency, false},
 		{"raw-c32", raw, nil, 32, false},
 		{"raw-validate", raw, nil, DefaultConcurrency, true},
 		{"handler", "http://discard.test/", HandlerClient(discard), DefaultConcurrency, false},

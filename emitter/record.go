@@ -248,9 +248,12 @@ func ReadRecords(r io.Reader, fn func(*Record) error) error {
 }
 
 func parseRecord(b []byte) (*Record, error) {
-	var rec Record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, err
+	rec, ok := scanRecord(b)
+	if !ok {
+		rec = &Record{}
+		if err := json.Unmarshal(b, rec); err != nil {
+			return nil, err
+		}
 	}
 	if rec.Event == nil || rec.Event.Event == "" || len(rec.Event.Payload) == 0 {
 		return nil, errors.New("event with its event name and payload is required")
@@ -258,5 +261,5 @@ func parseRecord(b []byte) (*Record, error) {
 	if rec.Delivery < 1 {
 		return nil, errors.New("delivery must be a positive number")
 	}
-	return &rec, nil
+	return rec, nil
 }

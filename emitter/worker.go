@@ -25,16 +25,44 @@ type worker struct {
 	pace  *pacer
 	rnd   *rand.Rand
 	block map[*Target]string // strict FIFO targets blocked, and by what
+	// h1 is the worker's own connections for the direct path (nil when
+	// the emitter was given a client), direct each target's view of it
+	// (nil: the target goes through net/http).
+	h1     *h1Client
+	direct map[*Target]*h1Target
 }
 
 func newWorker(e *Emitter, ctx context.Context, st *stats, rec *recorder, pace *pacer, seed int64) *worker {
-	return &worker{e: e, ctx: ctx, in: make(chan *job, queueSize), st: st, rec: rec, pace: pace,
+	w := &worker{e: e, ctx: ctx, in: make(chan *job, queueSize), st: st, rec: rec, pace: pace,
 		rnd: rand.New(rand.NewPCG(uint64(seed), 0x6a6974746572)), block: map[*Target]string{}}
+	if e.direct {
+		w.h1, w.direct = newH1Client(e.directTimeout), map[*Target]*h1Target{}
+	}
+	return w
+}
+
+// send makes one attempt: over the worker's own connection when the
+// target allows the direct path, else through the client.
+func (w *worker) send(ctx context.Context, j *job) (*Response, error) {
+	if w.h1 != nil {
+		d, ok := w.direct[j.target]
+		if !ok {
+			d = directTarget(j.target)
+			w.direct[j.target] = d
+		}
+		if d != nil {
+			return w.h1.deliver(ctx, d, j.req)
+		}
+	}
+	return Deliver(ctx, w.e.client, j.target.URL, j.req)
 }
 
 // loop runs until the producer closes in; once the run is interrupted
 // the remaining jobs are dropped unsent (and unnumbered).
 func (w *worker) loop() {
+	if w.h1 != nil {
+		defer w.h1.close()
+	}
 	for j := range w.in {
 		if w.ctx.Err() == nil {
 			w.deliver(j)
@@ -158,7 +186,7 @@ func (w *worker) attempt(j *job, attempt int) (*Response, error) {
 	if w.e.ownTimeout {
 		ctx, cancel = context.WithTimeout(w.ctx, w.e.cfg.timeout)
 	}
-	resp, err := Deliver(ctx, w.e.client, j.target.URL, j.req)
+	resp, err := w.send(ctx, j)
 	cancel()
 	w.st.attempts.Add(1)
 	if attempt > 1 {

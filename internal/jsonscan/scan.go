@@ -332,6 +332,38 @@ func Text(raw []byte, escaped bool) string {
 	if !escaped {
 		return string(raw)
 	}
+	// The usual escapes (a JSON body inside a JSON string is all \")
+	// are undone here; \u escapes (surrogate pairs, invalid ones
+	// replaced) are encoding/json's.
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch raw[i] {
+		case '"', '\\', '/':
+			out = append(out, raw[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default:
+			return textSlow(raw)
+		}
+	}
+	return string(out)
+}
+
+func textSlow(raw []byte) string {
 	q := make([]byte, 0, len(raw)+2)
 	q = append(append(append(q, '"'), raw...), '"')
 	var out string

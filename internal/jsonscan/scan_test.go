@@ -230,3 +230,24 @@ func BenchmarkSkip(b *testing.B) {
 		}
 	}
 }
+
+// TestText: a string's text is encoding/json's, whichever escapes it has.
+func TestText(t *testing.T) {
+	for _, doc := range []string{
+		`""`, `"plain"`, `"a\"b"`, `"{\"payload\":\"x\"}"`, `"\\\/\b\f\n\r\t"`, `"tab\there"`,
+		`"\u00e9t\u00e9"`, `"\ud83d\ude00 smile"`, `"lone \ud83d surrogate"`, `"mixed \" and \u0041"`, `"é\"ü"`,
+	} {
+		s := New([]byte(doc))
+		raw, esc, ok := s.String()
+		if !ok {
+			t.Fatalf("%s: %v", doc, s.Err())
+		}
+		var want string
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := Text(raw, esc); got != want {
+			t.Errorf("Text(%s) = %q, want %q", doc, got, want)
+		}
+	}
+}
