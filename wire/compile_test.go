@@ -346,3 +346,37 @@ func TestBuiltinConstants(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckVectors: a definition's documented examples are replayed: an
+// example reproduces (its signature computed here independently); a
+// wrong expected signature, and a body that is not the example's, are
+// named; an example of a refusal is not replayed.
+func TestCheckVectors(t *testing.T) {
+	payload := `{"zen":"Design for failure."}`
+	mac := hmac.New(sha256.New, []byte("It's a Secret to Everybody"))
+	mac.Write([]byte(payload))
+	sig := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	doc := githubLike + fmt.Sprintf(`
+vectors:
+  - name: documented
+    secret: "It's a Secret to Everybody"
+    event: push
+    payload: '%[1]s'
+    expect:
+      headers: {X-Hub-Signature-256: "%[2]s", X-GitHub-Event: push}
+      body: '%[1]s'
+  - name: wrong
+    secret: "It's a Secret to Everybody"
+    payload: '%[1]s'
+    expect: {headers: {X-Hub-Signature-256: "sha256=00"}, body: "{}"}
+  - name: refused
+    secret: s
+    payload: "{}"
+    expect: {error: signature mismatch}
+`, payload, sig)
+	errs := CheckVectors(mustParse(t, doc))
+	if len(errs) != 2 || errs[0].Index != 1 || errs[1].Index != 1 ||
+		!strings.Contains(errs[0].Error()+errs[1].Error(), `"sha256=00"`) || !strings.Contains(errs[0].Error()+errs[1].Error(), "body differs") {
+		t.Fatalf("CheckVectors: %v", errs)
+	}
+}

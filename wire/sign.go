@@ -31,6 +31,9 @@ type SignOptions struct {
 	// Timestamp is the signed timestamp, e.g. Standard webhook-timestamp
 	// (default now).
 	Timestamp time.Time
+	// Event is the event's name, for definitions that name it in a header
+	// or the envelope (default none).
+	Event string
 }
 
 // Signed is a request exactly as a platform sends it, with the steps that
@@ -120,10 +123,10 @@ func SignDefinition(def *provider.Definition, secret string, payload []byte, o S
 	if at.IsZero() {
 		at = time.Now()
 	}
-	msg := &Message{Event: &generator.Event{Provider: def.Name(), Payload: payload}, ID: id, Time: at}
+	msg := &Message{Event: &generator.Event{Provider: def.Name(), Event: o.Event, Payload: payload}, ID: id, Time: at}
 	var req *Request
 	if p.env != nil {
-		base := &Request{Header: p.header(msg, "", formatTimestamp(at, p.tsFormat), "")}
+		base := &Request{Header: p.header(msg, def.WireName(o.Event), formatTimestamp(at, p.tsFormat), "")}
 		if req, err = Resign(p, base, payload); err != nil {
 			return nil, err
 		}
@@ -388,6 +391,72 @@ func nonEmptyOf(ss ...string) []string {
 	for _, s := range ss {
 		if s != "" {
 			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// VectorError is a documented example a definition does not reproduce:
+// its index in the definition's vectors and what differs.
+type VectorError struct {
+	Index   int
+	Name    string
+	Message string
+}
+
+func (e *VectorError) Error() string { return fmt.Sprintf("vector %q: %s", e.Name, e.Message) }
+
+// CheckVectors signs every documented example of def (provider.Vector:
+// its secret, id, timestamp, nonce, event and payload or body) and
+// compares the request with the expected headers and body, byte for
+// byte. Examples of a refusal (expect.error) are not replayed.
+func CheckVectors(def *provider.Definition) []*VectorError {
+	var out []*VectorError
+	for i, v := range def.Vectors() {
+		bad := func(format string, args ...any) {
+			out = append(out, &VectorError{Index: i, Name: v.Name, Message: fmt.Sprintf(format, args...)})
+		}
+		if v.Expect.Error != "" {
+			continue
+		}
+		o := SignOptions{ID: v.ID, Event: v.Event}
+		if v.Nonce != "" {
+			nonce, err := hex.DecodeString(v.Nonce)
+			if err != nil {
+				bad("nonce is not hex")
+				continue
+			}
+			o.Nonce = nonce
+		}
+		if v.Timestamp != "" {
+			ts := def.Timestamp()
+			if ts == nil {
+				bad("the definition has no timestamp")
+				continue
+			}
+			at, err := parseTimestamp(v.Timestamp, ts.Format)
+			if err != nil {
+				bad("timestamp %q is not %s", v.Timestamp, timestampFormatName(ts.Format))
+				continue
+			}
+			o.Timestamp = at
+		}
+		payload := v.PayloadBytes()
+		if v.Body != "" {
+			payload = []byte(v.Body)
+		}
+		s, err := SignDefinition(def, v.Secret, payload, o)
+		if err != nil {
+			bad("%s", Reason(err))
+			continue
+		}
+		for name, want := range v.Expect.Headers {
+			if got := s.Header.Get(name); got != want {
+				bad("header %s is %q, the example says %q", name, got, want)
+			}
+		}
+		if v.Expect.Body != "" && string(s.Body) != v.Expect.Body {
+			bad("the body differs from the example's:\n got %s\nwant %s", head(s.Body), head([]byte(v.Expect.Body)))
 		}
 	}
 	return out

@@ -114,8 +114,15 @@ func checkDefinitionFile(ctx context.Context, e *env, path string) error {
 	if err := selfTest(def); err != nil {
 		return usageErrorf("%s: %v", path, err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %s (%s): %d events, signing %s; requests built and verified\n", path, def.Name(), def.Title(),
-		len(def.EventNames()), signingSummary(def))
+	if verrs := wire.CheckVectors(def); len(verrs) > 0 {
+		for _, ve := range verrs {
+			file, line := def.Locate(fmt.Sprintf("/vectors/%d", ve.Index))
+			fmt.Fprintf(e.stderr, "%s:%d: /vectors/%d: %s\n", file, max(line, 1), ve.Index, oneLine(ve.Error()))
+		}
+		return &cliError{code: exitUsage, silent: true}
+	}
+	fmt.Fprintf(e.stdout, "%s: %s (%s): %d events, signing %s; requests built and verified%s\n", path, def.Name(), def.Title(),
+		len(def.EventNames()), signingSummary(def), vectorsNote(def))
 	return nil
 }
 
@@ -301,4 +308,18 @@ func (c *chosen) contractsProvider(secret string) (contracts.Provider, error) {
 		return contracts.NewProvider(c.name, secret)
 	}
 	return contracts.NewProviderFromDefinition(c.def, secret)
+}
+
+// vectorsNote says how many documented examples were reproduced.
+func vectorsNote(def *provider.Definition) string {
+	n := 0
+	for _, v := range def.Vectors() {
+		if v.Expect.Error == "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d documented examples reproduced", n)
 }

@@ -56,6 +56,29 @@ func TestProviderCommand(t *testing.T) {
 			t.Errorf("problem line %q is not FILE:LINE: POINTER: message", l)
 		}
 	}
+	// A documented example that the definition does not reproduce.
+	hub := writeFile(t, "hub.yaml", `format: 1
+name: hub
+signing:
+  header: X-Hub-Signature-256
+  content: "{body}"
+  join: none
+  schemes:
+    - {algorithm: hmac-sha256, secret: {encoding: text}, key: utf8, encoding: hex, signature: "sha256={sig}"}
+events:
+  match: [{header: X-GitHub-Event}]
+  list:
+    - {name: push, schema: {type: object}}
+vectors:
+  - name: example
+    secret: s3cr3t
+    payload: "{}"
+    expect: {headers: {X-Hub-Signature-256: "sha256=00"}}
+`)
+	_, errOut, code = runCmd(t, "", "provider", "check", hub)
+	if code != exitUsage || !strings.HasPrefix(errOut, hub+":14: /vectors/0: vector \"example\": header X-Hub-Signature-256 is ") {
+		t.Fatalf("check hub: %d %q", code, errOut)
+	}
 }
 
 // TestProviderFileRoundTrip: `provider show NAME > p.yaml` then
