@@ -130,6 +130,11 @@ func TestDefinitionSuite(t *testing.T) {
 		}, []string{contracts.CheckUnknownFields}, ""},
 		{"not idempotent", func() http.Handler { return &notIdempotent{seen: map[string]bool{}, next: correct(def)} },
 			[]string{contracts.CheckDuplicates}, ""},
+		{"clock 5m30s ahead", func() http.Handler {
+			p, _ := wire.Compile(def, shopSecret, wire.WithClock(func() time.Time { return time.Now().Add(5*time.Minute + 30*time.Second) }))
+			r, _ := receiver.New(p)
+			return r
+		}, []string{contracts.CheckValidLifecycle}, contracts.CauseClockSkew},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -90,7 +90,8 @@ type variant struct {
 }
 
 // clockProbe is what deliveries stamped at other times got, when a
-// Standard Webhooks receiver rejected valid deliveries for their time.
+// receiver of signed timestamps (Standard Webhooks') rejected valid
+// deliveries for their time.
 type clockProbe struct {
 	rejected           *delivery // stamped as the lifecycle stamps
 	now, ahead, behind *delivery // stamped now, and clockOffset either side
@@ -145,7 +146,7 @@ func (se *Session) probeMistakes() {
 		d.note = note
 		return d
 	}
-	if se.suite.provider.name == ProviderStandard {
+	if se.suite.provider.signsTimestamp() {
 		now := se.suite.cfg.clock()
 		cp := &clockProbe{rejected: rejected, rejectedSkew: now.Sub(rejected.msg.Time)}
 		cp.now = stamped(now, "stamped now")
