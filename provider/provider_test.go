@@ -296,6 +296,8 @@ func TestErrors(t *testing.T) {
 		{"template unbalanced", strings.Replace(base, `content: "{body}"`, `content: "{body"`, 1), []string{`p.yaml:5: /signing/content: "{" at byte 1 is not closed`}},
 		{"timestamp needs section", strings.Replace(base, `content: "{body}"`, `content: "{timestamp}.{body}"`, 1), []string{"p.yaml:5: /signing/content: {timestamp} needs a timestamp section"}},
 		{"sig twice", strings.Replace(base, `signature: "{sig}"`, `signature: "{sig}{sig}"`, 1), []string{"p.yaml:6: /signing/schemes/0/signature: a signature template has {sig} exactly once, this one 2 times"}},
+		{"signature ends with a space", strings.Replace(base, `signature: "{sig}"`, `signature: "v1={sig} "`, 1), []string{`p.yaml:6: /signing/schemes/0/signature: "v1={sig} " starts or ends with white space, which HTTP drops from header values`}},
+		{"signature holds the join", strings.Replace(base, `signature: "{sig}"`, `signature: "v1 {sig}"`, 1), []string{`p.yaml:6: /signing/schemes/0/signature: "v1 {sig}" holds the separator between signatures (signing.join " ")`}},
 		{"hmac without key", strings.Replace(base, "key: utf8, ", "", 1), []string{"p.yaml:6: /signing/schemes/0/key: required for HMAC"}},
 		{"event twice", minimal(`{name: a, schema: {}}, {name: a, schema: {}}`), []string{"p.yaml:10: /events/list/1/name: event \"a\" is listed twice"}},
 		{"no schema", minimal(`{name: a}`), []string{"p.yaml:10: /events/list/0/schema: required field is missing"}},

@@ -214,6 +214,7 @@ func (c *checker) signing() {
 	content := c.tmpl("/signing/content", s.Content, ContextSigned)
 	if s.TimestampItem != "" {
 		c.tmpl("/signing/timestampItem", s.TimestampItem, ContextTimestampItem)
+		c.headerItem("/signing/timestampItem", s.TimestampItem, s.Join)
 	}
 	if content != nil {
 		for _, p := range content.Parts() {
@@ -237,6 +238,7 @@ func (c *checker) signing() {
 			names[sc.Name] = true
 		}
 		c.tmpl(at+"/signature", sc.Signature, ContextSignature)
+		c.headerItem(at+"/signature", sc.Signature, s.Join)
 		switch sc.Algorithm {
 		case AlgorithmEd25519:
 			if sc.Key != "" {
@@ -268,6 +270,18 @@ func (c *checker) signing() {
 		if s.Join == JoinNone && len(s.Schemes) > 1 {
 			c.add("/signing/join", "none (one signature) with %d schemes: a request would carry only one of them", len(s.Schemes))
 		}
+	}
+}
+
+// headerItem refuses an item of the signature header that cannot travel
+// as written: HTTP drops white space around a header value, and an item
+// holding the separator between items would be split.
+func (c *checker) headerItem(at, item, join string) {
+	switch {
+	case strings.TrimSpace(item) != item:
+		c.add(at, "%q starts or ends with white space, which HTTP drops from header values", item)
+	case join != JoinNone && join != "" && strings.Contains(item, join):
+		c.add(at, "%q holds the separator between signatures (signing.join %q)", item, join)
 	}
 }
 
