@@ -485,6 +485,7 @@ func BenchmarkAdd(b *testing.B) {
 	b.SetBytes(int64(size / len(evs)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := testkit.CPUTime()
 	for i := range b.N {
 		ev := evs[i%len(evs)]
 		if err := a.Add(ev.Provider, ev.Event, ev.Payload, "bench"); err != nil {
@@ -492,6 +493,7 @@ func BenchmarkAdd(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "payloads/s")
+	b.ReportMetric(float64((testkit.CPUTime()-cpu).Nanoseconds())/1e3/float64(b.N), "cpu-µs/payload")
 }
 
 // BenchmarkValidatorPeer is the peer of BenchmarkAdd: the same payloads

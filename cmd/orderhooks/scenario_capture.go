@@ -70,7 +70,7 @@ func runScenario(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		if p.Provider != provider {
 			return nil
 		}
-		caps = append(caps, capture.Captured{Event: p.Event, At: p.At, Payload: p.Payload, Source: p.Source})
+		caps = append(caps, capture.Captured{Event: p.Event, At: p.At, Payload: bytes.Clone(p.Payload), Source: p.Source})
 		return nil
 	})
 	if err != nil {

@@ -81,7 +81,9 @@ var ErrNoProvider = errors.New("a bare payload, whose platform only --provider c
 // file, or bare payloads (JSONL, or JSON documents spanning lines). Each
 // message counts once: a redelivery, a retry or a duplicate of a message
 // id seen before in the same source is left out. It returns fn's first
-// error, an *Error for an input problem, or a read error.
+// error, an *Error for an input problem, or a read error. A Payload and
+// its bytes are valid during fn only (the reader reuses its buffers): copy
+// what outlives the call.
 func Read(ctx context.Context, path string, r io.Reader, o Options, fn func(*Payload) error) error {
 	if path != "-" && capture.LooksLikeStore(path) {
 		return readStore(ctx, path, o, fn)
@@ -370,7 +372,7 @@ func (rd *reader) document(doc []byte, line int) error {
 	switch {
 	case f.eventIsObject || (f.event != nil && f.payload != nil): // a record, an events line
 		out.Provider, out.Event, out.Key, out.ID = string(f.provider), string(f.event), string(f.orderKey), string(f.id)
-		out.Payload = bytes.Clone(f.payload)
+		out.Payload = f.payload
 		at, field := f.at, "at"
 		if f.eventIsObject && len(f.time) > 0 {
 			at, field = f.time, "time" // a record: when it was sent, not the event's own time
@@ -425,7 +427,7 @@ func (rd *reader) bare(f *fields, doc []byte, out *Payload) error {
 		var data any
 		_ = json.Unmarshal(f.data, &data) // JSON: part of a scanned document
 		out.Provider, out.Event = platform.Origin(string(f.typ), data)
-		out.Payload = bytes.Clone(f.data)
+		out.Payload = f.data
 		if out.Provider == platform.HappyColis {
 			out.ID = headerID(f.data)
 		}
@@ -433,9 +435,9 @@ func (rd *reader) bare(f *fields, doc []byte, out *Payload) error {
 		if len(f.headerType) == 0 {
 			return errors.New("not a HappyColis envelope: no header.type")
 		}
-		out.Provider, out.Event, out.ID, out.Payload = platform.HappyColis, string(f.headerType), string(f.headerID), bytes.Clone(doc)
+		out.Provider, out.Event, out.ID, out.Payload = platform.HappyColis, string(f.headerType), string(f.headerID), doc
 	default:
-		out.Provider, out.Event, out.Payload = rd.o.Provider, rd.o.Event, bytes.Clone(doc)
+		out.Provider, out.Event, out.Payload = rd.o.Provider, rd.o.Event, doc
 		if out.Event == "" {
 			out.Event = generator.PhasioOrderUpdated
 		}
