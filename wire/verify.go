@@ -143,7 +143,10 @@ func (p *Compiled) Verify(h http.Header, body []byte) (*Received, error) {
 		return nil, err
 	}
 	if len(p.keyParents) > 0 {
-		pd := &lazyDoc{raw: payload}
+		pd := doc // the body is the payload (HappyColis): decoded once
+		if len(payload) != len(doc.raw) || len(payload) == 0 || &payload[0] != &doc.raw[0] {
+			pd = &lazyDoc{raw: payload}
+		}
 		for _, parent := range p.keyParents {
 			raw, ok, err := pd.at(parent)
 			if err != nil {
@@ -446,6 +449,10 @@ type lazyDoc struct {
 	top  map[string]json.RawMessage
 	done bool
 	err  error
+	// sub caches the objects one level down, decoded once: the pointers
+	// a definition reads often share a parent (/header/type,
+	// /header/messageId, /header/date).
+	sub map[string]map[string]json.RawMessage
 }
 
 func (d *lazyDoc) at(ptr jsonptr.Pointer) (json.RawMessage, bool, error) {
@@ -467,7 +474,26 @@ func (d *lazyDoc) at(ptr jsonptr.Pointer) (json.RawMessage, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	raw, ok, err := rawAt(raw, ptr[1:])
+	rest := ptr[1:]
+	if len(rest) > 0 {
+		if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
+			obj, cached := d.sub[ptr[0]]
+			if !cached {
+				if err := json.Unmarshal(t, &obj); err != nil {
+					return nil, false, fmt.Errorf("%w: %v", ErrMalformedBody, err)
+				}
+				if d.sub == nil {
+					d.sub = map[string]map[string]json.RawMessage{}
+				}
+				d.sub[ptr[0]] = obj
+			}
+			if raw, ok = obj[rest[0]]; !ok {
+				return nil, false, nil
+			}
+			rest = rest[1:]
+		}
+	}
+	raw, ok, err := rawAt(raw, rest)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: %v", ErrMalformedBody, err)
 	}
