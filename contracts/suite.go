@@ -75,6 +75,7 @@ func New(p Provider, opts ...Option) (*Suite, error) {
 			s.checks = append(s.checks, c)
 		}
 	}
+	s.checks = shardChecks(s.checks, cfg.shard)
 	return s, nil
 }
 
@@ -401,4 +402,33 @@ func Verify(ctx context.Context, t Target, p Provider, opts ...Option) (*Report,
 		return nil, err
 	}
 	return s.Run(ctx, t)
+}
+
+// lifecycleChecks judge the provider's lifecycles, which a session
+// delivers once for all of them: they share a shard.
+var lifecycleChecks = []string{CheckValidLifecycle, CheckStateMatches, CheckSLO, CheckResponseContract}
+
+// shardChecks keeps the checks of shard: the checks are grouped by the
+// orders they send and the groups dealt to the shards in order.
+func shardChecks(checks []check, shard generator.Shard) []check {
+	if shard.Whole() {
+		return checks
+	}
+	var groups []string
+	var out []check
+	for _, c := range checks {
+		g := c.Name
+		if slices.Contains(lifecycleChecks, g) {
+			g = "lifecycle"
+		}
+		i := slices.Index(groups, g)
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, g)
+		}
+		if i%shard.Count == shard.Index {
+			out = append(out, c)
+		}
+	}
+	return out
 }

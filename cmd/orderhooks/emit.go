@@ -28,7 +28,7 @@ func init() {
 		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
 			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
 			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
-			"    [--bad-signature P] [--wrong-key P] [--validate] [--json]",
+			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--json]",
 		order: 30,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("emit", pflag.ContinueOnError)
@@ -114,7 +114,11 @@ func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (gene
 		r, closeIn, total = input.Interruptible(ctx, f), func() { _ = f.Close() }, countLines(in) // read-only: nothing to lose on close
 	}
 	lines, line := emitter.CountLines(r)
-	src := generator.EventsFrom(lines)
+	src, total, err := sharded(fs, generator.EventsFrom(lines), total)
+	if err != nil {
+		closeIn()
+		return nil, 0, nil, err
+	}
 	return func(yield func(*generator.Event) error) error {
 		err := src(yield)
 		var pe *emitter.ProviderError

@@ -18,7 +18,7 @@ func init() {
 	register(&command{
 		name:    "generate",
 		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
-		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--out FILE]",
+		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--shard I/N] [--out FILE]",
 		order:   20,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)

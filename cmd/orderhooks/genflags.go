@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -26,6 +27,7 @@ func addGenFlags(fs *pflag.FlagSet) *genFlags {
 	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339, between 1970 and 2999)")
 	fs.StringSlice("kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
 	addSchemaOverlayFlag(fs)
+	addShardFlag(fs)
 	return &genFlags{fs: fs}
 }
 
@@ -40,7 +42,39 @@ func (g *genFlags) source(provider string) (generator.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gen.Source(), nil
+	shard, err := shardOf(g.fs)
+	if err != nil {
+		return nil, err
+	}
+	return shard.Filter(gen.Source()), nil
+}
+
+// addShardFlag registers --shard.
+func addShardFlag(fs *pflag.FlagSet) {
+	fs.String("shard", "", "run only the orders of shard INDEX/COUNT (0/4 to 3/4 for four machines): each order's whole lifecycle stays in one shard, and the shards together are the unsharded run")
+}
+
+// shardOf reads --shard; the zero Shard (the whole run) when absent.
+func shardOf(fs *pflag.FlagSet) (generator.Shard, error) {
+	spec, _ := fs.GetString("shard")
+	if !fs.Changed("shard") {
+		return generator.Shard{}, nil
+	}
+	s, err := generator.ParseShard(spec)
+	if err != nil {
+		return generator.Shard{}, usageErrorf("--shard %s", strings.TrimPrefix(err.Error(), generator.ErrShard.Error()+" "))
+	}
+	return s, nil
+}
+
+// sharded filters src to --shard; total (the events of the whole run)
+// becomes unknown (0) for a part of it.
+func sharded(fs *pflag.FlagSet, src generator.Source, total int64) (generator.Source, int64, error) {
+	shard, err := shardOf(fs)
+	if err != nil || shard.Whole() {
+		return src, total, err
+	}
+	return shard.Filter(src), 0, nil
 }
 
 func (g *genFlags) generator(provider string) (*generator.Generator, error) {
@@ -120,7 +154,7 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		return gen.Source(), gen.Events(), nil
+		return sharded(fs, gen.Source(), gen.Events())
 	}
 	for _, flag := range []string{"drift", "kanban", "start"} {
 		if fs.Changed(flag) {
@@ -147,12 +181,12 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 	if err != nil {
 		return nil, 0, usageErrorf("%s: %v", c.file, err)
 	}
-	return func(yield func(*generator.Event) error) error {
+	return sharded(fs, func(yield func(*generator.Event) error) error {
 		for _, ev := range evs {
 			if err := yield(ev); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, int64(len(evs)), nil
+	}, int64(len(evs)))
 }

@@ -27,7 +27,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE]\n  orderhooks verify --list",
+		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE] [--shard I/N]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -57,6 +57,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs.Duration("deadline", 0, "bound on the whole run (0: none); when it passes, the running check is interrupted, the rest not run, exit 1")
 	fs.String("record", "", "write every request and response of the run to FILE, one JSON line each (replayable; secrets never appear)")
 	addSchemaOverlayFlag(fs)
+	addShardFlag(fs)
 	return fs
 }
 
@@ -278,6 +279,11 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	}
 	if fs.Changed("slo") {
 		opts = append(opts, contracts.WithSLO(slo))
+	}
+	if shard, err := shardOf(fs); err != nil {
+		return nil, err
+	} else if !shard.Whole() {
+		opts = append(opts, contracts.WithShard(shard))
 	}
 	if p := str("probe"); p != "" {
 		opts = append(opts, contracts.WithProbe(p))
