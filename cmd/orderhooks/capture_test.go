@@ -513,3 +513,68 @@ func TestReceiveForward(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardFailuresResent: receive does not retry a delivery its app
+// refused (as stripe listen and the Hookdeck CLI do not); the store keeps
+// the failures, capture export --app-errors writes them and replay
+// --exact sends them to the app again, byte for byte.
+func TestForwardFailuresResent(t *testing.T) {
+	secret := testSecret(t, generator.ProviderPhasio, 's')
+	var up sync.Mutex
+	fixed := false
+	var got [][]byte
+	var calls int
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		up.Lock()
+		defer up.Unlock()
+		calls++
+		if !fixed {
+			http.Error(w, "bug", http.StatusInternalServerError)
+			return
+		}
+		got = append(got, b)
+	}))
+	defer app.Close()
+	db := filepath.Join(t.TempDir(), "c.db")
+	vars := map[string]string{"S": secret}
+	r := startReceive(t, vars, "--provider", "phasio", "--secret", "env:S", "--store", db, "--forward-to", app.URL+"/webhooks")
+	if _, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider", "phasio", "--url", r.url,
+		"--secret", "env:S", "--orders", "3", "--seed", "5"); code != exitOK {
+		t.Fatalf("emit exit %d: %s", code, errOut)
+	}
+	if code := r.stop(t); code != exitOK {
+		t.Fatalf("receive exit %d: %s", code, r.stderr)
+	}
+	ds := listStore(t, db)
+	if len(ds) == 0 || calls != len(ds) {
+		t.Fatalf("%d deliveries stored, the app was called %d times (once each, no retry)", len(ds), calls)
+	}
+	for _, d := range ds {
+		if d.Forward == nil || d.Forward.Status != http.StatusInternalServerError {
+			t.Fatalf("delivery %d: app answer %+v", d.ID, d.Forward)
+		}
+	}
+	failed := filepath.Join(t.TempDir(), "failed.jsonl")
+	if _, errOut, code := runCmd(t, "", "capture", "export", "--store", db, "--app-errors", "--out", failed); code != exitOK {
+		t.Fatalf("capture export --app-errors: exit %d: %s", code, errOut)
+	}
+	up.Lock()
+	fixed = true
+	up.Unlock()
+	if out, errOut, code := runCmd(t, "", "replay", failed, "--exact", "--url", app.URL+"/webhooks"); code != exitOK {
+		t.Fatalf("replay --exact: exit %d: %s%s", code, out, errOut)
+	}
+	if len(got) != len(ds) {
+		t.Fatalf("the fixed app got %d deliveries, want %d", len(got), len(ds))
+	}
+	resent := map[string]bool{}
+	for _, b := range got {
+		resent[string(b)] = true
+	}
+	for _, d := range ds {
+		if !resent[string(d.Body)] {
+			t.Errorf("delivery %d: the app did not get its bytes again", d.ID)
+		}
+	}
+}

@@ -32,7 +32,7 @@ func addCaptureFlags(fs *pflag.FlagSet) {
 	fs.String("store", "", "keep every delivery (request, verdicts, payload, answer) in this capture store, created if missing; a delivery that cannot be stored is answered 503")
 	fs.Int64("store-max-bytes", 0, "with --store: cap the store's size; deliveries beyond it are answered 503, as on a full disk (0: no cap)")
 	fs.Bool("redact", false, "with --store: replace personal data by the store's pseudonyms before anything is written")
-	fs.String("forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers")
+	fs.String("forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers, once (failures are stored, not retried: resend them with capture export --app-errors and replay)")
 	fs.StringArray("forward-secret", nil, "with --forward-to: re-sign (and for phasio re-encrypt) each forwarded delivery with this secret, or env:NAME or file:PATH")
 	fs.Duration("forward-timeout", receiver.DefaultForwardTimeout, "with --forward-to: bound on each request to the app")
 }
