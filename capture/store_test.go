@@ -557,3 +557,83 @@ func TestWatch(t *testing.T) {
 		start = want[len(want)-1]
 	}
 }
+
+// TestWatchConcurrentWriters: a watcher on its own read-only handle (an
+// inspector's process) sees every delivery exactly once and in id order
+// while two writers (two receiving processes) commit batches of them at
+// once: ids follow commit order, so a cursor on the last id seen never
+// passes a row that is yet to be committed.
+func TestWatchConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "watch.db")
+	writers := []*Store{openStore(t, path), openStore(t, path)}
+	w := newWire(t)
+	evs := events(t, 20)
+	watcher, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close()
+	const perWriter, senders = 60, 4
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	seen := make(chan []int64, 1)
+	batches := 0
+	go func() {
+		var ids []int64
+		watcher.Watch(wctx, 0, func(batch []Summary) error {
+			batches++
+			for _, d := range batch {
+				ids = append(ids, d.ID)
+			}
+			if len(ids) >= 2*perWriter {
+				return errEnoughSeen
+			}
+			return nil
+		})
+		seen <- ids
+	}()
+	stored := make(chan int64, 2*perWriter)
+	var wg sync.WaitGroup
+	for wi, s := range writers {
+		for g := range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := g; i < perWriter; i += senders {
+					id, err := s.Put(ctx, w.delivery(t, evs[i%len(evs)], wi*perWriter+i))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					stored <- id
+					// Spread over a few of the watcher's polls.
+					time.Sleep(WatchInterval / 5)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(stored)
+	ids := <-seen
+	if batches < 3 {
+		t.Fatalf("the watcher read %d batches: the cursor was hardly used", batches)
+	}
+	want := map[int64]bool{}
+	for id := range stored {
+		want[id] = true
+	}
+	if len(ids) != len(want) {
+		t.Fatalf("the watcher saw %d deliveries, %d were stored", len(ids), len(want))
+	}
+	for i, id := range ids {
+		if !want[id] {
+			t.Fatalf("the watcher saw %d, not stored (or seen twice)", id)
+		}
+		delete(want, id)
+		if i > 0 && id <= ids[i-1] {
+			t.Fatalf("the watcher saw %d after %d", id, ids[i-1])
+		}
+	}
+}
+
+var errEnoughSeen = errors.New("seen enough")

@@ -8,6 +8,8 @@
 //     verdict, status and app errors, paginated with the store's cursor, and
 //     live: a delivery stored while the page is open appears at the top
 //     within a second (server-sent events from Store.Watch), without reload.
+//     A feed lives as long as its client, past the server's ReadTimeout
+//     and WriteTimeout.
 //   - A delivery: its headers, raw body, the verified payload pretty-printed
 //     and foldable with its schema violations marked at their JSON pointers,
 //     the signature verdict explained from the platform's wire format (what

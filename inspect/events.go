@@ -16,6 +16,11 @@ import (
 // finds clients that went away.
 const heartbeat = 15 * time.Second
 
+// feedWriteTimeout bounds each write of a live feed: a client that stops
+// reading for that long is dropped (a browser reconnects and catches up
+// from its last event id).
+const feedWriteTimeout = 30 * time.Second
+
 // maxBacklog bounds how many older deliveries a feed sends when it starts
 // (a client that asks for everything since id 0 gets the newest ones).
 const maxBacklog = capture.MaxLimit
@@ -54,11 +59,26 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 		in.plainError(w, http.StatusInternalServerError, "streaming unsupported")
 		return
 	}
+	// A feed lives as long as its client, not as long as the server
+	// lets a request be read or answered: net/http ends a handler's
+	// context when the server's read deadline (ReadTimeout) passes, and
+	// fails its writes after the write deadline (WriteTimeout). The
+	// feed clears the first and sets the second before each write.
+	// (Servers that cannot, such as a recorder's, say ErrNotSupported.)
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	write := func(b []byte) error {
+		_ = rc.SetWriteDeadline(time.Now().Add(feedWriteTimeout))
+		_, err := w.Write(b)
+		return err
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	// A first comment tells the browser the feed is open.
-	w.Write([]byte(": live\nretry: 2000\n\n"))
+	if write([]byte(": live\nretry: 2000\n\n")) != nil {
+		return
+	}
 	flusher.Flush()
 
 	ctx, cancel := context.WithCancel(r.Context())
@@ -88,7 +108,7 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if _, err := w.Write([]byte(": heartbeat\n\n")); err != nil {
+			if err := write([]byte(": heartbeat\n\n")); err != nil {
 				return
 			}
 			flusher.Flush()
@@ -107,7 +127,7 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 				if err := writeEvent(&buf, &b[i]); err != nil {
 					return
 				}
-				if _, err := w.Write(buf.Bytes()); err != nil {
+				if err := write(buf.Bytes()); err != nil {
 					return
 				}
 				sent = true

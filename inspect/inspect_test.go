@@ -757,3 +757,94 @@ func TestHugeBody(t *testing.T) {
 		t.Fatal("the body reaches the page as markup")
 	}
 }
+
+// TestLiveFeedOutlivesServerTimeouts: a live feed stays open, and goes on
+// sending what another process stores, past the read and write timeouts of
+// the server it is served by (the CLI's server reads a request for at most
+// 30 seconds; net/http ends a handler's context when that read deadline
+// passes, which ended every feed after 30 seconds and lost what a feed was
+// still to send). The deliveries are stored through a second handle on the
+// file, as a receiver in another process stores them: nothing in this
+// process announces them.
+func TestLiveFeedOutlivesServerTimeouts(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	for _, tc := range []struct {
+		name string
+		set  func(*http.Server)
+	}{
+		{"ReadTimeout", func(s *http.Server) { s.ReadTimeout = timeout }},
+		{"WriteTimeout", func(s *http.Server) { s.WriteTimeout = timeout }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			liveFeedPastTimeout(t, timeout, tc.set)
+		})
+	}
+}
+
+func liveFeedPastTimeout(t *testing.T, timeout time.Duration, set func(*http.Server)) {
+	path := filepath.Join(t.TempDir(), "capture.db")
+	w, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ds := capturekit.Mixed(t, capturekit.New(t))
+	last := capturekit.Put(t, w, ds[0])[0]
+	r, err := capture.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in, err := inspect.New(r, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(in)
+	set(srv.Config)
+	srv.Start()
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/events?after="+strconv.FormatInt(last, 10), nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan string)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if id, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+				events <- id
+			}
+		}
+	}()
+	// One delivery before the timeouts pass, then two after them.
+	want := capturekit.Put(t, w, ds[1])
+	next := func() string {
+		select {
+		case id, ok := <-events:
+			if !ok {
+				t.Fatalf("the feed ended (want %v)", want)
+			}
+			return id
+		case <-ctx.Done():
+			t.Fatalf("no event in time (want %v)", want)
+		}
+		return ""
+	}
+	if got := next(); got != strconv.FormatInt(want[0], 10) {
+		t.Fatalf("first event %s, want %d", got, want[0])
+	}
+	time.Sleep(3 * timeout)
+	later := capturekit.Put(t, w, ds[2], ds[3])
+	for _, id := range later {
+		if got := next(); got != strconv.FormatInt(id, 10) {
+			t.Fatalf("event %s, want %d", got, id)
+		}
+	}
+}

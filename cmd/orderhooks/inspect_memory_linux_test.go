@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +30,9 @@ const inspectMaxRSS = 100 << 20
 // each start from the beginning, list pages with every filter and cursor,
 // 300 order timelines (one of 500 deliveries, the most a timeline shows),
 // 300 deliveries and their bodies, and a receiver storing 2,000 more
-// deliveries meanwhile. It must stay under 100 MB. ORDERHOOKS_LONG=1
+// deliveries meanwhile, from the moment every feed is open. It must stay
+// under 100 MB, and every feed must get every one of those deliveries,
+// once and in order, after its backlog. ORDERHOOKS_LONG=1
 // runs it (.ci/run does):
 //
 //	ORDERHOOKS_LONG=1 go test -count=1 -run '^TestLongInspectMemory$' -v ./cmd/orderhooks
@@ -84,14 +85,23 @@ func TestLongInspectMemory(t *testing.T) {
 		return resp.StatusCode, err
 	}
 	// 32 live feeds, each sent the newest deliveries first, then kept open.
+	const stored = 2000 // by the receiver, while the feeds are open
+	first, err := s.LastID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var feeds sync.WaitGroup
 	feedCtx, stopFeeds := context.WithCancel(ctx)
-	events := make([]atomic.Int64, 32)
-	want := int64(capture.MaxLimit + 2000) // its backlog, then what the writer stores
-	for i := range 32 {
+	logs := make([]feedLog, 32)
+	var open sync.WaitGroup // each feed done with its backlog
+	open.Add(len(logs))
+	for i := range logs {
 		feeds.Add(1)
 		go func() {
 			defer feeds.Done()
+			l := &logs[i]
+			backlog := sync.OnceFunc(open.Done)
+			defer backlog()
 			req, _ := http.NewRequestWithContext(feedCtx, http.MethodGet, u+"events?after=0", nil)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -106,22 +116,39 @@ func TestLongInspectMemory(t *testing.T) {
 			sc := bufio.NewScanner(resp.Body)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)
 			for sc.Scan() {
-				if len(sc.Bytes()) > 6 && string(sc.Bytes()[:6]) == "data: " {
-					events[i].Add(1)
+				if v, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+					id, _ := strconv.ParseInt(v, 10, 64)
+					if l.add(id) == capture.MaxLimit {
+						backlog()
+					}
 				}
 			}
 			if err := sc.Err(); err != nil && feedCtx.Err() == nil {
 				t.Errorf("feed %d: %v", i, err)
 			}
+			if feedCtx.Err() == nil {
+				t.Errorf("feed %d ended while open", i)
+			}
 		}()
 	}
-	// A receiver goes on storing.
+	// A receiver goes on storing, once every feed is open (has its
+	// backlog): then every feed must get every delivery it stores.
 	var writer sync.WaitGroup
 	writer.Add(1)
 	go func() {
 		defer writer.Done()
+		opened := make(chan struct{})
+		asked := time.Now()
+		go func() { open.Wait(); close(opened) }()
+		select {
+		case <-opened:
+			t.Logf("every feed sent its backlog within %v", time.Since(asked).Round(time.Millisecond))
+		case <-time.After(3 * time.Minute):
+			t.Error("the feeds did not all open (send their backlog) within 3 minutes")
+			return
+		}
 		more := capturekit.Mixed(t, hot)
-		for i := range 2000 {
+		for i := range stored {
 			d := *more[i%len(more)]
 			if _, err := s.Put(ctx, &d); err != nil {
 				t.Error(err)
@@ -165,10 +192,14 @@ func TestLongInspectMemory(t *testing.T) {
 	writer.Wait()
 	took := time.Since(served)
 	// The feeds catch up with the writer (slowly on a busy machine).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	last, err := s.LastID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		behind := false
-		for i := range events {
-			behind = behind || events[i].Load() < want
+		for i := range logs {
+			behind = behind || logs[i].last() < last
 		}
 		if !behind {
 			break
@@ -183,35 +214,62 @@ func TestLongInspectMemory(t *testing.T) {
 	if code := waitExit(t, cmd, 30*time.Second); code != 0 {
 		t.Errorf("exit %d: %s", code, stderr.String())
 	}
-	got := int64(0)
-	for i := range events {
-		got += events[i].Load()
+	got := 0
+	for i := range logs {
+		got += len(logs[i].ids)
 	}
 	t.Logf("%d pages in %v (8 at a time), %d live events over 32 feeds (all sent after %v); RSS at start %d MiB, peak %d MiB, at the end %d MiB",
 		len(pages), took.Round(time.Millisecond), got, caughtUp.Round(time.Millisecond), base>>20, peak>>20, cur>>20)
 	if peak > inspectMaxRSS {
 		t.Errorf("peak RSS %d MiB, want under %d", peak>>20, inspectMaxRSS>>20)
 	}
-	// Each feed: its backlog (the newest deliveries before it opened),
-	// then every delivery stored while it was open.
 	if strings.Contains(stderr.String(), "live feed") {
 		t.Errorf("stderr: %.2000s", stderr.String())
 	}
-	// Every feed must get its backlog. What the writer stored meanwhile
-	// (another process) does not always all reach every feed here: some
-	// feeds stall short of it, with an unbounded reader pool too; logged
-	// until that is understood.
-	short := 0
-	for i := range events {
-		got := events[i].Load()
-		if got < int64(capture.MaxLimit) {
-			t.Errorf("feed %d got %d events, not even its backlog of %d", i, got, capture.MaxLimit)
-		}
-		if got < want {
-			short++
+	// Each feed: its backlog (the newest deliveries when it opened, all
+	// older than the receiver's), then every delivery the receiver stored,
+	// each once, in order.
+	from := first - capture.MaxLimit + 1
+	for i := range logs {
+		ids := logs[i].ids
+		if err := consecutive(ids, from, last); err != nil {
+			t.Errorf("feed %d: %d events: %v", i, len(ids), err)
 		}
 	}
-	if short > 0 {
-		t.Logf("%d of 32 feeds got fewer than the %d events stored", short, want)
+}
+
+// feedLog is the event ids one live feed received.
+type feedLog struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+// add records an id and returns how many the feed received.
+func (l *feedLog) add(id int64) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ids = append(l.ids, id)
+	return len(l.ids)
+}
+
+func (l *feedLog) last() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ids) == 0 {
+		return 0
 	}
+	return l.ids[len(l.ids)-1]
+}
+
+// consecutive says how ids differ from from, from+1, …, to.
+func consecutive(ids []int64, from, to int64) error {
+	for i, id := range ids {
+		if want := from + int64(i); id != want {
+			return fmt.Errorf("event %d is delivery %d, want %d (missing or repeated)", i, id, want)
+		}
+	}
+	if n := int64(len(ids)); n != to-from+1 {
+		return fmt.Errorf("the last event is delivery %d, want %d", from+n-1, to)
+	}
+	return nil
 }
