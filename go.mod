@@ -3,6 +3,7 @@ module github.com/orderhooks/orderhooks
 go 1.25
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.2.0
 	github.com/brianvoe/gofakeit/v7 v7.18.1
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0

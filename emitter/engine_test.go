@@ -591,30 +591,6 @@ func TestRate(t *testing.T) {
 	}
 }
 
-func TestHistogram(t *testing.T) {
-	var h histogram
-	for i := 1; i <= 1000; i++ {
-		h.add(time.Duration(i) * time.Microsecond)
-	}
-	for _, tt := range []struct {
-		q    float64
-		want time.Duration
-	}{{0.5, 500 * time.Microsecond}, {0.99, 990 * time.Microsecond}, {1, time.Millisecond}} {
-		got := h.quantile(tt.q)
-		if d := got - tt.want; d < -tt.want/30 || d > tt.want/30 {
-			t.Errorf("quantile(%v) = %s, want %s ±3%%", tt.q, got, tt.want)
-		}
-	}
-	if h.max != time.Millisecond {
-		t.Errorf("max %s", h.max)
-	}
-	for v := time.Duration(0); v < 1<<20; v = v*3/2 + 1 {
-		if i := histIndex(v); histValue(i) < v || (i > 0 && histValue(i-1) > v) {
-			t.Fatalf("value %d in bucket %d [%d, %d]", v, i, histValue(i-1), histValue(i))
-		}
-	}
-}
-
 func TestMessageID(t *testing.T) {
 	a, b := messageID(1, 7, 1), messageID(1, 7, 2)
 	if a == b || a != messageID(1, 7, 1) || a == messageID(2, 7, 1) || a == messageID(1, 8, 1) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math/bits"
 	"net/http"
 	"slices"
 	"strconv"
@@ -60,15 +59,25 @@ type Summary struct {
 	// NoAnswer counts the deliveries sent that got no HTTP answer, by
 	// cause: "connection refused", "timeout", "TLS: …", ….
 	NoAnswer map[string]int `json:"noAnswer,omitempty"`
-	// P50, P99 and Max are the latencies of the attempts that got a response.
-	P50     time.Duration `json:"p50Ns"`
-	P99     time.Duration `json:"p99Ns"`
-	Max     time.Duration `json:"maxNs"`
+	// P50, P99 and Max are the latencies of the attempts that got a
+	// response, from Latency.
+	P50 time.Duration `json:"p50Ns"`
+	P99 time.Duration `json:"p99Ns"`
+	Max time.Duration `json:"maxNs"`
+	// Latency is their distribution, which merges exactly with other
+	// runs' (MergeSummaries).
+	Latency *Latency `json:"latency,omitempty"`
+	// Elapsed is the run's duration (merged: the longest run's).
 	Elapsed time.Duration `json:"elapsedNs"`
 	// Rate is deliveries per second over Elapsed.
 	Rate float64 `json:"rate"`
 	// Interrupted says the run's context ended before every event was delivered.
 	Interrupted bool `json:"interrupted"`
+	// Shard is the part of a run the summary covers ("1/4", as
+	// generator.Shard prints it), set by whoever sharded the source;
+	// Shards lists those a merged summary covers (MergeSummaries).
+	Shard  string   `json:"shard,omitempty"`
+	Shards []string `json:"shards,omitempty"`
 }
 
 // FaultOutcome is how the receiver answered the forgeries of one fault.
@@ -187,59 +196,6 @@ func roundDuration(d time.Duration) time.Duration {
 	return d
 }
 
-// histogram counts latencies in log-linear buckets: 32 per power of two,
-// so quantiles are within about 3% whatever the run's length, in constant
-// memory.
-type histogram struct {
-	counts [64 * histSub]uint64
-	n      uint64
-	max    time.Duration
-}
-
-const (
-	histSubBits = 5
-	histSub     = 1 << histSubBits
-)
-
-func histIndex(d time.Duration) int {
-	v := uint64(max(d, 0))
-	if v < histSub {
-		return int(v)
-	}
-	exp := bits.Len64(v) - histSubBits // >= 1
-	return exp*histSub + int(v>>(exp-1)&(histSub-1))
-}
-
-// histValue is the upper bound of bucket i.
-func histValue(i int) time.Duration {
-	if i < histSub {
-		return time.Duration(i)
-	}
-	exp, sub := i/histSub, uint64(i%histSub)
-	return time.Duration(((histSub | sub) + 1) << (exp - 1))
-}
-
-func (h *histogram) add(d time.Duration) {
-	h.counts[histIndex(d)]++
-	h.n++
-	h.max = max(h.max, d)
-}
-
-// quantile returns the latency below which a fraction q of the samples lie.
-func (h *histogram) quantile(q float64) time.Duration {
-	if h.n == 0 {
-		return 0
-	}
-	rank := uint64(q*float64(h.n-1)) + 1
-	var seen uint64
-	for i, c := range h.counts {
-		if seen += c; seen >= rank {
-			return min(histValue(i), h.max)
-		}
-	}
-	return h.max
-}
-
 // stats are a run's live counters: workers add to them, the progress line
 // and the summary read them.
 type stats struct {
@@ -254,7 +210,7 @@ type stats struct {
 	done atomic.Int64
 
 	mu       sync.Mutex
-	lat      histogram
+	lat      *Latency
 	faults   map[wire.Fault]int
 	statuses map[int]int
 	byFault  map[wire.Fault]*FaultOutcome
@@ -262,13 +218,13 @@ type stats struct {
 }
 
 func newStats(total int64) *stats {
-	return &stats{start: time.Now(), total: total, faults: map[wire.Fault]int{}, statuses: map[int]int{},
+	return &stats{start: time.Now(), total: total, lat: NewLatency(), faults: map[wire.Fault]int{}, statuses: map[int]int{},
 		byFault: map[wire.Fault]*FaultOutcome{}, noAnswer: map[string]int{}}
 }
 
 func (s *stats) latency(d time.Duration) {
 	s.mu.Lock()
-	s.lat.add(d)
+	s.lat.Record(d)
 	s.mu.Unlock()
 }
 
@@ -313,8 +269,12 @@ func (s *stats) finished(status int, faults faultSet, cause string) {
 	}
 }
 
-// summary snapshots the counters.
-func (s *stats) summary() *Summary {
+// summary snapshots the counters, with the latency histogram.
+func (s *stats) summary() *Summary { return s.snapshot(true) }
+
+// snapshot snapshots the counters; the latency histogram is copied only
+// when withLatency (not for the progress line, drawn five times a second).
+func (s *stats) snapshot(withLatency bool) *Summary {
 	sum := &Summary{
 		Deliveries: int(s.deliveries.Load()),
 		Attempts:   int(s.attempts.Load()),
@@ -330,7 +290,10 @@ func (s *stats) summary() *Summary {
 		Elapsed:    time.Since(s.start),
 	}
 	s.mu.Lock()
-	sum.P50, sum.P99, sum.Max = s.lat.quantile(0.5), s.lat.quantile(0.99), s.lat.max
+	sum.P50, sum.P99, sum.Max = s.lat.Quantile(0.5), s.lat.Quantile(0.99), s.lat.Max()
+	if withLatency {
+		sum.Latency = s.lat.clone()
+	}
 	maps.Copy(sum.Faults, s.faults)
 	maps.Copy(sum.Statuses, s.statuses)
 	if len(s.noAnswer) > 0 {
@@ -356,7 +319,7 @@ func (s *stats) summary() *Summary {
 // progressLine is the live line: sent (of the total, when known), 2xx,
 // failed, forgeries accepted, retries, rate, p50/p99 and the ETA.
 func (s *stats) progressLine() string {
-	sum := s.summary()
+	sum := s.snapshot(false)
 	var b strings.Builder
 	fmt.Fprintf(&b, "sent %d", sum.Deliveries)
 	done := s.done.Load()

@@ -84,6 +84,9 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
+	if shard, _ := shardOf(fs); !shard.Whole() { // checked by emitSource
+		d.shard = shard.String()
+	}
 	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
 	return watch.verdict(err, "--in -")
 }
@@ -254,6 +257,7 @@ type delivery struct {
 	timeout time.Duration
 	record  string
 	json    bool
+	shard   string // --shard, stamped on the summary
 }
 
 // newDelivery reads the shared flags; every problem is a usage error (exit 2)
@@ -440,6 +444,7 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 	}
 	// An input error before anything was sent prints no (empty) summary.
 	if sum != nil && !(exitCode(err) == exitUsage && sum.Deliveries == 0) {
+		sum.Shard = d.shard
 		if perr := printSummary(e.stdout, sum, d.json); err == nil {
 			err = perr
 		}

@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
@@ -99,8 +102,7 @@ func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
 			if fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Fatalf("the shards delivered %d events, the unsharded run %d; first difference: %s", len(b), len(a), firstDiff(a, b))
 			}
-			_ = single
-			_ = files
+			checkMerge(t, single, files)
 		})
 	}
 }
@@ -113,4 +115,72 @@ func firstDiff(a, b []string) string {
 		}
 	}
 	return "one list is longer"
+}
+
+// checkMerge merges the shards' summaries with the merge command and
+// checks the combined summary: every count the exact sum of the shards'
+// (and, for what does not depend on timing, the unsharded run's), the
+// latency histogram holding every shard's attempts, percentiles between
+// the shards' own; a missing shard is exit 1, a shard given twice or a
+// file that is no summary exit 2.
+func checkMerge(t *testing.T, single string, files []string) {
+	t.Helper()
+	read := func(path string) *emitter.Summary {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s emitter.Summary
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatal(err)
+		}
+		return &s
+	}
+	out, errOut, code := runCmd(t, "", append([]string{"merge", "--json"}, files...)...)
+	if code != exitOK {
+		t.Fatalf("merge: exit %d\n%s", code, errOut)
+	}
+	var m emitter.Summary
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	var deliveries, attempts, ok, latencies int
+	statuses := map[int]int{}
+	p50lo, p50hi := time.Duration(1<<62), time.Duration(0)
+	for _, f := range files {
+		s := read(f)
+		deliveries += s.Deliveries
+		attempts += s.Attempts
+		ok += s.OK
+		latencies += int(s.Latency.Count())
+		for k, v := range s.Statuses {
+			statuses[k] += v
+		}
+		p50lo, p50hi = min(p50lo, s.P50), max(p50hi, s.P50)
+	}
+	whole := read(single)
+	if m.Deliveries != deliveries || m.Attempts != attempts || m.OK != ok || fmt.Sprint(m.Statuses) != fmt.Sprint(statuses) ||
+		m.Deliveries != whole.Deliveries || m.OK != whole.OK || fmt.Sprint(m.Statuses) != fmt.Sprint(whole.Statuses) {
+		t.Errorf("merged %d deliveries (%d ok, statuses %v, %d attempts); shards %d (%d, %v, %d); unsharded run %d (%d, %v)",
+			m.Deliveries, m.OK, m.Statuses, m.Attempts, deliveries, ok, statuses, attempts, whole.Deliveries, whole.OK, whole.Statuses)
+	}
+	if int(m.Latency.Count()) != latencies || m.P50 < p50lo-p50lo/1000 || m.P50 > p50hi+p50hi/1000 || m.P99 < m.P50 || m.Max < m.P99 {
+		t.Errorf("merged latency: %d attempts, p50 %s (shards' p50 %s to %s), p99 %s, max %s", m.Latency.Count(), m.P50, p50lo, p50hi, m.P99, m.Max)
+	}
+	if fmt.Sprint(m.Shards) != "[0/4 1/4 2/4 3/4]" {
+		t.Errorf("merged shards %v", m.Shards)
+	}
+	text, _, code := runCmd(t, "", append([]string{"merge"}, files...)...)
+	if code != exitOK || !strings.Contains(text, fmt.Sprintf("deliveries %d: %d ok", deliveries, ok)) || !strings.Contains(text, "merged 4 summaries (shards 0/4, 1/4, 2/4, 3/4)") {
+		t.Errorf("merge: exit %d\n%s", code, text)
+	}
+	if _, errOut, code := runCmd(t, "", "merge", files[0], files[2]); code != exitFailure || !strings.Contains(errOut, "shard 1/4, 3/4 missing: the combined summary covers 2 of 4 shards") {
+		t.Errorf("merge of two shards: exit %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCmd(t, "", "merge", files[0], files[0]); code != exitUsage || !strings.Contains(errOut, "shard 0/4 is given twice") {
+		t.Errorf("merge of a shard twice: exit %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCmd(t, "", "merge", files[0], "shard_test.go"); code != exitUsage || !strings.Contains(errOut, "shard_test.go: not a summary written by emit --json") {
+		t.Errorf("merge of a Go file: exit %d\n%s", code, errOut)
+	}
 }

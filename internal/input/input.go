@@ -67,6 +67,9 @@ var (
 	DecryptInput = Limit{"decrypt input", 64 << 20}
 	// SignInput bounds the payload sign reads (one order, like an events line).
 	SignInput = Limit{"sign input", 16 << 20}
+	// SummaryFile bounds one emit --json summary that merge reads (its
+	// latency histogram is a few KB).
+	SummaryFile = Limit{"summary file", 16 << 20}
 	// FlagValue bounds any one command-line flag value.
 	FlagValue = Limit{"flag value", 64 << 10}
 )
