@@ -20,7 +20,7 @@ import (
 
 // startCounting starts a verifying receiver that lists what it applied:
 // one "key event sha256(payload)" line per delivery.
-func startCounting(t *testing.T, provider, secret string) (*receiver.Server, func() []string) {
+func startCounting(t *testing.T, provider, secret string) (*receiver.Server, func(n int) []string) {
 	t.Helper()
 	p, err := wire.New(provider, []string{secret})
 	if err != nil {
@@ -46,12 +46,18 @@ func startCounting(t *testing.T, provider, secret string) (*receiver.Server, fun
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return srv, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		out := append([]string(nil), got...)
-		sort.Strings(out)
-		return out
+	// Receipts are reported once the answer has reached the connection,
+	// which can be just after the sender has read it: wait for n.
+	return srv, func(n int) []string {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			out := append([]string(nil), got...)
+			mu.Unlock()
+			if len(out) >= n || time.Now().After(deadline) {
+				sort.Strings(out)
+				return out
+			}
+		}
 	}
 }
 
@@ -95,7 +101,11 @@ func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
 				}
 				files = append(files, f)
 			}
-			a, b := wholeGot(), shardsGot()
+			var sent struct{ Deliveries int }
+			if err := json.Unmarshal([]byte(out), &sent); err != nil {
+				t.Fatal(err)
+			}
+			a, b := wholeGot(sent.Deliveries), shardsGot(sent.Deliveries)
 			if len(a) < 60 {
 				t.Fatalf("the unsharded run delivered %d events", len(a))
 			}
