@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -13,6 +11,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/drift"
 	"github.com/orderhooks/orderhooks/internal/payloads"
+	"github.com/orderhooks/orderhooks/internal/safefile"
 )
 
 func init() {
@@ -169,7 +168,7 @@ func writeOverlay(path string, r *drift.Report, e *env) error {
 		fmt.Fprintf(e.stderr, "no overlay written to %s: nothing to patch\n", path)
 		return nil
 	}
-	if err := writeFileAtomic(path, o.Marshal()); err != nil {
+	if err := safefile.WriteFile(path, o.Marshal()); err != nil {
 		return usageErrorf("--overlay: %w", err)
 	}
 	n := 0
@@ -181,30 +180,4 @@ func writeOverlay(path string, r *drift.Report, e *env) error {
 		fmt.Fprintf(e.stderr, "not covered by the overlay: %s %s (%s)\n", f.Kind, f.Pointer, f.Expected)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path once complete: an earlier file stays whole until then.
-func writeFileAtomic(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s: is a directory", path)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
 }

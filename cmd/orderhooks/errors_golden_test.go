@@ -101,6 +101,8 @@ func TestErrorsGolden(t *testing.T) {
 		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--compare", "/orderId"},
 		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--slo", "0s"},
 		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--report", "xml=out.xml"},
+		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--only", "rejects-bad-sig"},
+		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--report", "json=" + filepath.Join(dir, "missing", "r.json")},
 		{"verify", "--provider", "phasio", "--url", closed, "--secret", goldenPhasioSecret, "--timeout", "200ms"},
 		{"demo", "--orders", "0"},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/payloads"
+	"github.com/orderhooks/orderhooks/internal/safefile"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -106,7 +107,7 @@ func runScenario(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		_, err := e.stdout.Write(b.Bytes())
 		return err
 	}
-	if err := writeFileAtomic(out, b.Bytes()); err != nil {
+	if err := safefile.WriteFile(out, b.Bytes()); err != nil {
 		return usageErrorf("--out: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "scenario %s written to %s: %d steps\n", sc.Name, out, len(sc.Steps))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/safefile"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -363,8 +363,7 @@ func printChecks(w io.Writer) error {
 // stays whole until the new one replaces it.
 type reportOutput struct {
 	format string
-	path   string
-	tmp    *os.File
+	file   *safefile.Pending
 }
 
 // reportOutputs are the --report files of one run.
@@ -379,16 +378,12 @@ func prepareReports(fs *pflag.FlagSet) (reportOutputs, error) {
 			out.discard()
 			return nil, usageErrorf("--report %q: want json=FILE, junit=FILE or html=FILE", spec)
 		}
-		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-			out.discard()
-			return nil, usageErrorf("--report %s=%s: is a directory", format, path)
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+		file, err := safefile.CreatePending(path)
 		if err != nil {
 			out.discard()
-			return nil, usageError(fmt.Errorf("--report %s=%s: %w", format, path, err))
+			return nil, usageErrorf("--report %s=%v", format, err)
 		}
-		out = append(out, reportOutput{format, path, tmp})
+		out = append(out, reportOutput{format, file})
 	}
 	return out, nil
 }
@@ -398,31 +393,23 @@ func prepareReports(fs *pflag.FlagSet) (reportOutputs, error) {
 func (outs reportOutputs) commit(r *contracts.Report) error {
 	var first error
 	for _, o := range outs {
-		err := reportFormats[o.format](r, o.tmp)
-		if cerr := o.tmp.Close(); err == nil {
-			err = cerr
-		}
+		err := reportFormats[o.format](r, o.file)
 		if err == nil {
-			err = os.Chmod(o.tmp.Name(), 0o644)
+			err = o.file.Commit()
+		} else {
+			o.file.Discard() // the old report, if any, stays
 		}
-		if err == nil {
-			err = os.Rename(o.tmp.Name(), o.path)
-		}
-		if err != nil {
-			_ = os.Remove(o.tmp.Name()) // the old report, if any, stays
-			if first == nil {
-				first = fmt.Errorf("--report %s=%s: %w", o.format, o.path, err)
-			}
+		if err != nil && first == nil {
+			first = fmt.Errorf("--report %s=%w", o.format, err)
 		}
 	}
 	return first
 }
 
-// discard removes the temporary files that were not renamed.
+// discard drops the files not committed.
 func (outs reportOutputs) discard() {
 	for _, o := range outs {
-		o.tmp.Close()               // a second Close is a harmless error
-		_ = os.Remove(o.tmp.Name()) // gone already once renamed
+		o.file.Discard()
 	}
 }
 

@@ -11,8 +11,9 @@ import (
 // Closest returns the candidate input most likely stands for, or "" when
 // none is close: equal once case and separators (space, -, _, /, .) are
 // ignored; equal to one of a candidate's aliases (e.g. a trigger's display
-// name) the same way; or within an edit distance of a third of its length
-// (at least 1, at most 3).
+// name) the same way; within an edit distance of a third of its length
+// (at least 1, at most 3); or, for four characters or more, the beginning
+// of exactly one candidate.
 func Closest(input string, candidates []string, aliases map[string]string) string {
 	in := fold(input)
 	if in == "" {
@@ -32,6 +33,19 @@ func Closest(input string, candidates []string, aliases map[string]string) strin
 	for _, c := range candidates {
 		if d := distance(in, fold(c)); d < bestDist {
 			best, bestDist = c, d
+		}
+	}
+	if best != "" || len(in) < 4 {
+		return best
+	}
+	// A shortened name ("rejects-bad-sig") stands for the one candidate it
+	// begins.
+	for _, c := range candidates {
+		if strings.HasPrefix(fold(c), in) {
+			if best != "" {
+				return ""
+			}
+			best = c
 		}
 	}
 	return best

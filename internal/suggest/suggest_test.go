@@ -19,6 +19,9 @@ func TestClosest(t *testing.T) {
 		{"rejects-bad-signatures", checks, "rejects-bad-signature"},
 		{"rejects-wrongkey", checks, "rejects-wrong-key"},
 		{"everything", checks, ""},
+		{"rejects-bad-sig", checks, "rejects-bad-signature"}, // the beginning of one
+		{"rejects", checks, ""},                              // of two: no guess
+		{"acc", checks, ""},                                  // too short to guess
 		{"", checks, ""},
 		{"order.updated", []string{"order/created", "order/updated"}, "order/updated"},
 	}
