@@ -185,7 +185,7 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture", "show", "--store", db, "1", "--redact"}, "--redact does not apply to capture show"},
 		{[]string{"capture", "list", "--store", db, "--verdict", "bad"}, `--verdict: unknown verdict "bad"`},
 		{[]string{"capture", "list", "--store", db, "--limit", "0"}, "--limit 0: must be between 1 and 1000"},
-		{[]string{"capture", "list", "--store", db, "--provider", "shopify"}, `unknown provider "shopify"`},
+		{[]string{"capture", "list", "--store", db, "--provider", "shopify"}, `--provider shopify: not one of phasio, happycolis, standard`},
 		{[]string{"capture", "export", "--store", db, "--secret", "x"}, "--secret needs --provider"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--redact"}, "--redact needs --store"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--forward-secret", "y"}, "--forward-secret needs --forward-to"},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -195,11 +197,11 @@ func providerMismatch(file string, pe *emitter.ProviderError) error {
 // checkProvider refuses an unknown --provider before anything else
 // trips over it.
 func checkProvider(provider string) error {
-	switch provider {
-	case generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard:
+	known := wire.Providers()
+	if slices.Contains(known, provider) {
 		return nil
 	}
-	return usageErrorf("--provider: unknown provider %q (phasio, happycolis, standard)", provider)
+	return usageErrorf("--provider %s: not one of %s%s", provider, strings.Join(known, ", "), suggest.Hint(provider, known, nil))
 }
 
 // generatorProvider is the platform whose events are generated: the

@@ -107,7 +107,7 @@ func TestEmitExitCodes(t *testing.T) {
 		{"unset env", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", "env:NOPE"}, exitUsage, "NOPE"},
 		{"bad url", []string{"--provider", "phasio", "--url", "ftp://x", "--secret", emitSecret}, exitUsage, "orderhooks emit: --url ftp://x: needs http:// or https://"},
 		{"unknown provider", []string{"--provider", "nope", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
-			"orderhooks emit: --provider: unknown provider \"nope\" (phasio, happycolis, standard)\n"},
+			"orderhooks emit: --provider nope: not one of phasio, happycolis, standard\n"},
 		{"concurrency", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--concurrency", "0"}, exitUsage, "--concurrency"},
 		{"probability", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--duplicate", "1.5"}, exitUsage, "--duplicate"},
 		{"request faults", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--tamper", "0.7", "--wrong-key", "0.7"}, exitUsage, "--tamper"},

@@ -216,7 +216,7 @@ func TestReceiveUsage(t *testing.T) {
 	}{
 		{"no provider", []string{"--secret", "x"}, "--provider and --secret are required"},
 		{"no secret", []string{"--provider", "phasio"}, "--provider and --secret are required"},
-		{"unknown provider", []string{"--provider", "shopify", "--secret", "x"}, "receive: --provider: unknown provider \"shopify\" (phasio, happycolis, standard)\n"},
+		{"unknown provider", []string{"--provider", "shopify", "--secret", "x"}, "receive: --provider shopify: not one of phasio, happycolis, standard\n"},
 		{"unset env", []string{"--provider", "happycolis", "--secret", "env:NOPE"}, "NOPE"},
 		{"trigger elsewhere", []string{"--provider", "happycolis", "--secret", "x", "--trigger", "ORDER"}, "--trigger only applies"},
 		{"bad listen", []string{"--provider", "happycolis", "--secret", "x", "--listen", "256.0.0.1:x"}, "--listen"},

@@ -54,7 +54,7 @@ func TestReplayCommand(t *testing.T) {
 		{"speed", append([]string{record, "--speed", "-1"}, hc...), exitUsage, "--speed"},
 		{"unreachable", []string{record, "--exact", "--url", closedPort(t)}, exitUnreachable, "unreachable"},
 		{"unknown provider", []string{record, "--provider", "nope", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
-			"replay: --provider: unknown provider \"nope\" (phasio, happycolis, standard)\n"},
+			"replay: --provider nope: not one of phasio, happycolis, standard\n"},
 		{"bad url", []string{record, "--provider", "happycolis", "--url", "ftp://x", "--secret", emitSecretHC}, exitUsage, "replay: --url ftp://x: needs http"},
 		{"other platform", []string{record, "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
 			record + ": line 1: a happycolis event, but --provider phasio\n"},
