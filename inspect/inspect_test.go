@@ -3,6 +3,7 @@ package inspect_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -846,5 +847,65 @@ func liveFeedPastTimeout(t *testing.T, timeout time.Duration, set func(*http.Ser
 		if got := next(); got != strconv.FormatInt(id, 10) {
 			t.Fatalf("event %s, want %d", got, id)
 		}
+	}
+}
+
+// TestDamagedStore: a store whose pages of deliveries are damaged after
+// it opened (checking every page of a large store on opening would take
+// minutes) answers with the error page, 500 and what is wrong, not a
+// crash; pages that need no delivery go on being served.
+func TestDamagedStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "capture.db")
+	w, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	capturekit.Put(t, w, capturekit.Mixed(t, capturekit.New(t))...)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Everything into the file itself (a closed store may leave its
+	// write-ahead log beside it).
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The schema and meta pages (the first eight) stay; the deliveries'
+	// pages after them are overwritten.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	junk := []byte(strings.Repeat("\xa5", int(st.Size())-8*4096))
+	if len(junk) < 4096 {
+		t.Fatalf("the store is only %d bytes", st.Size())
+	}
+	if _, err := f.WriteAt(junk, 8*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	s, err := capture.OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("the damage is found on opening (%v): move it further", err)
+	}
+	defer s.Close()
+	in, err := inspect.New(s, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(in)
+	defer srv.Close()
+	site := &site{Server: srv, store: s}
+	status, page := site.get(t, "/")
+	if status != http.StatusInternalServerError || !strings.Contains(page, "The store could not be read") || !strings.Contains(page, "damaged") {
+		t.Errorf("the list of a damaged store: %d %d rows", status, len(rowIDs(page)))
+	}
+	if status, _ := site.get(t, "/static/style.css"); status != 200 {
+		t.Errorf("the stylesheet: %d after a damaged page", status)
 	}
 }
