@@ -26,6 +26,27 @@ func FromFile(path, secret string, opts ...ProviderOption) Provider {
 	return fromDefinition(def, secret, opts)
 }
 
+// FromSpec is the provider whose events are those of the OpenAPI 3.1
+// document (each webhook with a JSON request body) or AsyncAPI 3.0
+// document (each message of a send operation) at spec, signed as signer
+// says — its signing, id, timestamp and delivery sections — or as
+// Standard Webhooks signs when signer is nil (see provider.FromSpec).
+// Payloads are generated from the document's schemas; a document without
+// a lifecycle sends each event as a one-event lifecycle, and the checks
+// that need an entity's second snapshot are skipped, saying why. The
+// document's $refs may reach files next to it; remote ones only with
+// provider.WithRemoteRefs(true) in defOpts:
+//
+//	contracts.Test(t, myReceiver, contracts.FromSpec("openapi.yaml", secret, nil))
+func FromSpec(spec, secret string, signer *provider.Definition, defOpts []provider.Option, opts ...ProviderOption) Provider {
+	def, err := provider.FromSpec(spec, signer, defOpts...)
+	if err != nil {
+		return Provider{shown: redact.Show("contracts.Provider", "name", spec, "secret"), name: spec,
+			err: fmt.Errorf("%w: %w", ErrProvider, err)}
+	}
+	return fromDefinition(def, secret, opts)
+}
+
 // NewProviderFromDefinition is the provider def describes, with the
 // receiver's secret: its profile is wire.Compile's, its payloads its
 // named generator's (Phasio's, HappyColis') or generated from its events'
@@ -143,6 +164,21 @@ func (p Provider) hasLifecycle() bool {
 	}
 	l := p.def.Lifecycle()
 	return l != nil && len(l.Transitions) > 0
+}
+
+// keyed reports whether payloads carry an entity key the probe can ask
+// for: the named generators' orders do; schema-driven events when their
+// definition names key pointers.
+func (p Provider) keyed() bool {
+	if !p.schemaDriven() || p.def == nil {
+		return true
+	}
+	for _, e := range p.def.Events() {
+		if len(e.Key) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // signsTimestamp reports whether requests carry a signed timestamp.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -151,4 +152,31 @@ func ExampleHappyColisEvent() {
 	fmt.Println(ev.Provider, ev.Event, resp.Status)
 	// Output:
 	// happycolis order/updated 200
+}
+
+// FromSpec tests a receiver against the events a vendor publishes in an
+// OpenAPI 3.1 or AsyncAPI 3 document, here the OpenAPI Initiative's
+// webhook example, signed as Standard Webhooks signs (a nil signer). The
+// receiver is the project's own, built from the same imported definition.
+// The document names no entity key, so the checks that probe an entity's
+// state are skipped (a definition file's events.import.key names one).
+func ExampleFromSpec() {
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	const spec = "../testdata/specs/oai-webhook-example.yaml"
+	def, err := provider.FromSpec(spec, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	profile, _ := wire.Compile(def, secret)
+	handler, _ := receiver.New(profile)
+	report := contracts.Test(printT{"TestPetWebhooks"}, handler, contracts.FromSpec(spec, secret, nil, nil),
+		contracts.WithProbe("/orders/{orderKey}"))
+	fmt.Printf("%s: %d passed, %d failed, %d skipped\n", def.Title(),
+		report.Summary.Passed, report.Summary.Failed, report.Summary.Skipped)
+	// Output:
+	// --- SKIP: TestPetWebhooks/ignores-stale-snapshot
+	// --- SKIP: TestPetWebhooks/state-matches-snapshot
+	// --- SKIP: TestPetWebhooks/response-contract
+	// Webhook Example: 12 passed, 0 failed, 3 skipped
 }

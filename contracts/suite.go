@@ -331,6 +331,8 @@ func (se *Session) Check(name string) Result {
 		r = Result{Status: StatusSkip, Message: "not run: " + se.stop.Message}
 	case c.NeedsProbe && se.probe == nil && !(name == CheckStaleSnapshot && !se.suite.provider.orderedByTime()):
 		r = Result{Status: StatusSkip, Message: "needs a probe of the receiver's state (--probe)"}
+	case c.NeedsProbe && !se.suite.provider.keyed():
+		r = Result{Status: StatusSkip, Message: "needs an entity key the probe can ask for: the events name none (events.key, events.import.key)"}
 	default:
 		se.current = name
 		r = se.runGuarded(c)

@@ -39,6 +39,8 @@ type Event struct {
 
 	def   *Definition
 	index int
+	ptr   string    // where it is declared, when not in the list
+	imp   *imported // the document it was imported from
 
 	once   sync.Once
 	schema *EventSchema
@@ -46,7 +48,12 @@ type Event struct {
 }
 
 // Pointer is the event's pointer in its definition ("/events/list/2").
-func (e *Event) Pointer() string { return fmt.Sprintf("/events/list/%d", e.index) }
+func (e *Event) Pointer() string {
+	if e.ptr != "" {
+		return e.ptr
+	}
+	return fmt.Sprintf("/events/list/%d", e.index)
+}
 
 // Events are the definition's own listed events, in file order (see
 // Origins for the events it carries from others).
@@ -187,6 +194,8 @@ func (e *Event) compile() (*EventSchema, error) {
 	es := &EventSchema{name: e.Provider + "/" + e.Name}
 	var src []byte
 	switch {
+	case e.imp != nil:
+		return e.imp.compile(es)
 	case s.Builtin != "":
 		v, err := schemas.Get(s.Builtin)
 		if err != nil {

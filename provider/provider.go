@@ -69,6 +69,7 @@ type options struct {
 	dir     string
 	refRoot string
 	events  []string
+	remote  bool
 	// builtins resolves events.from while the built-ins themselves are
 	// parsed; nil: the built-ins.
 	builtins map[string]builtinResult
@@ -115,6 +116,7 @@ type Definition struct {
 	byName map[string]*Event
 	from   []*Origin
 	envPtr map[string]string // envelope variable ({payload}, {sealed}, …) → pointer
+	imp    *importShared     // events.import's document, nil without one
 }
 
 // Load reads the definition file at path (YAML or JSON); files it refers

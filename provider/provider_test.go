@@ -316,7 +316,7 @@ func TestErrors(t *testing.T) {
 		{"transition unknown event", base + "lifecycle: {state: /s, transitions: [{name: t, to: b, emits: nope}]}\n", []string{`p.yaml:11: /lifecycle/transitions/0/emits: "nope" is not a listed event`}},
 		{"scenario unknown step", base + "lifecycle: {state: /s, transitions: [{name: t, to: b, emits: a}], scenarios: [{name: s, steps: [t, u]}]}\n", []string{`/lifecycle/scenarios/0/steps/1: "u" is not a transition`}},
 		{"ed25519 key", strings.Replace(base, "algorithm: hmac-sha256", "algorithm: ed25519", 1), []string{"/signing/schemes/0/key: an Ed25519 scheme has no key derivation", "/signing/schemes/0/public: an Ed25519 scheme needs the public key's form"}},
-		{"import", strings.Replace(base, "  key: /id\n", "  key: /id\n  import: {spec: api.yaml}\n", 1), []string{"p.yaml:10: /events/import: importing an OpenAPI or AsyncAPI document is not available"}},
+		{"import", strings.Replace(base, "  key: /id\n", "  key: /id\n  import: {spec: api.yaml}\n", 1), []string{"p.yaml:10: /events/import/spec: api.yaml: no such file"}},
 		{"encryption needs encoded secret", strings.Replace(base, "events:", "encryption: {algorithm: aes-256-gcm, key: decoded, field: /payload}\nevents:", 1), []string{"/signing/schemes/0/secret/encoding: encryption.key decoded needs an encoded secret, not text"}},
 	}
 	for _, tt := range tests {

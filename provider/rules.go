@@ -335,10 +335,27 @@ func (c *checker) events() {
 	if ev == nil {
 		return
 	}
+	if ev.Import != nil && len(ev.Match) == 0 {
+		// Without a word on how events are told apart: from the keys of
+		// import.match, else one URL per webhook with a test header.
+		for _, k := range ev.Import.Match.Keys {
+			if strings.HasPrefix(k, "/") {
+				ev.Match = append(ev.Match, Match{Pointer: k})
+			} else {
+				ev.Match = append(ev.Match, Match{Header: k})
+			}
+		}
+		if len(ev.Match) == 0 {
+			ev.Match = []Match{{URL: true}}
+			if ev.TestHeader == "" {
+				ev.TestHeader = ImportTestHeader
+			}
+		}
+	}
 	var rename *Template
 	if ev.Rename != "" {
 		rename = c.tmpl("/events/rename", ev.Rename, ContextEventName)
-		if rename != nil {
+		if rename != nil && ev.Import == nil {
 			for _, p := range rename.Parts() {
 				if p.Var != "" && p.Var != "name" {
 					c.add("/events/rename", "{%s} is known only while importing a document; a list's events have {name}", p.Var)
@@ -354,9 +371,6 @@ func (c *checker) events() {
 				c.add(fmt.Sprintf("/events/match/%d", i), "url matching is alone: one URL per event names it")
 			}
 		}
-	}
-	if ev.Import != nil {
-		c.add("/events/import", "importing an OpenAPI or AsyncAPI document is not available in this version of orderhooks")
 	}
 	for i, fr := range ev.From {
 		at := fmt.Sprintf("/events/from/%d", i)
@@ -468,13 +482,16 @@ func (c *checker) events() {
 		d.events = append(d.events, e)
 		names[e.Name] = true
 	}
+	if ev.Import != nil {
+		c.importEvents(ev, rename, seenWire, seenMatch, names)
+	}
 	for i, o := range ev.Others {
 		if names[o] {
 			c.add(fmt.Sprintf("/events/others/%d", i), "%q is also a listed event", o)
 		}
 		names[o] = true
 	}
-	if len(ev.Match) == 0 && (len(ev.List) > 0 || len(ev.From) > 0) {
+	if len(ev.Match) == 0 && (len(ev.List) > 0 || len(ev.From) > 0 || ev.Import != nil) {
 		c.add("/events/match", "required field is missing: how a receiver tells events apart ({header: NAME}, {pointer: /PTR} or {url: true})")
 	}
 	if ev.TestHeader != "" && !urlMatch {

@@ -323,3 +323,58 @@ func ForEvent(provider, event string, strict bool) (string, error) {
 	}
 	return name, nil
 }
+
+// Documents compiles schemas where they stand inside larger documents (an
+// OpenAPI or AsyncAPI document and the files it refers to), served as JSON
+// by load, with one compiler: each document is parsed once however many of
+// its schemas are compiled. It is safe for concurrent use.
+type Documents struct {
+	mu sync.Mutex
+	c  *jsonschema.Compiler
+}
+
+// NewDocuments returns a Documents reading documents with load (an
+// absolute URI without fragment → the document's JSON); the embedded
+// schemas are reachable by their URL as for Compile.
+func NewDocuments(load func(uri string) ([]byte, error)) *Documents {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.UseLoader(docLoader(load))
+	return &Documents{c: c}
+}
+
+// docLoader serves the caller's documents, then the embedded schemas.
+type docLoader func(uri string) ([]byte, error)
+
+func (l docLoader) Load(url string) (any, error) {
+	src, err := l(url)
+	if err != nil {
+		if src, lerr := LoadURL(url); lerr == nil {
+			return jsonschema.UnmarshalJSON(bytes.NewReader(src))
+		}
+		return nil, err
+	}
+	return jsonschema.UnmarshalJSON(bytes.NewReader(src))
+}
+
+// Compile compiles the schema at location loc (an absolute URI whose
+// fragment is a JSON pointer); name labels errors and is the Schema's Name.
+// Source is the schema's own JSON text ($refs left as written).
+func (d *Documents) Compile(name, loc string, source []byte) (*Schema, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var s *jsonschema.Schema
+	err := guard("compiling", func() (err error) {
+		s, err = d.c.Compile(loc)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrCompile, name, err)
+	}
+	var meta struct {
+		Title string `json:"title"`
+	}
+	_ = json.Unmarshal(source, &meta)
+	return &Schema{name: name, title: meta.Title, source: bytes.Clone(source), s: s}, nil
+}

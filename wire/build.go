@@ -71,8 +71,10 @@ func (p *Compiled) Build(msg *Message, fault Fault) (*Request, error) {
 			}
 			fields = append(fields, stampField{s.ptr, v})
 		}
-		for _, ptr := range p.stampWire {
-			fields = append(fields, stampField{ptr, wire})
+		for _, m := range p.stampWire {
+			if v := p.matchValue(msg.Event.Event, m, wire); v != "" {
+				fields = append(fields, stampField{m.ptr, v})
+			}
 		}
 		var err error
 		if payload, err = stampPayload(payload, fields); err != nil {
@@ -326,7 +328,9 @@ func (p *Compiled) header(msg *Message, wire, ts, sig string) http.Header {
 	}
 	for _, m := range p.matchers {
 		if m.header != "" {
-			set(m.header, p.matchValue(msg.Event.Event, m, wire))
+			if v := p.matchValue(msg.Event.Event, m, wire); v != "" {
+				set(m.header, v)
+			}
 		}
 	}
 	vars := sendVars{msg: msg, wire: wire, ts: ts}

@@ -61,7 +61,7 @@ type Compiled struct {
 	payloadPtr jsonptr.Pointer // where the envelope holds {payload}
 	payloadAt  string
 	stamps     []stamp
-	stampWire  []jsonptr.Pointer // match pointers stamped with the event's wire name
+	stampWire  []matcher // match pointers stamped with the event's value (its wire name unless it says otherwise)
 
 	// id and timestamp
 	idHeader     string
@@ -78,7 +78,8 @@ type Compiled struct {
 
 	// events
 	matchers        []matcher
-	eventTestHeader string // sent by Build (WithTriggerHeader)
+	tuples          map[string]string // the values of several matchers → wire name
+	eventTestHeader string            // sent by Build (WithTriggerHeader)
 	// eventTestHeaderRead and idTestHeaderRead are read by Verify
 	// whatever Build sends.
 	eventTestHeaderRead string
@@ -96,6 +97,7 @@ type sendHeader struct {
 
 // matcher is one way the definition tells events apart.
 type matcher struct {
+	key     string // as events.match writes it: a header name or a pointer
 	header  string // canonical header name
 	ptr     jsonptr.Pointer
 	ptrName string
@@ -321,7 +323,7 @@ func (p *Compiled) compileBody(def *provider.Definition, cfg *config) error {
 		for _, m := range def.EventsSpec().Match {
 			if m.Pointer != "" {
 				jp, _ := jsonptr.Parse(m.Pointer)
-				p.stampWire = append(p.stampWire, jp)
+				p.stampWire = append(p.stampWire, matcher{key: m.Pointer, ptr: jp, ptrName: m.Pointer})
 			}
 		}
 	}
@@ -355,11 +357,23 @@ func (p *Compiled) compileIDTime(def *provider.Definition, cfg *config) {
 func (p *Compiled) compileEvents(def *provider.Definition, cfg *config) error {
 	ev := def.EventsSpec()
 	for _, m := range ev.Match {
-		mt := matcher{header: canonical(m.Header), url: m.URL, ptrName: m.Pointer}
+		mt := matcher{key: m.Header + m.Pointer, header: canonical(m.Header), url: m.URL, ptrName: m.Pointer}
 		if m.Pointer != "" {
 			mt.ptr, _ = jsonptr.Parse(m.Pointer)
 		}
 		p.matchers = append(p.matchers, mt)
+	}
+	if len(p.matchers) > 1 && !slices.ContainsFunc(p.matchers, func(m matcher) bool { return m.url }) {
+		// Several values name an event together (GitHub: the
+		// X-GitHub-Event header and the body's action).
+		p.tuples = map[string]string{}
+		for _, e := range def.Events() {
+			vals := make([]string, len(p.matchers))
+			for i, m := range p.matchers {
+				vals[i] = e.Match[m.key]
+			}
+			p.tuples[strings.Join(vals, "\x00")] = e.Wire
+		}
 	}
 	p.eventTestHeaderRead = canonical(ev.TestHeader)
 	if cfg.triggerHeader {
@@ -371,6 +385,9 @@ func (p *Compiled) compileEvents(def *provider.Definition, cfg *config) error {
 	}
 	p.eventTime = ev.Time
 	for _, k := range ev.Key {
+		if len(ev.Key) > 1 {
+			break // the first present wins: none is required
+		}
 		if jp, err := jsonptr.Parse(k); err == nil && len(jp) > 1 {
 			p.keyParents = append(p.keyParents, jp[:len(jp)-1])
 		}

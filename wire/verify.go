@@ -267,6 +267,19 @@ func (p *Compiled) headerEvent(h http.Header) string {
 
 // event reads the event's name as the request tells it.
 func (p *Compiled) event(h http.Header, doc *lazyDoc) (string, error) {
+	if p.tuples != nil {
+		vals := make([]string, len(p.matchers))
+		for i, m := range p.matchers {
+			if m.header != "" {
+				vals[i] = h.Get(m.header)
+			} else if s, ok, err := doc.stringAt(m.ptr); err == nil && ok {
+				vals[i] = s
+			}
+		}
+		if w, ok := p.tuples[strings.Join(vals, "\x00")]; ok {
+			return w, nil
+		}
+	}
 	event := ""
 	for _, m := range p.matchers {
 		var v string

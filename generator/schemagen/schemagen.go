@@ -187,9 +187,33 @@ func (d *Document) Generator(pointer string) (*Generator, error) {
 	if _, ok := splitPointer(pointer); !ok {
 		return nil, &Error{Pointer: pointer, Reason: "not a JSON pointer", Err: ErrInvalidSchema}
 	}
+	return d.generatorAt(d.opts.base + "#" + pointer)
+}
+
+// GeneratorAt compiles the schema at location loc, an absolute URI whose
+// fragment is a JSON pointer: in the document given to Load or in one its
+// $refs reach through the Loader (an AsyncAPI message defined in another
+// file, say).
+func (d *Document) GeneratorAt(loc string) (*Generator, error) {
+	uri, frag, _ := strings.Cut(loc, "#")
+	p, err := url.PathUnescape(frag)
+	if _, ok := splitPointer(p); err != nil || !ok {
+		return nil, &Error{Pointer: loc, Reason: "not a location (URI#/pointer)", Err: ErrInvalidSchema}
+	}
+	if uri != d.opts.base {
+		d.mu.Lock()
+		_, err := d.fetch(uri)
+		d.mu.Unlock()
+		if err != nil {
+			return nil, &Error{Pointer: loc, Reason: oneLine(err), Err: ErrInvalidSchema}
+		}
+	}
+	return d.generatorAt(uri + "#" + p)
+}
+
+func (d *Document) generatorAt(loc string) (*Generator, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	loc := d.opts.base + "#" + pointer
 	check, err := d.vc.Compile(loc)
 	if err != nil {
 		return nil, &Error{Pointer: d.display(loc), Reason: oneLine(err), Err: ErrInvalidSchema}

@@ -54,6 +54,9 @@ var (
 	// SchemaFile bounds --response-schema and the schema files a provider
 	// definition refers to.
 	SchemaFile = Limit{"schema file", 4 << 20}
+	// SpecDocument bounds one OpenAPI or AsyncAPI document read by --spec
+	// (and each document its references reach), and its YAML expansion.
+	SpecDocument = Limit{"spec document", 32 << 20}
 	// EventLine bounds one line of an events file (emit --in, replay) and
 	// one JSONL document of validate; a 200-part order is well under 1 MiB.
 	EventLine = Limit{"line", 16 << 20}
