@@ -63,6 +63,8 @@ var (
 	ErrInterrupted = errors.New("emitter: run interrupted")
 	// ErrProviderMismatch is matched by a ProviderError.
 	ErrProviderMismatch = errors.New("emitter: event of another platform")
+	// errDurationOver stops the source when WithDuration's time is up.
+	errDurationOver = errors.New("emitter: the run's duration is over")
 )
 
 // ProviderError stops a run at an event its target's profile cannot carry
@@ -110,6 +112,10 @@ type config struct {
 	now         func() time.Time
 	clockSet    bool
 	total       int64
+	duration    time.Duration
+	observer    Observer
+	lines       io.Writer
+	linesEvery  time.Duration
 }
 
 // Option configures New.
@@ -157,6 +163,53 @@ func WithHeader(h http.Header) Option { return func(c *config) { c.header = h.Cl
 // (generator.Generator.Events, the lines of a file), so it can show the
 // share done and an ETA; 0 (the default) means unknown.
 func WithTotal(events int64) Option { return func(c *config) { c.total = events } }
+
+// WithDuration ends the run after d (0, the default: when the source
+// ends): the source is read no further, deliveries not yet started are
+// dropped unsent and uncounted, and those under way finish. Ending so is
+// no interruption: the summary is complete and Run returns no error. With
+// an endless source (a generator of unbounded orders) it is a soak test.
+func WithDuration(d time.Duration) Option { return func(c *config) { c.duration = d } }
+
+// WithProgressLines writes the progress line as a plain line every
+// interval on w (a CI log, where a redrawn line cannot be), and once more
+// when the run ends.
+func WithProgressLines(w io.Writer, every time.Duration) Option {
+	return func(c *config) { c.lines, c.linesEvery = w, every }
+}
+
+// Observer follows each delivery, e.g. to reconcile what a receiver
+// applied with what it acknowledged (contracts.Reconciler). Its methods
+// are called from the workers, concurrently for different orders; the
+// deliveries of one order (but for a strict FIFO target's, all of them)
+// are made by one worker, so an order's calls come one at a time, in
+// delivery order. They must return quickly: the worker waits.
+type Observer interface {
+	// Sending is called before a delivery's first attempt.
+	Sending(ev *generator.Event)
+	// Delivered is called when a delivery ended, sent or not.
+	Delivered(d Delivered)
+}
+
+// Delivered is one delivery as it ended.
+type Delivered struct {
+	// Event is what was delivered; it must not be changed.
+	Event *generator.Event
+	// Status is the final HTTP status (0: no answer, or not sent).
+	Status int
+	// Valid is false for a forgery (tamper, bad-signature, wrong-key),
+	// which the receiver must not apply.
+	Valid bool
+	// Sent is false for a delivery never sent (blocked, invalid).
+	Sent bool
+}
+
+// OK reports whether the receiver acknowledged a valid delivery (2xx):
+// it must then hold the delivered snapshot, or a newer one.
+func (d Delivered) OK() bool { return d.Valid && d.Sent && ok2xx(d.Status) }
+
+// WithObserver calls o for every delivery (see Observer).
+func WithObserver(o Observer) Option { return func(c *config) { c.observer = o } }
 
 // WithFaults sets the faults to inject (default none).
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
@@ -248,6 +301,10 @@ func (c *config) check() error {
 		return bad("WithBackoff", c.backoff, "must not be negative")
 	case c.timeout <= 0:
 		return bad("WithTimeout", c.timeout, "must be positive")
+	case c.duration < 0:
+		return bad("WithDuration", c.duration, "must not be negative")
+	case c.lines != nil && c.linesEvery <= 0:
+		return bad("WithProgressLines", c.linesEvery, "must be positive")
 	}
 	if err := c.faults.check(); err != nil {
 		return err
@@ -346,9 +403,16 @@ func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) er
 	if e.cfg.record != nil {
 		rec = newRecorder(e.cfg.record)
 	}
+	if e.cfg.duration > 0 {
+		st.end = st.start.Add(e.cfg.duration)
+	}
 	if e.cfg.progress != nil {
 		line := progress.Start(e.cfg.progress, true, progressInterval, st.progressLine)
 		defer line.Stop()
+	}
+	if e.cfg.lines != nil {
+		lines := progress.Lines(e.cfg.lines, e.cfg.linesEvery, st.progressLine)
+		defer lines.Stop()
 	}
 	var pace *pacer
 	if e.cfg.rate > 0 {
@@ -358,7 +422,7 @@ func (e *Emitter) run(ctx context.Context, items func(yield func(item) error) er
 		draw: newFaultDraw(e.cfg.faults, e.cfg.seed), held: map[string]*job{}, start: time.Now(), run: e.runID(),
 		newWorker: func(i int) *worker { return newWorker(e, ctx, st, rec, pace, e.cfg.seed+int64(i)) }}
 	err := items(p.add)
-	if err == nil {
+	if err == nil || errors.Is(err, errDurationOver) {
 		err = p.flush()
 	}
 	p.close()
@@ -413,6 +477,9 @@ type producer struct {
 func (p *producer) add(it item) error {
 	if err := p.ctx.Err(); err != nil {
 		return err
+	}
+	if p.st.over() {
+		return errDurationOver
 	}
 	if it.wait > 0 {
 		if err := sleep(p.ctx, time.Until(p.start.Add(it.wait))); err != nil {

@@ -200,7 +200,8 @@ func roundDuration(d time.Duration) time.Duration {
 // and the summary read them.
 type stats struct {
 	start time.Time
-	total int64 // source events expected, 0 when unknown
+	end   time.Time // WithDuration's end of the run; zero without
+	total int64     // source events expected, 0 when unknown
 	// number hands out delivery numbers as deliveries are sent (or found
 	// unsendable), so the record has no gaps whatever is interrupted.
 	number                                   atomic.Int64
@@ -227,6 +228,9 @@ func (s *stats) latency(d time.Duration) {
 	s.lat.Record(d)
 	s.mu.Unlock()
 }
+
+// over reports whether the run's duration (WithDuration) is over.
+func (s *stats) over() bool { return !s.end.IsZero() && !time.Now().Before(s.end) }
 
 // finished counts one delivery by its final status, its faults (none for
 // a delivery never sent) and, without an answer, the cause.
@@ -334,6 +338,9 @@ func (s *stats) progressLine() string {
 	fmt.Fprintf(&b, "  2xx %d  failed %d", sum.OK, sum.Failed)
 	if sum.Forged > 0 {
 		fmt.Fprintf(&b, "  forged %d (accepted %d)", sum.Forged, sum.Accepted)
+	}
+	if !s.end.IsZero() {
+		eta = "  " + max(time.Until(s.end), 0).Round(time.Second).String() + " left"
 	}
 	fmt.Fprintf(&b, "  retries %d  %.0f/s  p50 %s  p99 %s%s",
 		sum.Retries, sum.Rate, roundDuration(sum.P50), roundDuration(sum.P99), eta)

@@ -64,7 +64,7 @@ func (w *worker) loop() {
 		defer w.h1.close()
 	}
 	for j := range w.in {
-		if w.ctx.Err() == nil {
+		if w.ctx.Err() == nil && !w.st.over() {
 			w.deliver(j)
 		}
 	}
@@ -104,11 +104,21 @@ func (w *worker) deliver(j *job) {
 		j.req = req
 		w.addHeaders(req.Header)
 	}
+	obs := w.e.cfg.observer
+	if obs != nil {
+		obs.Sending(j.ev)
+	}
 	status, sent, cause := w.attempts(j)
 	if sent == 0 {
+		if obs != nil {
+			obs.Delivered(Delivered{Event: j.ev})
+		}
 		return // interrupted before the first attempt: not a delivery
 	}
 	w.st.finished(status, j.faults, cause)
+	if obs != nil {
+		obs.Delivered(Delivered{Event: j.ev, Status: status, Valid: j.faults.request() == wire.FaultNone, Sent: true})
+	}
 	// A forgery's rejection is the expected outcome, and a platform never
 	// sends forgeries: only a valid delivery that failed blocks the queue.
 	if !ok2xx(status) && strictFIFO(j.target) && !w.e.cfg.unblock && j.faults.request() == wire.FaultNone {
@@ -142,6 +152,9 @@ func (w *worker) unsent(j *job, why string) {
 		j.n = w.st.number.Add(1)
 	}
 	w.st.finished(0, 0, "")
+	if obs := w.e.cfg.observer; obs != nil {
+		obs.Delivered(Delivered{Event: j.ev, Valid: true})
+	}
 	if w.rec != nil {
 		w.rec.write(&Record{Time: w.e.cfg.now(), Delivery: j.n, ID: j.id, URL: redact.URL(j.target.URL), Event: j.ev,
 			Error: redact.Text(why)})

@@ -30,13 +30,14 @@ func init() {
 		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
 			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
 			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
-			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--json]",
+			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--duration D] [--json]",
 		order: 30,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("emit", pflag.ContinueOnError)
 			addDeliveryFlags(fs)
 			fs.String("in", "", "deliver the events of this JSONL file (from 'orderhooks generate'; - for stdin) instead of generating them")
 			addGenFlags(fs)
+			addSoakFlags(fs)
 			return fs
 		},
 		run: runEmit,
@@ -77,6 +78,11 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	defer closeIn()
 	seed, _ := fs.GetInt64("seed")
 	extra := []emitter.Option{emitter.WithSeed(seed), emitter.WithTotal(total)}
+	soak, err := soakOptions(fs, e)
+	if err != nil {
+		return err
+	}
+	extra = append(extra, soak...)
 	if set, err := schemaSetOf(fs); err != nil {
 		return err
 	} else if set != nil {
@@ -98,7 +104,9 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (generator.Source, int64, func(), error) {
 	in, _ := fs.GetString("in")
 	if in == "" {
-		src, total, err := genFlagsOf(fs).chosenSource(c)
+		g := genFlagsOf(fs)
+		g.endless = soakEndless(fs)
+		src, total, err := g.chosenSource(c)
 		if err != nil {
 			return nil, 0, nil, err
 		}

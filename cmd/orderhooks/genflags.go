@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 // Each command registers --provider itself and passes it to source.
 type genFlags struct {
 	fs *pflag.FlagSet
+	// endless generates orders until the run ends (emit --duration
+	// without --orders).
+	endless bool
 }
 
 // addGenFlags registers --scenario, --orders, --seed, --edge, --drift,
@@ -102,6 +106,9 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 	if orders < 0 {
 		return nil, usageErrorf("--orders %d: must not be negative", orders)
 	}
+	if g.endless {
+		orders = math.MaxInt
+	}
 	opts = append(opts, generator.WithOrders(orders), generator.WithStart(t))
 	if fs.Changed("seed") {
 		seed, _ := fs.GetInt64("seed")
@@ -154,7 +161,14 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		return sharded(fs, gen.Source(), gen.Events())
+		total := gen.Events()
+		if g.endless {
+			total = 0 // until the duration ends
+		}
+		return sharded(fs, gen.Source(), total)
+	}
+	if g.endless {
+		return nil, 0, usageErrorf("--duration: %s's events are generated from its schemas, in a bounded batch: give --orders too", c.name)
 	}
 	for _, flag := range []string{"drift", "kanban", "start"} {
 		if fs.Changed(flag) {

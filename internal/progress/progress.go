@@ -1,7 +1,8 @@
 // Package progress draws a live status line on a terminal: the line is
 // redrawn in place with a carriage return at a fixed interval and ended
 // with a newline when the work is done. Off a terminal it writes nothing,
-// so logs and pipes stay clean.
+// so logs and pipes stay clean, unless the work is long enough to want a
+// plain line per interval in a CI log (Lines).
 package progress
 
 import (
@@ -16,7 +17,8 @@ type Line struct {
 	w     io.Writer
 	text  func() string
 	mu    sync.Mutex
-	width int // length of the last text drawn, to blank leftovers
+	width int  // length of the last text drawn, to blank leftovers
+	plain bool // a line per interval (Lines), not a redrawn one
 	stop  chan struct{}
 	done  chan struct{}
 }
@@ -28,6 +30,19 @@ func Start(w io.Writer, tty bool, every time.Duration, text func() string) *Line
 	if !tty || w == nil {
 		close(l.done)
 		l.w = nil
+		return l
+	}
+	go l.loop(every)
+	return l
+}
+
+// Lines writes text() and a newline on w every interval, and once more at
+// Stop: the progress of a long run in a log, where a redrawn line would
+// pile up carriage returns. A nil w writes nothing.
+func Lines(w io.Writer, every time.Duration, text func() string) *Line {
+	l := &Line{w: w, text: text, plain: true, stop: make(chan struct{}), done: make(chan struct{})}
+	if w == nil {
+		close(l.done)
 		return l
 	}
 	go l.loop(every)
@@ -53,6 +68,10 @@ func (l *Line) draw() {
 	s := l.text()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.plain {
+		_, _ = io.WriteString(l.w, s+"\n") // a lost progress line is harmless
+		return
+	}
 	pad := max(l.width-len(s), 0)
 	l.width = len(s)
 	_, _ = io.WriteString(l.w, "\r"+s+strings.Repeat(" ", pad)) // a lost progress line is harmless
@@ -72,5 +91,7 @@ func (l *Line) Stop() {
 	}
 	<-l.done
 	l.draw()
-	_, _ = io.WriteString(l.w, "\n")
+	if !l.plain {
+		_, _ = io.WriteString(l.w, "\n")
+	}
 }

@@ -60,3 +60,22 @@ func TestLine(t *testing.T) {
 		})
 	}
 }
+
+// Lines writes one plain line per interval and a last one at Stop, no
+// carriage return among them.
+func TestLines(t *testing.T) {
+	var out lockedBuffer
+	var n atomic.Int32
+	l := Lines(&out, time.Millisecond, func() string { return "sent " + strings.Repeat("x", int(n.Add(1))) })
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(out.String(), "\n") < 3 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	l.Stop()
+	l.Stop()
+	got := out.String()
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) < 4 || strings.Contains(got, "\r") || !strings.HasSuffix(got, "\n") || lines[len(lines)-1] != "sent "+strings.Repeat("x", int(n.Load())) {
+		t.Fatalf("got %q", got)
+	}
+	Lines(nil, time.Millisecond, func() string { t.Error("nil writer drawn"); return "" }).Stop()
+}
