@@ -22,7 +22,7 @@ import (
 // The real webhook descriptions under testdata/specs (see its README): for
 // each event, generated payloads validate under the project's validator and
 // under Ajv. SCHEMAGEN_PAYLOADS sets the payloads per event (default 5;
-// 500 under ORDERHOOKS_LONG=1, as .ci/run runs it in a step of its own).
+// 1,000 under ORDERHOOKS_LONG=1, as .ci/run runs it in a step of its own).
 var specFiles = []struct {
 	file   string
 	events int // webhooks entries the document has
@@ -47,7 +47,7 @@ var unsatisfiable = map[string]string{
 func long() bool { return os.Getenv("SCHEMAGEN_PAYLOADS") != "" || sweep.Long() }
 
 func payloadsPerEvent(t *testing.T) int {
-	n, err := sweep.Size("SCHEMAGEN_PAYLOADS", 5, 500)
+	n, err := sweep.Size("SCHEMAGEN_PAYLOADS", 5, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
