@@ -628,15 +628,20 @@ func (s *Store) Close() error {
 	return s.closeDBs()
 }
 
+// closeDBs closes the readers first and the writer last: SQLite folds the
+// write-ahead log into the database file, and removes it, when the last
+// connection to the file closes, and only a connection that may write can
+// do so. Closing the writer first left the newest deliveries in the log
+// alone, so a copy of the .db file without its -wal missed them.
 func (s *Store) closeDBs() error {
 	var errs []error
+	if err := s.db.Close(); err != nil {
+		errs = append(errs, err)
+	}
 	if s.wdb != nil {
 		if err := s.wdb.Close(); err != nil {
 			errs = append(errs, err)
 		}
-	}
-	if err := s.db.Close(); err != nil {
-		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

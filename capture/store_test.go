@@ -637,3 +637,42 @@ func TestWatchConcurrentWriters(t *testing.T) {
 }
 
 var errEnoughSeen = errors.New("seen enough")
+
+// TestCloseLeavesOneFile: after Close the database file alone holds every
+// delivery (the write-ahead log is folded into it and removed), so a user
+// who copies capture.db once receive has stopped copies everything.
+func TestCloseLeavesOneFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "capture.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWire(t)
+	for i, ev := range events(t, 30) {
+		if _, err := s.Put(ctx, w.delivery(t, ev, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.List(ctx, Filter{}, ListOptions{}); err != nil { // the readers have been used
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Errorf("after Close a write-ahead log of %d bytes is left beside the store", fi.Size())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := openStore(t, copyPath)
+	if n, err := c.Count(ctx, Filter{}); err != nil || n != 30 {
+		t.Errorf("a copy of the closed store's file holds %d deliveries (%v), want 30", n, err)
+	}
+}
