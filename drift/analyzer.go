@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/shape"
 	"github.com/orderhooks/orderhooks/pii"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -28,11 +29,15 @@ type Analyzer struct {
 	order    []string               // event keys in order of first sight
 	noSchema map[string]int
 	w        walker
+
+	def      *provider.Definition
+	defRoots map[string]*shape.Node // the definition's own event schemas, by schema name
 }
 
 type config struct {
 	set  *schemas.Set
 	salt []byte
+	def  *provider.Definition
 }
 
 // Option configures New.
@@ -46,6 +51,17 @@ func WithSchemas(set *schemas.Set) Option { return func(c *config) { c.set = set
 // fixed salt, so that reports of the same payloads are identical; give a
 // capture store's salt for the pseudonyms its redacted exports use).
 func WithSalt(salt []byte) Option { return func(c *config) { c.salt = salt } }
+
+// WithDefinition compares the payloads of a provider definition's events
+// (those Add is given with the definition's name as provider) with the
+// schemas the definition gives them, rather than the built-in platforms':
+// its own schemas as written, where an object that lists its properties
+// documents its members (a member it does not list is reported unless
+// additionalProperties allows it), and the strict built-in schema where an
+// event names a built-in one. Payloads of other providers keep the
+// built-in schemas. Personal values are those the definition's schemas
+// annotate x-personal.
+func WithDefinition(def *provider.Definition) Option { return func(c *config) { c.def = def } }
 
 // defaultSalt keys example pseudonyms by default: reports are then
 // reproducible. A pseudonym is not the value whatever the salt.
@@ -74,8 +90,86 @@ func New(opts ...Option) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{roots: roots, redactor: red, events: map[string]*eventStats{}, noSchema: map[string]int{}}
+	a := &Analyzer{roots: roots, redactor: red, events: map[string]*eventStats{}, noSchema: map[string]int{}, def: c.def}
+	if c.def != nil {
+		if a.defRoots, err = definitionRoots(c.def); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// definitionRoots compiles the definition's own event schemas (not those
+// naming a built-in schema), by schema name.
+func definitionRoots(def *provider.Definition) (map[string]*shape.Node, error) {
+	var docs []shape.Doc
+	seen := map[string]bool{}
+	for _, e := range def.Events() {
+		s, err := e.Schema()
+		if err != nil {
+			return nil, fmt.Errorf("drift: %s: %w", def.Name(), err)
+		}
+		if s.Builtin() != "" || seen[s.Name()] {
+			continue
+		}
+		seen[s.Name()] = true
+		docs = append(docs, shape.Doc{Name: s.Name(), Source: s.Source()})
+	}
+	roots, err := shape.Compile(docs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrSchema, def.Name(), err)
+	}
+	return roots, nil
+}
+
+// eventName is the definition's name of an event its deliveries name by
+// its wire name (a store's), the name itself otherwise.
+func (a *Analyzer) eventName(name string) string {
+	if _, ok := a.def.Event(name); ok {
+		return name
+	}
+	if e, ok := a.def.ResolvePayload(name, nil); ok {
+		return e.Name
+	}
+	return name
+}
+
+// schemaOf finds the schema of an event: its name, its root and whether
+// its objects document their members without saying additionalProperties
+// false (a definition's own schemas). root is nil for an event without a
+// schema.
+func (a *Analyzer) schemaOf(provider, event string) (name string, root *shape.Node, listed bool, err error) {
+	if a.def != nil && provider == a.def.Name() {
+		e, ok := a.def.Event(event)
+		if !ok {
+			return "", nil, false, nil
+		}
+		s, err := e.Schema()
+		if err != nil {
+			return "", nil, false, fmt.Errorf("drift: %s %s: %w", provider, event, err)
+		}
+		if b := s.Builtin(); b != "" {
+			for _, n := range []string{b + "-strict", b} {
+				if r, ok := a.roots[n]; ok {
+					return n, r, false, nil
+				}
+			}
+			return "", nil, false, fmt.Errorf("drift: schema %s is not in the schema set", b)
+		}
+		return s.Name(), a.defRoots[s.Name()], true, nil
+	}
+	name, err = schemas.ForEvent(provider, event, true)
+	if errors.Is(err, schemas.ErrUnknownSchema) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, err
+	}
+	root, ok := a.roots[name]
+	if !ok {
+		return "", nil, false, fmt.Errorf("drift: schema %s is not in the schema set", name)
+	}
+	return name, root, false, nil
 }
 
 // Add analyses one payload: the generator's Event.Payload form (Phasio:
@@ -88,22 +182,21 @@ func (a *Analyzer) Add(provider, event string, payload []byte, source string) er
 	if provider == "" || event == "" {
 		return fmt.Errorf("drift: provider and event are required (%s)", source)
 	}
+	if a.def != nil && provider == a.def.Name() {
+		event = a.eventName(event)
+	}
 	key := provider + " " + event
 	es, ok := a.events[key]
 	if !ok {
-		name, err := schemas.ForEvent(provider, event, true)
-		if errors.Is(err, schemas.ErrUnknownSchema) {
-			a.noSchema[key]++
-			return nil
-		}
+		name, root, listed, err := a.schemaOf(provider, event)
 		if err != nil {
 			return err
 		}
-		root, ok := a.roots[name]
-		if !ok {
-			return fmt.Errorf("drift: schema %s is not in the schema set", name)
+		if root == nil {
+			a.noSchema[key]++
+			return nil
 		}
-		es = &eventStats{provider: provider, event: event, schema: name, root: root, fields: &field{documented: true}}
+		es = &eventStats{provider: provider, event: event, schema: name, root: root, listed: listed, fields: &field{documented: true}}
 		a.events[key] = es
 		a.order = append(a.order, key)
 	}
@@ -666,6 +759,9 @@ func (w *walker) object(act []*shape.Node, f *field) {
 					closed = n
 				}
 			}
+			if closed == nil && len(w.nodes) == base && w.es.listed {
+				closed = undocumentedIn(act)
+			}
 			kids = slices.Clone(w.nodes[base:])
 			w.nodes = w.nodes[:base]
 			if f != nil {
@@ -764,4 +860,22 @@ func (w *walker) array(act []*shape.Node, f *field) {
 			w.violate(violation{kind: KindRange, node: n, msg: strconv.Itoa(i) + " items"}, &v, f)
 		}
 	}
+}
+
+// undocumentedIn is the schema object that documents the members of an
+// object where a member none of the active schema objects lists is
+// undocumented (a definition's own schemas): the first that lists
+// properties, unless one says additionalProperties true. nil when the
+// member is allowed.
+func undocumentedIn(act []*shape.Node) *shape.Node {
+	var listing *shape.Node
+	for _, n := range act {
+		if n.Open {
+			return nil
+		}
+		if listing == nil && len(n.Properties) > 0 {
+			listing = n
+		}
+	}
+	return listing
 }

@@ -71,6 +71,7 @@ const (
 type eventStats struct {
 	provider, event, schema string
 	root                    *shape.Node
+	listed                  bool // an object's listed properties document its members
 	payloads, notJSON       int
 	notJSONExample          string
 	fields                  *field

@@ -18,13 +18,14 @@ func init() {
 	register(&command{
 		name:    "drift",
 		summary: "compare real payloads (a capture store, a recording, events or JSON files) with the schemas and report how they differ",
-		usage: "orderhooks drift [--provider P] SOURCE... [--json] [--overlay FILE] [--schema-overlay FILE] [--fields] [--event NAME]\n" +
+		usage: "orderhooks drift [--provider P | --provider-file FILE] SOURCE... [--json] [--overlay FILE] [--schema-overlay FILE] [--fields] [--event NAME]\n" +
 			"    SOURCE: a capture store, a recording (emit --record, capture export), an events file (generate), or JSON/JSONL payloads; - for stdin",
 		order: 34,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("drift", pflag.ContinueOnError)
 			fs.String("provider", "", "the platform of bare payloads (phasio, happycolis, or standard for Standard Webhooks bodies); with other sources, only its payloads")
-			fs.String("event", "", "the event of bare Phasio payloads, which do not say (default ORDER_UPDATED)")
+			addProviderFileFlag(fs)
+			fs.String("event", "", "the event of bare Phasio payloads, which do not say (default ORDER_UPDATED), or of a definition's (--provider-file)")
 			fs.Bool("json", false, "print the report as JSON")
 			fs.String("overlay", "", "write a schema overlay that makes the analysed payloads valid to FILE (for --schema-overlay)")
 			addSchemaOverlayFlag(fs)
@@ -46,12 +47,29 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	var o payloads.Options
 	o.Provider, _ = fs.GetString("provider")
 	o.Event, _ = fs.GetString("event")
-	if o.Provider != "" {
-		if err := checkProvider(o.Provider); err != nil {
-			return err
-		}
+	c, err := chooseProvider(fs)
+	if err != nil {
+		return err
 	}
-	if o.Event != "" {
+	var opts []drift.Option
+	if c != nil && c.file != "" {
+		// The definition's payloads, compared with its own schemas.
+		for _, f := range []string{"overlay", "schema-overlay"} {
+			if v, _ := fs.GetString(f); v != "" {
+				return usageErrorf("--%s applies to the built-in schemas: with --provider-file, change the definition's schemas (the report names each pointer)", f)
+			}
+		}
+		o.Provider, o.Definition = c.def.Name(), c.def
+		if len(c.def.Origins()) > 0 {
+			o.Provider = "" // it carries the platforms' payloads too
+		}
+		opts = append(opts, drift.WithDefinition(c.def))
+		if o.Event != "" {
+			if _, ok := c.def.Event(o.Event); !ok {
+				return usageErrorf("--event %q: not an event of --provider-file %s (%s)", o.Event, c.file, strings.Join(c.def.EventNames(), ", "))
+			}
+		}
+	} else if o.Event != "" {
 		if o.Provider != "phasio" {
 			return usageErrorf("--event applies to bare Phasio payloads (--provider phasio): the others say their event")
 		}
@@ -68,7 +86,6 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if stdin > 1 {
 		return usageErrorf("- (stdin) can be named once")
 	}
-	var opts []drift.Option
 	set, err := schemaSetOf(fs)
 	if err != nil {
 		return err

@@ -361,3 +361,121 @@ func mustLoadScenario(t *testing.T, name string) *generator.Scenario {
 	}
 	return s
 }
+
+// TestDriftProviderFile: drift --provider-file compares a definition's
+// payloads with its own schemas, from an events file, bare payloads and
+// a capture store a receiver of the definition wrote; the injected
+// deviations are reported with their counts, clean traffic has none.
+func TestDriftProviderFile(t *testing.T) {
+	shop := shopDefinition(t)
+	events, errOut, code := runCmd(t, "", "generate", "--provider-file", shop, "--orders", "20", "--seed", "4")
+	if code != exitOK {
+		t.Fatalf("generate: exit %d: %s", code, errOut)
+	}
+	dir := t.TempDir()
+	evFile := filepath.Join(dir, "events.jsonl")
+	if err := os.WriteFile(evFile, []byte(events), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmd(t, "", "drift", "--provider-file", shop, evFile)
+	if code != exitOK || !strings.HasPrefix(out, "drift: 20 payloads: no drift") {
+		t.Fatalf("clean events: exit %d: %s%s", code, out, errOut)
+	}
+	// Bare payloads with an undocumented member, a value outside an enum
+	// and an undocumented member of the items.
+	var bare strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(events), "\n") {
+		var ev struct {
+			Payload map[string]any `json:"payload"`
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatal(err)
+		}
+		p := ev.Payload
+		if i%4 == 0 {
+			p["giftWrap"] = true
+		}
+		if i%5 == 0 {
+			p["status"] = "refunded"
+		}
+		if items, _ := p["items"].([]any); i%10 == 0 && len(items) > 0 {
+			items[0].(map[string]any)["colour"] = "red"
+		}
+		b, _ := json.Marshal(p)
+		bare.Write(append(b, '\n'))
+	}
+	drifted := filepath.Join(dir, "drifted.jsonl")
+	if err := os.WriteFile(drifted, []byte(bare.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCmd(t, "", "drift", "--provider-file", shop, "--event", "order_paid", drifted, "--json")
+	if code != exitFailure {
+		t.Fatalf("drifted payloads: exit %d: %s%s", code, out, errOut)
+	}
+	var r struct {
+		Events []struct {
+			Schema   string
+			Findings []struct {
+				Kind, Pointer string
+				Deliveries    int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range r.Events {
+		if e.Schema != "shop/order_paid" {
+			t.Errorf("schema %q", e.Schema)
+		}
+		for _, f := range e.Findings {
+			got[f.Kind+" "+f.Pointer] = f.Deliveries
+		}
+	}
+	want := map[string]int{"undocumented /giftWrap": 5, "enum /status": 4}
+	withItems := strings.Count(bare.String(), `"colour"`)
+	if withItems > 0 {
+		want["undocumented /items/*/colour"] = withItems
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+
+	// A store written by a receiver of the definition.
+	secret, errOut, code := runCmd(t, "", "secret", "new", "--provider-file", shop)
+	if code != exitOK {
+		t.Fatalf("secret new: exit %d: %s", code, errOut)
+	}
+	vars := map[string]string{"S": strings.TrimSpace(secret)}
+	db := filepath.Join(dir, "shop.db")
+	rcv := startReceive(t, vars, "--provider-file", shop, "--secret", "env:S", "--store", db)
+	if _, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider-file", shop, "--url", rcv.url,
+		"--secret", "env:S", "--orders", "10", "--seed", "2"); code != exitOK {
+		t.Fatalf("emit: exit %d: %s", code, errOut)
+	}
+	if code := rcv.stop(t); code != exitOK {
+		t.Fatalf("receive: exit %d: %s", code, rcv.stderr)
+	}
+	out, errOut, code = runCmd(t, "", "drift", "--provider-file", shop, db)
+	if code != exitOK || !strings.Contains(out, "payloads: no drift") || !strings.Contains(out, "shop order_created") {
+		t.Errorf("store: exit %d: %s%s", code, out, errOut)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{evFile}, `unknown provider "shop"`},
+		{[]string{drifted, "--provider-file", shop}, "a bare payload of shop, whose event only --event can tell"},
+		{[]string{evFile, "--provider-file", shop, "--event", "order_lost"}, `--event "order_lost": not an event of --provider-file`},
+		{[]string{evFile, "--provider-file", shop, "--overlay", filepath.Join(dir, "o.json")}, "--overlay applies to the built-in schemas"},
+		{[]string{evFile, "--provider-file", shop, "--provider", "phasio"}, "--provider and --provider-file exclude each other"},
+		{[]string{evFile, "--provider-file", filepath.Join(dir, "none.yaml")}, "none.yaml"},
+	} {
+		_, errOut, code := runCmd(t, "", append([]string{"drift"}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("drift %v: exit %d, stderr %q; want 2 with %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}

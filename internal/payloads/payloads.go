@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orderhooks/orderhooks/capture"
@@ -23,6 +24,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsonscan"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -57,6 +59,10 @@ type Options struct {
 	Event string
 	// Key keeps only the payloads of one order.
 	Key string
+	// Definition is a provider definition whose payloads are read
+	// besides the built-in platforms': records naming it are accepted,
+	// and bare payloads are its own (of Event, or of its one event).
+	Definition *provider.Definition
 }
 
 // Error is an input problem: the file, the line (0 when there is none)
@@ -390,7 +396,7 @@ func (rd *reader) document(doc []byte, line int) error {
 	if out.Provider == "" || out.Event == "" || len(out.Payload) == 0 {
 		return bad(errors.New("no provider, event or payload"))
 	}
-	if _, ok := platform.Get(out.Provider); !ok {
+	if _, ok := platform.Get(out.Provider); !ok && (rd.o.Definition == nil || out.Provider != rd.o.Definition.Name()) {
 		return bad(fmt.Errorf("unknown provider %q", out.Provider))
 	}
 	if rd.o.Provider != "" && rd.o.Provider != wire.ProviderStandard && out.Provider != rd.o.Provider {
@@ -417,6 +423,16 @@ func (rd *reader) document(doc []byte, line int) error {
 // Options.Provider, the event from the payload where it says (HappyColis
 // header.type, a Standard Webhooks type) or Options.Event.
 func (rd *reader) bare(f *fields, doc []byte, out *Payload) error {
+	if def := rd.o.Definition; def != nil && rd.o.Provider == def.Name() {
+		out.Provider, out.Event, out.Payload = def.Name(), rd.o.Event, doc
+		if evs := def.Events(); out.Event == "" && len(evs) == 1 {
+			out.Event = evs[0].Name
+		}
+		if out.Event == "" {
+			return fmt.Errorf("a bare payload of %s, whose event only --event can tell (%s)", def.Name(), strings.Join(def.EventNames(), ", "))
+		}
+		return nil
+	}
 	switch rd.o.Provider {
 	case "":
 		return ErrNoProvider

@@ -110,6 +110,8 @@ type Node struct {
 	// Properties are unconstrained.
 	Closed     bool
 	Additional *Node
+	// Open is additionalProperties true, said explicitly.
+	Open bool
 	// Items applies to every array item.
 	Items *Node
 
@@ -299,7 +301,7 @@ func (b *builder) node(s *jsonschema.Schema) (*Node, error) {
 	}
 	switch a := s.AdditionalProperties.(type) {
 	case bool:
-		n.Closed = !a
+		n.Closed, n.Open = !a, a
 	case *jsonschema.Schema:
 		if n.Additional, err = b.node(a); err != nil {
 			return nil, err
