@@ -347,6 +347,11 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 	if err != nil {
 		return nil, &Error{File: spec, Line: 1, Message: err.Error(), Err: err}
 	}
+	if o := newOptions(opts); o.fsys == nil {
+		if st, err := os.Stat(abs); err != nil || st.IsDir() {
+			return nil, &Error{File: spec, Line: 1, Message: "no such file (an OpenAPI 3.1 or AsyncAPI 3 document)"}
+		}
+	}
 	if s.Events != nil && s.Events.Import != nil {
 		ev := *s.Events
 		imp := *ev.Import

@@ -27,7 +27,7 @@ func init() {
 	register(&command{
 		name:    "emit",
 		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
-		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
+		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
 			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
 			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
 			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--duration D] [--json]",
@@ -235,6 +235,7 @@ func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
 func addDeliveryFlags(fs *pflag.FlagSet) {
 	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
 	addProviderFileFlag(fs)
+	addSpecFlags(fs)
 	fs.String("url", "", "receiver URL for every event")
 	fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
 	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")

@@ -18,12 +18,13 @@ func init() {
 	register(&command{
 		name:    "generate",
 		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
-		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--shard I/N] [--out FILE]",
+		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--shard I/N] [--out FILE]",
 		order:   20,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
 			fs.String("provider", "", "platform whose webhooks to generate: phasio or happycolis")
 			addProviderFileFlag(fs)
+			addSpecFlags(fs)
 			addGenFlags(fs)
 			fs.StringP("out", "o", "-", "file to write the JSONL events to (- for stdout)")
 			return fs
@@ -40,7 +41,7 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	provider, _ := fs.GetString("provider")
 	var src generator.Source
-	if fs.Changed("provider-file") {
+	if fs.Changed("provider-file") || fs.Changed("spec") || fs.Changed("sign") || fs.Changed("allow-remote-refs") {
 		c, err := chooseProvider(fs)
 		if err != nil {
 			return err

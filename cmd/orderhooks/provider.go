@@ -189,11 +189,65 @@ func addProviderFileFlag(fs *pflag.FlagSet) {
 	fs.String("provider-file", "", "a provider definition file (YAML or JSON; see 'orderhooks provider') instead of --provider")
 }
 
+// addSpecFlags registers --spec, --sign and --allow-remote-refs.
+func addSpecFlags(fs *pflag.FlagSet) {
+	fs.String("spec", "", "an OpenAPI 3.1 or AsyncAPI 3 document (YAML or JSON) whose webhooks or send operations are the events; signed as --sign or --provider-file says")
+	fs.String("sign", "", "with --spec: sign as this built-in definition does (standard: Standard Webhooks)")
+	fs.Bool("allow-remote-refs", false, "with --spec: let the document's $refs name http(s) URLs (fetched with a 10 s timeout)")
+}
+
+// chooseSpec reads --spec with the signing of --sign or --provider-file.
+func chooseSpec(fs *pflag.FlagSet) (*chosen, error) {
+	spec, _ := fs.GetString("spec")
+	sign, _ := fs.GetString("sign")
+	remote, _ := fs.GetBool("allow-remote-refs")
+	file, _ := fs.GetString("provider-file")
+	if spec == "" {
+		switch {
+		case sign != "":
+			return nil, usageErrorf("--sign applies with --spec")
+		case remote:
+			return nil, usageErrorf("--allow-remote-refs applies with --spec")
+		}
+		return nil, nil
+	}
+	if name, _ := fs.GetString("provider"); name != "" {
+		return nil, usageErrorf("--provider and --spec exclude each other (--spec FILE --sign standard, or --provider-file for the signing)")
+	}
+	var signer *provider.Definition
+	switch {
+	case sign != "" && file != "":
+		return nil, usageErrorf("--sign and --provider-file exclude each other: one says how requests are signed")
+	case sign == "standard":
+		signer, _ = provider.Lookup("standard")
+	case sign != "":
+		return nil, usageErrorf("--sign %q: only standard (Standard Webhooks) signs an imported document; other signing comes from --provider-file FILE", sign)
+	case file != "":
+		def, err := provider.Load(file)
+		if err != nil {
+			return nil, definitionError(file, err)
+		}
+		signer = def
+	default:
+		return nil, usageErrorf("--spec needs a signing scheme: --sign standard, or --provider-file FILE with a signing section")
+	}
+	def, err := provider.FromSpec(spec, signer, provider.WithRemoteRefs(remote))
+	if err != nil {
+		return nil, definitionError(spec, err)
+	}
+	return &chosen{name: def.Name(), def: def, file: spec}, nil
+}
+
 // chooseProvider reads --provider or --provider-file: at most one; nil
 // when neither is given. A definition file's problems are exit 2 with
 // the first as FILE:LINE: POINTER: message; an unknown --provider is
 // refused by check (checkProvider unless a command words it otherwise).
 func chooseProvider(fs *pflag.FlagSet, check ...func(string) error) (*chosen, error) {
+	if fs.Lookup("spec") != nil {
+		if c, err := chooseSpec(fs); c != nil || err != nil {
+			return c, err
+		}
+	}
 	name, _ := fs.GetString("provider")
 	file := ""
 	if fs.Lookup("provider-file") != nil {

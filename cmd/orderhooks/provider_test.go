@@ -207,3 +207,59 @@ func TestSecretAsymmetric(t *testing.T) {
 		t.Fatalf("shop secret: %d %q", code, out)
 	}
 }
+
+// TestSpecFlag: --spec imports a vendor's document on generate, emit,
+// verify and receive, signed with --sign standard or a definition file's
+// signing; bad input is one line and exit 2.
+func TestSpecFlag(t *testing.T) {
+	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "asyncapi-streetlights-kafka.yml")
+	out, errOut, code := runCmd(t, "", "generate", "--spec", spec, "--sign", "standard", "--orders", "2", "--seed", "3")
+	if code != exitOK || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"provider":"asyncapi-streetlights-kafka"`) {
+		t.Fatalf("generate: %d %q\n%s", code, errOut, out)
+	}
+	def, err := provider.FromSpec(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(4))
+	p, _ := wire.Compile(def, secret)
+	srv, err := receiver.Start(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	vars := map[string]string{"HOOK_SECRET": secret}
+	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "emit", "--spec", spec, "--sign", "standard",
+		"--url", srv.URL+"/hooks", "--secret", "env:HOOK_SECRET", "--orders", "5")
+	if code != exitOK || srv.Stats().Applied != 5 {
+		t.Fatalf("emit: %d %q %+v\n%s", code, errOut, srv.Stats(), out)
+	}
+	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "verify", "--spec", spec, "--sign", "standard",
+		"--url", srv.URL+"/hooks", "--secret", "env:HOOK_SECRET", "--probe", srv.URL+"/orders/{orderKey}")
+	if code != exitOK || !strings.Contains(out, "0 failed") {
+		t.Fatalf("verify: %d %q\n%s", code, errOut, out)
+	}
+	// the same document signed as a definition file says (GitHub's signing)
+	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
+	out, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh, "--orders", "1")
+	if code != exitOK || !strings.Contains(out, `"provider":"github"`) {
+		t.Fatalf("generate with a definition's signing: %d %q\n%s", code, errOut, out)
+	}
+	bad := writeFile(t, "api.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  e:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: 'https://example.com/pet.json'}\n")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"generate", "--spec", spec}, "--spec needs a signing scheme"},
+		{[]string{"emit", "--spec", spec, "--sign", "phasio", "--url", srv.URL, "--secret", "s"}, `--sign "phasio": only standard`},
+		{[]string{"verify", "--spec", spec, "--provider", "standard", "--url", srv.URL, "--secret", "s"}, "--provider and --spec exclude each other"},
+		{[]string{"receive", "--sign", "standard", "--secret", "s"}, "--sign applies with --spec"},
+		{[]string{"receive", "--spec", bad, "--sign", "standard", "--secret", "s"}, "api.yaml:9: /webhooks/e/post/requestBody/content/application~1json/schema/$ref: $ref https://example.com/pet.json is remote"},
+		{[]string{"generate", "--spec", filepath.Join(t.TempDir(), "none.yaml"), "--sign", "standard"}, "none.yaml:1: no such file"},
+	} {
+		_, errOut, code := runCmd(t, "", tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}

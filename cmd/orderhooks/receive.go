@@ -28,13 +28,14 @@ func init() {
 	register(&command{
 		name:    "receive",
 		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
-		usage: "orderhooks receive (--provider phasio|happycolis|standard | --provider-file FILE) --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
+		usage: "orderhooks receive (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
 			"    [--store FILE [--redact] [--ui [--ui-listen ADDR] [--ui-token TOKEN]]] [--forward-to URL [--forward-secret SECRET]]",
 		order: 32,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
 			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
 			addProviderFileFlag(fs)
+			addSpecFlags(fs)
 			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation; a whpk_ public key verifies standard v1a signatures")
 			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
 			fs.String("trigger", wire.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")

@@ -27,7 +27,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE] [--shard I/N]\n  orderhooks verify --list",
+		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE] [--shard I/N]\n  orderhooks verify --list",
 		order:   40,
 		flags:   verifyFlags,
 		run:     runVerify,
@@ -39,6 +39,7 @@ func verifyFlags() *pflag.FlagSet {
 	fs.Bool("list", false, "print the checks, one line each, and exit")
 	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
 	addProviderFileFlag(fs)
+	addSpecFlags(fs)
 	fs.String("url", "", "receiver URL the deliveries are POSTed to")
 	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, as for emit, instead of --url and --secret")
 	fs.String("secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
