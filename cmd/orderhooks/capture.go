@@ -22,34 +22,52 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
+// captureOpts are capture's flags; each subcommand reads those
+// captureOnly allows it.
+type captureOpts struct {
+	store     string
+	provider  string
+	event     string
+	key       string
+	verdict   string
+	status    int
+	statusSet bool // --status given (0 included)
+	appErrors bool
+	limit     int
+	before    int64
+	json      bool
+	body      bool
+	redact    bool
+	secrets   []string
+	out       string
+}
+
+// captureCommand reads a capture store: list, show or export.
+func captureCommand() *command {
+	var o captureOpts
+	fs := newFlagSet("capture")
+	fs.StringVar(&o.store, "store", "", "the capture store `FILE` to read (never written)")
+	fs.StringVar(&o.provider, "provider", "", "list, export: only deliveries received with this profile (phasio, happycolis, standard)")
+	fs.StringVar(&o.event, "event", "", "list, export: only deliveries of this event")
+	fs.StringVar(&o.key, "key", "", "list, export: only deliveries of this order key")
+	fs.StringVar(&o.verdict, "verdict", "", "list, export: only deliveries with this verdict ("+strings.Join(verdictNames(), ", ")+")")
+	fs.IntVar(&o.status, "status", 0, "list, export: only deliveries answered with this HTTP status")
+	fs.BoolVar(&o.appErrors, "app-errors", false, "list, export: only deliveries the forwarded app answered 4xx or 5xx, or did not answer")
+	fs.IntVar(&o.limit, "limit", capture.DefaultLimit, fmt.Sprintf("list: deliveries per page, at most %d", capture.MaxLimit))
+	fs.Int64Var(&o.before, "before", 0, "list: the page of deliveries older than this id (the next page's cursor)")
+	fs.BoolVar(&o.json, "json", false, "list, show: print JSON")
+	fs.BoolVar(&o.body, "body", false, "show: write the raw request body, byte for byte, and nothing else")
+	fs.BoolVar(&o.redact, "redact", false, "export: replace personal data by the store's pseudonyms (requests are rebuilt with --secret, or left out)")
+	rawStringsVar(fs, &o.secrets, "secret", "", "export: re-sign (and for phasio re-encrypt) every request with this secret, or env:NAME or file:PATH")
+	fs.StringVar(&o.out, "out", "", "export: write to FILE instead of stdout")
+	required(fs, "store", "")
+	return &command{
 		name:    "capture",
 		summary: "read a capture store (receive --store): list deliveries, show one whole, export them as a recording replay sends",
-		usage: "orderhooks capture list --store FILE [--provider P] [--event E] [--key KEY] [--verdict V] [--status N] [--app-errors] [--limit N] [--before ID] [--json]\n" +
-			"  orderhooks capture show --store FILE ID [--json | --body]\n" +
-			"  orderhooks capture export --store FILE [--redact [--secret SECRET]] [--out FILE] [filters]",
-		order: 33,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("capture", pflag.ContinueOnError)
-			fs.String("store", "", "the capture store to read (never written)")
-			fs.String("provider", "", "list, export: only deliveries received with this profile (phasio, happycolis, standard)")
-			fs.String("event", "", "list, export: only deliveries of this event")
-			fs.String("key", "", "list, export: only deliveries of this order key")
-			fs.String("verdict", "", "list, export: only deliveries with this verdict ("+strings.Join(verdictNames(), ", ")+")")
-			fs.Int("status", 0, "list, export: only deliveries answered with this HTTP status")
-			fs.Bool("app-errors", false, "list, export: only deliveries the forwarded app answered 4xx or 5xx, or did not answer")
-			fs.Int("limit", capture.DefaultLimit, fmt.Sprintf("list: deliveries per page, at most %d", capture.MaxLimit))
-			fs.Int64("before", 0, "list: the page of deliveries older than this id (the next page's cursor)")
-			fs.Bool("json", false, "list, show: print JSON")
-			fs.Bool("body", false, "show: write the raw request body, byte for byte, and nothing else")
-			fs.Bool("redact", false, "export: replace personal data by the store's pseudonyms (requests are rebuilt with --secret, or left out)")
-			fs.StringArray("secret", nil, "export: re-sign (and for phasio re-encrypt) every request with this secret, or env:NAME or file:PATH")
-			fs.String("out", "", "export: write to FILE instead of stdout")
-			return fs
-		},
-		run: runCapture,
-	})
+		args:    "list\nshow ID\nexport",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runCapture(ctx, fs, &o, e) },
+	}
 }
 
 // verdictNames are the values --verdict accepts.
@@ -66,7 +84,7 @@ var captureOnly = map[string][]string{
 	"export": {"provider", "event", "key", "verdict", "status", "app-errors", "redact", "secret", "out"},
 }
 
-func runCapture(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+func runCapture(ctx context.Context, fs *pflag.FlagSet, o *captureOpts, e *env) error {
 	if fs.NArg() == 0 {
 		return usageErrorf("a subcommand is required: list, show or export")
 	}
@@ -84,22 +102,19 @@ func runCapture(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	path, _ := fs.GetString("store")
-	if path == "" {
-		return usageErrorf("--store FILE is required")
-	}
-	s, err := openStoreReadOnly("--store", path)
+	o.statusSet = fs.Changed("status")
+	s, err := openStoreReadOnly("--store", o.store)
 	if err != nil {
 		return err
 	}
 	defer s.Close() // read-only
 	switch sub {
 	case "list":
-		return captureList(ctx, fs, e, s)
+		return captureList(ctx, fs.Args(), o, e, s)
 	case "show":
-		return captureShow(ctx, fs, e, s)
+		return captureShow(ctx, fs.Args(), o, e, s)
 	}
-	return captureExport(ctx, fs, e, s)
+	return captureExport(ctx, fs.Args(), o, e, s)
 }
 
 func contains(xs []string, s string) bool {
@@ -121,16 +136,11 @@ func openStoreReadOnly(what, path string) (*capture.Store, error) {
 	return s, nil
 }
 
-// captureFilter reads the filter flags.
-func captureFilter(fs *pflag.FlagSet) (capture.Filter, error) {
-	var f capture.Filter
-	f.Provider, _ = fs.GetString("provider")
-	f.Event, _ = fs.GetString("event")
-	f.Key, _ = fs.GetString("key")
-	v, _ := fs.GetString("verdict")
-	f.Verdict = capture.Verdict(v)
-	f.Status, _ = fs.GetInt("status")
-	f.AppError, _ = fs.GetBool("app-errors")
+// filter checks the filter flags and returns their filter.
+func (o *captureOpts) filter() (capture.Filter, error) {
+	f := capture.Filter{Provider: o.provider, Event: o.event, Key: o.key, Verdict: capture.Verdict(o.verdict),
+		Status: o.status, AppError: o.appErrors}
+	v := o.verdict
 	if f.Provider != "" {
 		if err := checkProvider(f.Provider); err != nil {
 			return f, err
@@ -139,23 +149,21 @@ func captureFilter(fs *pflag.FlagSet) (capture.Filter, error) {
 	if v != "" && !contains(verdictNames(), v) {
 		return f, usageErrorf("--verdict: unknown verdict %q (%s)%s", v, strings.Join(verdictNames(), ", "), suggest.Hint(v, verdictNames(), nil))
 	}
-	if fs.Changed("status") && (f.Status < 100 || f.Status > 599) {
+	if o.statusSet && (f.Status < 100 || f.Status > 599) {
 		return f, usageErrorf("--status %d: an HTTP status between 100 and 599", f.Status)
 	}
 	return f, nil
 }
 
-func captureList(ctx context.Context, fs *pflag.FlagSet, e *env, s *capture.Store) error {
-	if fs.NArg() > 1 {
-		return usageErrorf("capture list: unexpected argument %q", fs.Arg(1))
+func captureList(ctx context.Context, args []string, co *captureOpts, e *env, s *capture.Store) error {
+	if len(args) > 1 {
+		return usageErrorf("capture list: unexpected argument %q", args[1])
 	}
-	f, err := captureFilter(fs)
+	f, err := co.filter()
 	if err != nil {
 		return err
 	}
-	var o capture.ListOptions
-	o.Limit, _ = fs.GetInt("limit")
-	o.Before, _ = fs.GetInt64("before")
+	o := capture.ListOptions{Limit: co.limit, Before: co.before}
 	if o.Limit < 1 || o.Limit > capture.MaxLimit {
 		return usageErrorf("--limit %d: must be between 1 and %d", o.Limit, capture.MaxLimit)
 	}
@@ -166,7 +174,7 @@ func captureList(ctx context.Context, fs *pflag.FlagSet, e *env, s *capture.Stor
 	if err != nil {
 		return err
 	}
-	if asJSON, _ := fs.GetBool("json"); asJSON {
+	if co.json {
 		return writeJSON(e.stdout, page)
 	}
 	if len(page.Deliveries) == 0 {
@@ -209,16 +217,15 @@ func orDash(s string) string {
 	return s
 }
 
-func captureShow(ctx context.Context, fs *pflag.FlagSet, e *env, s *capture.Store) error {
-	if fs.NArg() != 2 {
+func captureShow(ctx context.Context, args []string, o *captureOpts, e *env, s *capture.Store) error {
+	if len(args) != 2 {
 		return usageErrorf("capture show: one delivery ID is required")
 	}
-	id, err := strconv.ParseInt(fs.Arg(1), 10, 64)
+	id, err := strconv.ParseInt(args[1], 10, 64)
 	if err != nil || id < 1 {
-		return usageErrorf("capture show: %s is not a delivery id (a positive number from capture list)", input.Quote(fs.Arg(1)))
+		return usageErrorf("capture show: %s is not a delivery id (a positive number from capture list)", input.Quote(args[1]))
 	}
-	asJSON, _ := fs.GetBool("json")
-	body, _ := fs.GetBool("body")
+	asJSON, body := o.json, o.body
 	if asJSON && body {
 		return usageErrorf("--json and --body exclude each other")
 	}
@@ -348,17 +355,16 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func captureExport(ctx context.Context, fs *pflag.FlagSet, e *env, s *capture.Store) error {
-	if fs.NArg() > 1 {
-		return usageErrorf("capture export: unexpected argument %q", fs.Arg(1))
+func captureExport(ctx context.Context, args []string, co *captureOpts, e *env, s *capture.Store) error {
+	if len(args) > 1 {
+		return usageErrorf("capture export: unexpected argument %q", args[1])
 	}
-	f, err := captureFilter(fs)
+	f, err := co.filter()
 	if err != nil {
 		return err
 	}
-	o := capture.ExportOptions{Filter: f}
-	o.Redact, _ = fs.GetBool("redact")
-	if specs := rawStrings(fs, "secret"); len(specs) > 0 {
+	o := capture.ExportOptions{Filter: f, Redact: co.redact}
+	if specs := co.secrets; len(specs) > 0 {
 		if f.Provider == "" {
 			return usageErrorf("--secret needs --provider: a secret signs for one platform")
 		}
@@ -368,8 +374,7 @@ func captureExport(ctx context.Context, fs *pflag.FlagSet, e *env, s *capture.St
 		}
 		o.Resign = p
 	}
-	out, _ := fs.GetString("out")
-	w, done, err := createOutput(out, e.stdout)
+	w, done, err := createOutput(co.out, e.stdout)
 	if err != nil {
 		return err
 	}

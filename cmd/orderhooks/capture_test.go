@@ -177,7 +177,7 @@ func TestCaptureUsage(t *testing.T) {
 	}{
 		{[]string{"capture"}, "a subcommand is required"},
 		{[]string{"capture", "lst", "--store", db}, `unknown subcommand "lst"`},
-		{[]string{"capture", "list"}, "--store FILE is required"},
+		{[]string{"capture", "list"}, "--store is required"},
 		{[]string{"capture", "list", "--store", filepath.Join(dir, "none.db")}, "none.db: not an orderhooks capture store: no such file"},
 		{[]string{"capture", "show", "--store", db}, "one delivery ID is required"},
 		{[]string{"capture", "show", "--store", db, "x"}, `"x" is not a delivery id`},

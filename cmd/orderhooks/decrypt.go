@@ -6,47 +6,49 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
-		name:    "decrypt",
-		summary: "verify and decrypt a captured Phasio body or encrypted payload string and print the order JSON",
-		usage:   "orderhooks decrypt [--provider-file FILE] --secret SECRET|env:NAME|file:PATH [--signature HEX] [FILE|-]",
-		order:   33,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("decrypt", pflag.ContinueOnError)
-			fs.String("secret", "", "the Phasio webhook's secret, or env:NAME or file:PATH (never printed)")
-			fs.String("signature", "", "the X-Phasio-Signature header; when given it is checked before decrypting")
-			addProviderFileFlag(fs)
-			return fs
-		},
-		run: runDecrypt,
-	})
+// decryptOpts are decrypt's flags.
+type decryptOpts struct {
+	secret    string
+	signature string
+	provider  providerFlags
 }
 
-// runDecrypt reads a captured body ({"payload":"…"}) or the bare encrypted
+// decryptCommand reads a captured body ({"payload":"…"}) or the bare encrypted
 // string from FILE or stdin. A bad secret is a usage error (2); a body that
 // does not verify or decrypt is a failure (1) naming the reason.
-func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() > 1 {
-		return usageErrorf("one input at most, got %d", fs.NArg())
+func decryptCommand() *command {
+	var o decryptOpts
+	fs := newFlagSet("decrypt")
+	fs.StringVar(&o.secret, "secret", "", "the Phasio webhook's `SECRET`, or env:NAME or file:PATH (never printed)")
+	fs.StringVar(&o.signature, "signature", "", "the X-Phasio-Signature header; when given it is checked before decrypting")
+	o.provider.bindFile(fs)
+	required(fs, "secret", "")
+	return &command{
+		name:    "decrypt",
+		summary: "verify and decrypt a captured Phasio body or encrypted payload string and print the order JSON",
+		args:    "[FILE|-]",
+		fs:      fs,
+		run: func(ctx context.Context, e *env) error {
+			return runDecrypt(ctx, fs.Args(), &o, e)
+		},
 	}
-	spec, _ := fs.GetString("secret")
-	if spec == "" {
-		return usageErrorf("--secret is required")
+}
+
+func runDecrypt(ctx context.Context, args []string, o *decryptOpts, e *env) error {
+	if len(args) > 1 {
+		return usageErrorf("one input at most, got %d", len(args))
 	}
-	secret, err := wire.ResolveSecret(spec, e.getenv)
+	secret, err := wire.ResolveSecret(o.secret, e.getenv)
 	if err != nil {
 		return err
 	}
 	var p *wire.Compiled
-	if file, _ := fs.GetString("provider-file"); file != "" {
-		c, err := chooseProvider(fs)
+	if file := o.provider.file; file != "" {
+		c, err := o.provider.choose()
 		if err != nil {
 			return err
 		}
@@ -61,15 +63,18 @@ func runDecrypt(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	} else if p, err = wire.NewPhasio(secret); err != nil {
 		return err
 	}
-	name, data, err := readInputArg(ctx, fs.Arg(0), e.stdin, input.DecryptInput)
+	path := ""
+	if len(args) == 1 {
+		path = args[0]
+	}
+	name, data, err := readInputArg(ctx, path, e.stdin, input.DecryptInput)
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted while reading the input: %w", ctx.Err())
 	}
 	if err != nil {
 		return usageError(err)
 	}
-	sig, _ := fs.GetString("signature")
-	plain, err := p.Open(data, sig)
+	plain, err := p.Open(data, o.signature)
 	if err != nil {
 		return &cliError{code: exitFailure, msg: name + ": " + wire.Reason(err), err: err}
 	}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
@@ -20,22 +18,28 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
+// demoOpts are demo's flags.
+type demoOpts struct {
+	keep   bool
+	seed   int64
+	orders int
+	dir    string
+}
+
+// demoCommand runs the whole loop locally.
+func demoCommand() *command {
+	var o demoOpts
+	fs := newFlagSet("demo")
+	fs.BoolVar(&o.keep, "keep", false, "leave the receivers running after the report and print commands to try (Ctrl-C stops them)")
+	fs.Int64Var(&o.seed, "seed", contracts.DefaultSeed, "seed of the emitted lifecycles and of the contract suite")
+	fs.IntVar(&o.orders, "orders", demoOrders, "orders per built-in lifecycle")
+	fs.StringVar(&o.dir, "dir", "", "directory for the recordings and secret files (default: a new temporary directory)")
+	return &command{
 		name:    "demo",
 		summary: "run the whole loop locally: two verifying receivers, the Phasio and HappyColis lifecycles, the contract suites and their reports",
-		usage:   "orderhooks demo [--keep] [--seed S] [--orders N] [--dir DIR]",
-		order:   1,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
-			fs.Bool("keep", false, "leave the receivers running after the report and print commands to try (Ctrl-C stops them)")
-			fs.Int64("seed", contracts.DefaultSeed, "seed of the emitted lifecycles and of the contract suite")
-			fs.Int("orders", demoOrders, "orders per built-in lifecycle")
-			fs.String("dir", "", "directory for the recordings and secret files (default: a new temporary directory)")
-			return fs
-		},
-		run: runDemo,
-	})
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runDemo(ctx, o, e) },
+	}
 }
 
 // demoOrders keeps the demo to a few seconds while still interleaving
@@ -64,11 +68,8 @@ type demoRun struct {
 	report     *contracts.Report
 }
 
-func runDemo(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	keep, _ := fs.GetBool("keep")
-	seed, _ := fs.GetInt64("seed")
-	orders, _ := fs.GetInt("orders")
-	dir, _ := fs.GetString("dir")
+func runDemo(ctx context.Context, o demoOpts, e *env) error {
+	keep, seed, orders, dir := o.keep, o.seed, o.orders, o.dir
 	if orders < 1 || orders > maxDemoOrders {
 		return usageErrorf("--orders %d: must be between 1 and %d", orders, maxDemoOrders)
 	}

@@ -136,7 +136,7 @@ func cliReference() string {
 	b.WriteString("\n### orderhooks help\n\n```\n")
 	printHelp(&b)
 	b.WriteString("```\n")
-	for _, c := range sortedCommands() {
+	for _, c := range allCommands() {
 		fmt.Fprintf(&b, "\n### orderhooks %s\n\n```\n", c.name)
 		printCommandHelp(&b, c)
 		b.WriteString("```\n")
@@ -193,7 +193,7 @@ func TestDocsCoverCommands(t *testing.T) {
 		}
 		prose.WriteString(text)
 	}
-	for _, c := range sortedCommands() {
+	for _, c := range allCommands() {
 		if !strings.Contains(prose.String(), "orderhooks "+c.name) {
 			t.Errorf("neither README.md nor docs/ explains orderhooks %s outside the generated reference", c.name)
 		}
@@ -711,7 +711,7 @@ func TestNoInternalWording(t *testing.T) {
 	}
 	var help strings.Builder
 	printHelp(&help)
-	for _, c := range sortedCommands() {
+	for _, c := range allCommands() {
 		printCommandHelp(&help, c)
 	}
 	helpWire(&env{stdout: &help, stderr: io.Discard}, nil)

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(&command{
+	register(&legacyCommand{
 		name:    "drift",
 		summary: "compare real payloads (a capture store, a recording, events or JSON files) with the schemas and report how they differ",
 		usage: "orderhooks drift [--provider P | --provider-file FILE] SOURCE... [--json] [--overlay FILE] [--schema-overlay FILE] [--fields] [--event NAME]\n" +

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	register(&command{
+	register(&legacyCommand{
 		name:    "emit",
 		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
 		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +

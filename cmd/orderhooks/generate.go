@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(&command{
+	register(&legacyCommand{
 		name:    "generate",
 		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
 		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--shard I/N] [--out FILE]",

@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/inspect"
 	"github.com/orderhooks/orderhooks/wire"
@@ -33,32 +31,34 @@ const inspectShutdown = 5 * time.Second
 // 100,000 deliveries keep the process under 100 MB resident.
 const inspectMemoryLimit = 48 << 20
 
-func init() {
-	register(&command{
-		name:    "inspect",
-		summary: "browse a capture store in a local web page: deliveries (live), each delivery, order timelines, replay",
-		usage:   "orderhooks inspect [--store FILE] [--listen ADDR] [--ui-token TOKEN|env:NAME|file:PATH]",
-		order:   34,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("inspect", pflag.ContinueOnError)
-			fs.String("store", defaultStore, "the capture store to show (receive --store writes one); read only, and may be written meanwhile")
-			fs.String("listen", inspect.DefaultAddr, "address to serve the pages on; an address other than loopback needs --ui-token")
-			fs.String("ui-token", "", fmt.Sprintf("require this token (at least %d characters), or env:NAME or file:PATH (never printed): browsers sign in once, scripts send Authorization: Bearer", inspect.MinTokenLength))
-			return fs
-		},
-		run: runInspect,
-	})
+// inspectOpts are inspect's flags.
+type inspectOpts struct {
+	store   string
+	listen  string
+	uiToken string
 }
 
-// runInspect serves the inspector until ctx is cancelled (Ctrl-C): its
+// inspectCommand serves the inspector until ctx is cancelled (Ctrl-C): its
 // URL is the first line of stdout.
-func runInspect(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
+func inspectCommand() *command {
+	var o inspectOpts
+	fs := newFlagSet("inspect")
+	fs.StringVar(&o.store, "store", defaultStore, "the capture store `FILE` to show (receive --store writes one); read only, and may be written meanwhile")
+	fs.StringVar(&o.listen, "listen", inspect.DefaultAddr, "the host:port `ADDR` to serve the pages on; an address other than loopback needs --ui-token")
+	fs.StringVar(&o.uiToken, "ui-token", "", fmt.Sprintf("require this `TOKEN` (at least %d characters), or env:NAME or file:PATH (never printed): browsers sign in once, scripts send Authorization: Bearer", inspect.MinTokenLength))
+	return &command{
+		name:    "inspect",
+		summary: "browse a capture store in a local web page: deliveries (live), each delivery, order timelines, replay",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runInspect(ctx, fs.Args(), o, e) },
 	}
-	path, _ := fs.GetString("store")
-	addr, _ := fs.GetString("listen")
-	tokenSpec, _ := fs.GetString("ui-token")
+}
+
+func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error {
+	if len(args) > 0 {
+		return usageErrorf("unexpected argument %q", args[0])
+	}
+	path, addr, tokenSpec := o.store, o.listen, o.uiToken
 	opts, err := uiOptions("--ui-token", tokenSpec, e)
 	if err != nil {
 		return err

@@ -1,8 +1,9 @@
 // Command orderhooks contract-tests the services that receive order webhooks.
 //
-// Each subcommand lives in its own file and registers itself with register;
-// main only parses the subcommand name, runs it, and maps its error to an
-// exit code in one place (see exitCode).
+// Each subcommand lives in its own file as a constructor (signCommand…)
+// that binds its flags to an options struct; commandTable lists them in
+// help order. main only parses the subcommand name, runs it, and maps its
+// error to an exit code in one place (see exitCode).
 package main
 
 import (
@@ -37,24 +38,103 @@ type env struct {
 	getenv func(string) string
 }
 
-// command is one subcommand. flags builds a fresh FlagSet (so help can print
-// it without running anything); run receives the parsed FlagSet.
+// command is one subcommand, built fresh by its constructor: its flags are
+// bound to the fields of an options struct the run closure reads, so help
+// can print them without running anything.
 type command struct {
 	name    string
 	summary string // one line for `orderhooks help`
-	usage   string // "orderhooks NAME [flags] ARGS…"
-	order   int    // position in `orderhooks help`
+	// args are the positional arguments of the usage line ("[FILE|-]");
+	// one form of the command a line when it has several ("list", "show NAME").
+	args string
+	fs   *pflag.FlagSet
+	run  func(ctx context.Context, e *env) error
+	// usageText is a hand-written usage of a command not yet built by a
+	// constructor (see legacyCommand); empty for the others.
+	usageText string
+}
+
+// commandTable lists every command's constructor, in the order `orderhooks
+// help` shows them.
+var commandTable = []func() *command{
+	demoCommand,
+	validateCommand,
+	schemaCommand,
+	legacy("generate"),
+	scenariosCommand,
+	providerCommand,
+	legacy("emit"),
+	replayCommand,
+	legacy("receive"),
+	captureCommand,
+	decryptCommand,
+	legacy("drift"),
+	inspectCommand,
+	secretCommand,
+	scenarioCommand,
+	signCommand,
+	mergeCommand,
+	legacy("verify"),
+}
+
+// allCommands builds every command, in help order.
+func allCommands() []*command {
+	cs := make([]*command, len(commandTable))
+	for i, mk := range commandTable {
+		cs[i] = mk()
+	}
+	return cs
+}
+
+// lookupCommand builds the command called name; nil when there is none.
+func lookupCommand(name string) *command {
+	for _, c := range allCommands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// newFlagSet is a command's empty FlagSet: errors are returned, not printed.
+func newFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// legacyCommand is the former shape of a command, registered from an
+// init function and reading its flags back by name; legacy adapts it to
+// command until its file is converted.
+type legacyCommand struct {
+	name    string
+	summary string
+	usage   string
+	order   int
 	flags   func() *pflag.FlagSet
 	run     func(ctx context.Context, fs *pflag.FlagSet, e *env) error
 }
 
-var commands = map[string]*command{}
+var legacyCommands = map[string]*legacyCommand{}
 
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
+func register(c *legacyCommand) {
+	if _, dup := legacyCommands[c.name]; dup {
 		panic("orderhooks: command registered twice: " + c.name)
 	}
-	commands[c.name] = c
+	legacyCommands[c.name] = c
+}
+
+// legacy is the constructor of a command registered with register.
+func legacy(name string) func() *command {
+	return func() *command {
+		l := legacyCommands[name]
+		fs := l.flags()
+		fs.SetOutput(io.Discard)
+		fs.Usage = func() {}
+		return &command{name: l.name, summary: l.summary, fs: fs, usageText: l.usage,
+			run: func(ctx context.Context, e *env) error { return l.run(ctx, fs, e) }}
+	}
 }
 
 func main() {
@@ -82,8 +162,8 @@ func run(ctx context.Context, args []string, e *env) int {
 			return helpWire(e, args[2:])
 		}
 		if len(args) > 1 && args[0] == "help" {
-			c, ok := commands[args[1]]
-			if !ok {
+			c := lookupCommand(args[1])
+			if c == nil {
 				return report(e, "", unknownCommand(args[1]), nil)
 			}
 			printCommandHelp(e.stdout, c)
@@ -95,13 +175,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stdout, "orderhooks %s\n", version)
 		return exitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
+	c := lookupCommand(args[0])
+	if c == nil {
 		return report(e, "", unknownCommand(args[0]), nil)
 	}
-	fs := c.flags()
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := c.fs
 	if err := fs.Parse(args[1:]); err != nil {
 		if err == pflag.ErrHelp {
 			printCommandHelp(e.stdout, c)
@@ -112,15 +190,18 @@ func run(ctx context.Context, args []string, e *env) int {
 	if err := checkFlagValues(fs); err != nil {
 		return report(e, c.name, err, fs)
 	}
-	return report(e, c.name, c.run(ctx, fs, e), fs)
+	if err := checkRequired(fs); err != nil && !c.actionMissing(fs.Args()) {
+		return report(e, c.name, err, fs)
+	}
+	return report(e, c.name, c.run(ctx, e), fs)
 }
 
 // unknownCommand is the error of a command name that is none, with the
 // closest one.
 func unknownCommand(name string) error {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	var names []string
+	for _, c := range allCommands() {
+		names = append(names, c.name)
 	}
 	sort.Strings(names)
 	return usageErrorf("unknown command %q%s (run 'orderhooks help')", name, suggest.Hint(name, names, nil))
@@ -140,34 +221,21 @@ func flagNames(fs *pflag.FlagSet) []string {
 	return names
 }
 
-func sortedCommands() []*command {
-	cs := make([]*command, 0, len(commands))
-	for _, c := range commands {
-		cs = append(cs, c)
-	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].order != cs[j].order {
-			return cs[i].order < cs[j].order
-		}
-		return cs[i].name < cs[j].name
-	})
-	return cs
-}
-
 func printHelp(w io.Writer) {
 	fmt.Fprintf(w, "orderhooks contract-tests the services that receive order webhooks (Phasio, HappyColis, Standard Webhooks).\n\n")
 	fmt.Fprintf(w, "Usage:\n  orderhooks <command> [flags] [args]\n\nCommands:\n")
-	for _, c := range sortedCommands() {
+	for _, c := range allCommands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags, 'orderhooks help wire [PROVIDER]' for what each platform puts on the wire. 'orderhooks --version' prints the version.\n")
 	fmt.Fprintf(w, "Exit codes: %s.\n", exitCodeSummary())
 }
 
+// printCommandHelp prints c's summary, usage and flags; c is built fresh
+// (help never runs it).
 func printCommandHelp(w io.Writer, c *command) {
-	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n", c.summary, c.usage)
-	fs := c.flags()
-	if fs.HasFlags() {
+	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n", c.summary, strings.Join(c.usage(), "\n  "))
+	if fs := c.fs; fs.HasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
 	}
 }
@@ -186,16 +254,6 @@ func checkFlagValues(fs *pflag.FlagSet) error {
 		}
 	}
 	return err
-}
-
-// rawStrings returns a repeatable string flag's values exactly as given:
-// pflag's GetStringArray round-trips them through CSV, which turns CR LF
-// into LF.
-func rawStrings(fs *pflag.FlagSet, name string) []string {
-	if sv, ok := fs.Lookup(name).Value.(pflag.SliceValue); ok {
-		return sv.GetSlice()
-	}
-	return nil
 }
 
 // helpWire prints the wire format of every profile, or of the one named.

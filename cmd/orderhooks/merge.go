@@ -7,37 +7,33 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
-func init() {
-	register(&command{
-		name:    "merge",
-		summary: "add up the --json summaries of emit runs that shared the work (the shards of a run): exact counts, merged latency percentiles",
-		usage:   "orderhooks merge [--json] SUMMARY.json...",
-		order:   36,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
-			fs.Bool("json", false, "print the combined summary as JSON (which merge reads again)")
-			return fs
-		},
-		run: runMerge,
-	})
-}
-
-// runMerge reads every summary, merges them (emitter.MergeSummaries) and
+// mergeCommand reads every summary, merges them (emitter.MergeSummaries) and
 // prints the result: exit 0 when the combined run passed, 1 when it did
 // not (or shards are missing from it), 2 for a file that is not a
 // summary, or summaries that cannot be merged.
-func runMerge(_ context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() == 0 {
+func mergeCommand() *command {
+	var asJSON bool
+	fs := newFlagSet("merge")
+	fs.BoolVar(&asJSON, "json", false, "print the combined summary as JSON (which merge reads again)")
+	return &command{
+		name:    "merge",
+		summary: "add up the --json summaries of emit runs that shared the work (the shards of a run): exact counts, merged latency percentiles",
+		args:    "SUMMARY.json...",
+		fs:      fs,
+		run:     func(_ context.Context, e *env) error { return runMerge(fs.Args(), asJSON, e) },
+	}
+}
+
+func runMerge(args []string, asJSON bool, e *env) error {
+	if len(args) == 0 {
 		return usageErrorf("give the summaries to merge: files written by emit --json")
 	}
 	var sums []*emitter.Summary
-	for _, path := range fs.Args() {
+	for _, path := range args {
 		s, err := readSummary(path)
 		if err != nil {
 			return err
@@ -48,7 +44,6 @@ func runMerge(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return usageErrorf("%s", strings.TrimPrefix(err.Error(), emitter.ErrMerge.Error()+": "))
 	}
-	asJSON, _ := fs.GetBool("json")
 	if err := printSummary(e.stdout, sum, asJSON); err != nil {
 		return err
 	}

@@ -20,33 +20,32 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
-		name:    "provider",
-		summary: "list the built-in provider definitions, print one as an editable file, or check a definition file",
-		usage:   "orderhooks provider [list] | orderhooks provider show NAME [--inline] | orderhooks provider check FILE",
-		order:   22,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("provider", pflag.ContinueOnError)
-			fs.Bool("inline", false, "show: write the built-in payload schemas out in full, for a file that stands alone")
-			return fs
-		},
-		run: runProvider,
-	})
-}
-
-// runProvider lists, shows or checks definitions. check prints every
+// providerCommand lists, shows or checks definitions. check prints every
 // problem of the file, one "FILE:LINE: POINTER: message" a line on stderr,
 // and exits 2; a good file gets one line naming what it defines.
-func runProvider(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	args := fs.Args()
+func providerCommand() *command {
+	var inline bool
+	fs := newFlagSet("provider")
+	fs.BoolVar(&inline, "inline", false, "show: write the built-in payload schemas out in full, for a file that stands alone")
+	return &command{
+		name:    "provider",
+		summary: "list the built-in provider definitions, print one as an editable file, or check a definition file",
+		args:    "[list]\nshow NAME\ncheck FILE",
+		fs:      fs,
+		run: func(ctx context.Context, e *env) error {
+			return runProvider(ctx, fs.Args(), inline, e)
+		},
+	}
+}
+
+func runProvider(ctx context.Context, args []string, inline bool, e *env) error {
 	switch {
 	case len(args) == 2 && args[0] == "show":
 		def, err := provider.Lookup(args[1])
 		if err != nil {
 			return usageError(err)
 		}
-		if inline, _ := fs.GetBool("inline"); inline {
+		if inline {
 			return def.WriteYAML(e.stdout, true)
 		}
 		_, err = e.stdout.Write(provider.BuiltinFile(args[1]))
@@ -57,7 +56,7 @@ func runProvider(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	case args[0] == "show" || args[0] == "check":
 		return usageErrorf("%s needs one argument: %s", args[0], map[string]string{"show": "a built-in NAME (orderhooks provider lists them)", "check": "a definition FILE"}[args[0]])
 	default:
-		return usageErrorf("unknown action %q: want list, show NAME or check FILE", strings.Join(args, " "))
+		return usageErrorf("unknown action %q: want list, show NAME or check FILE%s", strings.Join(args, " "), suggest.Hint(args[0], []string{"list", "show", "check"}, nil))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTITLE\tEVENTS\tSIGNING\tSOURCE")
@@ -184,24 +183,65 @@ type chosen struct {
 	file string // "" for a built-in
 }
 
-// addProviderFileFlag registers --provider-file.
-func addProviderFileFlag(fs *pflag.FlagSet) {
-	fs.String("provider-file", "", "a provider definition file (YAML or JSON; see 'orderhooks provider') instead of --provider")
+// providerFlags are --provider and --provider-file, bound by bind.
+type providerFlags struct {
+	name       string
+	file       string
+	spec       string // --spec, bound by bindSpec
+	sign       string
+	remoteRefs bool
 }
 
-// addSpecFlags registers --spec, --sign and --allow-remote-refs.
+// providerFileUsage is the help of --provider-file, the same everywhere.
+const providerFileUsage = "a provider definition `FILE` (YAML or JSON; see 'orderhooks provider') instead of --provider"
+
+// bind registers --provider (with usage) and --provider-file on fs.
+func (p *providerFlags) bind(fs *pflag.FlagSet, usage string) {
+	fs.StringVar(&p.name, "provider", "", usage)
+	p.bindFile(fs)
+}
+
+// bindFile registers --provider-file alone.
+func (p *providerFlags) bindFile(fs *pflag.FlagSet) {
+	fs.StringVar(&p.file, "provider-file", "", providerFileUsage)
+}
+
+// Help of --spec, --sign and --allow-remote-refs.
+const (
+	specUsage       = "an OpenAPI 3.1 or AsyncAPI 3 document (YAML or JSON) whose webhooks or send operations are the events; signed as --sign or --provider-file says"
+	signUsage       = "with --spec: sign as this built-in definition does (standard: Standard Webhooks)"
+	remoteRefsUsage = "with --spec: let the document's $refs name http(s) URLs (fetched with a 10 s timeout)"
+)
+
+// bindSpec registers --spec, --sign and --allow-remote-refs.
+func (p *providerFlags) bindSpec(fs *pflag.FlagSet) {
+	fs.StringVar(&p.spec, "spec", "", specUsage)
+	fs.StringVar(&p.sign, "sign", "", signUsage)
+	fs.BoolVar(&p.remoteRefs, "allow-remote-refs", false, remoteRefsUsage)
+}
+
+// addProviderFileFlag registers --provider-file on a legacy command.
+func addProviderFileFlag(fs *pflag.FlagSet) {
+	fs.String("provider-file", "", providerFileUsage)
+}
+
+// addSpecFlags registers --spec, --sign and --allow-remote-refs on a
+// legacy command.
 func addSpecFlags(fs *pflag.FlagSet) {
-	fs.String("spec", "", "an OpenAPI 3.1 or AsyncAPI 3 document (YAML or JSON) whose webhooks or send operations are the events; signed as --sign or --provider-file says")
-	fs.String("sign", "", "with --spec: sign as this built-in definition does (standard: Standard Webhooks)")
-	fs.Bool("allow-remote-refs", false, "with --spec: let the document's $refs name http(s) URLs (fetched with a 10 s timeout)")
+	fs.String("spec", "", specUsage)
+	fs.String("sign", "", signUsage)
+	fs.Bool("allow-remote-refs", false, remoteRefsUsage)
+}
+
+// chooseProvider is choose for a legacy command's flags.
+func chooseProvider(fs *pflag.FlagSet, check ...func(string) error) (*chosen, error) {
+	return providerFlags{name: flagString(fs, "provider"), file: flagString(fs, "provider-file"),
+		spec: flagString(fs, "spec"), sign: flagString(fs, "sign"), remoteRefs: flagString(fs, "allow-remote-refs") == "true"}.choose(check...)
 }
 
 // chooseSpec reads --spec with the signing of --sign or --provider-file.
-func chooseSpec(fs *pflag.FlagSet) (*chosen, error) {
-	spec, _ := fs.GetString("spec")
-	sign, _ := fs.GetString("sign")
-	remote, _ := fs.GetBool("allow-remote-refs")
-	file, _ := fs.GetString("provider-file")
+func (p providerFlags) chooseSpec() (*chosen, error) {
+	spec, sign, remote, file := p.spec, p.sign, p.remoteRefs, p.file
 	if spec == "" {
 		switch {
 		case sign != "":
@@ -211,7 +251,7 @@ func chooseSpec(fs *pflag.FlagSet) (*chosen, error) {
 		}
 		return nil, nil
 	}
-	if name, _ := fs.GetString("provider"); name != "" {
+	if p.name != "" {
 		return nil, usageErrorf("--provider and --spec exclude each other (--spec FILE --sign standard, or --provider-file for the signing)")
 	}
 	var signer *provider.Definition
@@ -221,7 +261,7 @@ func chooseSpec(fs *pflag.FlagSet) (*chosen, error) {
 	case sign == "standard":
 		signer, _ = provider.Lookup("standard")
 	case sign != "":
-		return nil, usageErrorf("--sign %q: only standard (Standard Webhooks) signs an imported document; other signing comes from --provider-file FILE", sign)
+		return nil, usageErrorf("--sign %q: only standard (Standard Webhooks) signs an imported document; other signing comes from --provider-file FILE%s", sign, suggest.Hint(sign, []string{"standard"}, nil))
 	case file != "":
 		def, err := provider.Load(file)
 		if err != nil {
@@ -238,21 +278,16 @@ func chooseSpec(fs *pflag.FlagSet) (*chosen, error) {
 	return &chosen{name: def.Name(), def: def, file: spec}, nil
 }
 
-// chooseProvider reads --provider or --provider-file: at most one; nil
-// when neither is given. A definition file's problems are exit 2 with
-// the first as FILE:LINE: POINTER: message; an unknown --provider is
-// refused by check (checkProvider unless a command words it otherwise).
-func chooseProvider(fs *pflag.FlagSet, check ...func(string) error) (*chosen, error) {
-	if fs.Lookup("spec") != nil {
-		if c, err := chooseSpec(fs); c != nil || err != nil {
-			return c, err
-		}
+// choose reads --spec (see chooseSpec), or --provider or --provider-file:
+// at most one; nil when none is given. A definition file's problems are
+// exit 2 with the first as FILE:LINE: POINTER: message; an unknown
+// --provider is refused by check (checkProvider unless a command words
+// it otherwise).
+func (p providerFlags) choose(check ...func(string) error) (*chosen, error) {
+	if c, err := p.chooseSpec(); c != nil || err != nil {
+		return c, err
 	}
-	name, _ := fs.GetString("provider")
-	file := ""
-	if fs.Lookup("provider-file") != nil {
-		file, _ = fs.GetString("provider-file")
-	}
+	name, file := p.name, p.file
 	switch {
 	case name != "" && file != "":
 		return nil, usageErrorf("--provider and --provider-file exclude each other")

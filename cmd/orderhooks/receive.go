@@ -25,7 +25,7 @@ const defaultListen = "127.0.0.1:8787"
 const maxReceiverConns = 100_000
 
 func init() {
-	register(&command{
+	register(&legacyCommand{
 		name:    "receive",
 		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
 		usage: "orderhooks receive (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +

@@ -12,40 +12,40 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
-func init() {
-	register(&command{
-		name:    "replay",
-		summary: "send a recording (from emit --record), a capture store or an events file again, filtered and paced, fresh or byte for byte",
-		usage: "orderhooks replay FILE|STORE|- --provider P (--url URL --secret SECRET | --targets FILE) [--order KEY] [--event NAME]\n" +
-			"    [--from-seq N] [--speed K] [--exact] [emit's delivery flags]",
-		order: 31,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("replay", pflag.ContinueOnError)
-			addDeliveryFlags(fs)
-			fs.String("order", "", "only the events of this order key")
-			fs.String("event", "", "only events of this name (Phasio trigger or HappyColis type)")
-			fs.Int64("from-seq", 0, "only events whose seq is at least N")
-			fs.Float64("speed", 0, "original pacing K times faster, 0.00001 to 1000000 (0: as fast as possible)")
-			fs.Bool("exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
-			fs.Int64("seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
-			addReplayStoreFlags(fs)
-			return fs
-		},
-		run: runReplay,
-	})
+// replayOpts are replay's own flags; the delivery flags it shares with
+// emit are registered by addDeliveryFlags.
+type replayOpts struct {
+	replay emitter.ReplayOptions
+	seed   int64
+	redact bool
 }
 
-// runReplay is emit with a file as its source.
-func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+// replayCommand is emit with a file as its source.
+func replayCommand() *command {
+	var o replayOpts
+	fs := newFlagSet("replay")
+	addDeliveryFlags(fs)
+	fs.StringVar(&o.replay.Order, "order", "", "only the events of this order key")
+	fs.StringVar(&o.replay.Event, "event", "", "only events of this name (Phasio trigger or HappyColis type)")
+	fs.Int64Var(&o.replay.FromSeq, "from-seq", 0, "only events whose seq is at least N")
+	fs.Float64Var(&o.replay.Speed, "speed", 0, "original pacing K times faster, 0.00001 to 1000000 (0: as fast as possible)")
+	fs.BoolVar(&o.replay.Exact, "exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
+	fs.Int64Var(&o.seed, "seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
+	bindReplayStore(fs, &o.redact)
+	return &command{
+		name:    "replay",
+		summary: "send a recording (from emit --record), a capture store or an events file again, filtered and paced, fresh or byte for byte",
+		args:    "FILE|STORE|-",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runReplay(ctx, fs, &o, e) },
+	}
+}
+
+func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) error {
 	if fs.NArg() != 1 {
 		return usageErrorf("one FILE (or - for stdin) is required, got %d arguments", fs.NArg())
 	}
-	var o emitter.ReplayOptions
-	o.Order, _ = fs.GetString("order")
-	o.Event, _ = fs.GetString("event")
-	o.FromSeq, _ = fs.GetInt64("from-seq")
-	o.Speed, _ = fs.GetFloat64("speed")
-	o.Exact, _ = fs.GetBool("exact")
+	o := ro.replay
 	if o.Speed != 0 && !(o.Speed >= emitter.MinSpeed && o.Speed <= emitter.MaxSpeed) { // NaN fails both
 		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
 	}
@@ -54,7 +54,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return err
 	}
 	if c == nil && !o.Exact {
-		return usageErrorf("--provider is required (unless --exact; or --provider-file): phasio, happycolis or standard")
+		return requiredError("provider", "phasio, happycolis or standard (unless --exact)", "provider-file")
 	}
 	if o.Event != "" {
 		if err := checkChosenEvent("event", o.Event, c); err != nil {
@@ -74,7 +74,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return err
 	}
 	in := input.Interruptible(ctx, e.stdin)
-	store, stopStore, err := storeRecords(ctx, fs, fs.Arg(0))
+	store, stopStore, err := storeRecords(ctx, ro.redact, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -89,8 +89,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		defer f.Close()                  // read-only
 		in = input.Interruptible(ctx, f) // a FIFO can be idle
 	}
-	seed, _ := fs.GetInt64("seed")
-	d, err := newDelivery(fs, e, c, emitter.WithSeed(seed))
+	d, err := newDelivery(fs, e, c, emitter.WithSeed(ro.seed))
 	if err != nil {
 		return err
 	}

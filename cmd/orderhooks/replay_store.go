@@ -9,16 +9,15 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 )
 
-// addReplayStoreFlags registers the flags of replaying a capture store.
-func addReplayStoreFlags(fs *pflag.FlagSet) {
-	fs.Bool("redact", false, "a capture store: send the payloads with personal data replaced by the store's pseudonyms")
+// bindReplayStore binds the flag of replaying a capture store.
+func bindReplayStore(fs *pflag.FlagSet, redact *bool) {
+	fs.BoolVar(redact, "redact", false, "a capture store: send the payloads with personal data replaced by the store's pseudonyms")
 }
 
 // storeRecords returns the records of a capture store named as replay's
 // FILE, read straight from it (what capture export writes), or nil when
 // path is not a store. stop ends the reading.
-func storeRecords(ctx context.Context, fs *pflag.FlagSet, path string) (r io.Reader, stop func(), err error) {
-	redact, _ := fs.GetBool("redact")
+func storeRecords(ctx context.Context, redact bool, path string) (r io.Reader, stop func(), err error) {
 	if path == "-" || !capture.LooksLikeStore(path) {
 		if redact {
 			return nil, nil, usageErrorf("--redact applies to a capture store, and %s is not one", path)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/payloads"
 	"github.com/orderhooks/orderhooks/internal/safefile"
@@ -15,46 +13,47 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
-		name:    "scenario",
-		summary: "turn the captured lifecycle of one order into an editable scenario file, redacted, that emit --scenario sends again",
-		usage: "orderhooks scenario from-capture --key KEY SOURCE [--provider P] [--name NAME] [--raw] [--out FILE]\n" +
-			"    SOURCE: a capture store, a recording (emit --record, capture export) or an events file",
-		order: 35,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("scenario", pflag.ContinueOnError)
-			fs.String("key", "", "the order key (Phasio orderId, HappyColis body.id) whose deliveries make the scenario")
-			fs.String("provider", "", "the platform of the order, when a key is both platforms' (phasio or happycolis)")
-			fs.String("name", "", "the scenario's name (default capture/KEY)")
-			fs.Bool("raw", false, "keep personal data as captured instead of pseudonyms (only for your own test traffic)")
-			fs.String("out", "", "write the scenario file to FILE instead of stdout")
-			return fs
-		},
-		run: runScenario,
-	})
+// scenarioOpts are scenario's flags.
+type scenarioOpts struct {
+	key      string
+	provider string
+	name     string
+	raw      bool
+	out      string
 }
 
-// runScenario writes the scenario of one captured order: the first
+// scenarioCommand writes the scenario of one captured order: the first
 // payload whole, each later one as set/remove patches, every message once,
 // personal data replaced by pseudonyms unless --raw.
-func runScenario(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() == 0 || fs.Arg(0) != "from-capture" {
+func scenarioCommand() *command {
+	var o scenarioOpts
+	fs := newFlagSet("scenario")
+	fs.StringVar(&o.key, "key", "", "the order `KEY` (Phasio orderId, HappyColis body.id) whose deliveries make the scenario")
+	fs.StringVar(&o.provider, "provider", "", "the platform of the order, when a key is both platforms' (phasio or happycolis)")
+	fs.StringVar(&o.name, "name", "", "the scenario's name (default capture/KEY)")
+	fs.BoolVar(&o.raw, "raw", false, "keep personal data as captured instead of pseudonyms (only for your own test traffic)")
+	fs.StringVar(&o.out, "out", "", "write the scenario file to `FILE` instead of stdout")
+	required(fs, "key", "the order key of the lifecycle (capture list shows them)")
+	return &command{
+		name:    "scenario",
+		summary: "turn the captured lifecycle of one order into an editable scenario file, redacted, that emit --scenario sends again",
+		args:    "from-capture SOURCE (a capture store, a recording from emit --record or capture export, or an events file)",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runScenario(ctx, fs.Args(), &o, e) },
+	}
+}
+
+func runScenario(ctx context.Context, args []string, opts *scenarioOpts, e *env) error {
+	if len(args) == 0 || args[0] != "from-capture" {
 		return usageErrorf("the action is from-capture: orderhooks scenario from-capture --key KEY SOURCE")
 	}
-	if fs.NArg() != 2 {
-		return usageErrorf("from-capture reads one SOURCE: a capture store, a recording or an events file, got %d", fs.NArg()-1)
+	if len(args) != 2 {
+		return usageErrorf("from-capture reads one SOURCE: a capture store, a recording or an events file, got %d", len(args)-1)
 	}
-	src := fs.Arg(1)
-	var o payloads.Options
-	o.Key, _ = fs.GetString("key")
-	o.Provider, _ = fs.GetString("provider")
-	name, _ := fs.GetString("name")
-	raw, _ := fs.GetBool("raw")
-	out, _ := fs.GetString("out")
+	src := args[1]
+	o := payloads.Options{Key: opts.key, Provider: opts.provider}
+	name, raw, out := opts.name, opts.raw, opts.out
 	switch {
-	case o.Key == "":
-		return usageErrorf("--key is required: the order key of the lifecycle (capture list shows them)")
 	case o.Provider == wire.ProviderStandard:
 		return usageErrorf("--provider: the platform of the order's payloads (phasio or happycolis); Standard Webhooks deliveries carry one of them")
 	case o.Provider != "":

@@ -6,26 +6,23 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
-func init() {
-	register(&command{
+// scenariosCommand lists the built-in scenarios or prints one.
+func scenariosCommand() *command {
+	fs := newFlagSet("scenarios")
+	return &command{
 		name:    "scenarios",
 		summary: "list the built-in lifecycle scenarios (name, provider, steps, description), or print one as an editable file",
-		usage:   "orderhooks scenarios [list] | orderhooks scenarios show NAME",
-		order:   21,
-		flags: func() *pflag.FlagSet {
-			return pflag.NewFlagSet("scenarios", pflag.ContinueOnError)
-		},
-		run: runScenarios,
-	})
+		args:    "[list]\nshow NAME",
+		fs:      fs,
+		run:     func(_ context.Context, e *env) error { return runScenarios(fs.Args(), e) },
+	}
 }
 
-func runScenarios(_ context.Context, fs *pflag.FlagSet, e *env) error {
-	args := fs.Args()
+func runScenarios(args []string, e *env) error {
 	switch {
 	case len(args) == 2 && args[0] == "show":
 		data, err := generator.ScenarioFile(args[1])
@@ -38,7 +35,7 @@ func runScenarios(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	case args[0] == "show":
 		return usageErrorf("show needs one scenario NAME (orderhooks scenarios lists them)")
 	default:
-		return usageErrorf("unknown action %q: want list or show NAME", strings.Join(args, " "))
+		return usageErrorf("unknown action %q: want list or show NAME%s", strings.Join(args, " "), suggest.Hint(args[0], []string{"list", "show"}, nil))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPROVIDER\tSTEPS\tDESCRIPTION")

@@ -6,24 +6,23 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/spf13/pflag"
-
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
-func init() {
-	register(&command{
+// schemaCommand lists the payload schemas or prints one.
+func schemaCommand() *command {
+	fs := newFlagSet("schema")
+	return &command{
 		name:    "schema",
 		summary: "list the payload schemas or print one",
-		usage:   "orderhooks schema list | orderhooks schema show NAME",
-		order:   11,
-		flags:   func() *pflag.FlagSet { return pflag.NewFlagSet("schema", pflag.ContinueOnError) },
-		run:     runSchema,
-	})
+		args:    "list\nshow NAME",
+		fs:      fs,
+		run:     func(_ context.Context, e *env) error { return runSchema(fs.Args(), e) },
+	}
 }
 
-func runSchema(_ context.Context, fs *pflag.FlagSet, e *env) error {
-	args := fs.Args()
+func runSchema(args []string, e *env) error {
 	switch {
 	case len(args) == 1 && args[0] == "list":
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -46,5 +45,5 @@ func runSchema(_ context.Context, fs *pflag.FlagSet, e *env) error {
 	if len(args) == 0 {
 		return usageErrorf("missing action: list or show NAME")
 	}
-	return usageErrorf("unknown action %q: want list or show NAME", strings.Join(args, " "))
+	return usageErrorf("unknown action %q: want list or show NAME%s", strings.Join(args, " "), suggest.Hint(args[0], []string{"list", "show"}, nil))
 }

@@ -6,30 +6,32 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
+// secretCommand prints a fresh secret, or key pair, of a provider.
+func secretCommand() *command {
+	var (
+		prov       providerFlags
+		asymmetric bool
+	)
+	fs := newFlagSet("secret")
+	prov.bind(fs, "platform `NAME`: phasio (base64url 32-byte AES key), happycolis (client secret) or standard (whsec_…)")
+	fs.BoolVar(&asymmetric, "asymmetric", false, "an Ed25519 key pair (Standard Webhooks v1a): the secret key (whsk_…) the sender signs with on the first line, the public key (whpk_…) receivers verify with on the second")
+	required(fs, "provider", "phasio, happycolis or standard", "provider-file")
+	return &command{
 		name:    "secret",
 		summary: "print a fresh webhook secret for a provider (or, --asymmetric, a Standard Webhooks key pair)",
-		usage:   "orderhooks secret new (--provider phasio|happycolis|standard | --provider-file FILE) [--asymmetric]",
-		order:   34,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("secret", pflag.ContinueOnError)
-			fs.String("provider", "", "phasio (base64url 32-byte AES key), happycolis (client secret) or standard (whsec_…)")
-			addProviderFileFlag(fs)
-			fs.Bool("asymmetric", false, "an Ed25519 key pair (Standard Webhooks v1a): the secret key (whsk_…) the sender signs with on the first line, the public key (whpk_…) receivers verify with on the second")
-			return fs
+		args:    "new",
+		fs:      fs,
+		run: func(_ context.Context, e *env) error {
+			return runSecret(fs.Args(), prov, asymmetric, e)
 		},
-		run: runSecret,
-	})
+	}
 }
 
-func runSecret(_ context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() != 1 || fs.Arg(0) != "new" {
+func runSecret(args []string, prov providerFlags, asymmetric bool, e *env) error {
+	if len(args) != 1 || args[0] != "new" {
 		return usageErrorf("the only action is 'new'")
 	}
 	unknown := func(name string) error {
@@ -38,14 +40,11 @@ func runSecret(_ context.Context, fs *pflag.FlagSet, e *env) error {
 		}
 		return nil
 	}
-	c, err := chooseProvider(fs, unknown)
+	c, err := prov.choose(unknown)
 	if err != nil {
 		return err
 	}
-	if c == nil {
-		return unknown("")
-	}
-	if asym, _ := fs.GetBool("asymmetric"); asym {
+	if asymmetric {
 		sk, pk, err := wire.NewDefinitionKeyPair(c.def, "", rand.Reader)
 		if err != nil {
 			return usageErrorf("--asymmetric: %s has no Ed25519 signing scheme (Standard Webhooks has: --provider standard)", c.name)

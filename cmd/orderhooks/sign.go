@@ -18,53 +18,57 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&command{
-		name:    "sign",
-		summary: "print the exact HTTP request a platform sends for a payload (signed, encrypted for Phasio), optionally explained step by step",
-		usage:   "orderhooks sign (--provider phasio|happycolis|standard | --provider-file FILE) --secret SECRET|env:NAME|file:PATH [--explain] [--nonce HEX] [--id ID] [--timestamp T] [FILE|-]",
-		order:   35,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("sign", pflag.ContinueOnError)
-			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
-			addProviderFileFlag(fs)
-			fs.String("secret", "", "the webhook's secret, or env:NAME or file:PATH (never printed)")
-			fs.Bool("explain", false, "print each step first: key derivation, the signed input (its first bytes and length), the digest, the encoding; never the secret")
-			fs.String("nonce", "", "phasio: the AES-GCM nonce in hex (12 bytes; default random)")
-			fs.String("id", "", "happycolis: header.messageId (default the payload's, or a fresh UUID); standard: webhook-id (default a fresh UUID)")
-			fs.String("timestamp", "", "standard: webhook-timestamp, Unix seconds or RFC 3339 (default now)")
-			return fs
-		},
-		run: runSign,
-	})
+// signOpts are sign's flags.
+type signOpts struct {
+	provider  providerFlags
+	secret    string
+	explain   bool
+	nonce     string
+	id        string
+	timestamp string
 }
 
-// runSign reads the payload (FILE, or stdin for - or no argument; a
+// signCommand reads the payload (FILE, or stdin for - or no argument; a
 // trailing newline is dropped) and prints the request: the request line, the headers in a fixed order, a
 // blank line and the body byte for byte, without a newline after it.
 // Phasio's payload is the order JSON, HappyColis's the {header, body}
 // envelope, Standard's the body itself.
-func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+func signCommand() *command {
+	var o signOpts
+	fs := newFlagSet("sign")
+	o.provider.bind(fs, "platform profile `NAME`: phasio, happycolis or standard")
+	fs.StringVar(&o.secret, "secret", "", "the webhook's `SECRET`, or env:NAME or file:PATH (never printed)")
+	fs.BoolVar(&o.explain, "explain", false, "print each step first: key derivation, the signed input (its first bytes and length), the digest, the encoding; never the secret")
+	fs.StringVar(&o.nonce, "nonce", "", "phasio: the AES-GCM nonce in `HEX` (12 bytes; default random)")
+	fs.StringVar(&o.id, "id", "", "happycolis: header.messageId (default the payload's, or a fresh UUID); standard: webhook-id (default a fresh UUID)")
+	fs.StringVar(&o.timestamp, "timestamp", "", "standard: webhook-timestamp, Unix seconds or RFC 3339 (default now)")
+	required(fs, "provider", "phasio, happycolis or standard", "provider-file")
+	required(fs, "secret", "")
+	return &command{
+		name:    "sign",
+		summary: "print the exact HTTP request a platform sends for a payload (signed, encrypted for Phasio), optionally explained step by step",
+		args:    "[FILE|-]",
+		fs:      fs,
+		run: func(ctx context.Context, e *env) error {
+			return runSign(ctx, fs, &o, e)
+		},
+	}
+}
+
+func runSign(ctx context.Context, fs *pflag.FlagSet, o *signOpts, e *env) error {
 	if fs.NArg() > 1 {
 		return usageErrorf("one input at most, got %d", fs.NArg())
 	}
-	c, err := chooseProvider(fs)
+	c, err := o.provider.choose()
 	if err != nil {
 		return err
-	}
-	spec, _ := fs.GetString("secret")
-	switch {
-	case c == nil:
-		return usageErrorf("--provider is required (or --provider-file): phasio, happycolis or standard")
-	case spec == "":
-		return usageErrorf("--secret is required")
 	}
 	provider := c.name
-	o, err := signOptions(fs, c)
+	so, err := o.signOptions(fs, c)
 	if err != nil {
 		return err
 	}
-	secret, err := wire.ResolveSecret(spec, e.getenv)
+	secret, err := wire.ResolveSecret(o.secret, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -74,14 +78,14 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	// The newline editors and echo end a file with is not the payload's.
 	payload = bytes.TrimRight(payload, "\r\n")
-	s, err := wire.SignDefinition(c.def, secret, payload, o)
+	s, err := wire.SignDefinition(c.def, secret, payload, so)
 	switch {
 	case errors.Is(err, wire.ErrBadSecret):
 		return err
 	case err != nil:
 		return usageErrorf("%s: %w", name, err)
 	}
-	if explain, _ := fs.GetBool("explain"); explain {
+	if o.explain {
 		if err := writeSteps(e.stdout, provider, s.Steps); err != nil {
 			return err
 		}
@@ -96,9 +100,10 @@ var signFlags = map[string][]string{
 	"timestamp": {"standard"},
 }
 
-// signOptions reads --nonce, --id and --timestamp; one that does not apply
-// to the provider is a usage error, not a flag silently ignored.
-func signOptions(fs *pflag.FlagSet, c *chosen) (wire.SignOptions, error) {
+// signOptions turns --nonce, --id and --timestamp into wire's options; one
+// that does not apply to the provider is a usage error, not a flag
+// silently ignored.
+func (so *signOpts) signOptions(fs *pflag.FlagSet, c *chosen) (wire.SignOptions, error) {
 	var o wire.SignOptions
 	provider := c.name
 	applies := map[string]bool{"nonce": c.def.Encryption() != nil, "id": c.def.ID().Header != "" || c.def.ID().Pointer != "",
@@ -111,15 +116,15 @@ func signOptions(fs *pflag.FlagSet, c *chosen) (wire.SignOptions, error) {
 			return o, usageErrorf("--%s does not apply to %s: its requests carry no %s", name, c.file, name)
 		}
 	}
-	if v, _ := fs.GetString("nonce"); v != "" {
+	if v := so.nonce; v != "" {
 		nonce, err := hex.DecodeString(v)
 		if err != nil || len(nonce) != wire.DefaultPhasioNonceSize {
 			return o, usageErrorf("--nonce %q: want %d bytes in hex (%d hex digits)", v, wire.DefaultPhasioNonceSize, 2*wire.DefaultPhasioNonceSize)
 		}
 		o.Nonce = nonce
 	}
-	o.ID, _ = fs.GetString("id")
-	if v, _ := fs.GetString("timestamp"); v != "" {
+	o.ID = so.id
+	if v := so.timestamp; v != "" {
 		if sec, err := strconv.ParseInt(v, 10, 64); err == nil && sec > 0 {
 			o.Timestamp = time.Unix(sec, 0)
 		} else if t, err := time.Parse(time.RFC3339, v); err == nil {

@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -19,31 +17,38 @@ import (
 // ({"seq","provider","event","payload"} lines) against their own schema.
 const schemaAuto = "auto"
 
-func init() {
-	register(&command{
-		name:    "validate",
-		summary: "check JSON or JSONL documents against a payload schema",
-		usage:   "orderhooks validate --schema NAME|auto [--strict] [--schema-overlay FILE] [FILE|-]...",
-		order:   10,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
-			fs.String("schema", "", "schema to check against (see 'orderhooks schema list'), or "+schemaAuto+
-				" for generator events: each line's payload against the schema of its provider and event")
-			fs.Bool("strict", false, "with --schema "+schemaAuto+", use the strict variants (no undocumented fields)")
-			addSchemaOverlayFlag(fs)
-			return fs
-		},
-		run: runValidate,
-	})
+// validateOpts are validate's flags.
+type validateOpts struct {
+	schema        string
+	strict        bool
+	schemaOverlay string
 }
 
-// runValidate prints one line per violation, SOURCE:LINE: POINTER: MESSAGE,
+// validateCommand prints one line per violation, SOURCE:LINE: POINTER: MESSAGE,
 // on stdout and a summary on stderr; reading stdin when no file is named.
 // Ctrl-C stops it between documents, or while stdin is idle.
-func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	name, _ := fs.GetString("schema")
-	strict, _ := fs.GetBool("strict")
-	set, err := schemaSetOf(fs)
+func validateCommand() *command {
+	var o validateOpts
+	fs := newFlagSet("validate")
+	fs.StringVar(&o.schema, "schema", "", "schema to check against (see 'orderhooks schema list'), or "+schemaAuto+
+		" for generator events: each line's payload against the schema of its provider and event")
+	fs.BoolVar(&o.strict, "strict", false, "with --schema "+schemaAuto+", use the strict variants (no undocumented fields)")
+	bindSchemaOverlay(fs, &o.schemaOverlay)
+	required(fs, "schema", "one of "+schemaChoices())
+	return &command{
+		name:    "validate",
+		summary: "check JSON or JSONL documents against a payload schema",
+		args:    "[FILE|-]...",
+		fs:      fs,
+		run: func(ctx context.Context, e *env) error {
+			return runValidate(ctx, fs.Args(), &o, e)
+		},
+	}
+}
+
+func runValidate(ctx context.Context, args []string, o *validateOpts, e *env) error {
+	name, strict := o.schema, o.strict
+	set, err := schemaSet(o.schemaOverlay)
 	if err != nil {
 		return err
 	}
@@ -52,8 +57,6 @@ func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	v := &validator{strict: strict, set: set}
 	switch {
-	case name == "":
-		return usageErrorf("--schema is required: one of %s", schemaChoices())
 	case name == schemaAuto:
 	case strict:
 		return usageErrorf("--strict only applies to --schema %s; name a strict schema instead (%s)", schemaAuto, schemaChoices())
@@ -65,7 +68,7 @@ func runValidate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		v.schema = s
 	}
 
-	srcs, err := openSources(ctx, fs.Args(), e.stdin)
+	srcs, err := openSources(ctx, args, e.stdin)
 	if err != nil {
 		return usageError(err)
 	}

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	register(&command{
+	register(&legacyCommand{
 		name:    "verify",
 		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
 		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE] [--shard I/N]\n  orderhooks verify --list",
