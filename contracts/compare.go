@@ -57,14 +57,35 @@ func (m mismatch) String() string {
 // state. A pointer absent from both sides matches: the snapshot's own shape
 // decides what is compared.
 func compareState(cmps []Comparison, snapshot, state any) []mismatch {
+	return compareValues(cmps, snapshotValues(cmps, snapshot), state)
+}
+
+// snapValue is the value of a compared pointer in a snapshot, or its absence.
+type snapValue struct {
+	v  any
+	ok bool
+}
+
+// snapshotValues reads the compared (snapshot-side) values of a snapshot:
+// all that comparing it with a probed state needs.
+func snapshotValues(cmps []Comparison, snapshot any) []snapValue {
+	out := make([]snapValue, len(cmps))
+	for i, c := range cmps {
+		out[i].v, out[i].ok = jsonptr.Get(snapshot, c.snap)
+	}
+	return out
+}
+
+// compareValues compares a snapshot's compared values (snapshotValues)
+// with the probed state.
+func compareValues(cmps []Comparison, want []snapValue, state any) []mismatch {
 	var out []mismatch
-	for _, c := range cmps {
-		want, wok := jsonptr.Get(snapshot, c.snap)
+	for i, c := range cmps {
 		got, gok := jsonptr.Get(state, c.probe)
-		if wok == gok && (!wok || jsonEqual(want, got)) {
+		if want[i].ok == gok && (!gok || jsonEqual(want[i].v, got)) {
 			continue
 		}
-		out = append(out, mismatch{c, compactJSON(want, wok), compactJSON(got, gok)})
+		out = append(out, mismatch{c, compactJSON(want[i].v, want[i].ok), compactJSON(got, gok)})
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
@@ -30,7 +31,7 @@ func init() {
 		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
 			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
 			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
-			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--duration D] [--json]",
+			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--duration D] [--reconcile URL [--compare PTRS]] [--json]",
 		order: 30,
 		flags: func() *pflag.FlagSet {
 			fs := pflag.NewFlagSet("emit", pflag.ContinueOnError)
@@ -95,7 +96,20 @@ func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if shard, _ := shardOf(fs); !shard.Whole() { // checked by emitSource
 		d.shard = shard.String()
 	}
-	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) { return em.Run(ctx, src) })
+	if d.reconciler, err = reconcilerOf(fs, c); err != nil {
+		return err
+	}
+	if d.reconciler != nil {
+		d.opts = append(d.opts, emitter.WithObserver(d.reconciler))
+	}
+	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
+		if d.reconciler != nil {
+			sctx, stop := context.WithCancel(ctx)
+			defer stop()
+			go d.reconciler.Sample(sctx)
+		}
+		return em.Run(ctx, src)
+	})
 	return watch.verdict(err, "--in -")
 }
 
@@ -269,6 +283,8 @@ type delivery struct {
 	record  string
 	json    bool
 	shard   string // --shard, stamped on the summary
+	// reconciler follows the deliveries for --reconcile (emit only).
+	reconciler *contracts.Reconciler
 }
 
 // newDelivery reads the shared flags; every problem is a usage error (exit 2)
@@ -453,10 +469,14 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 			err = fmt.Errorf("--record: %w", cerr)
 		}
 	}
+	recon, rerr := reconcileAfter(ctx, d.reconciler, sum, err)
+	if err == nil {
+		err = rerr
+	}
 	// An input error before anything was sent prints no (empty) summary.
 	if sum != nil && !(exitCode(err) == exitUsage && sum.Deliveries == 0) {
 		sum.Shard = d.shard
-		if perr := printSummary(e.stdout, sum, d.json); err == nil {
+		if perr := writeReport(e.stdout, sum, recon, d.json); err == nil {
 			err = perr
 		}
 	}
@@ -468,7 +488,7 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 		return usageError(err)
 	case err != nil:
 		return err
-	case !sum.Passed():
+	case !sum.Passed(), recon != nil && !recon.Passed():
 		return failedSilently()
 	}
 	return nil
@@ -479,7 +499,12 @@ func printSummary(w io.Writer, sum *emitter.Summary, asJSON bool) error {
 	if !asJSON {
 		return sum.WriteText(w)
 	}
+	return printJSON(w, sum)
+}
+
+// printJSON writes v as indented JSON.
+func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(sum)
+	return enc.Encode(v)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
 )
@@ -33,18 +34,31 @@ func runMerge(args []string, asJSON bool, e *env) error {
 		return usageErrorf("give the summaries to merge: files written by emit --json")
 	}
 	var sums []*emitter.Summary
-	for _, path := range args {
-		s, err := readSummary(path)
+	var recs []*contracts.Reconciliation
+	for i, path := range args {
+		r, err := readSummary(path)
 		if err != nil {
 			return err
 		}
-		sums = append(sums, s)
+		if i > 0 && (r.Reconciliation == nil) != (len(recs) == 0) {
+			return usageErrorf("%s: reconciled with --reconcile, and %s not: merge runs of the same flags", args[0], path)
+		}
+		sums = append(sums, r.Summary)
+		if r.Reconciliation != nil {
+			recs = append(recs, r.Reconciliation)
+		}
 	}
 	sum, err := emitter.MergeSummaries(sums...)
 	if err != nil {
 		return usageErrorf("%s", strings.TrimPrefix(err.Error(), emitter.ErrMerge.Error()+": "))
 	}
-	if err := printSummary(e.stdout, sum, asJSON); err != nil {
+	var rec *contracts.Reconciliation
+	if len(recs) > 0 {
+		if rec, err = contracts.MergeReconciliations(recs...); err != nil {
+			return usageErrorf("%s", strings.TrimPrefix(err.Error(), contracts.ErrReconcileMerge.Error()+": "))
+		}
+	}
+	if err := writeReport(e.stdout, sum, rec, asJSON); err != nil {
 		return err
 	}
 	if !asJSON {
@@ -55,7 +69,7 @@ func runMerge(args []string, asJSON bool, e *env) error {
 			strings.Join(missing, ", "), len(sum.Shards), len(sum.Shards)+len(missing))
 		return failedSilently()
 	}
-	if !sum.Passed() {
+	if !sum.Passed() || (rec != nil && !rec.Passed()) {
 		return failedSilently()
 	}
 	return nil
@@ -70,14 +84,14 @@ func shardNote(shards []string) string {
 
 // readSummary reads one emit --json summary; unknown fields are refused,
 // so that a verify report or another file is not taken for one.
-func readSummary(path string) (*emitter.Summary, error) {
+func readSummary(path string) (*reconcileReport, error) {
 	data, err := input.ReadFile(path, input.SummaryFile)
 	if err != nil {
 		return nil, usageErrorf("%w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var s emitter.Summary
+	s := reconcileReport{Summary: &emitter.Summary{}}
 	if err := dec.Decode(&s); err != nil {
 		return nil, usageErrorf("%s: not a summary written by emit --json: %s", path, err)
 	}

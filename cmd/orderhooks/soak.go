@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 )
 
@@ -12,9 +17,105 @@ import (
 // progress line when standard error is not a terminal (a CI log).
 const soakLineEvery = 10 * time.Second
 
-// addSoakFlags registers emit's soak flags.
+// addSoakFlags registers emit's soak and reconciliation flags.
 func addSoakFlags(fs *pflag.FlagSet) {
 	fs.Duration("duration", 0, "keep sending until this much time has passed (a soak: fresh orders, unless --orders or --in bound them), then finish the deliveries under way; off a terminal a progress line is written every 10s")
+	fs.String("reconcile", "", "after the run (and for a sample during it) GET each order's state from this URL or path with {orderKey}, e.g. /orders/{orderKey}, and compare it with the newest snapshot the receiver acknowledged; lost or misapplied orders exit 1")
+	fs.StringSlice("compare", nil, "with --reconcile: JSON pointers compared (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider, as verify)")
+	fs.Int("reconcile-max", contracts.DefaultReconcileOrders, "with --reconcile: follow at most this many orders (beyond, a uniform sample), some 200 bytes each")
+}
+
+// reconcileReport is emit's --json output: the summary, and the
+// reconciliation when --reconcile was given.
+type reconcileReport struct {
+	*emitter.Summary
+	Reconciliation *contracts.Reconciliation `json:"reconciliation,omitempty"`
+}
+
+// reconcilerOf builds the Reconciler of --reconcile for the chosen
+// provider (nil without the flag).
+func reconcilerOf(fs *pflag.FlagSet, c *chosen) (*contracts.Reconciler, error) {
+	tmpl, _ := fs.GetString("reconcile")
+	if !fs.Changed("reconcile") {
+		for _, name := range []string{"compare", "reconcile-max"} {
+			if fs.Changed(name) {
+				return nil, usageErrorf("--%s compares the receiver's state, which only --reconcile reads", name)
+			}
+		}
+		return nil, nil
+	}
+	gen, err := c.generatorName(fs)
+	if err != nil {
+		return nil, err
+	}
+	var opts []contracts.ProviderOption
+	if gen != "" && c.def.Generator() == "" {
+		opts = append(opts, contracts.WithPayloads(gen))
+	}
+	var p contracts.Provider
+	if c.file == "" {
+		p, err = contracts.NewProvider(c.name, "", opts...)
+	} else {
+		p, err = contracts.NewProviderFromDefinition(c.def, "", opts...)
+	}
+	if err != nil {
+		return nil, usageError(err)
+	}
+	o := contracts.ReconcileOptions{Probe: tmpl}
+	o.Timeout, _ = fs.GetDuration("timeout")
+	o.MaxOrders, _ = fs.GetInt("reconcile-max")
+	o.Concurrency, _ = fs.GetInt("concurrency")
+	o.Concurrency = min(o.Concurrency, 64)
+	if o.MaxOrders < 1 {
+		return nil, usageErrorf("--reconcile-max %d: must be at least 1", o.MaxOrders)
+	}
+	if fs.Changed("compare") {
+		o.Compare, _ = fs.GetStringSlice("compare")
+	}
+	insecure, _ := fs.GetBool("insecure")
+	caFile, _ := fs.GetString("ca-file")
+	o.Client, err = emitter.NewClient(emitter.ClientOptions{Timeout: o.Timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: o.Concurrency})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	if u, _ := fs.GetString("url"); u != "" {
+		o.Base, _ = url.Parse(u) // checked with the targets
+	}
+	r, err := contracts.NewReconciler(p, o)
+	if err != nil {
+		return nil, usageErrorf("--reconcile: %s", strings.TrimPrefix(err.Error(), "contracts: "))
+	}
+	return r, nil
+}
+
+// reconcileAfter probes the orders after the run, unless it was
+// interrupted; the reconciliation says why it was skipped then.
+func reconcileAfter(ctx context.Context, r *contracts.Reconciler, sum *emitter.Summary, runErr error) (*contracts.Reconciliation, error) {
+	if r == nil || sum == nil {
+		return nil, nil
+	}
+	if sum.Interrupted || runErr != nil {
+		return &contracts.Reconciliation{Skipped: "the run did not finish"}, nil
+	}
+	rec, err := r.Reconcile(ctx)
+	if err != nil && ctx.Err() != nil {
+		return rec, emitter.ErrInterrupted
+	}
+	return rec, err
+}
+
+// writeReport writes the summary and the reconciliation, as text or JSON.
+func writeReport(w io.Writer, sum *emitter.Summary, rec *contracts.Reconciliation, asJSON bool) error {
+	if asJSON {
+		return printJSON(w, reconcileReport{Summary: sum, Reconciliation: rec})
+	}
+	if err := sum.WriteText(w); err != nil {
+		return err
+	}
+	if rec != nil {
+		return rec.WriteText(w, 20)
+	}
+	return nil
 }
 
 // soakEndless reports whether emit generates orders until --duration ends.

@@ -1,11 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/wire"
 )
 
 // emit --duration sends fresh orders (no two deliveries of one order with
@@ -44,5 +56,77 @@ func TestEmitDuration(t *testing.T) {
 		if _, errOut, code := runCmdEnv(t, t.Context(), "", vars, append([]string{"emit", "--provider", "phasio", "--url", rcv.URL, "--secret", "env:S"}, bad...)...); code != exitUsage || !strings.Contains(errOut, "--duration") {
 			t.Errorf("%v: exit %d\n%s", bad, code, errOut)
 		}
+	}
+}
+
+// emit --reconcile against a receiver that acknowledges 1 % of the
+// deliveries without applying them names exactly those orders as lost
+// (exit 1, in the text and in --json); against the same receiver applying
+// everything, none (exit 0).
+func TestEmitReconcile(t *testing.T) {
+	for _, drop := range []float64{0.01, 0} {
+		t.Run(fmt.Sprint(drop), func(t *testing.T) {
+			profile, err := wire.New(generator.ProviderPhasio, []string{emitSecret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rcv, err := receiver.New(profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(3, uint64(drop*100)))
+			var mu sync.Mutex
+			dropped := map[string]bool{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				if req.Method == http.MethodPost {
+					body, _ := io.ReadAll(req.Body)
+					got, err := profile.Verify(req.Header, body)
+					if err != nil {
+						http.Error(w, err.Error(), http.StatusUnauthorized)
+						return
+					}
+					var order struct{ OrderID json.Number }
+					if err := json.Unmarshal(got.Payload, &order); err != nil {
+						http.Error(w, err.Error(), http.StatusBadRequest)
+						return
+					}
+					mu.Lock()
+					drop := r.Float64() < drop
+					if drop {
+						dropped[order.OrderID.String()] = true
+					}
+					mu.Unlock()
+					if drop {
+						return // 200, never applied
+					}
+					req.Body = io.NopCloser(bytes.NewReader(body))
+				}
+				rcv.ServeHTTP(w, req)
+			}))
+			defer srv.Close()
+			out, errOut, code := runCmdEnv(t, t.Context(), "", map[string]string{"S": emitSecret}, "emit", "--provider", "phasio",
+				"--url", srv.URL, "--secret", "env:S", "--orders", "1000", "--reconcile", "/orders/{orderKey}", "--json")
+			var rep struct {
+				OK             int
+				Reconciliation contracts.Reconciliation
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("%v\n%s", err, errOut)
+			}
+			var lost []string
+			for _, d := range rep.Reconciliation.Lost {
+				lost = append(lost, d.Key)
+			}
+			want := slices.Sorted(maps.Keys(dropped))
+			if !slices.Equal(lost, want) || rep.Reconciliation.Agree != 1000-len(want) || len(rep.Reconciliation.Misapplied)+len(rep.Reconciliation.Unverified) > 0 {
+				t.Fatalf("lost %v, %d agree; dropped %v", lost, rep.Reconciliation.Agree, want)
+			}
+			if wantCode := map[bool]int{true: exitFailure, false: exitOK}[len(want) > 0]; code != wantCode || rep.OK != 1000 {
+				t.Fatalf("exit %d, want %d; %d ok\n%s", code, wantCode, rep.OK, errOut)
+			}
+			if drop > 0 && len(want) == 0 {
+				t.Fatal("nothing dropped: the test proves nothing")
+			}
+		})
 	}
 }

@@ -1,0 +1,234 @@
+package contracts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/emitter"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testwire"
+	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+// droppingReceiver is the verifying receiver behind a front that, with
+// probability drop, answers 200 without passing the delivery on: the
+// receiver acknowledges what it never applies. It remembers the last
+// payload each order was sent.
+type droppingReceiver struct {
+	rcv     *receiver.Receiver
+	profile wire.Profile
+	drop    float64
+	mu      sync.Mutex
+	rand    *rand.Rand
+	last    map[string]any
+	dropped int
+}
+
+func (d *droppingReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		d.rcv.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	got, err := d.profile.Verify(r.Header, body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	var payload map[string]any
+	dec := json.NewDecoder(bytes.NewReader(got.Payload))
+	dec.UseNumber()
+	if err := dec.Decode(&payload); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	key := string(payload["orderId"].(json.Number))
+	d.mu.Lock()
+	d.last[key] = payload
+	drop := d.rand.Float64() < d.drop
+	if drop {
+		d.dropped++
+	}
+	d.mu.Unlock()
+	if drop {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	d.rcv.ServeHTTP(w, r)
+}
+
+// lookup reads a pointer of plain object members (the compared pointers
+// of Phasio orders), independently of the library's JSON pointers.
+func lookup(doc any, ptr string) (any, bool) {
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		m, ok := doc.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if doc, ok = m[tok]; !ok {
+			return nil, false
+		}
+	}
+	return doc, true
+}
+
+// affected are the orders whose stored state is not the last payload
+// sent, on the compared pointers: lost (no state) and misapplied.
+func (d *droppingReceiver) affected(t *testing.T) (lost, misapplied []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for key, want := range d.last {
+		raw, ok := d.rcv.Order(key)
+		if !ok {
+			lost = append(lost, key)
+			continue
+		}
+		var got any
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		for _, ptr := range contracts.DefaultComparePhasio {
+			w, wok := lookup(want, ptr)
+			g, gok := lookup(got, ptr)
+			if wok != gok || !reflect.DeepEqual(w, g) {
+				misapplied = append(misapplied, key)
+				break
+			}
+		}
+	}
+	slices.Sort(lost)
+	slices.Sort(misapplied)
+	return lost, misapplied
+}
+
+func keysOf(ds []contracts.Disagreement) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Key)
+	}
+	return out
+}
+
+// Against a receiver that drops 1 % of the deliveries it acknowledges,
+// the reconciliation names exactly the orders whose state is not the last
+// snapshot sent (lost: never stored; misapplied: an older snapshot), and
+// against the same receiver dropping nothing, none; samples taken during
+// the run raise no false alarm.
+func TestReconcileNamesExactlyTheAffectedOrders(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		scenario string
+		orders   int
+		drop     float64
+		max      int // orders followed (0: all)
+	}{
+		{"single events, 1% dropped", "", 1500, 0.01, 0},
+		{"lifecycles, 1% dropped", "phasio/quote-to-paid", 400, 0.01, 0},
+		{"lifecycles, correct receiver", "phasio/quote-to-paid", 150, 0, 0},
+		{"single events, 1% dropped, 300 followed", "", 1500, 0.01, 300},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			profile := testwire.Profile(t, generator.ProviderPhasio)
+			rcv, err := receiver.New(profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			front := &droppingReceiver{rcv: rcv, profile: profile, drop: tc.drop, rand: rand.New(rand.NewPCG(7, 11)), last: map[string]any{}}
+			srv := httptest.NewServer(front)
+			defer srv.Close()
+			opts := []generator.Option{generator.WithOrders(tc.orders), generator.WithSeed(4)}
+			if tc.scenario != "" {
+				s, err := generator.LoadScenario(tc.scenario)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts = append(opts, generator.WithScenario(s))
+			}
+			evs := testkit.Generate(t, generator.ProviderPhasio, opts...)
+			rec, err := contracts.NewReconciler(contracts.Phasio(testkit.Secret(generator.ProviderPhasio)), contracts.ReconcileOptions{
+				Probe: srv.URL + "/orders/{orderKey}", Timeout: 5 * time.Second, SampleEvery: 5 * time.Millisecond, MaxOrders: tc.max})
+			if err != nil {
+				t.Fatal(err)
+			}
+			em, err := emitter.New(emitter.OneTarget(profile, srv.URL), emitter.WithObserver(rec), emitter.WithConcurrency(8))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, stop := context.WithCancel(t.Context())
+			sampled := make(chan struct{})
+			go func() { defer close(sampled); rec.Sample(ctx) }()
+			sum, err := em.Run(t.Context(), testkit.Source(evs))
+			stop()
+			<-sampled
+			if err != nil || !sum.Passed() {
+				t.Fatalf("run: %v, %d failed", err, sum.Failed)
+			}
+			r, err := rec.Reconcile(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			lost, misapplied := front.affected(t)
+			if tc.max > 0 {
+				// A uniform sample of at most max orders is followed: what it
+				// names is among the affected orders, and nothing else fails.
+				if r.Orders > tc.max || r.Orders < tc.max*8/10 || r.Share >= 1 || r.Share < 0.1 || len(r.Unverified)+len(r.Misapplied) > 0 {
+					t.Fatalf("%d orders followed (share %v) of %d, at most %d", r.Orders, r.Share, len(front.last), tc.max)
+				}
+				for _, k := range keysOf(r.Lost) {
+					if !slices.Contains(lost, k) {
+						t.Errorf("order %s named lost, but it was stored", k)
+					}
+				}
+				return
+			}
+			if tc.drop > 0 && len(lost)+len(misapplied) == 0 {
+				t.Fatalf("%d dropped deliveries affected no order: the test proves nothing", front.dropped)
+			}
+			if !slices.Equal(keysOf(r.Lost), lost) || !slices.Equal(keysOf(r.Misapplied), misapplied) || len(r.Unverified) > 0 {
+				t.Fatalf("reconciliation: lost %v, misapplied %v, unverified %v; the receiver lost %v, misapplied %v",
+					keysOf(r.Lost), keysOf(r.Misapplied), r.Unverified, lost, misapplied)
+			}
+			if r.Orders != len(front.last) || r.Agree != r.Orders-len(lost)-len(misapplied) || r.Share != 1 || r.Passed() != (tc.drop == 0) {
+				t.Errorf("%d orders (%d agree, share %v, passed %v); %d orders sent", r.Orders, r.Agree, r.Share, r.Passed(), len(front.last))
+			}
+			for _, d := range r.Misapplied {
+				if len(d.Differences) == 0 || !strings.Contains(d.Differences[0], "expected") {
+					t.Errorf("misapplied %s without its differences: %+v", d.Key, d)
+				}
+			}
+			if r.DuringRun == 0 {
+				t.Error("no order was sampled during the run")
+			}
+			if tc.drop == 0 && len(r.Suspects) > 0 {
+				t.Errorf("a correct receiver's orders were suspected during the run: %+v", r.Suspects)
+			}
+			var text strings.Builder
+			if err := r.WriteText(&text, 3); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d deliveries dropped\n%s", front.dropped, text.String())
+		})
+	}
+}
