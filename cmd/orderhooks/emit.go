@@ -494,14 +494,6 @@ func (d *delivery) run(ctx context.Context, e *env, start func(*emitter.Emitter)
 	return nil
 }
 
-// printSummary writes the summary as text or JSON.
-func printSummary(w io.Writer, sum *emitter.Summary, asJSON bool) error {
-	if !asJSON {
-		return sum.WriteText(w)
-	}
-	return printJSON(w, sum)
-}
-
 // printJSON writes v as indented JSON.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
