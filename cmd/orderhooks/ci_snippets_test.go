@@ -1,13 +1,11 @@
-// Package ci_test runs the verify command of each CI snippet in this
-// directory against a receiver on 127.0.0.1, so a flag renamed in the CLI
-// cannot silently break the snippets teams copy.
-package ci_test
+package main
 
 import (
 	"context"
 	"encoding/xml"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,9 +17,9 @@ import (
 	"github.com/orderhooks/orderhooks/internal/localrecv"
 )
 
-// verifyCommands returns the shell lines of a CI file that run
+// ciVerifyCommands returns the shell lines of a CI file that run
 // orderhooks verify.
-func verifyCommands(t *testing.T, path string) []string {
+func ciVerifyCommands(t *testing.T, path string) []string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -53,27 +51,29 @@ func verifyCommands(t *testing.T, path string) []string {
 	return out
 }
 
-var providerFlag = regexp.MustCompile(`--provider (\w+)`)
+var ciProviderFlag = regexp.MustCompile(`--provider (\w+)`)
 
-func TestSnippetsVerifyALocalReceiver(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the orderhooks binary")
+// TestCISnippetsVerifyALocalReceiver runs the verify command of each CI
+// snippet of examples/ci against a receiver on 127.0.0.1, so a flag renamed
+// in the CLI cannot silently break the snippets teams copy.
+func TestCISnippetsVerifyALocalReceiver(t *testing.T) {
+	bin := filepath.Dir(orderhooksBinary(t))
+	var files []string
+	for _, f := range repoFiles(t, ".yml") {
+		if path.Dir(f) == "examples/ci" {
+			files = append(files, f)
+		}
 	}
-	bin := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "orderhooks"), "github.com/orderhooks/orderhooks/cmd/orderhooks").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	files, _ := filepath.Glob("*.yml")
 	if len(files) < 2 {
 		t.Fatalf("found %d CI snippets, want the GitHub Actions and GitLab CI ones", len(files))
 	}
 	for _, file := range files {
-		cmds := verifyCommands(t, file)
+		cmds := ciVerifyCommands(t, filepath.Join(repoRoot, file))
 		if len(cmds) != 1 {
 			t.Fatalf("%s: %d verify commands, want 1", file, len(cmds))
 		}
 		t.Run(file, func(t *testing.T) {
-			m := providerFlag.FindStringSubmatch(cmds[0])
+			m := ciProviderFlag.FindStringSubmatch(cmds[0])
 			if m == nil {
 				t.Fatalf("%s: no --provider in %q", file, cmds[0])
 			}
