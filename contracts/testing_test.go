@@ -210,6 +210,11 @@ func bigOrderRejecter(t *testing.T, maxParts int) http.Handler {
 	})
 }
 
+// TestSaveFailuresWritesAShrunkScenarioThatStillFails: a receiver that
+// rejects orders of more than 50 parts fails the edge cases; the saved
+// scenario is shrunk to one event just over the limit, replays to the same
+// 422, and with WithShrinkBudget(0) the whole failing case is saved instead
+// (one shrinking run serves both, the costliest part of the package).
 func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 	dir := t.TempDir()
 	r := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
@@ -242,6 +247,19 @@ func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// WithShrinkBudget(0) saves the failing case as it failed, every part
+	// of it, without trying smaller ones.
+	whole := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9), contracts.WithShrinkBudget(0))
+	b := whole.Result(contracts.CheckEdgeCases)
+	if len(b.Saved) != 1 || !strings.Contains(b.Message, "in 0 tries") {
+		t.Fatalf("with shrink budget 0: result %+v", b)
+	}
+	big, _ := os.ReadFile(b.Saved[0])
+	if strings.Count(string(big), "specificationId") <= parts {
+		t.Errorf("the unshrunk case (%d bytes) is not larger than the shrunk one (%d bytes)", len(big), len(src))
+	}
 }
 
 // TestTestSaysTheDiagnosisOnce: in a go test suite the root cause is said
@@ -260,23 +278,5 @@ func TestTestSaysTheDiagnosisOnce(t *testing.T) {
 	}
 	if first := ft.subs[0]; len(first.errors) == 0 || !strings.HasPrefix(first.errors[0], "diagnosis: ") {
 		t.Errorf("the first failing subtest does not start with the diagnosis: %q", first.errors)
-	}
-}
-
-// TestShrinkBudgetZero: WithShrinkBudget(0) saves the failing case as it
-// failed, every part of it, without trying smaller ones.
-func TestShrinkBudgetZero(t *testing.T) {
-	shrunk := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
-		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9))
-	whole := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
-		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9), contracts.WithShrinkBudget(0))
-	a, b := shrunk.Result(contracts.CheckEdgeCases), whole.Result(contracts.CheckEdgeCases)
-	if len(a.Saved) != 1 || len(b.Saved) != 1 || !strings.Contains(b.Message, "in 0 tries") {
-		t.Fatalf("results %+v\n%+v", a, b)
-	}
-	small, _ := os.ReadFile(a.Saved[0])
-	big, _ := os.ReadFile(b.Saved[0])
-	if strings.Count(string(big), "specificationId") <= strings.Count(string(small), "specificationId") {
-		t.Errorf("the unshrunk case (%d bytes) is not larger than the shrunk one (%d bytes)", len(big), len(small))
 	}
 }
