@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/orderhooks/orderhooks/drift"
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/provider"
@@ -528,7 +529,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, stri
 	var invalid error
 	if c != nil {
 		c.Received, c.Payload = got, got.Payload
-		invalid = r.validate(got.Event, doc)
+		invalid = r.validate(got.Event, got.Payload, doc)
 		var ve *schemas.ValidationError
 		switch {
 		case errors.As(invalid, &ve):
@@ -543,7 +544,7 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, stri
 	}
 	if r.cfg.validate {
 		if c == nil {
-			invalid = r.validate(got.Event, doc)
+			invalid = r.validate(got.Event, got.Payload, doc)
 		}
 		if errors.Is(invalid, schemas.ErrInternal) {
 			return http.StatusInternalServerError, reason(invalid)
@@ -637,7 +638,7 @@ func (r *Receiver) orderKey(event string, doc any) string {
 // validate checks a decoded payload against its event's schema; an event
 // name the provider does not send is rejected rather than applied
 // unchecked.
-func (r *Receiver) validate(event string, doc any) error {
+func (r *Receiver) validate(event string, payload []byte, doc any) error {
 	if r.def == nil {
 		return nil
 	}
@@ -649,8 +650,15 @@ func (r *Receiver) validate(event string, doc any) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", schemas.ErrInternal, err)
 	}
+	if checker.Valid(s, payload) {
+		return nil // the validator would find nothing either, at six times the cost
+	}
 	return s.Validate(doc)
 }
+
+// checker answers first whether a payload is valid; the validator then
+// says how an invalid one breaks its schema.
+var checker = drift.NewChecker()
 
 // order serves GET /orders/{key}.
 func (r *Receiver) order(w http.ResponseWriter, req *http.Request) {
