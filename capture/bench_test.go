@@ -10,6 +10,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -49,6 +50,7 @@ func BenchmarkPut(b *testing.B) {
 			b.SetParallelism(16)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := testkit.CPUTime()
 			var next int64
 			b.RunParallel(func(pb *testing.PB) {
 				for i := 0; pb.Next(); i++ {
@@ -59,8 +61,11 @@ func BenchmarkPut(b *testing.B) {
 					}
 				}
 			})
+			used := testkit.CPUTime() - cpu
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+			b.ReportMetric(float64(used.Microseconds())/float64(b.N), "cpu-µs/delivery")
+			b.ReportMetric(float64(s.committed.Load())/float64(max(1, s.commits.Load())), "deliveries/commit")
 			s.Close()
 			var size int64
 			for _, p := range []string{path, path + "-wal"} {

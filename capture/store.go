@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -161,6 +162,9 @@ type Store struct {
 	reqs   chan *writeReq
 	done   chan struct{}
 	feed   *feed
+	// commits and committed count the writer's transactions and the
+	// writes they held (benchmarks report writes per commit).
+	commits, committed atomic.Int64
 
 	redactOnce sync.Once
 	redactor   *pii.Redactor
@@ -187,6 +191,7 @@ func OpenReadOnly(path string, opts ...Option) (*Store, error) {
 }
 
 func open(path string, readOnly bool, opts []Option) (*Store, error) {
+	keepAllocatorPages()
 	cfg := config{busy: DefaultBusyTimeout, put: DefaultPutTimeout, excerpt: DefaultExcerpt, now: time.Now}
 	for _, o := range opts {
 		o(&cfg)

@@ -7,12 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"modernc.org/sqlite"
 )
 
 // MaxBatch bounds how many writes one transaction commits.
 const MaxBatch = 256
+
+// GroupWait is how long the writer waits for more writes before it
+// commits, when writes come concurrently (group commit): a delivery's
+// answer waits up to this much longer, and each commit covers many.
+const GroupWait = 500 * time.Microsecond
 
 // writeReq is one write for the writer goroutine.
 type writeReq struct {
@@ -154,8 +160,12 @@ func (s *Store) submit(ctx context.Context, op func(context.Context, *sql.Tx, *s
 func (s *Store) writer() {
 	defer close(s.done)
 	var st *statements
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	last := 0 // the previous batch's size
 	for req := range s.reqs {
 		batch := []*writeReq{req}
+		waiting := false
 	fill:
 		for len(batch) < MaxBatch {
 			select {
@@ -164,10 +174,29 @@ func (s *Store) writer() {
 					break fill
 				}
 				batch = append(batch, r)
+				continue
 			default:
+			}
+			// Nothing more is waiting. When deliveries come concurrently
+			// (the last batch held several), wait a moment for those
+			// under way: one commit for many.
+			if last < 2 || waiting {
+				break
+			}
+			waiting = true
+			linger.Reset(GroupWait)
+			select {
+			case r, ok := <-s.reqs:
+				linger.Stop() // no stale tick after Stop (Go 1.23 timers)
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			case <-linger.C:
 				break fill
 			}
 		}
+		last = len(batch)
 		if st == nil {
 			var err error
 			if st, err = s.statements(); err != nil {
@@ -191,6 +220,8 @@ func (s *Store) writer() {
 			committed = committed || r.err == nil
 			close(r.done)
 		}
+		s.commits.Add(1)
+		s.committed.Add(int64(len(batch)))
 		if committed {
 			s.feed.notify()
 		}
