@@ -121,7 +121,10 @@ type extremes struct {
 }
 
 func (e *extremes) add(raw []byte) {
-	x, _ := strconv.ParseFloat(string(raw), 64)
+	x, ok := fastFloat(raw)
+	if !ok {
+		x, _ = strconv.ParseFloat(string(raw), 64)
+	}
 	if !isInteger(raw) {
 		e.fractional = true
 	}
@@ -132,6 +135,50 @@ func (e *extremes) add(raw []byte) {
 		e.max, e.maxRaw = x, string(raw)
 	}
 	e.has = true
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fastFloat reads the usual JSON numbers of payloads (an optional minus,
+// at most 15 digits, an optional fraction, no exponent) exactly as
+// strconv.ParseFloat does, without its generality: an integer below
+// 10^15 and a power of ten up to 10^15 are exact float64s, and IEEE
+// division rounds their quotient correctly. ok is false for anything
+// else.
+func fastFloat(raw []byte) (x float64, ok bool) {
+	neg := len(raw) > 0 && raw[0] == '-'
+	if neg {
+		raw = raw[1:]
+	}
+	var mant uint64
+	digits, frac := 0, -1
+	for i, c := range raw {
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+		case c == '.' && frac < 0 && i > 0:
+			frac = 0
+			continue
+		default:
+			return 0, false
+		}
+		if frac >= 0 {
+			frac++
+		}
+	}
+	if digits == 0 || digits > 15 || frac == 0 {
+		return 0, false
+	}
+	x = float64(mant)
+	if frac > 0 {
+		x /= pow10[frac]
+	}
+	if neg {
+		x = -x
+	}
+	return x, true
 }
 
 // counts counts distinct values up to MaxValues, the rest as others; by
