@@ -32,6 +32,13 @@ func runUnknownFields(se *Session) Result {
 		}
 		e.Variant, e.Label = "extended", "unknown fields added"
 		extended[i] = &e
+		if p := se.suite.provider; p.schemaDriven() {
+			// A provider whose documented schema forbids undocumented
+			// members (additionalProperties: false) never sends them.
+			if s, err := p.schemaOf(e.Event); err == nil && s.ValidateJSON(e.Payload) != nil {
+				return Result{Status: StatusSkip, Message: fmt.Sprintf("the provider's schema of %s forbids undocumented fields (additionalProperties: false), so it never sends them", e.Event)}
+			}
+		}
 	}
 	orders, all := se.sendOrders(extended, "unknown fields")
 	return acceptAll(se, orders, all, "deliveries with unknown fields", "")

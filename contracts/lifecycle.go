@@ -3,6 +3,7 @@ package contracts
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -96,22 +97,34 @@ func (se *Session) sendOrders(evs []*generator.Event, purpose string) (orders []
 	g := se.ids(purpose)
 	index := map[string]int{}
 	slot := map[string]int{}
-	for _, ev := range evs {
+	for n, ev := range evs {
 		if se.ctx.Err() != nil {
 			break
 		}
-		i, ok := slot[ev.OrderKey]
+		k := entityOf(ev, n)
+		i, ok := slot[k]
 		if !ok {
 			i = len(orders)
-			slot[ev.OrderKey] = i
+			slot[k] = i
 			orders = append(orders, nil)
 		}
-		d := se.send(se.message(ev, index[ev.OrderKey], g), wire.FaultNone)
-		index[ev.OrderKey]++
+		d := se.send(se.message(ev, index[k], g), wire.FaultNone)
+		index[k]++
 		orders[i] = append(orders[i], d)
 		all = append(all, d)
 	}
 	return orders, all
+}
+
+// entityOf groups the n-th event with the others of its entity: by its
+// key, or alone when it has none (a schema-driven event whose definition
+// names no key), so key-less events do not pile up as one entity whose
+// timestamps run past the tolerance.
+func entityOf(ev *generator.Event, n int) string {
+	if ev.OrderKey == "" {
+		return "\x00" + strconv.Itoa(n)
+	}
+	return ev.OrderKey
 }
 
 // errorResult reports that a check could not run for a reason of ours.

@@ -230,11 +230,12 @@ func describe(d *delivery) string {
 func orderEvents(evs []*generator.Event) [][]*generator.Event {
 	var out [][]*generator.Event
 	at := map[string]int{}
-	for _, ev := range evs {
-		i, ok := at[ev.OrderKey]
+	for n, ev := range evs {
+		k := entityOf(ev, n)
+		i, ok := at[k]
 		if !ok {
 			i = len(out)
-			at[ev.OrderKey] = i
+			at[k] = i
 			out = append(out, nil)
 		}
 		out[i] = append(out[i], ev)
