@@ -239,6 +239,17 @@ func TestSpecFlag(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "0 failed") {
 		t.Fatalf("verify: %d %q\n%s", code, errOut, out)
 	}
+	// receive --spec serves the imported events (each webhook named in the
+	// test header), and verify passes against it
+	r := startReceive(t, vars, "--spec", spec, "--sign", "standard", "--secret", "env:HOOK_SECRET")
+	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "verify", "--spec", spec, "--sign", "standard",
+		"--url", r.url, "--secret", "env:HOOK_SECRET")
+	if code != exitOK || !strings.Contains(out, "0 failed") {
+		t.Fatalf("verify against receive --spec: %d %q\n%s", code, errOut, out)
+	}
+	if code := r.stop(t); code != exitOK {
+		t.Fatalf("receive --spec: exit %d", code)
+	}
 	// the same document signed as a definition file says (GitHub's signing)
 	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
 	out, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh, "--orders", "1")

@@ -179,10 +179,12 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 		return nil, usageErrorf("--trigger only applies to definitions of one URL per event, not to %s", c.file)
 	}
 	trigger, _ := fs.GetString("trigger")
-	if urlMatched && !fs.Changed("trigger") && c.def.EventsSpec().Default != "" {
+	if urlMatched && !fs.Changed("trigger") && c.file != "" {
+		// a definition's default event, or none: each delivery names its
+		// event in the test header (an imported document's webhooks)
 		trigger = c.def.EventsSpec().Default
 	}
-	if urlMatched {
+	if urlMatched && trigger != "" {
 		if err := checkChosenEvent("trigger", trigger, c); err != nil {
 			return nil, err
 		}
@@ -196,7 +198,7 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 		secrets[i] = s
 	}
 	var opts []wire.Option
-	if urlMatched && len(secrets) == 1 {
+	if urlMatched && len(secrets) == 1 && trigger != "" {
 		opts = append(opts, wire.WithDefaultTrigger(trigger))
 	}
 	return c.profile(secrets, opts...)
