@@ -21,7 +21,7 @@ import (
 type settledObserver struct{ done atomic.Int64 }
 
 func (o *settledObserver) Sending(*generator.Event) {}
-func (o *settledObserver) Delivered(Delivered)     { o.done.Add(1) }
+func (o *settledObserver) Delivered(Delivered)      { o.done.Add(1) }
 
 // TestSoakMemoryFlat runs 1,000,000 fresh Phasio orders (generated,
 // encrypted and signed) to a discarding 127.0.0.1 server and checks that
