@@ -279,6 +279,16 @@ func (p *Compiled) event(h http.Header, doc *lazyDoc) (string, error) {
 		if w, ok := p.tuples[strings.Join(vals, "\x00")]; ok {
 			return w, nil
 		}
+		// An event that fixes no value at a body pointer (GitHub's
+		// repository_dispatch: any action) is named by the rest.
+		for i, m := range p.matchers {
+			if m.header == "" {
+				vals[i] = ""
+			}
+		}
+		if w, ok := p.tuples[strings.Join(vals, "\x00")]; ok {
+			return w, nil
+		}
 	}
 	event := ""
 	for _, m := range p.matchers {
