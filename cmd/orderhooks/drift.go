@@ -6,57 +6,61 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/drift"
 	"github.com/orderhooks/orderhooks/internal/payloads"
 	"github.com/orderhooks/orderhooks/internal/safefile"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
-func init() {
-	register(&legacyCommand{
-		name:    "drift",
-		summary: "compare real payloads (a capture store, a recording, events or JSON files) with the schemas and report how they differ",
-		usage: "orderhooks drift [--provider P | --provider-file FILE] SOURCE... [--json] [--overlay FILE] [--schema-overlay FILE] [--fields] [--event NAME]\n" +
-			"    SOURCE: a capture store, a recording (emit --record, capture export), an events file (generate), or JSON/JSONL payloads; - for stdin",
-		order: 34,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("drift", pflag.ContinueOnError)
-			fs.String("provider", "", "the platform of bare payloads (phasio, happycolis, or standard for Standard Webhooks bodies); with other sources, only its payloads")
-			addProviderFileFlag(fs)
-			fs.String("event", "", "the event of bare Phasio payloads, which do not say (default ORDER_UPDATED), or of a definition's (--provider-file)")
-			fs.Bool("json", false, "print the report as JSON")
-			fs.String("overlay", "", "write a schema overlay that makes the analysed payloads valid to FILE (for --schema-overlay)")
-			addSchemaOverlayFlag(fs)
-			fs.Bool("fields", false, "also list what every field held: types, numbers' range, strings' lengths, documented values")
-			fs.Bool("unseen", true, "list the documented fields no payload held, with the sample size")
-			return fs
-		},
-		run: runDrift,
-	})
+// driftOpts are drift's flags.
+type driftOpts struct {
+	provider      providerFlags
+	event         string
+	json          bool
+	overlay       string
+	schemaOverlay string
+	fields        bool
+	unseen        bool
 }
 
-// runDrift analyses every payload of the sources and prints the report:
+// driftCommand analyses every payload of the sources and prints the report:
 // exit 0 when no payload deviates from its schema, 1 when some do (or the
 // run was interrupted), 2 for a usage or input error.
-func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() == 0 {
+func driftCommand() *command {
+	var o driftOpts
+	fs := newFlagSet("drift")
+	o.provider.bind(fs, "the platform of bare payloads (phasio, happycolis, or standard for Standard Webhooks bodies); with other sources, only its payloads")
+	fs.StringVar(&o.event, "event", "", "the event of bare Phasio payloads, which do not say (default ORDER_UPDATED), or of a definition's (--provider-file)")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	fs.StringVar(&o.overlay, "overlay", "", "write a schema overlay that makes the analysed payloads valid to FILE (for --schema-overlay)")
+	bindSchemaOverlay(fs, &o.schemaOverlay)
+	fs.BoolVar(&o.fields, "fields", false, "also list what every field held: types, numbers' range, strings' lengths, documented values")
+	fs.BoolVar(&o.unseen, "unseen", true, "list the documented fields no payload held, with the sample size")
+	return &command{
+		name:    "drift",
+		summary: "compare real payloads (a capture store, a recording, events or JSON files) with the schemas and report how they differ",
+		args:    "SOURCE... (capture stores, recordings from emit --record or capture export, events files from generate, or JSON/JSONL payloads; - for stdin)",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runDrift(ctx, fs.Args(), &o, e) },
+	}
+}
+
+func runDrift(ctx context.Context, args []string, do *driftOpts, e *env) error {
+	if len(args) == 0 {
 		return usageErrorf("one SOURCE at least is required: a capture store, a recording, an events file or JSON payloads (- for stdin)")
 	}
-	var o payloads.Options
-	o.Provider, _ = fs.GetString("provider")
-	o.Event, _ = fs.GetString("event")
-	c, err := chooseProvider(fs)
+	o := payloads.Options{Provider: do.provider.name, Event: do.event}
+	c, err := do.provider.choose()
 	if err != nil {
 		return err
 	}
 	var opts []drift.Option
 	if c != nil && c.file != "" {
 		// The definition's payloads, compared with its own schemas.
-		for _, f := range []string{"overlay", "schema-overlay"} {
-			if v, _ := fs.GetString(f); v != "" {
-				return usageErrorf("--%s applies to the built-in schemas: with --provider-file, change the definition's schemas (the report names each pointer)", f)
+		for _, f := range []struct{ name, value string }{{"overlay", do.overlay}, {"schema-overlay", do.schemaOverlay}} {
+			if f.value != "" {
+				return usageErrorf("--%s applies to the built-in schemas: with --provider-file, change the definition's schemas (the report names each pointer)", f.name)
 			}
 		}
 		o.Provider, o.Definition = c.def.Name(), c.def
@@ -66,7 +70,8 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		opts = append(opts, drift.WithDefinition(c.def))
 		if o.Event != "" {
 			if _, ok := c.def.Event(o.Event); !ok {
-				return usageErrorf("--event %q: not an event of --provider-file %s (%s)", o.Event, c.file, strings.Join(c.def.EventNames(), ", "))
+				return usageErrorf("--event %q: not an event of --provider-file %s (%s)%s", o.Event, c.file, strings.Join(c.def.EventNames(), ", "),
+					suggest.Hint(o.Event, c.def.EventNames(), nil))
 			}
 		}
 	} else if o.Event != "" {
@@ -78,7 +83,7 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		}
 	}
 	stdin := 0
-	for _, a := range fs.Args() {
+	for _, a := range args {
 		if a == "-" {
 			stdin++
 		}
@@ -86,14 +91,14 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if stdin > 1 {
 		return usageErrorf("- (stdin) can be named once")
 	}
-	set, err := schemaSetOf(fs)
+	set, err := schemaSet(do.schemaOverlay)
 	if err != nil {
 		return err
 	}
 	if set != nil {
 		opts = append(opts, drift.WithSchemas(set))
 	}
-	if salt := storeSalt(fs.Args()); salt != nil {
+	if salt := storeSalt(args); salt != nil {
 		// The pseudonyms of the store's redacted exports.
 		opts = append(opts, drift.WithSalt(salt))
 	}
@@ -101,7 +106,7 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	if err != nil {
 		return err
 	}
-	for _, src := range fs.Args() {
+	for _, src := range args {
 		err = payloads.Read(ctx, src, e.stdin, o, func(p *payloads.Payload) error {
 			return a.Add(p.Provider, p.Event, p.Payload, p.Source)
 		})
@@ -114,18 +119,15 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		return payloadsError(err)
 	}
 	r := a.Report()
-	if asJSON, _ := fs.GetBool("json"); asJSON {
+	if do.json {
 		err = r.WriteJSON(e.stdout)
 	} else {
-		var to drift.TextOptions
-		to.Unseen, _ = fs.GetBool("unseen")
-		to.Fields, _ = fs.GetBool("fields")
-		err = r.WriteText(e.stdout, to)
+		err = r.WriteText(e.stdout, drift.TextOptions{Unseen: do.unseen, Fields: do.fields})
 	}
 	if err != nil {
 		return err
 	}
-	if path, _ := fs.GetString("overlay"); path != "" {
+	if path := do.overlay; path != "" {
 		if err := writeOverlay(path, r, e); err != nil {
 			return err
 		}
@@ -135,7 +137,7 @@ func runDrift(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 		fmt.Fprintf(e.stderr, "orderhooks drift: interrupted; the report covers the %d payloads read\n", r.Payloads)
 		return failedSilently()
 	case r.Payloads == 0:
-		return usageErrorf("no payload in %s", strings.Join(fs.Args(), ", "))
+		return usageErrorf("no payload in %s", strings.Join(args, ", "))
 	case r.HasDrift():
 		return failedSilently()
 	}

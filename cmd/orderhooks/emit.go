@@ -24,102 +24,99 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&legacyCommand{
-		name:    "emit",
-		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
-		usage: "orderhooks emit (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE)\n" +
-			"    [--scenario NAME|FILE | --in EVENTS.jsonl | --orders N --seed S …] [--record FILE] [--concurrency N] [--rate R]\n" +
-			"    [--retries N] [--backoff D] [--timeout D] [-H 'K: V']… [--duplicate P] [--reorder P] [--delay D] [--tamper P]\n" +
-			"    [--bad-signature P] [--wrong-key P] [--validate] [--shard I/N] [--duration D] [--reconcile URL [--compare PTRS]] [--json]",
-		order: 30,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("emit", pflag.ContinueOnError)
-			addDeliveryFlags(fs)
-			fs.String("in", "", "deliver the events of this JSONL file (from 'orderhooks generate'; - for stdin) instead of generating them")
-			addGenFlags(fs)
-			addSoakFlags(fs)
-			return fs
-		},
-		run: runEmit,
-	})
+// emitOpts are emit's flags.
+type emitOpts struct {
+	delivery deliveryOpts
+	in       string
+	gen      genFlags
+	soak     soakFlags
 }
 
-// runEmit checks the flags, checks that every target accepts connections
+// emitCommand checks the flags, checks that every target accepts connections
 // (exit 3 otherwise), delivers, and prints the summary: exit 0 when every
 // delivery ended 2xx, 1 otherwise (or when interrupted).
-func runEmit(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
+func emitCommand() *command {
+	var o emitOpts
+	fs := newFlagSet("emit")
+	o.delivery.bind(fs)
+	fs.StringVar(&o.in, "in", "", "deliver the events of this JSONL file (from 'orderhooks generate'; - for stdin) instead of generating them")
+	o.gen.bind(fs)
+	o.soak.bind(fs)
+	required(fs, "provider", "phasio, happycolis or standard", "provider-file", "spec")
+	required(fs, "url", "", "targets")
+	return &command{
+		name:    "emit",
+		summary: "sign (and encrypt) generated order webhooks and deliver them to a receiver, with retries, ordering and faults",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runEmit(ctx, fs.Args(), &o, e) },
 	}
-	c, err := chooseProvider(fs)
+}
+
+func runEmit(ctx context.Context, args []string, o *emitOpts, e *env) error {
+	if len(args) > 0 {
+		return usageErrorf("unexpected argument %q", args[0])
+	}
+	d := &o.delivery
+	c, err := d.provider.choose()
 	if err != nil {
 		return err
 	}
-	if c == nil {
-		return usageErrorf("--provider is required (or --provider-file): phasio, happycolis or standard")
-	}
-	if err := checkUnblock(fs, c); err != nil {
+	if err := d.checkUnblock(c); err != nil {
 		return err
 	}
-	in, _ := fs.GetString("in")
-	watch, e, err := checkReorderInput(ctx, fs, e, in, "--in")
+	in := o.in
+	watch, e, err := d.checkReorderInput(ctx, e, in, "--in")
 	if err != nil {
 		return err
 	}
 	if in == "" {
-		if err := checkReorderGenerated(fs); err != nil {
+		if err := d.checkReorderGenerated(o.gen.scenario, o.gen.edge); err != nil {
 			return err
 		}
 	}
-	src, total, closeIn, err := emitSource(ctx, fs, e, c)
+	src, total, closeIn, err := o.source(ctx, e, c)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
-	seed, _ := fs.GetInt64("seed")
-	extra := []emitter.Option{emitter.WithSeed(seed), emitter.WithTotal(total)}
-	soak, err := soakOptions(fs, e)
-	if err != nil {
-		return err
-	}
-	extra = append(extra, soak...)
-	if set, err := schemaSetOf(fs); err != nil {
+	extra := []emitter.Option{emitter.WithSeed(o.gen.seed), emitter.WithTotal(total)}
+	extra = append(extra, soakOptions(o.soak.duration, e)...)
+	if set, err := schemaSet(o.gen.schemaOverlay); err != nil {
 		return err
 	} else if set != nil {
 		extra = append(extra, emitter.WithSchemas(set)) // --validate
 	}
-	d, err := newDelivery(fs, e, c, extra...)
+	dl, err := d.delivery(e, c, extra...)
 	if err != nil {
 		return err
 	}
-	if shard, _ := shardOf(fs); !shard.Whole() { // checked by emitSource
-		d.shard = shard.String()
+	if shard := o.gen.shard.shard; !shard.Whole() {
+		dl.shard = shard.String()
 	}
-	if d.reconciler, err = reconcilerOf(fs, c); err != nil {
+	if dl.reconciler, err = o.reconciler(c); err != nil {
 		return err
 	}
-	if d.reconciler != nil {
-		d.opts = append(d.opts, emitter.WithObserver(d.reconciler))
+	if dl.reconciler != nil {
+		dl.opts = append(dl.opts, emitter.WithObserver(dl.reconciler))
 	}
-	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
-		if d.reconciler != nil {
+	err = dl.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
+		if dl.reconciler != nil {
 			sctx, stop := context.WithCancel(ctx)
 			defer stop()
-			go d.reconciler.Sample(sctx)
+			go dl.reconciler.Sample(sctx)
 		}
 		return em.Run(ctx, src)
 	})
 	return watch.verdict(err, "--in -")
 }
 
-// emitSource returns the events to deliver, --in or the generator flags,
+// source returns the events to deliver, --in or the generator flags,
 // and how many there are (0 when unknown), for the progress line.
-func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (generator.Source, int64, func(), error) {
-	in, _ := fs.GetString("in")
+func (o *emitOpts) source(ctx context.Context, e *env, c *chosen) (generator.Source, int64, func(), error) {
+	in := o.in
 	if in == "" {
-		g := genFlagsOf(fs)
-		g.endless = soakEndless(fs)
+		g := o.gen
+		g.endless = soakEndless(o.soak.duration, g.changed)
 		src, total, err := g.chosenSource(c)
 		if err != nil {
 			return nil, 0, nil, err
@@ -127,7 +124,7 @@ func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (gene
 		return src, total, func() {}, nil
 	}
 	for _, name := range []string{"scenario", "orders", "edge", "drift", "start", "kanban"} {
-		if fs.Changed(name) {
+		if o.gen.changed(name) {
 			return nil, 0, nil, usageErrorf("--in and --%s exclude each other: the events are in the file", name)
 		}
 	}
@@ -141,11 +138,7 @@ func emitSource(ctx context.Context, fs *pflag.FlagSet, e *env, c *chosen) (gene
 		r, closeIn, total = input.Interruptible(ctx, f), func() { _ = f.Close() }, countLines(in) // read-only: nothing to lose on close
 	}
 	lines, line := emitter.CountLines(r)
-	src, total, err := sharded(fs, generator.EventsFrom(lines), total)
-	if err != nil {
-		closeIn()
-		return nil, 0, nil, err
-	}
+	src, total := sharded(o.gen.shard.shard, generator.EventsFrom(lines), total)
 	return func(yield func(*generator.Event) error) error {
 		err := src(yield)
 		var pe *emitter.ProviderError
@@ -229,48 +222,67 @@ func checkProvider(provider string) error {
 // generatorProvider is the platform whose events are generated: the
 // profile's, or for the standard profile (which carries any platform's
 // events) the scenario's, Phasio by default.
-func generatorProvider(fs *pflag.FlagSet, provider string) (string, error) {
+func generatorProvider(scenario, provider string) (string, error) {
 	if provider != wire.ProviderStandard {
 		return provider, nil
 	}
-	name, _ := fs.GetString("scenario")
-	if name == "" {
+	if scenario == "" {
 		return generator.ProviderPhasio, nil
 	}
-	s, err := generator.LoadScenario(name)
+	s, err := generator.LoadScenario(scenario)
 	if err != nil {
 		return "", err
 	}
 	return s.Provider, nil
 }
 
-// addDeliveryFlags registers the flags emit and replay share: target,
-// secret, client, engine, faults, record and output.
-func addDeliveryFlags(fs *pflag.FlagSet) {
-	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
-	addProviderFileFlag(fs)
-	addSpecFlags(fs)
-	fs.String("url", "", "receiver URL for every event")
-	fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
-	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")
-	fs.String("record", "", "write one JSON line per attempt to FILE (request and response, never a secret)")
-	fs.Int("concurrency", emitter.DefaultConcurrency, "deliveries in parallel, at most 10000 (events of one order never run concurrently)")
-	fs.Float64("rate", 0, "at most this many requests per second, 0.0003 (one an hour) to 1000000 (0: no limit)")
-	fs.Int("retries", emitter.DefaultRetries, "retries after a connection error, timeout, 408, 429 or 5xx, at most 100")
-	fs.Duration("backoff", emitter.DefaultBackoff, "wait before the first retry, doubled each retry, with jitter (Retry-After answers are obeyed)")
-	fs.Duration("timeout", emitter.DefaultTimeout, "bound on each request, and on the reachability check at start")
-	fs.Bool("insecure", false, "do not verify TLS certificates")
-	fs.String("ca-file", "", "trust the PEM certificates in this file too")
-	fs.StringArrayP("header", "H", nil, "extra request header 'Key: Value' as RFC 9110 allows it (repeatable)")
-	fs.Float64("duplicate", 0, "probability of sending a delivery twice (same ids)")
-	fs.Float64("reorder", 0, "probability of swapping an event with its order's next event")
-	fs.Duration("delay", 0, "hold each delivery back by a random time up to this")
-	fs.Float64("tamper", 0, "probability of changing the payload after signing")
-	fs.Float64("bad-signature", 0, "probability of a wrong signature")
-	fs.Float64("wrong-key", 0, "probability of signing (and encrypting) with another key")
-	fs.Bool("unblock", false, "happycolis: move on after a delivery exhausts its retries instead of blocking the queue as the platform does")
-	fs.Bool("validate", false, "validate each payload against its schema before sending (invalid ones are not sent)")
-	fs.Bool("json", false, "print the summary as JSON")
+// deliveryOpts are the flags emit and replay share: target, secret,
+// client, engine, faults, record and output.
+type deliveryOpts struct {
+	provider    providerFlags
+	url         string
+	secrets     []string
+	targets     string
+	record      string
+	concurrency int
+	rate        float64
+	retries     int
+	backoff     time.Duration
+	timeout     time.Duration
+	insecure    bool
+	caFile      string
+	headers     []string
+	faults      emitter.Faults
+	unblock     bool
+	validate    bool
+	json        bool
+}
+
+// bind registers the delivery flags on fs.
+func (o *deliveryOpts) bind(fs *pflag.FlagSet) {
+	o.provider.bind(fs, "platform profile `NAME`: phasio, happycolis or standard")
+	o.provider.bindSpec(fs)
+	fs.StringVar(&o.url, "url", "", "receiver `URL` for every event")
+	rawStringsVar(fs, &o.secrets, "secret", "", "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation")
+	fs.StringVar(&o.targets, "targets", "", "YAML or JSON `FILE` mapping each event (Phasio trigger) or 'default' to {url, secret}, instead of --url and --secret")
+	fs.StringVar(&o.record, "record", "", "write one JSON line per attempt to FILE (request and response, never a secret)")
+	fs.IntVar(&o.concurrency, "concurrency", emitter.DefaultConcurrency, "deliveries in parallel, at most 10000 (events of one order never run concurrently)")
+	fs.Float64Var(&o.rate, "rate", 0, "at most this many requests per second, 0.0003 (one an hour) to 1000000 (0: no limit)")
+	fs.IntVar(&o.retries, "retries", emitter.DefaultRetries, "retries after a connection error, timeout, 408, 429 or 5xx, at most 100")
+	durationVar(fs, &o.backoff, "backoff", emitter.DefaultBackoff, false, "wait before the first retry, doubled each retry, with jitter (Retry-After answers are obeyed)")
+	durationVar(fs, &o.timeout, "timeout", emitter.DefaultTimeout, true, "bound on each request, and on the reachability check at start")
+	fs.BoolVar(&o.insecure, "insecure", false, "do not verify TLS certificates")
+	fs.StringVar(&o.caFile, "ca-file", "", "trust the PEM certificates in this file too")
+	rawStringsVar(fs, &o.headers, "header", "H", "extra request header 'Key: Value' as RFC 9110 allows it (repeatable)")
+	probabilityVar(fs, &o.faults.Duplicate, "duplicate", "probability of sending a delivery twice (same ids)")
+	probabilityVar(fs, &o.faults.Reorder, "reorder", "probability of swapping an event with its order's next event")
+	durationVar(fs, &o.faults.Delay, "delay", 0, false, "hold each delivery back by a random time up to this")
+	probabilityVar(fs, &o.faults.Tamper, "tamper", "probability of changing the payload after signing")
+	probabilityVar(fs, &o.faults.BadSignature, "bad-signature", "probability of a wrong signature")
+	probabilityVar(fs, &o.faults.WrongKey, "wrong-key", "probability of signing (and encrypting) with another key")
+	fs.BoolVar(&o.unblock, "unblock", false, "happycolis: move on after a delivery exhausts its retries instead of blocking the queue as the platform does")
+	fs.BoolVar(&o.validate, "validate", false, "validate each payload against its schema before sending (invalid ones are not sent)")
+	fs.BoolVar(&o.json, "json", false, "print the summary as JSON")
 }
 
 // delivery is what the shared flags configure: targets, engine options and
@@ -287,33 +299,28 @@ type delivery struct {
 	reconciler *contracts.Reconciler
 }
 
-// newDelivery reads the shared flags; every problem is a usage error (exit 2)
+// delivery checks the shared flags; every problem is a usage error (exit 2)
 // naming its flag. An empty provider (exact replays, which sign nothing)
 // needs no secret.
-func newDelivery(fs *pflag.FlagSet, e *env, c *chosen, extra ...emitter.Option) (*delivery, error) {
-	targets, err := deliveryTargets(fs, e, c)
+func (o *deliveryOpts) delivery(e *env, c *chosen, extra ...emitter.Option) (*delivery, error) {
+	targets, err := o.deliveryTargets(e, c)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := engineOptions(fs, e)
+	opts, err := o.engineOptions(e)
 	if err != nil {
 		return nil, err
 	}
-	d := &delivery{targets: targets, flag: "--url", opts: append(opts, extra...)}
-	if fs.Changed("targets") {
+	d := &delivery{targets: targets, flag: "--url", opts: append(opts, extra...), timeout: o.timeout, record: o.record, json: o.json}
+	if o.targets != "" {
 		d.flag = "--targets"
 	}
-	d.timeout, _ = fs.GetDuration("timeout")
-	d.record, _ = fs.GetString("record")
-	d.json, _ = fs.GetBool("json")
 	return d, nil
 }
 
 // deliveryTargets builds the targets of --url/--secret or --targets.
-func deliveryTargets(fs *pflag.FlagSet, e *env, c *chosen) (emitter.Targets, error) {
-	url, _ := fs.GetString("url")
-	file, _ := fs.GetString("targets")
-	specs := rawStrings(fs, "secret")
+func (o *deliveryOpts) deliveryTargets(e *env, c *chosen) (emitter.Targets, error) {
+	url, file, specs := o.url, o.targets, o.secrets
 	switch {
 	case file != "" && (url != "" || len(specs) > 0):
 		return emitter.Targets{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
@@ -323,11 +330,11 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, c *chosen) (emitter.Targets, err
 		}
 		return c.loadTargets(file, e.getenv)
 	case url == "":
-		return emitter.Targets{}, usageErrorf("--url (or --targets) is required")
+		return emitter.Targets{}, requiredError("url", "", "targets")
 	case c == nil:
 		return emitter.Targets{Default: &emitter.Target{URL: url}}, nil
 	case len(specs) == 0:
-		return emitter.Targets{}, usageErrorf("--secret is required with --url")
+		return emitter.Targets{}, requiredError("secret", "the receiver's secret for --url, or env:NAME or file:PATH")
 	}
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
@@ -347,16 +354,8 @@ func deliveryTargets(fs *pflag.FlagSet, e *env, c *chosen) (emitter.Targets, err
 }
 
 // engineOptions maps the client, engine and fault flags to options.
-func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
-	conc, _ := fs.GetInt("concurrency")
-	rate, _ := fs.GetFloat64("rate")
-	retries, _ := fs.GetInt("retries")
-	backoff, _ := fs.GetDuration("backoff")
-	timeout, _ := fs.GetDuration("timeout")
-	insecure, _ := fs.GetBool("insecure")
-	caFile, _ := fs.GetString("ca-file")
-	validate, _ := fs.GetBool("validate")
-	unblock, _ := fs.GetBool("unblock")
+func (o *deliveryOpts) engineOptions(e *env) ([]emitter.Option, error) {
+	conc, rate, retries := o.concurrency, o.rate, o.retries
 	switch {
 	case conc < 1 || conc > emitter.MaxConcurrency:
 		return nil, usageErrorf("--concurrency %d: must be between 1 and %d", conc, emitter.MaxConcurrency)
@@ -364,28 +363,23 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 		return nil, usageErrorf("--rate %v: 0 (no limit) or between %.6g and %.0f requests per second", rate, emitter.MinRate, emitter.MaxRate)
 	case retries < 0 || retries > emitter.MaxRetries:
 		return nil, usageErrorf("--retries %d: must be between 0 and %d", retries, emitter.MaxRetries)
-	case backoff < 0:
-		return nil, usageErrorf("--backoff %s: must not be negative", backoff)
-	case timeout <= 0:
-		return nil, usageErrorf("--timeout %s: must be positive", timeout)
 	}
-	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: conc})
+	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: o.timeout, Insecure: o.insecure, CAFile: o.caFile, MaxConnsPerHost: conc})
 	if err != nil {
 		return nil, err
 	}
-	header, err := headerFlags(fs)
+	header, err := headerFlags(o.headers)
 	if err != nil {
 		return nil, err
 	}
-	faults, err := faultFlags(fs)
-	if err != nil {
-		return nil, err
+	if s := o.faults.Tamper + o.faults.BadSignature + o.faults.WrongKey; s > 1 {
+		return nil, usageErrorf("--tamper, --bad-signature and --wrong-key add up to %v: at most 1", s)
 	}
 	opts := []emitter.Option{
 		emitter.WithConcurrency(conc), emitter.WithRate(rate), emitter.WithRetries(retries),
-		emitter.WithBackoff(backoff), emitter.WithTimeout(timeout), emitter.WithClient(client),
-		emitter.WithHeader(header), emitter.WithFaults(faults), emitter.WithValidate(validate),
-		emitter.WithUnblock(unblock),
+		emitter.WithBackoff(o.backoff), emitter.WithTimeout(o.timeout), emitter.WithClient(client),
+		emitter.WithHeader(header), emitter.WithFaults(o.faults), emitter.WithValidate(o.validate),
+		emitter.WithUnblock(o.unblock),
 	}
 	if e.tty {
 		opts = append(opts, emitter.WithProgress(e.stderr))
@@ -396,8 +390,7 @@ func engineOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
 // headerFlags parses the -H 'Key: Value' flags, each checked as RFC 9110
 // defines header fields. Errors name the header, never its value (a
 // token travels there).
-func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
-	raw := rawStrings(fs, "header")
+func headerFlags(raw []string) (http.Header, error) {
 	h := http.Header{}
 	for _, kv := range raw {
 		k, v, ok := strings.Cut(kv, ":")
@@ -411,28 +404,6 @@ func headerFlags(fs *pflag.FlagSet) (http.Header, error) {
 		h.Add(k, v)
 	}
 	return h, nil
-}
-
-// faultFlags reads the fault flags; probabilities must lie in [0, 1].
-func faultFlags(fs *pflag.FlagSet) (emitter.Faults, error) {
-	var f emitter.Faults
-	for _, p := range []struct {
-		name string
-		v    *float64
-	}{{"duplicate", &f.Duplicate}, {"reorder", &f.Reorder}, {"tamper", &f.Tamper}, {"bad-signature", &f.BadSignature}, {"wrong-key", &f.WrongKey}} {
-		*p.v, _ = fs.GetFloat64(p.name)
-		if !(*p.v >= 0 && *p.v <= 1) { // NaN fails both
-			return f, usageErrorf("--%s %v: a probability between 0 and 1", p.name, *p.v)
-		}
-	}
-	if s := f.Tamper + f.BadSignature + f.WrongKey; s > 1 {
-		return f, usageErrorf("--tamper, --bad-signature and --wrong-key add up to %v: at most 1", s)
-	}
-	f.Delay, _ = fs.GetDuration("delay")
-	if f.Delay < 0 {
-		return f, usageErrorf("--delay %s: must not be negative", f.Delay)
-	}
-	return f, nil
 }
 
 // run checks that every target accepts connections (exit 3 otherwise),

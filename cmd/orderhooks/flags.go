@@ -1,11 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/orderhooks/orderhooks/generator"
 )
 
 // This file holds what the commands' flag sets share: the flag value
@@ -38,6 +43,87 @@ func (v *rawStringsValue) String() string {
 	return "[" + strings.Join(*v, ",") + "]"
 }
 
+// shardValue is --shard INDEX/COUNT, parsed as it is set: a bad value is
+// refused with the flag set's other parse errors ("--shard 5/4: the index
+// counts from 0 to 3"). Its zero value is the whole run.
+type shardValue struct {
+	spec  string
+	shard generator.Shard
+}
+
+func (v *shardValue) Set(s string) error {
+	sh, err := generator.ParseShard(s)
+	if err != nil {
+		_, why, _ := strings.Cut(err.Error(), ": ")
+		return errors.New(why)
+	}
+	v.spec, v.shard = s, sh
+	return nil
+}
+
+func (v *shardValue) Type() string   { return "string" }
+func (v *shardValue) String() string { return v.spec }
+
+// probabilityValue is a probability flag (--tamper 0.1), refused as it is
+// set unless it lies in [0, 1].
+type probabilityValue float64
+
+func probabilityVar(fs *pflag.FlagSet, p *float64, name, usage string) {
+	fs.Var((*probabilityValue)(p), name, usage)
+}
+
+func (v *probabilityValue) Set(s string) error {
+	p, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(p >= 0 && p <= 1) { // NaN fails both
+		return errors.New("a probability between 0 and 1")
+	}
+	*v = probabilityValue(p)
+	return nil
+}
+
+// Type is the name help prints, pflag's for a float64 flag.
+func (v *probabilityValue) Type() string   { return "float" }
+func (v *probabilityValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+
+// durationValue is a duration flag with its lower bound checked as it is
+// set: not negative, or (positive) above zero.
+type durationValue struct {
+	d        *time.Duration
+	positive bool
+}
+
+// durationVar binds a duration flag that must not be negative (or, with
+// positive, must be above zero) to p.
+func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, value time.Duration, positive bool, usage string) {
+	*p = value
+	fs.Var(&durationValue{d: p, positive: positive}, name, usage)
+}
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return errors.New("a duration like 500ms, 30s or 2h")
+	case v.positive && d <= 0:
+		return errors.New("must be positive")
+	case d < 0:
+		return errors.New("must not be negative")
+	}
+	*v.d = d
+	return nil
+}
+
+func (v *durationValue) Type() string { return "duration" }
+
+// String is "0" for zero, which help takes for no default (as it does
+// pflag's own "0s").
+func (v *durationValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return "0"
+	}
+	return v.d.String()
+}
+
 // Annotations of flags (pflag.Flag.Annotations).
 const (
 	// annotationRequired marks a flag that must be given; its one value is
@@ -46,7 +132,19 @@ const (
 	// annotationOr names the flags that may be given in place of a
 	// required one (--provider-file for --provider).
 	annotationOr = "orderhooks_required_or"
+	// annotationAlone marks a flag that makes a command do something
+	// else, without its required flags (verify --list).
+	annotationAlone = "orderhooks_alone"
 )
+
+// alone marks the bool flag name of fs as one given alone: with it, no
+// flag is required, and the usage shows it as a form of its own.
+func alone(fs *pflag.FlagSet, name string) {
+	_ = fs.SetAnnotation(name, annotationAlone, []string{"true"}) // panics below if absent
+	if fs.Lookup(name) == nil {
+		panic("orderhooks: alone: no flag --" + name)
+	}
+}
 
 // required marks the flag name of fs as one that must be given, or one of
 // the flags in or in its place; hint says what to give ("phasio,
@@ -66,6 +164,14 @@ func required(fs *pflag.FlagSet, name, hint string, or ...string) {
 // every flag that may stand in for it): the first, in name order.
 func checkRequired(fs *pflag.FlagSet) error {
 	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		if _, ok := f.Annotations[annotationAlone]; ok {
+			err = errAlone
+		}
+	})
+	if err == errAlone {
+		return nil
+	}
 	fs.VisitAll(func(f *pflag.Flag) {
 		hint, ok := f.Annotations[annotationRequired]
 		if !ok || err != nil || f.Changed {
@@ -81,6 +187,9 @@ func checkRequired(fs *pflag.FlagSet) error {
 	return err
 }
 
+// errAlone stops checkRequired's walk at a flag given alone.
+var errAlone = errors.New("a flag given alone")
+
 // requiredError is the one wording of a missing flag: "--NAME is required
 // (or --ALT): hint". Commands whose flag is required only in some cases
 // (--secret with --url) call it themselves.
@@ -95,16 +204,20 @@ func requiredError(name, hint string, or ...string) error {
 	return usageErrorf("%s", msg)
 }
 
-// actionMissing reports whether c has actions (its forms start with a
-// word: "list", "show NAME") and args do not start with one. Such a
-// command line is refused by the command itself, before any missing
-// flag: the action is the first thing to fix.
+// actionMissing reports whether args lack what c's usage says comes
+// first: an action (its forms start with a word: "list", "show NAME"),
+// or a required argument ("FILE|STORE|-"). Such a command line is
+// refused by the command itself, before any missing flag: the action or
+// argument is the first thing to fix.
 func (c *command) actionMissing(args []string) bool {
 	var actions []string
 	for _, form := range strings.Split(c.args, "\n") {
 		word, _, _ := strings.Cut(form, " ")
-		if word == "" || strings.Trim(word, "abcdefghijklmnopqrstuvwxyz-") != "" {
-			return false // an argument, or an optional action ("[list]")
+		switch {
+		case word == "" || strings.HasPrefix(word, "["):
+			return false // nothing required first
+		case strings.Trim(word, "abcdefghijklmnopqrstuvwxyz-") != "":
+			return len(args) == 0 // a required argument
 		}
 		actions = append(actions, word)
 	}
@@ -115,9 +228,6 @@ func (c *command) actionMissing(args []string) bool {
 // "orderhooks NAME <required flags> [flags] ARGS", generated from its
 // flag set so that it cannot drift from the flags.
 func (c *command) usage() []string {
-	if c.usageText != "" {
-		return []string{c.usageText}
-	}
 	head := "orderhooks " + c.name
 	var req []string
 	alts := map[string]bool{}
@@ -156,6 +266,11 @@ func (c *command) usage() []string {
 		}
 		lines = append(lines, line)
 	}
+	c.fs.VisitAll(func(f *pflag.Flag) {
+		if _, ok := f.Annotations[annotationAlone]; ok {
+			lines = append(lines, "orderhooks "+c.name+" --"+f.Name)
+		}
+	})
 	return lines
 }
 
@@ -170,26 +285,4 @@ func flagForm(f *pflag.Flag) string {
 		name = strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 	}
 	return fmt.Sprintf("--%s %s", f.Name, strings.ToUpper(name))
-}
-
-// flagString is the value of a legacy command's flag name as text ("" for
-// a flag fs does not have). Only the commands still registered with
-// register use it.
-func flagString(fs *pflag.FlagSet, name string) string {
-	if f := fs.Lookup(name); f != nil {
-		return f.Value.String()
-	}
-	return ""
-}
-
-// rawStrings returns a legacy command's repeatable string flag's values
-// exactly as given.
-func rawStrings(fs *pflag.FlagSet, name string) []string {
-	if sv, ok := fs.Lookup(name).Value.(pflag.SliceValue); ok {
-		return sv.GetSlice()
-	}
-	if rv, ok := fs.Lookup(name).Value.(*rawStringsValue); ok {
-		return *rv
-	}
-	return nil
 }

@@ -14,51 +14,51 @@ import (
 	"github.com/orderhooks/orderhooks/internal/progress"
 )
 
-func init() {
-	register(&legacyCommand{
-		name:    "generate",
-		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
-		usage:   "orderhooks generate (--provider phasio|happycolis | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) [--scenario NAME|FILE] [--orders N] [--seed S] [--edge|--drift] [--shard I/N] [--out FILE]",
-		order:   20,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
-			fs.String("provider", "", "platform whose webhooks to generate: phasio or happycolis")
-			addProviderFileFlag(fs)
-			addSpecFlags(fs)
-			addGenFlags(fs)
-			fs.StringP("out", "o", "-", "file to write the JSONL events to (- for stdout)")
-			return fs
-		},
-		run: runGenerate,
-	})
+// generateOpts are generate's flags.
+type generateOpts struct {
+	provider providerFlags
+	gen      genFlags
+	out      string
 }
 
-// runGenerate streams the events to --out as they are generated, so memory
+// generateCommand streams the events to --out as they are generated, so memory
 // does not grow with --orders.
-func runGenerate(ctx context.Context, fs *pflag.FlagSet, e *env) error {
+func generateCommand() *command {
+	var o generateOpts
+	fs := newFlagSet("generate")
+	o.provider.bind(fs, "platform `NAME` whose webhooks to generate: phasio or happycolis")
+	o.provider.bindSpec(fs)
+	o.gen.bind(fs)
+	fs.StringVarP(&o.out, "out", "o", "-", "file to write the JSONL events to (- for stdout)")
+	required(fs, "provider", generator.ProviderPhasio+" or "+generator.ProviderHappyColis, "provider-file", "spec")
+	return &command{
+		name:    "generate",
+		summary: "write realistic, seeded order webhooks (single orders or whole lifecycles) as JSONL",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runGenerate(ctx, fs, &o, e) },
+	}
+}
+
+func runGenerate(ctx context.Context, fs *pflag.FlagSet, o *generateOpts, e *env) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	provider, _ := fs.GetString("provider")
 	var src generator.Source
-	if fs.Changed("provider-file") || fs.Changed("spec") || fs.Changed("sign") || fs.Changed("allow-remote-refs") {
-		c, err := chooseProvider(fs)
+	if p := o.provider; p.file != "" || p.spec != "" || p.sign != "" || p.remoteRefs {
+		c, err := p.choose()
 		if err != nil {
 			return err
 		}
-		if src, _, err = genFlagsOf(fs).chosenSource(c); err != nil {
+		if src, _, err = o.gen.chosenSource(c); err != nil {
 			return err
 		}
 	} else {
-		if provider == "" {
-			return usageErrorf("--provider is required (or --provider-file): %s or %s", generator.ProviderPhasio, generator.ProviderHappyColis)
-		}
 		var err error
-		if src, err = genFlagsOf(fs).source(provider); err != nil {
+		if src, err = o.gen.source(p.name); err != nil {
 			return err
 		}
 	}
-	out, _ := fs.GetString("out")
+	out := o.out
 	var w io.Writer = e.stdout
 	if out != "-" {
 		f, err := os.Create(out)

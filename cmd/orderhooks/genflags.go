@@ -2,7 +2,6 @@ package main
 
 import (
 	"math"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -11,33 +10,41 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
-// genFlags are the generator flags shared by generate, emit and verify.
-// Each command registers --provider itself and passes it to source.
+// genFlags are the generator flags shared by generate, emit and verify:
+// --scenario, --orders, --seed, --edge, --drift, --start, --kanban,
+// --schema-overlay and --shard. Each command registers --provider itself
+// and passes it to source.
 type genFlags struct {
-	fs *pflag.FlagSet
+	scenario      string
+	orders        int
+	seed          int64
+	edge          bool
+	drift         bool
+	start         string
+	kanban        []string
+	schemaOverlay string
+	shard         shardValue
+	// changed is the flag set's Changed: --seed and --kanban apply only
+	// when given, and some flags are refused when given.
+	changed func(name string) bool
 	// endless generates orders until the run ends (emit --duration
 	// without --orders).
 	endless bool
 }
 
-// addGenFlags registers --scenario, --orders, --seed, --edge, --drift,
-// --start and --kanban on fs.
-func addGenFlags(fs *pflag.FlagSet) *genFlags {
-	fs.String("scenario", "", "built-in scenario (see 'orderhooks scenarios') or scenario file (.yaml, .yml, .json); default: single Order Created / order/created events")
-	fs.Int("orders", generator.DefaultOrders, "orders to generate (0: one run of the scenario, or one order per edge case)")
-	fs.Int64("seed", generator.DefaultSeed, "seed: the same seed and flags give byte-identical events (without this flag a scenario's own seed applies)")
-	fs.Bool("edge", false, "schema-valid edge cases: nulls, empty arrays, zero and huge amounts, 200 parts, long and non-Latin strings")
-	fs.Bool("drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
-	fs.String("start", generator.DefaultStart, "when the first order arrives (RFC 3339, between 1970 and 2999)")
-	fs.StringSlice("kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
-	addSchemaOverlayFlag(fs)
-	addShardFlag(fs)
-	return &genFlags{fs: fs}
+// bind registers the generator flags on fs.
+func (g *genFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&g.scenario, "scenario", "", "built-in scenario (see 'orderhooks scenarios') or scenario file (.yaml, .yml, .json); default: single Order Created / order/created events")
+	fs.IntVar(&g.orders, "orders", generator.DefaultOrders, "orders to generate (0: one run of the scenario, or one order per edge case)")
+	fs.Int64Var(&g.seed, "seed", generator.DefaultSeed, "seed: the same seed and flags give byte-identical events (without this flag a scenario's own seed applies)")
+	fs.BoolVar(&g.edge, "edge", false, "schema-valid edge cases: nulls, empty arrays, zero and huge amounts, 200 parts, long and non-Latin strings")
+	fs.BoolVar(&g.drift, "drift", false, "contract drift: an unknown field, a renamed field or a changed type per event, labelled")
+	fs.StringVar(&g.start, "start", generator.DefaultStart, "when the first order arrives (RFC 3339, between 1970 and 2999)")
+	fs.StringSliceVar(&g.kanban, "kanban", nil, "Phasio Kanban columns in order, comma-separated, or none (default: New Orders,In Progress,Quality Check,Shipped,Completed)")
+	bindSchemaOverlay(fs, &g.schemaOverlay)
+	bindShard(fs, &g.shard)
+	g.changed = fs.Changed
 }
-
-// genFlagsOf returns the generator flags of a parsed FlagSet built with
-// addGenFlags.
-func genFlagsOf(fs *pflag.FlagSet) *genFlags { return &genFlags{fs: fs} }
 
 // source returns the events the flags describe for provider. Bad flags
 // and bad scenario files are usage errors (exit 2).
@@ -46,55 +53,33 @@ func (g *genFlags) source(provider string) (generator.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	shard, err := shardOf(g.fs)
-	if err != nil {
-		return nil, err
-	}
-	return shard.Filter(gen.Source()), nil
+	return g.shard.shard.Filter(gen.Source()), nil
 }
 
-// addShardFlag registers --shard.
-func addShardFlag(fs *pflag.FlagSet) {
-	fs.String("shard", "", "run only the orders of shard INDEX/COUNT (0/4 to 3/4 for four machines): each order's whole lifecycle stays in one shard, and the shards together are the unsharded run")
+// bindShard binds --shard.
+func bindShard(fs *pflag.FlagSet, v *shardValue) {
+	fs.Var(v, "shard", "run only the orders of shard INDEX/COUNT (0/4 to 3/4 for four machines): each order's whole lifecycle stays in one shard, and the shards together are the unsharded run")
 }
 
-// shardOf reads --shard; the zero Shard (the whole run) when absent.
-func shardOf(fs *pflag.FlagSet) (generator.Shard, error) {
-	spec, _ := fs.GetString("shard")
-	if !fs.Changed("shard") {
-		return generator.Shard{}, nil
-	}
-	s, err := generator.ParseShard(spec)
-	if err != nil {
-		return generator.Shard{}, usageErrorf("--shard %s", strings.TrimPrefix(err.Error(), generator.ErrShard.Error()+" "))
-	}
-	return s, nil
-}
-
-// sharded filters src to --shard; total (the events of the whole run)
+// sharded filters src to shard; total (the events of the whole run)
 // becomes unknown (0) for a part of it.
-func sharded(fs *pflag.FlagSet, src generator.Source, total int64) (generator.Source, int64, error) {
-	shard, err := shardOf(fs)
-	if err != nil || shard.Whole() {
-		return src, total, err
+func sharded(shard generator.Shard, src generator.Source, total int64) (generator.Source, int64) {
+	if shard.Whole() {
+		return src, total
 	}
-	return shard.Filter(src), 0, nil
+	return shard.Filter(src), 0
 }
 
 func (g *genFlags) generator(provider string) (*generator.Generator, error) {
-	fs := g.fs
 	var opts []generator.Option
-	if name, _ := fs.GetString("scenario"); name != "" {
+	if name := g.scenario; name != "" {
 		s, err := generator.LoadScenario(name)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, generator.WithScenario(s))
 	}
-	orders, _ := fs.GetInt("orders")
-	edge, _ := fs.GetBool("edge")
-	drift, _ := fs.GetBool("drift")
-	start, _ := fs.GetString("start")
+	orders, start := g.orders, g.start
 	t, err := time.Parse(time.RFC3339, start)
 	if err != nil {
 		return nil, usageErrorf("--start %s: not an RFC 3339 time like %s", input.Quote(start), generator.DefaultStart)
@@ -110,18 +95,17 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 		orders = math.MaxInt
 	}
 	opts = append(opts, generator.WithOrders(orders), generator.WithStart(t))
-	if fs.Changed("seed") {
-		seed, _ := fs.GetInt64("seed")
-		opts = append(opts, generator.WithSeed(seed))
+	if g.changed("seed") {
+		opts = append(opts, generator.WithSeed(g.seed))
 	}
-	if edge {
+	if g.edge {
 		opts = append(opts, generator.WithEdge())
 	}
-	if drift {
+	if g.drift {
 		opts = append(opts, generator.WithDrift())
 	}
-	if fs.Changed("kanban") {
-		names, _ := fs.GetStringSlice("kanban")
+	if g.changed("kanban") {
+		names := g.kanban
 		board := []generator.KanbanColumn{}
 		if !(len(names) == 1 && names[0] == "none") {
 			for i, n := range names {
@@ -130,7 +114,7 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 		}
 		opts = append(opts, generator.WithKanban(board))
 	}
-	set, err := schemaSetOf(fs)
+	set, err := schemaSet(g.schemaOverlay)
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +135,8 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 // schemas and lifecycle (--scenario names one of its lifecycle scenarios
 // or "event:NAME"; default: single events of its first event).
 func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
-	fs := g.fs
 	if !c.schemaDriven() {
-		name, err := c.generatorName(fs)
+		name, err := c.generatorName(g.scenario)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -165,24 +148,23 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 		if g.endless {
 			total = 0 // until the duration ends
 		}
-		return sharded(fs, gen.Source(), total)
+		src, total := sharded(g.shard.shard, gen.Source(), total)
+		return src, total, nil
 	}
 	if g.endless {
 		return nil, 0, usageErrorf("--duration: %s's events are generated from its schemas, in a bounded batch: give --orders too", c.name)
 	}
 	for _, flag := range []string{"drift", "kanban", "start"} {
-		if fs.Changed(flag) {
+		if g.changed(flag) {
 			return nil, 0, usageErrorf("--%s: %s's payloads are generated from its schemas, which have no %s", flag, c.name,
 				map[string]string{"drift": "drift variants", "kanban": "Kanban board", "start": "start time of their own"}[flag])
 		}
 	}
-	scenario, _ := fs.GetString("scenario")
+	scenario := g.scenario
 	if scenario == "" && len(c.def.Events()) > 0 {
 		scenario = generator.SingleEventScenario + c.def.Events()[0].Name
 	}
-	orders, _ := fs.GetInt("orders")
-	seed, _ := fs.GetInt64("seed")
-	edge, _ := fs.GetBool("edge")
+	orders, seed, edge := g.orders, g.seed, g.edge
 	if orders < 0 {
 		return nil, 0, usageErrorf("--orders %d: must not be negative", orders)
 	}
@@ -195,7 +177,7 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 	if err != nil {
 		return nil, 0, usageErrorf("%s: %v", c.file, err)
 	}
-	return sharded(fs, func(yield func(*generator.Event) error) error {
+	src, total := sharded(g.shard.shard, func(yield func(*generator.Event) error) error {
 		for _, ev := range evs {
 			if err := yield(ev); err != nil {
 				return err
@@ -203,4 +185,5 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 		}
 		return nil
 	}, int64(len(evs)))
+	return src, total, nil
 }

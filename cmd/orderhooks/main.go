@@ -49,9 +49,6 @@ type command struct {
 	args string
 	fs   *pflag.FlagSet
 	run  func(ctx context.Context, e *env) error
-	// usageText is a hand-written usage of a command not yet built by a
-	// constructor (see legacyCommand); empty for the others.
-	usageText string
 }
 
 // commandTable lists every command's constructor, in the order `orderhooks
@@ -60,21 +57,21 @@ var commandTable = []func() *command{
 	demoCommand,
 	validateCommand,
 	schemaCommand,
-	legacy("generate"),
+	generateCommand,
 	scenariosCommand,
 	providerCommand,
-	legacy("emit"),
+	emitCommand,
 	replayCommand,
-	legacy("receive"),
+	receiveCommand,
 	captureCommand,
 	decryptCommand,
-	legacy("drift"),
+	driftCommand,
 	inspectCommand,
 	secretCommand,
 	scenarioCommand,
 	signCommand,
 	mergeCommand,
-	legacy("verify"),
+	verifyCommand,
 }
 
 // allCommands builds every command, in help order.
@@ -102,39 +99,6 @@ func newFlagSet(name string) *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	return fs
-}
-
-// legacyCommand is the former shape of a command, registered from an
-// init function and reading its flags back by name; legacy adapts it to
-// command until its file is converted.
-type legacyCommand struct {
-	name    string
-	summary string
-	usage   string
-	order   int
-	flags   func() *pflag.FlagSet
-	run     func(ctx context.Context, fs *pflag.FlagSet, e *env) error
-}
-
-var legacyCommands = map[string]*legacyCommand{}
-
-func register(c *legacyCommand) {
-	if _, dup := legacyCommands[c.name]; dup {
-		panic("orderhooks: command registered twice: " + c.name)
-	}
-	legacyCommands[c.name] = c
-}
-
-// legacy is the constructor of a command registered with register.
-func legacy(name string) func() *command {
-	return func() *command {
-		l := legacyCommands[name]
-		fs := l.flags()
-		fs.SetOutput(io.Discard)
-		fs.Usage = func() {}
-		return &command{name: l.name, summary: l.summary, fs: fs, usageText: l.usage,
-			run: func(ctx context.Context, e *env) error { return l.run(ctx, fs, e) }}
-	}
 }
 
 func main() {

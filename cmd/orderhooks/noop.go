@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
@@ -77,9 +75,9 @@ var requestFaultFlags = []string{"tamper", "bad-signature", "wrong-key"}
 
 // checkExactFaults refuses request faults with replay --exact, which
 // resends the recorded bytes as they are.
-func checkExactFaults(fs *pflag.FlagSet) error {
-	for _, name := range requestFaultFlags {
-		if p, _ := fs.GetFloat64(name); p > 0 {
+func (o *deliveryOpts) checkExactFaults() error {
+	for i, p := range []float64{o.faults.Tamper, o.faults.BadSignature, o.faults.WrongKey} {
+		if name := requestFaultFlags[i]; p > 0 {
 			return usageErrorf("--%s cannot apply with --exact: the recorded bytes are resent as they are (drop --exact to build fresh requests)", name)
 		}
 	}
@@ -87,18 +85,15 @@ func checkExactFaults(fs *pflag.FlagSet) error {
 }
 
 // checkUnblock refuses --unblock for a provider without a blocking queue.
-func checkUnblock(fs *pflag.FlagSet, c *chosen) error {
-	if on, _ := fs.GetBool("unblock"); on && (c == nil || !c.blocks()) {
+func (o *deliveryOpts) checkUnblock(c *chosen) error {
+	if o.unblock && (c == nil || !c.blocks()) {
 		return usageErrorf("--unblock only applies to --provider happycolis, whose queue blocks on a failed delivery")
 	}
 	return nil
 }
 
 // reorderWanted reports whether --reorder asks for reordering.
-func reorderWanted(fs *pflag.FlagSet) bool {
-	p, _ := fs.GetFloat64("reorder")
-	return p > 0
-}
+func (o *deliveryOpts) reorderWanted() bool { return o.faults.Reorder > 0 }
 
 // errSingleEventOrders is the --reorder error for events whose orders
 // each have one event.
@@ -109,12 +104,10 @@ func errSingleEventOrders(what string) error {
 // checkReorderGenerated refuses --reorder for generated events whose
 // orders have one event each: the single-event default, --edge, or a
 // one-step scenario.
-func checkReorderGenerated(fs *pflag.FlagSet) error {
-	if !reorderWanted(fs) {
+func (o *deliveryOpts) checkReorderGenerated(name string, edge bool) error {
+	if !o.reorderWanted() {
 		return nil
 	}
-	name, _ := fs.GetString("scenario")
-	edge, _ := fs.GetBool("edge")
 	if name == "" || edge {
 		return errSingleEventOrders("the generated events (no multi-event --scenario)")
 	}
@@ -228,8 +221,8 @@ func scanRepeats(ctx context.Context, r io.Reader) (bool, error) {
 // (path, as flag names it): a file is read ahead up to its first repeated
 // order key; stdin ("-") is watched as it is read and judged after the
 // run by the returned watch, so e comes back with its stdin wrapped.
-func checkReorderInput(ctx context.Context, fs *pflag.FlagSet, e *env, path, flag string) (*repeatWatch, *env, error) {
-	if !reorderWanted(fs) || path == "" {
+func (o *deliveryOpts) checkReorderInput(ctx context.Context, e *env, path, flag string) (*repeatWatch, *env, error) {
+	if !o.reorderWanted() || path == "" {
 		return nil, e, nil
 	}
 	if path == "-" {

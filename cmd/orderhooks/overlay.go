@@ -10,21 +10,9 @@ import (
 // command that takes it.
 const schemaOverlayUsage = "schema overlay FILE (JSON Patch operations, as drift --overlay writes) applied to the embedded schemas: payloads are generated and validated against the patched schemas"
 
-// addSchemaOverlayFlag registers --schema-overlay on a legacy command's fs.
-func addSchemaOverlayFlag(fs *pflag.FlagSet) {
-	fs.String("schema-overlay", "", schemaOverlayUsage)
-}
-
 // bindSchemaOverlay binds --schema-overlay to path.
 func bindSchemaOverlay(fs *pflag.FlagSet, path *string) {
 	fs.StringVar(path, "schema-overlay", "", schemaOverlayUsage)
-}
-
-// schemaSetOf returns the schemas --schema-overlay makes, or nil when it
-// is not given (the embedded schemas). A bad overlay is a usage error
-// naming the file and line.
-func schemaSetOf(fs *pflag.FlagSet) (*schemas.Set, error) {
-	return schemaSet(flagString(fs, "schema-overlay"))
 }
 
 // schemaSet returns the schemas the overlay at path makes, or nil for ""

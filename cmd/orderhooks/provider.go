@@ -220,25 +220,6 @@ func (p *providerFlags) bindSpec(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.remoteRefs, "allow-remote-refs", false, remoteRefsUsage)
 }
 
-// addProviderFileFlag registers --provider-file on a legacy command.
-func addProviderFileFlag(fs *pflag.FlagSet) {
-	fs.String("provider-file", "", providerFileUsage)
-}
-
-// addSpecFlags registers --spec, --sign and --allow-remote-refs on a
-// legacy command.
-func addSpecFlags(fs *pflag.FlagSet) {
-	fs.String("spec", "", specUsage)
-	fs.String("sign", "", signUsage)
-	fs.Bool("allow-remote-refs", false, remoteRefsUsage)
-}
-
-// chooseProvider is choose for a legacy command's flags.
-func chooseProvider(fs *pflag.FlagSet, check ...func(string) error) (*chosen, error) {
-	return providerFlags{name: flagString(fs, "provider"), file: flagString(fs, "provider-file"),
-		spec: flagString(fs, "spec"), sign: flagString(fs, "sign"), remoteRefs: flagString(fs, "allow-remote-refs") == "true"}.choose(check...)
-}
-
 // chooseSpec reads --spec with the signing of --sign or --provider-file.
 func (p providerFlags) chooseSpec() (*chosen, error) {
 	spec, sign, remote, file := p.spec, p.sign, p.remoteRefs, p.file
@@ -357,12 +338,12 @@ func (c *chosen) eventNames() []string {
 // generatorName is the named generator whose events the chosen provider
 // sends: its own, or for a definition carrying other definitions' events
 // (Standard Webhooks) the scenario's platform, Phasio by default.
-func (c *chosen) generatorName(fs *pflag.FlagSet) (string, error) {
+func (c *chosen) generatorName(scenario string) (string, error) {
 	if g := c.def.Generator(); g != "" {
 		return g, nil
 	}
 	if len(c.def.Origins()) > 0 {
-		return generatorProvider(fs, wire.ProviderStandard)
+		return generatorProvider(scenario, wire.ProviderStandard)
 	}
 	return "", nil
 }

@@ -10,8 +10,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/spf13/pflag"
-
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
@@ -24,62 +22,79 @@ const defaultListen = "127.0.0.1:8787"
 // descriptor and buffers.
 const maxReceiverConns = 100_000
 
-func init() {
-	register(&legacyCommand{
-		name:    "receive",
-		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
-		usage: "orderhooks receive (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) --secret SECRET|env:NAME|file:PATH [--listen ADDR] [--trigger TRIGGER] [--print] [--record FILE]\n" +
-			"    [--store FILE [--redact] [--ui [--ui-listen ADDR] [--ui-token TOKEN]]] [--forward-to URL [--forward-secret SECRET]]",
-		order: 32,
-		flags: func() *pflag.FlagSet {
-			fs := pflag.NewFlagSet("receive", pflag.ContinueOnError)
-			fs.String("provider", "", "platform profile: phasio, happycolis or standard")
-			addProviderFileFlag(fs)
-			addSpecFlags(fs)
-			fs.StringArray("secret", nil, "the webhook's secret, or env:NAME or file:PATH (never printed); repeat for standard key rotation; a whpk_ public key verifies standard v1a signatures")
-			fs.String("listen", defaultListen, "address to listen on (port 0 picks a free one)")
-			fs.String("trigger", wire.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
-			fs.Bool("print", false, "append each accepted payload (compact JSON) to its line")
-			fs.String("record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
-			fs.Bool("validate", true, "validate payloads against their schema (400 when invalid)")
-			fs.Int64("max-body", receiver.DefaultBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxBodyLimit))
-			fs.Int64("max-inflight", receiver.DefaultInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
-			fs.Int("max-conns", receiver.DefaultConns, "connections served at once (more wait to be accepted)")
-			addCaptureFlags(fs)
-			addUIFlags(fs)
-			return fs
-		},
-		run: runReceive,
-	})
+// receiveOpts are receive's flags.
+type receiveOpts struct {
+	provider    providerFlags
+	secrets     []string
+	listen      string
+	trigger     string
+	print       bool
+	record      string
+	validate    bool
+	maxBody     int64
+	maxInflight int64
+	maxConns    int
+	capture     captureFlags
+	ui          uiFlags
+	// changed is the flag set's Changed: --trigger has a default of its
+	// own for definitions matched by URL.
+	changed func(string) bool
 }
 
-// runReceive prints the listening URL as its first line, then one line per
+// receiveCommand prints the listening URL as its first line, then one line per
 // delivery, until ctx is cancelled (Ctrl-C); the summary goes to stderr.
-func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
+func receiveCommand() *command {
+	var o receiveOpts
+	fs := newFlagSet("receive")
+	o.provider.bind(fs, "platform profile `NAME`: phasio, happycolis or standard")
+	o.provider.bindSpec(fs)
+	rawStringsVar(fs, &o.secrets, "secret", "", "the webhook's `SECRET`, or env:NAME or file:PATH (never printed); repeat for standard key rotation; a whpk_ public key verifies standard v1a signatures")
+	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (port 0 picks a free one)")
+	fs.StringVar(&o.trigger, "trigger", wire.DefaultPhasioTrigger, "phasio: the trigger of deliveries without an X-Orderhooks-Trigger header")
+	fs.BoolVar(&o.print, "print", false, "append each accepted payload (compact JSON) to its line")
+	fs.StringVar(&o.record, "record", "", "write one JSON line per delivery to FILE (time, id, event, order key, status, outcome, reason)")
+	fs.BoolVar(&o.validate, "validate", true, "validate payloads against their schema (400 when invalid)")
+	fs.Int64Var(&o.maxBody, "max-body", receiver.DefaultBodyLimit, fmt.Sprintf("largest accepted body in bytes, at most %d (413 beyond)", receiver.MaxBodyLimit))
+	fs.Int64Var(&o.maxInflight, "max-inflight", receiver.DefaultInflight, "bytes of bodies read at once over all requests, at least --max-body (503 with Retry-After beyond)")
+	fs.IntVar(&o.maxConns, "max-conns", receiver.DefaultConns, "connections served at once (more wait to be accepted)")
+	o.capture.bind(fs)
+	o.ui.bind(fs)
+	o.changed = fs.Changed
+	required(fs, "provider", "phasio, happycolis or standard", "provider-file", "spec")
+	required(fs, "secret", "")
+	return &command{
+		name:    "receive",
+		summary: "run a verifying receiver: check signatures, decrypt, validate, keep the newest snapshot per order",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runReceive(ctx, fs.Args(), &o, e) },
 	}
-	cf := captureFlagsOf(fs)
+}
+
+func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) error {
+	if len(args) > 0 {
+		return usageErrorf("unexpected argument %q", args[0])
+	}
+	cf := &o.capture
 	if err := cf.check(); err != nil {
 		return err
 	}
-	ui := uiFlagsOf(fs)
-	uiOpts, err := ui.check(fs, cf.store, e)
+	ui := &o.ui
+	uiOpts, err := ui.check(o.changed, cf.store, e)
 	if err != nil {
 		return err
 	}
-	profile, err := receiveProfile(fs, e)
+	profile, err := o.profile(e)
 	if err != nil {
 		return err
 	}
-	opts, err := receiveOptions(fs, e.stdout, cf.on())
+	opts, err := o.options(e.stdout, cf.on())
 	if err != nil {
 		return err
 	}
 	if _, err := receiver.New(profile, opts...); err != nil { // options refused before anything listens
 		return usageError(err)
 	}
-	addr, _ := fs.GetString("listen")
+	addr := o.listen
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return usageErrorf("--listen %s: %w", addr, err)
@@ -99,7 +114,7 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	}
 	// Created only now: a failed --listen leaves an earlier record intact.
 	closeRecord := func() error { return nil }
-	if path, _ := fs.GetString("record"); path != "" {
+	if path := o.record; path != "" {
 		f, err := os.Create(path)
 		if err != nil {
 			_ = ln.Close()   // nothing was served
@@ -161,25 +176,25 @@ func runReceive(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 	return err
 }
 
-// receiveProfile builds the verifying profile from --provider, --secret and --trigger.
-func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
-	c, err := chooseProvider(fs)
+// profile builds the verifying profile from --provider, --secret and --trigger.
+func (o *receiveOpts) profile(e *env) (wire.Profile, error) {
+	c, err := o.provider.choose()
 	if err != nil {
 		return nil, err
 	}
-	specs := rawStrings(fs, "secret")
-	if c == nil || len(specs) == 0 {
-		return nil, usageErrorf("--provider and --secret are required (--provider-file in place of --provider for a definition file)")
+	specs := o.secrets
+	if c == nil {
+		return nil, requiredError("provider", "phasio, happycolis or standard", "provider-file", "spec")
 	}
 	urlMatched := slices.ContainsFunc(c.def.EventsSpec().Match, func(m provider.Match) bool { return m.URL })
-	if fs.Changed("trigger") && !urlMatched && c.file == "" {
+	if o.changed("trigger") && !urlMatched && c.file == "" {
 		return nil, usageErrorf("--trigger only applies to --provider phasio")
 	}
-	if fs.Changed("trigger") && !urlMatched {
+	if o.changed("trigger") && !urlMatched {
 		return nil, usageErrorf("--trigger only applies to definitions of one URL per event, not to %s", c.file)
 	}
-	trigger, _ := fs.GetString("trigger")
-	if urlMatched && !fs.Changed("trigger") && c.file != "" {
+	trigger := o.trigger
+	if urlMatched && !o.changed("trigger") && c.file != "" {
 		// a definition's default event, or none: each delivery names its
 		// event in the test header (an imported document's webhooks)
 		trigger = c.def.EventsSpec().Default
@@ -204,12 +219,9 @@ func receiveProfile(fs *pflag.FlagSet, e *env) (wire.Profile, error) {
 	return c.profile(secrets, opts...)
 }
 
-// receiveOptions returns the receiver options of the flags but --record.
-func receiveOptions(fs *pflag.FlagSet, stdout io.Writer, captureLines bool) ([]receiver.Option, error) {
-	validate, _ := fs.GetBool("validate")
-	limit, _ := fs.GetInt64("max-body")
-	inflight, _ := fs.GetInt64("max-inflight")
-	conns, _ := fs.GetInt("max-conns")
+// options returns the receiver options of the flags but --record.
+func (o *receiveOpts) options(stdout io.Writer, captureLines bool) ([]receiver.Option, error) {
+	validate, limit, inflight, conns := o.validate, o.maxBody, o.maxInflight, o.maxConns
 	switch {
 	case limit < 1 || limit > receiver.MaxBodyLimit:
 		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, receiver.MaxBodyLimit)
@@ -218,7 +230,7 @@ func receiveOptions(fs *pflag.FlagSet, stdout io.Writer, captureLines bool) ([]r
 	case conns < 1 || conns > maxReceiverConns:
 		return nil, usageErrorf("--max-conns %d: must be between 1 and %d", conns, maxReceiverConns)
 	}
-	printPayload, _ := fs.GetBool("print")
+	printPayload := o.print
 	opts := []receiver.Option{
 		receiver.WithValidation(validate),
 		receiver.WithBodyLimit(limit),

@@ -26,27 +26,15 @@ type captureFlags struct {
 	forwardTimeout time.Duration
 }
 
-// addCaptureFlags registers --store, --redact, --forward-to,
+// bind registers --store, --store-max-bytes, --redact, --forward-to,
 // --forward-secret and --forward-timeout on fs.
-func addCaptureFlags(fs *pflag.FlagSet) {
-	fs.String("store", "", "keep every delivery (request, verdicts, payload, answer) in this capture store, created if missing; a delivery that cannot be stored is answered 503")
-	fs.Int64("store-max-bytes", 0, "with --store: cap the store's size; deliveries beyond it are answered 503, as on a full disk (0: no cap)")
-	fs.Bool("redact", false, "with --store: replace personal data by the store's pseudonyms before anything is written")
-	fs.String("forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers, once (failures are stored, not retried: resend them with capture export --app-errors and replay)")
-	fs.StringArray("forward-secret", nil, "with --forward-to: re-sign (and for phasio re-encrypt) each forwarded delivery with this secret, or env:NAME or file:PATH")
-	fs.Duration("forward-timeout", receiver.DefaultForwardTimeout, "with --forward-to: bound on each request to the app")
-}
-
-// captureFlagsOf reads the capture flags of a parsed FlagSet.
-func captureFlagsOf(fs *pflag.FlagSet) *captureFlags {
-	o := &captureFlags{}
-	o.store, _ = fs.GetString("store")
-	o.storeMax, _ = fs.GetInt64("store-max-bytes")
-	o.redact, _ = fs.GetBool("redact")
-	o.forwardTo, _ = fs.GetString("forward-to")
-	o.forwardSecret = rawStrings(fs, "forward-secret")
-	o.forwardTimeout, _ = fs.GetDuration("forward-timeout")
-	return o
+func (o *captureFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&o.store, "store", "", "keep every delivery (request, verdicts, payload, answer) in this capture store, created if missing; a delivery that cannot be stored is answered 503")
+	fs.Int64Var(&o.storeMax, "store-max-bytes", 0, "with --store: cap the store's size; deliveries beyond it are answered 503, as on a full disk (0: no cap)")
+	fs.BoolVar(&o.redact, "redact", false, "with --store: replace personal data by the store's pseudonyms before anything is written")
+	fs.StringVar(&o.forwardTo, "forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers, once (failures are stored, not retried: resend them with capture export --app-errors and replay)")
+	rawStringsVar(fs, &o.forwardSecret, "forward-secret", "", "with --forward-to: re-sign (and for phasio re-encrypt) each forwarded delivery with this secret, or env:NAME or file:PATH")
+	durationVar(fs, &o.forwardTimeout, "forward-timeout", receiver.DefaultForwardTimeout, true, "with --forward-to: bound on each request to the app")
 }
 
 // capturing is what the capture flags set up for one receive run.
@@ -69,8 +57,6 @@ func (o *captureFlags) check() error {
 		return usageErrorf("--store-max-bytes %d: must not be negative", o.storeMax)
 	case len(o.forwardSecret) > 0 && o.forwardTo == "":
 		return usageErrorf("--forward-secret needs --forward-to")
-	case o.forwardTimeout <= 0:
-		return usageErrorf("--forward-timeout %s: must be positive", o.forwardTimeout)
 	}
 	return nil
 }

@@ -19,33 +19,21 @@ type uiFlags struct {
 	token  string
 }
 
-// addUIFlags registers --ui, --ui-listen and --ui-token on fs.
-func addUIFlags(fs *pflag.FlagSet) {
-	fs.Bool("ui", false, "with --store: serve the inspector's pages (deliveries, live; orders; replay) from this process, on --ui-listen")
-	fs.String("ui-listen", inspect.DefaultAddr, "with --ui: address of the pages, apart from --listen (which a platform or tunnel may reach); an address other than loopback needs --ui-token")
-	fs.String("ui-token", "", fmt.Sprintf("with --ui: require this token (at least %d characters), or env:NAME or file:PATH (never printed)", inspect.MinTokenLength))
+// bind registers --ui, --ui-listen and --ui-token on fs.
+func (o *uiFlags) bind(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.on, "ui", false, "with --store: serve the inspector's pages (deliveries, live; orders; replay) from this process, on --ui-listen")
+	fs.StringVar(&o.listen, "ui-listen", inspect.DefaultAddr, "with --ui: address of the pages, apart from --listen (which a platform or tunnel may reach); an address other than loopback needs --ui-token")
+	fs.StringVar(&o.token, "ui-token", "", fmt.Sprintf("with --ui: require this token (at least %d characters), or env:NAME or file:PATH (never printed)", inspect.MinTokenLength))
 }
 
-// uiFlagsOf reads the UI flags of a parsed FlagSet.
-func uiFlagsOf(fs *pflag.FlagSet) *uiFlags {
-	o := &uiFlags{}
-	o.on, _ = fs.GetBool("ui")
-	o.listen, _ = fs.GetString("ui-listen")
-	o.token, _ = fs.GetString("ui-token")
-	if !o.on && (fs.Changed("ui-listen") || fs.Changed("ui-token")) {
-		o.on = true // checked by check: --ui is missing
-	}
-	return o
-}
-
-// check refuses the UI flags before anything listens or is created.
-func (o *uiFlags) check(fs *pflag.FlagSet, store string, e *env) ([]inspect.Option, error) {
-	ui, _ := fs.GetBool("ui")
+// check refuses the UI flags before anything listens or is created:
+// changed is the flag set's Changed.
+func (o *uiFlags) check(changed func(string) bool, store string, e *env) ([]inspect.Option, error) {
 	switch {
+	case !o.on && (changed("ui-listen") || changed("ui-token")):
+		return nil, usageErrorf("--ui-listen and --ui-token need --ui")
 	case !o.on:
 		return nil, nil
-	case !ui:
-		return nil, usageErrorf("--ui-listen and --ui-token need --ui")
 	case store == "":
 		return nil, usageErrorf("--ui needs --store: the pages show the deliveries it keeps")
 	}

@@ -12,19 +12,20 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 )
 
-// replayOpts are replay's own flags; the delivery flags it shares with
-// emit are registered by addDeliveryFlags.
+// replayOpts are replay's flags: the delivery flags it shares with emit,
+// and its own.
 type replayOpts struct {
-	replay emitter.ReplayOptions
-	seed   int64
-	redact bool
+	delivery deliveryOpts
+	replay   emitter.ReplayOptions
+	seed     int64
+	redact   bool
 }
 
 // replayCommand is emit with a file as its source.
 func replayCommand() *command {
 	var o replayOpts
 	fs := newFlagSet("replay")
-	addDeliveryFlags(fs)
+	o.delivery.bind(fs)
 	fs.StringVar(&o.replay.Order, "order", "", "only the events of this order key")
 	fs.StringVar(&o.replay.Event, "event", "", "only events of this name (Phasio trigger or HappyColis type)")
 	fs.Int64Var(&o.replay.FromSeq, "from-seq", 0, "only events whose seq is at least N")
@@ -32,6 +33,7 @@ func replayCommand() *command {
 	fs.BoolVar(&o.replay.Exact, "exact", false, "resend the recorded bytes and headers (old signatures included); --provider and --secret are then optional")
 	fs.Int64Var(&o.seed, "seed", emitter.DefaultSeed, "seed of fault choices and of message ids for events files")
 	bindReplayStore(fs, &o.redact)
+	required(fs, "url", "", "targets")
 	return &command{
 		name:    "replay",
 		summary: "send a recording (from emit --record), a capture store or an events file again, filtered and paced, fresh or byte for byte",
@@ -49,7 +51,8 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) e
 	if o.Speed != 0 && !(o.Speed >= emitter.MinSpeed && o.Speed <= emitter.MaxSpeed) { // NaN fails both
 		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
 	}
-	c, err := chooseProvider(fs)
+	d := &ro.delivery
+	c, err := d.provider.choose()
 	if err != nil {
 		return err
 	}
@@ -62,14 +65,14 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) e
 		}
 	}
 	if o.Exact {
-		if err := checkExactFaults(fs); err != nil {
+		if err := d.checkExactFaults(); err != nil {
 			return err
 		}
 	}
-	if err := checkUnblock(fs, c); err != nil {
+	if err := d.checkUnblock(c); err != nil {
 		return err
 	}
-	watch, e, err := checkReorderInput(ctx, fs, e, fs.Arg(0), "")
+	watch, e, err := d.checkReorderInput(ctx, e, fs.Arg(0), "")
 	if err != nil {
 		return err
 	}
@@ -89,11 +92,11 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) e
 		defer f.Close()                  // read-only
 		in = input.Interruptible(ctx, f) // a FIFO can be idle
 	}
-	d, err := newDelivery(fs, e, c, emitter.WithSeed(ro.seed))
+	dl, err := d.delivery(e, c, emitter.WithSeed(ro.seed))
 	if err != nil {
 		return err
 	}
-	err = d.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
+	err = dl.run(ctx, e, func(em *emitter.Emitter) (*emitter.Summary, error) {
 		sum, err := em.Replay(ctx, in, o)
 		var pe *emitter.ProviderError
 		var nm *emitter.NoMatchError

@@ -17,12 +17,23 @@ import (
 // progress line when standard error is not a terminal (a CI log).
 const soakLineEvery = 10 * time.Second
 
-// addSoakFlags registers emit's soak and reconciliation flags.
-func addSoakFlags(fs *pflag.FlagSet) {
-	fs.Duration("duration", 0, "keep sending until this much time has passed (a soak: fresh orders, unless --orders or --in bound them), then finish the deliveries under way; off a terminal a progress line is written every 10s")
-	fs.String("reconcile", "", "after the run (and for a sample during it) GET each order's state from this URL or path with {orderKey}, e.g. /orders/{orderKey}, and compare it with the newest snapshot the receiver acknowledged; lost or misapplied orders exit 1")
-	fs.StringSlice("compare", nil, "with --reconcile: JSON pointers compared (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider, as verify)")
-	fs.Int("reconcile-max", contracts.DefaultReconcileOrders, "with --reconcile: follow at most this many orders (beyond, a uniform sample), some 200 bytes each")
+// soakFlags are emit's soak and reconciliation flags.
+type soakFlags struct {
+	duration     time.Duration
+	reconcile    string
+	compare      []string
+	reconcileMax int
+	// changed is the flag set's Changed: --compare applies only when given.
+	changed func(string) bool
+}
+
+// bind registers emit's soak and reconciliation flags.
+func (o *soakFlags) bind(fs *pflag.FlagSet) {
+	durationVar(fs, &o.duration, "duration", 0, false, "keep sending until this much time has passed (a soak: fresh orders, unless --orders or --in bound them), then finish the deliveries under way; off a terminal a progress line is written every 10s")
+	fs.StringVar(&o.reconcile, "reconcile", "", "after the run (and for a sample during it) GET each order's state from this URL or path with {orderKey}, e.g. /orders/{orderKey}, and compare it with the newest snapshot the receiver acknowledged; lost or misapplied orders exit 1")
+	fs.StringSliceVar(&o.compare, "compare", nil, "with --reconcile: JSON pointers compared (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider, as verify)")
+	fs.IntVar(&o.reconcileMax, "reconcile-max", contracts.DefaultReconcileOrders, "with --reconcile: follow at most this many orders (beyond, a uniform sample), some 200 bytes each")
+	o.changed = fs.Changed
 }
 
 // reconcileReport is emit's --json output: the summary, and the
@@ -32,19 +43,20 @@ type reconcileReport struct {
 	Reconciliation *contracts.Reconciliation `json:"reconciliation,omitempty"`
 }
 
-// reconcilerOf builds the Reconciler of --reconcile for the chosen
+// reconciler builds the Reconciler of --reconcile for the chosen
 // provider (nil without the flag).
-func reconcilerOf(fs *pflag.FlagSet, c *chosen) (*contracts.Reconciler, error) {
-	tmpl, _ := fs.GetString("reconcile")
-	if !fs.Changed("reconcile") {
+func (eo *emitOpts) reconciler(c *chosen) (*contracts.Reconciler, error) {
+	so, d := &eo.soak, &eo.delivery
+	tmpl := so.reconcile
+	if !so.changed("reconcile") {
 		for _, name := range []string{"compare", "reconcile-max"} {
-			if fs.Changed(name) {
+			if so.changed(name) {
 				return nil, usageErrorf("--%s compares the receiver's state, which only --reconcile reads", name)
 			}
 		}
 		return nil, nil
 	}
-	gen, err := c.generatorName(fs)
+	gen, err := c.generatorName(eo.gen.scenario)
 	if err != nil {
 		return nil, err
 	}
@@ -61,24 +73,18 @@ func reconcilerOf(fs *pflag.FlagSet, c *chosen) (*contracts.Reconciler, error) {
 	if err != nil {
 		return nil, usageError(err)
 	}
-	o := contracts.ReconcileOptions{Probe: tmpl}
-	o.Timeout, _ = fs.GetDuration("timeout")
-	o.MaxOrders, _ = fs.GetInt("reconcile-max")
-	o.Concurrency, _ = fs.GetInt("concurrency")
-	o.Concurrency = min(o.Concurrency, 64)
+	o := contracts.ReconcileOptions{Probe: tmpl, Timeout: d.timeout, MaxOrders: so.reconcileMax, Concurrency: min(d.concurrency, 64)}
 	if o.MaxOrders < 1 {
 		return nil, usageErrorf("--reconcile-max %d: must be at least 1", o.MaxOrders)
 	}
-	if fs.Changed("compare") {
-		o.Compare, _ = fs.GetStringSlice("compare")
+	if so.changed("compare") {
+		o.Compare = so.compare
 	}
-	insecure, _ := fs.GetBool("insecure")
-	caFile, _ := fs.GetString("ca-file")
-	o.Client, err = emitter.NewClient(emitter.ClientOptions{Timeout: o.Timeout, Insecure: insecure, CAFile: caFile, MaxConnsPerHost: o.Concurrency})
+	o.Client, err = emitter.NewClient(emitter.ClientOptions{Timeout: o.Timeout, Insecure: d.insecure, CAFile: d.caFile, MaxConnsPerHost: o.Concurrency})
 	if err != nil {
 		return nil, usageError(err)
 	}
-	if u, _ := fs.GetString("url"); u != "" {
+	if u := d.url; u != "" {
 		o.Base, _ = url.Parse(u) // checked with the targets
 	}
 	r, err := contracts.NewReconciler(p, o)
@@ -118,25 +124,21 @@ func writeReport(w io.Writer, sum *emitter.Summary, rec *contracts.Reconciliatio
 	return nil
 }
 
-// soakEndless reports whether emit generates orders until --duration ends.
-func soakEndless(fs *pflag.FlagSet) bool {
-	d, _ := fs.GetDuration("duration")
-	return d > 0 && !fs.Changed("orders")
+// soakEndless reports whether emit generates orders until --duration
+// ends: changed is the flag set's Changed.
+func soakEndless(d time.Duration, changed func(string) bool) bool {
+	return d > 0 && !changed("orders")
 }
 
 // soakOptions maps --duration to engine options: the duration, and the
 // plain progress lines of a long run in a log.
-func soakOptions(fs *pflag.FlagSet, e *env) ([]emitter.Option, error) {
-	d, _ := fs.GetDuration("duration")
-	if d < 0 {
-		return nil, usageErrorf("--duration %s: must not be negative", d)
-	}
+func soakOptions(d time.Duration, e *env) []emitter.Option {
 	if d == 0 {
-		return nil, nil
+		return nil
 	}
 	opts := []emitter.Option{emitter.WithDuration(d)}
 	if !e.tty {
 		opts = append(opts, emitter.WithProgressLines(e.stderr, soakLineEvery))
 	}
-	return opts, nil
+	return opts
 }

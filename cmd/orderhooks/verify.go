@@ -23,43 +23,76 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-func init() {
-	register(&legacyCommand{
-		name:    "verify",
-		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
-		usage:   "orderhooks verify (--provider phasio|happycolis|standard | --provider-file FILE | --spec FILE (--sign standard | --provider-file FILE) [--allow-remote-refs]) (--url URL --secret SECRET|env:NAME|file:PATH | --targets FILE) [--probe URL] [--compare PTRS] [--only/--skip NAMES] [--seed S] [--slo D] [--timeout D] [--response-schema FILE] [--save-failures DIR] [--report json=FILE] [--report junit=FILE] [--report html=FILE] [--record FILE] [--deadline D] [--insecure] [--ca-file FILE] [--schema-overlay FILE] [--shard I/N]\n  orderhooks verify --list",
-		order:   40,
-		flags:   verifyFlags,
-		run:     runVerify,
-	})
+// verifyOpts are verify's flags.
+type verifyOpts struct {
+	list           bool
+	provider       providerFlags
+	url            string
+	targets        string
+	secret         string
+	probe          string
+	compare        []string
+	only           []string
+	skip           []string
+	reports        []string
+	seed           int64
+	slo            time.Duration
+	timeout        time.Duration
+	responseSchema string
+	saveFailures   string
+	insecure       bool
+	caFile         string
+	deadline       time.Duration
+	record         string
+	schemaOverlay  string
+	shard          shardValue
+	// fs is the flag set: the reproducing command line keeps the flags
+	// given (fs.Changed) with their text.
+	fs *pflag.FlagSet
 }
 
-func verifyFlags() *pflag.FlagSet {
-	fs := pflag.NewFlagSet("verify", pflag.ContinueOnError)
-	fs.Bool("list", false, "print the checks, one line each, and exit")
-	fs.String("provider", "", "platform profile: phasio, happycolis or standard")
-	addProviderFileFlag(fs)
-	addSpecFlags(fs)
-	fs.String("url", "", "receiver URL the deliveries are POSTed to")
-	fs.String("targets", "", "YAML or JSON file mapping each event (Phasio trigger) or 'default' to {url, secret}, as for emit, instead of --url and --secret")
-	fs.String("secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
-	fs.String("probe", "", "GET URL or path returning an order's stored state as JSON, with {orderKey}, e.g. /orders/{orderKey}")
-	fs.StringSlice("compare", nil, "JSON pointers compared between the last snapshot and the probed state (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider)")
-	fs.StringSlice("only", nil, "run only these checks (comma-separated names, see --list)")
-	fs.StringSlice("skip", nil, "skip these checks (comma-separated names)")
-	fs.StringArray("report", nil, "also write the report as FORMAT=FILE, FORMAT json, junit or html (repeatable)")
-	fs.Int64("seed", contracts.DefaultSeed, "seed of the generated payloads; a failure reruns alone with --only NAME --seed S")
-	fs.Duration("slo", contracts.DefaultSLO, "p99 latency allowed by responds-within-slo")
-	fs.Duration("timeout", contracts.DefaultTimeout, "timeout of each delivery and probe")
-	fs.String("response-schema", "", "JSON Schema file every 2xx response body must satisfy (response-contract)")
-	fs.String("save-failures", "", "directory where shrunk failing payloads are saved as scenario files for replay")
-	fs.Bool("insecure", false, "skip TLS certificate verification (self-signed staging receivers)")
-	fs.String("ca-file", "", "PEM file of extra CA certificates to trust")
-	fs.Duration("deadline", 0, "bound on the whole run (0: none); when it passes, the running check is interrupted, the rest not run, exit 1")
-	fs.String("record", "", "write every request and response of the run to FILE, one JSON line each (replayable; secrets never appear)")
-	addSchemaOverlayFlag(fs)
-	addShardFlag(fs)
-	return fs
+// newVerifyFlags is verify's flag set, bound to the options it returns.
+func newVerifyFlags() (*pflag.FlagSet, *verifyOpts) {
+	o := &verifyOpts{}
+	fs := newFlagSet("verify")
+	o.fs = fs
+	fs.BoolVar(&o.list, "list", false, "print the checks, one line each, and exit")
+	o.provider.bind(fs, "platform profile `NAME`: phasio, happycolis or standard")
+	o.provider.bindSpec(fs)
+	fs.StringVar(&o.url, "url", "", "receiver `URL` the deliveries are POSTed to")
+	fs.StringVar(&o.targets, "targets", "", "YAML or JSON `FILE` mapping each event (Phasio trigger) or 'default' to {url, secret}, as for emit, instead of --url and --secret")
+	fs.StringVar(&o.secret, "secret", "", "the receiver's secret, or env:NAME or file:PATH (never printed)")
+	fs.StringVar(&o.probe, "probe", "", "GET URL or path returning an order's stored state as JSON, with {orderKey}, e.g. /orders/{orderKey}")
+	fs.StringSliceVar(&o.compare, "compare", nil, "JSON pointers compared between the last snapshot and the probed state (PTR or SNAPSHOT_PTR=PROBE_PTR; default per provider)")
+	fs.StringSliceVar(&o.only, "only", nil, "run only these checks (comma-separated names, see --list)")
+	fs.StringSliceVar(&o.skip, "skip", nil, "skip these checks (comma-separated names)")
+	rawStringsVar(fs, &o.reports, "report", "", "also write the report as FORMAT=FILE, FORMAT json, junit or html (repeatable)")
+	fs.Int64Var(&o.seed, "seed", contracts.DefaultSeed, "seed of the generated payloads; a failure reruns alone with --only NAME --seed S")
+	durationVar(fs, &o.slo, "slo", contracts.DefaultSLO, true, "p99 latency allowed by responds-within-slo")
+	durationVar(fs, &o.timeout, "timeout", contracts.DefaultTimeout, true, "timeout of each delivery and probe")
+	fs.StringVar(&o.responseSchema, "response-schema", "", "JSON Schema file every 2xx response body must satisfy (response-contract)")
+	fs.StringVar(&o.saveFailures, "save-failures", "", "directory where shrunk failing payloads are saved as scenario files for replay")
+	fs.BoolVar(&o.insecure, "insecure", false, "skip TLS certificate verification (self-signed staging receivers)")
+	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
+	durationVar(fs, &o.deadline, "deadline", 0, false, "bound on the whole run (0: none); when it passes, the running check is interrupted, the rest not run, exit 1")
+	fs.StringVar(&o.record, "record", "", "write every request and response of the run to FILE, one JSON line each (replayable; secrets never appear)")
+	bindSchemaOverlay(fs, &o.schemaOverlay)
+	bindShard(fs, &o.shard)
+	required(fs, "provider", "phasio, happycolis or standard", "provider-file", "spec")
+	required(fs, "url", "", "targets")
+	alone(fs, "list")
+	return fs, o
+}
+
+// verifyCommand runs the contract checks; --list prints them.
+func verifyCommand() *command {
+	fs, o := newVerifyFlags()
+	return &command{
+		name:    "verify",
+		summary: "run the contract checks against a receiver and report pass, fail, warn or skip per check",
+		fs:      fs,
+		run:     func(ctx context.Context, e *env) error { return runVerify(ctx, o, e) },
+	}
 }
 
 // reportFormats are the --report formats and their writers.
@@ -74,18 +107,18 @@ var reportFormats = map[string]func(*contracts.Report, io.Writer) error{
 // inconclusive or the run stopped early, 2 on a usage error, 3 when the
 // receiver never answered. The --report files are written in every case
 // once their flags are read, atomically, the reason of an early end in them.
-func runVerify(ctx context.Context, fs *pflag.FlagSet, e *env) error {
-	if list, _ := fs.GetBool("list"); list {
+func runVerify(ctx context.Context, o *verifyOpts, e *env) error {
+	if o.list {
 		return printChecks(e.stdout)
 	}
-	outputs, err := prepareReports(fs)
+	outputs, err := prepareReports(o.reports)
 	if err != nil {
 		return err
 	}
 	defer outputs.discard()
-	report, err := verifyRun(ctx, fs, e)
+	report, err := verifyRun(ctx, o, e)
 	if report == nil {
-		report = errorReport(fs, err)
+		report = errorReport(o, err)
 	}
 	if werr := outputs.commit(report); werr != nil && (err == nil || isSilent(err)) {
 		err = werr
@@ -97,11 +130,11 @@ func runVerify(ctx context.Context, fs *pflag.FlagSet, e *env) error {
 // on stderr as each finishes when stderr is not a terminal, a live line
 // when it is) and prints the report. It returns the report when checks
 // ran, else nil and the error.
-func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Report, error) {
-	if fs.NArg() > 0 {
-		return nil, usageErrorf("unexpected argument %q", fs.Arg(0))
+func verifyRun(ctx context.Context, o *verifyOpts, e *env) (*contracts.Report, error) {
+	if o.fs.NArg() > 0 {
+		return nil, usageErrorf("unexpected argument %q", o.fs.Arg(0))
 	}
-	c, err := chooseProvider(fs, func(name string) error {
+	c, err := o.provider.choose(func(name string) error {
 		_, err := contracts.NewProvider(name, "")
 		return usageError(err)
 	})
@@ -109,20 +142,20 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 		return nil, err
 	}
 	if c == nil {
-		return nil, usageErrorf("--provider is required (or --provider-file)")
+		return nil, requiredError("provider", "phasio, happycolis or standard", "provider-file", "spec")
 	}
-	provider, target, err := verifyTarget(fs, e, c)
+	provider, target, err := o.target(e, c)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := verifyOptions(fs)
+	opts, err := o.options()
 	if err != nil {
 		return nil, err
 	}
 	if _, err := contracts.New(provider, opts...); err != nil {
 		return nil, err // before --record is created
 	}
-	record, err := createRecord(fs)
+	record, err := createRecord(o.record)
 	if err != nil {
 		return nil, err
 	}
@@ -186,14 +219,13 @@ func verifyRun(ctx context.Context, fs *pflag.FlagSet, e *env) (*contracts.Repor
 
 // verifyTarget reads --url and --secret, or --targets (one webhook, URL
 // and secret, per event), into the provider and the target.
-func verifyTarget(fs *pflag.FlagSet, e *env, c *chosen) (contracts.Provider, contracts.Target, error) {
-	str := func(name string) string { v, _ := fs.GetString(name); return v }
-	file := str("targets")
+func (o *verifyOpts) target(e *env, c *chosen) (contracts.Provider, contracts.Target, error) {
+	file := o.targets
 	if _, err := c.contractsProvider(""); err != nil {
 		return contracts.Provider{}, contracts.Target{}, usageError(err)
 	}
 	if file != "" {
-		if str("url") != "" || str("secret") != "" {
+		if o.url != "" || o.secret != "" {
 			return contracts.Provider{}, contracts.Target{}, usageErrorf("--targets excludes --url and --secret: the file holds them")
 		}
 		t, err := c.loadTargets(file, e.getenv)
@@ -203,37 +235,37 @@ func verifyTarget(fs *pflag.FlagSet, e *env, c *chosen) (contracts.Provider, con
 		p, err := c.contractsProvider("")
 		return p, contracts.Routes(t), usageError(err)
 	}
-	for _, flag := range []string{"url", "secret"} {
-		if str(flag) == "" {
-			return contracts.Provider{}, contracts.Target{}, usageErrorf("--%s is required (or --targets)", flag)
-		}
+	switch {
+	case o.url == "":
+		return contracts.Provider{}, contracts.Target{}, requiredError("url", "", "targets")
+	case o.secret == "":
+		return contracts.Provider{}, contracts.Target{}, requiredError("secret", "", "targets")
 	}
-	secret, err := wire.ResolveSecret(str("secret"), e.getenv)
+	secret, err := wire.ResolveSecret(o.secret, e.getenv)
 	if err != nil {
 		return contracts.Provider{}, contracts.Target{}, err
 	}
 	p, err := c.contractsProvider(secret)
-	return p, contracts.URL(str("url")), usageError(err)
+	return p, contracts.URL(o.url), usageError(err)
 }
 
 // errorReport is the report of a run that ended before any check: the
 // flags it could read and the reason.
-func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
-	provider, _ := fs.GetString("provider")
+func errorReport(o *verifyOpts, err error) *contracts.Report {
+	provider := o.provider.name
 	if _, perr := contracts.NewProvider(provider, "x"); perr != nil {
 		provider = ""
 	}
-	if c, cerr := chooseProvider(fs, func(string) error { return nil }); cerr == nil && c != nil && c.def != nil {
+	if c, cerr := o.provider.choose(func(string) error { return nil }); cerr == nil && c != nil && c.def != nil {
 		provider = c.name
 	}
-	target, _ := fs.GetString("url")
-	if file, _ := fs.GetString("targets"); file != "" {
+	target := o.url
+	if file := o.targets; file != "" {
 		target = "targets file " + file
 	}
-	seed, _ := fs.GetInt64("seed")
-	r := &contracts.Report{Provider: provider, Target: contracts.URL(target).String(), Seed: seed, Checks: []contracts.Result{}}
+	r := &contracts.Report{Provider: provider, Target: contracts.URL(target).String(), Seed: o.seed, Checks: []contracts.Result{}}
 	if err != nil {
-		_, msg := explain(err, fs)
+		_, msg := explain(err, o.fs)
 		r.Error = oneLine(msg)
 	}
 	return r
@@ -241,8 +273,7 @@ func errorReport(fs *pflag.FlagSet, err error) *contracts.Report {
 
 // createRecord creates the --record file, or returns a nil *os.File
 // (whose Close is a harmless error) when there is none.
-func createRecord(fs *pflag.FlagSet) (*os.File, error) {
-	path, _ := fs.GetString("record")
+func createRecord(path string) (*os.File, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -254,18 +285,12 @@ func createRecord(fs *pflag.FlagSet) (*os.File, error) {
 }
 
 // verifyOptions turns the flags into suite options.
-func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
-	str := func(name string) string { v, _ := fs.GetString(name); return v }
-	strs := func(name string) []string { v, _ := fs.GetStringSlice(name); return v }
-	seed, _ := fs.GetInt64("seed")
-	slo, _ := fs.GetDuration("slo")
-	timeout, _ := fs.GetDuration("timeout")
-	deadline, _ := fs.GetDuration("deadline")
-	insecure, _ := fs.GetBool("insecure")
-	if err := checkVerifyFlags(fs, slo, timeout); err != nil {
+func (o *verifyOpts) options() ([]contracts.Option, error) {
+	seed, slo, timeout, deadline := o.seed, o.slo, o.timeout, o.deadline
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: insecure, CAFile: str("ca-file")})
+	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: timeout, Insecure: o.insecure, CAFile: o.caFile})
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -274,33 +299,31 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 		contracts.WithSeed(seed),
 		contracts.WithTimeout(timeout),
 		contracts.WithDeadline(deadline),
-		contracts.WithOnly(strs("only")...),
-		contracts.WithSkip(strs("skip")...),
-		contracts.WithReproduce(reproducer(fs)),
+		contracts.WithOnly(o.only...),
+		contracts.WithSkip(o.skip...),
+		contracts.WithReproduce(o.reproducer()),
 	}
-	if fs.Changed("slo") {
+	if o.fs.Changed("slo") {
 		opts = append(opts, contracts.WithSLO(slo))
 	}
-	if shard, err := shardOf(fs); err != nil {
-		return nil, err
-	} else if !shard.Whole() {
+	if shard := o.shard.shard; !shard.Whole() {
 		opts = append(opts, contracts.WithShard(shard))
 	}
-	if p := str("probe"); p != "" {
+	if p := o.probe; p != "" {
 		opts = append(opts, contracts.WithProbe(p))
 	}
-	if fs.Changed("compare") {
-		opts = append(opts, contracts.WithCompare(strs("compare")...))
+	if o.fs.Changed("compare") {
+		opts = append(opts, contracts.WithCompare(o.compare...))
 	}
-	if dir := str("save-failures"); dir != "" {
+	if dir := o.saveFailures; dir != "" {
 		opts = append(opts, contracts.WithSaveFailures(dir))
 	}
-	if set, err := schemaSetOf(fs); err != nil {
+	if set, err := schemaSet(o.schemaOverlay); err != nil {
 		return nil, err
 	} else if set != nil {
 		opts = append(opts, contracts.WithSchemas(set))
 	}
-	if path := str("response-schema"); path != "" {
+	if path := o.responseSchema; path != "" {
 		src, err := input.ReadFile(path, input.SchemaFile)
 		if err != nil {
 			return nil, usageError(fmt.Errorf("--response-schema %w", err))
@@ -314,31 +337,26 @@ func verifyOptions(fs *pflag.FlagSet) ([]contracts.Option, error) {
 	return opts, nil
 }
 
-// checkVerifyFlags rejects what the suite would reject, but naming the
-// flag, and makes the --save-failures directory before anything is sent.
-func checkVerifyFlags(fs *pflag.FlagSet, slo, timeout time.Duration) error {
-	switch {
-	case slo <= 0:
-		return usageErrorf("--slo must be positive, got %s", slo)
-	case timeout <= 0:
-		return usageErrorf("--timeout must be positive, got %s", timeout)
-	}
-	if d, _ := fs.GetDuration("deadline"); d < 0 {
-		return usageErrorf("--deadline must not be negative, got %s", d)
-	}
+// check rejects what the suite would reject, but naming the flag, and
+// makes the --save-failures directory before anything is sent. (The
+// durations' bounds are checked as they are parsed.)
+func (o *verifyOpts) check() error {
 	var known []string
 	for _, c := range contracts.Checks() {
 		known = append(known, c.Name)
 	}
-	for _, flag := range []string{"only", "skip"} {
-		names, _ := fs.GetStringSlice(flag)
-		for _, n := range names {
+	for _, f := range []struct {
+		flag  string
+		names []string
+	}{{"only", o.only}, {"skip", o.skip}} {
+		flag := f.flag
+		for _, n := range f.names {
 			if !slices.Contains(known, n) {
 				return usageErrorf("--%s: unknown check %q%s (orderhooks verify --list prints them)", flag, n, suggest.Hint(n, known, nil))
 			}
 		}
 	}
-	if dir, _ := fs.GetString("save-failures"); dir != "" {
+	if dir := o.saveFailures; dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return usageErrorf("--save-failures: %w", err)
 		}
@@ -370,14 +388,13 @@ type reportOutput struct {
 // reportOutputs are the --report files of one run.
 type reportOutputs []reportOutput
 
-func prepareReports(fs *pflag.FlagSet) (reportOutputs, error) {
-	specs, _ := fs.GetStringArray("report")
+func prepareReports(specs []string) (reportOutputs, error) {
 	var out reportOutputs
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if _, known := reportFormats[format]; !ok || !known || path == "" {
 			out.discard()
-			return nil, usageErrorf("--report %q: want json=FILE, junit=FILE or html=FILE", spec)
+			return nil, usageErrorf("--report %q: want json=FILE, junit=FILE or html=FILE%s", spec, suggest.Hint(format, []string{"json", "junit", "html"}, nil))
 		}
 		file, err := safefile.CreatePending(path)
 		if err != nil {
@@ -424,7 +441,8 @@ const secretPlaceholder = "$SECRET"
 // of options it does not use, which verify would refuse as changing
 // nothing). A literal --secret is replaced by secretPlaceholder; env: and
 // file: specs are kept.
-func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
+func (o *verifyOpts) reproducer() func(check string, seed int64) string {
+	fs := o.fs
 	return func(check string, seed int64) string {
 		uses := map[string]bool{}
 		for _, c := range contracts.Checks() {
@@ -436,13 +454,12 @@ func reproducer(fs *pflag.FlagSet) func(check string, seed int64) string {
 		}
 		args := []string{"orderhooks", "verify"}
 		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
-		str := func(name string) string { v, _ := fs.GetString(name); return v }
-		add("provider", str("provider"))
-		if file := str("targets"); file != "" {
+		add("provider", o.provider.name)
+		if file := o.targets; file != "" {
 			add("targets", file)
 		} else {
-			add("url", redact.URL(str("url")))
-			secret := str("secret")
+			add("url", redact.URL(o.url))
+			secret := o.secret
 			if strings.HasPrefix(secret, wire.SecretEnvPrefix) || strings.HasPrefix(secret, wire.SecretFilePrefix) {
 				add("secret", secret)
 			} else {

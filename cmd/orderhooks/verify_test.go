@@ -66,8 +66,8 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{"bad pointer", append(base, "--compare", "orderId"), `--compare orderId: must be empty or start with /`},
 		{"bad probe-side pointer", append(base, "--compare", "/a=b"), `--compare /a=b: "b": must be empty or start with /`},
 		{"probe without key", append(base, "--probe", "/orders/1"), "{orderKey}"},
-		{"bad slo", append(base, "--slo", "-1s"), "--slo must be positive"},
-		{"zero timeout", append(base, "--timeout", "0"), "--timeout must be positive"},
+		{"bad slo", append(base, "--slo", "-1s"), "--slo -1s: must be positive"},
+		{"zero timeout", append(base, "--timeout", "0"), "--timeout 0: must be positive"},
 		{"save-failures not a directory", append(base, "--save-failures", "verify_test.go/x"), "--save-failures"},
 		{"missing response schema", append(base, "--response-schema", "/nonexistent/schema.json"), "--response-schema"},
 		{"extra argument", append(base, "extra"), `"extra"`},
@@ -128,11 +128,11 @@ func TestReproducer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := verifyFlags()
+			fs, o := newVerifyFlags()
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			if got := reproducer(fs)(contracts.CheckBadSignature, 7); got != tt.want {
+			if got := o.reproducer()(contracts.CheckBadSignature, 7); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
@@ -148,19 +148,19 @@ func TestReproducerRunsAlone(t *testing.T) {
 	if err := os.WriteFile(schema, []byte(`{"type":"object"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fs := verifyFlags()
+	fs, o := newVerifyFlags()
 	if err := fs.Parse([]string{"--provider", "standard", "--url", "http://127.0.0.1:1/hook", "--secret", "env:STD_SECRET",
 		"--probe", "/orders/{orderKey}", "--compare", "/body/id", "--slo", "500ms", "--timeout", "3s",
 		"--response-schema", schema, "--save-failures", t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range contracts.Checks() {
-		cmd := reproducer(fs)(c.Name, 7)
-		again := verifyFlags()
+		cmd := o.reproducer()(c.Name, 7)
+		again, ao := newVerifyFlags()
 		if err := again.Parse(shellWords(t, cmd)[2:]); err != nil {
 			t.Fatalf("%s: %v", cmd, err)
 		}
-		opts, err := verifyOptions(again)
+		opts, err := ao.options()
 		if err == nil {
 			var p contracts.Provider
 			if p, err = contracts.NewProvider("standard", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); err == nil {
