@@ -54,7 +54,10 @@ type shardValue struct {
 func (v *shardValue) Set(s string) error {
 	sh, err := generator.ParseShard(s)
 	if err != nil {
-		_, why, _ := strings.Cut(err.Error(), ": ")
+		// "generator: bad shard "4/4": the index…": the value is shown
+		// by the flag's message already.
+		rest := strings.TrimPrefix(err.Error(), generator.ErrShard.Error()+" ")
+		_, why, _ := strings.Cut(rest, ": ")
 		return errors.New(why)
 	}
 	v.spec, v.shard = s, sh

@@ -264,7 +264,8 @@ func TestSpecFlag(t *testing.T) {
 		{[]string{"generate", "--spec", spec}, "--spec needs a signing scheme"},
 		{[]string{"emit", "--spec", spec, "--sign", "phasio", "--url", srv.URL, "--secret", "s"}, `--sign "phasio": only standard`},
 		{[]string{"verify", "--spec", spec, "--provider", "standard", "--url", srv.URL, "--secret", "s"}, "--provider and --spec exclude each other"},
-		{[]string{"receive", "--sign", "standard", "--secret", "s"}, "--sign applies with --spec"},
+		{[]string{"receive", "--sign", "standard", "--secret", "s"}, "--provider is required (or --provider-file or --spec)"},
+		{[]string{"receive", "--provider", "standard", "--sign", "standard", "--secret", "s"}, "--sign applies with --spec"},
 		{[]string{"receive", "--spec", bad, "--sign", "standard", "--secret", "s"}, "api.yaml:9: /webhooks/e/post/requestBody/content/application~1json/schema/$ref: $ref https://example.com/pet.json is remote"},
 		{[]string{"generate", "--spec", filepath.Join(t.TempDir(), "none.yaml"), "--sign", "standard"}, "none.yaml:1: no such file"},
 	} {

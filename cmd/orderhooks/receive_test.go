@@ -214,8 +214,8 @@ func TestReceiveUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no provider", []string{"--secret", "x"}, "--provider and --secret are required"},
-		{"no secret", []string{"--provider", "phasio"}, "--provider and --secret are required"},
+		{"no provider", []string{"--secret", "x"}, "--provider is required (or --provider-file or --spec)"},
+		{"no secret", []string{"--provider", "phasio"}, "--secret is required"},
 		{"unknown provider", []string{"--provider", "shopify", "--secret", "x"}, "receive: --provider shopify: not one of phasio, happycolis, standard\n"},
 		{"unset env", []string{"--provider", "happycolis", "--secret", "env:NOPE"}, "NOPE"},
 		{"trigger elsewhere", []string{"--provider", "happycolis", "--secret", "x", "--trigger", "ORDER"}, "--trigger only applies"},
