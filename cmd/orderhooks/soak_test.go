@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +10,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
@@ -128,5 +132,41 @@ func TestEmitReconcile(t *testing.T) {
 				t.Fatal("nothing dropped: the test proves nothing")
 			}
 		})
+	}
+}
+
+// An interrupted soak (Ctrl-C: the command's context ends) prints the
+// complete summary of what was sent and its record holds every attempt:
+// exit 1, as for any interrupted run. verify and generate refuse a shard
+// outside the count.
+func TestEmitDurationInterrupted(t *testing.T) {
+	rcv, _ := startCounting(t, generator.ProviderPhasio, emitSecret)
+	record := filepath.Join(t.TempDir(), "soak.jsonl")
+	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+	defer cancel()
+	out, errOut, code := runCmdEnv(t, ctx, "", map[string]string{"S": emitSecret}, "emit", "--provider", "phasio", "--url", rcv.URL,
+		"--secret", "env:S", "--duration", "1m", "--rate", "200", "--record", record, "--json")
+	var sum struct {
+		Deliveries, Attempts int
+		Interrupted          bool
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	data, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != exitFailure || !sum.Interrupted || sum.Deliveries < 20 || bytes.Count(data, []byte("\n")) != sum.Attempts ||
+		!strings.Contains(errOut, "interrupted; the summary and record cover what was sent") {
+		t.Fatalf("exit %d, %+v, %d record lines\n%s", code, sum, bytes.Count(data, []byte("\n")), errOut)
+	}
+	for _, args := range [][]string{
+		{"verify", "--provider", "phasio", "--url", rcv.URL, "--secret", "env:S", "--shard", "4/4"},
+		{"generate", "--provider", "phasio", "--shard", "1/0"},
+	} {
+		if _, errOut, code := runCmdEnv(t, t.Context(), "", map[string]string{"S": emitSecret}, args...); code != exitUsage || !strings.Contains(errOut, "--shard") {
+			t.Errorf("%v: exit %d\n%s", args, code, errOut)
+		}
 	}
 }
