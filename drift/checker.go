@@ -40,7 +40,21 @@ var checking = &eventStats{}
 // false means it is not, or that the check cannot tell (a schema using a
 // keyword the one-pass check does not implement): ask s's validator.
 func (c *Checker) Valid(s *provider.EventSchema, payload []byte) bool {
-	root := c.root(s)
+	return c.walk(c.root(s), payload)
+}
+
+// ValidEmbedded is Valid for the embedded schema called name (as
+// schemas.Get names it): what emit --validate asks before the validator.
+func (c *Checker) ValidEmbedded(name string, payload []byte) bool {
+	roots, err := c.builtin()
+	if err != nil {
+		return false
+	}
+	return c.walk(roots[name], payload)
+}
+
+// walk checks payload along root; a nil root cannot be checked.
+func (c *Checker) walk(root *shape.Node, payload []byte) bool {
 	if root == nil {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
 	"github.com/orderhooks/orderhooks/provider"
+	"github.com/orderhooks/orderhooks/schemas"
 )
 
 // TestCheckerAgreesWithValidator holds the one-pass check to the
@@ -47,6 +48,21 @@ func TestCheckerAgreesWithValidator(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(s, ev.Payload, ev.Label)
+		// The same payload against the embedded schema emit --validate
+		// names (the loose one).
+		name, err := schemas.ForEvent(ev.Provider, ev.Event, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.ValidEmbedded(name, ev.Payload), schemas.MustGet(name).ValidateJSON(ev.Payload) == nil; got != want {
+			disagreements++
+			if disagreements <= 5 {
+				t.Errorf("%s %s: ValidEmbedded %v, the validator %v", name, ev.Label, got, want)
+			}
+		}
+	}
+	if c.ValidEmbedded("no-such-schema", []byte(`{}`)) {
+		t.Error("ValidEmbedded accepts a payload for a schema that does not exist")
 	}
 	def, err := provider.Parse([]byte(tinyDefinition), "tiny.yaml")
 	if err != nil {
