@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -209,7 +210,7 @@ func parse(data []byte, source string, o *options) (*Definition, error) {
 	if ext, ok := m["extends"].(string); ok {
 		base, ok := builtinRaw(ext)
 		if !ok {
-			return nil, fail(0, "/extends", "%q is not a built-in definition (%s)", ext, strings.Join(Builtins(), ", "))
+			return nil, fail(0, "/extends", "%q is not a built-in definition (%s)%s", ext, strings.Join(Builtins(), ", "), suggest.Hint(ext, Builtins(), nil))
 		}
 		if raw, err = mergeTop(base, raw); err != nil {
 			return nil, fail(0, "/extends", "%v", err)

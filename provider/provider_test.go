@@ -307,7 +307,7 @@ func TestErrors(t *testing.T) {
 		{"bad pointer", strings.Replace(base, "key: /id", "key: id", 1), []string{"p.yaml:9: /events/key: "}},
 		{"from unknown", strings.Replace(base, "  key: /id\n", "  key: /id\n  from: [{provider: shopify}]\n", 1), []string{`p.yaml:10: /events/from/0/provider: "shopify": not a built-in definition (phasio, happycolis, standard)`}},
 		{"extends", "format: 1\nname: my-phasio\nextends: phasio\nid: {testHeader: X-My-Delivery}\n", nil},
-		{"extends unknown", "format: 1\nname: x\nextends: phasoi\n", []string{`p.yaml:3: /extends: "phasoi" is not a built-in definition`}},
+		{"extends unknown", "format: 1\nname: x\nextends: phasoi\n", []string{`p.yaml:3: /extends: "phasoi" is not a built-in definition (phasio, happycolis, standard) (did you mean "phasio"?)`}},
 		{"envelope twice", strings.Replace(base, "events:", "body: {envelope: {a: \"{payload}\", b: \"{payload}\"}}\nevents:", 1), []string{"/body/envelope: the envelope holds the payload once"}},
 		{"payload in string", strings.Replace(base, "events:", "body: {envelope: {a: \"x{payload}\"}}\nevents:", 1), []string{"/body/envelope/a: {payload} must be the whole string"}},
 		{"id pointer not written", strings.Replace(base, "events:", "id: {pointer: /meta/id}\nevents:", 1), []string{`p.yaml:7: /id/pointer: nothing writes the id at /meta/id: add body.stamp /meta/id: "{id}"`}},

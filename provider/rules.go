@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
 // checker checks a File's rules beyond the format's schema and compiles
@@ -438,7 +440,8 @@ func (c *checker) events() {
 			c.add(at+"/schema", "required field is missing (the payload's JSON Schema: inline, {$ref: FILE}, or {builtin: NAME})")
 		}
 		if es.Schema.Builtin != "" && !slices.Contains(builtinSchemas(), es.Schema.Builtin) {
-			c.add(at+"/schema/builtin", "%q is not a built-in schema (%s)", es.Schema.Builtin, strings.Join(builtinSchemas(), ", "))
+			c.add(at+"/schema/builtin", "%q is not a built-in schema (%s)%s", es.Schema.Builtin, strings.Join(builtinSchemas(), ", "),
+				suggest.Hint(es.Schema.Builtin, builtinSchemas(), nil))
 		}
 		e.Match = map[string]string{}
 		var tuple []string
@@ -498,7 +501,7 @@ func (c *checker) events() {
 		c.add("/events/testHeader", "only url-matched events need a header naming them")
 	}
 	if ev.Default != "" && !names[ev.Default] {
-		c.add("/events/default", "%q is not one of the events", ev.Default)
+		c.add("/events/default", "%q is not one of the events%s", ev.Default, suggest.Hint(ev.Default, slices.Sorted(maps.Keys(names)), nil))
 	}
 }
 
@@ -560,7 +563,7 @@ func (c *checker) lifecycle() {
 		trans[t.Name] = true
 		states[t.To] = true
 		if c.d.byName[t.Emits] == nil {
-			c.add(at+"/emits", "%q is not a listed event", t.Emits)
+			c.add(at+"/emits", "%q is not a listed event%s", t.Emits, suggest.Hint(t.Emits, slices.Sorted(maps.Keys(c.d.byName)), nil))
 		}
 		for j, ptr := range t.Set.Keys {
 			raw := t.Set.Vals[j]

@@ -3,9 +3,12 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
 // Template is one compiled template of a definition: literal text and
@@ -141,7 +144,8 @@ func parsePart(body string) (Part, error) {
 		want, ok := filterArgs[filter.Name]
 		switch {
 		case !ok:
-			return p, fmt.Errorf("{%s}: unknown filter %q (lower, upper, replace:OLD:NEW, before:SEP, after:SEP)", body, filter.Name)
+			return p, fmt.Errorf("{%s}: unknown filter %q (lower, upper, replace:OLD:NEW, before:SEP, after:SEP)%s", body, filter.Name,
+				suggest.Hint(filter.Name, slices.Sorted(maps.Keys(filterArgs)), nil))
 		case len(filter.Args) != want:
 			return p, fmt.Errorf("{%s}: filter %s takes %d argument(s), got %d", body, filter.Name, want, len(filter.Args))
 		case want > 0 && filter.Args[0] == "":

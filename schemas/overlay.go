@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
 // OverlayVersion is the overlay format version this package reads.
@@ -133,7 +134,8 @@ func (o *Overlay) validate() error {
 			return o.errorf(at, "%s is derived from %s when orderhooks loads: patch %s instead", name, strings.TrimSuffix(name, "-strict"), strings.TrimSuffix(name, "-strict"))
 		}
 		if _, ok := loose[name]; !ok {
-			return o.errorf(at, "unknown schema %q (known: %s)", name, strings.Join(slices.Sorted(maps.Keys(loose)), ", "))
+			known := slices.Sorted(maps.Keys(loose))
+			return o.errorf(at, "unknown schema %q (known: %s)%s", name, strings.Join(known, ", "), suggest.Hint(name, known, nil))
 		}
 		for i, op := range o.Patches[name] {
 			if err := o.check(at+"/"+strconv.Itoa(i), op); err != nil {
@@ -173,7 +175,8 @@ func (o *Overlay) check(at string, op PatchOp) error {
 		}
 	case "remove":
 	default:
-		return o.errorf(at, "unknown op %q (add, remove, replace, move, copy, test)", op.Op)
+		return o.errorf(at, "unknown op %q (add, remove, replace, move, copy, test)%s", op.Op,
+			suggest.Hint(op.Op, []string{"add", "remove", "replace", "move", "copy", "test"}, nil))
 	}
 	if _, err := patchPointer(op.Path); err != nil {
 		return o.errorf(at, "path: %v", err)

@@ -95,6 +95,8 @@ func TestOverlayErrors(t *testing.T) {
 		{"strict", "{\"version\": 1, \"patches\": {\n\"phasio/order-strict\": []}}", "o.json:2: /patches/phasio~1order-strict: phasio/order-strict is derived from phasio/order when orderhooks loads: patch phasio/order instead"},
 		{"unknown schema", `{"version": 1, "patches": {"phasio/orders": []}}`, `unknown schema "phasio/orders" (known: happycolis/order-event, phasio/order, phasio/quote-converted)`},
 		{"op", "{\"version\": 1, \"patches\": {\"phasio/order\": [\n{\"op\": \"append\", \"path\": \"/x\"}]}}", `o.json:2: /patches/phasio~1order/0: unknown op "append"`},
+		{"op misspelt", "{\"version\": 1, \"patches\": {\"phasio/order\": [\n{\"op\": \"replce\", \"path\": \"/x\"}]}}", `(did you mean "replace"?)`},
+		{"schema misspelt", `{"version": 1, "patches": {"phasio/ordr": []}}`, `(did you mean "phasio/order"?)`},
 		{"value", `{"version": 1, "patches": {"phasio/order": [{"op": "add", "path": "/x"}]}}`, "/patches/phasio~1order/0: add needs a value"},
 		{"pointer", `{"version": 1, "patches": {"phasio/order": [{"op": "remove", "path": "x"}]}}`, `path: "x": must be empty or start with /`},
 		{"escape", `{"version": 1, "patches": {"phasio/order": [{"op": "copy", "from": "/a~2", "path": "/x"}]}}`, `from: "/a~2": ~ must be followed by 0 or 1`},
