@@ -75,9 +75,10 @@ func TestDemoUsage(t *testing.T) {
 
 // TestDemoOrderKeysUnique: the demo's scenarios never share an order,
 // whatever --orders and --seed (the demo refused to start for any
-// --orders of 5 or more with the default seed).
+// --orders of 5 or more with the default seed). The default run tries the
+// default seed; ORDERHOOKS_LONG=1 (.ci/run) seeds 1 to 20.
 func TestDemoOrderKeysUnique(t *testing.T) {
-	seeds := []int64{1, 7}
+	seeds := []int64{1} // contracts.DefaultSeed, the demo's
 	if os.Getenv("ORDERHOOKS_LONG") != "" {
 		seeds = seeds[:0]
 		for s := int64(1); s <= 20; s++ {
