@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // asyncapi lists the messages of the send operations.
@@ -19,7 +20,7 @@ func (w *walker) asyncapi(root map[string]any) error {
 	}
 	om, ok := ops.(map[string]any)
 	if !ok {
-		return w.s.main.errorf("/operations", nil, "operations must be a mapping, not %s", kindOf(ops))
+		return w.s.main.errorf("/operations", nil, "operations must be a mapping, not %s", jsontree.Kind(ops))
 	}
 	var events []*Event
 	count := map[string]int{}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -309,7 +310,7 @@ func parse(data []byte, name string) (*document, error) {
 		d.json = raw
 	}
 	if _, ok := d.tree.(map[string]any); !ok {
-		return nil, fail(1, "", "a document is a mapping (openapi or asyncapi, info, …), not %s", kindOf(d.tree))
+		return nil, fail(1, "", "a document is a mapping (openapi or asyncapi, info, …), not %s", jsontree.Kind(d.tree))
 	}
 	return d, nil
 }
@@ -355,23 +356,6 @@ func checkDepth(b []byte) *depthError {
 func lineAt(b []byte, off int) int {
 	off = min(max(off, 0), len(b))
 	return bytes.Count(b[:off], []byte("\n")) + 1
-}
-
-// kindOf names a decoded value's kind.
-func kindOf(v any) string {
-	switch v.(type) {
-	case []any:
-		return "a list"
-	case string:
-		return "a string"
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case map[string]any:
-		return "a mapping"
-	}
-	return "a number"
 }
 
 // target is a place in a document: the document and a pointer into it.
@@ -478,7 +462,7 @@ func (l *loader) follow(t target) (target, any, error) {
 		}
 		ref, isStr := rv.(string)
 		if !isStr {
-			return t, nil, t.doc.errorf(t.child("$ref").ptr, nil, "$ref must be a string, not %s", kindOf(rv))
+			return t, nil, t.doc.errorf(t.child("$ref").ptr, nil, "$ref must be a string, not %s", jsontree.Kind(rv))
 		}
 		if seen[t] {
 			return t, nil, t.doc.errorf(t.child("$ref").ptr, nil, "$ref %s leads back to itself", ref)

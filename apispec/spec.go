@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // Kinds of documents.
@@ -276,7 +277,7 @@ func (w *walker) object(t target, what string) (target, map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return t, nil, t.doc.errorf(t.ptr, nil, "%s must be a mapping, not %s", what, kindOf(v))
+		return t, nil, t.doc.errorf(t.ptr, nil, "%s must be a mapping, not %s", what, jsontree.Kind(v))
 	}
 	return t, m, nil
 }
@@ -290,7 +291,7 @@ func (w *walker) openapi(root map[string]any) error {
 	}
 	hm, ok := hooks.(map[string]any)
 	if !ok {
-		return w.s.main.errorf("/webhooks", nil, "webhooks must be a mapping, not %s", kindOf(hooks))
+		return w.s.main.errorf("/webhooks", nil, "webhooks must be a mapping, not %s", jsontree.Kind(hooks))
 	}
 	for _, name := range sortedKeys(hm) {
 		at := main.child("webhooks", name)
@@ -372,7 +373,7 @@ func (w *walker) headerParams(t target, e *Event) error {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return t.doc.errorf(t.ptr, nil, "parameters must be a list, not %s", kindOf(v))
+		return t.doc.errorf(t.ptr, nil, "parameters must be a list, not %s", jsontree.Kind(v))
 	}
 	for i := range list {
 		pt, p, err := w.object(t.child(fmt.Sprint(i)), "a parameter")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
@@ -191,7 +192,7 @@ func parse(data []byte, source string, o *options) (*Definition, error) {
 	}
 	m, ok := doc.(map[string]any)
 	if !ok {
-		return nil, fail(1, "", "a definition is a mapping of sections (format, name, signing, events…), not %s", kindOf(doc))
+		return nil, fail(1, "", "a definition is a mapping of sections (format, name, signing, events…), not %s", jsontree.Kind(doc))
 	}
 	if v, ok := m["format"]; ok && fmt.Sprint(v) != fmt.Sprint(FormatVersion) {
 		return nil, fail(0, "/format", "this orderhooks reads format %d, not %v", FormatVersion, v)
@@ -223,21 +224,6 @@ func parse(data []byte, source string, o *options) (*Definition, error) {
 		return nil, fail(1, "", "%v", err)
 	}
 	return build(f, raw, ps, o)
-}
-
-// kindOf names a decoded JSON value's kind.
-func kindOf(v any) string {
-	switch v.(type) {
-	case []any:
-		return "a list"
-	case string:
-		return "a string"
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
 }
 
 // mergeTop returns base with every top-level member of over in its place.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 )
 
@@ -162,7 +163,7 @@ func (c *checker) body() {
 		return
 	}
 	if _, ok := env.(map[string]any); !ok {
-		c.add("/body/envelope", "the envelope is an object (a mapping), not %s", kindOf(env))
+		c.add("/body/envelope", "the envelope is an object (a mapping), not %s", jsontree.Kind(env))
 		return
 	}
 	counts := map[string]int{}

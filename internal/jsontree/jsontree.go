@@ -330,3 +330,22 @@ func Remove(root any, p jsonptr.Pointer) (any, error) {
 	}
 	return root, fmt.Errorf("%s: nothing to remove", p)
 }
+
+// Kind names a decoded value's kind for a message ("a mapping, not a
+// list"): a value of this package, or of encoding/json and the YAML
+// documents converted to JSON (map[string]any, float64, json.Number).
+func Kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case *Object, map[string]any:
+		return "a mapping"
+	}
+	return "a number"
+}

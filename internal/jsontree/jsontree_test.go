@@ -125,3 +125,17 @@ func TestSetRemove(t *testing.T) {
 		}
 	}
 }
+
+func TestKind(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{nil, "null"}, {true, "a boolean"}, {"x", "a string"}, {[]any{1}, "a list"},
+		{map[string]any{}, "a mapping"}, {&Object{}, "a mapping"}, {json.Number("1"), "a number"}, {1.5, "a number"},
+	} {
+		if got := Kind(tc.v); got != tc.want {
+			t.Errorf("Kind(%#v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
