@@ -143,27 +143,7 @@ func TestDefinitionSuite(t *testing.T) {
 			if r == nil {
 				t.Fatal("no report")
 			}
-			failed := map[string]bool{}
-			for _, c := range r.Checks {
-				switch c.Status {
-				case contracts.StatusFail:
-					failed[c.Name] = true
-				case contracts.StatusPass, contracts.StatusSkip, contracts.StatusInconclusive:
-				default:
-					t.Errorf("%s: %s %s", c.Name, c.Status, c.Message)
-				}
-			}
-			for _, name := range tt.fail {
-				if !failed[name] {
-					t.Errorf("%s did not fail:\n%s", name, textOf(r))
-				}
-				delete(failed, name)
-			}
-			if tt.name == "correct" || tt.name == "not idempotent" || tt.name == "rejects unknown fields" {
-				for name := range failed {
-					t.Errorf("%s failed too:\n%s", name, textOf(r))
-				}
-			}
+			wantFailed(t, r, failedChecks(t, r), tt.fail, tt.name == "correct" || tt.name == "not idempotent" || tt.name == "rejects unknown fields")
 			if tt.cause != "" && (len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != tt.cause) {
 				t.Errorf("diagnosis %+v, want %s first\n%s", r.Diagnosis, tt.cause, textOf(r))
 			}
@@ -226,4 +206,38 @@ type noFailTB struct{ *testing.T }
 func (n noFailTB) Errorf(string, ...any) {}
 func (n noFailTB) Run(name string, f func(noFailTB)) bool {
 	return n.T.Run(name, func(t *testing.T) { f(noFailTB{t}) })
+}
+
+// failedChecks are the checks of r that failed; a status other than pass,
+// fail, skip or inconclusive is an error.
+func failedChecks(t *testing.T, r *contracts.Report) map[string]bool {
+	t.Helper()
+	failed := map[string]bool{}
+	for _, c := range r.Checks {
+		switch c.Status {
+		case contracts.StatusFail:
+			failed[c.Name] = true
+		case contracts.StatusPass, contracts.StatusSkip, contracts.StatusInconclusive:
+		default:
+			t.Errorf("%s: %s %s", c.Name, c.Status, c.Message)
+		}
+	}
+	return failed
+}
+
+// wantFailed holds the failed checks of r to want: each must be among
+// them and, when only, no other.
+func wantFailed(t *testing.T, r *contracts.Report, failed map[string]bool, want []string, only bool) {
+	t.Helper()
+	for _, name := range want {
+		if !failed[name] {
+			t.Errorf("%s did not fail:\n%s", name, textOf(r))
+		}
+		delete(failed, name)
+	}
+	if only {
+		for name := range failed {
+			t.Errorf("%s failed too:\n%s", name, textOf(r))
+		}
+	}
 }

@@ -149,16 +149,7 @@ func TestSpecSuite(t *testing.T) {
 					if r == nil {
 						t.Fatal("no report")
 					}
-					failed := map[string]bool{}
-					for _, c := range r.Checks {
-						switch c.Status {
-						case contracts.StatusFail:
-							failed[c.Name] = true
-						case contracts.StatusPass, contracts.StatusSkip, contracts.StatusInconclusive:
-						default:
-							t.Errorf("%s: %s %s", c.Name, c.Status, c.Message)
-						}
-					}
+					failed := failedChecks(t, r)
 					if sc.closed && tt.name == "rejects unknown fields" {
 						if got := r.Result(contracts.CheckUnknownFields); got == nil || got.Status != contracts.StatusSkip ||
 							!strings.Contains(got.Message, "forbids undocumented fields") {
@@ -166,17 +157,7 @@ func TestSpecSuite(t *testing.T) {
 						}
 						return
 					}
-					for _, name := range tt.fail {
-						if !failed[name] {
-							t.Errorf("%s did not fail:\n%s", name, textOf(r))
-						}
-						delete(failed, name)
-					}
-					if tt.only {
-						for name := range failed {
-							t.Errorf("%s failed too:\n%s", name, textOf(r))
-						}
-					}
+					wantFailed(t, r, failed, tt.fail, tt.only)
 					if tt.name == "correct" {
 						got := r.Result(contracts.CheckValidLifecycle)
 						if got == nil || got.Status != contracts.StatusPass || got.Deliveries < len(def.Events()) {
