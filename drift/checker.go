@@ -17,21 +17,23 @@ import (
 // (TestCheckerAgreesWithValidator), at a fraction of the cost. It is safe
 // for concurrent use.
 type Checker struct {
-	builtin func() (map[string]*shape.Node, error) // the embedded schemas, compiled once
-	roots   sync.Map                               // *provider.EventSchema → *shape.Node (nil: cannot check)
+	roots   sync.Map // *provider.EventSchema → *shape.Node (nil: cannot check)
 	walkers sync.Pool
 }
 
-// NewChecker returns a Checker. Schemas are compiled on first use.
-func NewChecker() *Checker {
-	return &Checker{builtin: sync.OnceValues(func() (map[string]*shape.Node, error) {
-		var docs []shape.Doc
-		for _, s := range schemas.Embedded().All() {
-			docs = append(docs, shape.Doc{Name: s.Name(), Source: s.Source()})
-		}
-		return shape.Compile(docs)
-	})}
-}
+// NewChecker returns a Checker. Schemas are compiled on first use; the
+// embedded ones once for every Checker of the process (a receiver's and
+// emit --validate's may share one).
+func NewChecker() *Checker { return &Checker{} }
+
+// embeddedRoots are the embedded schemas, compiled once.
+var embeddedRoots = sync.OnceValues(func() (map[string]*shape.Node, error) {
+	var docs []shape.Doc
+	for _, s := range schemas.Embedded().All() {
+		docs = append(docs, shape.Doc{Name: s.Name(), Source: s.Source()})
+	}
+	return shape.Compile(docs)
+})
 
 // checking is the event of a Checker's walks (nothing is recorded).
 var checking = &eventStats{}
@@ -46,7 +48,7 @@ func (c *Checker) Valid(s *provider.EventSchema, payload []byte) bool {
 // ValidEmbedded is Valid for the embedded schema called name (as
 // schemas.Get names it): what emit --validate asks before the validator.
 func (c *Checker) ValidEmbedded(name string, payload []byte) bool {
-	roots, err := c.builtin()
+	roots, err := embeddedRoots()
 	if err != nil {
 		return false
 	}
@@ -80,7 +82,7 @@ func (c *Checker) root(s *provider.EventSchema) *shape.Node {
 	}
 	var root *shape.Node
 	if b := s.Builtin(); b != "" {
-		if roots, err := c.builtin(); err == nil {
+		if roots, err := embeddedRoots(); err == nil {
 			root = roots[b]
 		}
 	} else if roots, err := shape.Compile([]shape.Doc{{Name: s.Name(), Source: s.Source()}}); err == nil {
