@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -40,6 +43,84 @@ type Filter struct {
 
 // VerdictSignature selects every signature verdict in a Filter.
 const VerdictSignature Verdict = "signature"
+
+// ErrFilter is wrapped by Filter.Validate's errors.
+var ErrFilter = errors.New("capture: bad filter")
+
+// OptionError is Filter.Validate's error: the field (Verdict, Status,
+// StatusClass), the value refused and what is expected; for Verdict the
+// known verdicts, for a suggestion.
+type OptionError = errs.OptionError
+
+// Verdicts are the verdicts a Filter selects by, VerdictSignature
+// included, in the order they are decided.
+func Verdicts() []Verdict {
+	return []Verdict{VerdictOK, VerdictSignature, VerdictSignatureMissing, VerdictSignatureBad, VerdictSignatureStale,
+		VerdictDecryptionFailed, VerdictMalformed, VerdictSchemaInvalid, VerdictRejected}
+}
+
+// Validate refuses a filter that could select nothing for a wrong
+// reason: an unknown verdict, a status outside 100–599, a status class
+// outside 1–5. Any provider, event or key is a valid filter (a store
+// holds the deliveries of definition files' providers too).
+func (f Filter) Validate() error {
+	bad := func(field, value, want string, known []string) error {
+		return &OptionError{Package: "capture", Option: "Filter", Field: field, Value: value, Want: want, Known: known, Err: ErrFilter}
+	}
+	if f.Verdict != "" && !slices.Contains(Verdicts(), f.Verdict) {
+		var known []string
+		for _, v := range Verdicts() {
+			known = append(known, string(v))
+		}
+		return bad("Verdict", string(f.Verdict), "not a verdict ("+strings.Join(known, ", ")+")", known)
+	}
+	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
+		return bad("Status", strconv.Itoa(f.Status), "an HTTP status between 100 and 599", nil)
+	}
+	if f.StatusClass != 0 && (f.StatusClass < 1 || f.StatusClass > 5) {
+		return bad("StatusClass", strconv.Itoa(f.StatusClass), "a status class from 1 (1xx) to 5 (5xx)", nil)
+	}
+	return nil
+}
+
+// Validate is f.Validate, and refuses a provider of which the store holds
+// no delivery (a misspelt name would list nothing and say nothing),
+// suggesting the closest provider it holds.
+func (s *Store) Validate(ctx context.Context, f Filter) error {
+	if err := f.Validate(); err != nil || f.Provider == "" {
+		return err
+	}
+	held, err := s.providers(ctx)
+	if err != nil || slices.Contains(held, f.Provider) {
+		return err
+	}
+	want := "no delivery of this provider in the store"
+	if len(held) > 0 {
+		want += " (it holds " + strings.Join(held, ", ") + ")"
+	}
+	return &OptionError{Package: "capture", Option: "Filter", Field: "Provider", Value: f.Provider, Want: want, Known: held, Err: ErrFilter}
+}
+
+// providers lists the providers the store holds deliveries of.
+func (s *Store) providers(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT provider FROM deliveries ORDER BY provider")
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, s.readError(err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readError(err)
+	}
+	return out, nil
+}
 
 // where returns the SQL condition and its arguments.
 func (f Filter) where() (string, []any) {

@@ -156,10 +156,16 @@ func TestList(t *testing.T) {
 			}
 		})
 	}
-	for _, q := range []string{"status=abc", "status=9xx", "verdict=nonsense"} {
+	for q, want := range map[string]string{
+		"status=abc":       `status &#34;abc&#34;: want a status such as 503`,
+		"status=9xx":       `status &#34;9xx&#34;: want a status such as 503`,
+		"status=99":        `status 99: an HTTP status between 100 and 599`,
+		"verdict=nonsense": `verdict nonsense: not a verdict (ok, signature`,
+		"verdict=malformd": `(did you mean &#34;malformed&#34;?)`,
+	} {
 		status, page := s.get(t, "/?"+q)
-		if status != 400 || !strings.Contains(page, `class="problem"`) {
-			t.Errorf("/?%s: status %d, want 400 with the problem said", q, status)
+		if status != 400 || !strings.Contains(page, `class="problem"`) || !strings.Contains(page, want) {
+			t.Errorf("/?%s: status %d, want 400 with the problem said (%s)", q, status, want)
 		}
 	}
 }

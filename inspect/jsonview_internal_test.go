@@ -2,8 +2,11 @@ package inspect
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/capture"
 )
 
 // quoteReference is quoteShown's meaning, written the slow, plain way,
@@ -38,5 +41,23 @@ func TestQuoteShownCuts(t *testing.T) {
 	got := quoteShown(s)
 	if !strings.HasPrefix(got, `"`+strings.Repeat("é", maxStringShown)+`"`) || !strings.HasSuffix(got, "… (2005 characters)") {
 		t.Errorf("quoteShown of %d characters = …%s", maxStringShown+5, got[len(got)-40:])
+	}
+}
+
+// TestVerdictChoices: the verdict filter offers every verdict a store
+// filters by, each once, and "any verdict" first.
+func TestVerdictChoices(t *testing.T) {
+	var offered []string
+	for _, c := range verdicts[1:] {
+		offered = append(offered, c.Value)
+	}
+	var known []string
+	for _, v := range capture.Verdicts() {
+		known = append(known, string(v))
+	}
+	slices.Sort(offered)
+	slices.Sort(known)
+	if verdicts[0].Value != "" || !slices.Equal(offered, known) {
+		t.Errorf("offered %v after %q; the store filters by %v", offered, verdicts[0].Value, known)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/platform"
 )
 
@@ -187,19 +188,22 @@ func (f *filterForm) parse(q url.Values) (capture.Filter, error) {
 	f.Provider, f.Event, f.Key = strings.TrimSpace(q.Get("provider")), strings.TrimSpace(q.Get("event")), strings.TrimSpace(q.Get("key"))
 	f.Verdict, f.Status, f.App = q.Get("verdict"), strings.TrimSpace(q.Get("status")), q.Get("app") != ""
 	cf := capture.Filter{Provider: f.Provider, Event: f.Event, Key: f.Key, Verdict: capture.Verdict(f.Verdict), AppError: f.App}
-	if f.Verdict != "" && !knownVerdict(f.Verdict) {
-		return cf, fmt.Errorf("unknown verdict %q", f.Verdict)
-	}
 	switch s := strings.ToLower(f.Status); {
 	case s == "":
 	case len(s) == 3 && strings.HasSuffix(s, "xx") && s[0] >= '1' && s[0] <= '5':
 		cf.StatusClass = int(s[0] - '0')
 	default:
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 100 || n > 599 {
+		if err != nil || n == 0 {
 			return cf, fmt.Errorf("status %q: want a status such as 503, or a class such as 5xx", f.Status)
 		}
 		cf.Status = n
+	}
+	var oe *capture.OptionError
+	if err := cf.Validate(); errors.As(err, &oe) {
+		return cf, fmt.Errorf("%s %s: %s", strings.ToLower(oe.Field), errs.Shown(oe.Value), oe.Detail())
+	} else if err != nil {
+		return cf, err
 	}
 	return cf, nil
 }
@@ -230,15 +234,6 @@ var verdicts = []struct{ Value, Label string }{
 	{string(capture.VerdictMalformed), "malformed body"},
 	{string(capture.VerdictSchemaInvalid), "schema violation"},
 	{string(capture.VerdictRejected), "rejected otherwise"},
-}
-
-func knownVerdict(v string) bool {
-	for _, c := range verdicts {
-		if c.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // matches reports whether a delivery belongs to the list f selects, for

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 )
 
@@ -87,16 +86,16 @@ func MustBuiltin(name string) *Definition {
 	return d
 }
 
-// Lookup returns the built-in definition called name, or an error
-// wrapping ErrUnknownProvider that names the built-ins and the closest
-// one.
+// Lookup returns the built-in definition called name, or an
+// *OptionError (Option "provider") wrapping ErrUnknownProvider that names
+// the built-ins and suggests the closest one.
 func Lookup(name string) (*Definition, error) { return lookupIn(builtins(), name) }
 
 func lookupIn(m map[string]builtinResult, name string) (*Definition, error) {
 	r, ok := m[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q: not a built-in definition (%s)%s", ErrUnknownProvider, name,
-			strings.Join(builtinNames, ", "), suggest.Hint(name, builtinNames, nil))
+		return nil, &OptionError{Package: "provider", Option: "provider", Value: name,
+			Want: "not one of " + strings.Join(builtinNames, ", "), Known: slices.Clone(builtinNames), Err: ErrUnknownProvider}
 	}
 	return r.d, r.err
 }

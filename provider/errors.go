@@ -20,6 +20,11 @@ var (
 	ErrUnknownProvider = errors.New("provider: unknown provider")
 )
 
+// OptionError is the error of a name the package does not know: Lookup's
+// provider (Option "provider", wrapping ErrUnknownProvider), with the
+// known names for a suggestion.
+type OptionError = errs.OptionError
+
 // Error is one problem of a definition, where it is: the file, the line
 // (1-based; the line of the nearest written ancestor when the problem is
 // a missing part), the JSON pointer into the definition, and what is

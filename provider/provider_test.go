@@ -305,7 +305,7 @@ func TestErrors(t *testing.T) {
 		{"same match", minimal(`{name: a, schema: {}, match: {X-Event: z}}, {name: b, schema: {}, match: {X-Event: z}}`), []string{"p.yaml:10: /events/list/1/match: same as a (header X-Event=z)"}},
 		{"default unknown", strings.Replace(base, "  key: /id\n", "  key: /id\n  default: zz\n", 1), []string{`p.yaml:10: /events/default: "zz" is not one of the events`}},
 		{"bad pointer", strings.Replace(base, "key: /id", "key: id", 1), []string{"p.yaml:9: /events/key: "}},
-		{"from unknown", strings.Replace(base, "  key: /id\n", "  key: /id\n  from: [{provider: shopify}]\n", 1), []string{`p.yaml:10: /events/from/0/provider: "shopify": not a built-in definition (phasio, happycolis, standard)`}},
+		{"from unknown", strings.Replace(base, "  key: /id\n", "  key: /id\n  from: [{provider: shopify}]\n", 1), []string{`p.yaml:10: /events/from/0/provider: shopify: not one of phasio, happycolis, standard`}},
 		{"extends", "format: 1\nname: my-phasio\nextends: phasio\nid: {testHeader: X-My-Delivery}\n", nil},
 		{"extends unknown", "format: 1\nname: x\nextends: phasoi\n", []string{`p.yaml:3: /extends: "phasoi" is not a built-in definition (phasio, happycolis, standard) (did you mean "phasio"?)`}},
 		{"envelope twice", strings.Replace(base, "events:", "body: {envelope: {a: \"{payload}\", b: \"{payload}\"}}\nevents:", 1), []string{"/body/envelope: the envelope holds the payload once"}},

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/suggest"
@@ -383,7 +385,12 @@ func (c *checker) events() {
 		}
 		od, err := lookupIn(m, fr.Provider)
 		if err != nil {
-			c.add(at+"/provider", "%s", strings.TrimPrefix(err.Error(), ErrUnknownProvider.Error()+" "))
+			var oe *OptionError
+			if errors.As(err, &oe) {
+				c.add(at+"/provider", "%s: %s", errs.Shown(oe.Value), oe.Detail())
+			} else {
+				c.add(at+"/provider", "%v", err)
+			}
 			continue
 		}
 		if fr.Default && slices.ContainsFunc(d.from, func(o *Origin) bool { return o.Default }) {

@@ -72,9 +72,11 @@ func captureCommand() *command {
 
 // verdictNames are the values --verdict accepts.
 func verdictNames() []string {
-	return []string{string(capture.VerdictOK), string(capture.VerdictSignature), string(capture.VerdictSignatureMissing),
-		string(capture.VerdictSignatureBad), string(capture.VerdictSignatureStale), string(capture.VerdictDecryptionFailed),
-		string(capture.VerdictMalformed), string(capture.VerdictSchemaInvalid), string(capture.VerdictRejected)}
+	var names []string
+	for _, v := range capture.Verdicts() {
+		names = append(names, string(v))
+	}
+	return names
 }
 
 // captureOnly lists the flags of each capture subcommand beyond --store.
@@ -136,30 +138,22 @@ func openStoreReadOnly(what, path string) (*capture.Store, error) {
 	return s, nil
 }
 
-// filter checks the filter flags and returns their filter.
-func (o *captureOpts) filter() (capture.Filter, error) {
+// filter returns the filter flags' filter, as the store validates it.
+func (o *captureOpts) filter(ctx context.Context, s *capture.Store) (capture.Filter, error) {
 	f := capture.Filter{Provider: o.provider, Event: o.event, Key: o.key, Verdict: capture.Verdict(o.verdict),
 		Status: o.status, AppError: o.appErrors}
-	v := o.verdict
-	if f.Provider != "" {
-		if err := checkProvider(f.Provider); err != nil {
-			return f, err
-		}
+	if o.statusSet && f.Status == 0 {
+		// 0 is the filter's "any status": given, it would select everything.
+		return f, usageErrorf("--status 0: an HTTP status between 100 and 599")
 	}
-	if v != "" && !contains(verdictNames(), v) {
-		return f, usageErrorf("--verdict: unknown verdict %q (%s)%s", v, strings.Join(verdictNames(), ", "), suggest.Hint(v, verdictNames(), nil))
-	}
-	if o.statusSet && (f.Status < 100 || f.Status > 599) {
-		return f, usageErrorf("--status %d: an HTTP status between 100 and 599", f.Status)
-	}
-	return f, nil
+	return f, usageError(s.Validate(ctx, f))
 }
 
 func captureList(ctx context.Context, args []string, co *captureOpts, e *env, s *capture.Store) error {
 	if len(args) > 1 {
 		return usageErrorf("capture list: unexpected argument %q", args[1])
 	}
-	f, err := co.filter()
+	f, err := co.filter(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -359,7 +353,7 @@ func captureExport(ctx context.Context, args []string, co *captureOpts, e *env, 
 	if len(args) > 1 {
 		return usageErrorf("capture export: unexpected argument %q", args[1])
 	}
-	f, err := co.filter()
+	f, err := co.filter(ctx, s)
 	if err != nil {
 		return err
 	}

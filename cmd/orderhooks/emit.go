@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +19,6 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/input"
-	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -207,16 +205,6 @@ func (e *lineError) Unwrap() error { return e.err }
 // whose events the --provider profile cannot carry.
 func providerMismatch(file string, pe *emitter.ProviderError) error {
 	return usageErrorf("%s: line %d: a %s event, but --provider %s", file, pe.Line, pe.Provider, pe.Profile)
-}
-
-// checkProvider refuses an unknown --provider before anything else
-// trips over it.
-func checkProvider(provider string) error {
-	known := wire.Providers()
-	if slices.Contains(known, provider) {
-		return nil
-	}
-	return usageErrorf("--provider %s: not one of %s%s", provider, strings.Join(known, ", "), suggest.Hint(provider, known, nil))
 }
 
 // generatorProvider is the platform whose events are generated: the

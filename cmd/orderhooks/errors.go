@@ -138,6 +138,14 @@ var optionFlags = map[string]string{
 
 	"schemas.name": "--schema",
 
+	"provider.provider": "--provider",
+
+	"payloads.Options.Provider": "--provider",
+
+	"capture.Filter.Provider": "--provider",
+	"capture.Filter.Verdict":  "--verdict",
+	"capture.Filter.Status":   "--status",
+
 	"contracts.provider":           "--provider",
 	"contracts.WithOnly":           "--only",
 	"contracts.WithSkip":           "--skip",

@@ -262,9 +262,8 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 // choose reads --spec (see chooseSpec), or --provider or --provider-file:
 // at most one; nil when none is given. A definition file's problems are
 // exit 2 with the first as FILE:LINE: POINTER: message; an unknown
-// --provider is refused by check (checkProvider unless a command words
-// it otherwise).
-func (p providerFlags) choose(check ...func(string) error) (*chosen, error) {
+// --provider is the library's error, worded for the flag by explain.
+func (p providerFlags) choose() (*chosen, error) {
 	if c, err := p.chooseSpec(); c != nil || err != nil {
 		return c, err
 	}
@@ -279,13 +278,6 @@ func (p providerFlags) choose(check ...func(string) error) (*chosen, error) {
 		}
 		return &chosen{name: def.Name(), def: def, file: file}, nil
 	case name != "":
-		ck := checkProvider
-		if len(check) > 0 {
-			ck = check[0]
-		}
-		if err := ck(name); err != nil {
-			return nil, err
-		}
 		def, err := provider.Lookup(name)
 		if err != nil {
 			return nil, usageError(err)

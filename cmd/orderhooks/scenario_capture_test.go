@@ -174,6 +174,7 @@ func TestScenarioFromCapture(t *testing.T) {
 			{[]string{"scenario", "from-capture", "--key", key}, "from-capture reads one SOURCE"},
 			{[]string{"scenario", "from-capture", "--key", key, db, "--provider", "standard"}, "--provider: the platform of the order's payloads"},
 			{[]string{"scenario", "from-capture", "--key", key, filepath.Join(dir, "none.jsonl")}, "none.jsonl"},
+			{[]string{"scenario", "from-capture", "--key", key, db, "--provider", "happycolsi"}, `--provider happycolsi: not one of phasio, happycolis, standard (did you mean "happycolis"?)`},
 		} {
 			_, errOut, code := runCmd(t, "", tt.args...)
 			if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 
 	"github.com/orderhooks/orderhooks/wire"
@@ -34,13 +33,7 @@ func runSecret(args []string, prov providerFlags, asymmetric bool, e *env) error
 	if len(args) != 1 || args[0] != "new" {
 		return usageErrorf("the only action is 'new'")
 	}
-	unknown := func(name string) error {
-		if _, err := wire.New(name, nil); errors.Is(err, wire.ErrUnknownProvider) {
-			return err
-		}
-		return nil
-	}
-	c, err := prov.choose(unknown)
+	c, err := prov.choose()
 	if err != nil {
 		return err
 	}

@@ -134,10 +134,7 @@ func verifyRun(ctx context.Context, o *verifyOpts, e *env) (*contracts.Report, e
 	if o.fs.NArg() > 0 {
 		return nil, usageErrorf("unexpected argument %q", o.fs.Arg(0))
 	}
-	c, err := o.provider.choose(func(name string) error {
-		_, err := contracts.NewProvider(name, "")
-		return usageError(err)
-	})
+	c, err := o.provider.choose()
 	if err != nil {
 		return nil, err
 	}
@@ -252,11 +249,8 @@ func (o *verifyOpts) target(e *env, c *chosen) (contracts.Provider, contracts.Ta
 // errorReport is the report of a run that ended before any check: the
 // flags it could read and the reason.
 func errorReport(o *verifyOpts, err error) *contracts.Report {
-	provider := o.provider.name
-	if _, perr := contracts.NewProvider(provider, "x"); perr != nil {
-		provider = ""
-	}
-	if c, cerr := o.provider.choose(func(string) error { return nil }); cerr == nil && c != nil && c.def != nil {
+	provider := ""
+	if c, cerr := o.provider.choose(); cerr == nil && c != nil {
 		provider = c.name
 	}
 	target := o.url

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,21 @@ type Options struct {
 	Definition *provider.Definition
 }
 
+// validate refuses a Provider that is neither a built-in provider nor the
+// definition's: an *errs.OptionError (Options.Provider) suggesting the
+// closest name.
+func (o Options) validate() error {
+	known := platform.Providers()
+	if o.Definition != nil {
+		known = append(known, o.Definition.Name())
+	}
+	if o.Provider == "" || slices.Contains(known, o.Provider) {
+		return nil
+	}
+	return &errs.OptionError{Package: "payloads", Option: "Options", Field: "Provider", Value: o.Provider,
+		Want: "not one of " + strings.Join(known, ", "), Known: known}
+}
+
 // Error is an input problem: the file, the line (0 when there is none)
 // and what is wrong.
 type Error struct {
@@ -91,6 +107,9 @@ var ErrNoProvider = errors.New("a bare payload, whose platform only --provider c
 // its bytes are valid during fn only (the reader reuses its buffers): copy
 // what outlives the call.
 func Read(ctx context.Context, path string, r io.Reader, o Options, fn func(*Payload) error) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
 	if path != "-" && capture.LooksLikeStore(path) {
 		return readStore(ctx, path, o, fn)
 	}
