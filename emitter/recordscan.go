@@ -228,7 +228,7 @@ func (r *recordScanner) bytes(into *Bytes) bool {
 		return false
 	}
 	raw, esc, ok := r.s.String()
-	*into = Bytes(jsonscan.Text(raw, esc))
+	*into = jsonscan.AppendText(Bytes{}, raw, esc) // empty, not nil, as encoding/json makes it
 	return ok
 }
 

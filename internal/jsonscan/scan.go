@@ -15,9 +15,12 @@
 package jsonscan
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -261,6 +264,7 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	i := start
 	ascii := true
 	for {
+		i = plainRun(s.data, i)
 		if i >= len(s.data) {
 			s.fail(start-1, "unterminated string")
 			return nil, false, false
@@ -306,6 +310,37 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	}
 }
 
+// Bytes of 8-byte words for plainRun's tests, one lane per byte.
+const (
+	lanes01 = 0x0101010101010101
+	lanes80 = 0x8080808080808080
+)
+
+// plainRun returns the offset of the first byte at or after i that a
+// string's scan must look at ('"', '\\', a control character or a byte of
+// a multi-byte UTF-8 sequence), or len(b). It tests eight bytes at a time:
+// the bodies in recordings are kilobytes of base64 between escapes.
+func plainRun(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ ('"' * lanes01)
+		e := x ^ ('\\' * lanes01)
+		// A lane's high bit is set for a zero byte of q or e, a byte
+		// below 0x20, or a byte with the high bit set; a word without
+		// any such lane holds none of them (a borrow only ever marks
+		// lanes above a lane that is itself marked).
+		if ((q-lanes01)&^q|(e-lanes01)&^e|(x-0x20*lanes01)|x)&lanes80 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
+}
+
 func invalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -332,35 +367,56 @@ func Text(raw []byte, escaped bool) string {
 	if !escaped {
 		return string(raw)
 	}
-	// The usual escapes (a JSON body inside a JSON string is all \")
-	// are undone here; \u escapes (surrogate pairs, invalid ones
-	// replaced) are encoding/json's.
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case '"', '\\', '/':
-			out = append(out, raw[i])
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		default:
-			return textSlow(raw)
-		}
+	out, ok := appendUnescaped(make([]byte, 0, len(raw)), raw)
+	if !ok {
+		return textSlow(raw)
 	}
 	return string(out)
+}
+
+// AppendText appends a string token's text (raw from String or NextKey)
+// to dst, decoding escapes when there are any.
+func AppendText(dst, raw []byte, escaped bool) []byte {
+	if !escaped {
+		return append(dst, raw...)
+	}
+	out, ok := appendUnescaped(slices.Grow(dst, len(raw)), raw)
+	if !ok {
+		return append(dst, textSlow(raw)...)
+	}
+	return out
+}
+
+// appendUnescaped appends raw with its escapes undone. The usual escapes
+// (a JSON body inside a JSON string is all \") are undone here, the text
+// between them copied whole; on a \u escape (surrogate pairs, invalid
+// ones replaced: encoding/json's rules) it returns false.
+func appendUnescaped(out, raw []byte) ([]byte, bool) {
+	for {
+		k := bytes.IndexByte(raw, '\\')
+		if k < 0 {
+			return append(out, raw...), true
+		}
+		out = append(out, raw[:k]...)
+		c := raw[k+1] // String checked that an escape is whole
+		switch c {
+		case '"', '\\', '/':
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		default:
+			return out, false
+		}
+		out = append(out, c)
+		raw = raw[k+2:]
+	}
 }
 
 func textSlow(raw []byte) string {

@@ -249,5 +249,34 @@ func TestText(t *testing.T) {
 		if got := Text(raw, esc); got != want {
 			t.Errorf("Text(%s) = %q, want %q", doc, got, want)
 		}
+		if got := AppendText([]byte("pre:"), raw, esc); string(got) != "pre:"+want {
+			t.Errorf("AppendText(pre:, %s) = %q, want %q", doc, got, "pre:"+want)
+		}
+	}
+}
+
+// TestPlainRun puts each byte a string's scan must stop at (and bytes
+// next to them, which it must not stop at) at every offset of runs
+// longer than a word, against the byte-by-byte rule.
+func TestPlainRun(t *testing.T) {
+	stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+	for _, c := range []byte{'"', '\\', 0, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xff, 'A'} {
+		for n := 0; n <= 20; n++ {
+			for at := 0; at <= n; at++ {
+				b := bytes.Repeat([]byte("aZ09-_+/=~"), 3)[:n]
+				if at < n {
+					b[at] = c
+				}
+				for from := 0; from <= n; from++ {
+					want := from
+					for want < n && !stops(b[want]) {
+						want++
+					}
+					if got := plainRun(b, from); got != want {
+						t.Fatalf("plainRun(%q, %d) = %d, want %d", b, from, got, want)
+					}
+				}
+			}
+		}
 	}
 }
