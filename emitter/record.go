@@ -234,12 +234,17 @@ func (r *recorder) error() error {
 // line. A line is at most 64 MiB (an event, its request and a bounded
 // response) and valid UTF-8.
 func ReadRecords(r io.Reader, fn func(*Record) error) error {
+	return readNumberedRecords(r, func(rec *Record, _ int) error { return fn(rec) })
+}
+
+// readNumberedRecords is ReadRecords giving fn each record's line number too.
+func readNumberedRecords(r io.Reader, fn func(rec *Record, line int) error) error {
 	err := input.EachLine(r, input.RecordLine, func(b []byte, n int) error {
 		rec, err := parseRecord(b)
 		if err != nil {
 			return fmt.Errorf("%w: line %d: %s", ErrRecordFormat, n, input.JSONError(err))
 		}
-		return fn(rec)
+		return fn(rec, n)
 	})
 	if ie := (*input.Error)(nil); errors.As(err, &ie) && !errors.Is(err, ErrRecordFormat) {
 		return fmt.Errorf("%w: %w", ErrRecordFormat, err)

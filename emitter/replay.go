@@ -73,9 +73,9 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 		}
 	}
 	f := replayFilter{o: o}
-	lines, line := CountLines(br)
 	sum, err := e.run(ctx, func(yield func(item) error) error {
 		if !recording {
+			lines, line := CountLines(br)
 			return generator.ReadEvents(lines, func(ev generator.Event) error {
 				if !f.keep(&ev) {
 					return nil
@@ -83,11 +83,11 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 				return yield(item{ev: &ev, line: line(), wait: f.wait(ev.At)})
 			})
 		}
-		return ReadRecords(lines, func(rec *Record) error {
+		return readNumberedRecords(br, func(rec *Record, line int) error {
 			if rec.Attempt > 1 || !f.keep(rec.Event) || (o.Exact && rec.Request == nil) {
 				return nil
 			}
-			it := item{ev: rec.Event, id: rec.ID, line: line(), wait: f.wait(rec.Time)}
+			it := item{ev: rec.Event, id: rec.ID, line: line, wait: f.wait(rec.Time)}
 			if o.Exact {
 				it.exact = &wire.Request{Header: unredactedHeader(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
 			}

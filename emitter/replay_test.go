@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -303,6 +305,19 @@ func TestReplayOtherPlatform(t *testing.T) {
 	var pe *ProviderError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrProviderMismatch) || pe.Line != 2 || pe.Provider != generator.ProviderHappyColis || sum.Deliveries != 0 {
 		t.Fatalf("%v (%+v), want a ProviderError on line 2 and nothing sent", err, sum)
+	}
+	// The same events as a recording, after blank lines: the line is the file's.
+	var rec bytes.Buffer
+	for i, ev := range hc {
+		line, err := json.Marshal(&Record{Delivery: int64(i + 1), ID: fmt.Sprint("msg-", i), Attempt: 1, URL: srv.URL, Event: ev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Write(append(line, '\n'))
+	}
+	sum, err = e.Replay(context.Background(), io.MultiReader(strings.NewReader("\n  \n\n"), &rec), ReplayOptions{})
+	if !errors.As(err, &pe) || pe.Line != 4 || pe.Provider != generator.ProviderHappyColis || sum.Deliveries != 0 {
+		t.Fatalf("recording: %v (%+v), want a ProviderError on line 4 and nothing sent", err, sum)
 	}
 }
 

@@ -189,3 +189,32 @@ func TestJSONError(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptibleFile: a regular file is read whole, and not once its
+// context has ended.
+func TestInterruptibleFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lines.jsonl")
+	want := strings.Repeat("a line of the file\n", 10_000)
+	if err := os.WriteFile(path, []byte(want), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := Interruptible(ctx, f)
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(r, head); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil || string(head)+string(rest) != want {
+		t.Fatalf("read %d bytes (%v), want the %d of the file", len(head)+len(rest), err, len(want))
+	}
+	cancel()
+	if n, err := r.Read(head); n != 0 || !errors.Is(err, context.Canceled) {
+		t.Fatalf("read after cancel: %d, %v; want 0, context.Canceled", n, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 )
 
 // Lines reads a stream one line at a time, each line within a limit and
@@ -140,9 +141,28 @@ func (l *Lines) Rest(limit Limit) ([]byte, error) {
 // Interruptible returns a reader of r whose Read returns ctx's error as
 // soon as ctx is done, even while r's own Read is blocked (an idle stdin
 // or pipe): Ctrl-C must stop a command waiting for input. The blocked Read
-// is left to finish on its own; at most one chunk is read ahead.
+// is left to finish on its own; at most one chunk is read ahead. A
+// regular file, whose reads never wait for a writer, is read directly,
+// its context checked before each read.
 func Interruptible(ctx context.Context, r io.Reader) io.Reader {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return &ctxFileReader{ctx: ctx, f: f}
+		}
+	}
 	return &ctxReader{ctx: ctx, r: r}
+}
+
+type ctxFileReader struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (c *ctxFileReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.f.Read(p)
 }
 
 type ctxReader struct {

@@ -20,7 +20,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"unicode/utf8"
 )
 
@@ -367,7 +366,7 @@ func Text(raw []byte, escaped bool) string {
 	if !escaped {
 		return string(raw)
 	}
-	out, ok := appendUnescaped(make([]byte, 0, len(raw)), raw)
+	out, ok := unescape(bytes.Clone(raw))
 	if !ok {
 		return textSlow(raw)
 	}
@@ -377,28 +376,31 @@ func Text(raw []byte, escaped bool) string {
 // AppendText appends a string token's text (raw from String or NextKey)
 // to dst, decoding escapes when there are any.
 func AppendText(dst, raw []byte, escaped bool) []byte {
+	n := len(dst)
+	dst = append(dst, raw...)
 	if !escaped {
-		return append(dst, raw...)
+		return dst
 	}
-	out, ok := appendUnescaped(slices.Grow(dst, len(raw)), raw)
+	out, ok := unescape(dst[n:])
 	if !ok {
-		return append(dst, textSlow(raw)...)
+		return append(dst[:n], textSlow(raw)...)
 	}
-	return out
+	return dst[:n+len(out)]
 }
 
-// appendUnescaped appends raw with its escapes undone. The usual escapes
-// (a JSON body inside a JSON string is all \") are undone here, the text
-// between them copied whole; on a \u escape (surrogate pairs, invalid
-// ones replaced: encoding/json's rules) it returns false.
-func appendUnescaped(out, raw []byte) ([]byte, bool) {
+// unescape undoes the escapes of b in place (the text is never longer
+// than its escaped form) and returns it shortened. The usual escapes (a
+// JSON body inside a JSON string is all \") are undone here, the text
+// between them moved whole; on a \u escape (surrogate pairs, invalid ones
+// replaced: encoding/json's rules) it returns false, b partly rewritten.
+func unescape(b []byte) ([]byte, bool) {
+	w := bytes.IndexByte(b, '\\')
+	if w < 0 {
+		return b, true
+	}
+	r := w
 	for {
-		k := bytes.IndexByte(raw, '\\')
-		if k < 0 {
-			return append(out, raw...), true
-		}
-		out = append(out, raw[:k]...)
-		c := raw[k+1] // String checked that an escape is whole
+		c := b[r+1] // String checked that an escape is whole
 		switch c {
 		case '"', '\\', '/':
 		case 'b':
@@ -412,10 +414,17 @@ func appendUnescaped(out, raw []byte) ([]byte, bool) {
 		case 't':
 			c = '\t'
 		default:
-			return out, false
+			return nil, false
 		}
-		out = append(out, c)
-		raw = raw[k+2:]
+		b[w] = c
+		w, r = w+1, r+2
+		k := bytes.IndexByte(b[r:], '\\')
+		if k < 0 {
+			w += copy(b[w:], b[r:])
+			return b[:w], true
+		}
+		w += copy(b[w:], b[r:r+k])
+		r += k
 	}
 }
 

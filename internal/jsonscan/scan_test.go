@@ -235,7 +235,7 @@ func BenchmarkSkip(b *testing.B) {
 func TestText(t *testing.T) {
 	for _, doc := range []string{
 		`""`, `"plain"`, `"a\"b"`, `"{\"payload\":\"x\"}"`, `"\\\/\b\f\n\r\t"`, `"tab\there"`,
-		`"\u00e9t\u00e9"`, `"\ud83d\ude00 smile"`, `"lone \ud83d surrogate"`, `"mixed \" and \u0041"`, `"é\"ü"`,
+		`"\"x\""`, `"\\"`, `"ab\nc\td\"efgh\/"`, `"\u00e9t\u00e9"`, `"\ud83d\ude00 smile"`, `"lone \ud83d surrogate"`, `"mixed \" and \u0041"`, `"é\"ü"`,
 	} {
 		s := New([]byte(doc))
 		raw, esc, ok := s.String()
