@@ -159,6 +159,16 @@ var optionFlags = map[string]string{
 	"contracts.Provider":           "--provider",
 }
 
+// optionHints are what a message about an option's value adds, by the
+// class of the error: where the user finds the accepted values when the
+// message cannot list them.
+var optionHints = []struct {
+	class error
+	hint  string
+}{
+	{contracts.ErrUnknownCheck, "orderhooks verify --list prints the checks"},
+}
+
 // cliError is an error the command line itself is at fault for (a flag
 // missing, two flags that exclude each other, an argument too many), or a
 // library error worded for it: its exit code and message. A silent one
@@ -287,6 +297,12 @@ func optionMessage(oe *errs.OptionError, has map[string]bool) (string, bool) {
 		msg += " " + errs.Shown(oe.Value)
 	}
 	msg += ": " + oe.Detail()
+	for _, h := range optionHints {
+		if errors.Is(oe, h.class) {
+			msg += " (" + h.hint + ")"
+			break
+		}
+	}
 	if other := optionFlags[oe.Package+"."+oe.Other]; other != "" && has[other] {
 		msg += " (" + other + ")"
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -331,25 +330,10 @@ func (o *verifyOpts) options() ([]contracts.Option, error) {
 	return opts, nil
 }
 
-// check rejects what the suite would reject, but naming the flag, and
-// makes the --save-failures directory before anything is sent. (The
-// durations' bounds are checked as they are parsed.)
+// check makes the --save-failures directory before anything is sent.
+// (The check names are the suite's to refuse, the durations' bounds are
+// checked as they are parsed.)
 func (o *verifyOpts) check() error {
-	var known []string
-	for _, c := range contracts.Checks() {
-		known = append(known, c.Name)
-	}
-	for _, f := range []struct {
-		flag  string
-		names []string
-	}{{"only", o.only}, {"skip", o.skip}} {
-		flag := f.flag
-		for _, n := range f.names {
-			if !slices.Contains(known, n) {
-				return usageErrorf("--%s: unknown check %q%s (orderhooks verify --list prints them)", flag, n, suggest.Hint(n, known, nil))
-			}
-		}
-	}
 	if dir := o.saveFailures; dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return usageErrorf("--save-failures: %w", err)

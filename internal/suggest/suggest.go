@@ -13,7 +13,8 @@ import (
 // ignored; equal to one of a candidate's aliases (e.g. a trigger's display
 // name) the same way; within an edit distance of a third of its length
 // (at least 1, at most 3); or, for four characters or more, the beginning
-// of exactly one candidate.
+// of exactly one candidate, written right or with one typo
+// ("rejects-tamperd" for rejects-tampered-payload).
 func Closest(input string, candidates []string, aliases map[string]string) string {
 	in := fold(input)
 	if in == "" {
@@ -39,16 +40,40 @@ func Closest(input string, candidates []string, aliases map[string]string) strin
 		return best
 	}
 	// A shortened name ("rejects-bad-sig") stands for the one candidate it
-	// begins.
-	for _, c := range candidates {
-		if strings.HasPrefix(fold(c), in) {
-			if best != "" {
-				return ""
+	// begins; failing that, one it begins but for one typo.
+	if c, unique := uniquePrefix(in, candidates, 0); c != "" || !unique || len(in) < 6 {
+		return c
+	}
+	c, _ := uniquePrefix(in, candidates, 1)
+	return c
+}
+
+// uniquePrefix returns the one candidate whose folded beginning is within
+// edits of in ("" when none is); unique is false when two are (then c is
+// "").
+func uniquePrefix(in string, candidates []string, edits int) (c string, unique bool) {
+	for _, cand := range candidates {
+		f := []rune(fold(cand))
+		if len(f) < len([]rune(in)) {
+			continue
+		}
+		// The beginning as long as in, and one rune longer or shorter for
+		// an insertion or a deletion.
+		near := false
+		for n := max(len([]rune(in))-edits, 1); n <= min(len([]rune(in))+edits, len(f)); n++ {
+			if distance(in, string(f[:n])) <= edits {
+				near = true
+				break
 			}
-			best = c
+		}
+		if near {
+			if c != "" {
+				return "", false
+			}
+			c = cand
 		}
 	}
-	return best
+	return c, true
 }
 
 // Hint is Closest worded for a message: ` (did you mean "X"?)` or "".
@@ -73,15 +98,17 @@ func fold(s string) string {
 	return b.String()
 }
 
-// distance is the Levenshtein distance between a and b, in runes.
+// distance is the edit distance between a and b, in runes, counting a
+// swap of two neighbours as one edit ("bda" for "bad"): the optimal
+// string alignment distance.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := [3][]int{make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)}
+	for j := range rows[1] {
+		rows[1][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
+		before, prev, cur := rows[0], rows[1], rows[2]
 		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
@@ -89,8 +116,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], before[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		rows[0], rows[1], rows[2] = prev, cur, before
 	}
-	return prev[len(rb)]
+	return rows[1][len(rb)]
 }

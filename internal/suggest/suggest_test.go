@@ -21,7 +21,10 @@ func TestClosest(t *testing.T) {
 		{"everything", checks, ""},
 		{"rejects-bad-sig", checks, "rejects-bad-signature"}, // the beginning of one
 		{"rejects", checks, ""},                              // of two: no guess
-		{"acc", checks, ""},                                  // too short to guess
+		{"rejects-bda-sig", checks, "rejects-bad-signature"}, // the beginning of one, with a typo
+		{"rejects-wrnog", checks, "rejects-wrong-key"},
+		{"rejects-x", checks, ""}, // a typo away from the beginning of two
+		{"acc", checks, ""},       // too short to guess
 		{"", checks, ""},
 		{"order.updated", []string{"order/created", "order/updated"}, "order/updated"},
 	}
