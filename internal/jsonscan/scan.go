@@ -511,6 +511,12 @@ func (s *Scanner) Literal() (Kind, bool) {
 
 // Skip reads one value of any kind, containers whole.
 func (s *Scanner) Skip() bool {
+	return s.skipFast() || s.skipTokens()
+}
+
+// skipTokens is Skip token by token: where skipFast gives up, it finds
+// the error and its offset.
+func (s *Scanner) skipTokens() bool {
 	switch s.Peek() {
 	case Object:
 		if !s.BeginObject() {
@@ -520,7 +526,7 @@ func (s *Scanner) Skip() bool {
 			if _, _, ok := s.NextKey(); !ok {
 				return s.err == nil
 			}
-			if !s.Skip() {
+			if !s.skipTokens() {
 				return false
 			}
 		}
@@ -529,7 +535,7 @@ func (s *Scanner) Skip() bool {
 			return false
 		}
 		for s.NextItem() {
-			if !s.Skip() {
+			if !s.skipTokens() {
 				return false
 			}
 		}
