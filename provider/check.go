@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/jsonscan"
 )
 
 // Check proves what can be proved without sending: every event's schema
@@ -128,6 +132,81 @@ func hasAny(doc []byte, ptrs []string) bool {
 		}
 	}
 	return false
+}
+
+// KeyOfJSON is KeyOf on a document's JSON text, read in place: the
+// value at the first of ptrs present, as text, as encoding/json would
+// decode it (the last of duplicate members counts). "" when none is there
+// or doc is not JSON.
+func KeyOfJSON(doc []byte, ptrs []string) string {
+	var sc jsonscan.Scanner
+	for _, p := range ptrs {
+		ptr, err := jsonptr.Parse(p)
+		if err != nil {
+			continue
+		}
+		sc.Reset(doc)
+		v := findJSON(&sc, ptr)
+		if sc.End(); sc.Err() != nil {
+			return ""
+		}
+		if v.key {
+			return v.text
+		}
+	}
+	return ""
+}
+
+// found is what findJSON found at a pointer: key is true for a string
+// or a number (text is then its decoded text).
+type found struct {
+	key  bool
+	text string
+}
+
+// findJSON reads one value and returns what is at p within it.
+func findJSON(sc *jsonscan.Scanner, p jsonptr.Pointer) found {
+	if len(p) == 0 {
+		switch sc.Peek() {
+		case jsonscan.String:
+			raw, esc, _ := sc.String()
+			return found{key: true, text: jsonscan.Text(raw, esc)}
+		case jsonscan.Number:
+			raw, _ := sc.Number()
+			return found{key: true, text: string(raw)}
+		}
+		sc.Skip()
+		return found{}
+	}
+	var v found
+	switch sc.Peek() {
+	case jsonscan.Object:
+		sc.BeginObject()
+		for {
+			k, esc, ok := sc.NextKey()
+			if !ok {
+				return v
+			}
+			if (!esc && string(k) == p[0]) || (esc && jsonscan.Text(k, true) == p[0]) {
+				v = findJSON(sc, p[1:]) // the last of duplicates counts
+			} else {
+				sc.Skip()
+			}
+		}
+	case jsonscan.Array:
+		want, ok := jsonptr.Index(p[0], math.MaxInt, false)
+		sc.BeginArray()
+		for i := 0; sc.NextItem(); i++ {
+			if ok && i == want {
+				v = findJSON(sc, p[1:])
+			} else {
+				sc.Skip()
+			}
+		}
+		return v
+	}
+	sc.Skip()
+	return v
 }
 
 // KeyOf finds the entity key of a decoded payload: the value at the

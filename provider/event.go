@@ -299,15 +299,26 @@ func (s *EventSchema) Validate(doc any) error { return s.v.Validate(doc) }
 // one carries, the origin's condition read on the body the payload was
 // carried in. ok is false when no event has that wire name.
 func (d *Definition) ResolvePayload(wire string, payload any) (*Event, bool) {
-	for _, e := range d.events {
-		if e.Wire == wire {
-			return e, true
-		}
+	if e, ok := d.ListedWire(wire); ok {
+		return e, true
 	}
 	if len(d.from) == 0 {
 		return nil, false
 	}
 	return d.Resolve(wire, d.bodyOf(payload))
+}
+
+// ListedWire returns the listed event whose wire name is wire: the event
+// ResolvePayload finds for any payload of that name. Events carried from
+// other definitions are not looked at (ResolvePayload needs the payload
+// for them).
+func (d *Definition) ListedWire(wire string) (*Event, bool) {
+	for _, e := range d.events {
+		if e.Wire == wire {
+			return e, true
+		}
+	}
+	return nil, false
 }
 
 // bodyOf wraps a decoded payload as the body the envelope carries it in,
@@ -372,8 +383,19 @@ func (d *Definition) WireNames(payload any) []string {
 // any key pointer of the definition's events and of those it carries,
 // else a top-level "id" ("" when none is there).
 func (d *Definition) EntityKey(e *Event, payload any) string {
+	return d.entityKey(e, func(ptrs []string) string { return KeyOf(payload, ptrs) })
+}
+
+// EntityKeyJSON is EntityKey on the payload's JSON text, read in place
+// without decoding it: the same key for every JSON document.
+func (d *Definition) EntityKeyJSON(e *Event, payload []byte) string {
+	return d.entityKey(e, func(ptrs []string) string { return KeyOfJSON(payload, ptrs) })
+}
+
+// entityKey is EntityKey with keyOf reading the payload.
+func (d *Definition) entityKey(e *Event, keyOf func(ptrs []string) string) string {
 	if e != nil {
-		if k := KeyOf(payload, e.Key); k != "" {
+		if k := keyOf(e.Key); k != "" {
 			return k
 		}
 	}
@@ -397,7 +419,7 @@ func (d *Definition) EntityKey(e *Event, payload any) string {
 		}
 	}
 	add([]string{"/id"})
-	return KeyOf(payload, ptrs)
+	return keyOf(ptrs)
 }
 
 // Validator is the compiled schema, for code that validates decoded

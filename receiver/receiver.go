@@ -516,6 +516,16 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, stri
 		return verifyStatus(err), reason(err)
 	}
 	rc.ID, rc.Event = got.ID, got.Event
+	if c != nil || r.cfg.validate {
+		if e, ok := r.validJSON(got.Event, got.Payload); ok {
+			// Valid against its schema, so JSON: nothing to decode.
+			rc.OrderKey = r.def.EntityKeyJSON(e, got.Payload)
+			if c != nil {
+				c.Received, c.Payload, c.SchemaChecked = got, got.Payload, true
+			}
+			return r.apply(got, rc)
+		}
+	}
 	doc, err := schemas.Decode(got.Payload)
 	if err != nil {
 		if c != nil {
@@ -552,9 +562,38 @@ func (r *Receiver) accept(req *http.Request, rc *Receipt, c *Capture) (int, stri
 			return http.StatusBadRequest, reason(invalid)
 		}
 	}
+	return r.apply(got, rc)
+}
+
+// apply applies a delivery found valid (or not validated) and answers it.
+func (r *Receiver) apply(got *wire.Received, rc *Receipt) (int, string) {
+	if got.ID != "" && r.store.seen(got.ID) {
+		rc.Outcome = Duplicate
+		return http.StatusOK, ""
+	}
 	rc.Outcome = r.store.apply(got, rc.OrderKey)
 	rc.Payload = got.Payload
 	return http.StatusOK, ""
+}
+
+// validJSON asks the one-pass check whether payload is valid against
+// the schema of a listed event: ok is true only when it is (so the
+// payload is JSON). Anything else (an event carried from another
+// definition, an unknown one, a schema that does not compile, a payload
+// the check refuses) takes the decoding path, which says why.
+func (r *Receiver) validJSON(event string, payload []byte) (*provider.Event, bool) {
+	if r.def == nil {
+		return nil, false
+	}
+	e, ok := r.def.ListedWire(event)
+	if !ok {
+		return nil, false
+	}
+	s, err := e.Schema()
+	if err != nil {
+		return nil, false
+	}
+	return e, checker.Valid(s, payload)
 }
 
 // reason is the phrase a refused delivery is answered with: err's message
