@@ -24,14 +24,14 @@ const GroupWait = 500 * time.Microsecond
 // two checkpoints of the write-ahead log (copying its pages into the
 // database file): about what SQLite's own checkpoints after 1,000 pages
 // of log come to.
-const checkpointEvery = 2 << 20
+var checkpointEvery = 2 << 20 // tests lower it
 
 // walLimit bounds the write-ahead log. Under steady writes the
 // checkpointer never catches up with the writer (it copies what was
 // there when it started while the writer adds more), and SQLite starts
 // the log over only once all of it is copied; past walLimit the writer
 // copies the rest itself, a few pages, after the checkpointer's run.
-const walLimit = 32 << 20
+var walLimit int64 = 32 << 20 // tests lower it
 
 // writeReq is one write for the writer goroutine.
 type writeReq struct {
@@ -289,6 +289,9 @@ func (s *Store) writer() {
 func (s *Store) checkpointer() {
 	defer close(s.ckptDone)
 	for range s.ckpt {
+		if s.catchUp.Load() {
+			continue // the writer's turn: a checkpoint here would keep it from its own
+		}
 		_, wal, err := s.checkpoint(s.cdb)
 		if err != nil || wal > walLimit {
 			s.catchUp.Store(true)
