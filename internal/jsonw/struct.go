@@ -99,8 +99,10 @@ func lazy(t reflect.Type) func() encoder {
 func structEncoder(t reflect.Type) encoder {
 	type field struct {
 		index int
-		key   string
-		enc   encoder
+		// key is the member's name quoted, with its colon, and the comma
+		// before it but for the first member: every field is written.
+		key string
+		enc encoder
 	}
 	var fields []field
 	for i := range t.NumField() {
@@ -115,12 +117,16 @@ func structEncoder(t reflect.Type) encoder {
 		case "":
 			key = f.Name
 		}
-		fields = append(fields, field{i, key, newEncoder(f.Type)})
+		sep := ","
+		if len(fields) == 0 {
+			sep = ""
+		}
+		fields = append(fields, field{i, sep + string(Key(nil, key)), newEncoder(f.Type)})
 	}
 	return func(b []byte, v reflect.Value) []byte {
 		b = append(b, '{')
 		for _, f := range fields {
-			b = Key(b, f.key)
+			b = append(b, f.key...)
 			b = f.enc(b, v.Field(f.index))
 		}
 		return append(b, '}')
