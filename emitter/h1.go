@@ -71,7 +71,8 @@ type h1Client struct {
 	timeout time.Duration
 	dialer  net.Dialer
 	conns   map[string]*h1Conn
-	buf     []byte // the request being written
+	buf     []byte   // the request being written
+	keys    []string // its header names, sorted
 }
 
 func newH1Client(timeout time.Duration) *h1Client {
@@ -163,7 +164,7 @@ func alive(c *h1Conn) bool {
 
 // deliver sends r to t and reads the answer, like Deliver.
 func (h *h1Client) deliver(ctx context.Context, t *h1Target, r *wire.Request) (*Response, error) {
-	buf, err := appendRequest(h.buf[:0], t, r)
+	buf, err := h.appendRequest(h.buf[:0], t, r)
 	if err != nil {
 		return nil, err
 	}
@@ -232,17 +233,18 @@ func (h *h1Client) roundTrip(c *h1Conn, req []byte) (*Response, bool, error) {
 // appendRequest appends the request as net/http writes it for Deliver:
 // request line, Host, the request's headers (Content-Type and User-Agent
 // defaulted), Content-Length, then the body.
-func appendRequest(b []byte, t *h1Target, r *wire.Request) ([]byte, error) {
+func (h *h1Client) appendRequest(b []byte, t *h1Target, r *wire.Request) ([]byte, error) {
 	b = append(b, "POST "...)
 	b = append(b, t.uri...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, t.host...)
 	b = append(b, "\r\n"...)
-	keys := make([]string, 0, len(r.Header)+2)
+	keys := h.keys[:0]
 	for k := range r.Header {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	h.keys = keys
 	var ct, ua bool
 	for _, k := range keys {
 		if !validHeaderName(k) {
