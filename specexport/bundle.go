@@ -106,6 +106,10 @@ func (b *bundler) index(v any, docURI, base, ptr string) {
 func (b *bundler) at(loc string) (any, string, error) {
 	if l, ok := b.ids[loc]; ok {
 		loc = l
+	} else if u, f, _ := strings.Cut(loc, "#"); f == "" || strings.HasPrefix(f, "/") {
+		if l, ok := b.ids[u]; ok { // a pointer into an embedded resource
+			loc = l + f
+		}
 	}
 	uri, frag, _ := strings.Cut(loc, "#")
 	doc, err := b.document(uri)

@@ -7,9 +7,10 @@
 // references; a diagnostic of severity error makes a document invalid.
 // OpenAPI: @seriousme/openapi-schema-validator, which validates against
 // the OpenAPI Initiative's published JSON Schema for 3.1 and resolves the
-// references; each components/schemas entry is then checked against JSON
-// Schema 2020-12's meta-schema (Ajv), which that schema leaves to the
-// dialect.
+// references; every Schema Object (components/schemas entries and each
+// "schema" of a media type, parameter or header) is then checked against
+// JSON Schema 2020-12's meta-schema (Ajv), which that schema leaves to
+// the dialect.
 import { readFileSync } from "node:fs";
 import { Parser } from "@asyncapi/parser";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -37,9 +38,9 @@ for (const file of process.argv.slice(2)) {
         out.errors = res.errors.map((e) => `${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
       }
       const ajv = new Ajv2020({ strict: false });
-      for (const [name, schema] of Object.entries((doc.components || {}).schemas || {})) {
+      for (const [where, schema] of schemaObjects(doc)) {
         if (!ajv.validateSchema(schema)) {
-          out.errors.push(`/components/schemas/${name}: ${ajv.errorsText(ajv.errors)}`);
+          out.errors.push(`${where}: ${ajv.errorsText(ajv.errors)}`);
         }
       }
       out.valid = res.valid && out.errors.length === 0;
@@ -48,4 +49,25 @@ for (const file of process.argv.slice(2)) {
     out.errors.push(String(e && e.stack ? e.stack.split("\n")[0] : e));
   }
   console.log(JSON.stringify(out));
+}
+
+// schemaObjects lists the Schema Objects of an OpenAPI document with their
+// paths: the components/schemas entries and every "schema" member outside
+// them (a schema is not searched further).
+function* schemaObjects(doc) {
+  for (const [name, schema] of Object.entries((doc.components || {}).schemas || {})) {
+    yield [`/components/schemas/${name}`, schema];
+  }
+  function* walk(v, path) {
+    if (v === null || typeof v !== "object") return;
+    for (const [k, val] of Object.entries(v)) {
+      if (path === "/components" && k === "schemas") continue;
+      if (k === "schema" && val !== null && typeof val === "object") {
+        yield [`${path}/${k}`, val];
+      } else {
+        yield* walk(val, `${path}/${k}`);
+      }
+    }
+  }
+  yield* walk(doc, "");
 }
