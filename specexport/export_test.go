@@ -475,3 +475,59 @@ func TestDialects(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSecret: an export holds no secret, though definitions hold some
+// (a vector's secret, the example secret of a hint): Standard Webhooks'
+// built-in, and a definition with a known-answer vector, in both formats
+// and in every form a secret could leak in (testkit.SecretForms).
+func TestNoSecret(t *testing.T) {
+	const vectorSecret = "whsec_c2VjcmV0LWluLWEtdmVjdG9yLW9mLWEtZGVmaW5pdGlvbg=="
+	src := `format: 1
+name: vectors
+extends: standard
+signing:
+  header: webhook-signature
+  content: "{id}.{timestamp}.{body}"
+  schemes:
+    - name: v1
+      algorithm: hmac-sha256
+      secret: {prefix: whsec_, encoding: base64, hint: "secrets look like whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+      key: decoded
+      encoding: base64
+      signature: "v1,{sig}"
+events:
+  match: [{header: X-Event}]
+  from: []
+  list:
+    - {name: thing.made, schema: {type: object, properties: {id: {type: string}}}}
+vectors:
+  - name: one
+    secret: "` + vectorSecret + `"
+    id: msg_1
+    timestamp: "1700000000"
+    body: '{"id":"a"}'
+    expect: {headers: {webhook-signature: "v1,xxxx"}}
+`
+	d, err := provider.Parse([]byte(src), "vectors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Vectors()) != 1 || d.Vectors()[0].Secret != vectorSecret {
+		t.Fatal("the definition lost its vector")
+	}
+	secrets := []string{vectorSecret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", testkit.Secret("standard")}
+	for _, def := range []*provider.Definition{d, provider.MustBuiltin("standard"), provider.MustBuiltin("phasio"), provider.MustBuiltin("happycolis")} {
+		for _, f := range formats {
+			doc := export(t, def, f)
+			y, err := doc.YAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range [][]byte{doc.JSON(), y} {
+				if s := testkit.FindSecret(string(text), secrets...); s != "" {
+					t.Errorf("%s %s: holds a secret (%q)", def.Name(), f, s)
+				}
+			}
+		}
+	}
+}

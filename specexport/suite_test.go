@@ -1,0 +1,120 @@
+package specexport_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
+	"github.com/orderhooks/orderhooks/provider"
+	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/specexport"
+	"github.com/orderhooks/orderhooks/wire"
+)
+
+// noFailTB runs the suite's subtests without failing them: the test
+// judges the report.
+type noFailTB struct{ *testing.T }
+
+func (n noFailTB) Errorf(string, ...any) {}
+func (n noFailTB) Run(name string, f func(noFailTB)) bool {
+	return n.T.Run(name, func(t *testing.T) { f(noFailTB{t}) })
+}
+
+// TestSuiteOnImportedExport exports Standard Webhooks, imports the
+// document back with Standard Webhooks' signing (--spec FILE --sign
+// standard) and runs the whole contract suite with the imported
+// definition: green against the built-in Standard Webhooks receiver
+// (which knows nothing of the document: it checks the signature, reads
+// the event from the body's type and validates the data against the
+// built-in Phasio and HappyColis schemas) and against a receiver built
+// from the imported definition; red, on the valid deliveries, against a
+// receiver that derives the key wrongly. The default run gives the whole
+// suite to the OpenAPI document and the built-in receiver, and the suite
+// without its thousands of edge cases to the others (all of it under
+// ORDERHOOKS_LONG=1).
+func TestSuiteOnImportedExport(t *testing.T) {
+	secret := testkit.Secret("standard")
+	for _, f := range formats {
+		t.Run(f, func(t *testing.T) {
+			doc := export(t, provider.MustBuiltin("standard"), f)
+			path := filepath.Join(t.TempDir(), "standard."+f+".json")
+			if err := os.WriteFile(path, doc.JSON(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			imp, err := provider.FromSpec(path, provider.MustBuiltin("standard"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imp.Events()) != len(wireNames(provider.MustBuiltin("standard"))) {
+				t.Fatalf("%d events imported", len(imp.Events()))
+			}
+			handler := func(p wire.Profile, err error) http.Handler {
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := receiver.New(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			wrong := imp.Spec()
+			wrong.Signing.Schemes[0].Key = provider.KeyUTF8
+			wrongDef, err := provider.New(wrong, "wrong.yaml", provider.WithDir(filepath.Dir(path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tests := []struct {
+				name    string
+				handler http.Handler
+				green   bool
+				whole   bool // in the default run, the whole suite
+			}{
+				{"built-in receiver", handler(wire.New("standard", []string{secret})), true, f == specexport.OpenAPI},
+				{"imported receiver", handler(wire.Compile(imp, secret)), true, false},
+				{"wrong key derivation", handler(wire.Compile(wrongDef, secret)), false, false},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					p, err := contracts.NewProviderFromDefinition(imp, secret)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opts := []contracts.Option{contracts.WithTimeout(5 * time.Second)}
+					if !tt.whole && !sweep.Long() {
+						opts = append(opts, contracts.WithSkip(contracts.CheckEdgeCases))
+					}
+					r := contracts.Test(noFailTB{t}, tt.handler, p, opts...)
+					if r == nil {
+						t.Fatal("no report")
+					}
+					passed, failed := 0, map[string]bool{}
+					for _, c := range r.Checks {
+						switch c.Status {
+						case contracts.StatusPass:
+							passed++
+						case contracts.StatusFail, contracts.StatusInconclusive:
+							failed[c.Name] = true
+							if tt.green {
+								t.Errorf("%s: %s: %s", c.Name, c.Status, c.Message)
+							}
+						}
+					}
+					if !tt.green && !failed[contracts.CheckValidLifecycle] {
+						t.Errorf("the wrong key derivation is not caught: failed %v", failed)
+					}
+					if got := r.Result(contracts.CheckValidLifecycle); tt.green && (got == nil || got.Status != contracts.StatusPass || got.Deliveries < len(imp.Events())) {
+						t.Errorf("lifecycles: %+v", got)
+					}
+					t.Logf("%d checks passed of %d; failed %v", passed, len(r.Checks), failed)
+				})
+			}
+		})
+	}
+}
+
