@@ -1,6 +1,7 @@
 package specexport
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -14,6 +15,11 @@ import (
 
 // maxDepth bounds the nesting of a schema document read for an export.
 const maxDepth = 512
+
+// schemaError is a problem at a location (URI#pointer) of a schema.
+type schemaError struct{ loc, msg string }
+
+func (e *schemaError) Error() string { return e.loc + ": " + e.msg }
 
 // dialect is the schema language of the components written.
 type dialect int
@@ -174,7 +180,7 @@ func (b *bundler) component(loc, hint string) (string, error) {
 		ref, _ := o.Vals[0].(string)
 		next := resolve(base, ref)
 		if next == "" {
-			return "", fmt.Errorf("%s: $ref %q does not resolve", loc, ref)
+			return "", &schemaError{loc, fmt.Sprintf("$ref %q does not resolve", ref)}
 		}
 		loc = normalize(next)
 	}
@@ -262,21 +268,25 @@ func (b *bundler) object(x *jsontree.Object, base, loc string) (any, error) {
 		case k == "$ref":
 			ref, ok := val.(string)
 			if !ok {
-				return nil, fmt.Errorf("%s: $ref must be a string", at)
+				return nil, &schemaError{at, "$ref must be a string"}
 			}
 			target := resolve(base, ref)
 			if target == "" {
-				return nil, fmt.Errorf("%s: $ref %q does not resolve", at, ref)
+				return nil, &schemaError{at, fmt.Sprintf("$ref %q does not resolve", ref)}
 			}
 			name, err := b.component(normalize(target), "")
 			if err != nil {
-				return nil, fmt.Errorf("%s: $ref %q: %w", at, ref, err)
+				var se *schemaError
+				if errors.As(err, &se) {
+					return nil, err
+				}
+				return nil, &schemaError{at, fmt.Sprintf("$ref %q: %v", ref, err)}
 			}
 			out.Set(k, "#/components/schemas/"+name)
 		case k == "discriminator":
 			out.Set(k, b.discriminator(val))
 		case k == "$dynamicRef" || k == "$recursiveRef":
-			return nil, fmt.Errorf("%s: %s cannot be exported (a schema that extends itself dynamically)", at, k)
+			return nil, &schemaError{at, k + " cannot be exported (a schema that extends itself dynamically)"}
 		case dataKeyword[k] || strings.HasPrefix(k, "x-") || k == "required" || k == "type" || k == "dependentRequired":
 			out.Set(k, jsontree.Clone(val))
 		case nameMap[k]:
@@ -327,7 +337,7 @@ func (b *bundler) discriminator(v any) any {
 func draft07(o *jsontree.Object, loc string) (*jsontree.Object, error) {
 	for _, k := range o.Keys {
 		if noDraft07[k] {
-			return nil, fmt.Errorf("%s/%s: %s has no JSON Schema draft-07 form (AsyncAPI 3.0's schema format)", loc, k, k)
+			return nil, &schemaError{loc + "/" + jsonptr.Escape(k), k + " has no JSON Schema draft-07 form (AsyncAPI 3.0's schema format)"}
 		}
 	}
 	if pi, ok := o.Get("prefixItems"); ok {

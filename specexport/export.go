@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/orderhooks/orderhooks/apispec"
+	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/internal/suggest"
@@ -39,6 +40,22 @@ var (
 	ErrFormat = errors.New("specexport: unknown format")
 	ErrExport = errors.New("specexport: cannot export")
 )
+
+// Error is a payload schema the export cannot translate, where it is
+// written: "FILE:LINE: POINTER: message" (the definition file and the
+// pointer of the event's schema in it, or the imported document's place).
+// It wraps ErrExport.
+type Error struct {
+	File    string
+	Line    int
+	Pointer string
+	Message string
+}
+
+func (e *Error) Error() string { return errs.At(e.File, e.Line, e.Pointer, e.Message) }
+
+// Unwrap gives ErrExport.
+func (e *Error) Unwrap() error { return ErrExport }
 
 // Document is an exported description.
 type Document struct {
@@ -99,6 +116,9 @@ type payload struct {
 	loc     string // absolute URI#pointer
 	hint    string // its component's name unless the location names it
 	loaders []loader
+	// locate says where a location of the schema is written: the file,
+	// its line and the pointer in it.
+	locate func(loc string) (file string, line int, ptr string)
 }
 
 // events lists d's events by wire name: its own, then those it carries.
@@ -170,6 +190,11 @@ func payloadOf(owner *provider.Definition, e *provider.Event) (payload, error) {
 					b, err := spec.Load(uri)
 					return b, err == nil, nil
 				}}
+				p.locate = func(loc string) (string, int, string) {
+					file, line := spec.Locate(loc)
+					_, frag, _ := strings.Cut(loc, "#")
+					return file, line, frag
+				}
 				return p, nil
 			}
 		}
@@ -192,6 +217,18 @@ func payloadOf(owner *provider.Definition, e *provider.Event) (payload, error) {
 	}
 	uri, _, _ = strings.Cut(uri, "#")
 	p.loc = uri + "#"
+	at := e.Pointer() + "/schema"
+	p.locate = func(loc string) (string, int, string) {
+		file, line := owner.Locate(at)
+		u, frag, _ := strings.Cut(loc, "#")
+		if u != uri {
+			return file, line, at + " (" + loc + ")"
+		}
+		if f, l := owner.Locate(at + frag); l > 0 {
+			file, line = f, l
+		}
+		return file, line, at + frag
+	}
 	p.loaders = []loader{func(u string) ([]byte, bool, error) {
 		if u == uri {
 			return src, true, nil
@@ -209,6 +246,11 @@ func payloadSchema(b *bundler, ev *event) (*jsontree.Object, []string, error) {
 	for _, p := range ev.payloads {
 		b.loaders = p.loaders
 		n, err := b.component(p.loc, p.hint)
+		var se *schemaError
+		if errors.As(err, &se) {
+			file, line, ptr := p.locate(se.loc)
+			return nil, nil, &Error{File: file, Line: line, Pointer: ptr, Message: "event " + ev.wire + ": " + se.msg}
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: event %s: %v", ErrExport, ev.wire, err)
 		}

@@ -117,4 +117,3 @@ func TestSuiteOnImportedExport(t *testing.T) {
 		})
 	}
 }
-

@@ -95,7 +95,11 @@ func runSchemaExport(o *schemaOpts, e *env) error {
 	if errors.Is(err, specexport.ErrFormat) {
 		return usageErrorf("--format: %v", strings.TrimPrefix(err.Error(), "specexport: "))
 	}
-	if err != nil {
+	var xe *specexport.Error
+	switch {
+	case errors.As(err, &xe):
+		return usageErrorf("%v", xe)
+	case err != nil:
 		return usageErrorf("%s: %v", c.name, strings.TrimPrefix(err.Error(), "specexport: "))
 	}
 	out := doc.JSON()
