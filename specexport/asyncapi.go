@@ -19,15 +19,8 @@ func asyncAPI(d *provider.Definition) (*jsontree.Object, error) {
 		return nil, err
 	}
 	b := newBundler(dialectDraft07)
-	req := d.Request()
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = "POST"
-	}
-	ct := req.ContentType
-	if ct == "" {
-		ct = "application/json"
-	}
+	req := d.Request() // its defaults filled in: POST, application/json
+	method, ct := strings.ToUpper(req.Method), req.ContentType
 	// Events told apart by nothing but their URL (or not told apart: an
 	// imported document's webhooks) get a channel each.
 	match := d.EventsSpec().Match
@@ -57,11 +50,7 @@ func asyncAPI(d *provider.Definition) (*jsontree.Object, error) {
 			"messages", &jsontree.Object{}))
 	}
 	for _, ev := range evs {
-		pay, names, err := payloadSchema(b, ev)
-		if err != nil {
-			return nil, err
-		}
-		body, err := bodySchema(d, ev, pay, names)
+		body, err := bodySchema(b, d, ev)
 		if err != nil {
 			return nil, err
 		}

@@ -268,7 +268,11 @@ func payloadSchema(b *bundler, ev *event) (*jsontree.Object, []string, error) {
 
 // bodySchema is the schema of the request body: the payload in the
 // definition's envelope, sealed when it encrypts.
-func bodySchema(d *provider.Definition, ev *event, pay *jsontree.Object, names []string) (any, error) {
+func bodySchema(b *bundler, d *provider.Definition, ev *event) (any, error) {
+	pay, names, err := payloadSchema(b, ev)
+	if err != nil {
+		return nil, err
+	}
 	sealed := func() *jsontree.Object {
 		return sealedSchema(d, names)
 	}

@@ -17,22 +17,11 @@ func openAPI(d *provider.Definition) (*jsontree.Object, error) {
 		return nil, err
 	}
 	b := newBundler(dialect2020)
-	req := d.Request()
-	method := strings.ToLower(req.Method)
-	if method == "" {
-		method = "post"
-	}
-	ct := req.ContentType
-	if ct == "" {
-		ct = "application/json"
-	}
+	req := d.Request() // its defaults filled in: POST, application/json
+	method, ct := strings.ToLower(req.Method), req.ContentType
 	hooks, shared := &jsontree.Object{}, &jsontree.Object{}
 	for _, ev := range evs {
-		pay, names, err := payloadSchema(b, ev)
-		if err != nil {
-			return nil, err
-		}
-		body, err := bodySchema(d, ev, pay, names)
+		body, err := bodySchema(b, d, ev)
 		if err != nil {
 			return nil, err
 		}
