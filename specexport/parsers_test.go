@@ -25,8 +25,11 @@ var broken = []struct {
 	{"asyncapi-bad-action", specexport.AsyncAPI, "action: send", "action: shout"},
 	{"asyncapi-bad-schema", specexport.AsyncAPI, "type: object", "type: objekt"},
 	{"openapi-no-info", specexport.OpenAPI, "\ninfo:", "\ninf:"},
-	{"openapi-bad-schema", specexport.OpenAPI, "type: object", "type: objekt"},
+	{"openapi-bad-schema", specexport.OpenAPI, "type: string", "type: strin"},
 }
+
+// spoiledCase is the case whose documents are spoiled: a small one.
+const spoiledCase = "oai-webhook-example"
 
 // TestOfficialParsers validates the exported documents of every case, in
 // both formats, with the official parsers under Node.js (one process for
@@ -72,7 +75,7 @@ func TestOfficialParsers(t *testing.T) {
 			}
 			want[p] = true
 			files = append(files, p)
-			if c.name != "phasio" {
+			if c.name != spoiledCase {
 				continue
 			}
 			for _, b := range broken {
@@ -182,7 +185,7 @@ func TestOAISchema(t *testing.T) {
 			t.Errorf("%s: %v", c.name, err)
 		}
 		n++
-		if c.name != "phasio" {
+		if c.name != spoiledCase {
 			continue
 		}
 		for _, b := range broken {
