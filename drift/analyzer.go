@@ -564,8 +564,14 @@ func (w *walker) scalarChecks(act []*shape.Node, v *scalar) {
 			w.violate(violation{kind: KindRange, node: nil, msg: "number out of range"}, v, w.cur)
 			return
 		}
-		f, _ := strconv.ParseFloat(string(v.raw), 64)
+		f, parsed := 0.0, false
 		for _, nd := range act {
+			if nd.Minimum == nil && nd.ExclusiveMinimum == nil && nd.Maximum == nil && nd.ExclusiveMaximum == nil {
+				continue // no bound to compare with
+			}
+			if !parsed {
+				f, parsed = parseNumber(v.raw), true
+			}
 			if below(f, v.raw, nd.Minimum, nd.Bounds[0], false) || below(f, v.raw, nd.ExclusiveMinimum, nd.Bounds[2], true) ||
 				above(f, v.raw, nd.Maximum, nd.Bounds[1], false) || above(f, v.raw, nd.ExclusiveMaximum, nd.Bounds[3], true) {
 				w.violate(violation{kind: KindRange, node: nd, msg: "out of range"}, v, w.cur)

@@ -121,10 +121,7 @@ type extremes struct {
 }
 
 func (e *extremes) add(raw []byte) {
-	x, ok := fastFloat(raw)
-	if !ok {
-		x, _ = strconv.ParseFloat(string(raw), 64)
-	}
+	x := parseNumber(raw)
 	if !isInteger(raw) {
 		e.fractional = true
 	}
@@ -135,6 +132,16 @@ func (e *extremes) add(raw []byte) {
 		e.max, e.maxRaw = x, string(raw)
 	}
 	e.has = true
+}
+
+// parseNumber is the float64 of a JSON number: fastFloat's, else
+// strconv.ParseFloat's.
+func parseNumber(raw []byte) float64 {
+	if x, ok := fastFloat(raw); ok {
+		return x
+	}
+	x, _ := strconv.ParseFloat(string(raw), 64)
+	return x
 }
 
 // pow10 are the powers of ten a float64 holds exactly.
