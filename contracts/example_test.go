@@ -159,7 +159,8 @@ func ExampleHappyColisEvent() {
 // webhook example, signed as Standard Webhooks signs (a nil signer). The
 // receiver is the project's own, built from the same imported definition.
 // The document names no entity key, so the checks that probe an entity's
-// state are skipped (a definition file's events.import.key names one).
+// state are skipped (provider.WithKey or a definition file's
+// events.import.key names one).
 func ExampleFromSpec() {
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 	const spec = "../testdata/specs/oai-webhook-example.yaml"
@@ -179,4 +180,30 @@ func ExampleFromSpec() {
 	// --- SKIP: TestPetWebhooks/state-matches-snapshot
 	// --- SKIP: TestPetWebhooks/response-contract
 	// Webhook Example: 12 passed, 0 failed, 3 skipped
+}
+
+// provider.WithKey names the entity key the document does not (the pet's
+// id) and provider.WithCompare the fields the state checks compare, so
+// the receiver's state of each pet is probed and compared with the last
+// snapshot sent.
+func ExampleFromSpec_key() {
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	const spec = "../testdata/specs/oai-webhook-example.yaml"
+	opts := []provider.Option{provider.WithKey("/id"), provider.WithCompare("/name", "/tag")}
+	def, err := provider.FromSpec(spec, nil, opts...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	profile, _ := wire.Compile(def, secret)
+	handler, _ := receiver.New(profile)
+	report := contracts.Test(printT{"TestPetWebhooks"}, handler, contracts.FromSpec(spec, secret, nil, opts),
+		contracts.WithProbe("/orders/{orderKey}"))
+	fmt.Println(report.Result(contracts.CheckStateMatches).Status)
+	fmt.Printf("%d passed, %d failed, %d skipped\n", report.Summary.Passed, report.Summary.Failed, report.Summary.Skipped)
+	// Output:
+	// --- SKIP: TestPetWebhooks/ignores-stale-snapshot
+	// --- SKIP: TestPetWebhooks/response-contract
+	// pass
+	// 13 passed, 0 failed, 2 skipped
 }

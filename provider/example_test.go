@@ -88,3 +88,24 @@ func ExampleSchema() {
 	// https://orderhooks.dev/schemas/provider.json
 	// orderhooks provider definition
 }
+
+// An imported document says nothing of entity keys: WithKey names the
+// payload field that identifies an entity (ordering, deduplication, the
+// state checks' probe and distinct generated keys read it), and
+// WithCompare what the state checks compare.
+func ExampleWithKey() {
+	d, err := provider.FromSpec("../testdata/specs/oai-webhook-example.yaml", nil,
+		provider.WithKey("/id"), provider.WithCompare("/name", "/tag"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range d.Events() {
+		fmt.Println(e.Name, e.Key, e.Compare)
+	}
+	_, err = provider.FromSpec("../testdata/specs/oai-webhook-example.yaml", nil, provider.WithKey("id"))
+	fmt.Println(err)
+	// Output:
+	// newPet [/id] [/name /tag]
+	// provider: bad definition: entity key "id": not a JSON pointer into the payloads (/id, /data/object/id)
+}

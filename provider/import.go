@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/apispec"
 	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -27,6 +28,26 @@ const ImportTestHeader = "X-Orderhooks-Event"
 // URLs (fetched with a timeout and a size limit); without it they are
 // refused.
 func WithRemoteRefs(allow bool) Option { return func(o *options) { o.remote = allow } }
+
+// WithKey names, for FromSpec, the entity key of the imported events:
+// JSON pointers into their payloads, the first one present wins
+// ("/data/id", "/order/number"). Ordering, deduplication, the state
+// checks' probe (GET /orders/{orderKey}) and the generator's distinct
+// keys read it. It takes the place of the signer's events.import.key (or
+// events.key); without either, imported events have no key. A definition
+// file names it in events.import.key.
+func WithKey(pointers ...string) Option {
+	return func(o *options) { o.key = append([]string{}, pointers...) }
+}
+
+// WithCompare names, for FromSpec, the pointers the state checks compare
+// between the last snapshot sent and the receiver's probed state
+// ("/status" or "SNAPSHOT_PTR=PROBE_PTR"), in place of the signer's
+// events.import.compare (or events.compare). A definition file names
+// them in events.import.compare.
+func WithCompare(pointers ...string) Option {
+	return func(o *options) { o.compare = append([]string{}, pointers...) }
+}
 
 // WithDir sets the directory the files a definition refers to (schemas,
 // events.import.spec) are relative to: by default the definition file's
@@ -331,6 +352,7 @@ func (c *checker) loadSpec(name string) (*apispec.Spec, error) {
 // events section is kept (how events are told apart, keys, include and
 // exclude) with spec in place of its document; otherwise each webhook is
 // its own URL and orderhooks names the event in ImportTestHeader.
+// WithKey and WithCompare name the entity key and the compared pointers.
 // Problems are reported as Load reports them, the document's as
 // "FILE:LINE: POINTER: message".
 func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, error) {
@@ -364,6 +386,23 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 		f.Name = specName(abs)
 		f.Title, f.Source = "", "imported from "+filepath.Base(spec)+", signed as "+signer.Title()+" signs"
 		f.Events = &Events{Import: &Import{Spec: filepath.Base(abs)}}
+	}
+	if o := newOptions(opts); o.key != nil || o.compare != nil {
+		for _, k := range o.key {
+			if _, err := jsonptr.Parse(k); err != nil || k == "" {
+				return nil, fmt.Errorf("%w: entity key %q: not a JSON pointer into the payloads (/id, /data/object/id)", ErrDefinition, k)
+			}
+		}
+		ev := *f.Events
+		imp := *ev.Import
+		if o.key != nil {
+			imp.Key = Pointers(o.key)
+		}
+		if o.compare != nil {
+			imp.Compare = o.compare
+		}
+		ev.Import = &imp
+		f.Events = &ev
 	}
 	all := append([]Option{WithDir(filepath.Dir(abs))}, opts...)
 	d, err := New(f, spec, all...)

@@ -72,6 +72,8 @@ type options struct {
 	refRoot string
 	events  []string
 	remote  bool
+	key     []string // FromSpec: events.import.key, nil: the signer's
+	compare []string // FromSpec: events.import.compare, nil: the signer's
 	// builtins resolves events.from while the built-ins themselves are
 	// parsed; nil: the built-ins.
 	builtins map[string]builtinResult

@@ -44,7 +44,7 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, o *generateOpts, e *env
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	var src generator.Source
-	if p := o.provider; p.file != "" || p.spec != "" || p.sign != "" || p.remoteRefs {
+	if p := o.provider; p.file != "" || p.spec != "" || p.sign != "" || p.remoteRefs || len(p.key) > 0 {
 		c, err := p.choose()
 		if err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
@@ -190,6 +191,7 @@ type providerFlags struct {
 	spec       string // --spec, bound by bindSpec
 	sign       string
 	remoteRefs bool
+	key        []string // --entity-key, bound by bindSpec
 }
 
 // providerFileUsage is the help of --provider-file, the same everywhere.
@@ -211,13 +213,16 @@ const (
 	specUsage       = "an OpenAPI 3.1 or AsyncAPI 3 document (YAML or JSON) whose webhooks or send operations are the events; signed as --sign or --provider-file says"
 	signUsage       = "with --spec: sign as this built-in definition does (standard: Standard Webhooks)"
 	remoteRefsUsage = "with --spec: let the document's $refs name http(s) URLs (fetched with a 10 s timeout)"
+	entityKeyUsage  = "with --spec: the JSON `POINTER` of the entity key in the payloads (repeat for fallbacks, the first present wins), in place of --provider-file's events.import.key; ordering, deduplication, probes and distinct generated keys read it"
 )
 
-// bindSpec registers --spec, --sign and --allow-remote-refs.
+// bindSpec registers --spec, --sign, --allow-remote-refs and
+// --entity-key.
 func (p *providerFlags) bindSpec(fs *pflag.FlagSet) {
 	fs.StringVar(&p.spec, "spec", "", specUsage)
 	fs.StringVar(&p.sign, "sign", "", signUsage)
 	fs.BoolVar(&p.remoteRefs, "allow-remote-refs", false, remoteRefsUsage)
+	fs.StringArrayVar(&p.key, "entity-key", nil, entityKeyUsage)
 }
 
 // chooseSpec reads --spec with the signing of --sign or --provider-file.
@@ -229,6 +234,8 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 			return nil, usageErrorf("--sign applies with --spec")
 		case remote:
 			return nil, usageErrorf("--allow-remote-refs applies with --spec")
+		case len(p.key) > 0:
+			return nil, usageErrorf("--entity-key applies with --spec (a definition file names its key in events.key)")
 		}
 		return nil, nil
 	}
@@ -252,7 +259,16 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 	default:
 		return nil, usageErrorf("--spec needs a signing scheme: --sign standard, or --provider-file FILE with a signing section")
 	}
-	def, err := provider.FromSpec(spec, signer, provider.WithRemoteRefs(remote))
+	opts := []provider.Option{provider.WithRemoteRefs(remote)}
+	for _, k := range p.key {
+		if _, err := jsonptr.Parse(k); err != nil || k == "" {
+			return nil, usageErrorf("--entity-key %q: not a JSON pointer into the payloads (e.g. /id, /data/object/id)", k)
+		}
+	}
+	if len(p.key) > 0 {
+		opts = append(opts, provider.WithKey(p.key...))
+	}
+	def, err := provider.FromSpec(spec, signer, opts...)
 	if err != nil {
 		return nil, definitionError(spec, err)
 	}

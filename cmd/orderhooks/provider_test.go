@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,6 +269,69 @@ func TestSpecFlag(t *testing.T) {
 		{[]string{"receive", "--provider", "standard", "--sign", "standard", "--secret", "s"}, "--sign applies with --spec"},
 		{[]string{"receive", "--spec", bad, "--sign", "standard", "--secret", "s"}, "api.yaml:9: /webhooks/e/post/requestBody/content/application~1json/schema/$ref: $ref https://example.com/pet.json is remote"},
 		{[]string{"generate", "--spec", filepath.Join(t.TempDir(), "none.yaml"), "--sign", "standard"}, "none.yaml:1: no such file"},
+	} {
+		_, errOut, code := runCmd(t, "", tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestSpecEntityKey: --entity-key names the key of an imported document's
+// events (provider.WithKey): generate gives each entity its own, and
+// verify probes each entity's state by it against a receiver built from
+// the same document and key.
+func TestSpecEntityKey(t *testing.T) {
+	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
+	out, errOut, code := runCmd(t, "", "generate", "--spec", spec, "--sign", "standard", "--entity-key", "/id", "--orders", "20")
+	if code != exitOK {
+		t.Fatalf("generate: %d %q", code, errOut)
+	}
+	keys, keyed := map[string]bool{}, 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev struct {
+			OrderKey string
+			Payload  *struct{ ID json.Number }
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Payload == nil {
+			continue // the Pet schema names no type: null is a pet too
+		}
+		if ev.OrderKey == "" || ev.OrderKey != ev.Payload.ID.String() {
+			t.Fatalf("key %q of %s", ev.OrderKey, line)
+		}
+		keyed++
+		keys[ev.OrderKey] = true
+	}
+	if keyed < 10 || len(keys) != keyed {
+		t.Fatalf("%d distinct keys of %d entities with a key", len(keys), keyed)
+	}
+	def, err := provider.FromSpec(spec, nil, provider.WithKey("/id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(5))
+	p, _ := wire.Compile(def, secret)
+	srv, err := receiver.Start(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	vars := map[string]string{"HOOK_SECRET": secret}
+	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "verify", "--spec", spec, "--sign", "standard", "--entity-key", "/id",
+		"--url", srv.URL, "--secret", "env:HOOK_SECRET", "--probe", srv.URL+"/orders/{orderKey}", "--compare", "/name")
+	if code != exitOK || !strings.Contains(out, "0 failed") || !strings.Contains(out, "hold their last snapshot on /name") {
+		t.Fatalf("verify: %d %q\n%s", code, errOut, out)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"generate", "--provider", "phasio", "--entity-key", "/id"}, "--entity-key applies with --spec"},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "id"}, `--entity-key "id": not a JSON pointer`},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "/i~d"}, `--entity-key "/i~d": not a JSON pointer`},
 	} {
 		_, errOut, code := runCmd(t, "", tt.args...)
 		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
