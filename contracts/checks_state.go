@@ -39,7 +39,8 @@ func runDuplicates(se *Session) Result {
 	}
 	last := order[len(order)-1]
 	var before probeResult
-	if se.probe != nil && se.suite.provider.keyed() {
+	shared := se.probe != nil && se.suite.provider.keyed() && se.sharedKey(last)
+	if se.probe != nil && se.suite.provider.keyed() && !shared {
 		if before = se.probe.get(se.ctx, last.msg.Event.OrderKey); before.err != nil {
 			return Result{Status: StatusFail, Deliveries: len(order),
 				Message:  "the probe could not read the order after its lifecycle",
@@ -61,6 +62,10 @@ func runDuplicates(se *Session) Result {
 		r.Status = StatusFail
 		r.Message = fmt.Sprintf("a redelivery of an accepted message was answered %s; platforms redeliver and expect 2xx", again.got())
 		r.Evidence = []Evidence{se.evidence(again, "2xx", again.got())}
+		return r
+	}
+	if shared {
+		r.Status, r.Message = StatusInconclusive, se.sharedKeyReason(1, 1)
 		return r
 	}
 	if se.probe == nil {
@@ -119,6 +124,10 @@ func runStaleSnapshot(se *Session) Result {
 		return errorResult(fmt.Errorf("scenario %s has a single event per order", se.suite.provider.scenarios[0]))
 	}
 	last := order[len(order)-1]
+	if se.sharedKey(last) {
+		r.Status, r.Message = StatusInconclusive, se.sharedKeyReason(1, 1)
+		return r
+	}
 	if ev, ok, err := se.matches(last, "the newest snapshot"); err != nil {
 		r.Status, r.Message = StatusFail, "the probe could not read the order after its lifecycle"
 		r.Evidence = []Evidence{ev}

@@ -25,12 +25,16 @@ func runStateMatches(se *Session) Result {
 		r.Message = fmt.Sprintf("compared pointer %s is in none of the snapshots sent, so it compares nothing: check --compare (WithCompare)", strings.Join(missing, ", "))
 		return r
 	}
-	bad, unread := 0, 0
+	bad, unread, shared := 0, 0, 0
 	for _, order := range life.orders {
 		last := order[len(order)-1]
 		if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
 			bad++
 			r.Evidence = append(r.Evidence, se.evidence(order[i], "every delivery of the order answered 2xx", order[i].got()))
+			continue
+		}
+		if se.sharedKey(last) {
+			shared++
 			continue
 		}
 		if ev, ok, err := se.matches(last, "the last snapshot"); err != nil {
@@ -52,6 +56,13 @@ func runStateMatches(se *Session) Result {
 	case unread > 0:
 		r.Status = StatusFail
 		r.Message = fmt.Sprintf("the probe could not read %d of %d orders, so their state could not be compared (see the evidence)", unread, len(life.orders))
+		return r
+	case shared > 0:
+		r.Status = StatusInconclusive
+		r.Message = se.sharedKeyReason(shared, len(life.orders))
+		if shared < len(life.orders) {
+			r.Message += fmt.Sprintf("; the other %d hold their last snapshot on %s", len(life.orders)-shared, se.compared())
+		}
 		return r
 	}
 	r.Status = StatusPass

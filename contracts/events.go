@@ -35,11 +35,12 @@ func checkScenarios(p Provider) error {
 // generate returns the events of scenario with orders orders, or with edge
 // the generator's edge cases (one single-event order per case), seeded;
 // idBase, when not 0, is where Phasio order ids start; extra are more
-// generator options (WithSchemas). A schema-driven provider's events come
-// from its definition (generator.FromDefinition).
+// generator options (WithSchemas; WithKeySlot for a definition). A
+// schema-driven provider's events come from its definition
+// (generator.FromDefinition).
 func generate(p Provider, seed int64, scenario string, orders int, edge bool, idBase int64, extra ...generator.Option) ([]*generator.Event, error) {
 	if p.schemaDriven() {
-		return generator.FromDefinition(p.def, seed, scenario, orders, edge)
+		return generator.FromDefinition(p.def, seed, scenario, orders, edge, extra...)
 	}
 	payloads := p.payloads
 	opts := append([]generator.Option{generator.WithSeed(seed)}, extra...)

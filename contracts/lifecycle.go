@@ -45,12 +45,27 @@ func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.E
 	if err != nil {
 		return nil, err
 	}
-	evs, err := generate(se.suite.provider, se.seedFor(purpose), scenario, DefaultOrders, edge, base, se.suite.cfg.generatorOptions()...)
+	extra := se.suite.cfg.generatorOptions()
+	if se.suite.provider.schemaDriven() {
+		slot, slots, _ := se.purposeSlot(purpose)
+		extra = append(extra, generator.WithKeySlot(slot, slots, se.suite.cfg.seed))
+	}
+	evs, err := generate(se.suite.provider, se.seedFor(purpose), scenario, DefaultOrders, edge, base, extra...)
 	if err != nil {
 		return nil, fmt.Errorf("generating %s: %w", purpose, err)
 	}
 	if len(evs) == 0 {
 		return nil, fmt.Errorf("generating %s: no events", purpose)
+	}
+	if se.suite.provider.schemaDriven() {
+		// number the entities across the session, from 1: two generated
+		// entities that share a key stay two (see sharedKey)
+		last := 0
+		for _, ev := range evs {
+			last = max(last, ev.Entity)
+			ev.Entity += se.entities + 1
+		}
+		se.entities += last + 1
 	}
 	return evs, nil
 }
@@ -75,9 +90,11 @@ var orderPurposes = []string{
 	"fault " + string(wire.FaultStaleTimestamp), "fault " + string(wire.FaultMalformedBody),
 }
 
-// orderIDBase returns where purpose's Phasio order ids start: its block,
-// shifted by the seed within the block's first tenth.
-func (se *Session) orderIDBase(purpose string) (int64, error) {
+// purposeSlot is purpose's place among the purposes that generate
+// orders: its Phasio order id block, its part of a definition's keys
+// (generator.WithKeySlot).
+func (se *Session) purposeSlot(purpose string) (slot, slots int, err error) {
+	slots = len(orderPurposes) + len(se.suite.provider.scenarios)
 	i := slices.Index(orderPurposes, purpose)
 	if sc, ok := strings.CutPrefix(purpose, "lifecycle "); ok && i < 0 {
 		if j := slices.Index(se.suite.provider.scenarios, sc); j >= 0 {
@@ -85,7 +102,17 @@ func (se *Session) orderIDBase(purpose string) (int64, error) {
 		}
 	}
 	if i < 0 {
-		return 0, fmt.Errorf("no order id block for %q", purpose)
+		return 0, slots, fmt.Errorf("no order id block for %q", purpose)
+	}
+	return i, slots, nil
+}
+
+// orderIDBase returns where purpose's Phasio order ids start: its block,
+// shifted by the seed within the block's first tenth.
+func (se *Session) orderIDBase(purpose string) (int64, error) {
+	i, _, err := se.purposeSlot(purpose)
+	if err != nil {
+		return 0, err
 	}
 	shift := int64(uint64(se.suite.cfg.seed) % (orderIDBlock / 10))
 	return orderIDFirstBlock + int64(i)*orderIDBlock + shift, nil
@@ -116,15 +143,53 @@ func (se *Session) sendOrders(evs []*generator.Event, purpose string) (orders []
 	return orders, all
 }
 
-// entityOf groups the n-th event with the others of its entity: by its
-// key, or alone when it has none (a schema-driven event whose definition
-// names no key), so key-less events do not pile up as one entity whose
-// timestamps run past the tolerance.
+// entityOf groups the n-th event with the others of its entity: by the
+// entity the session numbered (a schema-driven event, whose key other
+// entities may share), by its key, or alone when it has none (a
+// schema-driven event whose definition names no key), so key-less events
+// do not pile up as one entity whose timestamps run past the tolerance.
 func entityOf(ev *generator.Event, n int) string {
-	if ev.OrderKey == "" {
+	switch {
+	case ev.OrderKey == "":
 		return "\x00" + strconv.Itoa(n)
+	case ev.Entity > 0:
+		return "\x01" + strconv.Itoa(ev.Entity)
 	}
 	return ev.OrderKey
+}
+
+// noteKey keeps which entity each key was sent for, so that a key two
+// generated entities share (a key schema that allows few values) is
+// known: the probe cannot tell those entities apart.
+func (se *Session) noteKey(ev *generator.Event) {
+	if ev == nil || ev.OrderKey == "" || ev.Entity == 0 {
+		return
+	}
+	if se.keyOwner == nil {
+		se.keyOwner, se.keyShared = map[string]int{}, map[string]bool{}
+	}
+	switch o, ok := se.keyOwner[ev.OrderKey]; {
+	case !ok:
+		se.keyOwner[ev.OrderKey] = ev.Entity
+	case o != ev.Entity:
+		se.keyShared[ev.OrderKey] = true
+	}
+}
+
+// sharedKey reports whether another entity than d's was sent with d's
+// key so far this session.
+func (se *Session) sharedKey(d *delivery) bool {
+	return d.msg.Event != nil && se.keyShared[d.msg.Event.OrderKey]
+}
+
+// sharedKeyReason says why a check that reads an entity's state by its key
+// cannot judge entities whose key others share.
+func (se *Session) sharedKeyReason(n, of int) string {
+	what := "the order's key was"
+	if of > 1 {
+		what = fmt.Sprintf("%d of %d orders' keys were", n, of)
+	}
+	return fmt.Sprintf("inconclusive: %s also sent for other generated orders this run (the key's schema allows too few distinct values for the run), so the probe cannot tell whose state it reads; widen the key's schema or name another key (events.key)", what)
 }
 
 // errorResult reports that a check could not run for a reason of ours.

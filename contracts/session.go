@@ -148,6 +148,7 @@ func (se *Session) resend(d *delivery) *delivery {
 func (se *Session) post(d *delivery) {
 	d.check, d.sent = se.current, time.Now()
 	se.log = append(se.log, d)
+	se.noteKey(d.msg.Event)
 	defer se.record(d)
 	if se.stop != nil || se.ctx.Err() != nil {
 		d.err = errNotSent

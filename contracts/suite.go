@@ -137,6 +137,10 @@ type Session struct {
 	variants  []variant   // its mistaken deliveries
 	clock     *clockProbe // its timestamp probe (Standard Webhooks)
 	recordErr error
+
+	entities  int             // schema-driven entities generated so far
+	keyOwner  map[string]int  // key → the entity first sent with it
+	keyShared map[string]bool // keys sent for more than one entity
 }
 
 // errDeadline is the cause of a session context ended by WithDeadline.

@@ -76,18 +76,34 @@ func definitionScenario(def *provider.Definition, name string) ([]string, error)
 // each later one the transition applied to the one before; for
 // SingleEventScenario and an event's name, orders single-event entities;
 // with edge, one single-event entity per edge case of every event's
-// schema, each with an entity key of its own. Times start at DefaultStart
-// and follow the transitions' delays, drawn from the seed; the same seed
-// gives the same events.
-func FromDefinition(def *provider.Definition, seed int64, scenario string, orders int, edge bool) ([]*Event, error) {
+// schema. Times start at DefaultStart and follow the transitions'
+// delays, drawn from the seed; the same seed gives the same events.
+//
+// Each entity gets a key of its own: entity n's key is the (start+n)-th
+// distinct value the key's schema allows (schemagen.Keys: within its
+// range, enum, pattern, format and length; examples aside), start drawn
+// from the seed, or WithKeySlot's. Where the schema allows fewer values
+// than the entities need, or a distinct value would break another
+// keyword, keys repeat; Event.Entity still tells the entities apart. Of
+// opts only WithKeySlot applies.
+func FromDefinition(def *provider.Definition, seed int64, scenario string, orders int, edge bool, opts ...Option) ([]*Event, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
 	start, _ := time.Parse(time.RFC3339, DefaultStart)
 	rnd := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 	orders = max(orders, 1)
+	if k := c.keySlot; k.set && (k.slots < 1 || k.slot < 0 || k.slot >= k.slots) {
+		return nil, &OptionError{Package: "generator", Option: "WithKeySlot", Value: fmt.Sprintf("%d of %d", k.slot, k.slots),
+			Want: "a slot from 0 below a positive number of slots", Err: ErrOptions}
+	}
+	ring := newKeyRing(seed, c.keySlot)
 	var out []*Event
-	add := func(e *provider.Event, at time.Time, payload []byte, step string) {
+	add := func(e *provider.Event, at time.Time, payload []byte, step string, entity int) {
 		doc, _ := decodeDefPayload(payload)
 		out = append(out, &Event{Seq: int64(len(out) + 1), Provider: def.Name(), Event: e.Name,
-			OrderKey: provider.KeyOf(doc, e.Key), At: at, Payload: payload, Scenario: scenario, Step: step})
+			OrderKey: provider.KeyOf(doc, e.Key), At: at, Payload: payload, Scenario: scenario, Step: step, Entity: entity})
 	}
 	if edge {
 		for i, e := range def.Events() {
@@ -99,12 +115,12 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Name, err)
 			}
-			for j, c := range cases {
-				payload, err := freshKey(s, e, c, seed*7919+int64(i*1000+j))
-				if err != nil {
-					return nil, err
+			for _, c := range cases {
+				payload := c.JSON
+				if len(e.Key) > 0 && c.Pointer != e.Key[0] { // a case about the key keeps it
+					payload = ring.assign(s, e, payload, len(out))
 				}
-				add(e, start.Add(time.Duration(len(out))*time.Second), payload, c.Label)
+				add(e, start.Add(time.Duration(len(out))*time.Second), payload, c.Label, len(out))
 			}
 		}
 		return out, nil
@@ -124,7 +140,7 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Name, err)
 			}
-			add(e, start.Add(time.Duration(o)*time.Minute), payload, e.Name)
+			add(e, start.Add(time.Duration(o)*time.Minute), ring.assign(s, e, payload, o), e.Name, o)
 		}
 		return out, nil
 	}
@@ -150,6 +166,7 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 				if prev, err = s.Generate(seed*1000 + int64(o)); err != nil {
 					return nil, fmt.Errorf("%s: %w", e.Name, err)
 				}
+				prev = ring.assign(s, e, prev, o)
 				doc, _ := decodeDefPayload(prev)
 				key = provider.KeyOf(doc, e.Key)
 			}
@@ -159,47 +176,91 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", scenario, err)
 			}
-			add(e, at, payload, step)
+			add(e, at, payload, step, o)
 			prev = payload
 		}
 	}
 	return out, nil
 }
 
-// freshKey gives an edge case an entity key of its own (taken from a
-// payload generated with seed), unless the case is about the key; a
-// payload the change would make invalid is kept as it was.
-func freshKey(s *provider.EventSchema, e *provider.Event, c schemagen.Case, seed int64) ([]byte, error) {
-	if len(e.Key) == 0 || c.Pointer == e.Key[0] {
-		return c.JSON, nil
+// keyRing gives a definition's entities keys of their own.
+type keyRing struct {
+	slot   keySlot
+	seed   int64
+	spaces map[keySite]*schemagen.Keys // nil: no distinct values there
+}
+
+type keySite struct {
+	s   *provider.EventSchema
+	ptr string
+}
+
+// newKeyRing takes keys from slot, or without one from a start drawn from
+// the seed.
+func newKeyRing(seed int64, slot keySlot) *keyRing {
+	if !slot.set {
+		slot = keySlot{slot: 0, slots: 1, shift: int64(uint64(seed) * 0x9e3779b97f4a7c15 >> 2), set: true}
 	}
-	val, err := generatedAt(s, seed, e.Key[0])
+	return &keyRing{slot: slot, seed: seed, spaces: map[keySite]*schemagen.Keys{}}
+}
+
+// index is the place of entity n's key among count distinct values.
+func (r *keyRing) index(count int64, n int) int64 {
+	part := count / int64(r.slot.slots)
+	start := int64(r.slot.slot) * part
+	if shift := r.slot.shift; part >= 10 {
+		start += int64(uint64(shift) % uint64(part/10))
+	}
+	return start + int64(n)
+}
+
+// assign gives payload, generated from s for e, entity n's key at the
+// first of e's key pointers it has; it is returned as it was when the
+// schema gives no distinct value there or the change would make it
+// invalid.
+func (r *keyRing) assign(s *provider.EventSchema, e *provider.Event, payload []byte, n int) []byte {
+	if len(e.Key) == 0 {
+		return payload
+	}
+	doc, err := jsontree.Decode(payload, 512)
 	if err != nil {
-		return c.JSON, nil
+		return payload
 	}
-	doc, err := jsontree.Decode(c.JSON, 512)
-	if err != nil {
-		return nil, err
+	for _, at := range e.Key {
+		ptr, err := jsonptr.Parse(at)
+		if err != nil || len(ptr) == 0 {
+			continue
+		}
+		if _, ok := jsontree.Get(doc, ptr); !ok {
+			continue
+		}
+		site := keySite{s, at}
+		keys, seen := r.spaces[site]
+		if !seen {
+			keys, _ = s.Keys(at, r.seed) // nil on error: the generated keys stay
+			r.spaces[site] = keys
+		}
+		if keys == nil {
+			return payload
+		}
+		val, ok := keys.Value(r.index(keys.Count(), n))
+		if !ok {
+			return payload
+		}
+		nv, err := jsontree.Decode(val, 512)
+		if err != nil {
+			return payload
+		}
+		if doc, err = jsontree.Set(doc, ptr, nv); err != nil {
+			return payload
+		}
+		out := jsontree.Append(nil, doc)
+		if s.Check(out) != nil {
+			return payload
+		}
+		return out
 	}
-	ptr, err := jsonptr.Parse(e.Key[0])
-	if err != nil || len(ptr) == 0 {
-		return c.JSON, nil
-	}
-	if _, ok := jsontree.Get(doc, ptr); !ok {
-		return c.JSON, nil
-	}
-	nv, err := jsontree.Decode(val, 512)
-	if err != nil {
-		return c.JSON, nil
-	}
-	if doc, err = jsontree.Set(doc, ptr, nv); err != nil {
-		return c.JSON, nil
-	}
-	out := jsontree.Append(nil, doc)
-	if s.Check(out) != nil {
-		return c.JSON, nil
-	}
-	return out, nil
+	return payload
 }
 
 // generatedAt generates a payload and returns its value at ptr.

@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,5 +85,105 @@ func TestFromDefinition(t *testing.T) {
 	}
 	if err := CheckDefinitionScenario(def, "shop/sad"); err == nil || !strings.Contains(err.Error(), "shop/happy") {
 		t.Fatalf("unknown scenario: %v", err)
+	}
+}
+
+// TestFromDefinitionDistinctKeys: every entity of a run gets a key of its
+// own while the key's schema has values enough (a pattern, an integer
+// range narrower than the run, GitHub's ids whose documented example is
+// 42), the same for the same seed; runs in different key slots share
+// none; where the schema has fewer values, keys repeat but Entity still
+// numbers the entities.
+func TestFromDefinitionDistinctKeys(t *testing.T) {
+	shop, err := provider.Load(filepath.Join("..", "testdata", "providers", "shop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := func(id string) *provider.Definition {
+		d, err := provider.Parse([]byte(`format: 1
+name: small
+signing: none
+events:
+  match: [{header: X-Event}]
+  key: /id
+  list:
+    - {name: created, schema: {type: object, required: [id], properties: {id: `+id+`}}}
+`), "small.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	github, err := provider.Load(filepath.Join("..", "testdata", "specs", "github.provider.yaml"), provider.WithEvents("issues-opened"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entities := func(evs []*Event) (keys, ents map[string]bool) {
+		keys, ents = map[string]bool{}, map[string]bool{}
+		byEntity := map[int]string{}
+		for _, ev := range evs {
+			if k, ok := byEntity[ev.Entity]; ok && k != ev.OrderKey {
+				t.Fatalf("entity %d has keys %s and %s", ev.Entity, k, ev.OrderKey)
+			}
+			byEntity[ev.Entity] = ev.OrderKey
+			keys[ev.OrderKey] = true
+			ents[fmt.Sprint(ev.Entity)] = true
+		}
+		return keys, ents
+	}
+	for _, tc := range []struct {
+		name     string
+		def      *provider.Definition
+		scenario string
+		orders   int
+		distinct int // want distinct keys
+	}{
+		{"pattern, single events", shop, "event:order_created", 300, 300},
+		{"pattern, lifecycles", shop, "shop/happy", 40, 40},
+		{"integers 1 to 500", small("{type: integer, minimum: 1, maximum: 500}"), "event:created", 500, 500},
+		{"integers 1 to 3", small("{type: integer, minimum: 1, maximum: 3}"), "event:created", 20, 3},
+		{"uuid with an example", small("{type: string, format: uuid, examples: [3f2504e0-4f89-41d3-9a0c-0305e82c3301]}"), "event:created", 200, 200},
+		{"GitHub's example ids", github, "event:issues-opened", 12, 12},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs, err := FromDefinition(tc.def, 7, tc.scenario, tc.orders, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				e, _ := tc.def.Event(ev.Event)
+				s, _ := e.Schema()
+				if err := s.Check(ev.Payload); err != nil {
+					t.Fatalf("%s: %v", ev.Payload, err)
+				}
+			}
+			keys, ents := entities(evs)
+			if len(keys) != tc.distinct || len(ents) != tc.orders {
+				t.Fatalf("%d keys of %d entities, want %d of %d", len(keys), len(ents), tc.distinct, tc.orders)
+			}
+			again, _ := FromDefinition(tc.def, 7, tc.scenario, tc.orders, false)
+			if again[len(again)-1].OrderKey != evs[len(evs)-1].OrderKey {
+				t.Fatal("the same seed gave other keys")
+			}
+			if tc.distinct < tc.orders {
+				return
+			}
+			// two slots of ten: no key in common
+			a, _ := FromDefinition(tc.def, 1, tc.scenario, tc.orders/10, false, WithKeySlot(3, 10, 99))
+			b, _ := FromDefinition(tc.def, 2, tc.scenario, tc.orders/10, false, WithKeySlot(4, 10, 99))
+			ka, _ := entities(a)
+			kb, _ := entities(b)
+			for k := range ka {
+				if kb[k] {
+					t.Fatalf("slots 3 and 4 share key %s", k)
+				}
+			}
+		})
+	}
+	if _, err := FromDefinition(shop, 1, "event:order_created", 1, false, WithKeySlot(2, 2, 0)); err == nil {
+		t.Error("WithKeySlot(2, 2, 0) accepted")
+	}
+	if _, err := New(ProviderPhasio, WithKeySlot(0, 1, 0)); err == nil {
+		t.Error("New accepted WithKeySlot")
 	}
 }

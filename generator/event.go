@@ -69,6 +69,10 @@ type Event struct {
 	// Variant is "edge" or "drift" for variant events; Label says what was changed.
 	Variant string `json:"variant,omitempty"`
 	Label   string `json:"label,omitempty"`
+	// Entity numbers, from 0, the entity (order) the event is a snapshot
+	// of among those of the run that made it (FromDefinition's), so two
+	// entities that share a key can be told apart; not written in JSONL.
+	Entity int `json:"-"`
 
 	// compact is the payload as the generator wrote it: compact, valid
 	// JSON that EventWriter need not check again while Payload is still

@@ -68,6 +68,7 @@ type config struct {
 	interleave int
 	idBase     int64
 	schemas    *schemas.Set
+	keySlot    keySlot
 }
 
 // Option configures New.
@@ -137,6 +138,25 @@ const MaxOrderIDStep = 25
 // scenario) can share a receiver without sharing an order. HappyColis
 // order ids are UUIDs drawn from the seed: New refuses the option there.
 func WithOrderIDBase(base int64) Option { return func(c *config) { c.idBase = base } }
+
+// WithKeySlot makes the entity keys of a definition's run
+// (FromDefinition) come from the slot-th of slots equal parts of each
+// key's distinct values, starting shift values into the part (shift is
+// taken within the part's first tenth), so that runs in different slots
+// share no key while the schema has a part's worth of values for each;
+// with the same shift a run takes the same keys alone as among others.
+// Without it a run starts at a place drawn from its seed. The named
+// generators' keys are their own: New refuses the option.
+func WithKeySlot(slot, slots int, shift int64) Option {
+	return func(c *config) { c.keySlot = keySlot{slot: slot, slots: slots, shift: shift, set: true} }
+}
+
+// keySlot is WithKeySlot's part of the key space.
+type keySlot struct {
+	slot, slots int
+	shift       int64
+	set         bool
+}
 
 // New returns a generator of provider's webhooks (ProviderPhasio or
 // ProviderHappyColis).
@@ -232,6 +252,8 @@ func (c *config) check(provider string) error {
 			MinStart.Format(time.RFC3339), MaxStart.Format(time.RFC3339)))
 	case c.interleave < 1:
 		return bad("WithInterleave", c.interleave, "must be at least 1")
+	case c.keySlot.set:
+		return bad("WithKeySlot", c.keySlot.slot, "applies to a definition's run (FromDefinition); "+provider+" makes its own keys")
 	case !knownCurrency(c.local):
 		return bad("WithLocalCurrency", c.local, "not a currency the generator knows")
 	case c.kanbanSet && provider != ProviderPhasio:

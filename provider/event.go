@@ -422,6 +422,17 @@ func (d *Definition) entityKey(e *Event, keyOf func(ptrs []string) string) strin
 	return keyOf(ptrs)
 }
 
+// Keys returns the distinct values the schema allows at instance pointer
+// ptr of its payloads, an entity key say (see schemagen.Generator.Keys),
+// found on a payload generated with seed.
+func (s *EventSchema) Keys(ptr string, seed int64) (*schemagen.Keys, error) {
+	g, err := s.gen()
+	if err != nil {
+		return nil, err
+	}
+	return g.Keys(ptr, seed)
+}
+
 // Validator is the compiled schema, for code that validates decoded
 // documents itself.
 func (s *EventSchema) Validator() *schemas.Schema { return s.v }
