@@ -5,6 +5,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -15,7 +16,7 @@ import (
 // edge and hand-broken payloads, Valid is true exactly when the validator
 // finds nothing.
 func TestCheckerAgreesWithValidator(t *testing.T) {
-	payloads := clean(t, 1500)
+	payloads := clean(t, sweep.N(500, 1500))
 	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
 		d, err := corpus.Drifted(p, 400, 22)
 		if err != nil {

@@ -30,9 +30,9 @@ func analyzer(t testing.TB, opts ...Option) *Analyzer {
 }
 
 // cleanTraffic is the clean traffic the tests share: DRIFT_PAYLOADS
-// events (10,000 by default; .ci/run sweeps 100,000) of both platforms.
+// events (4,000 by default; .ci/run sweeps 100,000) of both platforms.
 var cleanTraffic = sync.OnceValues(func() ([]*generator.Event, error) {
-	n, err := sweep.Size("DRIFT_PAYLOADS", 10_000, 100_000)
+	n, err := sweep.Size("DRIFT_PAYLOADS", 4_000, 100_000)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func clean(t testing.TB, n int) []*generator.Event {
 // both platforms, it finds a violation at exactly the pointers where
 // jsonschema v6 (through schemas.Validate, strict) finds one.
 func TestAgreesWithValidator(t *testing.T) {
-	sample := clean(t, 1500)
+	sample := clean(t, sweep.N(500, 1500))
 	payloads := sample
 	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
 		d, err := corpus.Drifted(p, 400, 22)
