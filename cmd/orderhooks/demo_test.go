@@ -109,14 +109,15 @@ func TestDemoOrderKeysUnique(t *testing.T) {
 }
 
 // TestDemoOrders runs the demo end to end for several --orders and
-// --seed; ORDERHOOKS_LONG=1 (.ci/run) runs every --orders of 1, 5, 20 and
+// --seed (TestDemo runs the default 3): 5 with the default seed and 1 with
+// another; ORDERHOOKS_LONG=1 (.ci/run) runs every --orders of 1, 5, 20 and
 // 200 with every seed from 1 to 20.
 func TestDemoOrders(t *testing.T) {
 	type run struct {
 		orders int
 		seed   int64
 	}
-	runs := []run{{5, 1}, {20, 2}, {1, 3}}
+	runs := []run{{5, 1}, {1, 3}}
 	if os.Getenv("ORDERHOOKS_LONG") != "" {
 		runs = runs[:0]
 		for _, n := range []int{1, 5, 20, 200} {

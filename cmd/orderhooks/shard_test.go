@@ -14,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -63,8 +64,10 @@ func startCounting(t *testing.T, provider, secret string) (*receiver.Server, fun
 
 // Four shards of emit against one receiver deliver exactly the orders,
 // events and payloads of one unsharded run against another, and merge
-// adds their summaries up to the unsharded run's counts.
+// adds their summaries up to the unsharded run's counts: 20 lifecycles of
+// each platform by default, 60 under ORDERHOOKS_LONG=1 (.ci/run).
 func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
+	orders := sweep.N(20, 60)
 	for _, tc := range []struct{ provider, secret, scenario string }{
 		{"phasio", emitSecret, "phasio/quote-to-paid"},
 		{"happycolis", emitSecretHC, "happycolis/fulfilment"},
@@ -76,7 +79,7 @@ func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
 			}
 			args := func(url string) []string {
 				return []string{"emit", "--provider", tc.provider, "--url", url, "--secret", "env:S",
-					"--scenario", tc.scenario, "--orders", "60", "--seed", "5", "--json"}
+					"--scenario", tc.scenario, "--orders", fmt.Sprint(orders), "--seed", "5", "--json"}
 			}
 			whole, wholeGot := startCounting(t, tc.provider, tc.secret)
 			out, errOut, code := runCmdEnv(t, t.Context(), "", vars, args(whole.URL)...)
@@ -106,7 +109,7 @@ func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			a, b := wholeGot(sent.Deliveries), shardsGot(sent.Deliveries)
-			if len(a) < 60 {
+			if len(a) < orders {
 				t.Fatalf("the unsharded run delivered %d events", len(a))
 			}
 			if fmt.Sprint(a) != fmt.Sprint(b) {
