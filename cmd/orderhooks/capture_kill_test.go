@@ -66,6 +66,7 @@ func (a *ackLog) count() int {
 // makes the runs 2,000 deliveries and ORDERHOOKS_CAPTURE_KILLS=N (both in
 // .ci/run) repeats it N times, the kill at another point each time.
 func TestReceiveStoreSIGKILL(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	bin := orderhooksBinary(t)
 	runs, err := sweep.Size("ORDERHOOKS_CAPTURE_KILLS", 1, 10)
 	if err != nil {

@@ -104,6 +104,7 @@ var ciProviderFlag = regexp.MustCompile(`--provider (\w+)`)
 // snippet of examples/ci against a receiver on 127.0.0.1, so a flag renamed
 // in the CLI cannot silently break the snippets teams copy.
 func TestCISnippetsVerifyALocalReceiver(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	bin := filepath.Dir(orderhooksBinary(t))
 	var files []string
 	for _, f := range repoFiles(t, ".yml") {
@@ -195,6 +196,7 @@ var (
 // so that a flag renamed in the CLI cannot silently break the files teams
 // copy.
 func TestShardedSoakExamples(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	bin := filepath.Dir(orderhooksBinary(t))
 	for _, tc := range []struct {
 		name  string

@@ -78,6 +78,8 @@ func TestDemoUsage(t *testing.T) {
 // --orders of 5 or more with the default seed). The default run tries the
 // default seed; ORDERHOOKS_LONG=1 (.ci/run) seeds 1 to 20.
 func TestDemoOrderKeysUnique(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
+
 	seeds := []int64{1} // contracts.DefaultSeed, the demo's
 	if os.Getenv("ORDERHOOKS_LONG") != "" {
 		seeds = seeds[:0]
@@ -113,6 +115,7 @@ func TestDemoOrderKeysUnique(t *testing.T) {
 // another; ORDERHOOKS_LONG=1 (.ci/run) runs every --orders of 1, 5, 20 and
 // 200 with every seed from 1 to 20.
 func TestDemoOrders(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	type run struct {
 		orders int
 		seed   int64

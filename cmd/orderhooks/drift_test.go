@@ -166,6 +166,7 @@ func driftSample(t *testing.T) int {
 // generate with it produces the undocumented field. Clean traffic of the
 // same size gives no finding and exit 0.
 func TestDriftEndToEnd(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	n := driftSample(t)
 	t.Run("injected", func(t *testing.T) {
 		events, _, per := driftEvents(t, n, true)

@@ -64,6 +64,7 @@ func writeHostileFiles(t *testing.T) hostileFiles {
 // crash or mislead a command: each now gets its documented exit code and
 // one clear line naming the input and, where there is one, the limit.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	f := writeHostileFiles(t)
 	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
 	emit := func(args ...string) []string {
@@ -277,6 +278,7 @@ func TestNoAnswerInSummary(t *testing.T) {
 // TestGenerateHugeOrders: --orders at the top of the int range streams
 // events (it used to overflow to none and exit 0) until interrupted.
 func TestGenerateHugeOrders(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	out, errOut, code := runCmdEnv(t, ctx, "", nil, "generate", "--provider", "phasio", "--orders", "9223372036854775807", "--scenario", "phasio/batch-update")

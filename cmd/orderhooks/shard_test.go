@@ -67,6 +67,7 @@ func startCounting(t *testing.T, provider, secret string) (*receiver.Server, fun
 // adds their summaries up to the unsharded run's counts: 20 lifecycles of
 // each platform by default, 60 under ORDERHOOKS_LONG=1 (.ci/run).
 func TestEmitShardsDeliverTheUnshardedRun(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	orders := sweep.N(20, 60)
 	for _, tc := range []struct{ provider, secret, scenario string }{
 		{"phasio", emitSecret, "phasio/quote-to-paid"},

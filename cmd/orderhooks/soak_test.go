@@ -20,6 +20,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -66,9 +67,12 @@ func TestEmitDuration(t *testing.T) {
 // emit --reconcile against a receiver that acknowledges 1 % of the
 // deliveries without applying them names exactly those orders as lost
 // (exit 1, in the text and in --json); against the same receiver applying
-// everything, none (exit 0).
+// everything, none (exit 0). The default run sends 300 orders and drops
+// 5 %; ORDERHOOKS_LONG=1 (.ci/run) 1,000 and 1 %.
 func TestEmitReconcile(t *testing.T) {
-	for _, drop := range []float64{0.01, 0} {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
+	orders := sweep.N(300, 1000)
+	for _, drop := range []float64{float64(sweep.N(5, 1)) / 100, 0} {
 		t.Run(fmt.Sprint(drop), func(t *testing.T) {
 			profile, err := wire.New(generator.ProviderPhasio, []string{emitSecret})
 			if err != nil {
@@ -109,7 +113,7 @@ func TestEmitReconcile(t *testing.T) {
 			}))
 			defer srv.Close()
 			out, errOut, code := runCmdEnv(t, t.Context(), "", map[string]string{"S": emitSecret}, "emit", "--provider", "phasio",
-				"--url", srv.URL, "--secret", "env:S", "--orders", "1000", "--reconcile", "/orders/{orderKey}", "--json")
+				"--url", srv.URL, "--secret", "env:S", "--orders", fmt.Sprint(orders), "--reconcile", "/orders/{orderKey}", "--json")
 			var rep struct {
 				OK             int
 				Reconciliation contracts.Reconciliation
@@ -122,10 +126,10 @@ func TestEmitReconcile(t *testing.T) {
 				lost = append(lost, d.Key)
 			}
 			want := slices.Sorted(maps.Keys(dropped))
-			if !slices.Equal(lost, want) || rep.Reconciliation.Agree != 1000-len(want) || len(rep.Reconciliation.Misapplied)+len(rep.Reconciliation.Unverified) > 0 {
+			if !slices.Equal(lost, want) || rep.Reconciliation.Agree != orders-len(want) || len(rep.Reconciliation.Misapplied)+len(rep.Reconciliation.Unverified) > 0 {
 				t.Fatalf("lost %v, %d agree; dropped %v", lost, rep.Reconciliation.Agree, want)
 			}
-			if wantCode := map[bool]int{true: exitFailure, false: exitOK}[len(want) > 0]; code != wantCode || rep.OK != 1000 {
+			if wantCode := map[bool]int{true: exitFailure, false: exitOK}[len(want) > 0]; code != wantCode || rep.OK != orders {
 				t.Fatalf("exit %d, want %d; %d ok\n%s", code, wantCode, rep.OK, errOut)
 			}
 			if drop > 0 && len(want) == 0 {
