@@ -13,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/specexport"
 )
@@ -28,6 +29,19 @@ var broken = []struct {
 	{"openapi-bad-schema", specexport.OpenAPI, "type: string", "type: strin"},
 }
 
+// withLong adds, under ORDERHOOKS_LONG=1, the large real descriptions:
+// GitHub's webhooks (261 events, 433 schemas once exported) and Adyen's
+// balance platform notifications, imported with Standard Webhooks'
+// signing (some 45 CPU-seconds with the parsers).
+func withLong(cases []exportCase) []exportCase {
+	if !sweep.Long() {
+		return cases
+	}
+	return append(cases,
+		exportCase{"github", imported("github-webhooks-api.github.com.json")},
+		exportCase{"adyen", imported("adyen-balanceplatform-configuration-notification-v2.json")})
+}
+
 // spoiledCase is the case whose documents are spoiled: a small one.
 const spoiledCase = "oai-webhook-example"
 
@@ -38,7 +52,8 @@ const spoiledCase = "oai-webhook-example"
 // Schema) with each component schema checked against JSON Schema
 // 2020-12's meta-schema (testdata/node/validate.mjs). Spoiled copies must
 // be refused. Without node or the packages the test is skipped, except
-// under CI=true where it fails: .ci/run installs them.
+// under CI=true where it fails: .ci/run installs them. ORDERHOOKS_LONG=1
+// adds GitHub's and Adyen's descriptions (withLong).
 func TestOfficialParsers(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "node"))
 	if err != nil {
@@ -62,7 +77,7 @@ func TestOfficialParsers(t *testing.T) {
 	tmp := t.TempDir()
 	want := map[string]bool{} // file → valid
 	var files []string
-	for _, c := range exportCases() {
+	for _, c := range withLong(exportCases()) {
 		d := c.def(t)
 		for _, f := range formats {
 			y, err := export(t, d, f).YAML()
@@ -179,7 +194,8 @@ func TestOAISchema(t *testing.T) {
 		return s.Validate(v)
 	}
 	n := 0
-	for _, c := range exportCases() {
+	cases := withLong(exportCases())
+	for _, c := range cases {
 		doc := export(t, c.def(t), specexport.OpenAPI)
 		if err := check(doc.JSON()); err != nil {
 			t.Errorf("%s: %v", c.name, err)
@@ -205,7 +221,7 @@ func TestOAISchema(t *testing.T) {
 			}
 		}
 	}
-	if n != len(exportCases()) {
+	if n != len(cases) {
 		t.Errorf("%d documents checked", n)
 	}
 }
