@@ -241,3 +241,36 @@ func wantFailed(t *testing.T, r *contracts.Report, failed map[string]bool, want 
 		}
 	}
 }
+
+// TestMessageIDPrefix: the suite names the messages of a definition with
+// an id prefix (the shop's evt_) as its platform does.
+func TestMessageIDPrefix(t *testing.T) {
+	def, err := provider.Load(shopFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := wire.Compile(def, shopSecret)
+	rv, err := receiver.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mu.Lock()
+			got = append(got, r.Header.Get(def.ID().Header))
+			mu.Unlock()
+		}
+		rv.ServeHTTP(w, r)
+	})
+	contracts.Test(t, h, contracts.FromFile(shopFile(t), shopSecret), contracts.WithOnly(contracts.CheckValidLifecycle, contracts.CheckDuplicates))
+	if len(got) < 5 {
+		t.Fatalf("%d deliveries", len(got))
+	}
+	for _, id := range got {
+		if !strings.HasPrefix(id, "evt_") || len(id) != len("evt_")+36 {
+			t.Errorf("message id %q, want evt_ and a UUID", id)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func Send(ctx context.Context, target any, p Provider, ev *generator.Event, opts
 		return nil, err
 	}
 	defer se.Close()
-	d := se.send(&wire.Message{Event: ev, ID: messageID(ev), Time: se.suite.cfg.clock()}, wire.FaultNone)
+	d := se.send(&wire.Message{Event: ev, ID: se.messageID(ev, messageID(ev)), Time: se.suite.cfg.clock()}, wire.FaultNone)
 	return d.resp, d.err
 }
 

@@ -102,7 +102,16 @@ func (se *Session) seedFor(purpose string) int64 {
 // (signed by Standard Webhooks) grows with the index, from a minute before
 // the session started, so it orders snapshots and stays in the tolerance.
 func (se *Session) message(ev *generator.Event, index int, g *ids) *wire.Message {
-	return &wire.Message{Event: ev, ID: g.next(), Time: se.base.Add(time.Duration(index) * time.Second)}
+	return &wire.Message{Event: ev, ID: se.messageID(ev, g.next()), Time: se.base.Add(time.Duration(index) * time.Second)}
+}
+
+// messageID is the id the provider of ev's route sends for a generated
+// UUID (wire.MessageID: the definition's id prefix and the UUID).
+func (se *Session) messageID(ev *generator.Event, uuid string) string {
+	if rt := se.route(ev.Event); rt != nil && rt.profile != nil {
+		return wire.MessageID(rt.profile, uuid)
+	}
+	return uuid
 }
 
 // send builds the request for msg with fault applied and delivers it as

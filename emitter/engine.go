@@ -511,6 +511,9 @@ func (p *producer) add(it item) error {
 	j := &job{ev: ev, id: it.id, target: tg, req: it.exact, pos: p.pos}
 	if j.id == "" {
 		j.id = messageID(p.e.cfg.seed, p.run, p.pos)
+		if tg.Profile != nil {
+			j.id = wire.MessageID(tg.Profile, j.id)
+		}
 	}
 	reorder := p.draw.chance(p.e.cfg.faults.Reorder)
 	j.faults, j.delay = p.draw.next()

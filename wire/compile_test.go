@@ -380,3 +380,46 @@ vectors:
 		t.Fatalf("CheckVectors: %v", errs)
 	}
 }
+
+// TestMessageID: a definition's id.prefix starts every generated message
+// id (the emitter's, the contract suite's, Sign's); the built-ins and a
+// definition without one keep the UUID as it is.
+func TestMessageID(t *testing.T) {
+	const uuid = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+	prefixed := mustParse(t, strings.Replace(shopDefinition, "id: {header: Shop-Event-Id}", "id: {header: Shop-Event-Id, prefix: evt_}", 1))
+	secret := "shsec_" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	for _, tt := range []struct {
+		name string
+		def  *provider.Definition
+		want string
+	}{
+		{"prefix", prefixed, "evt_" + uuid},
+		{"no prefix", mustParse(t, shopDefinition), uuid},
+		{"standard", provider.MustBuiltin("standard"), uuid},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := secret
+			if tt.def.Name() == "standard" {
+				s = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+			}
+			p, err := Compile(tt.def, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := MessageID(p, uuid); got != tt.want {
+				t.Errorf("MessageID = %q, want %q", got, tt.want)
+			}
+			if len(tt.def.Events()) == 0 {
+				return // standard carries the built-ins' events
+			}
+			signed, err := SignDefinition(tt.def, s, []byte(`{"id":"ord_1"}`), SignOptions{Event: tt.def.Events()[0].Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := signed.Header.Get(tt.def.ID().Header)
+			if strings.HasPrefix(tt.want, "evt_") != strings.HasPrefix(id, "evt_") || id == "" {
+				t.Errorf("Sign's id %q, want it as %q is", id, tt.want)
+			}
+		})
+	}
+}

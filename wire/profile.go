@@ -10,6 +10,7 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/platform"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/provider"
 )
 
 // shown is how a profile prints itself: its secret never (see
@@ -167,4 +168,16 @@ func tamperJSON(body []byte) []byte {
 		return []byte(" ")
 	}
 	return append(append(body[:1:1], ' '), body[1:]...)
+}
+
+// MessageID is the message id p's provider sends for a generated UUID:
+// its definition's id prefix (id.prefix, e.g. "evt_" or "msg_") and the
+// UUID, or the UUID alone. The emitter and the contract suite name every
+// message they generate with it.
+func MessageID(p Profile, uuid string) string {
+	d, ok := p.(interface{ Definition() *provider.Definition })
+	if !ok || d.Definition() == nil {
+		return uuid
+	}
+	return d.Definition().ID().Prefix + uuid
 }

@@ -116,7 +116,7 @@ func SignDefinition(def *provider.Definition, secret string, payload []byte, o S
 			id, _, _ = (&lazyDoc{raw: payload}).stringAt(p.idPtr)
 		}
 		if id == "" {
-			id = ids.New()
+			id = def.ID().Prefix + ids.New()
 		}
 	}
 	at := o.Timestamp

@@ -40,6 +40,7 @@ type captureOpts struct {
 	redact    bool
 	secrets   []string
 	out       string
+	def       providerFlags // --provider-file, --spec: the definition --secret signs for
 }
 
 // captureCommand reads a capture store: list, show or export.
@@ -59,6 +60,8 @@ func captureCommand() *command {
 	fs.BoolVar(&o.body, "body", false, "show: write the raw request body, byte for byte, and nothing else")
 	fs.BoolVar(&o.redact, "redact", false, "export: replace personal data by the store's pseudonyms (requests are rebuilt with --secret, or left out)")
 	rawStringsVar(fs, &o.secrets, "secret", "", "export: re-sign (and for phasio re-encrypt) every request with this secret, or env:NAME or file:PATH")
+	o.def.bindFile(fs)
+	o.def.bindSpec(fs)
 	fs.StringVar(&o.out, "out", "", "export: write to FILE instead of stdout")
 	required(fs, "store", "")
 	return &command{
@@ -83,7 +86,7 @@ func verdictNames() []string {
 var captureOnly = map[string][]string{
 	"list":   {"provider", "event", "key", "verdict", "status", "app-errors", "limit", "before", "json"},
 	"show":   {"json", "body"},
-	"export": {"provider", "event", "key", "verdict", "status", "app-errors", "redact", "secret", "out"},
+	"export": {"provider", "event", "key", "verdict", "status", "app-errors", "redact", "secret", "out", "provider-file", "spec", "sign", "allow-remote-refs", "entity-key"},
 }
 
 func runCapture(ctx context.Context, fs *pflag.FlagSet, o *captureOpts, e *env) error {
@@ -357,12 +360,30 @@ func captureExport(ctx context.Context, args []string, co *captureOpts, e *env, 
 	if err != nil {
 		return err
 	}
+	c, err := co.def.choose()
+	if err != nil {
+		return err
+	}
+	specs := co.secrets
+	switch {
+	case c != nil && len(specs) == 0:
+		return usageErrorf("--provider-file and --spec name the definition --secret signs for: give --secret")
+	case c != nil && f.Provider != "" && f.Provider != c.name:
+		return usageErrorf("--provider %s: the definition given signs %s deliveries", f.Provider, c.name)
+	case c != nil:
+		f.Provider = c.name // its deliveries only
+	}
 	o := capture.ExportOptions{Filter: f, Redact: co.redact}
-	if specs := co.secrets; len(specs) > 0 {
-		if f.Provider == "" {
-			return usageErrorf("--secret needs --provider: a secret signs for one platform")
+	if len(specs) > 0 {
+		var p wire.Profile
+		switch {
+		case c != nil:
+			p, err = c.profileWith("--secret", specs, e)
+		case f.Provider == "":
+			return usageErrorf("--secret needs --provider (or --provider-file, --spec for a definition's deliveries): a secret signs for one platform")
+		default:
+			p, err = profileOf("--secret", f.Provider, specs, e)
 		}
-		p, err := profileOf("--secret", f.Provider, specs, e)
 		if err != nil {
 			return err
 		}
@@ -409,6 +430,20 @@ func createOutput(path string, stdout io.Writer) (io.Writer, func(ok bool) error
 // profileOf builds the profile of provider with the secrets of a flag
 // (each a literal, env:NAME or file:PATH).
 func profileOf(flag, provider string, specs []string, e *env) (wire.Profile, error) {
+	secrets, err := resolveSecrets(flag, specs, e)
+	if err != nil {
+		return nil, err
+	}
+	p, err := wire.New(provider, secrets)
+	if err != nil {
+		return nil, usageErrorf("%s: %w", flag, err)
+	}
+	return p, nil
+}
+
+// resolveSecrets reads the secrets of a flag (each a secret, env:NAME or
+// file:PATH).
+func resolveSecrets(flag string, specs []string, e *env) ([]string, error) {
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
 		s, err := wire.ResolveSecret(spec, e.getenv)
@@ -417,7 +452,18 @@ func profileOf(flag, provider string, specs []string, e *env) (wire.Profile, err
 		}
 		secrets[i] = s
 	}
-	p, err := wire.New(provider, secrets)
+	return secrets, nil
+}
+
+// profileWith builds the chosen provider's profile (a built-in's, a
+// definition file's or an imported document's) with the secrets of a
+// flag.
+func (c *chosen) profileWith(flag string, specs []string, e *env) (wire.Profile, error) {
+	secrets, err := resolveSecrets(flag, specs, e)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.profile(secrets)
 	if err != nil {
 		return nil, usageErrorf("%s: %w", flag, err)
 	}

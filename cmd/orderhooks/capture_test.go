@@ -21,6 +21,9 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/provider"
+	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -190,6 +193,8 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture", "list", "--store", db, "--limit", "0"}, "--limit 0: must be between 1 and 1000"},
 		{[]string{"capture", "list", "--store", db, "--provider", "shopify"}, `--provider shopify: no delivery of this provider in the store`},
 		{[]string{"capture", "export", "--store", db, "--secret", "x"}, "--secret needs --provider"},
+		{[]string{"capture", "export", "--store", db, "--provider-file", shopDefinition(t)}, "give --secret"},
+		{[]string{"capture", "list", "--store", db, "--provider-file", shopDefinition(t)}, "--provider-file does not apply to capture list"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--redact"}, "--redact needs --store"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--forward-secret", "y"}, "--forward-secret needs --forward-to"},
 		{[]string{"receive", "--provider", "happycolis", "--secret", "x", "--listen", "127.0.0.1:0", "--forward-to", "localhost:3000"}, `--forward-to "localhost:3000": want an http:// or https:// URL`},
@@ -579,5 +584,96 @@ func TestForwardFailuresResent(t *testing.T) {
 		if !resent[string(d.Body)] {
 			t.Errorf("delivery %d: the app did not get its bytes again", d.ID)
 		}
+	}
+}
+
+// TestReceiveForwardDefinition: receive keeps and forwards, re-signed,
+// the deliveries of a provider definition file and of an imported
+// document as it does a built-in's: the app verifies each with its own
+// secret through the same definition, and capture list finds them by the
+// definition's name.
+func TestReceiveForwardDefinition(t *testing.T) {
+	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
+	for _, tt := range []struct {
+		name string
+		args []string
+		load func() (*provider.Definition, error)
+	}{
+		{"provider file", []string{"--provider-file", shopDefinition(t)}, func() (*provider.Definition, error) { return provider.Load(shopDefinition(t)) }},
+		{"imported document", []string{"--spec", spec, "--sign", "standard", "--entity-key", "/id"},
+			func() (*provider.Definition, error) { return provider.FromSpec(spec, nil, provider.WithKey("/id")) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			def, err := tt.load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(1))
+			local, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(2))
+			appProfile, err := wire.Compile(def, local)
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := &forwardApp{profile: appProfile}
+			srv := httptest.NewServer(app)
+			defer srv.Close()
+			db := filepath.Join(t.TempDir(), "c.db")
+			vars := map[string]string{"S": secret, "LOCAL": local}
+			r := startReceive(t, vars, append(tt.args, "--secret", "env:S", "--store", db,
+				"--forward-to", srv.URL+"/webhooks", "--forward-secret", "env:LOCAL")...)
+			_, errOut, code := runCmdEnv(t, context.Background(), "", vars, append(append([]string{"emit"}, tt.args...),
+				"--url", r.url, "--secret", "env:S", "--orders", "8", "--bad-signature", "0.25", "--seed", "3")...)
+			if code != exitOK {
+				t.Fatalf("emit exit %d: %s", code, errOut)
+			}
+			if code := r.stop(t); code != exitOK {
+				t.Fatalf("receive exit %d: %s", code, r.stderr)
+			}
+			ds := listStore(t, db)
+			accepted := 0
+			for _, d := range ds {
+				if d.Provider != def.Name() {
+					t.Errorf("delivery %d: provider %q, want %q", d.ID, d.Provider, def.Name())
+				}
+				if d.Status != 200 {
+					continue
+				}
+				accepted++
+				if prefix := def.ID().Prefix; !strings.HasPrefix(d.DeliveryID, prefix) {
+					t.Errorf("delivery %d: message id %q, want the definition's prefix %q", d.ID, d.DeliveryID, prefix)
+				}
+				if d.Forward == nil || d.Forward.Status != 200 {
+					t.Errorf("delivery %d: the app answered %+v (it verifies with its own secret)", d.ID, d.Forward)
+				}
+				if d.Event == "" || d.Payload == nil {
+					t.Errorf("delivery %d: event %q, payload %s", d.ID, d.Event, d.Payload)
+				}
+			}
+			if accepted == 0 || accepted == len(ds) || len(app.bodies) != accepted {
+				t.Fatalf("%d accepted of %d; the app got %d", accepted, len(ds), len(app.bodies))
+			}
+			out, errOut, code := runCmd(t, "", "capture", "list", "--store", db, "--provider", def.Name(), "--json")
+			var page capture.Page
+			if code != exitOK || json.Unmarshal([]byte(out), &page) != nil || len(page.Deliveries) != len(ds) {
+				t.Fatalf("capture list --provider %s: exit %d, %d deliveries of %d: %s", def.Name(), code, len(page.Deliveries), len(ds), errOut)
+			}
+			// exported re-signed with the app's secret through the same
+			// definition, and replayed to the app's own receiver
+			export := filepath.Join(t.TempDir(), "export.jsonl")
+			_, errOut, code = runCmdEnv(t, context.Background(), "", vars, append(append([]string{"capture", "export", "--store", db}, tt.args...),
+				"--secret", "env:LOCAL", "--out", export)...)
+			if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("exported %d deliveries", accepted)) {
+				t.Fatalf("capture export with the definition: exit %d: %s", code, errOut)
+			}
+			appSrv, err := receiver.Start(appProfile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer appSrv.Close()
+			out, errOut, code = runCmd(t, "", "replay", export, "--exact", "--url", appSrv.URL+"/again")
+			if code != exitOK || appSrv.Stats().Applied == 0 || !strings.Contains(out, fmt.Sprintf("deliveries %d: %d ok", accepted, accepted)) {
+				t.Errorf("replay of the re-signed export: exit %d %+v:\n%s%s", code, appSrv.Stats(), out, errOut)
+			}
+		})
 	}
 }

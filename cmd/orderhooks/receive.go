@@ -83,7 +83,7 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 	if err != nil {
 		return err
 	}
-	profile, err := o.profile(e)
+	profile, chosen, err := o.profile(e)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 		return usageErrorf("--listen %s: %w", addr, err)
 	}
 	// Opened only now: a failed --listen creates no store.
-	capt, err := cf.open(profile, e)
+	capt, err := cf.open(profile, chosen, e)
 	if err != nil {
 		_ = ln.Close() // nothing was served
 		return err
@@ -177,21 +177,21 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 }
 
 // profile builds the verifying profile from --provider, --secret and --trigger.
-func (o *receiveOpts) profile(e *env) (wire.Profile, error) {
+func (o *receiveOpts) profile(e *env) (wire.Profile, *chosen, error) {
 	c, err := o.provider.choose()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	specs := o.secrets
 	if c == nil {
-		return nil, requiredError("provider", "phasio, happycolis or standard", "provider-file", "spec")
+		return nil, nil, requiredError("provider", "phasio, happycolis or standard", "provider-file", "spec")
 	}
 	urlMatched := slices.ContainsFunc(c.def.EventsSpec().Match, func(m provider.Match) bool { return m.URL })
 	if o.changed("trigger") && !urlMatched && c.file == "" {
-		return nil, usageErrorf("--trigger only applies to --provider phasio")
+		return nil, nil, usageErrorf("--trigger only applies to --provider phasio")
 	}
 	if o.changed("trigger") && !urlMatched {
-		return nil, usageErrorf("--trigger only applies to definitions of one URL per event, not to %s", c.file)
+		return nil, nil, usageErrorf("--trigger only applies to definitions of one URL per event, not to %s", c.file)
 	}
 	trigger := o.trigger
 	if urlMatched && !o.changed("trigger") && c.file != "" {
@@ -201,14 +201,14 @@ func (o *receiveOpts) profile(e *env) (wire.Profile, error) {
 	}
 	if urlMatched && trigger != "" {
 		if err := checkChosenEvent("trigger", trigger, c); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	secrets := make([]string, len(specs))
 	for i, spec := range specs {
 		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		secrets[i] = s
 	}
@@ -216,7 +216,8 @@ func (o *receiveOpts) profile(e *env) (wire.Profile, error) {
 	if urlMatched && len(secrets) == 1 && trigger != "" {
 		opts = append(opts, wire.WithDefaultTrigger(trigger))
 	}
-	return c.profile(secrets, opts...)
+	p, err := c.profile(secrets, opts...)
+	return p, c, err
 }
 
 // options returns the receiver options of the flags but --record.

@@ -65,16 +65,17 @@ func (o *captureFlags) check() error {
 // prints the capture line instead of the receipt.
 func (o *captureFlags) on() bool { return o.store != "" || o.forwardTo != "" }
 
-// open opens the store and builds the receiver options of the flags.
+// open opens the store and builds the receiver options of the flags; c
+// is the provider profile was built for, which re-signs forwards.
 // The store is opened last, so that nothing is created when another flag
 // is wrong.
-func (o *captureFlags) open(profile wire.Profile, e *env) (*capturing, error) {
-	c := &capturing{flags: o}
+func (o *captureFlags) open(profile wire.Profile, c *chosen, e *env) (*capturing, error) {
+	cp := &capturing{flags: o}
 	var to *receiver.ForwardTo
 	if o.forwardTo != "" {
 		to = &receiver.ForwardTo{URL: o.forwardTo}
 		if len(o.forwardSecret) > 0 {
-			p, err := profileOf("--forward-secret", profile.Name(), o.forwardSecret, e)
+			p, err := c.profileWith("--forward-secret", o.forwardSecret, e)
 			if err != nil {
 				return nil, err
 			}
@@ -99,16 +100,16 @@ func (o *captureFlags) open(profile wire.Profile, e *env) (*capturing, error) {
 			_ = s.Close() // nothing was written
 			return nil, err
 		}
-		c.store, c.keeper = s, k
-		c.opts = append(c.opts, receiver.WithCapture(k.Capture))
+		cp.store, cp.keeper = s, k
+		cp.opts = append(cp.opts, receiver.WithCapture(k.Capture))
 		if to != nil {
 			to.Done = k.Forwarded // the app's answers are kept with the deliveries
 		}
 	}
 	if to != nil {
-		c.opts = append(c.opts, receiver.WithForward(*to))
+		cp.opts = append(cp.opts, receiver.WithForward(*to))
 	}
-	return c, nil
+	return cp, nil
 }
 
 // close closes the store and returns the first error of keeping.
