@@ -52,7 +52,7 @@ func (in *Inspector) rebuild(d *capture.Delivery, secret string) (*wire.Request,
 	if ev == nil {
 		return nil, errors.New("nothing was verified of this delivery (no payload): it can only be sent as captured")
 	}
-	p, err := wire.New(d.Provider, []string{secret})
+	p, err := in.profile(d.Provider, secret)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", errSecret, wire.Reason(err))
 	}
@@ -204,7 +204,7 @@ func (in *Inspector) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	var prof wire.Profile
 	if err == nil {
-		prof, err = wire.New(d.Provider, []string{secret})
+		prof, err = in.profile(d.Provider, secret)
 		if err != nil {
 			err = fmt.Errorf("%w: %s", errSecret, wire.Reason(err))
 		}
@@ -231,21 +231,30 @@ func mistakeBehind(p wire.Profile, secret string, d *capture.Delivery) string {
 	if ph, ok := p.(*wire.Compiled); ok && ph.Definition().Encryption() != nil && req.Plaintext == nil {
 		req.Plaintext, _ = ph.Open(d.Body, "") // the order JSON, to compare a signature over it
 	}
-	for _, m := range wire.Mistakes(d.Provider) {
+	mistakes := wire.Mistakes(d.Provider)
+	if c, ok := p.(*wire.Compiled); ok {
+		mistakes = c.Mistakes()
+	}
+	for _, m := range mistakes {
 		out, ok, err := wire.MisSign(p, secret, req, m.Name)
 		if err != nil || !ok || !bytes.Equal(out.Body, d.Body) {
 			continue
 		}
-		if sameSignature(out.Header, d.Header) {
+		if sameSignature(p, out.Header, d.Header) {
 			return "The captured signature is the one " + m.Signed + ": the sender " + strings.TrimPrefix(m.Receiver, "a receiver that ") + "."
 		}
 	}
 	return "No usual signing mistake explains it: the sender used another secret, or the body changed after it was signed."
 }
 
-// sameSignature compares the signature headers of two requests.
-func sameSignature(a, b http.Header) bool {
-	for _, name := range []string{wire.PhasioSignatureHeader, wire.HappyColisSignatureHeader, wire.StandardSignatureHeader} {
+// sameSignature compares the signature headers of two requests: p's
+// definition's, or the built-ins'.
+func sameSignature(p wire.Profile, a, b http.Header) bool {
+	names := []string{wire.PhasioSignatureHeader, wire.HappyColisSignatureHeader, wire.StandardSignatureHeader}
+	if c, ok := p.(*wire.Compiled); ok && c.Definition().Signing() != nil {
+		names = []string{c.Definition().Signing().Header}
+	}
+	for _, name := range names {
 		if av := a.Get(name); av != "" && av == b.Get(name) {
 			return true
 		}
@@ -352,4 +361,15 @@ func fileName(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// profile builds the profile of a delivery's provider with secret: the
+// definition of that name given WithDefinitions, else the built-in.
+func (in *Inspector) profile(name, secret string) (wire.Profile, error) {
+	for _, d := range in.cfg.defs {
+		if d.Name() == name {
+			return wire.NewFromDefinition(d, []string{secret})
+		}
+	}
+	return wire.New(name, []string{secret})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/provider"
 )
 
 // Defaults, also the CLI's flag defaults.
@@ -63,6 +64,7 @@ type config struct {
 	client        *http.Client
 	replayTimeout time.Duration
 	now           func() time.Time
+	defs          []*provider.Definition
 }
 
 // WithToken requires every request to carry token: a browser signs in once
@@ -78,6 +80,21 @@ func WithGetenv(getenv func(string) string) Option { return func(c *config) { c.
 // WithClient sets the HTTP client replays are sent with (default: TLS
 // verified, no redirects followed, DefaultReplayTimeout).
 func WithClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
+
+// WithDefinitions lets the inspector verify and re-sign the deliveries
+// of provider definitions (a definition file's, an imported document's)
+// as it does the built-ins': a delivery goes with the definition of its
+// provider's name, and the definitions' names and events join the list's
+// filters.
+func WithDefinitions(defs ...*provider.Definition) Option {
+	return func(c *config) {
+		for _, d := range defs {
+			if d != nil {
+				c.defs = append(c.defs, d)
+			}
+		}
+	}
+}
 
 // WithClock sets the clock of replays and re-signed requests (default
 // time.Now).

@@ -25,6 +25,7 @@ import (
 	"github.com/orderhooks/orderhooks/inspect"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -913,5 +914,66 @@ func TestDamagedStore(t *testing.T) {
 	}
 	if status, _ := site.get(t, "/static/style.css"); status != 200 {
 		t.Errorf("the stylesheet: %d after a damaged page", status)
+	}
+}
+
+// TestDefinitionDeliveries: given the definition (WithDefinitions), the
+// pages verify a provider definition's delivery with a secret, name the
+// definition in the list's filters, and replay the delivery re-signed
+// with another secret to a receiver of that definition, as they do a
+// built-in's.
+func TestDefinitionDeliveries(t *testing.T) {
+	def, err := provider.Load(filepath.Join("..", "testdata", "providers", "shop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := wire.NewDefinitionSecret(def, "", strings.NewReader(strings.Repeat("s", 64)))
+	other, _ := wire.NewDefinitionSecret(def, "", strings.NewReader(strings.Repeat("o", 64)))
+	prof, err := wire.Compile(def, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := generator.FromDefinition(def, 1, "event:order_paid", 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	req, err := prof.Build(&wire.Message{Event: evs[0], ID: "evt_1", Time: now}, wire.FaultNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := prof.Verify(req.Header, req.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &capture.Delivery{ReceivedAt: now, Method: http.MethodPost, Host: "hooks.example", Path: "/hooks", Header: req.Header,
+		Body: req.Body, Provider: def.Name(), Signature: capture.SignatureOK, Event: got.Event, DeliveryID: got.ID,
+		Payload: got.Payload, Key: evs[0].OrderKey, Status: http.StatusOK, Outcome: "applied", Answer: []byte(`{"ok":true}`)}
+	s := newSite(t, inspect.WithDefinitions(def))
+	id := capturekit.Put(t, s.store, d)[0]
+	_, page := s.get(t, "/")
+	if !strings.Contains(page, `<option value="shop"`) || !strings.Contains(page, `<option value="order_paid">`) {
+		t.Error("the list's filters do not offer the definition and its events")
+	}
+	_, page = s.get(t, fmt.Sprintf("/deliveries/%d", id))
+	token := csrf(t, page)
+	_, page = s.post(t, fmt.Sprintf("/deliveries/%d/verify", id), url.Values{"csrf": {token}, "secret": {secret}}, nil)
+	if !strings.Contains(page, "valid with this secret") {
+		t.Errorf("the shop's delivery is not verified with its secret:\n%s", page)
+	}
+	_, page = s.post(t, fmt.Sprintf("/deliveries/%d/verify", id), url.Values{"csrf": {token}, "secret": {other}}, nil)
+	if !strings.Contains(page, "signature mismatch with this secret") {
+		t.Error("another secret is not called a mismatch")
+	}
+	otherProf, _ := wire.Compile(def, other)
+	recv, err := receiver.Start(otherProf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recv.Close()
+	status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id),
+		url.Values{"csrf": {token}, "url": {recv.URL + "/hooks"}, "secret": {other}}, nil)
+	if status != 200 || !strings.Contains(page, `id="replay-status">200<`) || recv.Stats().Applied != 1 {
+		t.Fatalf("re-signed replay: status %d, receiver %+v\n%s", status, recv.Stats(), page)
 	}
 }

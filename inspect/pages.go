@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -360,6 +361,12 @@ func (in *Inspector) list(w http.ResponseWriter, r *http.Request) {
 	p := &listPage{base: in.base("Deliveries", "list"), Verdicts: verdicts, Providers: platform.Providers(), Limit: DefaultPageSize}
 	for _, name := range platform.Providers() {
 		p.Events = append(p.Events, platform.Events(name)...)
+	}
+	for _, d := range in.cfg.defs {
+		if !slices.Contains(p.Providers, d.Name()) {
+			p.Providers = append(slices.Clone(p.Providers), d.Name())
+		}
+		p.Events = append(p.Events, d.EventNames()...)
 	}
 	p.Events = dedupe(p.Events)
 	f, err := p.Filter.parse(q)

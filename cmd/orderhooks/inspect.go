@@ -36,6 +36,7 @@ type inspectOpts struct {
 	store   string
 	listen  string
 	uiToken string
+	defs    providerFlags // --provider-file, --spec: definitions whose deliveries the pages verify and re-sign
 }
 
 // inspectCommand serves the inspector until ctx is cancelled (Ctrl-C): its
@@ -46,6 +47,8 @@ func inspectCommand() *command {
 	fs.StringVar(&o.store, "store", defaultStore, "the capture store `FILE` to show (receive --store writes one); read only, and may be written meanwhile")
 	fs.StringVar(&o.listen, "listen", inspect.DefaultAddr, "the host:port `ADDR` to serve the pages on; an address other than loopback needs --ui-token")
 	fs.StringVar(&o.uiToken, "ui-token", "", fmt.Sprintf("require this `TOKEN` (at least %d characters), or env:NAME or file:PATH (never printed): browsers sign in once, scripts send Authorization: Bearer", inspect.MinTokenLength))
+	o.defs.bindFile(fs)
+	o.defs.bindSpec(fs)
 	return &command{
 		name:    "inspect",
 		summary: "browse a capture store in a local web page: deliveries (live), each delivery, order timelines, replay",
@@ -62,6 +65,13 @@ func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error
 	opts, err := uiOptions("--ui-token", tokenSpec, e)
 	if err != nil {
 		return err
+	}
+	c, err := o.defs.choose()
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		opts = append(opts, inspect.WithDefinitions(c.def))
 	}
 	store, err := openInspected(path)
 	if err != nil {

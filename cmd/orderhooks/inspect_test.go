@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"database/sql"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
 )
 
@@ -91,5 +96,53 @@ func TestInspectRefuses(t *testing.T) {
 				t.Error("the damaged store was changed")
 			}
 		})
+	}
+}
+
+// TestInspectDefinition: inspect --provider-file (or --spec) gives the
+// pages the definition, so its deliveries are offered, verified and
+// re-signed as the built-ins' are (the inspector's own tests check the
+// verifying); a definition that does not read is one line, exit 2.
+func TestInspectDefinition(t *testing.T) {
+	store := inspectStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := &testkit.SyncBuffer{}, &testkit.SyncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"inspect", "--store", store, "--listen", "127.0.0.1:0", "--provider-file", shopDefinition(t)},
+			&env{stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }})
+	}()
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && base == ""; time.Sleep(5 * time.Millisecond) {
+		if line, ok := strings.CutSuffix(stdout.String(), "\n"); ok {
+			base = strings.SplitN(line, "\n", 2)[0]
+		}
+		select {
+		case c := <-code:
+			t.Fatalf("inspect exited %d: %s", c, stderr)
+		default:
+		}
+	}
+	if base == "" {
+		t.Fatal("inspect printed no URL")
+	}
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `<option value="shop"`) {
+		t.Errorf("the pages do not offer the shop's deliveries")
+	}
+	cancel()
+	if c := <-code; c != exitOK {
+		t.Errorf("inspect exit %d: %s", c, stderr)
+	}
+	bad := writeFile(t, "bad.yaml", "format: 1\nname: x\n")
+	_, errOut, c := runCmd(t, "", "inspect", "--store", store, "--provider-file", bad)
+	if c != exitUsage || !strings.Contains(errOut, "bad.yaml:") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("a bad definition: exit %d %q", c, errOut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/orderhooks/orderhooks/inspect"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
@@ -86,6 +87,9 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 	profile, chosen, err := o.profile(e)
 	if err != nil {
 		return err
+	}
+	if ui.on && chosen.file != "" {
+		uiOpts = append(uiOpts, inspect.WithDefinitions(chosen.def)) // its deliveries verified and re-signed on the pages
 	}
 	opts, err := o.options(e.stdout, cf.on())
 	if err != nil {
