@@ -2,6 +2,8 @@ package specexport
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,7 +134,10 @@ func events(d *provider.Definition) ([]*event, error) {
 		}
 		ev := byWire[wire]
 		if ev == nil {
-			ev = &event{wire: wire, title: e.Title, description: e.Description}
+			ev = &event{wire: wire, description: e.Description}
+			if e.Title != e.Name { // a title of its own, not the default
+				ev.title = e.Title
+			}
 			byWire[wire] = ev
 			out = append(out, ev)
 		}
@@ -213,7 +218,10 @@ func payloadOf(owner *provider.Definition, e *provider.Event) (payload, error) {
 	}
 	uri := id.ID
 	if u, err := url.Parse(uri); err != nil || !u.IsAbs() {
-		uri = "https://orderhooks.invalid/" + url.PathEscape(owner.Name()) + "/" + url.PathEscape(e.Name) + ".json"
+		// Named by its content: events with the same schema share one
+		// component.
+		sum := sha256.Sum256(src)
+		uri = "https://orderhooks.invalid/" + url.PathEscape(owner.Name()) + "/" + hex.EncodeToString(sum[:8]) + ".json"
 	}
 	uri, _, _ = strings.Cut(uri, "#")
 	p.loc = uri + "#"

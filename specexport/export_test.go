@@ -49,6 +49,16 @@ func exportCases() []exportCase {
 		{"phasio", builtin("phasio")},
 		{"happycolis", builtin("happycolis")},
 		{"standard", builtin("standard")},
+		{"shop", func(t testing.TB) *provider.Definition {
+			// the provider package's made-up shop: inline schemas, events
+			// told apart by a header, HMAC-SHA512 with a Stripe-style
+			// header, a fixed User-Agent
+			d, err := provider.Load(filepath.Join(testkit.Root(t), "provider", "testdata", "shop.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}},
 		{"oai-webhook-example", imported("oai-webhook-example.yaml")},
 		{"asyncapi-streetlights", imported("asyncapi-streetlights-kafka.yml")},
 	}
