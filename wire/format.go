@@ -18,6 +18,8 @@ import (
 type Format struct {
 	// Provider is the profile's name ("phasio"); Title the platform's.
 	Provider, Title string
+	// File is the definition file described (FormatOf), "" for a built-in.
+	File string
 	// Source names the documentation the facts come from, by title.
 	Source string
 	// Headers are the request's headers besides Content-Type.
@@ -172,7 +174,11 @@ func standardTypes() []string {
 // WriteText writes f for a terminal: a heading, then one fact a line.
 func (f Format) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (--provider %s)\n  from: %s\n\n", f.Title, f.Provider, f.Source)
+	how := "--provider " + f.Provider
+	if f.File != "" {
+		how = "--provider-file " + f.File
+	}
+	fmt.Fprintf(&b, "%s (%s)\n  from: %s\n\n", f.Title, how, f.Source)
 	fmt.Fprintf(&b, "  headers (and Content-Type: application/json):\n")
 	for _, h := range f.Headers {
 		fmt.Fprintf(&b, "    %s: %s (%s)\n", h.Name, h.Value, h.Sent)

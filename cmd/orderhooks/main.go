@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -191,7 +193,7 @@ func printHelp(w io.Writer) {
 	for _, c := range allCommands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags, 'orderhooks help wire [PROVIDER]' for what each platform puts on the wire. 'orderhooks --version' prints the version.\n")
+	fmt.Fprintf(w, "\nRun 'orderhooks help <command>' for a command's flags, 'orderhooks help wire [PROVIDER | FILE]' for what each platform, or a provider definition file, puts on the wire. 'orderhooks --version' prints the version.\n")
 	fmt.Fprintf(w, "Exit codes: %s.\n", exitCodeSummary())
 }
 
@@ -223,6 +225,14 @@ func checkFlagValues(fs *pflag.FlagSet) error {
 // helpWire prints the wire format of every profile, or of the one named.
 func helpWire(e *env, args []string) int {
 	formats := wire.Formats()
+	if len(args) == 1 && isDefinitionFile(args[0]) {
+		def, err := provider.Load(args[0])
+		if err != nil {
+			return report(e, "help wire", definitionError(args[0], err), nil)
+		}
+		_ = wire.FormatOf(def, args[0]).WriteText(e.stdout) // stdout: nothing to do on a failed write
+		return exitOK
+	}
 	if len(args) > 1 {
 		return report(e, "help wire", usageErrorf("one PROVIDER at most (%s)", strings.Join(wire.Providers(), ", ")), nil)
 	}
@@ -243,4 +253,14 @@ func helpWire(e *env, args []string) int {
 			suggest.Hint(args[0], wire.Providers(), nil)), nil)
 	}
 	return exitOK
+}
+
+// isDefinitionFile reports whether an argument of help wire names a
+// definition file rather than a built-in.
+func isDefinitionFile(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return strings.ContainsRune(arg, filepath.Separator)
 }

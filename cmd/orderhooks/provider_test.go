@@ -339,3 +339,18 @@ func TestSpecEntityKey(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpWireDefinition: help wire FILE describes a definition file's
+// wire format from its sections, as help wire NAME does a built-in's.
+func TestHelpWireDefinition(t *testing.T) {
+	out, errOut, code := runCmd(t, "", "help", "wire", shopDefinition(t))
+	if code != exitOK || !strings.Contains(out, "Shop Platform (--provider-file ") ||
+		!strings.Contains(out, "Shop-Signature: HMAC-SHA512") || !strings.Contains(out, "signed input: {timestamp}.{body}") {
+		t.Fatalf("exit %d %q\n%s", code, errOut, out)
+	}
+	bad := writeFile(t, "bad.yaml", "format: 1\nname: x\n")
+	_, errOut, code = runCmd(t, "", "help", "wire", bad)
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("a bad definition: exit %d %q", code, errOut)
+	}
+}
