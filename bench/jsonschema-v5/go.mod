@@ -2,7 +2,7 @@
 // orderhooks itself (and every module that imports it) does not require v5.
 module github.com/orderhooks/orderhooks/bench/jsonschema-v5
 
-go 1.25
+go 1.25.0
 
 require (
 	github.com/orderhooks/orderhooks v0.0.0

@@ -4,7 +4,7 @@
 // expects exactly the signature checks to fail.
 module example.com/consumer
 
-go 1.25
+go 1.25.0
 
 require github.com/orderhooks/orderhooks v0.0.0
 
