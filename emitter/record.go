@@ -87,10 +87,14 @@ func recordedHeader(h, extra http.Header) http.Header {
 	return out
 }
 
-// unredactedHeader is a recorded header made fit to send again: redacted
-// headers dropped, then extra's (the current WithHeader) set over it.
-func unredactedHeader(h, extra http.Header) http.Header {
-	out := h.Clone()
+// unredact makes a recorded header, which the caller owns, fit to send
+// again, in place: redacted headers dropped, then extra's (the current
+// WithHeader) set over it. It returns h (a new header when h is nil).
+func unredact(h, extra http.Header) http.Header {
+	out := h
+	if out == nil {
+		out = http.Header{}
+	}
 	for k, vs := range out {
 		if slices.Contains(vs, Redacted) {
 			delete(out, k)

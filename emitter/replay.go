@@ -89,7 +89,8 @@ func (e *Emitter) Replay(ctx context.Context, r io.Reader, o ReplayOptions) (*Su
 			}
 			it := item{ev: rec.Event, id: rec.ID, line: line, wait: f.wait(rec.Time)}
 			if o.Exact {
-				it.exact = &wire.Request{Header: unredactedHeader(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
+				// The record is this callback's alone: its header is changed in place.
+				it.exact = &wire.Request{Header: unredact(rec.Request.Header, e.cfg.header), Body: rec.Request.Body, Plaintext: rec.Event.Payload}
 			}
 			return yield(it)
 		})
