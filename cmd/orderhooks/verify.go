@@ -415,7 +415,9 @@ func (outs reportOutputs) discard() {
 const secretPlaceholder = "$SECRET"
 
 // reproducer returns the command line that reruns one check alone with the
-// same seed and the flags that change what it sends or judges (not those
+// same seed, the provider flags given (--provider, or --spec with --sign
+// or --provider-file and --entity-key, or --provider-file), and the flags
+// that change what it sends or judges (not those
 // of options it does not use, which verify would refuse as changing
 // nothing). A literal --secret is replaced by secretPlaceholder; env: and
 // file: specs are kept.
@@ -432,7 +434,25 @@ func (o *verifyOpts) reproducer() func(check string, seed int64) string {
 		}
 		args := []string{"orderhooks", "verify"}
 		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
-		add("provider", o.provider.name)
+		pf := o.provider
+		if pf.name != "" {
+			add("provider", pf.name)
+		}
+		if pf.spec != "" {
+			add("spec", pf.spec)
+		}
+		if pf.sign != "" {
+			add("sign", pf.sign)
+		}
+		for _, key := range pf.key {
+			add("entity-key", key)
+		}
+		if pf.remoteRefs {
+			args = append(args, "--allow-remote-refs")
+		}
+		if pf.file != "" {
+			add("provider-file", pf.file)
+		}
 		if file := o.targets; file != "" {
 			add("targets", file)
 		} else {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -126,6 +127,22 @@ func TestReproducer(t *testing.T) {
 			[]string{"--provider", "standard", "--url", "http://h/", "--secret", "file:/run/it's"},
 			`orderhooks verify --provider standard --url http://h/ --secret 'file:/run/it'\''s' --only rejects-bad-signature --seed 7`,
 		},
+		{
+			"provider file kept",
+			[]string{"--provider-file", "defs/acme.yaml", "--url", "http://h/", "--secret", "literal"},
+			"orderhooks verify --provider-file defs/acme.yaml --url http://h/ --secret $SECRET --only rejects-bad-signature --seed 7",
+		},
+		{
+			"spec with its signing, keys and remote refs kept",
+			[]string{"--spec", "std api.yaml", "--sign", "standard", "--entity-key", "/data/orderId", "--entity-key", "/data/id",
+				"--allow-remote-refs", "--url", "http://h/", "--secret", "env:S"},
+			"orderhooks verify --spec 'std api.yaml' --sign standard --entity-key /data/orderId --entity-key /data/id --allow-remote-refs --url http://h/ --secret env:S --only rejects-bad-signature --seed 7",
+		},
+		{
+			"spec signed as a provider file",
+			[]string{"--spec", "api.yaml", "--provider-file", "acme.yaml", "--url", "http://h/", "--secret", "env:S"},
+			"orderhooks verify --spec api.yaml --provider-file acme.yaml --url http://h/ --secret env:S --only rejects-bad-signature --seed 7",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,8 +150,17 @@ func TestReproducer(t *testing.T) {
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			if got := o.reproducer()(contracts.CheckBadSignature, 7); got != tt.want {
+			got := o.reproducer()(contracts.CheckBadSignature, 7)
+			if got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			// The printed flags parse back to the same provider flags.
+			again, ao := newVerifyFlags()
+			if err := again.Parse(shellWords(t, got)[2:]); err != nil {
+				t.Fatalf("%s: %v", got, err)
+			}
+			if !reflect.DeepEqual(ao.provider, o.provider) {
+				t.Errorf("%s: provider flags %+v, want %+v", got, ao.provider, o.provider)
 			}
 		})
 	}
