@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/apispec"
 	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -256,5 +258,67 @@ func TestRemoteRefs(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Fatalf("the timeout did not hold: %v", time.Since(start))
+	}
+}
+
+// TestSizeBounds: a schema with more than MaxProperties properties, or an
+// enum of more than input.MaxValues values, is refused where it is
+// written; one at the bound is read.
+func TestSizeBounds(t *testing.T) {
+	props := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"type": "object", "properties": {`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"p%d": {"type": "integer"}`, i)
+		}
+		b.WriteString("}}")
+		return b.String()
+	}
+	enum := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"type": "integer", "enum": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(i))
+		}
+		b.WriteString("]}")
+		return b.String()
+	}
+	doc := func(schema string) string {
+		return "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n" +
+			"\"webhooks\": {\"e\": {\"post\": {\"requestBody\": {\"content\": {\"application/json\": {\"schema\": {\"$ref\": \"#/components/schemas/S\"}}}}}}},\n" +
+			"\"components\": {\"schemas\": {\n\"S\": " + schema + "}}}\n"
+	}
+	tests := []struct {
+		name string
+		doc  string
+		want string // "" when the document is read
+	}{
+		{"properties at the bound", doc(props(apispec.MaxProperties)), ""},
+		{"properties past the bound", doc(props(apispec.MaxProperties + 1)),
+			fmt.Sprintf("d/a.json:4: /components/schemas/S/properties: more than %d properties in one schema", apispec.MaxProperties)},
+		{"enum at the bound", doc(enum(input.MaxValues)), ""},
+		{"enum past the bound", doc(enum(input.MaxValues + 1)),
+			fmt.Sprintf("d/a.json:4: /components/schemas/S/enum: an enum of more than %d values", input.MaxValues)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"d/a.json": &fstest.MapFile{Data: []byte(tt.doc)}}
+			_, err := apispec.Load("d/a.json", apispec.Options{FS: fsys})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want || !errors.Is(err, apispec.ErrLimit) || !errors.Is(err, apispec.ErrSpec) {
+				t.Fatalf("error %v, want %s (ErrLimit)", err, tt.want)
+			}
+		})
 	}
 }

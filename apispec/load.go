@@ -38,6 +38,9 @@ const (
 	// MaxVisits bounds the schema values visited while the references of
 	// the payload schemas are checked (each value once per document).
 	MaxVisits = 4_000_000
+	// MaxProperties bounds the properties of one schema object; an enum
+	// is bounded by input.MaxValues.
+	MaxProperties = 10_000
 	// DefaultTimeout is the timeout of fetching one remote document.
 	DefaultTimeout = 10 * time.Second
 )

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/orderhooks/orderhooks/internal/input"
 )
 
 // refChecker resolves every $ref a payload schema reaches, once each, so
@@ -55,6 +57,9 @@ func (c *refChecker) value(t target, v any, base string, depth int, named bool) 
 		}
 	case map[string]any:
 		if !named {
+			if err := checkSize(t, x); err != nil {
+				return err
+			}
 			if id, ok := x["$id"].(string); ok {
 				if b, err := url.Parse(base); err == nil {
 					if u, err := url.Parse(id); err == nil {
@@ -102,4 +107,17 @@ func checkable(ref, base, docURI string) bool {
 	}
 	_, frag, _ := strings.Cut(ref, "#")
 	return frag == "" || strings.HasPrefix(frag, "/")
+}
+
+// checkSize refuses a schema with more than MaxProperties properties or an
+// enum of more than input.MaxValues values: generating from either costs
+// time and memory out of proportion to the document.
+func checkSize(t target, x map[string]any) error {
+	if p, ok := x["properties"].(map[string]any); ok && len(p) > MaxProperties {
+		return t.doc.errorf(t.child("properties").ptr, ErrLimit, "more than %d properties in one schema", MaxProperties)
+	}
+	if e, ok := x["enum"].([]any); ok && len(e) > input.MaxValues {
+		return t.doc.errorf(t.child("enum").ptr, ErrLimit, "an enum of more than %d values", input.MaxValues)
+	}
+	return nil
 }

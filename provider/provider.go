@@ -61,7 +61,7 @@ const (
 const DefaultTolerance = 5 * time.Minute
 
 // limits bound a definition file once its YAML aliases are expanded.
-var limits = yamljson.Limits{Expansion: input.ProviderExpansion, Nodes: 200_000, Depth: 64}
+var limits = yamljson.Limits{Expansion: input.ProviderExpansion, Nodes: input.MaxValues, Depth: 64}
 
 // Option changes how a definition is read.
 type Option func(*options)

@@ -77,6 +77,10 @@ var (
 	FlagValue = Limit{"flag value", 64 << 10}
 )
 
+// MaxValues bounds the values of a provider definition file and the values
+// of one enum in an OpenAPI or AsyncAPI document.
+const MaxValues = 200_000
+
 // MaxProblems is how many problems one error message lists before
 // "… and N more" (see Join).
 const MaxProblems = 10
