@@ -149,6 +149,10 @@ func firstOfAnotherOrder(evs []*generator.Event) *generator.Event {
 // answer leaves the verdict to the rejection and says so.
 func (se *Session) probeForgery(r *Result, d *delivery, what string) {
 	key := d.msg.Event.OrderKey
+	if key == "" {
+		r.Message += "; the probe was not asked whether the forgery was applied: " + noKeyReason
+		return
+	}
 	if se.keySentBefore(key, d) {
 		// The generated keys repeat (a schema that allows few values): an
 		// earlier delivery may have made the order the probe would find.

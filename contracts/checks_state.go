@@ -39,8 +39,10 @@ func runDuplicates(se *Session) Result {
 	}
 	last := order[len(order)-1]
 	var before probeResult
-	shared := se.probe != nil && se.suite.provider.keyed() && se.sharedKey(last)
-	if se.probe != nil && se.suite.provider.keyed() && !shared {
+	probed := se.probe != nil && se.suite.provider.keyed()
+	shared := probed && se.sharedKey(last)
+	keyless := probed && noKey(last)
+	if probed && !shared && !keyless {
 		if before = se.probe.get(se.ctx, last.msg.Event.OrderKey); before.err != nil {
 			return Result{Status: StatusFail, Deliveries: len(order),
 				Message:  "the probe could not read the order after its lifecycle",
@@ -66,6 +68,10 @@ func runDuplicates(se *Session) Result {
 	}
 	if shared {
 		r.Status, r.Message = StatusInconclusive, se.sharedKeyReason(1, 1)
+		return r
+	}
+	if keyless {
+		r.Status, r.Message = StatusInconclusive, "inconclusive: redelivery answered 2xx, but the probe cannot read the order's state: "+noKeyReason
 		return r
 	}
 	if se.probe == nil {
@@ -126,6 +132,10 @@ func runStaleSnapshot(se *Session) Result {
 	last := order[len(order)-1]
 	if se.sharedKey(last) {
 		r.Status, r.Message = StatusInconclusive, se.sharedKeyReason(1, 1)
+		return r
+	}
+	if noKey(last) {
+		r.Status, r.Message = StatusInconclusive, "inconclusive: the probe cannot read the order's state: "+noKeyReason
 		return r
 	}
 	if ev, ok, err := se.matches(last, "the newest snapshot"); err != nil {

@@ -25,7 +25,7 @@ func runStateMatches(se *Session) Result {
 		r.Message = fmt.Sprintf("compared pointer %s is in none of the snapshots sent, so it compares nothing: check --compare (WithCompare)", strings.Join(missing, ", "))
 		return r
 	}
-	bad, unread, shared := 0, 0, 0
+	bad, unread, shared, keyless := 0, 0, 0, 0
 	for _, order := range life.orders {
 		last := order[len(order)-1]
 		if i := slices.IndexFunc(order, func(d *delivery) bool { return !d.accepted() }); i >= 0 {
@@ -37,6 +37,10 @@ func runStateMatches(se *Session) Result {
 			shared++
 			continue
 		}
+		if noKey(last) {
+			keyless++
+			continue
+		}
 		if ev, ok, err := se.matches(last, "the last snapshot"); err != nil {
 			unread++
 			r.Evidence = append(r.Evidence, ev)
@@ -45,6 +49,12 @@ func runStateMatches(se *Session) Result {
 			r.Evidence = append(r.Evidence, ev)
 		}
 	}
+	// leftOut says how many orders were not probed for want of a key.
+	leftOut := ""
+	if keyless > 0 {
+		leftOut = fmt.Sprintf("; %d of %d orders left out, not judged: %s", keyless, len(life.orders), noKeyReason)
+	}
+	judged := len(life.orders) - keyless
 	switch {
 	case bad > 0:
 		r.Status = StatusFail
@@ -52,21 +62,27 @@ func runStateMatches(se *Session) Result {
 		if unread > 0 {
 			r.Message += fmt.Sprintf("; the probe could not read %d more", unread)
 		}
+		r.Message += leftOut
 		return r
 	case unread > 0:
 		r.Status = StatusFail
-		r.Message = fmt.Sprintf("the probe could not read %d of %d orders, so their state could not be compared (see the evidence)", unread, len(life.orders))
+		r.Message = fmt.Sprintf("the probe could not read %d of %d orders, so their state could not be compared (see the evidence)", unread, len(life.orders)) + leftOut
 		return r
 	case shared > 0:
 		r.Status = StatusInconclusive
 		r.Message = se.sharedKeyReason(shared, len(life.orders))
-		if shared < len(life.orders) {
-			r.Message += fmt.Sprintf("; the other %d hold their last snapshot on %s", len(life.orders)-shared, se.compared())
+		if shared < judged {
+			r.Message += fmt.Sprintf("; the other %d hold their last snapshot on %s", judged-shared, se.compared())
 		}
+		r.Message += leftOut
+		return r
+	case judged == 0:
+		r.Status = StatusInconclusive
+		r.Message = fmt.Sprintf("inconclusive: %s (none of the %d orders has one), so the probe cannot read their state", noKeyReason, len(life.orders))
 		return r
 	}
 	r.Status = StatusPass
-	r.Message = fmt.Sprintf("%d orders hold their last snapshot on %s", len(life.orders), se.compared())
+	r.Message = fmt.Sprintf("%d orders hold their last snapshot on %s", judged, se.compared()) + leftOut
 	return r
 }
 

@@ -182,6 +182,15 @@ func (se *Session) sharedKey(d *delivery) bool {
 	return d.msg.Event != nil && se.keyShared[d.msg.Event.OrderKey]
 }
 
+// noKeyReason says why an entity whose payload has no key is not probed.
+const noKeyReason = "no order key: the payload has no value at the entity key pointer"
+
+// noKey reports whether d's event has no key (its payload has no value at
+// the entity key pointer): no probe can read its entity's state.
+func noKey(d *delivery) bool {
+	return d.msg.Event != nil && d.msg.Event.OrderKey == ""
+}
+
 // sharedKeyReason says why a check that reads an entity's state by its key
 // cannot judge entities whose key others share.
 func (se *Session) sharedKeyReason(n, of int) string {
