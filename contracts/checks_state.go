@@ -121,6 +121,9 @@ func runStaleSnapshot(se *Session) Result {
 	if !se.suite.provider.hasLifecycle() {
 		return Result{Status: StatusSkip, Message: noLifecycle(se.suite.provider)}
 	}
+	if len(se.suite.compare) == 0 {
+		return Result{Status: StatusSkip, Message: noCompare}
+	}
 	order, fail := se.deliverOrder("stale snapshot")
 	if fail != nil {
 		return *fail

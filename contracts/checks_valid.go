@@ -20,6 +20,10 @@ func runStateMatches(se *Session) Result {
 		return errorResult(life.err)
 	}
 	r := Result{Deliveries: len(life.all)}
+	if len(se.suite.compare) == 0 {
+		r.Status, r.Message = StatusSkip, noCompare
+		return r
+	}
 	if missing := se.absentPointers(life.orders); len(missing) > 0 {
 		r.Status = StatusFail
 		r.Message = fmt.Sprintf("compared pointer %s is in none of the snapshots sent, so it compares nothing: check --compare (WithCompare)", strings.Join(missing, ", "))
@@ -127,6 +131,10 @@ func (se *Session) matches(d *delivery, what string) (Evidence, bool, error) {
 	}
 	return Evidence{}, true, nil
 }
+
+// noCompare is why the checks that compare a probed state with a snapshot
+// are skipped when no pointer is compared: a state matches on nothing.
+const noCompare = "nothing to compare: the provider names no pointers of the state to compare with the snapshots sent; name them with --compare (WithCompare)"
 
 // compared names the compared pointers for messages.
 func (se *Session) compared() string {

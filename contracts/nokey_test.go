@@ -88,3 +88,29 @@ func TestNoKeyIsNotProbed(t *testing.T) {
 		})
 	}
 }
+
+// TestNoCompareIsNoPass: with no compared pointers, a probed state matches
+// any snapshot, so state-matches-snapshot must not pass: it is skipped and
+// says why (it passed with "hold their last snapshot on " and nothing).
+func TestNoCompareIsNoPass(t *testing.T) {
+	spec := petsSpec(t, "{type: integer, minimum: 1, maximum: 1000000}")
+	opts := []provider.Option{provider.WithKey("/id")}
+	def, err := provider.FromSpec(spec, nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := wire.Compile(def, standardSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, err := receiver.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := contracts.Test(noFailTB{t}, rv, contracts.FromSpec(spec, standardSecret, nil, opts),
+		contracts.WithProbe("/orders/{orderKey}"))
+	got := r.Result(contracts.CheckStateMatches)
+	if got == nil || got.Status != contracts.StatusSkip || !strings.Contains(got.Message, "nothing to compare") {
+		t.Errorf("state-matches-snapshot: %+v, want skipped with nothing to compare", got)
+	}
+}
