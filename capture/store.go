@@ -153,8 +153,6 @@ type Store struct {
 	cfg      config
 	db       *sql.DB // readers
 	wdb      *sql.DB // the writer's one connection; nil when read-only
-	cdb      *sql.DB // the checkpointer's one connection; nil when read-only
-	pageSize int64
 	readOnly bool
 	writeErr error // why a store opened to write cannot be written
 	salt     []byte
@@ -163,12 +161,7 @@ type Store struct {
 	closed bool
 	reqs   chan *writeReq
 	done   chan struct{}
-	// The writer asks the checkpointer (ckpt) for checkpoints of the
-	// write-ahead log; catchUp asks the writer to finish one itself.
-	ckpt     chan struct{}
-	ckptDone chan struct{}
-	catchUp  atomic.Bool
-	feed     *feed
+	feed   *feed
 	// commits and committed count the writer's transactions and the
 	// writes they held (benchmarks report writes per commit).
 	commits, committed atomic.Int64
@@ -251,13 +244,6 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	if s.wdb != nil {
-		if s.cdb, err = sql.Open("sqlite", dsn(abs, s.writerParams("rw"))); err != nil {
-			s.closeDBs()
-			return nil, &Error{Path: path, Err: ErrNotStore, Msg: err.Error()}
-		}
-		s.cdb.SetMaxOpenConns(1)
-	}
 	if err := s.loadMeta(); err != nil {
 		s.closeDBs()
 		return nil, err
@@ -266,10 +252,7 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 	if s.wdb != nil {
 		s.reqs = make(chan *writeReq, 1024)
 		s.done = make(chan struct{})
-		s.ckpt = make(chan struct{}, 1)
-		s.ckptDone = make(chan struct{})
 		go s.writer()
-		go s.checkpointer()
 	}
 	return s, nil
 }
@@ -290,9 +273,6 @@ func (s *Store) writerParams(mode string) url.Values {
 		sync = "FULL"
 	}
 	q.Add("_pragma", "synchronous("+sync+")")
-	// The checkpointer checkpoints the write-ahead log, beside the
-	// writer: never the writer at the end of a commit (see checkpointer).
-	q.Add("_pragma", "wal_autocheckpoint(0)")
 	q.Set("_txlock", "immediate")
 	q.Set("mode", mode)
 	return q
@@ -536,11 +516,12 @@ func (s *Store) loadMeta() error {
 	if len(s.salt) < pii.MinSaltSize {
 		return &Error{Path: s.path, Err: ErrCorrupt, Msg: "the salt in meta is too short"}
 	}
-	if err := s.db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&s.pageSize); err != nil {
-		return s.readError(err)
-	}
 	if s.wdb != nil && s.cfg.maxBytes > 0 {
-		if _, err := s.wdb.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", max(1, s.cfg.maxBytes/s.pageSize))); err != nil {
+		var page int64
+		if err := s.wdb.QueryRowContext(ctx, "PRAGMA page_size").Scan(&page); err != nil {
+			return s.writeError(err)
+		}
+		if _, err := s.wdb.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", max(1, s.cfg.maxBytes/page))); err != nil {
 			return s.writeError(err)
 		}
 	}
@@ -647,7 +628,6 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	if s.done != nil {
 		<-s.done
-		<-s.ckptDone
 	}
 	s.feed.close()
 	return s.closeDBs()
@@ -662,11 +642,6 @@ func (s *Store) closeDBs() error {
 	var errs []error
 	if err := s.db.Close(); err != nil {
 		errs = append(errs, err)
-	}
-	if s.cdb != nil {
-		if err := s.cdb.Close(); err != nil {
-			errs = append(errs, err)
-		}
 	}
 	if s.wdb != nil {
 		if err := s.wdb.Close(); err != nil {

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -675,56 +674,5 @@ func TestCloseLeavesOneFile(t *testing.T) {
 	c := openStore(t, copyPath)
 	if n, err := c.Count(ctx, Filter{}); err != nil || n != 30 {
 		t.Errorf("a copy of the closed store's file holds %d deliveries (%v), want 30", n, err)
-	}
-}
-
-// TestCheckpointsBesideTheWriter: with writes coming all the time, the
-// checkpointer copies the log into the database file, and the log stays
-// bounded (it starts over once the writer has copied the rest), far
-// under what 800 deliveries would make it otherwise.
-func TestCheckpointsBesideTheWriter(t *testing.T) {
-	every, limit := checkpointEvery, walLimit
-	checkpointEvery, walLimit = 32<<10, 256<<10
-	t.Cleanup(func() { checkpointEvery, walLimit = every, limit })
-	path := filepath.Join(t.TempDir(), "c.db")
-	s := openStore(t, path)
-	w := newWire(t)
-	evs := events(t, 40)
-	var wg sync.WaitGroup
-	var rowBytes atomic.Int64
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 50 {
-				d := w.delivery(t, evs[(g*50+i)%len(evs)], g*1000+i)
-				if _, err := s.Put(ctx, d); err != nil {
-					t.Error(err)
-					return
-				}
-				rowBytes.Add(int64(len(d.Body) + len(d.Payload)))
-			}
-		}()
-	}
-	wg.Wait()
-	db, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wal, err := os.Stat(path + "-wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d bytes of bodies and payloads: database file %d bytes, log %d bytes", rowBytes.Load(), db.Size(), wal.Size())
-	if db.Size() < rowBytes.Load()/2 {
-		t.Errorf("the database file holds %d bytes after %d bytes of rows: the log was not checkpointed", db.Size(), rowBytes.Load())
-	}
-	// Unbounded, the log holds every page of every commit: about four
-	// times the rows here (each commit of a few deliveries rewrites the
-	// index pages). Bounded, it starts over after each run of the
-	// checkpointer past walLimit: it reaches walLimit plus what was
-	// written while a checkpoint synced the disk.
-	if wal.Size() > 2*rowBytes.Load() {
-		t.Errorf("the log grew to %d bytes with %d bytes of rows (bound %d)", wal.Size(), rowBytes.Load(), walLimit)
 	}
 }

@@ -20,23 +20,9 @@ const MaxBatch = 256
 // answer waits up to this much longer, and each commit covers many.
 const GroupWait = 500 * time.Microsecond
 
-// checkpointEvery is how many bytes of rows the writer commits between
-// two checkpoints of the write-ahead log (copying its pages into the
-// database file): about what SQLite's own checkpoints after 1,000 pages
-// of log come to.
-var checkpointEvery = 2 << 20 // tests lower it
-
-// walLimit bounds the write-ahead log. Under steady writes the
-// checkpointer never catches up with the writer (it copies what was
-// there when it started while the writer adds more), and SQLite starts
-// the log over only once all of it is copied; past walLimit the writer
-// copies the rest itself, a few pages, after the checkpointer's run.
-var walLimit int64 = 32 << 20 // tests lower it
-
 // writeReq is one write for the writer goroutine.
 type writeReq struct {
 	op   func(ctx context.Context, tx *sql.Tx, st *statements) (int64, error)
-	size int // bytes written, about
 	id   int64
 	err  error
 	done chan struct{}
@@ -68,7 +54,7 @@ func (s *Store) Put(ctx context.Context, d *Delivery) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.submit(ctx, rowSize(row), func(ctx context.Context, tx *sql.Tx, st *statements) (int64, error) {
+	return s.submit(ctx, func(ctx context.Context, tx *sql.Tx, st *statements) (int64, error) {
 		res, err := tx.StmtContext(ctx, st.insert).ExecContext(ctx, row...)
 		if err != nil {
 			return 0, err
@@ -82,7 +68,7 @@ func (s *Store) SetForward(ctx context.Context, id int64, f Forward) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	_, err := s.submit(ctx, len(f.URL)+len(f.Answer)+len(f.Error)+64, func(ctx context.Context, tx *sql.Tx, st *statements) (int64, error) {
+	_, err := s.submit(ctx, func(ctx context.Context, tx *sql.Tx, st *statements) (int64, error) {
 		res, err := tx.StmtContext(ctx, st.forward).ExecContext(ctx, f.URL, f.Status, int64(f.Latency),
 			excerpt(f.Answer, s.cfg.excerpt), f.Error, id)
 		if err != nil {
@@ -142,28 +128,11 @@ func (s *Store) row(d *Delivery) ([]any, error) {
 		int64(d.Handled), f.URL, f.Status, int64(f.Latency), excerpt(f.Answer, s.cfg.excerpt), f.Error}, nil
 }
 
-// rowSize is about how many bytes a row takes.
-func rowSize(row []any) int {
-	n := 0
-	for _, v := range row {
-		switch v := v.(type) {
-		case string:
-			n += len(v)
-		case []byte:
-			n += len(v)
-		default:
-			n += 8
-		}
-	}
-	return n
-}
-
-// submit hands a write of about size bytes to the writer and waits for
-// its commit.
-func (s *Store) submit(ctx context.Context, size int, op func(context.Context, *sql.Tx, *statements) (int64, error)) (int64, error) {
+// submit hands a write to the writer and waits for its commit.
+func (s *Store) submit(ctx context.Context, op func(context.Context, *sql.Tx, *statements) (int64, error)) (int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.put)
 	defer cancel()
-	req := &writeReq{op: op, size: size, done: make(chan struct{})}
+	req := &writeReq{op: op, done: make(chan struct{})}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -190,9 +159,7 @@ func (s *Store) submit(ctx context.Context, size int, op func(context.Context, *
 // waiting, up to MaxBatch.
 func (s *Store) writer() {
 	defer close(s.done)
-	defer close(s.ckpt)
 	var st *statements
-	written := 0 // bytes since the last checkpoint asked for
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	last := 0 // the previous batch's size
@@ -251,7 +218,6 @@ func (s *Store) writer() {
 		committed := false
 		for _, r := range batch {
 			committed = committed || r.err == nil
-			written += r.size
 			close(r.done)
 		}
 		s.commits.Add(1)
@@ -259,54 +225,11 @@ func (s *Store) writer() {
 		if committed {
 			s.feed.notify()
 		}
-		if written >= checkpointEvery {
-			written = 0
-			select {
-			case s.ckpt <- struct{}{}:
-			default: // one is under way
-			}
-		}
-		if s.catchUp.Load() {
-			if done, _, err := s.checkpoint(s.wdb); err == nil && done {
-				s.catchUp.Store(false)
-			}
-		}
 	}
 	if st != nil {
 		st.insert.Close()
 		st.forward.Close()
 	}
-}
-
-// checkpointer checkpoints the write-ahead log when the writer asks,
-// on a connection of its own. SQLite would checkpoint at the end of the
-// writer's commits, and every delivery would wait for it: a checkpoint
-// syncs the log and the database file to the disk, milliseconds to tens
-// of milliseconds, during which the writer used to stand still (and the
-// senders with it). Beside the writer, the writer goes on appending to
-// the log meanwhile. Durability is the same: a delivery is answered once
-// its commit is in the log.
-func (s *Store) checkpointer() {
-	defer close(s.ckptDone)
-	for range s.ckpt {
-		if s.catchUp.Load() {
-			continue // the writer's turn: a checkpoint here would keep it from its own
-		}
-		_, wal, err := s.checkpoint(s.cdb)
-		if err != nil || wal > walLimit {
-			s.catchUp.Store(true)
-		}
-	}
-}
-
-// checkpoint runs a passive checkpoint on db (it waits for no one) and
-// reports whether it copied the whole log, and the log's size.
-func (s *Store) checkpoint(db *sql.DB) (done bool, wal int64, err error) {
-	var busy, frames, copied int64
-	if err := db.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
-		return false, 0, err
-	}
-	return busy == 0 && frames == copied, frames * s.pageSize, nil
 }
 
 func fail(batch []*writeReq, err error) {
