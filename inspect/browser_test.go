@@ -120,14 +120,15 @@ func TestBrowserFilters(t *testing.T) {
 
 	key := s.ds[len(s.ds)-5].Key
 	p.Type(`input[name="key"]`, key+"\r")
-	p.WaitFor(`new URLSearchParams(location.search).get("key") !== null`, 5*time.Second)
-	p.WaitFor(`document.readyState === "complete"`, 5*time.Second)
 	n = 0
 	for _, d := range s.ds {
 		if d.Provider == "happycolis" && d.Key == key {
 			n++
 		}
 	}
+	// The filtered page replaces the list: wait for its address and for
+	// its rows (the old page's rows, or none while it loads, are no answer).
+	p.WaitFor(`new URLSearchParams(location.search).get("key") !== null && document.readyState === "complete" && `+rowsJS+` === `+strconv.Itoa(n), 5*time.Second)
 	if got := browserkit.Eval[int](p, rowsJS); got != n || n == 0 {
 		t.Fatalf("key %s: %d rows, want %d", key, got, n)
 	}
