@@ -1,6 +1,8 @@
 package schemagen_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator/schemagen"
@@ -36,5 +38,47 @@ func BenchmarkGenerateTenFields(b *testing.B) {
 		if _, err := g.Generate(int64(i)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// wideObject is an object schema of n properties, every other one
+// required: the schema BenchmarkGenerateWide generates from.
+func wideObject(n int) []byte {
+	var props, req strings.Builder
+	for i := range n {
+		if i > 0 {
+			props.WriteByte(',')
+		}
+		fmt.Fprintf(&props, `"p%d":{"type":"integer","minimum":0,"maximum":9}`, i)
+		if i%2 == 0 {
+			if req.Len() > 0 {
+				req.WriteByte(',')
+			}
+			fmt.Fprintf(&req, `"p%d"`, i)
+		}
+	}
+	return []byte(`{"type":"object","properties":{` + props.String() + `},"required":[` + req.String() + `]}`)
+}
+
+// BenchmarkGenerateWide generates from objects of 1,000 and 10,000
+// properties: the time per payload grows with the number of properties,
+// not with its square (docs/benchmarks.md).
+//
+//	go test -run XXX -bench GenerateWide ./generator/schemagen
+func BenchmarkGenerateWide(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("props=%d", n), func(b *testing.B) {
+			g, err := schemagen.New(wideObject(n), schemagen.WithMaxBytes(1<<24))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := g.Generate(int64(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/prop")
+		})
 	}
 }

@@ -54,6 +54,7 @@ type node struct {
 	exMin, exMax                                      bool
 	multipleOf                                        *big.Rat
 	props                                             []prop
+	propAt                                            map[string]*node // props by name
 	required                                          []string
 	additional                                        *node // nil: anything
 	patternProps                                      []patternProp
@@ -412,6 +413,10 @@ func (c compiler) fill(n *node, o *omap, base string, depth int) error {
 					return err
 				}
 				n.props = append(n.props, prop{name, s})
+				if n.propAt == nil {
+					n.propAt = make(map[string]*node, len(po.Keys))
+				}
+				n.propAt[name] = s
 			}
 			n.hasObjectKW = true
 		case "required":

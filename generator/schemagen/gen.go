@@ -879,13 +879,9 @@ func (s *state) sizeCheck(n *node) error {
 func propConj(all []*node, k string) ([]*node, bool) {
 	var conj []*node
 	for _, n := range all {
-		found := false
-		for _, p := range n.props {
-			if p.name == k {
-				conj = append(conj, p.n)
-				found = true
-				break
-			}
+		p, found := n.propAt[k]
+		if found {
+			conj = append(conj, p)
 		}
 		for _, pp := range n.patternProps {
 			if pp.p.re.MatchString(k) {
@@ -911,10 +907,8 @@ func propConj(all []*node, k string) ([]*node, bool) {
 
 func declaredAnywhere(all []*node, k string) bool {
 	for _, n := range all {
-		for _, p := range n.props {
-			if p.name == k {
-				return true
-			}
+		if _, ok := n.propAt[k]; ok {
+			return true
 		}
 		for _, pp := range n.patternProps {
 			if pp.p.re.MatchString(k) {
@@ -932,22 +926,25 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		return nil, err
 	}
 	var names []string // declared properties, in schema order
+	named := map[string]bool{}
+	addName := func(k string) {
+		if !named[k] {
+			named[k] = true
+			names = append(names, k)
+		}
+	}
 	required := map[string]bool{}
 	minProps, maxProps := 0, -1
 	mapLike := true // no declared properties: a map from names to values
 	var extraSchema bool
 	for _, n := range c.all {
 		for _, p := range n.props {
-			if !slices.Contains(names, p.name) {
-				names = append(names, p.name)
-			}
+			addName(p.name)
 			mapLike = false
 		}
 		for _, r := range n.required {
 			required[r] = true
-			if !slices.Contains(names, r) {
-				names = append(names, r)
-			}
+			addName(r)
 		}
 		minProps = max(minProps, n.minProps)
 		if n.maxProps >= 0 && (maxProps < 0 || n.maxProps < maxProps) {
@@ -988,25 +985,28 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 							return nil, s.fail(n, ErrUnsatisfiable, "dependentRequired names a property that is not allowed")
 						}
 						include[r] = true
-						if !slices.Contains(names, r) {
-							names = append(names, r)
-						}
+						addName(r)
 						changed = true
 					}
 				}
 			}
 		}
 	}
+	keySet := map[string]bool{} // the names in keys
 	for _, k := range names {
 		if include[k] {
 			keys = append(keys, k)
+			keySet[k] = true
 		}
 	}
 	// maxProperties: drop optional properties from the end
-	for i := len(keys) - 1; maxProps >= 0 && len(keys) > maxProps && i >= 0; i-- {
-		if !required[keys[i]] && !dependedOn(c.all, keys, keys[i]) {
-			keys = slices.Delete(keys, i, i+1)
+	if maxProps >= 0 && len(keys) > maxProps {
+		for i := len(keys) - 1; len(keySet) > maxProps && i >= 0; i-- {
+			if !required[keys[i]] && !dependedOn(c.all, keySet, keys[i]) {
+				delete(keySet, keys[i])
+			}
 		}
+		keys = slices.DeleteFunc(keys, func(k string) bool { return !keySet[k] })
 	}
 	if maxProps >= 0 && len(keys) > maxProps {
 		return nil, s.fail(c.all[0], ErrUnsatisfiable, "more required properties than maxProperties")
@@ -1016,9 +1016,10 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		if len(keys) >= minProps {
 			break
 		}
-		if !slices.Contains(keys, k) {
+		if !keySet[k] {
 			if _, ok := propConj(c.all, k); ok {
 				keys = append(keys, k)
+				keySet[k] = true
 			}
 		}
 	}
@@ -1039,11 +1040,12 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		if !ok {
 			break
 		}
-		if slices.Contains(keys, k) {
+		if keySet[k] {
 			continue
 		}
 		if _, ok := propConj(c.all, k); ok {
 			keys = append(keys, k)
+			keySet[k] = true
 			extra--
 		}
 	}
@@ -1058,7 +1060,7 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 		}
 		v, err := s.gen(conj, ptr+"/"+jsonptr.Escape(k), k)
 		if err != nil {
-			if errors.Is(err, ErrUnsatisfiable) && !required[k] && !dependedOn(c.all, keys, k) && len(o.Keys) >= minProps {
+			if errors.Is(err, ErrUnsatisfiable) && !required[k] && !dependedOn(c.all, keySet, k) && len(o.Keys) >= minProps {
 				continue // an optional property no value can fill is left out
 			}
 			return nil, err
@@ -1083,10 +1085,11 @@ func (s *state) genObject(c *constraints, ptr string) (any, error) {
 	return o, nil
 }
 
-func dependedOn(all []*node, keys []string, k string) bool {
+// dependedOn says whether a dependentRequired of a key in keys requires k.
+func dependedOn(all []*node, keys map[string]bool, k string) bool {
 	for _, n := range all {
 		for _, d := range n.depRequired {
-			if slices.Contains(keys, d.key) && slices.Contains(d.req, k) {
+			if keys[d.key] && slices.Contains(d.req, k) {
 				return true
 			}
 		}
