@@ -25,6 +25,9 @@ func (w *walker) asyncapi(root map[string]any) error {
 	var events []*Event
 	count := map[string]int{}
 	for _, key := range sortedKeys(om) {
+		if err := w.l.ctx.Err(); err != nil {
+			return err
+		}
 		at := main.child("operations", key)
 		opAt, op, err := w.object(at, "an operation")
 		if err != nil {

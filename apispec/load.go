@@ -199,6 +199,9 @@ func (l *loader) read(uri, name string) (*document, error) {
 		}
 		return nil, &Error{File: name, Line: 1, Message: strings.TrimPrefix(err.Error(), name+": "), Err: err}
 	}
+	if err := l.ctx.Err(); err != nil {
+		return nil, err
+	}
 	l.total += int64(len(data))
 	if l.total > MaxTotalBytes {
 		return nil, &Error{File: name, Line: 1, Message: fmt.Sprintf("the documents referred to add up to more than %s", input.Size(MaxTotalBytes)), Err: ErrLimit}

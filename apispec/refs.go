@@ -42,6 +42,11 @@ func (c *refChecker) schema(t target, base string, depth int) error {
 
 func (c *refChecker) value(t target, v any, base string, depth int, named bool) error {
 	c.visits++
+	if c.visits%1024 == 0 {
+		if err := c.l.ctx.Err(); err != nil {
+			return err
+		}
+	}
 	if c.visits > MaxVisits {
 		return t.doc.errorf(t.ptr, ErrLimit, "the payload schemas reach more than %d values", MaxVisits)
 	}

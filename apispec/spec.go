@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orderhooks/orderhooks/internal/ctxrun"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
@@ -72,8 +73,15 @@ func Load(path string, opts Options) (*Spec, error) {
 	return LoadContext(context.Background(), path, opts)
 }
 
-// LoadContext is Load, remote documents fetched under ctx.
+// LoadContext is Load under ctx: remote documents are fetched under it,
+// and when ctx is done LoadContext returns ctx's error at once, even in
+// the middle of decoding a document (the load stops at its next check, in
+// the background).
 func LoadContext(ctx context.Context, path string, opts Options) (*Spec, error) {
+	return ctxrun.Do(ctx, func() (*Spec, error) { return load(ctx, path, opts) })
+}
+
+func load(ctx context.Context, path string, opts Options) (*Spec, error) {
 	l := &loader{opts: opts, docs: map[string]*document{}, ctx: ctx}
 	d, err := l.start(path)
 	if err != nil {
@@ -125,6 +133,9 @@ func LoadContext(ctx context.Context, path string, opts Options) (*Spec, error) 
 	sort.Slice(s.Events, func(i, j int) bool { return s.Events[i].Name < s.Events[j].Name })
 	c := &refChecker{l: l, seen: map[string]bool{}}
 	for _, e := range s.Events {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := c.schema(e.payload, e.payload.doc.uri, 0); err != nil {
 			return nil, err
 		}
@@ -294,6 +305,9 @@ func (w *walker) openapi(root map[string]any) error {
 		return w.s.main.errorf("/webhooks", nil, "webhooks must be a mapping, not %s", jsontree.Kind(hooks))
 	}
 	for _, name := range sortedKeys(hm) {
+		if err := w.l.ctx.Err(); err != nil {
+			return err
+		}
 		at := main.child("webhooks", name)
 		item, im, err := w.object(at, "a path item")
 		if err != nil {

@@ -48,7 +48,7 @@ func (se *Session) generate(purpose, scenario string, edge bool) ([]*generator.E
 	extra := se.suite.cfg.generatorOptions()
 	if se.suite.provider.schemaDriven() {
 		slot, slots, _ := se.purposeSlot(purpose)
-		extra = append(extra, generator.WithKeySlot(slot, slots, se.suite.cfg.seed))
+		extra = append(extra, generator.WithKeySlot(slot, slots, se.suite.cfg.seed), generator.WithContext(se.ctx))
 	}
 	evs, err := generate(se.suite.provider, se.seedFor(purpose), scenario, DefaultOrders, edge, base, extra...)
 	if err != nil {

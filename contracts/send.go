@@ -79,7 +79,7 @@ func SendScenario(ctx context.Context, target any, p Provider, name string, seed
 		return nil, err
 	}
 	defer se.Close()
-	evs, err := generate(p, seed, name, 0, false, 0, se.suite.cfg.generatorOptions()...)
+	evs, err := generate(p, seed, name, 0, false, 0, append(se.suite.cfg.generatorOptions(), generator.WithContext(se.ctx))...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrScenario, err)
 	}

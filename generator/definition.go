@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator/schemagen"
+	"github.com/orderhooks/orderhooks/internal/ctxrun"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
 	"github.com/orderhooks/orderhooks/provider"
@@ -85,7 +86,7 @@ func definitionScenario(def *provider.Definition, name string) ([]string, error)
 // from the seed, or WithKeySlot's. Where the schema allows fewer values
 // than the entities need, or a distinct value would break another
 // keyword, keys repeat; Event.Entity still tells the entities apart. Of
-// opts only WithKeySlot applies.
+// opts only WithKeySlot and WithContext apply.
 func FromDefinition(def *provider.Definition, seed int64, scenario string, orders int, edge bool, opts ...Option) ([]*Event, error) {
 	var c config
 	for _, o := range opts {
@@ -99,6 +100,15 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 			Want: "a slot from 0 below a positive number of slots", Err: ErrOptions}
 	}
 	ring := newKeyRing(seed, c.keySlot)
+	// Compiling a large schema, and generating from it, are single calls
+	// that take no context: under WithContext they run aside.
+	ctx := c.ctx
+	schemaOf := func(e *provider.Event) (*provider.EventSchema, error) {
+		return ctxrun.Do(ctx, e.Schema)
+	}
+	generate := func(s *provider.EventSchema, seed int64) ([]byte, error) {
+		return ctxrun.Do(ctx, func() ([]byte, error) { return s.Generate(seed) })
+	}
 	var out []*Event
 	add := func(e *provider.Event, at time.Time, payload []byte, step string, entity int) {
 		doc, _ := decodeDefPayload(payload)
@@ -107,11 +117,11 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 	}
 	if edge {
 		for i, e := range def.Events() {
-			s, err := e.Schema()
+			s, err := schemaOf(e)
 			if err != nil {
 				return nil, err
 			}
-			cases, err := s.EdgeCases(seed + int64(i))
+			cases, err := ctxrun.Do(ctx, func() ([]schemagen.Case, error) { return s.EdgeCases(seed + int64(i)) })
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Name, err)
 			}
@@ -131,12 +141,12 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 	}
 	if steps == nil {
 		e, _ := def.Event(strings.TrimPrefix(scenario, SingleEventScenario))
-		s, err := e.Schema()
+		s, err := schemaOf(e)
 		if err != nil {
 			return nil, err
 		}
 		for o := range orders {
-			payload, err := s.Generate(seed*1000 + int64(o))
+			payload, err := generate(s, seed*1000+int64(o))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Name, err)
 			}
@@ -145,13 +155,16 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 		return out, nil
 	}
 	for o := range orders {
+		if ctx != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		at := start.Add(time.Duration(o) * time.Minute)
 		var prev []byte
 		var key string
 		for k, step := range steps {
 			t, _, _ := def.Transition(step)
 			e, _ := def.Event(t.Emits)
-			s, err := e.Schema()
+			s, err := schemaOf(e)
 			if err != nil {
 				return nil, err
 			}
@@ -163,7 +176,7 @@ func FromDefinition(def *provider.Definition, seed int64, scenario string, order
 				at = at.Add(time.Minute)
 			}
 			if prev == nil {
-				if prev, err = s.Generate(seed*1000 + int64(o)); err != nil {
+				if prev, err = generate(s, seed*1000+int64(o)); err != nil {
 					return nil, fmt.Errorf("%s: %w", e.Name, err)
 				}
 				prev = ring.assign(s, e, prev, o)

@@ -2,7 +2,9 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -185,5 +187,38 @@ events:
 	}
 	if _, err := New(ProviderPhasio, WithKeySlot(0, 1, 0)); err == nil {
 		t.Error("New accepted WithKeySlot")
+	}
+}
+
+// TestFromDefinitionInterrupted cancels FromDefinition while it generates
+// a million entities of each kind of scenario (minutes of work): it must
+// return the context's error, not events, once the context is done.
+func TestFromDefinitionInterrupted(t *testing.T) {
+	def, err := provider.Load(filepath.Join("..", "testdata", "providers", "shop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range []string{"shop/happy", "event:order_created"} {
+		t.Run(sc, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			timer := time.AfterFunc(50*time.Millisecond, cancel)
+			defer timer.Stop()
+			done := make(chan error, 1)
+			go func() {
+				evs, err := FromDefinition(def, 1, sc, 1_000_000, false, WithContext(ctx))
+				if evs != nil {
+					err = fmt.Errorf("%d events and %v", len(evs), err)
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("FromDefinition = %v, want context.Canceled", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("FromDefinition still generating 20 s after its context was cancelled")
+			}
+		})
 	}
 }

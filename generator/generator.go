@@ -2,6 +2,7 @@ package generator
 
 import (
 	"container/heap"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -69,6 +70,7 @@ type config struct {
 	idBase     int64
 	schemas    *schemas.Set
 	keySlot    keySlot
+	ctx        context.Context // FromDefinition: nil, never interrupted
 }
 
 // Option configures New.
@@ -150,6 +152,13 @@ func WithOrderIDBase(base int64) Option { return func(c *config) { c.idBase = ba
 func WithKeySlot(slot, slots int, shift int64) Option {
 	return func(c *config) { c.keySlot = keySlot{slot: slot, slots: slots, shift: shift, set: true} }
 }
+
+// WithContext stops FromDefinition when ctx is done: it returns ctx's
+// error at once, even while a schema compiles or a payload is generated
+// (that work ends in the background, its result dropped). New and the
+// named generators' sources take no context: a Source stops when its
+// yield returns an error.
+func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
 
 // keySlot is WithKeySlot's part of the key space.
 type keySlot struct {

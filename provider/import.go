@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -341,7 +342,11 @@ func (c *checker) loadSpec(name string) (*apispec.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: no such file", name)
 	}
-	return apispec.Load(full, apispec.Options{FS: o.fsys, Root: root, AllowRemote: o.remote})
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return apispec.LoadContext(ctx, full, apispec.Options{FS: o.fsys, Root: root, AllowRemote: o.remote})
 }
 
 // FromSpec is the definition whose events are those of the OpenAPI 3.1 or

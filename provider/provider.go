@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -72,8 +73,9 @@ type options struct {
 	refRoot string
 	events  []string
 	remote  bool
-	key     []string // FromSpec: events.import.key, nil: the signer's
-	compare []string // FromSpec: events.import.compare, nil: the signer's
+	ctx     context.Context // nil: never interrupted; dropped once built
+	key     []string        // FromSpec: events.import.key, nil: the signer's
+	compare []string        // FromSpec: events.import.compare, nil: the signer's
 	// builtins resolves events.from while the built-ins themselves are
 	// parsed; nil: the built-ins.
 	builtins map[string]builtinResult
@@ -87,6 +89,14 @@ func WithFS(fsys fs.FS) Option { return func(o *options) { o.fsys = fsys } }
 // WithRefRoot sets the directory that files referred to must be inside
 // (default: the definition's own directory).
 func WithRefRoot(dir string) Option { return func(o *options) { o.refRoot = dir } }
+
+// WithContext stops reading a definition when ctx is done: the document
+// events.import names (or FromSpec's) is read and its references resolved
+// under ctx, and Load, Parse, New and FromSpec then return ctx's error
+// (errors.Is(err, context.Canceled)) instead of the definition, at once
+// even when a decode is under way. ctx is not kept: the definition's
+// schemas compile, later, without it.
+func WithContext(ctx context.Context) Option { return func(o *options) { o.ctx = ctx } }
 
 // WithEvents keeps only the events whose names match one of the globs
 // (path.Match syntax: ORDER*, issues.*).
@@ -299,6 +309,11 @@ func build(f *File, raw []byte, ps *problems, o *options) (*Definition, error) {
 	d.digest = hex.EncodeToString(sum[:])
 	c := &checker{d: d, ps: ps}
 	c.check()
+	ctx := o.ctx
+	o.ctx = nil
+	if ctx != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("reading %s: %w", ps.file, ctx.Err())
+	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}

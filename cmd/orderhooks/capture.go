@@ -360,7 +360,7 @@ func captureExport(ctx context.Context, args []string, co *captureOpts, e *env, 
 	if err != nil {
 		return err
 	}
-	c, err := co.def.choose()
+	c, err := co.def.choose(ctx)
 	if err != nil {
 		return err
 	}

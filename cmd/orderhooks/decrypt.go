@@ -48,7 +48,7 @@ func runDecrypt(ctx context.Context, args []string, o *decryptOpts, e *env) erro
 	}
 	var p *wire.Compiled
 	if file := o.provider.file; file != "" {
-		c, err := o.provider.choose()
+		c, err := o.provider.choose(ctx)
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func runDrift(ctx context.Context, args []string, do *driftOpts, e *env) error {
 		return usageErrorf("one SOURCE at least is required: a capture store, a recording, an events file or JSON payloads (- for stdin)")
 	}
 	o := payloads.Options{Provider: do.provider.name, Event: do.event}
-	c, err := do.provider.choose()
+	c, err := do.provider.choose(ctx)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func runEmit(ctx context.Context, args []string, o *emitOpts, e *env) error {
 		return usageErrorf("unexpected argument %q", args[0])
 	}
 	d := &o.delivery
-	c, err := d.provider.choose()
+	c, err := d.provider.choose(ctx)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (o *emitOpts) source(ctx context.Context, e *env, c *chosen) (generator.Sou
 	if in == "" {
 		g := o.gen
 		g.endless = soakEndless(o.soak.duration, g.changed)
-		src, total, err := g.chosenSource(c)
+		src, total, err := g.chosenSource(ctx, c)
 		if err != nil {
 			return nil, 0, nil, err
 		}

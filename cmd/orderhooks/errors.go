@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -206,6 +207,13 @@ func usageError(err error) error {
 }
 
 // failedSilently means "the command already printed why; exit 1".
+// interrupted is the error of a command stopped by SIGINT or SIGTERM
+// while it read its input, before anything was written or sent: exit 1,
+// as for any interrupted run, the message naming what was being read.
+func interrupted(ctx context.Context, what string) error {
+	return &cliError{code: exitFailure, msg: "interrupted while " + what, err: ctx.Err()}
+}
+
 func failedSilently() error { return &cliError{code: exitFailure, silent: true} }
 
 func isSilent(err error) bool {

@@ -45,11 +45,11 @@ func runGenerate(ctx context.Context, fs *pflag.FlagSet, o *generateOpts, e *env
 	}
 	var src generator.Source
 	if p := o.provider; p.file != "" || p.spec != "" || p.sign != "" || p.remoteRefs || len(p.key) > 0 {
-		c, err := p.choose()
+		c, err := p.choose(ctx)
 		if err != nil {
 			return err
 		}
-		if src, _, err = o.gen.chosenSource(c); err != nil {
+		if src, _, err = o.gen.chosenSource(ctx, c); err != nil {
 			return err
 		}
 	} else {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 	"time"
 
@@ -134,7 +135,7 @@ func (g *genFlags) generator(provider string) (*generator.Generator, error) {
 // scenario's platform, Phasio by default), or generated from its events'
 // schemas and lifecycle (--scenario names one of its lifecycle scenarios
 // or "event:NAME"; default: single events of its first event).
-func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
+func (g *genFlags) chosenSource(ctx context.Context, c *chosen) (generator.Source, int64, error) {
 	if !c.schemaDriven() {
 		name, err := c.generatorName(g.scenario)
 		if err != nil {
@@ -173,7 +174,10 @@ func (g *genFlags) chosenSource(c *chosen) (generator.Source, int64, error) {
 			return nil, 0, usageErrorf("--scenario %s", err)
 		}
 	}
-	evs, err := generator.FromDefinition(c.def, seed, scenario, orders, edge)
+	evs, err := generator.FromDefinition(c.def, seed, scenario, orders, edge, generator.WithContext(ctx))
+	if err != nil && ctx.Err() != nil {
+		return nil, 0, interrupted(ctx, "generating from "+c.file)
+	}
 	if err != nil {
 		return nil, 0, usageErrorf("%s: %v", c.file, err)
 	}

@@ -66,7 +66,7 @@ func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error
 	if err != nil {
 		return err
 	}
-	c, err := o.defs.choose()
+	c, err := o.defs.choose(ctx)
 	if err != nil {
 		return err
 	}

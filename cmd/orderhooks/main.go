@@ -228,7 +228,7 @@ func helpWire(e *env, args []string) int {
 	if len(args) == 1 && isDefinitionFile(args[0]) {
 		def, err := provider.Load(args[0])
 		if err != nil {
-			return report(e, "help wire", definitionError(args[0], err), nil)
+			return report(e, "help wire", definitionError(context.Background(), args[0], err), nil)
 		}
 		_ = wire.FormatOf(def, args[0]).WriteText(e.stdout) // stdout: nothing to do on a failed write
 		return exitOK

@@ -92,9 +92,12 @@ func signingSummary(def *provider.Definition) string {
 // a profile compiled from it with a fresh secret that verifies its own
 // request.
 func checkDefinitionFile(ctx context.Context, e *env, path string) error {
-	def, err := provider.Load(path)
+	def, err := provider.Load(path, provider.WithContext(ctx))
 	if err == nil {
 		err = def.Check(ctx)
+	}
+	if err != nil && ctx.Err() != nil {
+		return interrupted(ctx, "checking "+path)
 	}
 	if err != nil {
 		var ps provider.Problems
@@ -111,7 +114,10 @@ func checkDefinitionFile(ctx context.Context, e *env, path string) error {
 		}
 		return &cliError{code: exitUsage, silent: true}
 	}
-	if err := selfTest(def); err != nil {
+	if err := selfTest(ctx, def); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(ctx, "checking "+path)
+		}
 		return usageErrorf("%s: %v", path, err)
 	}
 	if verrs := wire.CheckVectors(def); len(verrs) > 0 {
@@ -128,7 +134,7 @@ func checkDefinitionFile(ctx context.Context, e *env, path string) error {
 
 // selfTest compiles def with a fresh secret and verifies a request of
 // each of its events built from a generated payload.
-func selfTest(def *provider.Definition) error {
+func selfTest(ctx context.Context, def *provider.Definition) error {
 	secret := ""
 	if def.Signing() != nil {
 		var err error
@@ -147,7 +153,7 @@ func selfTest(def *provider.Definition) error {
 		if !strings.HasPrefix(sc, generator.SingleEventScenario) {
 			continue
 		}
-		evs, err := generator.FromDefinition(def, 1, sc, 1, false)
+		evs, err := generator.FromDefinition(def, 1, sc, 1, false, generator.WithContext(ctx))
 		if err != nil {
 			return err
 		}
@@ -225,8 +231,10 @@ func (p *providerFlags) bindSpec(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&p.key, "entity-key", nil, entityKeyUsage)
 }
 
-// chooseSpec reads --spec with the signing of --sign or --provider-file.
-func (p providerFlags) chooseSpec() (*chosen, error) {
+// chooseSpec reads --spec with the signing of --sign or --provider-file,
+// under ctx: a SIGINT or SIGTERM while a large document loads ends the
+// command at once (exit 1).
+func (p providerFlags) chooseSpec(ctx context.Context) (*chosen, error) {
 	spec, sign, remote, file := p.spec, p.sign, p.remoteRefs, p.file
 	if spec == "" {
 		switch {
@@ -251,15 +259,15 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 	case sign != "":
 		return nil, usageErrorf("--sign %q: only standard (Standard Webhooks) signs an imported document; other signing comes from --provider-file FILE%s", sign, suggest.Hint(sign, []string{"standard"}, nil))
 	case file != "":
-		def, err := provider.Load(file)
+		def, err := provider.Load(file, provider.WithContext(ctx))
 		if err != nil {
-			return nil, definitionError(file, err)
+			return nil, definitionError(ctx, file, err)
 		}
 		signer = def
 	default:
 		return nil, usageErrorf("--spec needs a signing scheme: --sign standard, or --provider-file FILE with a signing section")
 	}
-	opts := []provider.Option{provider.WithRemoteRefs(remote)}
+	opts := []provider.Option{provider.WithRemoteRefs(remote), provider.WithContext(ctx)}
 	for _, k := range p.key {
 		if _, err := jsonptr.Parse(k); err != nil || k == "" {
 			return nil, usageErrorf("--entity-key %q: not a JSON pointer into the payloads (e.g. /id, /data/object/id)", k)
@@ -270,7 +278,7 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 	}
 	def, err := provider.FromSpec(spec, signer, opts...)
 	if err != nil {
-		return nil, definitionError(spec, err)
+		return nil, definitionError(ctx, spec, err)
 	}
 	return &chosen{name: def.Name(), def: def, file: spec}, nil
 }
@@ -279,8 +287,8 @@ func (p providerFlags) chooseSpec() (*chosen, error) {
 // at most one; nil when none is given. A definition file's problems are
 // exit 2 with the first as FILE:LINE: POINTER: message; an unknown
 // --provider is the library's error, worded for the flag by explain.
-func (p providerFlags) choose() (*chosen, error) {
-	if c, err := p.chooseSpec(); c != nil || err != nil {
+func (p providerFlags) choose(ctx context.Context) (*chosen, error) {
+	if c, err := p.chooseSpec(ctx); c != nil || err != nil {
 		return c, err
 	}
 	name, file := p.name, p.file
@@ -288,9 +296,9 @@ func (p providerFlags) choose() (*chosen, error) {
 	case name != "" && file != "":
 		return nil, usageErrorf("--provider and --provider-file exclude each other")
 	case file != "":
-		def, err := provider.Load(file)
+		def, err := provider.Load(file, provider.WithContext(ctx))
 		if err != nil {
-			return nil, definitionError(file, err)
+			return nil, definitionError(ctx, file, err)
 		}
 		return &chosen{name: def.Name(), def: def, file: file}, nil
 	case name != "":
@@ -304,8 +312,12 @@ func (p providerFlags) choose() (*chosen, error) {
 }
 
 // definitionError is the one-line error of a definition file that does
-// not read: its first problem, and how many more there are.
-func definitionError(file string, err error) error {
+// not read: its first problem, and how many more there are; or, when ctx
+// ended while it was read, that the command was interrupted.
+func definitionError(ctx context.Context, file string, err error) error {
+	if ctx.Err() != nil {
+		return interrupted(ctx, "reading "+file)
+	}
 	var ps provider.Problems
 	if errors.As(err, &ps) && len(ps) > 1 {
 		return usageErrorf("%s (and %d more problems: orderhooks provider check %s lists them)", ps[0].Error(), len(ps)-1, file)

@@ -84,7 +84,7 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 	if err != nil {
 		return err
 	}
-	profile, chosen, err := o.profile(e)
+	profile, chosen, err := o.profile(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -181,8 +181,8 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 }
 
 // profile builds the verifying profile from --provider, --secret and --trigger.
-func (o *receiveOpts) profile(e *env) (wire.Profile, *chosen, error) {
-	c, err := o.provider.choose()
+func (o *receiveOpts) profile(ctx context.Context, e *env) (wire.Profile, *chosen, error) {
+	c, err := o.provider.choose(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -52,7 +52,7 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) e
 		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
 	}
 	d := &ro.delivery
-	c, err := d.provider.choose()
+	c, err := d.provider.choose(ctx)
 	if err != nil {
 		return err
 	}

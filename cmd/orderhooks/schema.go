@@ -36,17 +36,17 @@ func schemaCommand() *command {
 		summary: "list the payload schemas, print one, or export a provider's events as an OpenAPI 3.1 or AsyncAPI 3.0 document",
 		args:    "list\nshow NAME\nexport (--provider NAME | --provider-file FILE | --spec SPEC) --format FORMAT",
 		fs:      fs,
-		run:     func(_ context.Context, e *env) error { return runSchema(fs, &o, e) },
+		run:     func(ctx context.Context, e *env) error { return runSchema(ctx, fs, &o, e) },
 	}
 }
 
-func runSchema(fs *pflag.FlagSet, o *schemaOpts, e *env) error {
+func runSchema(ctx context.Context, fs *pflag.FlagSet, o *schemaOpts, e *env) error {
 	args := fs.Args()
 	if len(args) > 0 && args[0] == "export" {
 		if len(args) > 1 {
 			return usageErrorf("unexpected argument %q", args[1])
 		}
-		return runSchemaExport(o, e)
+		return runSchemaExport(ctx, o, e)
 	}
 	var set []string
 	fs.Visit(func(f *pflag.Flag) { set = append(set, "--"+f.Name) })
@@ -80,8 +80,8 @@ func runSchema(fs *pflag.FlagSet, o *schemaOpts, e *env) error {
 
 // runSchemaExport writes the chosen provider's OpenAPI or AsyncAPI
 // document.
-func runSchemaExport(o *schemaOpts, e *env) error {
-	c, err := o.provider.choose()
+func runSchemaExport(ctx context.Context, o *schemaOpts, e *env) error {
+	c, err := o.provider.choose(ctx)
 	if err != nil {
 		return err
 	}

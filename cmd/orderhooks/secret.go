@@ -23,17 +23,17 @@ func secretCommand() *command {
 		summary: "print a fresh webhook secret for a provider (or, --asymmetric, a Standard Webhooks key pair)",
 		args:    "new",
 		fs:      fs,
-		run: func(_ context.Context, e *env) error {
-			return runSecret(fs.Args(), prov, asymmetric, e)
+		run: func(ctx context.Context, e *env) error {
+			return runSecret(ctx, fs.Args(), prov, asymmetric, e)
 		},
 	}
 }
 
-func runSecret(args []string, prov providerFlags, asymmetric bool, e *env) error {
+func runSecret(ctx context.Context, args []string, prov providerFlags, asymmetric bool, e *env) error {
 	if len(args) != 1 || args[0] != "new" {
 		return usageErrorf("the only action is 'new'")
 	}
-	c, err := prov.choose()
+	c, err := prov.choose(ctx)
 	if err != nil {
 		return err
 	}

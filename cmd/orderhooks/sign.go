@@ -59,7 +59,7 @@ func runSign(ctx context.Context, fs *pflag.FlagSet, o *signOpts, e *env) error 
 	if fs.NArg() > 1 {
 		return usageErrorf("one input at most, got %d", fs.NArg())
 	}
-	c, err := o.provider.choose()
+	c, err := o.provider.choose(ctx)
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func runVerify(ctx context.Context, o *verifyOpts, e *env) error {
 	defer outputs.discard()
 	report, err := verifyRun(ctx, o, e)
 	if report == nil {
-		report = errorReport(o, err)
+		report = errorReport(ctx, o, err)
 	}
 	if werr := outputs.commit(report); werr != nil && (err == nil || isSilent(err)) {
 		err = werr
@@ -133,7 +133,7 @@ func verifyRun(ctx context.Context, o *verifyOpts, e *env) (*contracts.Report, e
 	if o.fs.NArg() > 0 {
 		return nil, usageErrorf("unexpected argument %q", o.fs.Arg(0))
 	}
-	c, err := o.provider.choose()
+	c, err := o.provider.choose(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -247,9 +247,9 @@ func (o *verifyOpts) target(e *env, c *chosen) (contracts.Provider, contracts.Ta
 
 // errorReport is the report of a run that ended before any check: the
 // flags it could read and the reason.
-func errorReport(o *verifyOpts, err error) *contracts.Report {
+func errorReport(ctx context.Context, o *verifyOpts, err error) *contracts.Report {
 	provider := ""
-	if c, cerr := o.provider.choose(); cerr == nil && c != nil {
+	if c, cerr := o.provider.choose(ctx); cerr == nil && c != nil {
 		provider = c.name
 	}
 	target := o.url
