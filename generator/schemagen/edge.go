@@ -93,7 +93,7 @@ func (g *Generator) EdgeCases(seed int64) ([]Case, error) {
 			label = "every optional property, longest values"
 			s.rec = fullRec
 		}
-		if v, err := s.gen([]*node{g.root}, "", ""); err == nil && g.check.Validate(plain(v)) == nil {
+		if v, err := s.gen([]*node{g.root}, "", ""); err == nil && g.check(plain(v)) == nil {
 			e.add("", label, v)
 			if !minimal {
 				full = v
@@ -153,7 +153,7 @@ func (e *edges) add(ptr, what string, payload any) {
 	if e.seen[string(b)] || len(b) > e.g.d.opts.maxBytes {
 		return
 	}
-	if e.g.check.Validate(plain(payload)) != nil {
+	if e.g.check(plain(payload)) != nil {
 		return
 	}
 	e.seen[string(b)] = true
