@@ -17,6 +17,10 @@ var (
 	// ErrLimit is wrapped when a document, a chain of references or a
 	// nesting goes past its bound.
 	ErrLimit = errors.New("apispec: limit reached")
+	// ErrRefCycle is wrapped when a payload schema's $refs, through
+	// allOf, anyOf, oneOf, not, if, then or else and nothing else, lead
+	// back to a schema of their own chain.
+	ErrRefCycle = errors.New("apispec: reference cycle")
 )
 
 // Error is one problem, where it is: the document (as given, or the URL of

@@ -2,6 +2,7 @@ package apispec
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +17,22 @@ type refChecker struct {
 	l      *loader
 	seen   map[string]bool // schema locations walked
 	visits int
+	// color is each schema location's state in the search for reference
+	// cycles: onPath while its in-place subschemas are searched, done after.
+	color map[target]int8
+	path  []target // the in-place chain being searched
 }
+
+// States of a schema location in the search for reference cycles.
+const (
+	onPath int8 = 1
+	done   int8 = 2
+)
+
+// inPlace are the keywords whose subschemas apply to the instance itself,
+// not to a part of it: a chain of them and $refs that comes back to where
+// it started evaluates one schema on one value for ever.
+var inPlace = map[string]bool{"allOf": true, "anyOf": true, "oneOf": true, "not": true, "if": true, "then": true, "else": true}
 
 // notSchemas are the keywords whose values are data, not schemas.
 var notSchemas = map[string]bool{"const": true, "enum": true, "default": true, "example": true, "examples": true}
@@ -63,6 +79,9 @@ func (c *refChecker) value(t target, v any, base string, depth int, named bool) 
 	case map[string]any:
 		if !named {
 			if err := checkSize(t, x); err != nil {
+				return err
+			}
+			if err := c.cycle(t, x, base); err != nil {
 				return err
 			}
 			if id, ok := x["$id"].(string); ok {
@@ -125,4 +144,81 @@ func checkSize(t target, x map[string]any) error {
 		return t.doc.errorf(t.child("enum").ptr, ErrLimit, "an enum of more than %d values", input.MaxValues)
 	}
 	return nil
+}
+
+// cycle searches the schema x at t for a reference cycle: a chain of
+// $refs, and of subschemas applied to the same value (allOf, anyOf, oneOf,
+// not, if, then, else), that comes back to a schema of the chain. No value
+// satisfies such a schema and no validator ends on it. Recursion through
+// properties, items and the like is legal (a tree node whose children are
+// nodes): each step goes down into the value, which ends.
+func (c *refChecker) cycle(t target, x map[string]any, base string) error {
+	switch c.color[t] {
+	case done:
+		return nil
+	case onPath:
+		i := slices.IndexFunc(c.path, func(p target) bool { return p == t })
+		chain := make([]string, 0, len(c.path)-i+1)
+		for _, p := range c.path[i:] {
+			chain = append(chain, c.display(p, t.doc))
+		}
+		chain = append(chain, c.display(t, t.doc))
+		return &Error{File: t.doc.name, Line: t.doc.line(t.ptr), Pointer: t.ptr,
+			Message: "reference cycle (" + strings.Join(chain, " → ") + ")", Err: ErrRefCycle}
+	}
+	if len(c.path) >= 4*MaxDepth {
+		return t.doc.errorf(t.ptr, ErrLimit, "more than %d references and in-place subschemas in a chain", 4*MaxDepth)
+	}
+	if c.color == nil {
+		c.color = map[target]int8{}
+	}
+	c.color[t] = onPath
+	c.path = append(c.path, t)
+	defer func() { c.path = c.path[:len(c.path)-1] }()
+	if _, ok := x["$id"]; !ok {
+		if ref, ok := x["$ref"].(string); ok && checkable(ref, base, t.doc.uri) {
+			next, err := c.l.resolveRef(t, base, ref)
+			if err != nil {
+				return err
+			}
+			if v, ok := next.value(); ok {
+				if m, ok := v.(map[string]any); ok {
+					if err := c.cycle(next, m, next.doc.uri); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	for _, k := range sortedKeys(x) {
+		if !inPlace[k] {
+			continue
+		}
+		sub := []any{x[k]}
+		at := []target{t.child(k)}
+		if arr, ok := x[k].([]any); ok {
+			sub, at = arr, nil
+			for i := range arr {
+				at = append(at, t.child(k, strconv.Itoa(i)))
+			}
+		}
+		for i, v := range sub {
+			if m, ok := v.(map[string]any); ok {
+				if err := c.cycle(at[i], m, base); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	c.color[t] = done
+	return nil
+}
+
+// display names a schema location in a cycle: "#/components/schemas/A"
+// in the document the problem is reported in, "FILE#/…" in another.
+func (c *refChecker) display(t target, in *document) string {
+	if t.doc == in {
+		return "#" + t.ptr
+	}
+	return t.doc.name + "#" + t.ptr
 }
