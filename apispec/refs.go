@@ -1,6 +1,8 @@
 package apispec
 
 import (
+	"context"
+	"errors"
 	"net/url"
 	"slices"
 	"sort"
@@ -91,7 +93,7 @@ func (c *refChecker) value(t target, v any, base string, depth int, named bool) 
 					}
 				}
 			}
-			if ref, ok := x["$ref"].(string); ok && checkable(ref, base, t.doc.uri) {
+			if ref, ok := x["$ref"].(string); ok && checkable(ref, base, t.doc.uri) && (!c.l.frozen || strings.HasPrefix(ref, "#")) {
 				next, err := c.l.resolveRef(t, base, ref)
 				if err != nil {
 					return err
@@ -176,7 +178,7 @@ func (c *refChecker) cycle(t target, x map[string]any, base string) error {
 	c.path = append(c.path, t)
 	defer func() { c.path = c.path[:len(c.path)-1] }()
 	if _, ok := x["$id"]; !ok {
-		if ref, ok := x["$ref"].(string); ok && checkable(ref, base, t.doc.uri) {
+		if ref, ok := x["$ref"].(string); ok && checkable(ref, base, t.doc.uri) && (!c.l.frozen || strings.HasPrefix(ref, "#")) {
 			next, err := c.l.resolveRef(t, base, ref)
 			if err != nil {
 				return err
@@ -221,4 +223,26 @@ func (c *refChecker) display(t target, in *document) string {
 		return "#" + t.ptr
 	}
 	return t.doc.name + "#" + t.ptr
+}
+
+// SchemaCycle searches a standalone JSON Schema document (JSON or YAML,
+// named name in errors) for a reference cycle, as Load does a payload
+// schema's, from the schema at the JSON pointer ptr ("" for the whole
+// document): local $refs ("#/$defs/A") are followed, references to other
+// documents are not. It returns an *Error wrapping ErrRefCycle at the
+// cycle's first schema, or nil (problems other than a cycle, a document
+// that does not parse among them, are left to the schema compilers).
+func SchemaCycle(data []byte, name, ptr string) error {
+	d, err := parse(data, name)
+	if err != nil {
+		return nil
+	}
+	d.uri = "file:///" + url.PathEscape(name)
+	l := &loader{docs: map[string]*document{d.uri: d}, ctx: context.Background(), frozen: true}
+	c := &refChecker{l: l, seen: map[string]bool{}}
+	err = c.schema(target{d, ptr}, d.uri, 0)
+	if errors.Is(err, ErrRefCycle) {
+		return err
+	}
+	return nil
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/orderhooks/orderhooks/apispec"
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
@@ -451,6 +453,7 @@ func (c *checker) events() {
 			c.add(at+"/schema/builtin", "%q is not a built-in schema (%s)%s", es.Schema.Builtin, strings.Join(builtinSchemas(), ", "),
 				suggest.Hint(es.Schema.Builtin, builtinSchemas(), nil))
 		}
+		c.schemaCycle(at+"/schema", es.Schema)
 		e.Match = map[string]string{}
 		var tuple []string
 		for _, m := range ev.Match {
@@ -656,4 +659,32 @@ func lookup(doc any, ptr string) (any, bool) {
 		return nil, false
 	}
 	return jsonptr.Get(doc, p)
+}
+
+// schemaCycle refuses an event's schema whose $refs lead back to
+// themselves with nothing between (apispec.SchemaCycle): no payload
+// satisfies it and no validator ends on it. An inline schema's cycle is
+// reported where it is in the definition, a referenced file's in that
+// file; a file that does not read is reported when the schema compiles.
+func (c *checker) schemaCycle(at string, s SchemaSource) {
+	var e *apispec.Error
+	switch {
+	case len(s.Inline) > 0:
+		if errors.As(apispec.SchemaCycle(s.Inline, c.d.source, ""), &e) {
+			c.ps.list = append(c.ps.list, &Error{File: c.ps.file, Pointer: at + e.Pointer, Message: e.Message, Err: apispec.ErrRefCycle})
+		}
+	case s.Ref != "":
+		file, frag, _ := strings.Cut(s.Ref, "#")
+		if file == "" {
+			return
+		}
+		doc, err := c.d.readRef(file)
+		if err != nil {
+			return
+		}
+		name := filepath.Join(c.d.opts.dir, filepath.FromSlash(file))
+		if errors.As(apispec.SchemaCycle(doc, name, unescapeFragment(frag)), &e) {
+			c.ps.list = append(c.ps.list, &Error{File: e.File, Line: e.Line, Pointer: e.Pointer, Message: e.Message, Err: e})
+		}
+	}
 }
