@@ -89,6 +89,16 @@ func TestWriteJSONValidatesAgainstReportSchema(t *testing.T) {
 		t.Fatalf("report breaks its schema: %v\n%s", err, b.Bytes())
 	}
 	testkit.Golden(t, "TestWriteJSON.golden.json", b.Bytes())
+	// A definition's run names the definition (--provider-file, --spec).
+	def := sampleReport()
+	def.Provider = "github"
+	var d bytes.Buffer
+	if err := def.WriteJSON(&d); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.ValidateJSON(d.Bytes()); err != nil {
+		t.Errorf("a definition's report breaks the schema: %v", err)
+	}
 
 	var back struct {
 		Seed   int64 `json:"seed"`
@@ -120,7 +130,7 @@ func TestReportSchemaRejects(t *testing.T) {
 	}{
 		{"unknown status", `"status": "warn"`, `"status": "maybe"`, "/checks/2/status"},
 		{"seed as string", `"seed": 42`, `"seed": "42"`, "/seed"},
-		{"unknown provider", `"provider": "phasio"`, `"provider": "stripe"`, "/provider"},
+		{"not a provider name", `"provider": "phasio"`, `"provider": "Stripe Inc"`, "/provider"},
 		{"unknown stop reason", `"reason": "interrupted"`, `"reason": "bored"`, "/stopped/reason"},
 		{"diagnosis without cause", `"cause": "decoded-key",`, ``, "/diagnosis/0"},
 	}
