@@ -416,10 +416,9 @@ const secretPlaceholder = "$SECRET"
 
 // reproducer returns the command line that reruns one check alone with the
 // same seed, the provider flags given (--provider, or --spec with --sign
-// or --provider-file and --entity-key, or --provider-file), and the flags
-// that change what it sends or judges (not those
-// of options it does not use, which verify would refuse as changing
-// nothing). A literal --secret is replaced by secretPlaceholder; env: and
+// or --provider-file and --entity-key, or --provider-file), and every
+// other flag given but those of reproduceOwn (and those of options the
+// check does not use, which verify would refuse as changing nothing). A literal --secret is replaced by secretPlaceholder; env: and
 // file: specs are kept.
 func (o *verifyOpts) reproducer() func(check string, seed int64) string {
 	fs := o.fs
@@ -464,29 +463,54 @@ func (o *verifyOpts) reproducer() func(check string, seed int64) string {
 				args = append(args, "--secret", secretPlaceholder)
 			}
 		}
-		for _, name := range []string{"probe", "compare", "slo", "timeout", "response-schema", "save-failures", "insecure", "ca-file"} {
+		fs.VisitAll(func(f *pflag.Flag) {
+			name := f.Name
+			if _, own := reproduceOwn[name]; own || !fs.Changed(name) {
+				return
+			}
 			if isContractsOption("--"+name) && !uses["--"+name] {
-				continue
+				return
 			}
-			if fs.Changed(name) {
-				v := fs.Lookup(name).Value
-				if v.Type() == "bool" {
-					if v.String() == "true" {
-						args = append(args, "--"+name)
-					}
-					continue
+			v := f.Value
+			switch sv, slice := v.(pflag.SliceValue); {
+			case v.Type() == "bool":
+				if v.String() == "true" {
+					args = append(args, "--"+name)
 				}
-				if sv, ok := v.(pflag.SliceValue); ok {
-					add(name, strings.Join(sv.GetSlice(), ","))
-				} else {
-					add(name, v.String())
-				}
+			case slice:
+				add(name, strings.Join(sv.GetSlice(), ","))
+			default:
+				add(name, v.String())
 			}
-		}
+		})
 		add("only", check)
 		add("seed", fmt.Sprint(seed))
 		return strings.Join(args, " ")
 	}
+}
+
+// reproduceOwn are the flags of verify the reproducing command writes
+// itself or leaves out, and why; every other flag given is kept as given
+// (in the flag set's order), so a flag that changes what is generated,
+// sent or judged (--schema-overlay, --shard, --probe…) cannot be
+// forgotten. TestReproducerKeepsEveryFlag holds the list to the flag set.
+var reproduceOwn = map[string]string{
+	"provider":          "written first, with the other provider flags",
+	"provider-file":     "written first, with the other provider flags",
+	"spec":              "written first, with the other provider flags",
+	"sign":              "written first, with the other provider flags",
+	"entity-key":        "written first, with the other provider flags",
+	"allow-remote-refs": "written first, with the other provider flags",
+	"url":               "written with the secret, redacted",
+	"secret":            "a literal secret is replaced by $SECRET",
+	"targets":           "written instead of --url and --secret",
+	"only":              "the command reruns one check: --only CHECK",
+	"skip":              "the command reruns one check: --only CHECK",
+	"seed":              "the command writes the run's seed",
+	"list":              "lists the checks and runs nothing",
+	"report":            "where reports are written, not what is judged",
+	"record":            "where the run is recorded, not what is judged",
+	"deadline":          "bounds the whole run, not one check",
 }
 
 // isContractsOption reports whether flag sets an option some check uses

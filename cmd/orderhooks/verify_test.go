@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
@@ -209,6 +211,69 @@ func TestReproducerRunsAlone(t *testing.T) {
 		if probes != strings.Contains(cmd, "--probe") || reads != strings.Contains(cmd, "--compare") {
 			t.Errorf("%s: want --probe for the checks that read the receiver's state or probe a forgery, --compare for the state checks", cmd)
 		}
+	}
+}
+
+// TestReproducerKeepsEveryFlag: every flag of verify is either written
+// by the reproducing command as given (for a check that uses it) or named
+// in reproduceOwn with the reason it is not: a new flag that changes what
+// is generated or judged cannot be forgotten. The flags kept parse back
+// to the values given.
+func TestReproducerKeepsEveryFlag(t *testing.T) {
+	// A value for each flag the command keeps.
+	given := map[string]string{
+		"probe":           "/orders/{orderKey}",
+		"compare":         "/id,/status",
+		"slo":             "750ms",
+		"timeout":         "3s",
+		"response-schema": "ack.json",
+		"save-failures":   "failures",
+		"insecure":        "true",
+		"ca-file":         "ca.pem",
+		"schema-overlay":  "overlay.json",
+		"shard":           "1/4",
+	}
+	fs, _ := newVerifyFlags()
+	fs.VisitAll(func(f *pflag.Flag) {
+		_, own := reproduceOwn[f.Name]
+		_, kept := given[f.Name]
+		if own == kept {
+			t.Errorf("--%s: name it in reproduceOwn with why the reproducing command leaves it out, or give it a value here to keep (own %v, kept %v)", f.Name, own, kept)
+		}
+	})
+	for name := range reproduceOwn {
+		if fs.Lookup(name) == nil {
+			t.Errorf("reproduceOwn names --%s, which verify does not have", name)
+		}
+	}
+	for name, value := range given {
+		t.Run(name, func(t *testing.T) {
+			fs, o := newVerifyFlags()
+			if err := fs.Parse([]string{"--provider", "standard", "--url", "http://h/", "--secret", "env:S", "--" + name + "=" + value}); err != nil {
+				t.Fatal(err)
+			}
+			keptBy := 0
+			for _, c := range contracts.Checks() {
+				cmd := o.reproducer()(c.Name, 7)
+				if !strings.Contains(cmd, " --"+name) {
+					if !isContractsOption("--" + name) {
+						t.Errorf("%s: --%s dropped, though no check's options depend on it", cmd, name)
+					}
+					continue
+				}
+				keptBy++
+				again, _ := newVerifyFlags()
+				if err := again.Parse(shellWords(t, cmd)[2:]); err != nil {
+					t.Fatalf("%s: %v", cmd, err)
+				}
+				if got, want := again.Lookup(name).Value.String(), fs.Lookup(name).Value.String(); got != want {
+					t.Errorf("%s: --%s reads back as %q, want %q", cmd, name, got, want)
+				}
+			}
+			if keptBy == 0 {
+				t.Errorf("--%s=%s: no check's reproducing command keeps it", name, value)
+			}
+		})
 	}
 }
 
