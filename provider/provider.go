@@ -9,12 +9,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
@@ -145,12 +151,23 @@ func Load(path string, opts ...Option) (*Definition, error) {
 		data, err = input.ReadFile(path, input.ProviderFile)
 	}
 	if err != nil {
+		var ie *input.Error
+		if errors.As(err, &ie) && ie.Line > 0 {
+			return nil, encodingError(path, ie)
+		}
 		return nil, &Error{File: path, Line: 1, Message: strings.TrimPrefix(err.Error(), path+": "), Err: err}
 	}
 	if o.dir == "" {
 		o.dir = filepath.Dir(path)
 	}
 	return parse(data, path, o)
+}
+
+// encodingError is the problem of a file that is not UTF-8, at its line:
+// "FILE:8: invalid UTF-8 at column 24".
+func encodingError(file string, ie *input.Error) *Error {
+	return &Error{File: file, Line: max(ie.Line, 1), Column: ie.Column,
+		Message: fmt.Sprintf("%v at column %d", input.ErrEncoding, ie.Column), Err: ie}
 }
 
 // readFS reads a file of fsys within limit.
@@ -188,7 +205,7 @@ func parse(data []byte, source string, o *options) (*Definition, error) {
 	if err := input.CheckUTF8(data, "", 1); err != nil {
 		var ie *input.Error
 		errors.As(err, &ie)
-		return nil, fail(max(ie.Line, 1), "", "invalid UTF-8")
+		return nil, encodingError(source, ie)
 	}
 	raw, err := yamljson.ToJSON(data, limits)
 	if err != nil {
@@ -219,6 +236,10 @@ func parse(data []byte, source string, o *options) (*Definition, error) {
 			ps.add(v.Pointer, "%s", v.Message)
 		}
 		return nil, ps.err()
+	}
+	checkDurations(doc, ps)
+	if err := ps.err(); err != nil {
+		return nil, err
 	}
 	if ext, ok := m["extends"].(string); ok {
 		base, ok := builtinRaw(ext)
@@ -491,4 +512,67 @@ func decodeJSON(doc []byte) (any, error) {
 	dec.UseNumber()
 	err := dec.Decode(&v)
 	return v, err
+}
+
+// durationPaths are the places of the format that hold a Duration, as
+// pointers whose "*" stands for any array index: found in File's fields,
+// so a new duration field is checked too.
+var durationPaths = sync.OnceValue(func() []jsonptr.Pointer {
+	var out []jsonptr.Pointer
+	dur := reflect.TypeFor[Duration]()
+	var walk func(t reflect.Type, at jsonptr.Pointer, depth int)
+	walk = func(t reflect.Type, at jsonptr.Pointer, depth int) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t == dur:
+			out = append(out, slices.Clone(at))
+		case depth > 8:
+		case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
+			walk(t.Elem(), append(at, "*"), depth+1)
+		case t.Kind() == reflect.Struct:
+			for i := range t.NumField() {
+				f := t.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if name != "" && name != "-" && f.IsExported() {
+					walk(f.Type, append(at, name), depth+1)
+				}
+			}
+		}
+	}
+	walk(reflect.TypeFor[File](), nil, 0)
+	return out
+})
+
+// checkDurations reports each duration of a definition that is not one
+// Go can hold (the schema checks its form, not its size: 99999999h
+// overflows), at its pointer.
+func checkDurations(doc any, ps *problems) {
+	var visit func(v any, p jsonptr.Pointer, at jsonptr.Pointer)
+	visit = func(v any, p jsonptr.Pointer, at jsonptr.Pointer) {
+		if len(p) == 0 {
+			if s, ok := v.(string); ok {
+				if _, err := time.ParseDuration(s); err != nil {
+					ps.add(at.String(), "%s is not a duration orderhooks can hold (at most %s)", input.Quote(s), Duration{time.Duration(math.MaxInt64).Truncate(time.Hour)})
+				}
+			}
+			return
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			if m, ok := x[p[0]]; ok {
+				visit(m, p[1:], append(at, p[0]))
+			}
+		case []any:
+			if p[0] == "*" {
+				for i, m := range x {
+					visit(m, p[1:], append(at, strconv.Itoa(i)))
+				}
+			}
+		}
+	}
+	for _, p := range durationPaths() {
+		visit(doc, p, nil)
+	}
 }

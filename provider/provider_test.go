@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -401,6 +402,57 @@ func TestLimits(t *testing.T) {
 		if strings.Count(err.Error(), "\n") > 0 || !strings.HasPrefix(err.Error(), name+".yaml:") {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestErrorLocations: a duration too large for Go, a byte that is not
+// UTF-8 and nesting past the documented 64 levels (even past the YAML
+// parser's own bound of 10,000) are each one line at their own line, with
+// the pointer where there is one, whether the file is loaded or parsed.
+func TestErrorLocations(t *testing.T) {
+	base := minimal(`{name: a, schema: {type: object}}`) // 10 lines
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	tests := []struct{ name, file, want string }{
+		{"retry schedule", base + "delivery:\n  retry: {schedule: [1m, 99999999h]}\n",
+			`p.yaml:12: /delivery/retry/schedule/1: "99999999h" is not a duration orderhooks can hold (at most 2562047h)`},
+		{"timeout", base + "delivery:\n  ordering: fifo\n  timeout: 99999999h\n",
+			`p.yaml:13: /delivery/timeout: "99999999h" is not a duration orderhooks can hold (at most 2562047h)`},
+		{"tolerance", strings.Replace(base, "events:", "timestamp: {header: X-T, tolerance: 3000000h}\nevents:", 1),
+			`p.yaml:7: /timestamp/tolerance: "3000000h" is not a duration orderhooks can hold (at most 2562047h)`},
+		{"transition after", base + "lifecycle:\n  state: /s\n  transitions:\n    - {name: t, to: b, emits: a, after: [1m, 9999999h]}\n",
+			`p.yaml:14: /lifecycle/transitions/0/after/1: "9999999h" is not a duration orderhooks can hold (at most 2562047h)`},
+		{"not UTF-8", strings.Replace(base, "name: tiny", "name: tiny\ndescription: caf\xe9", 1),
+			`p.yaml:3: invalid UTF-8 at column 17`},
+		{"deep 100", base + "x-deep: " + deep(100) + "\n",
+			"p.yaml:11: /x-deep" + strings.Repeat("/0", 64) + ": nested too deeply"},
+		{"deep 100,000", base + "x-deep: " + deep(100_000) + "\n",
+			"p.yaml:11: /x-deep" + strings.Repeat("/0", 64) + ": nested too deeply"},
+		{"deep 100,000 in a mapping after brackets in scalars", base + "x-s: {a: \"[[[\", b: '[''['}\nx-t: |\n  [[[[\n\n  {{{{\n# [[[[\nx-deep:\n  k: " +
+			strings.Repeat("{a: ", 100_000) + "1" + strings.Repeat("}", 100_000) + "\n",
+			"p.yaml:18: /x-deep/k" + strings.Repeat("/a", 63) + ": nested too deeply"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, perr := Parse([]byte(tt.file), "p.yaml")
+			path := filepath.Join(dir, "p.yaml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, lerr := Load(path)
+			for how, err := range map[string]error{"Parse": perr, "Load": lerr} {
+				if err == nil {
+					t.Fatalf("%s accepted it", how)
+				}
+				got := strings.Replace(err.Error(), path, "p.yaml", 1)
+				if got != tt.want {
+					t.Errorf("%s:\n got %s\nwant %s", how, got, tt.want)
+				}
+				if !errors.Is(err, ErrDefinition) {
+					t.Errorf("%s: not ErrDefinition", how)
+				}
+			}
+		})
 	}
 }
 

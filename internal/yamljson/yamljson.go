@@ -10,6 +10,7 @@
 package yamljson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +66,14 @@ var ErrEmpty = errors.New("empty document")
 func ToJSON(data []byte, lim Limits) ([]byte, error) {
 	var n yaml.Node
 	if err := yaml.Unmarshal(data, &n); err != nil {
+		// yaml.v3 refuses flow collections nested past its own bound
+		// (10,000 levels) before the writer can say where the document
+		// passes lim.Depth: the document cut where it does says it.
+		if clipped, ok := clipDeep(data, lim.Depth); ok {
+			if _, cerr := ToJSON(clipped, lim); isDepth(cerr) {
+				return nil, cerr
+			}
+		}
 		return nil, syntaxError(err)
 	}
 	if n.Kind == 0 || len(n.Content) == 0 {
@@ -125,6 +134,104 @@ func sizeOf(n *yaml.Node, depth, maxDepth int, max int64, memo map[*yaml.Node]in
 	return size
 }
 
+// msgDeep is the message of a document nested past Limits.Depth.
+const msgDeep = "nested too deeply"
+
+// isDepth reports whether err is the writer's refusal of a document
+// nested past its depth limit.
+func isDepth(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Msg == msgDeep
+}
+
+// clipDeep returns data cut at the first flow collection ([…], {…})
+// opened deeper than limit flow collections, with a scalar in its place
+// and the open collections closed, and true; false when flow collections
+// nest no deeper. It reads just enough YAML to tell a collection's
+// opening bracket from one inside a scalar or a comment; a document it
+// misreads clips to one that does not parse, or parses without being
+// too deep, and the caller then reports the parser's error.
+func clipDeep(data []byte, limit int) ([]byte, bool) {
+	var stack []byte
+	node, indent := true, 0 // node: the next byte may start a node
+	blank := func(i int) bool {
+		return i < 0 || i >= len(data) || data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		flow := len(stack) > 0
+		switch {
+		case c == '\n':
+			node = node || !flow
+			indent = 0
+			for j := i + 1; j < len(data) && data[j] == ' '; j++ {
+				indent++
+			}
+		case c == ' ' || c == '\t' || c == '\r':
+		case c == '#' && blank(i-1):
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case node && (c == '[' || c == '{'):
+			stack = append(stack, c)
+			if len(stack) > limit {
+				out := append(bytes.Clone(data[:i]), '0')
+				for j := len(stack) - 2; j >= 0; j-- {
+					out = append(out, map[byte]byte{'[': ']', '{': '}'}[stack[j]])
+				}
+				return out, true
+			}
+		case flow && (c == ']' || c == '}'):
+			stack, node = stack[:len(stack)-1], false
+		case flow && c == ',':
+			node = true
+		case node && c == '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			node = false
+		case node && c == '\'':
+			for i++; i < len(data) && (data[i] != '\'' || i+1 < len(data) && data[i+1] == '\''); i++ {
+				if data[i] == '\'' {
+					i++
+				}
+			}
+			node = false
+		case c == ':' && (flow || blank(i+1)), !flow && c == '-' && node && blank(i+1), !flow && c == '?' && node && blank(i+1):
+			node = true
+		case !flow && node && (c == '|' || c == '>'):
+			// A block scalar: the lines after this one that are blank or
+			// more indented than it.
+			own := indent
+			for {
+				nl := bytes.IndexByte(data[i:], '\n')
+				if nl < 0 {
+					return nil, false
+				}
+				i += nl
+				j := i + 1
+				for j < len(data) && data[j] == ' ' {
+					j++
+				}
+				if j >= len(data) {
+					return nil, false
+				}
+				if data[j] != '\n' && data[j] != '\r' && j-(i+1) <= own {
+					break
+				}
+				i = j
+			}
+			i-- // the next pass reads the newline
+			node = false
+		default:
+			node = false
+		}
+	}
+	return nil, false
+}
+
 type writer struct {
 	lim    Limits
 	budget int
@@ -144,7 +251,7 @@ func (w *writer) append(b []byte, n *yaml.Node, depth int, path []string) ([]byt
 		return nil, w.fail(n, path, "the document expands (aliases included) beyond the %s", w.lim.Expansion)
 	}
 	if depth > w.lim.Depth {
-		return nil, w.fail(n, path, "nested too deeply")
+		return nil, w.fail(n, path, msgDeep)
 	}
 	var err error
 	switch n.Kind {

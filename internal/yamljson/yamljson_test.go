@@ -43,6 +43,17 @@ func TestToJSONErrors(t *testing.T) {
 			t.Errorf("%.40q: %v, want %q", tt.in, err, tt.want)
 		}
 	}
+	// Past the YAML parser's own bound of 10,000 levels, the limit is
+	// still the one reported, at its line and pointer.
+	for _, in := range []string{
+		"a: 1\nb: " + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n",
+		"a: |\n  [[[[[[[[[[\nb: " + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n",
+	} {
+		_, err := ToJSON([]byte(in), lim)
+		if e, ok := err.(*Error); !ok || e.Line != strings.Count(in, "\n") || e.Pointer != "/b/0/0/0/0/0/0/0/0" || e.Msg != "nested too deeply" {
+			t.Errorf("%.20q: %v", in, err)
+		}
+	}
 	_, err := ToJSON([]byte("a:\n  b:\n    c: 1\n    c: 2\n"), lim)
 	if e, ok := err.(*Error); !ok || e.Line != 4 || e.Pointer != "/a/b" {
 		t.Errorf("located error %#v", err)
