@@ -112,7 +112,10 @@ func ExampleSendScenario() {
 }
 
 // Verify runs the suite once and writes the report, e.g. as a terminal
-// table; WriteJSON and WriteJUnit give the machine-readable forms.
+// table; WriteJSON and WriteJUnit give the machine-readable forms. The
+// probe reads the receiver's state: without it, idempotent-duplicates
+// would be skipped, since a 2xx to a redelivery does not show it was
+// applied once.
 func ExampleVerify() {
 	profile, err := wire.NewHappyColis(happyColisSecret)
 	if err != nil {
@@ -121,7 +124,8 @@ func ExampleVerify() {
 	}
 	handler, _ := receiver.New(profile)
 	report, err := contracts.Verify(context.Background(), contracts.Handler(handler),
-		contracts.HappyColis(happyColisSecret), contracts.WithOnly(contracts.CheckBadSignature, contracts.CheckDuplicates))
+		contracts.HappyColis(happyColisSecret), contracts.WithOnly(contracts.CheckBadSignature, contracts.CheckDuplicates),
+		contracts.WithProbe("/orders/{orderKey}"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -130,8 +134,8 @@ func ExampleVerify() {
 		fmt.Println(c.Status, c.Name, "-", c.Message)
 	}
 	// Output:
-	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature; its valid control got 200
-	// pass idempotent-duplicates - redelivery answered 2xx (state not probed: no --probe)
+	// pass rejects-bad-signature - answered 401 to a delivery with a wrong signature; its valid control got 200; the probe finds no order 084abf3b-abbe-4153-983d-91836e76efbe (not applied)
+	// pass idempotent-duplicates - redelivery answered 2xx and left the probed state unchanged
 }
 
 // HappyColisEvent wraps a generator fixture (here a dispatched order) as
@@ -176,10 +180,11 @@ func ExampleFromSpec() {
 	fmt.Printf("%s: %d passed, %d failed, %d skipped\n", def.Title(),
 		report.Summary.Passed, report.Summary.Failed, report.Summary.Skipped)
 	// Output:
+	// --- SKIP: TestPetWebhooks/idempotent-duplicates
 	// --- SKIP: TestPetWebhooks/ignores-stale-snapshot
 	// --- SKIP: TestPetWebhooks/state-matches-snapshot
 	// --- SKIP: TestPetWebhooks/response-contract
-	// Webhook Example: 12 passed, 0 failed, 3 skipped
+	// Webhook Example: 11 passed, 0 failed, 4 skipped
 }
 
 // provider.WithKey names the entity key the document does not (the pet's

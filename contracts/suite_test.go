@@ -3,12 +3,14 @@ package contracts_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -383,5 +385,90 @@ func TestCompareTypoFails(t *testing.T) {
 		contracts.WithOnly(contracts.CheckStateMatches), contracts.WithCompare("/orderId", "/orderNumber"))
 	if res := r.Result(contracts.CheckStateMatches); res == nil || res.Status != contracts.StatusPass {
 		t.Fatalf("state-matches-snapshot with real pointers: %+v", res)
+	}
+}
+
+// recordTB records what the go test API reports for each check.
+type recordTB struct {
+	name string
+	got  map[string]string // check name → "skip: …", "fail: …"
+}
+
+func (r recordTB) Helper()      {}
+func (r recordTB) Name() string { return r.name }
+func (r recordTB) Errorf(format string, a ...any) {
+	r.got[r.name] = "fail: " + fmt.Sprintf(format, a...)
+}
+func (r recordTB) Fatalf(format string, a ...any) {
+	r.got[r.name] = "fatal: " + fmt.Sprintf(format, a...)
+}
+func (r recordTB) Logf(string, ...any) {}
+func (r recordTB) Skip(a ...any)       { r.got[r.name] = "skip: " + fmt.Sprint(a...) }
+func (r recordTB) Run(name string, f func(recordTB)) bool {
+	f(recordTB{name: name, got: r.got})
+	return true
+}
+
+// TestDuplicatesWithoutProbe: without a probe, a 2xx to a redelivery
+// proves only that it was accepted, so idempotent-duplicates is skipped,
+// saying why, in every report and in the go test API, even for a
+// receiver that applies duplicates twice (it passed before); a refused
+// redelivery still fails it.
+func TestDuplicatesWithoutProbe(t *testing.T) {
+	const reason = "state not probed: give --probe URL (WithProbe) to judge idempotency"
+	tests := []struct {
+		name string
+		flaw flaw
+		want contracts.Status
+	}{
+		{"correct", correct, contracts.StatusSkip},
+		{"applies duplicates twice", appliesDuplicates, contracts.StatusSkip},
+		{"500 on a redelivery", failsRedelivery, contracts.StatusFail},
+	}
+	for _, tt := range tests {
+		for _, provider := range providers {
+			t.Run(tt.name+"/"+provider, func(t *testing.T) {
+				h := newTestReceiver(testProfile(t, provider), payloadsOf(provider), tt.flaw)
+				r := verifyWith(t, contracts.Handler(h), provider, contracts.WithOnly(contracts.CheckDuplicates))
+				res := r.Result(contracts.CheckDuplicates)
+				if res.Status != tt.want {
+					t.Fatalf("%s: %s, want %s", res.Status, res.Message, tt.want)
+				}
+				if tt.want != contracts.StatusSkip {
+					return
+				}
+				if !strings.HasPrefix(res.Message, reason) || r.Summary.Passed != 0 || r.Summary.Skipped != 1 {
+					t.Errorf("%q, %+v", res.Message, r.Summary)
+				}
+				var text, js, junit bytes.Buffer
+				if err := r.WriteText(&text, false); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.WriteJSON(&js); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.WriteJUnit(&junit); err != nil {
+					t.Fatal(err)
+				}
+				if !regexp.MustCompile(`(?m)^\s*skip\s+` + contracts.CheckDuplicates + `\s+` + regexp.QuoteMeta(reason)).Match(text.Bytes()) {
+					t.Errorf("text report:\n%s", text.Bytes())
+				}
+				var doc struct {
+					Checks []struct{ Name, Status, Message string }
+				}
+				if err := json.Unmarshal(js.Bytes(), &doc); err != nil || len(doc.Checks) != 1 || doc.Checks[0].Status != "skip" || !strings.HasPrefix(doc.Checks[0].Message, reason) {
+					t.Errorf("JSON report (%v):\n%s", err, js.Bytes())
+				}
+				if !regexp.MustCompile(`<skipped message="` + regexp.QuoteMeta(reason)).Match(junit.Bytes()) {
+					t.Errorf("JUnit report:\n%s", junit.Bytes())
+				}
+				rec := recordTB{name: "TestX", got: map[string]string{}}
+				contracts.Test(rec, contracts.Handler(newTestReceiver(testProfile(t, provider), payloadsOf(provider), tt.flaw)),
+					testProvider(t, provider), contracts.WithOnly(contracts.CheckDuplicates))
+				if got := rec.got[contracts.CheckDuplicates]; !strings.HasPrefix(got, "skip: "+reason) {
+					t.Errorf("go test API: %q", got)
+				}
+			})
+		}
 	}
 }
