@@ -84,7 +84,16 @@ type Reconciler struct {
 type followed struct {
 	seq    int64
 	values string // JSON: per compared pointer, [value] or [] (absent)
+	// entity is the generator's entity of the first delivery followed
+	// (generator.Event.Entity); shared is set once a delivery of another
+	// entity carried the same key.
+	entity int
+	shared bool
 }
+
+// sharedReason says why an order whose key other entities shared is not
+// judged.
+const sharedReason = "not judged: other generated orders of the run were sent with this key (the key's schema allows too few distinct values for the run), so the probe cannot tell whose state it reads; widen the key's schema or name another key (events.key)"
 
 // Reconciliation is what Reconcile found.
 type Reconciliation struct {
@@ -106,6 +115,11 @@ type Reconciliation struct {
 	Lost       []Disagreement `json:"lost"`
 	Misapplied []Disagreement `json:"misapplied"`
 	Unverified []Disagreement `json:"unverified"`
+	// Shared are the orders whose key other generated orders of the run
+	// were sent with (a key schema allowing fewer values than the run has
+	// orders): the probe cannot tell whose state it reads, so they are not
+	// judged, neither agreeing nor failing.
+	Shared []Disagreement `json:"shared"`
 	// DuringRun counts the orders probed while the run went on (Sample),
 	// and Suspects those of them that disagreed at the time (each is
 	// probed again by Reconcile, whose verdict counts).
@@ -207,16 +221,25 @@ func (r *Reconciler) Delivered(d emitter.Delivered) {
 	} else {
 		delete(r.inflight, key)
 	}
+	f, seen := r.orders[key]
+	if seen && f.entity != d.Event.Entity && !f.shared {
+		f.shared = true // judged per entity: a key two entities share is not
+		r.orders[key] = f
+	}
 	if !d.OK() {
 		return
 	}
 	if sampleHash(key) > r.threshold || values == "" {
 		return
 	}
-	if f, ok := r.orders[key]; ok && f.seq > d.Event.Seq {
+	if seen && f.seq > d.Event.Seq && f.entity == d.Event.Entity {
 		return
 	}
-	r.orders[key] = followed{seq: d.Event.Seq, values: values}
+	if !seen {
+		f.entity = d.Event.Entity
+	}
+	f.seq, f.values = d.Event.Seq, values
+	r.orders[key] = f
 	for len(r.orders) > r.max {
 		r.threshold -= r.threshold / 10
 		for k := range r.orders {
@@ -323,7 +346,7 @@ func (r *Reconciler) settled() (string, followed, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for k, f := range r.orders {
-		if r.inflight[k] == 0 {
+		if r.inflight[k] == 0 && !f.shared {
 			return k, f, true
 		}
 	}
@@ -357,7 +380,12 @@ func (r *Reconciler) check(ctx context.Context, pr *prober, key string, f follow
 func (r *Reconciler) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	r.mu.Lock()
 	keys := make([]string, 0, len(r.orders))
-	for k := range r.orders {
+	var shared []Disagreement
+	for k, f := range r.orders {
+		if f.shared {
+			shared = append(shared, Disagreement{Key: k, Error: sharedReason})
+			continue
+		}
 		keys = append(keys, k)
 	}
 	orders := make(map[string]followed, len(r.orders))
@@ -366,7 +394,13 @@ func (r *Reconciler) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	}
 	share := float64(r.threshold) / math.MaxUint64
 	rec := &Reconciliation{Probe: r.probe.template, Orders: len(keys), Share: share, DuringRun: r.sampled,
-		Suspects: slices.Clone(r.suspects), Lost: []Disagreement{}, Misapplied: []Disagreement{}, Unverified: []Disagreement{}}
+		Suspects: slices.Clone(r.suspects), Lost: []Disagreement{}, Misapplied: []Disagreement{}, Unverified: []Disagreement{},
+		Shared: []Disagreement{}}
+	rec.Shared = append(rec.Shared, shared...)
+	if len(keys) == 0 && len(shared) > 0 {
+		// Nothing judged is no pass.
+		rec.Skipped = fmt.Sprintf("all %d orders followed share keys with other orders of the run: %s", len(shared), sharedReason)
+	}
 	r.mu.Unlock()
 	for _, c := range r.cmps {
 		rec.Compared = append(rec.Compared, c.String())
@@ -421,7 +455,7 @@ func (r *Reconciler) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	}
 	close(work)
 	wg.Wait()
-	for _, l := range [][]Disagreement{rec.Lost, rec.Misapplied, rec.Unverified} {
+	for _, l := range [][]Disagreement{rec.Lost, rec.Misapplied, rec.Unverified, rec.Shared} {
 		slices.SortFunc(l, func(a, b Disagreement) int { return strings.Compare(a.Key, b.Key) })
 	}
 	if err != nil {
@@ -443,8 +477,12 @@ func (r *Reconciliation) WriteText(w io.Writer, limit int) error {
 	if r.Share < 1 {
 		sample = fmt.Sprintf(" (a uniform sample: %.3g%% of the orders)", 100*r.Share)
 	}
-	fmt.Fprintf(&b, "reconciled %d orders%s with GET %s on %s: %d agree, %d lost, %d misapplied, %d not verified\n",
+	fmt.Fprintf(&b, "reconciled %d orders%s with GET %s on %s: %d agree, %d lost, %d misapplied, %d not verified",
 		r.Orders, sample, r.Probe, strings.Join(r.Compared, ","), r.Agree, len(r.Lost), len(r.Misapplied), len(r.Unverified))
+	if len(r.Shared) > 0 {
+		fmt.Fprintf(&b, ", %d not judged (a key other orders of the run were sent with)", len(r.Shared))
+	}
+	b.WriteString("\n")
 	list := func(what string, ds []Disagreement, line func(Disagreement) string) {
 		for i, d := range ds {
 			if limit > 0 && i == limit {
@@ -457,6 +495,7 @@ func (r *Reconciliation) WriteText(w io.Writer, limit int) error {
 	list("lost", r.Lost, func(d Disagreement) string { return fmt.Sprintf(": acknowledged, but the probe answered %d", d.Status) })
 	list("misapplied", r.Misapplied, func(d Disagreement) string { return ": " + strings.Join(d.Differences, "; ") })
 	list("unverified", r.Unverified, func(d Disagreement) string { return ": " + d.Error })
+	list("shared-key", r.Shared, func(d Disagreement) string { return ": " + d.Error })
 	if r.DuringRun > 0 {
 		fmt.Fprintf(&b, "sampled %d orders during the run, %d disagreeing at the time\n", r.DuringRun, len(r.Suspects))
 	}
@@ -471,7 +510,7 @@ var ErrReconcileMerge = errors.New("contracts: reconciliations that cannot be me
 // run (see emitter.MergeSummaries): counts added, lists joined in key
 // order. Their probes and compared pointers must agree.
 func MergeReconciliations(rs ...*Reconciliation) (*Reconciliation, error) {
-	out := &Reconciliation{Lost: []Disagreement{}, Misapplied: []Disagreement{}, Unverified: []Disagreement{}}
+	out := &Reconciliation{Lost: []Disagreement{}, Misapplied: []Disagreement{}, Unverified: []Disagreement{}, Shared: []Disagreement{}}
 	var orders float64
 	for i, r := range rs {
 		if i == 0 {
@@ -488,6 +527,7 @@ func MergeReconciliations(rs ...*Reconciliation) (*Reconciliation, error) {
 		out.Lost = append(out.Lost, r.Lost...)
 		out.Misapplied = append(out.Misapplied, r.Misapplied...)
 		out.Unverified = append(out.Unverified, r.Unverified...)
+		out.Shared = append(out.Shared, r.Shared...)
 		out.DuringRun += r.DuringRun
 		out.Suspects = append(out.Suspects, r.Suspects...)
 		if r.Skipped != "" && out.Skipped == "" {
@@ -498,7 +538,7 @@ func MergeReconciliations(rs ...*Reconciliation) (*Reconciliation, error) {
 	if orders > 0 && float64(out.Orders) < orders {
 		out.Share = float64(out.Orders) / orders
 	}
-	for _, l := range [][]Disagreement{out.Lost, out.Misapplied, out.Unverified, out.Suspects} {
+	for _, l := range [][]Disagreement{out.Lost, out.Misapplied, out.Unverified, out.Shared, out.Suspects} {
 		slices.SortFunc(l, func(a, b Disagreement) int { return strings.Compare(a.Key, b.Key) })
 	}
 	return out, nil

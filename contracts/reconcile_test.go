@@ -252,3 +252,84 @@ func TestReconcileNamesExactlyTheAffectedOrders(t *testing.T) {
 		})
 	}
 }
+
+// TestReconcilePerEntity: deliveries are judged per generated entity, not
+// per key. Where two entities of a run share a key (a key schema with
+// fewer values than the run has orders), the probe cannot tell whose
+// state it reads: the key is reported as not judged, with that reason,
+// and fails nothing; the other keys are judged as before. The old
+// reconciliation followed the key's highest seq, entity A's, and called a
+// receiver holding entity B's later snapshot misapplied.
+func TestReconcilePerEntity(t *testing.T) {
+	evs := testkit.Generate(t, generator.ProviderPhasio, generator.WithOrders(3), generator.WithSeed(5))
+	var firsts []*generator.Event
+	for _, e := range evs {
+		if !slices.ContainsFunc(firsts, func(f *generator.Event) bool { return f.OrderKey == e.OrderKey }) {
+			firsts = append(firsts, e)
+		}
+	}
+	if len(firsts) < 3 {
+		t.Fatalf("%d orders generated", len(firsts))
+	}
+	withKey := func(e *generator.Event, key string, entity int, seq int64) *generator.Event {
+		c := *e
+		c.OrderKey, c.Entity, c.Seq = key, entity, seq
+		return &c
+	}
+	tests := []struct {
+		name       string
+		deliveries []*generator.Event
+		state      map[string][]byte // what the probe answers per key
+		shared     []string
+		agree      int
+		passed     bool
+	}{
+		{"two entities share a key", []*generator.Event{
+			withKey(firsts[0], "K", 0, 2), withKey(firsts[1], "K", 1, 1), withKey(firsts[2], "L", 2, 1)},
+			map[string][]byte{"K": firsts[1].Payload, "L": firsts[2].Payload}, []string{"K"}, 1, true},
+		{"one entity a key, misapplied still fails", []*generator.Event{
+			withKey(firsts[0], "K", 0, 1), withKey(firsts[1], "L", 1, 1)},
+			map[string][]byte{"K": firsts[1].Payload, "L": firsts[1].Payload}, nil, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, ok := tt.state[strings.TrimPrefix(r.URL.Path, "/orders/")]
+				if !ok {
+					http.NotFound(w, r)
+					return
+				}
+				_, _ = w.Write(b)
+			}))
+			defer srv.Close()
+			rec, err := contracts.NewReconciler(contracts.Phasio(testkit.Secret(generator.ProviderPhasio)), contracts.ReconcileOptions{
+				Probe: srv.URL + "/orders/{orderKey}", Compare: []string{"/orderId"}, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range tt.deliveries {
+				rec.Sending(ev)
+				rec.Delivered(emitter.Delivered{Event: ev, Status: 200, Valid: true, Sent: true})
+			}
+			got, err := rec.Reconcile(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(keysOf(got.Shared), tt.shared) || got.Agree != tt.agree || got.Passed() != tt.passed {
+				t.Errorf("shared %v (want %v), agree %d (want %d), passed %v; %+v", keysOf(got.Shared), tt.shared, got.Agree, tt.agree, got.Passed(), got)
+			}
+			for _, d := range got.Shared {
+				if !strings.Contains(d.Error, "other generated orders of the run were sent with this key") {
+					t.Errorf("reason %q", d.Error)
+				}
+			}
+			var text bytes.Buffer
+			if err := got.WriteText(&text, 0); err != nil {
+				t.Fatal(err)
+			}
+			if len(tt.shared) > 0 && !strings.Contains(text.String(), "shared-key order K: not judged") {
+				t.Errorf("text:\n%s", text.String())
+			}
+		})
+	}
+}
