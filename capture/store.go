@@ -212,7 +212,18 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 		// A first look that cannot change anything (no lock, no
 		// write-ahead log or shared-memory file made beside it): a file
 		// that is not a store is refused before SQLite opens it for real.
-		if err := s.peek(abs); err != nil {
+		err := s.peek(abs, true)
+		if errors.Is(err, ErrCorrupt) && hasLog(abs) {
+			// With its write-ahead log beside it, a file the database
+			// file alone looks damaged in may be a healthy store in the
+			// middle of a checkpoint (the log's pages being copied into
+			// the file, page 1 first, which then gives a size the file has
+			// not grown to yet). The file with its log decides, read-only:
+			// a connection that may write would fold the log into a
+			// damaged file when it closes.
+			err = s.peek(abs, false)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -329,19 +340,36 @@ func (s *Store) inspect(abs string) (fresh bool, err error) {
 	return false, nil
 }
 
-// peek runs check on an immutable, read-only view of the file.
-func (s *Store) peek(abs string) error {
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Set("immutable", "1")
+// peek runs check, and reads the salt, on a read-only view of the file:
+// with immutable, of the database file alone, which cannot change
+// anything (no lock, no write-ahead log or shared-memory file made beside
+// it); without, of the file with its write-ahead log.
+func (s *Store) peek(abs string, immutable bool) error {
+	q := s.readerParams()
+	if immutable {
+		q = url.Values{}
+		q.Set("mode", "ro")
+		q.Set("immutable", "1")
+	}
 	db, err := sql.Open("sqlite", dsn(abs, q))
 	if err != nil {
 		return &Error{Path: s.path, Err: ErrNotStore, Msg: err.Error()}
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	_, _, err = s.check(context.Background(), db)
+	ctx := context.Background()
+	if _, empty, err := s.check(ctx, db); err != nil || empty {
+		return err
+	}
+	_, err = s.readSalt(ctx, db)
 	return err
+}
+
+// hasLog reports whether a write-ahead log with frames in it lies beside
+// the database file at abs.
+func hasLog(abs string) bool {
+	st, err := os.Stat(abs + "-wal")
+	return err == nil && st.Mode().IsRegular() && st.Size() > 0
 }
 
 // check reads the store's identity and version with a read-only look.
@@ -502,6 +530,18 @@ func (s *Store) openError(err error, fresh bool) error {
 	return s.readError(err)
 }
 
+// readSalt reads the store's salt from its meta table.
+func (s *Store) readSalt(ctx context.Context, q queryer) ([]byte, error) {
+	var salt []byte
+	if err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&salt); err != nil {
+		return nil, &Error{Path: s.path, Err: ErrCorrupt, Msg: "no salt in meta: " + err.Error()}
+	}
+	if len(salt) < pii.MinSaltSize {
+		return nil, &Error{Path: s.path, Err: ErrCorrupt, Msg: "the salt in meta is too short"}
+	}
+	return salt, nil
+}
+
 // loadMeta reads the salt, and applies the size cap.
 func (s *Store) loadMeta() error {
 	ctx := context.Background()
@@ -510,11 +550,9 @@ func (s *Store) loadMeta() error {
 			return err
 		}
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'salt'").Scan(&s.salt); err != nil {
-		return &Error{Path: s.path, Err: ErrCorrupt, Msg: "no salt in meta: " + err.Error()}
-	}
-	if len(s.salt) < pii.MinSaltSize {
-		return &Error{Path: s.path, Err: ErrCorrupt, Msg: "the salt in meta is too short"}
+	var err error
+	if s.salt, err = s.readSalt(ctx, s.db); err != nil {
+		return err
 	}
 	if s.wdb != nil && s.cfg.maxBytes > 0 {
 		var page int64
