@@ -119,6 +119,12 @@ type shown = redact.Shown
 // or a loopback name are refused (DNS rebinding); every state-changing
 // action is a POST carrying a per-process CSRF token and a same-origin
 // Origin. Secrets given on the page are used once and never written back.
+//
+// A live feed lasts until its client leaves or its request's context ends:
+// an http.Server's Shutdown (and httptest.Server's Close) waits for it.
+// To stop at once while browsers hold feeds open, give the server a
+// BaseContext and cancel it before Shutdown, as `orderhooks inspect` does on
+// Ctrl-C.
 type Inspector struct {
 	shown // its token and session [redacted] under fmt, JSON and slog
 	store *capture.Store

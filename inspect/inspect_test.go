@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -37,6 +38,8 @@ type site struct {
 	ds    []*capture.Delivery
 	ids   []int64
 	b     *capturekit.Builder
+	// stop ends the live feeds and closes the server (at the test's end).
+	stop func()
 }
 
 func newSite(t *testing.T, opts ...inspect.Option) *site {
@@ -53,9 +56,21 @@ func newSite(t *testing.T, opts ...inspect.Option) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(in)
-	t.Cleanup(srv.Close)
-	return &site{Server: srv, store: s, ds: ds, ids: ids, b: b}
+	// A live feed lives as long as its request's context: ending the
+	// server's base context first ends the feeds a test (or a browser tab
+	// still closing) left open, as `orderhooks inspect` does on Ctrl-C;
+	// httptest.Server.Close alone waits for them for ever.
+	base, endFeeds := context.WithCancel(context.Background())
+	srv := httptest.NewUnstartedServer(in)
+	srv.Config.BaseContext = func(net.Listener) context.Context { return base }
+	srv.Start()
+	st := &site{Server: srv, store: s, ds: ds, ids: ids, b: b}
+	st.stop = func() {
+		endFeeds()
+		srv.Close()
+	}
+	t.Cleanup(st.stop)
+	return st
 }
 
 // get fetches a page and returns its status and body.
@@ -622,6 +637,50 @@ func TestLiveFeed(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(lines, ""), "id: "+strconv.FormatInt(newIDs[1], 10)+"\n") {
 		t.Errorf("the event has no id for reconnection: %q", lines)
+	}
+}
+
+// TestSiteEndsOpenFeeds: the test site stops while a live feed is open
+// (a browser tab that is still closing holds one): stop returns at once and
+// the feed's response ends, instead of httptest.Server.Close waiting for
+// the feed for ever.
+func TestSiteEndsOpenFeeds(t *testing.T) {
+	s := newSite(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/events", nil)
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closing the body (at the latest when the test fails) ends the feed
+	// from the client's side, so that a stop still waiting returns.
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if line, err := r.ReadString('\n'); err != nil || line != ": live\n" {
+		t.Fatalf("the feed did not open: %q, %v", line, err)
+	}
+	stopped := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(stopped)
+		s.stop()
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the site is still stopping 10 s after it was asked, a live feed open")
+	}
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, r)
+		ended <- err
+	}()
+	select {
+	case err := <-ended:
+		t.Logf("stopped in %v; the feed ended (%v)", time.Since(start).Round(time.Millisecond), err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the feed is still open after the site stopped")
 	}
 }
 
