@@ -2,7 +2,6 @@ package apispec
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/errs"
 )
@@ -23,26 +22,11 @@ var (
 	ErrRefCycle = errors.New("apispec: reference cycle")
 )
 
-// Error is one problem, where it is: the document (as given, or the URL of
-// a remote one), the line (1-based), the JSON pointer into that document,
-// and what is wrong. Its text is one line, "FILE:LINE: POINTER: message".
-type Error struct {
-	File    string
-	Line    int
-	Pointer string
-	Message string
-	// Err is the class (ErrRemoteRef, ErrLimit) or the cause.
-	Err error
-}
-
-func (e *Error) Error() string {
-	return errs.At(e.File, max(e.Line, 1), e.Pointer, strings.Join(strings.Fields(e.Message), " "))
-}
-
-// Unwrap gives ErrSpec and the cause.
-func (e *Error) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrSpec, e.Err}
-	}
-	return []error{ErrSpec}
-}
+// Error is one problem, where it is: File (the document as given, or the
+// URL of a remote one), Line (1-based), the JSON Pointer into that
+// document, and the Message saying what is wrong; Err is the class
+// (ErrRemoteRef, ErrLimit) or the cause. Its text is one line,
+// "FILE:LINE: POINTER: message", and it wraps ErrSpec (its Class) and Err.
+// The same type is provider.Error and specexport.Error, with their own
+// classes.
+type Error = errs.Located

@@ -87,7 +87,7 @@ func (d *document) line(ptr string) int {
 
 // errorf is a problem at ptr of d.
 func (d *document) errorf(ptr string, class error, format string, args ...any) *Error {
-	return &Error{File: d.name, Line: d.line(ptr), Pointer: ptr, Message: fmt.Sprintf(format, args...), Err: class}
+	return &Error{Class: ErrSpec, File: d.name, Line: d.line(ptr), Pointer: ptr, Message: fmt.Sprintf(format, args...), Err: class}
 }
 
 // loader reads documents for one Load.
@@ -133,13 +133,13 @@ func (l *loader) start(p string) (*document, error) {
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return nil, &Error{File: p, Line: 1, Message: err.Error(), Err: err}
+		return nil, &Error{Class: ErrSpec, File: p, Line: 1, Message: err.Error(), Err: err}
 	}
 	l.mainDir, l.absDir = filepath.Dir(p), filepath.Dir(abs)
 	l.rootDir = l.absDir
 	if l.opts.Root != "" {
 		if l.rootDir, err = filepath.Abs(l.opts.Root); err != nil {
-			return nil, &Error{File: p, Line: 1, Message: err.Error(), Err: err}
+			return nil, &Error{Class: ErrSpec, File: p, Line: 1, Message: err.Error(), Err: err}
 		}
 	}
 	return l.read(fileURI(abs), p)
@@ -170,14 +170,14 @@ func (l *loader) read(uri, name string) (*document, error) {
 		return d, nil
 	}
 	if l.frozen {
-		return nil, &Error{File: name, Line: 1, Message: "not read while the document was loaded"}
+		return nil, &Error{Class: ErrSpec, File: name, Line: 1, Message: "not read while the document was loaded"}
 	}
 	if len(l.docs) >= MaxDocuments {
-		return nil, &Error{File: name, Line: 1, Message: fmt.Sprintf("more than %d documents are referred to", MaxDocuments), Err: ErrLimit}
+		return nil, &Error{Class: ErrSpec, File: name, Line: 1, Message: fmt.Sprintf("more than %d documents are referred to", MaxDocuments), Err: ErrLimit}
 	}
 	u, err := url.Parse(uri)
 	if err != nil {
-		return nil, &Error{File: name, Line: 1, Message: err.Error(), Err: err}
+		return nil, &Error{Class: ErrSpec, File: name, Line: 1, Message: err.Error(), Err: err}
 	}
 	var data []byte
 	switch u.Scheme {
@@ -195,16 +195,16 @@ func (l *loader) read(uri, name string) (*document, error) {
 		}
 		var ie *input.Error
 		if errors.As(err, &ie) && ie.Line > 0 && errors.Is(err, input.ErrEncoding) {
-			return nil, &Error{File: name, Line: ie.Line, Message: "invalid UTF-8", Err: err}
+			return nil, &Error{Class: ErrSpec, File: name, Line: ie.Line, Message: "invalid UTF-8", Err: err}
 		}
-		return nil, &Error{File: name, Line: 1, Message: strings.TrimPrefix(err.Error(), name+": "), Err: err}
+		return nil, &Error{Class: ErrSpec, File: name, Line: 1, Message: strings.TrimPrefix(err.Error(), name+": "), Err: err}
 	}
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
 	l.total += int64(len(data))
 	if l.total > MaxTotalBytes {
-		return nil, &Error{File: name, Line: 1, Message: fmt.Sprintf("the documents referred to add up to more than %s", input.Size(MaxTotalBytes)), Err: ErrLimit}
+		return nil, &Error{Class: ErrSpec, File: name, Line: 1, Message: fmt.Sprintf("the documents referred to add up to more than %s", input.Size(MaxTotalBytes)), Err: ErrLimit}
 	}
 	d, err := parse(data, name)
 	if err != nil {
@@ -268,7 +268,7 @@ func (l *loader) fetch(uri string) ([]byte, error) {
 func parse(data []byte, name string) (*document, error) {
 	d := &document{name: name, data: data}
 	fail := func(line int, ptr, format string, args ...any) error {
-		return &Error{File: name, Line: max(line, 1), Pointer: ptr, Message: fmt.Sprintf(format, args...)}
+		return &Error{Class: ErrSpec, File: name, Line: max(line, 1), Pointer: ptr, Message: fmt.Sprintf(format, args...)}
 	}
 	if err := input.CheckUTF8(data, "", 1); err != nil {
 		var ie *input.Error

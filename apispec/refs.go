@@ -165,7 +165,7 @@ func (c *refChecker) cycle(t target, x map[string]any, base string) error {
 			chain = append(chain, c.display(p, t.doc))
 		}
 		chain = append(chain, c.display(t, t.doc))
-		return &Error{File: t.doc.name, Line: t.doc.line(t.ptr), Pointer: t.ptr,
+		return &Error{Class: ErrSpec, File: t.doc.name, Line: t.doc.line(t.ptr), Pointer: t.ptr,
 			Message: "reference cycle (" + strings.Join(chain, " → ") + ")", Err: ErrRefCycle}
 	}
 	if len(c.path) >= 4*MaxDepth {

@@ -25,39 +25,14 @@ var (
 // known names for a suggestion.
 type OptionError = errs.OptionError
 
-// Error is one problem of a definition, where it is: the file, the line
-// (1-based; the line of the nearest written ancestor when the problem is
-// a missing part), the JSON pointer into the definition, and what is
-// wrong. Its text is one line, "FILE:LINE: POINTER: message".
-type Error struct {
-	File    string
-	Line    int
-	Column  int
-	Pointer string
-	Message string
-	// Err is the cause, when the problem comes from another package.
-	Err error
-}
-
-func (e *Error) Error() string {
-	return errs.At(e.File, max(e.Line, 1), e.Pointer, oneLine(e.Message))
-}
-
-// Unwrap gives ErrDefinition and the cause.
-func (e *Error) Unwrap() []error {
-	if e.Err != nil {
-		return []error{ErrDefinition, e.Err}
-	}
-	return []error{ErrDefinition}
-}
-
-// oneLine keeps a message on one line.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
+// Error is one problem of a definition, where it is: File, Line (1-based;
+// the line of the nearest written ancestor when the problem is a missing
+// part), Column, the JSON Pointer into the definition, and the Message
+// saying what is wrong; Err is the cause when the problem comes from
+// another package. Its text is one line, "FILE:LINE: POINTER: message",
+// and it wraps ErrDefinition (its Class) and the cause. The same type is
+// apispec.Error and specexport.Error, with their own classes.
+type Error = errs.Located
 
 // Problems are several problems of one definition, in file order.
 type Problems []*Error
@@ -94,11 +69,11 @@ type problems struct {
 }
 
 func (ps *problems) add(ptr, format string, args ...any) {
-	ps.list = append(ps.list, &Error{File: ps.file, Pointer: ptr, Message: fmt.Sprintf(format, args...)})
+	ps.list = append(ps.list, &Error{Class: ErrDefinition, File: ps.file, Pointer: ptr, Message: fmt.Sprintf(format, args...)})
 }
 
 func (ps *problems) addErr(ptr string, err error) {
-	ps.list = append(ps.list, &Error{File: ps.file, Pointer: ptr, Message: err.Error(), Err: err})
+	ps.list = append(ps.list, &Error{Class: ErrDefinition, File: ps.file, Pointer: ptr, Message: err.Error(), Err: err})
 }
 
 // err locates and sorts the problems; nil when there are none.

@@ -188,7 +188,7 @@ func (e *Event) compile() (*EventSchema, error) {
 	at := e.Pointer() + "/schema"
 	fail := func(err error) error {
 		file, line := e.def.Locate(at)
-		return &Error{File: file, Line: line, Pointer: at, Message: err.Error(), Err: err}
+		return &Error{Class: ErrDefinition, File: file, Line: line, Pointer: at, Message: err.Error(), Err: err}
 	}
 	s := e.SchemaSource
 	es := &EventSchema{name: e.Provider + "/" + e.Name}

@@ -98,7 +98,7 @@ func (im *imported) compile(es *EventSchema) (*EventSchema, error) {
 	fail := func(err error) error {
 		file, line := im.shared.spec.Locate(im.ev.Schema)
 		_, frag, _ := strings.Cut(im.ev.Schema, "#")
-		return &Error{File: file, Line: line, Pointer: unescapeFragment(frag), Message: err.Error(), Err: err}
+		return &Error{Class: ErrDefinition, File: file, Line: line, Pointer: unescapeFragment(frag), Message: err.Error(), Err: err}
 	}
 	docs, gen, err := im.shared.compilers()
 	if err != nil {
@@ -136,7 +136,7 @@ func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch
 	if err != nil {
 		var ae *apispec.Error
 		if errors.As(err, &ae) {
-			c.ps.list = append(c.ps.list, &Error{File: ae.File, Line: max(ae.Line, 1), Pointer: ae.Pointer, Message: ae.Message, Err: err})
+			c.ps.list = append(c.ps.list, &Error{Class: ErrDefinition, File: ae.File, Line: max(ae.Line, 1), Pointer: ae.Pointer, Message: ae.Message, Err: err})
 		} else {
 			c.add("/events/import/spec", "%v", err)
 		}
@@ -375,11 +375,11 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 		Encryption: s.Encryption, Signing: s.Signing, ID: s.ID, Timestamp: s.Timestamp, Delivery: s.Delivery}
 	abs, err := filepath.Abs(spec)
 	if err != nil {
-		return nil, &Error{File: spec, Line: 1, Message: err.Error(), Err: err}
+		return nil, &Error{Class: ErrDefinition, File: spec, Line: 1, Message: err.Error(), Err: err}
 	}
 	if o := newOptions(opts); o.fsys == nil {
 		if st, err := os.Stat(abs); err != nil || st.IsDir() {
-			return nil, &Error{File: spec, Line: 1, Message: "no such file (an OpenAPI 3.1 or AsyncAPI 3 document)"}
+			return nil, &Error{Class: ErrDefinition, File: spec, Line: 1, Message: "no such file (an OpenAPI 3.1 or AsyncAPI 3 document)"}
 		}
 	}
 	if s.Events != nil && s.Events.Import != nil {

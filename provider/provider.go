@@ -155,7 +155,7 @@ func Load(path string, opts ...Option) (*Definition, error) {
 		if errors.As(err, &ie) && ie.Line > 0 {
 			return nil, encodingError(path, ie)
 		}
-		return nil, &Error{File: path, Line: 1, Message: strings.TrimPrefix(err.Error(), path+": "), Err: err}
+		return nil, &Error{Class: ErrDefinition, File: path, Line: 1, Message: strings.TrimPrefix(err.Error(), path+": "), Err: err}
 	}
 	if o.dir == "" {
 		o.dir = filepath.Dir(path)
@@ -166,7 +166,7 @@ func Load(path string, opts ...Option) (*Definition, error) {
 // encodingError is the problem of a file that is not UTF-8, at its line:
 // "FILE:8: invalid UTF-8 at column 24".
 func encodingError(file string, ie *input.Error) *Error {
-	return &Error{File: file, Line: max(ie.Line, 1), Column: ie.Column,
+	return &Error{Class: ErrDefinition, File: file, Line: max(ie.Line, 1), Column: ie.Column,
 		Message: fmt.Sprintf("%v at column %d", input.ErrEncoding, ie.Column), Err: ie}
 }
 
@@ -193,7 +193,7 @@ func Parse(data []byte, source string, opts ...Option) (*Definition, error) {
 
 func parse(data []byte, source string, o *options) (*Definition, error) {
 	fail := func(line int, ptr, format string, args ...any) error {
-		e := &Error{File: source, Line: line, Pointer: ptr, Message: fmt.Sprintf(format, args...)}
+		e := &Error{Class: ErrDefinition, File: source, Line: line, Pointer: ptr, Message: fmt.Sprintf(format, args...)}
 		if line == 0 {
 			e.Line, e.Column = locate(data, ptr)
 		}
@@ -278,7 +278,7 @@ func mergeTop(base, over []byte) ([]byte, error) {
 // into f (no lines). It is for definitions made or edited in Go.
 func New(f *File, source string, opts ...Option) (*Definition, error) {
 	if f == nil {
-		return nil, &Error{File: source, Message: "no definition"}
+		return nil, &Error{Class: ErrDefinition, File: source, Message: "no definition"}
 	}
 	o := newOptions(opts)
 	if o.dir == "" {
@@ -286,17 +286,17 @@ func New(f *File, source string, opts ...Option) (*Definition, error) {
 	}
 	raw, err := json.Marshal(f)
 	if err != nil {
-		return nil, &Error{File: source, Message: err.Error(), Err: err}
+		return nil, &Error{Class: ErrDefinition, File: source, Message: err.Error(), Err: err}
 	}
 	doc, err := schemas.Decode(raw)
 	if err != nil {
-		return nil, &Error{File: source, Message: err.Error(), Err: err}
+		return nil, &Error{Class: ErrDefinition, File: source, Message: err.Error(), Err: err}
 	}
 	ps := &problems{file: source}
 	if err := formatSchema().Validate(doc); err != nil {
 		var ve *schemas.ValidationError
 		if !errors.As(err, &ve) {
-			return nil, &Error{File: source, Message: err.Error(), Err: err}
+			return nil, &Error{Class: ErrDefinition, File: source, Message: err.Error(), Err: err}
 		}
 		for _, v := range ve.Violations {
 			ps.add(v.Pointer, "%s", v.Message)

@@ -671,7 +671,7 @@ func (c *checker) schemaCycle(at string, s SchemaSource) {
 	switch {
 	case len(s.Inline) > 0:
 		if errors.As(apispec.SchemaCycle(s.Inline, c.d.source, ""), &e) {
-			c.ps.list = append(c.ps.list, &Error{File: c.ps.file, Pointer: at + e.Pointer, Message: e.Message, Err: apispec.ErrRefCycle})
+			c.ps.list = append(c.ps.list, &Error{Class: ErrDefinition, File: c.ps.file, Pointer: at + e.Pointer, Message: e.Message, Err: apispec.ErrRefCycle})
 		}
 	case s.Ref != "":
 		file, frag, _ := strings.Cut(s.Ref, "#")
@@ -684,7 +684,7 @@ func (c *checker) schemaCycle(at string, s SchemaSource) {
 		}
 		name := filepath.Join(c.d.opts.dir, filepath.FromSlash(file))
 		if errors.As(apispec.SchemaCycle(doc, name, unescapeFragment(frag)), &e) {
-			c.ps.list = append(c.ps.list, &Error{File: e.File, Line: e.Line, Pointer: e.Pointer, Message: e.Message, Err: e})
+			c.ps.list = append(c.ps.list, &Error{Class: ErrDefinition, File: e.File, Line: e.Line, Pointer: e.Pointer, Message: e.Message, Err: e})
 		}
 	}
 }

@@ -46,18 +46,9 @@ var (
 // Error is a payload schema the export cannot translate, where it is
 // written: "FILE:LINE: POINTER: message" (the definition file and the
 // pointer of the event's schema in it, or the imported document's place).
-// It wraps ErrExport.
-type Error struct {
-	File    string
-	Line    int
-	Pointer string
-	Message string
-}
-
-func (e *Error) Error() string { return errs.At(e.File, e.Line, e.Pointer, e.Message) }
-
-// Unwrap gives ErrExport.
-func (e *Error) Unwrap() error { return ErrExport }
+// It wraps ErrExport (its Class). The same type is provider.Error and
+// apispec.Error, with their own classes.
+type Error = errs.Located
 
 // Document is an exported description.
 type Document struct {
@@ -257,7 +248,7 @@ func payloadSchema(b *bundler, ev *event) (*jsontree.Object, []string, error) {
 		var se *schemaError
 		if errors.As(err, &se) {
 			file, line, ptr := p.locate(se.loc)
-			return nil, nil, &Error{File: file, Line: line, Pointer: ptr, Message: "event " + ev.wire + ": " + se.msg}
+			return nil, nil, &Error{Class: ErrExport, File: file, Line: line, Pointer: ptr, Message: "event " + ev.wire + ": " + se.msg}
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: event %s: %v", ErrExport, ev.wire, err)

@@ -1,10 +1,12 @@
-// Package errs is the one shape of the libraries' option errors, and the
-// helpers that keep an error chain to one package prefix.
+// Package errs is the one shape of the libraries' option errors and of
+// their errors located in a document, and the helpers that keep an error
+// chain to one package prefix.
 //
 // Every library (wire, generator, emitter, receiver, contracts) exports
 // `type OptionError = errs.OptionError`, so errors.As gives Go users and
 // the CLI the option, field and value of any of them; the CLI turns the
-// option into its flag name in one place.
+// option into its flag name in one place. The packages that read documents
+// (provider, apispec, specexport) export `type Error = errs.Located`.
 package errs
 
 import (
@@ -145,10 +147,47 @@ func At(path string, line int, where, problem string) string {
 	return string(b)
 }
 
+// Located is a problem at one place of a document: the file (or the URL
+// of a remote one), the line (1-based; 0 when it is not known, shown as
+// 1), the column (0 when not known), the JSON pointer into the document,
+// and what is wrong. Its text is one line, "FILE:LINE: POINTER: message".
+type Located struct {
+	File    string
+	Line    int
+	Column  int
+	Pointer string
+	Message string
+	// Err is the cause, or a finer class of the problem (apispec's
+	// ErrLimit), when there is one.
+	Err error
+	// Class is the package's class of every problem of its documents
+	// (provider's ErrDefinition, apispec's ErrSpec, specexport's
+	// ErrExport), which errors.Is finds.
+	Class error
+}
+
+func (e *Located) Error() string {
+	return At(e.File, max(e.Line, 1), e.Pointer, oneLine(e.Message))
+}
+
+// Unwrap returns the class and the cause.
+func (e *Located) Unwrap() []error { return nonNil(e.Class, e.Err) }
+
+// oneLine keeps a message on one line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // Unwrap returns the problem and the class.
-func (e *FileError) Unwrap() []error {
+func (e *FileError) Unwrap() []error { return nonNil(e.Err, e.Class) }
+
+// nonNil is errs without its nils.
+func nonNil(errs ...error) []error {
 	var out []error
-	for _, err := range []error{e.Err, e.Class} {
+	for _, err := range errs {
 		if err != nil {
 			out = append(out, err)
 		}

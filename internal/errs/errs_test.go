@@ -3,6 +3,11 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -98,6 +103,72 @@ func TestAt(t *testing.T) {
 	for _, tt := range tests {
 		if got := At(tt.path, tt.line, tt.where, "bad"); got != tt.want {
 			t.Errorf("At(%q, %d, %q) = %q, want %q", tt.path, tt.line, tt.where, got, tt.want)
+		}
+	}
+}
+
+func TestLocated(t *testing.T) {
+	class := errors.New("provider: bad definition")
+	cause := errors.New("apispec: limit reached")
+	tests := []struct {
+		err  *Located
+		want string
+	}{
+		{&Located{File: "p.yaml", Line: 12, Pointer: "/events/0", Message: "unknown field", Class: class},
+			"p.yaml:12: /events/0: unknown field"},
+		{&Located{File: "p.yaml", Message: "no definition", Class: class}, "p.yaml:1: no definition"},
+		{&Located{File: "api.yaml", Line: 3, Pointer: "/webhooks", Message: "a\n  long\r\nmessage  here", Err: cause, Class: class},
+			"api.yaml:3: /webhooks: a long message here"},
+		{&Located{File: "p.yaml", Line: 2, Message: "keeps  its  spaces", Class: class}, "p.yaml:2: keeps  its  spaces"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+		var got *Located
+		if !errors.Is(fmt.Errorf("x: %w", tt.err), class) || !errors.As(fmt.Errorf("x: %w", tt.err), &got) || got != tt.err {
+			t.Errorf("%v: not found in a chain by its class", tt.err)
+		}
+		if errors.Is(tt.err, cause) != (tt.err.Err != nil) {
+			t.Errorf("%v: the cause is not (only) where it was given", tt.err)
+		}
+	}
+}
+
+// TestLocatedClass: the packages that export Located as their Error give
+// every one their class, so errors.Is finds it (a literal without Class
+// would not wrap it).
+func TestLocatedClass(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, dir := range []string{"../../provider", "../../apispec", "../../specexport"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.CompositeLit)
+				if !ok {
+					return true
+				}
+				if id, ok := lit.Type.(*ast.Ident); !ok || id.Name != "Error" {
+					return true
+				}
+				for _, el := range lit.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "Class" {
+						return true
+					}
+				}
+				t.Errorf("%s: an Error without its Class", fset.Position(lit.Pos()))
+				return true
+			})
 		}
 	}
 }
