@@ -103,20 +103,8 @@ func (s *Store) Validate(ctx context.Context, f Filter) error {
 
 // providers lists the providers the store holds deliveries of.
 func (s *Store) providers(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT provider FROM deliveries ORDER BY provider")
+	out, err := queryRows(ctx, s.db, scanOne[string], "SELECT DISTINCT provider FROM deliveries ORDER BY provider")
 	if err != nil {
-		return nil, s.readError(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, s.readError(err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.readError(err)
 	}
 	return out, nil
@@ -180,7 +168,7 @@ type ListOptions struct {
 const summaryColumns = `id, received_at, remote_addr, path, provider, event, order_key, delivery_id, verdict, signature,
 	decryption, schema_checked, violation_count, redacted, status, outcome, handled_ns, length(body), app_status, app_latency_ns, app_error`
 
-func scanSummary(rows interface{ Scan(...any) error }) (Summary, error) {
+func scanSummary(rows rowScanner) (Summary, error) {
 	var s Summary
 	var at, handled, appLatency int64
 	var verdict, sig, dec string
@@ -192,22 +180,42 @@ func scanSummary(rows interface{ Scan(...any) error }) (Summary, error) {
 	return s, err
 }
 
-// summaries runs a query of summaryColumns.
-func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Summary, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+// rowScanner is a row of a query: *sql.Rows or *sql.Row.
+type rowScanner interface{ Scan(...any) error }
+
+// scanOne scans a row of one column.
+func scanOne[T any](row rowScanner) (T, error) {
+	var v T
+	err := row.Scan(&v)
+	return v, err
+}
+
+// queryRows runs a query and scans each row with scan, in order; the
+// list is empty, not nil, when no row is found.
+func queryRows[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, s.readError(err)
+		return nil, err
 	}
 	defer rows.Close()
-	out := []Summary{}
+	out := []T{}
 	for rows.Next() {
-		sum, err := scanSummary(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, s.readError(err)
+			return nil, err
 		}
-		out = append(out, sum)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// summaries runs a query of summaryColumns.
+func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Summary, error) {
+	out, err := queryRows(ctx, s.db, scanSummary, query, args...)
+	if err != nil {
 		return nil, s.readError(err)
 	}
 	return out, nil
@@ -215,20 +223,8 @@ func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Sum
 
 // deliveries runs a query of deliveryColumns.
 func (s *Store) deliveries(ctx context.Context, query string, args ...any) ([]*Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	out, err := queryRows(ctx, s.db, scanDelivery, query, args...)
 	if err != nil {
-		return nil, s.readError(err)
-	}
-	defer rows.Close()
-	out := []*Delivery{}
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, s.readError(err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.readError(err)
 	}
 	return out, nil
@@ -282,7 +278,7 @@ const deliveryColumns = `id, received_at, remote_addr, method, host, path, heade
 	delivery_id, signature, decryption, schema_checked, violations, verdict, reason, payload, redacted, status, outcome,
 	answer, handled_ns, app_url, app_status, app_latency_ns, app_answer, app_error`
 
-func scanDelivery(rows interface{ Scan(...any) error }) (*Delivery, error) {
+func scanDelivery(rows rowScanner) (*Delivery, error) {
 	d := &Delivery{}
 	var at, handled, appLatency int64
 	var header, violations, sig, dec, verdict string
@@ -357,13 +353,19 @@ func (s *Store) Timeline(ctx context.Context, provider, key string) (*Timeline, 
 // Each calls fn for every delivery f selects, oldest first, reading a
 // batch at a time (exports and analyses of large stores stay small).
 func (s *Store) Each(ctx context.Context, f Filter, fn func(*Delivery) error) error {
+	where, args := f.where()
+	return s.walk(ctx, deliveryColumns, where, args, 200, scanDelivery, fn)
+}
+
+// walk calls fn with each delivery of a query of columns where the
+// condition holds, oldest first, reading size at a time.
+func (s *Store) walk(ctx context.Context, columns, where string, args []any, size int, scan func(rowScanner) (*Delivery, error), fn func(*Delivery) error) error {
 	var after int64
 	for {
-		where, args := f.where()
-		batch, err := s.deliveries(ctx, "SELECT "+deliveryColumns+" FROM deliveries WHERE "+where+" AND id > ? ORDER BY id LIMIT 200",
-			append(args, after)...)
+		batch, err := queryRows(ctx, s.db, scan, "SELECT "+columns+" FROM deliveries WHERE "+where+" AND id > ? ORDER BY id LIMIT ?",
+			append(args, after, size)...)
 		if err != nil {
-			return err
+			return s.readError(err)
 		}
 		if len(batch) == 0 {
 			return nil
@@ -422,40 +424,19 @@ func (s *Store) Watch(ctx context.Context, after int64, fn func([]Summary) error
 // Redacted and Payload. It reads much less than Each (no bodies, headers
 // or answers), a batch at a time.
 func (s *Store) Payloads(ctx context.Context, f Filter, fn func(*Delivery) error) error {
-	var after int64
-	for {
-		where, args := f.where()
-		rows, err := s.db.QueryContext(ctx, "SELECT id, received_at, provider, event, order_key, delivery_id, redacted, payload FROM deliveries WHERE "+
-			where+" AND payload IS NOT NULL AND event <> '' AND id > ? ORDER BY id LIMIT 500", append(args, after)...)
-		if err != nil {
-			return s.readError(err)
-		}
-		var batch []*Delivery
-		for rows.Next() {
-			d := &Delivery{}
-			var at int64
-			if err := rows.Scan(&d.ID, &at, &d.Provider, &d.Event, &d.Key, &d.DeliveryID, &d.Redacted, &d.Payload); err != nil {
-				rows.Close()
-				return s.readError(err)
-			}
-			d.ReceivedAt = time.Unix(0, at).UTC()
-			batch = append(batch, d)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return s.readError(err)
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		for _, d := range batch {
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		after = batch[len(batch)-1].ID
-	}
+	where, args := f.where()
+	return s.walk(ctx, payloadColumns, where+" AND payload IS NOT NULL AND event <> ''", args, 500, scanPayload, fn)
+}
+
+const payloadColumns = "id, received_at, provider, event, order_key, delivery_id, redacted, payload"
+
+// scanPayload scans a row of payloadColumns.
+func scanPayload(row rowScanner) (*Delivery, error) {
+	d := &Delivery{}
+	var at int64
+	err := row.Scan(&d.ID, &at, &d.Provider, &d.Event, &d.Key, &d.DeliveryID, &d.Redacted, &d.Payload)
+	d.ReceivedAt = time.Unix(0, at).UTC()
+	return d, err
 }
 
 // PlatformEvent returns the platform and event name of a delivery's

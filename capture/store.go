@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -381,20 +382,8 @@ func (s *Store) check(ctx context.Context, q queryer) (version int, empty bool, 
 	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return 0, false, s.readError(err)
 	}
-	var tables []string
-	rows, err := q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	tables, err := queryRows(ctx, q, scanOne[string], "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 	if err != nil {
-		return 0, false, s.readError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return 0, false, s.readError(err)
-		}
-		tables = append(tables, t)
-	}
-	if err := rows.Err(); err != nil {
 		return 0, false, s.readError(err)
 	}
 	switch {
@@ -627,24 +616,11 @@ func (s *Store) Redactor() (*pii.Redactor, error) {
 // large store) and returns nil or an *Error wrapping ErrCorrupt with what
 // it found.
 func (s *Store) Check(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check")
+	lines, err := queryRows(ctx, s.db, scanOne[string], "PRAGMA integrity_check")
 	if err != nil {
 		return s.readError(err)
 	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return s.readError(err)
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return s.readError(err)
-	}
+	problems := slices.DeleteFunc(lines, func(l string) bool { return l == "ok" })
 	if len(problems) > 0 {
 		return &Error{Path: s.path, Err: ErrCorrupt, Msg: strings.Join(problems, "; ")}
 	}
