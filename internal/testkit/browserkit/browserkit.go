@@ -11,11 +11,16 @@
 // screenshots of the documentation). Without it they skip with a message;
 // with it and no browser they skip too, except under CI=true, where a
 // missing browser fails the test.
+//
+// Every wait on the browser is bounded (Timeout, then Grace): a browser that
+// stops answering fails the test in one line naming the step and the page,
+// instead of holding it until go test's own timeout.
 package browserkit
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,9 +42,15 @@ const Env = "ORDERHOOKS_BROWSER"
 // PATH.
 const ChromiumEnv = "ORDERHOOKS_CHROMIUM"
 
-// Timeout bounds each step of a test in the browser (a navigation, a
-// click, a script).
-const Timeout = 15 * time.Second
+// Timeout bounds each step of a test in the browser (starting it, opening
+// a tab, a navigation, a click, a script): a busy CI machine answers
+// within it.
+const Timeout = 20 * time.Second
+
+// Grace is how much longer than Timeout a step is waited for once given
+// up: a call that does not heed its context's end (a browser that stopped
+// answering) cannot hold a test longer than Timeout + Grace.
+const Grace = 5 * time.Second
 
 // Width and Height are the window's size: a laptop screen.
 const (
@@ -69,6 +80,9 @@ type Browser struct {
 	cancel func()
 	dir    string
 	err    error
+	// timeout and grace are Timeout and Grace (shorter in this package's
+	// own tests).
+	timeout, grace time.Duration
 }
 
 var (
@@ -81,6 +95,21 @@ var (
 // ORDERHOOKS_SCREENSHOTS) is set. With the variable set and no browser,
 // t is skipped, or fails under CI=true. Call Close from TestMain.
 func Start(t testing.TB, also ...string) *Browser {
+	t.Helper()
+	path := chromium(t, also...)
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if shared == nil {
+		shared = launch(path, Timeout, Grace)
+	}
+	if shared.err != nil {
+		t.Fatalf("browser: starting %s: %s", path, oneLine(shared.err))
+	}
+	return shared
+}
+
+// chromium returns the path of the browser, or skips t as Start says.
+func chromium(t testing.TB, also ...string) string {
 	t.Helper()
 	on := os.Getenv(Env) != ""
 	for _, v := range also {
@@ -97,23 +126,15 @@ func Start(t testing.TB, also ...string) *Browser {
 		}
 		t.Skip(err)
 	}
-	sharedMu.Lock()
-	defer sharedMu.Unlock()
-	if shared == nil {
-		shared = launch(path)
-	}
-	if shared.err != nil {
-		t.Fatalf("starting %s: %v", path, shared.err)
-	}
-	return shared
+	return path
 }
 
 // launch starts Chromium with the flags it needs on a CI machine: no
 // sandbox (CI runs as root), no GPU, no connection of its own to anywhere
 // (background networking, component updates, sync, QUIC), and a fresh
-// profile.
-func launch(path string) *Browser {
-	b := &Browser{}
+// profile. Each step waits at most timeout, then grace.
+func launch(path string, timeout, grace time.Duration) *Browser {
+	b := &Browser{timeout: timeout, grace: grace}
 	if b.dir, b.err = os.MkdirTemp("", "orderhooks-chromium-"); b.err != nil {
 		return b
 	}
@@ -135,9 +156,28 @@ func launch(path string) *Browser {
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	b.ctx, b.cancel = ctx, func() { cancel(); acancel() }
-	// The first run starts the browser; it lives as long as ctx.
-	b.err = chromedp.Do(ctx)
+	// The first run starts the browser, which lives as long as ctx: ctx
+	// has no deadline, and a start that does not answer in time stops it.
+	_, b.err = within(timeout, grace, func() { go b.cancel() }, func() (struct{}, error) {
+		return struct{}{}, chromedp.Do(ctx)
+	})
 	return b
+}
+
+// close stops the browser (its process ends) and removes its profile,
+// waiting for the process at most the step's bounds.
+func (b *Browser) close() error {
+	var err error
+	if b.cancel != nil {
+		_, err = within(b.timeout, b.grace, func() {}, func() (struct{}, error) {
+			b.cancel()
+			return struct{}{}, nil
+		})
+	}
+	if b.dir != "" {
+		os.RemoveAll(b.dir)
+	}
+	return err
 }
 
 // Close stops the browser, if one was started, and removes its profile.
@@ -147,33 +187,86 @@ func Close() {
 	if shared == nil {
 		return
 	}
-	if shared.cancel != nil {
-		shared.cancel()
-	}
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
+	if err := shared.close(); err != nil {
+		fmt.Fprintf(os.Stderr, "browser: stopping Chromium: %s\n", oneLine(err))
 	}
 	shared = nil
 }
 
+// within runs f and returns what it returns, waiting for it at most
+// timeout, then, having called stop (which must end f's context), at most
+// grace more. A call that heeds neither is left behind in its goroutine,
+// and within says so in its error.
+func within[T any](timeout, grace time.Duration, stop func(), f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	wait := func(d time.Duration) (result, bool) {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case r := <-done:
+			return r, true
+		case <-timer.C:
+			return result{}, false
+		}
+	}
+	if r, ok := wait(timeout); ok {
+		return r.v, r.err
+	}
+	stop()
+	r, ok := wait(grace)
+	switch {
+	case !ok:
+		return r.v, fmt.Errorf("no answer within %v, nor %v after it was given up", timeout, grace)
+	case errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded):
+		return r.v, fmt.Errorf("no answer within %v", timeout)
+	case r.err != nil:
+		return r.v, fmt.Errorf("no answer within %v: %w", timeout, r.err)
+	}
+	return r.v, nil
+}
+
 // Page is a tab of the browser, recording what the page reports.
 type Page struct {
-	t   testing.TB
-	ctx context.Context
+	t              testing.TB
+	ctx            context.Context
+	timeout, grace time.Duration
 
 	mu       sync.Mutex
 	problems []string
 	requests []string
+	// url is the address last opened (by Navigate or a click), named
+	// when a step fails and the page cannot say where it is.
+	url string
 }
 
 // Page opens a new tab, closed when the test ends.
 func (b *Browser) Page(t testing.TB) *Page {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
-	t.Cleanup(cancel)
-	p := &Page{t: t, ctx: ctx}
-	if err := chromedp.Listen(ctx, p.record); err != nil {
-		t.Fatal(err)
+	p := &Page{t: t, ctx: ctx, timeout: b.timeout, grace: b.grace, url: "about:blank"}
+	t.Cleanup(func() {
+		// Closing waits until the browser has closed the tab.
+		if _, err := within(p.timeout, p.grace, func() {}, func() (struct{}, error) {
+			cancel()
+			return struct{}{}, nil
+		}); err != nil {
+			t.Errorf("browser: closing the tab (last at %s): %s", p.lastURL(), oneLine(err))
+		}
+	})
+	// Listening opens the tab, which lives as long as ctx: ctx has no
+	// deadline, and a tab that does not open in time is closed.
+	if _, err := within(p.timeout, p.grace, func() { go cancel() }, func() (struct{}, error) {
+		return struct{}{}, chromedp.Listen(ctx, p.record)
+	}); err != nil {
+		t.Fatalf("browser: opening a tab: %s", oneLine(err))
 	}
 	return p
 }
@@ -239,19 +332,78 @@ func (p *Page) NoProblems() {
 	}
 }
 
-// do runs actions with the step timeout.
+// step runs f with a context that ends after the step's timeout (see
+// within), and fails the test in one line naming what and the page when f
+// fails or does not return.
+func step[T any](p *Page, what string, f func(ctx context.Context) (T, error)) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, p.timeout)
+	defer cancel()
+	v, err := within(p.timeout, p.grace, cancel, func() (T, error) { return f(ctx) })
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		err = fmt.Errorf("no answer within %v", p.timeout)
+	}
+	if err != nil {
+		p.t.Fatalf("browser: %s (page %s): %s", what, p.where(), oneLine(err))
+	}
+	return v
+}
+
+// where is the page's address as the page tells it, or the address last
+// opened when the page does not answer at once.
+func (p *Page) where() string {
+	const quick = 2 * time.Second
+	ctx, cancel := context.WithTimeout(p.ctx, quick)
+	defer cancel()
+	href, err := within(quick, time.Second, cancel, func() (string, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+	})
+	if err != nil || href == "" {
+		return p.lastURL() + ", last opened: the page does not answer"
+	}
+	return href
+}
+
+// opened notes the address a navigation ended on.
+func (p *Page) opened(url string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.url = url
+}
+
+// lastURL is the address last opened.
+func (p *Page) lastURL() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.url
+}
+
+// oneLine is err's message on one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// short is a script on one line, cut to what a failure's line can hold.
+func short(expr string) string {
+	expr = strings.Join(strings.Fields(expr), " ")
+	if len(expr) > 120 {
+		return expr[:117] + "..."
+	}
+	return expr
+}
+
+// do runs actions as one step.
 func (p *Page) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		p.t.Fatalf("%s: %v", what, err)
-	}
+	step(p, what, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, chromedp.Do(ctx, actions...)
+	})
 }
 
 // Navigate opens url and waits for it to load.
 func (p *Page) Navigate(url string) {
 	p.t.Helper()
+	p.opened(url)
 	p.do("opening "+url, chromedp.Navigate(url))
 }
 
@@ -275,10 +427,11 @@ func (p *Page) Choose(css, value string) {
 // navigation runs an action that opens a page, and waits for that page.
 func (p *Page) navigation(what string, a chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
-	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, a); err != nil {
-		p.t.Fatalf("%s: %v", what, err)
+	resp := step(p, what, func(ctx context.Context) (*network.Response, error) {
+		return chromedp.RunResponse(ctx, a)
+	})
+	if resp != nil {
+		p.opened(resp.URL)
 	}
 }
 
@@ -304,23 +457,13 @@ func (p *Page) Viewport(width, height int) {
 // up to maxHeight pixels), for the documentation's pictures.
 func (p *Page) Screenshot(maxHeight int) []byte {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
-	defer cancel()
-	h, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollHeight`))
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	h := Eval[int](p, `document.documentElement.scrollHeight`)
 	h = min(max(h, Height), maxHeight)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, int64(h))); err != nil {
-		p.t.Fatal(err)
-	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height)); err != nil {
-		p.t.Fatal(err)
-	}
+	p.do("resizing for the screenshot", chromedp.EmulateViewport(Width, int64(h)))
+	png := step(p, "taking a screenshot", func(ctx context.Context) ([]byte, error) {
+		return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	})
+	p.do("resizing back", chromedp.EmulateViewport(Width, Height))
 	return png
 }
 
@@ -329,34 +472,24 @@ func (p *Page) Screenshot(maxHeight int) []byte {
 // restrict) and decodes its value.
 func Eval[T any](p *Page, expr string) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		p.t.Fatalf("evaluating %s: %v", expr, err)
-	}
-	return v
+	return step(p, "evaluating "+short(expr), func(ctx context.Context) (T, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	})
 }
 
 // WaitFor evaluates a JavaScript expression every 20 ms until it is true,
 // and returns how long that took; it fails the test when it is still false
-// after within.
-func (p *Page) WaitFor(expr string, within time.Duration) time.Duration {
+// after limit.
+func (p *Page) WaitFor(expr string, limit time.Duration) time.Duration {
 	p.t.Helper()
 	start := time.Now()
-	deadline := start.Add(within)
+	deadline := start.Add(limit)
 	for {
-		ctx, cancel := context.WithTimeout(p.ctx, Timeout)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+expr+")"))
-		cancel()
-		if err != nil {
-			p.t.Fatalf("evaluating %s: %v", expr, err)
-		}
-		if ok {
+		if Eval[bool](p, "Boolean("+expr+")") {
 			return time.Since(start)
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("still false after %v: %s", within, expr)
+			p.t.Fatalf("browser: still false after %v (page %s): %s", limit, p.where(), short(expr))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
