@@ -31,7 +31,16 @@ type worker struct {
 	// (nil: the target goes through net/http).
 	h1     *h1Client
 	direct map[*Target]*h1Target
+	// body is where Build writes the bodies it makes for the direct
+	// path (wire.Message.Buf): the worker sends one request at a time,
+	// each copied into the connection's write buffer, and the recorder
+	// writes its record before the attempt returns, so the next Build may
+	// reuse the memory instead of allocating a body per delivery.
+	body []byte
 }
+
+// maxBodyBuf bounds the body buffer a worker keeps.
+const maxBodyBuf = 1 << 20
 
 func newWorker(e *Emitter, ctx context.Context, st *stats, rec *recorder, pace *pacer, seed int64) *worker {
 	w := &worker{e: e, ctx: ctx, in: make(chan *job, queueSize), st: st, rec: rec, pace: pace,
@@ -45,17 +54,50 @@ func newWorker(e *Emitter, ctx context.Context, st *stats, rec *recorder, pace *
 // send makes one attempt: over the worker's own connection when the
 // target allows the direct path, else through the client.
 func (w *worker) send(ctx context.Context, j *job) (*Response, error) {
-	if w.h1 != nil {
-		d, ok := w.direct[j.target]
-		if !ok {
-			d = directTarget(j.target)
-			w.direct[j.target] = d
-		}
-		if d != nil {
-			return w.h1.deliver(ctx, d, j.req)
-		}
+	if d := w.directTo(j.target); d != nil {
+		return w.h1.deliver(ctx, d, j.req)
 	}
 	return Deliver(ctx, w.e.client, j.target.URL, j.req)
+}
+
+// directTo returns the direct path's view of t, nil when t goes through
+// the client.
+func (w *worker) directTo(t *Target) *h1Target {
+	if w.h1 == nil {
+		return nil
+	}
+	d, ok := w.direct[t]
+	if !ok {
+		d = directTarget(t)
+		w.direct[t] = d
+	}
+	return d
+}
+
+// build makes j's request. On the direct path the body is made in the
+// worker's buffer (net/http may still read a request body after the
+// answer came, so that path gets a body of its own).
+func (w *worker) build(j *job) (*wire.Request, error) {
+	msg := &wire.Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
+	direct := w.directTo(j.target) != nil
+	if direct {
+		msg.Buf = w.body
+	}
+	req, err := j.target.Profile.Build(msg, j.faults.request())
+	if err != nil || !direct {
+		return req, err
+	}
+	// A body made elsewhere than in the buffer, for want of room, sizes
+	// it for the next ones; the payload itself sent as the body does not.
+	if n := len(req.Body); n > cap(w.body) && n <= maxBodyBuf && !sameMemory(req.Body, w.body) && !sameMemory(req.Body, j.ev.Payload) {
+		w.body = make([]byte, 0, min(n+n/4, maxBodyBuf))
+	}
+	return req, nil
+}
+
+// sameMemory reports whether a and b start at the same byte.
+func sameMemory(a, b []byte) bool {
+	return len(a) > 0 && cap(b) > 0 && &a[0] == &b[:1][0]
 }
 
 // loop runs until the producer closes in; once the run is interrupted
@@ -96,8 +138,7 @@ func (w *worker) deliver(j *job) {
 		return
 	}
 	if j.req == nil {
-		msg := &wire.Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
-		req, err := j.target.Profile.Build(msg, j.faults.request())
+		req, err := w.build(j)
 		if err != nil {
 			w.unsent(j, "not sent: "+err.Error())
 			return

@@ -81,7 +81,7 @@ func (p *Compiled) Build(msg *Message, fault Fault) (*Request, error) {
 			return nil, fmt.Errorf("%w: event %d: %w", ErrBadMessage, msg.Event.Seq, err)
 		}
 	}
-	body, from, to, err := p.body(aead, payload, vars)
+	body, from, to, err := p.body(aead, payload, vars, msg.Buf)
 	if err != nil {
 		return nil, err
 	}
@@ -148,21 +148,21 @@ func (p *Compiled) checkFault(fault Fault) error {
 }
 
 // body makes the body around payload: sealed in its field, in the
-// envelope, or the payload itself. from and to delimit the signed body
-// string when the profile signs one and Build knows where it is (-1
-// otherwise).
-func (p *Compiled) body(aead cipher.AEAD, payload []byte, vars sendVars) (body []byte, from, to int, err error) {
+// envelope, or the payload itself; in buf when it has room (Message.Buf).
+// from and to delimit the signed body string when the profile signs one
+// and Build knows where it is (-1 otherwise).
+func (p *Compiled) body(aead cipher.AEAD, payload []byte, vars sendVars, buf []byte) (body []byte, from, to int, err error) {
 	switch {
 	case p.seal != nil && p.env == nil:
-		return p.seal.seal(aead, p.rand, payload, p.wrapBefore, p.wrapAfter)
+		return p.seal.seal(aead, p.rand, payload, p.wrapBefore, p.wrapAfter, buf)
 	case p.env != nil:
 		var sealed []byte
 		if p.seal != nil {
-			if sealed, _, _, err = p.seal.seal(aead, p.rand, payload, nil, nil); err != nil {
+			if sealed, _, _, err = p.seal.seal(aead, p.rand, payload, nil, nil, nil); err != nil {
 				return nil, -1, -1, err
 			}
 		}
-		body = make([]byte, 0, len(payload)+len(sealed)+128)
+		body = room(buf, len(payload)+len(sealed)+128)
 		from, to = -1, -1
 		for _, s := range p.env.segs {
 			switch {
@@ -191,6 +191,15 @@ func (p *Compiled) body(aead cipher.AEAD, payload []byte, vars sendVars) (body [
 		return body, from, to, nil
 	}
 	return payload, -1, -1, nil
+}
+
+// room returns buf emptied when it holds n bytes, else a new buffer of
+// capacity n.
+func room(buf []byte, n int) []byte {
+	if cap(buf) >= n {
+		return buf[:0]
+	}
+	return make([]byte, 0, n)
 }
 
 // signature makes the signature header's value: the timestamp item, then

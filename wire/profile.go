@@ -55,6 +55,12 @@ type Message struct {
 	ID string
 	// Time is the send time signed into the message (webhook-timestamp).
 	Time time.Time
+	// Buf, when it has room, is where Build writes a body it makes (a
+	// sealed payload, an envelope), so that a sender building one request
+	// at a time reuses one buffer instead of allocating a body each time:
+	// the Request's Body then shares Buf's memory and lasts only until Buf
+	// is used again. Without room (nil), Build allocates the body.
+	Buf []byte
 }
 
 // Request is what goes on the wire for one delivery.

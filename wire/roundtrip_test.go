@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -236,5 +237,63 @@ func TestReason(t *testing.T) {
 	}
 	if got := Reason(errors.Join(ErrMalformedBody)); got != "malformed body" {
 		t.Errorf("Reason = %q", got)
+	}
+}
+
+// TestBuildInBuf: a body Build makes (Phasio's sealed payload, the
+// Standard Webhooks envelope) is written in Message.Buf when it has room,
+// with the same bytes as without it, and costs one allocation less; a
+// Buf without room is left alone.
+func TestBuildInBuf(t *testing.T) {
+	faults := []Fault{FaultNone, FaultTamper, FaultBadSignature, FaultWrongKey, FaultMissingSignature, FaultMalformedBody}
+	for _, pc := range profileCases(t) {
+		makes := pc.profile != generator.ProviderHappyColis
+		for _, f := range faults {
+			t.Run(pc.profile+"/"+pc.events[0].Provider+"/"+string(f), func(t *testing.T) {
+				plain, inBuf, small := testProfile(t, pc.profile), testProfile(t, pc.profile), testProfile(t, pc.profile)
+				buf, tiny := make([]byte, 0, 64<<10), make([]byte, 0, 16)
+				for i, ev := range pc.events {
+					msg := Message{Event: ev, ID: "msg-" + string(rune('a'+i)), Time: testkit.Time}
+					want, err := plain.Build(&msg, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					withBuf := msg
+					withBuf.Buf = buf
+					got, err := inBuf.Build(&withBuf, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					withTiny := msg
+					withTiny.Buf = tiny
+					gotTiny, err := small.Build(&withTiny, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got.Body, want.Body) || !bytes.Equal(gotTiny.Body, want.Body) {
+						t.Fatalf("body with Buf differs:\n%.80s\n%.80s\nwant %.80s", got.Body, gotTiny.Body, want.Body)
+					}
+					if g, w := fmt.Sprint(got.Header), fmt.Sprint(want.Header); g != w {
+						t.Fatalf("headers with Buf %s, want %s", g, w)
+					}
+					if shared := len(got.Body) > 0 && &got.Body[0] == &buf[:1][0]; shared != makes {
+						t.Fatalf("body in Buf: %v, want %v", shared, makes)
+					}
+					if len(gotTiny.Body) > 0 && &gotTiny.Body[0] == &tiny[:1][0] {
+						t.Fatal("body written in a Buf without room")
+					}
+				}
+			})
+		}
+	}
+	for _, name := range []string{generator.ProviderPhasio, ProviderStandard} {
+		p := testProfile(t, name)
+		msg := &Message{Event: testkit.Events(t, generator.ProviderPhasio, 1)[0], ID: "m1", Time: testkit.Time}
+		without := testing.AllocsPerRun(50, func() { _, _ = p.Build(msg, FaultNone) })
+		msg.Buf = make([]byte, 0, 64<<10)
+		with := testing.AllocsPerRun(50, func() { _, _ = p.Build(msg, FaultNone) })
+		if with != without-1 {
+			t.Errorf("%s: %v allocations with Buf, %v without: want one less", name, with, without)
+		}
 	}
 }

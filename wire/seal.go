@@ -99,9 +99,9 @@ func (s *sealer) encode(dst, src []byte) {
 }
 
 // seal seals plaintext under aead with a nonce from rand and writes the
-// encoded string into out between before and after, in one allocation:
-// the result and the string's offsets in it.
-func (s *sealer) seal(aead cipher.AEAD, rand randSource, plaintext, before, after []byte) (out []byte, from, to int, err error) {
+// encoded string into out between before and after, in buf when it has
+// room, else in one allocation: the result and the string's offsets in it.
+func (s *sealer) seal(aead cipher.AEAD, rand randSource, plaintext, before, after, buf []byte) (out []byte, from, to int, err error) {
 	ns := s.nonceSize
 	n := ns + len(plaintext) + sealTagSize
 	bp, _ := s.scratch.Get().(*[]byte)
@@ -122,7 +122,7 @@ func (s *sealer) seal(aead cipher.AEAD, rand randSource, plaintext, before, afte
 		sealed = append(aead.Seal((*bp)[:0], nb, plaintext, nil), nb...)
 	}
 	enc := s.encodedLen(n)
-	out = make([]byte, len(before)+enc+len(after))
+	out = room(buf, len(before)+enc+len(after))[:len(before)+enc+len(after)]
 	copy(out, before)
 	s.encode(out[len(before):], sealed)
 	copy(out[len(before)+enc:], after)
