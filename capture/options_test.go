@@ -31,3 +31,22 @@ func TestOptions(t *testing.T) {
 		t.Errorf("busy_timeout %d, %v", ms, err)
 	}
 }
+
+// TestSync: WithSync reaches the writer's connection (PRAGMA synchronous:
+// 1 NORMAL, 2 FULL), and Store.Sync reports what the connection does.
+func TestSync(t *testing.T) {
+	for _, tt := range []struct {
+		opts  []Option
+		want  Sync
+		level int
+	}{{nil, SyncNormal, 1}, {[]Option{WithSync(SyncNormal)}, SyncNormal, 1}, {[]Option{WithSync(SyncFull)}, SyncFull, 2}} {
+		s := openStore(t, filepath.Join(t.TempDir(), "c.db"), tt.opts...)
+		var level int
+		if err := s.wdb.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&level); err != nil || level != tt.level {
+			t.Errorf("%v: the writer's synchronous is %d (%v), want %d", tt.want, level, err, tt.level)
+		}
+		if s.Sync() != tt.want {
+			t.Errorf("Sync() = %v, want %v", s.Sync(), tt.want)
+		}
+	}
+}

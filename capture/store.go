@@ -108,6 +108,14 @@ const (
 	SyncFull
 )
 
+// String returns "normal" or "full".
+func (y Sync) String() string {
+	if y == SyncFull {
+		return "full"
+	}
+	return "normal"
+}
+
 type config struct {
 	busy     time.Duration
 	put      time.Duration
@@ -155,6 +163,7 @@ type Store struct {
 	db       *sql.DB // readers
 	wdb      *sql.DB // the writer's one connection; nil when read-only
 	readOnly bool
+	sync     Sync  // as the writer's connection has it
 	writeErr error // why a store opened to write cannot be written
 	salt     []byte
 
@@ -543,6 +552,17 @@ func (s *Store) loadMeta() error {
 	if s.salt, err = s.readSalt(ctx, s.db); err != nil {
 		return err
 	}
+	if s.wdb != nil {
+		// What the connection does, not what was asked: the store says
+		// what its writes survive.
+		var level int
+		if err := s.wdb.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&level); err != nil {
+			return s.writeError(err)
+		}
+		if level >= 2 { // FULL, EXTRA
+			s.sync = SyncFull
+		}
+	}
 	if s.wdb != nil && s.cfg.maxBytes > 0 {
 		var page int64
 		if err := s.wdb.QueryRowContext(ctx, "PRAGMA page_size").Scan(&page); err != nil {
@@ -600,6 +620,11 @@ var migrations = [][]string{
 		`CREATE INDEX deliveries_app_error ON deliveries (id) WHERE app_error <> '' OR app_status >= 400`,
 	},
 }
+
+// Sync returns the durability of the store's writes (WithSync), as the
+// writer's connection to the file has it; SyncNormal for a store that
+// cannot be written.
+func (s *Store) Sync() Sync { return s.sync }
 
 // Salt returns the store's salt: the key of its pseudonyms.
 func (s *Store) Salt() []byte { return bytes.Clone(s.salt) }

@@ -677,3 +677,42 @@ func TestReceiveForwardDefinition(t *testing.T) {
 		})
 	}
 }
+
+// TestReceiveSync: --sync full reaches the store (its writer's connection
+// flushes every commit, and the summary says so); normal is the default;
+// a bad value or --sync without --store is a usage error.
+func TestReceiveSync(t *testing.T) {
+	secret := testSecret(t, generator.ProviderPhasio, 's')
+	vars := map[string]string{"S": secret}
+	for _, tt := range []struct {
+		args []string
+		full bool
+	}{{nil, false}, {[]string{"--sync", "normal"}, false}, {[]string{"--sync", "full"}, true}} {
+		db := filepath.Join(t.TempDir(), "capture.db")
+		r := startReceive(t, vars, append([]string{"--provider", "phasio", "--secret", "env:S", "--store", db}, tt.args...)...)
+		_, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider", "phasio", "--url", r.url+"/hooks/phasio",
+			"--secret", "env:S", "--orders", "3", "--seed", "5")
+		if code != exitOK {
+			t.Fatalf("emit exit %d: %s", code, errOut)
+		}
+		if code := r.stop(t); code != exitOK {
+			t.Fatalf("receive exit %d: %s", code, r.stderr)
+		}
+		said := strings.Contains(r.stderr.String(), fmt.Sprintf("stored 3 in %s, every commit flushed to the disk", db))
+		if said != tt.full || !strings.Contains(r.stderr.String(), fmt.Sprintf("stored 3 in %s", db)) {
+			t.Errorf("%v: summary %q", tt.args, r.stderr)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--store", filepath.Join(t.TempDir(), "c.db"), "--sync", "fast"}, "--sync fast: normal or full"},
+		{[]string{"--sync", "full"}, "--sync needs --store"},
+	} {
+		_, errOut, code := runCmdEnv(t, context.Background(), "", vars, append([]string{"receive", "--provider", "phasio", "--secret", "env:S", "--listen", "127.0.0.1:0"}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("%v: exit %d, %q; want %d, %q", tt.args, code, errOut, exitUsage, tt.msg)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/generator"
 )
 
@@ -87,6 +88,29 @@ func (v *probabilityValue) Set(s string) error {
 // Type is the name help prints, pflag's for a float64 flag.
 func (v *probabilityValue) Type() string   { return "float" }
 func (v *probabilityValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+
+// syncValue is --sync normal|full, the capture store's durability; set
+// says it was given.
+type syncValue struct {
+	sync capture.Sync
+	set  bool
+}
+
+func (v *syncValue) Set(s string) error {
+	switch s {
+	case capture.SyncNormal.String():
+		v.sync = capture.SyncNormal
+	case capture.SyncFull.String():
+		v.sync = capture.SyncFull
+	default:
+		return errors.New("normal or full")
+	}
+	v.set = true
+	return nil
+}
+
+func (v *syncValue) Type() string   { return "string" }
+func (v *syncValue) String() string { return v.sync.String() }
 
 // durationValue is a duration flag with its lower bound checked as it is
 // set: not negative, or (positive) above zero.

@@ -20,17 +20,19 @@ import (
 type captureFlags struct {
 	store          string
 	storeMax       int64
+	sync           syncValue
 	redact         bool
 	forwardTo      string
 	forwardSecret  []string
 	forwardTimeout time.Duration
 }
 
-// bind registers --store, --store-max-bytes, --redact, --forward-to,
-// --forward-secret and --forward-timeout on fs.
+// bind registers --store, --store-max-bytes, --sync, --redact,
+// --forward-to, --forward-secret and --forward-timeout on fs.
 func (o *captureFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&o.store, "store", "", "keep every delivery (request, verdicts, payload, answer) in this capture store, created if missing; a delivery that cannot be stored is answered 503")
 	fs.Int64Var(&o.storeMax, "store-max-bytes", 0, "with --store: cap the store's size; deliveries beyond it are answered 503, as on a full disk (0: no cap)")
+	fs.Var(&o.sync, "sync", "with --store: normal (a delivery answered 2xx survives the process being killed; an operating system crash or power cut may lose the last ones) or full (every commit is flushed to the disk before its deliveries are answered, slower)")
 	fs.BoolVar(&o.redact, "redact", false, "with --store: replace personal data by the store's pseudonyms before anything is written")
 	fs.StringVar(&o.forwardTo, "forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers, once (failures are stored, not retried: resend them with capture export --app-errors and replay)")
 	rawStringsVar(fs, &o.forwardSecret, "forward-secret", "", "with --forward-to: re-sign (and for phasio re-encrypt) each forwarded delivery with this secret, or env:NAME or file:PATH")
@@ -53,6 +55,8 @@ func (o *captureFlags) check() error {
 		return usageErrorf("--redact needs --store: it redacts what is stored")
 	case o.storeMax != 0 && o.store == "":
 		return usageErrorf("--store-max-bytes needs --store")
+	case o.sync.set && o.store == "":
+		return usageErrorf("--sync needs --store")
 	case o.storeMax < 0:
 		return usageErrorf("--store-max-bytes %d: must not be negative", o.storeMax)
 	case len(o.forwardSecret) > 0 && o.forwardTo == "":
@@ -91,7 +95,7 @@ func (o *captureFlags) open(profile wire.Profile, c *chosen, e *env) (*capturing
 		}
 	}
 	if o.store != "" {
-		s, err := capture.Open(o.store, capture.WithMaxBytes(o.storeMax))
+		s, err := capture.Open(o.store, capture.WithMaxBytes(o.storeMax), capture.WithSync(o.sync.sync))
 		if err != nil {
 			return nil, usageErrorf("--store: %w", err)
 		}
@@ -132,6 +136,9 @@ func (c *capturing) close() error {
 func (c *capturing) summary(w io.Writer, st receiver.Stats) error {
 	if c.store != nil {
 		fmt.Fprintf(w, "; stored %d in %s", st.Received-st.NotStored, c.flags.store)
+		if c.store.Sync() == capture.SyncFull {
+			fmt.Fprint(w, ", every commit flushed to the disk")
+		}
 	}
 	if c.flags.forwardTo != "" {
 		fmt.Fprintf(w, "; forwarded %d: %d answered 2xx, %d failed", st.Forwarded, st.ForwardOK, st.ForwardFailed)
