@@ -1,8 +1,6 @@
 package capture
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 )
 
@@ -71,17 +70,8 @@ func runChild(t *testing.T, path string, total, kill int) map[int64]string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDurabilityChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "CAPTURE_CHILD="+path, "CAPTURE_CHILD_TOTAL="+strconv.Itoa(total))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	sc, stderr := testkit.Start(t, cmd)
 	acked := map[int64]string{}
-	sc := bufio.NewScanner(out)
 	killed := false
 	deadline := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
 	defer deadline.Stop()
@@ -103,7 +93,7 @@ func runChild(t *testing.T, path string, total, kill int) map[int64]string {
 			killed = true
 		}
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if !killed {
 		t.Fatalf("the child ended before it was killed (%v): %s", err, stderr.String())
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
@@ -245,7 +246,7 @@ func personalValues(d *Delivery) []string {
 	json.Unmarshal(d.Payload, &doc)
 	var out []string
 	for _, f := range fields {
-		for _, v := range valuesAt(doc, strings.Split(f.Pointer, "/")[1:]) {
+		for _, v := range testkit.StringsAt(doc, f.Pointer) {
 			if len([]rune(v)) >= pii.GuardLength {
 				out = append(out, v)
 			}
@@ -300,24 +301,4 @@ func nonPersonalText(t *testing.T, r *emitter.Record, d *Delivery) string {
 		t.Fatal(err)
 	}
 	return recordText(t, &c)
-}
-
-func valuesAt(v any, toks []string) []string {
-	if len(toks) == 0 {
-		if s, ok := v.(string); ok {
-			return []string{s}
-		}
-		return nil
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		return valuesAt(x[toks[0]], toks[1:])
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, valuesAt(e, toks[1:])...)
-		}
-		return out
-	}
-	return nil
 }

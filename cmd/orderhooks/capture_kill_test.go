@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -90,23 +90,10 @@ func TestReceiveStoreSIGKILL(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "killed.db")
 		cmd := exec.Command(bin, "receive", "--provider", "phasio", "--secret", "env:S", "--listen", "127.0.0.1:0", "--store", db)
 		cmd.Env = append(os.Environ(), "S="+secret)
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
+		url, _ := testkit.StartServer(t, cmd)
+		if !strings.HasPrefix(url, "http://") {
+			t.Fatalf("run %d: receive printed %q first", run, url)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := bufio.NewScanner(stdout)
-		if !lines.Scan() || !strings.HasPrefix(lines.Text(), "http://") {
-			cmd.Process.Kill()
-			t.Fatalf("run %d: receive printed %q first", run, lines.Text())
-		}
-		url := lines.Text()
-		go func() {
-			for lines.Scan() {
-			}
-		}()
 		// Kill somewhere between a fifth and four fifths of the run.
 		kill := total/5 + int(time.Now().UnixNano()%int64(total*3/5))
 		log := &ackLog{acked: map[string]bool{}, at: kill, reached: make(chan struct{})}

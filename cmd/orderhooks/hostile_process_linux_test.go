@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // waitExit waits (bounded) for cmd and returns its exit code.
@@ -164,25 +165,8 @@ func TestLongReceiveUnderAttack(t *testing.T) {
 	}
 	bin := orderhooksBinary(t)
 	cmd := exec.Command(bin, "receive", "--provider", "phasio", "--secret", emitSecret, "--listen", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		t.Fatalf("no URL: %s", stderr.String())
-	}
-	addr := strings.TrimPrefix(lines.Text(), "http://")
-	go func() { // keep draining the receipt lines
-		for lines.Scan() {
-		}
-	}()
+	u, stderr := testkit.StartServer(t, cmd)
+	addr := strings.TrimPrefix(u, "http://")
 	time.Sleep(200 * time.Millisecond)
 	base, _, err := procRSS(cmd.Process.Pid)
 	if err != nil {

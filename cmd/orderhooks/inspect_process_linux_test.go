@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -13,35 +12,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 // startInspect runs `orderhooks inspect` with args and returns its URL
-// (the first line of its stdout) and the process.
-func startInspect(t *testing.T, env []string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
+// (the first line of its stdout), the process and its stderr.
+func startInspect(t *testing.T, env []string, args ...string) (string, *exec.Cmd, *testkit.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(orderhooksBinary(t), append([]string{"inspect"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		cmd.Wait()
-		t.Fatalf("no URL; stderr: %s", stderr.String())
-	}
-	u := lines.Text()
+	u, stderr := testkit.StartServer(t, cmd)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/$`).MatchString(u) {
 		t.Fatalf("first line %q is not the URL", u)
 	}
-	go io.Copy(io.Discard, stdout)
-	return u, cmd, &stderr
+	return u, cmd, stderr
 }
 
 func get(t *testing.T, u string, header http.Header) (int, string) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/testkit"
 )
 
 var (
@@ -145,17 +146,9 @@ func TestEmitSIGTERM(t *testing.T) {
 func TestDemoKeep(t *testing.T) {
 	bin := orderhooksBinary(t)
 	cmd := exec.Command(bin, "demo", "--keep", "--dir", t.TempDir())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	sc, _ := testkit.Start(t, cmd)
 	lines := make(chan string, 1024)
 	go func() {
-		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			lines <- sc.Text()
 		}

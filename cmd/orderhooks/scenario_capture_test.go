@@ -11,6 +11,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -114,7 +115,7 @@ func TestScenarioFromCapture(t *testing.T) {
 			var doc any
 			json.Unmarshal(p, &doc)
 			for _, f := range fields {
-				for _, v := range stringsAt(doc, strings.Split(f.Pointer, "/")[1:]) {
+				for _, v := range testkit.StringsAt(doc, f.Pointer) {
 					if len([]rune(v)) >= 6 {
 						checked++
 						if strings.Contains(out, v) {
@@ -182,25 +183,4 @@ func TestScenarioFromCapture(t *testing.T) {
 			}
 		}
 	})
-}
-
-// stringsAt returns the strings at a pointer's tokens ("*": every item).
-func stringsAt(v any, toks []string) []string {
-	if len(toks) == 0 {
-		if s, ok := v.(string); ok {
-			return []string{s}
-		}
-		return nil
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		return stringsAt(x[toks[0]], toks[1:])
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, stringsAt(e, toks[1:])...)
-		}
-		return out
-	}
-	return nil
 }

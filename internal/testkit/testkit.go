@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 )
 
 // Fixed test secrets, one per profile: the first valid vector's of Phasio
@@ -119,6 +120,37 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// StringsAt returns the strings at pointer in a decoded JSON document,
+// "*" standing for every item of an array (as pii.Field pointers say);
+// none for a pointer that is not RFC 6901.
+func StringsAt(doc any, pointer string) []string {
+	p, err := jsonptr.Parse(pointer)
+	if err != nil {
+		return nil
+	}
+	return stringsAt(doc, p)
+}
+
+func stringsAt(v any, toks []string) []string {
+	if len(toks) == 0 {
+		if s, ok := v.(string); ok {
+			return []string{s}
+		}
+		return nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return stringsAt(x[toks[0]], toks[1:])
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, stringsAt(e, toks[1:])...)
+		}
+		return out
+	}
+	return nil
 }
 
 // Root returns the module's root directory (the one holding go.mod),

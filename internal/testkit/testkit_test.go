@@ -1,8 +1,11 @@
 package testkit
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -84,5 +87,50 @@ func TestSignatures(t *testing.T) {
 	got := string(SetHeaderField(t, body, "messageId", "m-1"))
 	if !strings.Contains(got, `"messageId":"m-1"`) || len(got) == len(body) || strings.Replace(got, `"m-1"`, `"e5f6a7b8-c9d0-1234-efab-456789012345"`, 1) != h.Body {
 		t.Errorf("SetHeaderField: %s", got)
+	}
+}
+
+func TestStringsAt(t *testing.T) {
+	doc := map[string]any{"a/b": "slash", "lines": []any{
+		map[string]any{"meta": "one"}, map[string]any{"meta": 2.0}, map[string]any{"meta": "three"},
+	}}
+	for ptr, want := range map[string][]string{
+		"/lines/*/meta": {"one", "three"},
+		"/a~1b":         {"slash"},
+		"/lines":        nil,
+		"/missing/x":    nil,
+		"lines":         nil, // not a pointer
+	} {
+		if got := StringsAt(doc, ptr); !slices.Equal(got, want) {
+			t.Errorf("StringsAt(%q) = %q, want %q", ptr, got, want)
+		}
+	}
+}
+
+// TestStartServer runs this test binary as a server that prints a line on
+// stderr, its URL and more, then waits to be killed with its test.
+func TestStartServer(t *testing.T) {
+	if os.Getenv("TESTKIT_CHILD") != "" {
+		fmt.Fprintln(os.Stderr, "listening")
+		fmt.Println("http://127.0.0.1:1/")
+		fmt.Println("more output")
+		select {}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStartServer$")
+	cmd.Env = append(os.Environ(), "TESTKIT_CHILD=1")
+	var stderr *SyncBuffer
+	t.Run("server", func(t *testing.T) {
+		var u string
+		u, stderr = StartServer(t, cmd)
+		if u != "http://127.0.0.1:1/" {
+			t.Errorf("first line %q", u)
+		}
+	})
+	// The subtest's cleanup killed and reaped the child.
+	if cmd.ProcessState == nil || cmd.ProcessState.Success() {
+		t.Errorf("the child was not ended with its test: %v", cmd.ProcessState)
+	}
+	if stderr.String() != "listening\n" {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }
