@@ -64,28 +64,6 @@ func (h resigning) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.next.ServeHTTP(w, r)
 }
 
-// notIdempotent answers 500 to a message id it has seen (a unique
-// constraint on the order's event).
-type notIdempotent struct {
-	mu   sync.Mutex
-	seen map[string]bool
-	next http.Handler
-}
-
-func (h *notIdempotent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if id := r.Header.Get("Shop-Event-Id"); r.Method == http.MethodPost && id != "" {
-		h.mu.Lock()
-		dup := h.seen[id]
-		h.seen[id] = true
-		h.mu.Unlock()
-		if dup {
-			http.Error(w, "duplicate key value violates unique constraint", http.StatusInternalServerError)
-			return
-		}
-	}
-	h.next.ServeHTTP(w, r)
-}
-
 // TestDefinitionSuite runs the whole suite for a provider described in a
 // file (schema-driven payloads, a data lifecycle, Stripe-style
 // signatures): green against a correct receiver built from the
@@ -96,18 +74,8 @@ func TestDefinitionSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	correct := func(d *provider.Definition) http.Handler {
-		p, err := wire.Compile(d, shopSecret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := receiver.New(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	good, _ := wire.Compile(def, shopSecret)
+	correct := func(d *provider.Definition) http.Handler { return newReceiver(t, compile(t, d, shopSecret)) }
+	good := compile(t, def, shopSecret)
 	tests := []struct {
 		name    string
 		handler func() http.Handler
@@ -128,7 +96,9 @@ func TestDefinitionSuite(t *testing.T) {
 				}
 			}))
 		}, []string{contracts.CheckUnknownFields}, ""},
-		{"not idempotent", func() http.Handler { return &notIdempotent{seen: map[string]bool{}, next: correct(def)} },
+		{"not idempotent", func() http.Handler {
+			return &notIdempotentBy{header: "Shop-Event-Id", seen: map[string]bool{}, next: correct(def)}
+		},
 			[]string{contracts.CheckDuplicates}, ""},
 		{"clock 5m30s ahead", func() http.Handler {
 			p, _ := wire.Compile(def, shopSecret, wire.WithClock(func() time.Time { return time.Now().Add(5*time.Minute + 30*time.Second) }))
@@ -168,9 +138,7 @@ func TestDefinitionWithoutLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, _ := wire.Compile(def, shopSecret)
-	rcv, _ := receiver.New(prof)
-	r := contracts.Test(noFailTB{t}, rcv, p, contracts.WithProbe("/orders/{orderKey}"))
+	r := contracts.Test(noFailTB{t}, newReceiver(t, compile(t, def, shopSecret)), p, contracts.WithProbe("/orders/{orderKey}"))
 	if r.Failed() {
 		t.Fatalf("failed:\n%s", textOf(r))
 	}
@@ -249,11 +217,7 @@ func TestMessageIDPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := wire.Compile(def, shopSecret)
-	rv, err := receiver.New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rv := newReceiver(t, compile(t, def, shopSecret))
 	var mu sync.Mutex
 	var got []string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

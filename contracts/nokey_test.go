@@ -10,8 +10,6 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/provider"
-	"github.com/orderhooks/orderhooks/receiver"
-	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestNoKeyIsNotProbed: an entity whose payload has no value at the entity
@@ -53,18 +51,7 @@ func TestNoKeyIsNotProbed(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := []provider.Option{provider.WithKey(tt.key), provider.WithCompare("/name", "/status")}
-			def, err := provider.FromSpec(spec, nil, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := wire.Compile(def, standardSecret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rv, err := receiver.New(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rv := newReceiver(t, compile(t, fromSpec(t, spec, opts...), standardSecret))
 			var mu sync.Mutex
 			emptyKey := 0
 			h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -95,18 +82,7 @@ func TestNoKeyIsNotProbed(t *testing.T) {
 func TestNoCompareIsNoPass(t *testing.T) {
 	spec := petsSpec(t, "{type: integer, minimum: 1, maximum: 1000000}")
 	opts := []provider.Option{provider.WithKey("/id")}
-	def, err := provider.FromSpec(spec, nil, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := wire.Compile(def, standardSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rv, err := receiver.New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rv := newReceiver(t, compile(t, fromSpec(t, spec, opts...), standardSecret))
 	r := contracts.Test(noFailTB{t}, rv, contracts.FromSpec(spec, standardSecret, nil, opts),
 		contracts.WithProbe("/orders/{orderKey}"))
 	got := r.Result(contracts.CheckStateMatches)

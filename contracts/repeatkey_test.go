@@ -10,8 +10,6 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/provider"
-	"github.com/orderhooks/orderhooks/receiver"
-	"github.com/orderhooks/orderhooks/wire"
 )
 
 // TestRepeatedKeysAreNoSecurityFailure: when a definition's schema lets
@@ -21,24 +19,8 @@ import (
 // rejection stands and the message says the probe cannot tell, where it
 // used to be a "security failure".
 func TestRepeatedKeysAreNoSecurityFailure(t *testing.T) {
-	def := shopVariant(t, func(f *provider.File) {
-		for i := range f.Events.List {
-			in := f.Events.List[i].Schema.Inline
-			out := bytes.Replace(in, []byte(`"pattern":"^ord_[0-9a-f]{12}$"`), []byte(`"enum":["ord_000000000001","ord_000000000002"]`), 1)
-			if bytes.Equal(in, out) {
-				t.Fatal("the shop's id schema changed: adapt the test")
-			}
-			f.Events.List[i].Schema.Inline = out
-		}
-	})
-	p, err := wire.Compile(def, shopSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rv, err := receiver.New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	def := shopWithID(t, `"enum":["ord_000000000001","ord_000000000002"]`)
+	rv := newReceiver(t, compile(t, def, shopSecret))
 	cp, err := contracts.NewProviderFromDefinition(def, shopSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -60,28 +42,38 @@ func TestRepeatedKeysAreNoSecurityFailure(t *testing.T) {
 	}
 }
 
+// shopWithID is the shop's definition with its order id's schema (a
+// pattern) replaced by the JSON members schema.
+func shopWithID(t *testing.T, schema string) *provider.Definition {
+	t.Helper()
+	return shopVariant(t, func(f *provider.File) {
+		for i := range f.Events.List {
+			in := f.Events.List[i].Schema.Inline
+			out := bytes.Replace(in, []byte(`"pattern":"^ord_[0-9a-f]{12}$"`), []byte(schema), 1)
+			if bytes.Equal(in, out) {
+				t.Fatal("the shop's id schema changed: adapt the test")
+			}
+			f.Events.List[i].Schema.Inline = out
+		}
+	})
+}
+
 // petsSpec writes an OpenAPI 3.1 document with two webhooks whose pets'
 // id has the schema idSchema, and returns its path.
 func petsSpec(t *testing.T, idSchema string) string {
 	t.Helper()
-	doc := `openapi: 3.1.0
-info: {title: Pets, version: "1"}
-webhooks:
-  petAdded:
+	doc := "openapi: 3.1.0\ninfo: {title: Pets, version: \"1\"}\nwebhooks:\n"
+	for _, name := range []string{"petAdded", "petSold"} {
+		doc += "  " + name + `:
     post:
       requestBody:
         content:
           application/json:
             schema: {$ref: "#/components/schemas/Pet"}
       responses: {"200": {description: ok}}
-  petSold:
-    post:
-      requestBody:
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/Pet"}
-      responses: {"200": {description: ok}}
-components:
+`
+	}
+	doc += `components:
   schemas:
     Pet:
       type: object
@@ -108,16 +100,7 @@ components:
 func TestFewKeysNeverFail(t *testing.T) {
 	shopKey := func(schema string) func(t *testing.T) (*provider.Definition, contracts.Provider) {
 		return func(t *testing.T) (*provider.Definition, contracts.Provider) {
-			def := shopVariant(t, func(f *provider.File) {
-				for i := range f.Events.List {
-					in := f.Events.List[i].Schema.Inline
-					out := bytes.Replace(in, []byte(`"pattern":"^ord_[0-9a-f]{12}$"`), []byte(schema), 1)
-					if bytes.Equal(in, out) {
-						t.Fatal("the shop's id schema changed: adapt the test")
-					}
-					f.Events.List[i].Schema.Inline = out
-				}
-			})
+			def := shopWithID(t, schema)
 			p, err := contracts.NewProviderFromDefinition(def, shopSecret)
 			if err != nil {
 				t.Fatal(err)
@@ -128,11 +111,7 @@ func TestFewKeysNeverFail(t *testing.T) {
 	pets := func(t *testing.T) (*provider.Definition, contracts.Provider) {
 		spec := petsSpec(t, "{type: integer, minimum: 1, maximum: 2}")
 		opts := []provider.Option{provider.WithKey("/id"), provider.WithCompare("/name", "/status")}
-		def, err := provider.FromSpec(spec, nil, opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return def, contracts.FromSpec(spec, standardSecret, nil, opts)
+		return fromSpec(t, spec, opts...), contracts.FromSpec(spec, standardSecret, nil, opts)
 	}
 	cases := []struct {
 		name   string
@@ -146,14 +125,7 @@ func TestFewKeysNeverFail(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			def, cp := tc.load(t)
-			p, err := wire.Compile(def, tc.secret)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rv, err := receiver.New(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rv := newReceiver(t, compile(t, def, tc.secret))
 			r := contracts.Test(noFailTB{t}, rv, cp, contracts.WithProbe("/orders/{orderKey}"))
 			wantFailed(t, r, failedChecks(t, r), nil, true)
 			got := r.Result(contracts.CheckStateMatches)
@@ -174,21 +146,8 @@ func TestFewKeysNeverFail(t *testing.T) {
 func TestDistinctKeysAreJudged(t *testing.T) {
 	spec := petsSpec(t, "{type: integer, minimum: 1, maximum: 1000000, examples: [42]}")
 	opts := []provider.Option{provider.WithKey("/id"), provider.WithCompare("/name", "/status")}
-	def, err := provider.FromSpec(spec, nil, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := wire.Compile(def, standardSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	correct := func() http.Handler {
-		rv, err := receiver.New(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rv
-	}
+	p := compile(t, fromSpec(t, spec, opts...), standardSecret)
+	correct := func() http.Handler { return newReceiver(t, p) }
 	for _, tt := range []struct {
 		name    string
 		handler http.Handler

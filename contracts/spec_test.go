@@ -17,7 +17,6 @@ import (
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/provider"
-	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -96,21 +95,8 @@ func TestSpecSuite(t *testing.T) {
 			if len(def.Events()) == 0 {
 				t.Fatal("no events")
 			}
-			correct := func(d *provider.Definition) http.Handler {
-				p, err := wire.Compile(d, sc.secret)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, err := receiver.New(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return r
-			}
-			good, err := wire.Compile(def, sc.secret)
-			if err != nil {
-				t.Fatal(err)
-			}
+			correct := func(d *provider.Definition) http.Handler { return newReceiver(t, compile(t, d, sc.secret)) }
+			good := compile(t, def, sc.secret)
 			variant := func(edit func(f *provider.File)) *provider.Definition {
 				f := def.Spec()
 				edit(f)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -52,6 +53,27 @@ func newReceiver(t testing.TB, p wire.Profile) *receiver.Receiver {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// compile is wire.Compile, failing the test on an error.
+func compile(t testing.TB, def *provider.Definition, secret string) wire.Profile {
+	t.Helper()
+	p, err := wire.Compile(def, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// fromSpec imports the document spec with opts (provider.FromSpec),
+// failing the test on an error.
+func fromSpec(t testing.TB, spec string, opts ...provider.Option) *provider.Definition {
+	t.Helper()
+	def, err := provider.FromSpec(spec, nil, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return def
 }
 
 func testProvider(t testing.TB, provider string) contracts.Provider {
