@@ -20,14 +20,29 @@ const (
 	singleSeeds    = 10_000 // single Phasio orders
 	hcSingleSeeds  = 3_000  // single HappyColis orders
 	lifecycleSeeds = 400    // per built-in scenario
+	edgeSeeds      = 100    // edge-case runs per platform
+	driftSeeds     = 300    // drift runs per platform
 	shards         = 8
-	sampleShare    = 10 // the default run checks one seed in sampleShare's worth
 )
 
-// seeds returns how many seeds a sweep of full seeds checks in this run:
-// the first full/sampleShare by default, full under ORDERHOOKS_LONG=1.
-func seeds(t *testing.T, full int) int {
-	return sweep.N(max(1, full/sampleShare), full)
+// The default run's sample of each sweep: its first seeds, as many as
+// reach every statement of the generator the full sweep reaches
+// (TestSampleIsRepresentative). A lifecycle runs the single orders' code
+// several times over, so ten seeds of each scenario do; the single Phasio
+// orders need 320 (seed 311 is the first whose part's surface area is
+// clamped to its plausible maximum).
+const (
+	singleSample    = 320
+	hcSingleSample  = 120
+	lifecycleSample = 10
+	edgeSample      = 10
+	driftSample     = 30
+)
+
+// seeds returns how many seeds a sweep checks in this run: its sample by
+// default, all full of them under ORDERHOOKS_LONG=1.
+func seeds(sample, full int) int {
+	return sweep.N(sample, full)
 }
 
 // TestSampleIsRepresentative (ORDERHOOKS_LONG=1): the property tests pass
@@ -68,14 +83,14 @@ func generate(t *testing.T, provider string, opts ...Option) []*Event {
 func TestPropertySingleOrders(t *testing.T) {
 	tests := []struct {
 		provider, event string
-		seeds           int
+		sample, seeds   int
 	}{
-		{ProviderPhasio, PhasioOrderCreated, singleSeeds},
-		{ProviderHappyColis, HappyColisCreated, hcSingleSeeds},
+		{ProviderPhasio, PhasioOrderCreated, singleSample, singleSeeds},
+		{ProviderHappyColis, HappyColisCreated, hcSingleSample, hcSingleSeeds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider, func(t *testing.T) {
-			forSeeds(t, seeds(t, tt.seeds), func(t *testing.T, seed int64) {
+			forSeeds(t, seeds(tt.sample, tt.seeds), func(t *testing.T, seed int64) {
 				evs := generate(t, tt.provider, WithSeed(seed))
 				if len(evs) != 1 || evs[0].Event != tt.event {
 					t.Fatalf("seed %d: %d events, want one %s", seed, len(evs), tt.event)
@@ -116,7 +131,7 @@ func TestPropertyLifecycles(t *testing.T) {
 	}
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
-			forSeeds(t, seeds(t, lifecycleSeeds), func(t *testing.T, seed int64) {
+			forSeeds(t, seeds(lifecycleSample, lifecycleSeeds), func(t *testing.T, seed int64) {
 				evs := generate(t, s.Provider, WithScenario(s), WithSeed(seed))
 				if want := len(s.Steps) * max(1, s.Orders); len(evs) != want {
 					t.Fatalf("seed %d: %d events, want %d", seed, len(evs), want)

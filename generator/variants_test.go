@@ -16,7 +16,7 @@ func TestEdgeCases(t *testing.T) {
 		t.Run(provider, func(t *testing.T) {
 			t.Parallel()
 			labels := map[string]int{}
-			for seed := int64(1); seed <= int64(seeds(t, 100)); seed++ {
+			for seed := int64(1); seed <= int64(seeds(edgeSample, edgeSeeds)); seed++ {
 				evs := generate(t, provider, WithEdge(), WithSeed(seed))
 				if len(evs) != len(edgeCases) {
 					t.Fatalf("seed %d: %d events, want one per edge case (%d)", seed, len(evs), len(edgeCases))
@@ -92,7 +92,7 @@ func TestDriftFailsStrictSchemas(t *testing.T) {
 		t.Run(provider, func(t *testing.T) {
 			t.Parallel()
 			kinds := map[string]int{}
-			for seed := int64(1); seed <= int64(seeds(t, 300)); seed++ {
+			for seed := int64(1); seed <= int64(seeds(driftSample, driftSeeds)); seed++ {
 				for _, ev := range generate(t, provider, WithDrift(), WithSeed(seed)) {
 					if ev.Variant != "drift" || !strings.HasPrefix(ev.Label, "drift: ") {
 						t.Fatalf("event %d: variant %q label %q", ev.Seq, ev.Variant, ev.Label)
