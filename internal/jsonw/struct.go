@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/orderhooks/orderhooks/generator/decimal"
 )
@@ -22,10 +23,14 @@ import (
 // declaration order. Struct panics on a field of any other type, which is a
 // mistake in the model, not in its data.
 func Struct[T any](b []byte, v *T) []byte {
-	return encoderOf(reflect.TypeFor[T]())(b, reflect.ValueOf(v).Elem())
+	return encoderOf(reflect.TypeFor[T]())(b, unsafe.Pointer(v))
 }
 
-type encoder func(b []byte, v reflect.Value) []byte
+// An encoder appends the value of its type at p. Encoders read the
+// values through pointers, with offsets and sizes that reflect gives once
+// per type: a payload is written without a reflect.Value per field, which
+// was most of the cost of writing one.
+type encoder func(b []byte, p unsafe.Pointer) []byte
 
 var (
 	encoders sync.Map // reflect.Type → encoder
@@ -43,45 +48,82 @@ func encoderOf(t reflect.Type) encoder {
 	return e.(encoder)
 }
 
-func newEncoder(t reflect.Type) encoder {
+// kind is how a struct field is written: the common scalars in the loop
+// itself, anything else by its encoder.
+type kind uint8
+
+const (
+	other kind = iota
+	str
+	i64
+	boolean
+	dec
+)
+
+func kindOf(t reflect.Type) kind {
 	switch t {
-	case rawType:
-		return func(b []byte, v reflect.Value) []byte { return Raw(b, v.Bytes()) }
-	case timeType:
-		return func(b []byte, v reflect.Value) []byte {
-			if v.CanAddr() { // no copy to an interface
-				return TimeMillis(b, *v.Addr().Interface().(*time.Time))
-			}
-			return TimeMillis(b, v.Interface().(time.Time))
-		}
 	case decType:
-		return func(b []byte, v reflect.Value) []byte { return decimal.Decimal(v.Int()).Append(b) }
-	case rateType:
-		return func(b []byte, v reflect.Value) []byte { return decimal.Rate(v.Int()).Append(b) }
+		return dec
+	case rawType, timeType, rateType:
+		return other
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return func(b []byte, v reflect.Value) []byte { return String(b, v.String()) }
+		return str
 	case reflect.Int64:
-		return func(b []byte, v reflect.Value) []byte { return Int(b, v.Int()) }
+		return i64
 	case reflect.Bool:
-		return func(b []byte, v reflect.Value) []byte { return Bool(b, v.Bool()) }
+		return boolean
+	}
+	return other
+}
+
+// scalar appends the value of kind k (not other) at p.
+func scalar(b []byte, k kind, p unsafe.Pointer) []byte {
+	switch k {
+	case str:
+		return String(b, *(*string)(p))
+	case i64:
+		return Int(b, *(*int64)(p))
+	case boolean:
+		return Bool(b, *(*bool)(p))
+	}
+	return (*(*decimal.Decimal)(p)).Append(b)
+}
+
+func newEncoder(t reflect.Type) encoder {
+	switch t {
+	case rawType:
+		return func(b []byte, p unsafe.Pointer) []byte { return Raw(b, *(*json.RawMessage)(p)) }
+	case timeType:
+		return func(b []byte, p unsafe.Pointer) []byte { return TimeMillis(b, *(*time.Time)(p)) }
+	case rateType:
+		return func(b []byte, p unsafe.Pointer) []byte { return (*(*decimal.Rate)(p)).Append(b) }
+	}
+	if k := kindOf(t); k != other {
+		return func(b []byte, p unsafe.Pointer) []byte { return scalar(b, k, p) }
+	}
+	switch t.Kind() {
 	case reflect.Pointer:
 		elem := lazy(t.Elem())
-		return func(b []byte, v reflect.Value) []byte {
-			if v.IsNil() {
+		return func(b []byte, p unsafe.Pointer) []byte {
+			q := *(*unsafe.Pointer)(p)
+			if q == nil {
 				return Null(b)
 			}
-			return elem()(b, v.Elem())
+			return elem()(b, q)
 		}
 	case reflect.Slice:
-		elem := lazy(t.Elem())
-		return func(b []byte, v reflect.Value) []byte {
+		elem, size := lazy(t.Elem()), t.Elem().Size()
+		return func(b []byte, p unsafe.Pointer) []byte {
+			h := (*sliceHeader)(p)
 			item := elem()
 			b = append(b, '[')
-			for i := range v.Len() {
-				b = Comma(b)
-				b = item(b, v.Index(i))
+			for i := range h.len {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = item(b, unsafe.Add(h.data, uintptr(i)*size))
 			}
 			return append(b, ']')
 		}
@@ -91,6 +133,12 @@ func newEncoder(t reflect.Type) encoder {
 	panic(fmt.Sprintf("jsonw: %s: unsupported type", t))
 }
 
+// sliceHeader is the layout of a slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
 // lazy finds t's encoder on first use, so that a type may refer to itself.
 func lazy(t reflect.Type) func() encoder {
 	return sync.OnceValue(func() encoder { return encoderOf(t) })
@@ -98,11 +146,15 @@ func lazy(t reflect.Type) func() encoder {
 
 func structEncoder(t reflect.Type) encoder {
 	type field struct {
-		index int
+		offset uintptr
 		// key is the member's name quoted, with its colon, and the comma
 		// before it but for the first member: every field is written.
 		key string
-		enc encoder
+		// kind is the field's, or its element's when ptr; enc writes the
+		// others.
+		kind kind
+		ptr  bool
+		enc  encoder
 	}
 	var fields []field
 	for i := range t.NumField() {
@@ -121,13 +173,31 @@ func structEncoder(t reflect.Type) encoder {
 		if len(fields) == 0 {
 			sep = ""
 		}
-		fields = append(fields, field{i, sep + string(Key(nil, key)), newEncoder(f.Type)})
+		fd := field{offset: f.Offset, key: sep + string(Key(nil, key)), kind: kindOf(f.Type)}
+		if fd.kind == other && f.Type.Kind() == reflect.Pointer {
+			fd.kind, fd.ptr = kindOf(f.Type.Elem()), true
+		}
+		if fd.kind == other {
+			fd.ptr, fd.enc = false, newEncoder(f.Type)
+		}
+		fields = append(fields, fd)
 	}
-	return func(b []byte, v reflect.Value) []byte {
+	return func(b []byte, p unsafe.Pointer) []byte {
 		b = append(b, '{')
-		for _, f := range fields {
+		for i := range fields {
+			f := &fields[i]
 			b = append(b, f.key...)
-			b = f.enc(b, v.Field(f.index))
+			v := unsafe.Add(p, f.offset)
+			switch {
+			case f.kind == other:
+				b = f.enc(b, v)
+			case !f.ptr:
+				b = scalar(b, f.kind, v)
+			case *(*unsafe.Pointer)(v) == nil:
+				b = Null(b)
+			default:
+				b = scalar(b, f.kind, *(*unsafe.Pointer)(v))
+			}
 		}
 		return append(b, '}')
 	}

@@ -95,3 +95,55 @@ func TestStructRecursiveType(t *testing.T) {
 		t.Fatalf("%s, want %s", got, want)
 	}
 }
+
+// TestStructEveryKind: each kind Struct writes, as a field, behind a
+// pointer (nil and not), in a slice and in a nested struct, at offsets a
+// mix of sizes gives, against encoding/json where the two agree.
+func TestStructEveryKind(t *testing.T) {
+	type name string
+	type leaf struct {
+		B    bool             `json:"b"`
+		S    string           `json:"s"`
+		I    int64            `json:"i"`
+		N    name             `json:"n"`
+		OptB *bool            `json:"optB"`
+		OptS *string          `json:"optS"`
+		OptI *int64           `json:"optI"`
+		OptN *name            `json:"optN"`
+		PP   **string         `json:"pp"`
+		Raw  json.RawMessage  `json:"raw"`
+		OptR *json.RawMessage `json:"optR"`
+	}
+	type tree struct {
+		Flag   bool     `json:"flag"`
+		Leaf   leaf     `json:"leaf"`
+		Leaves []leaf   `json:"leaves"`
+		Ptrs   []*leaf  `json:"ptrs"`
+		Strs   []string `json:"strs"`
+		Ints   []*int64 `json:"ints"`
+		Names  []name   `json:"names"`
+		Opt    *leaf    `json:"opt"`
+		End    bool     `json:"end"`
+	}
+	b, s, i, n := true, "s\"\n", int64(-9), name("nm")
+	ps := &s
+	raw := json.RawMessage(`[1,{"a":null}]`)
+	full := leaf{B: true, S: "x", I: 1 << 40, N: "y", OptB: &b, OptS: &s, OptI: &i, OptN: &n, PP: &ps, Raw: raw, OptR: &raw}
+	empty := leaf{Raw: json.RawMessage(`0`)}
+	for _, v := range []tree{
+		{},
+		{Flag: true, Leaf: full, Leaves: []leaf{full, empty, full}, Ptrs: []*leaf{nil, &full, &empty},
+			Strs: []string{"a", "", "é"}, Ints: []*int64{&i, nil}, Names: []name{"p", "q"}, Opt: &full, End: true},
+		{Leaf: empty, Leaves: []leaf{}, Ptrs: []*leaf{}, Strs: []string{}, Ints: []*int64{}, Names: []name{}, Opt: &empty},
+	} {
+		want := encodingJSON(v)
+		if v.Leaves == nil { // Struct writes a nil list as [], encoding/json as null
+			for _, k := range []string{"leaves", "ptrs", "strs", "ints", "names"} {
+				want = strings.Replace(want, `"`+k+`":null`, `"`+k+`":[]`, 1)
+			}
+		}
+		if got := string(Struct(nil, &v)); got != want {
+			t.Errorf("Struct:\n%s\nwant\n%s", got, want)
+		}
+	}
+}
