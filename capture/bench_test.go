@@ -66,6 +66,8 @@ func BenchmarkPut(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
 			b.ReportMetric(float64(used.Microseconds())/float64(b.N), "cpu-µs/delivery")
 			b.ReportMetric(float64(s.committed.Load())/float64(max(1, s.commits.Load())), "deliveries/commit")
+			b.ReportMetric(float64(s.logPages.Load())/float64(b.N), "log-pages/delivery")
+			b.ReportMetric(float64(s.checkpoints.Load()), "checkpoints")
 			s.Close()
 			var size int64
 			for _, p := range []string{path, path + "-wal"} {

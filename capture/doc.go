@@ -27,8 +27,10 @@
 // MaxBatch): Put returns once its delivery is committed, so a delivery Put
 // returned nil for survives the process being killed at any moment
 // (TestDurability SIGKILLs a writing process and checks every
-// acknowledged delivery and PRAGMA integrity_check); SyncFull makes it
-// survive a power cut too. Readers run beside the writer; other processes
+// acknowledged delivery and PRAGMA integrity_check, killing it at random
+// points and during checkpoints); SyncFull makes it survive a power cut
+// too. The writer checkpoints the write-ahead log itself, every
+// CheckpointPages pages, once the deliveries of a commit are answered. Readers run beside the writer; other processes
 // may read the file while it is written (OpenReadOnly). A full disk, a
 // size cap (WithMaxBytes) or a read-only file make Put fail (ErrFull,
 // ErrReadOnly) so that the receiver answers 503 and the platform retries;

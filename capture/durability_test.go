@@ -2,7 +2,9 @@ package capture
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,10 +20,13 @@ import (
 )
 
 // TestDurability kills a process that is storing deliveries from 8
-// goroutines (SIGKILL, mid-run) and reopens the store: the integrity check
-// passes and every delivery the child's Put returned nil for is there,
-// byte for byte. CAPTURE_KILLS repeats it (.ci/run: 20 runs of 2,000
-// deliveries each, killed at a random point).
+// goroutines (SIGKILL, mid-run) and reopens the store, read-only and to
+// write: the integrity check passes and every delivery the child's Put
+// returned nil for is there, byte for byte. Every other run the child
+// kills itself during a checkpoint of the write-ahead log (a few
+// milliseconds after one starts), the rest are killed by the parent at a
+// random point. CAPTURE_KILLS repeats it (.ci/run: 20 runs of 2,000
+// deliveries each).
 func TestDurability(t *testing.T) {
 	if os.Getenv("CAPTURE_CHILD") != "" {
 		t.Skip("the child process of TestDurability")
@@ -38,10 +43,19 @@ func TestDurability(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "killed.db")
 		// Kill somewhere between a fifth and four fifths of the run.
 		kill := target/5 + int(time.Now().UnixNano()%int64(target*3/5))
+		how := "killed"
+		if run%2 == 1 {
+			kill, how = 0, "killed itself during a checkpoint"
+		}
 		acked := runChild(t, path, target, kill)
 		if len(acked) < kill {
 			t.Fatalf("run %d: the child acknowledged %d deliveries before it was killed, want at least %d", run, len(acked), kill)
 		}
+		r, err := OpenReadOnly(path)
+		if err != nil {
+			t.Fatalf("run %d: reopening read-only after SIGKILL: %v", run, err)
+		}
+		r.Close()
 		s, err := Open(path)
 		if err != nil {
 			t.Fatalf("run %d: reopening after SIGKILL: %v", run, err)
@@ -59,17 +73,21 @@ func TestDurability(t *testing.T) {
 			}
 		}
 		n, _ := s.Count(ctx, Filter{})
-		t.Logf("run %d: killed after %d acknowledged deliveries; %d in the store, all acknowledged ones intact", run, len(acked), n)
+		t.Logf("run %d: %s after %d acknowledged deliveries; %d in the store, all acknowledged ones intact", run, how, len(acked), n)
 		s.Close()
 	}
 }
 
 // runChild runs the child until it has acknowledged kill deliveries,
 // SIGKILLs it and returns what it acknowledged: id → "deliveryID bodyhash".
+// With kill 0 the child kills itself during a checkpoint.
 func runChild(t *testing.T, path string, total, kill int) map[int64]string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDurabilityChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "CAPTURE_CHILD="+path, "CAPTURE_CHILD_TOTAL="+strconv.Itoa(total))
+	if kill == 0 {
+		cmd.Env = append(cmd.Env, "CAPTURE_CHILD_SELF_KILL=1")
+	}
 	sc, stderr := testkit.Start(t, cmd)
 	acked := map[int64]string{}
 	killed := false
@@ -86,7 +104,7 @@ func runChild(t *testing.T, path string, total, kill int) map[int64]string {
 			continue // test framework output
 		}
 		acked[n] = sum
-		if len(acked) >= kill && !killed {
+		if kill > 0 && len(acked) >= kill && !killed {
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -94,6 +112,11 @@ func runChild(t *testing.T, path string, total, kill int) map[int64]string {
 		}
 	}
 	err := cmd.Wait()
+	var exit *exec.ExitError
+	if kill == 0 && errors.As(err, &exit) {
+		ws, ok := exit.Sys().(syscall.WaitStatus)
+		killed = ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+	}
 	if !killed {
 		t.Fatalf("the child ended before it was killed (%v): %s", err, stderr.String())
 	}
@@ -109,9 +132,25 @@ func TestDurabilityChild(t *testing.T) {
 		t.Skip("run by TestDurability")
 	}
 	total, _ := strconv.Atoi(os.Getenv("CAPTURE_CHILD_TOTAL"))
-	s, err := Open(path)
+	// Checkpoints ten times as often as CheckpointPages makes them: each
+	// run is killed during one more often.
+	s, err := Open(path, func(c *config) { c.checkpointPages = CheckpointPages / 10 })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if os.Getenv("CAPTURE_CHILD_SELF_KILL") != "" {
+		// SIGKILL a few milliseconds into one of the first ten
+		// checkpoints: while the log is synced, copied into the file, or
+		// the file synced.
+		at, n := 1+rand.IntN(10), 0
+		s.beforeCheckpoint = func() {
+			if n++; n == at {
+				go func() {
+					time.Sleep(time.Duration(rand.IntN(4000)) * time.Microsecond)
+					syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				}()
+			}
+		}
 	}
 	w := newWire(t)
 	evs := events(t, 200)

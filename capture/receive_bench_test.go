@@ -116,6 +116,8 @@ func BenchmarkReceiveStore(b *testing.B) {
 			b.ReportMetric(float64(used.Microseconds())/float64(b.N), "cpu-µs/delivery")
 			if s != nil {
 				b.ReportMetric(float64(s.committed.Load())/float64(max(1, s.commits.Load())), "deliveries/commit")
+				b.ReportMetric(float64(s.logPages.Load())/float64(b.N), "log-pages/delivery")
+				b.ReportMetric(float64(s.checkpoints.Load()), "checkpoints")
 				if n, _ := s.Count(context.Background(), Filter{}); n != int64(b.N) {
 					b.Fatalf("%d stored of %d", n, b.N)
 				}

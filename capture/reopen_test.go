@@ -21,7 +21,7 @@ func TestReopenMidCheckpoint(t *testing.T) {
 	path := filepath.Join(dir, "capture.db")
 	s := openStore(t, path)
 	w := newWire(t)
-	const n = 60 // about 100 pages of log: SQLite checkpoints at 1,000
+	const n = 60 // about 640 pages of log: the writer checkpoints at CheckpointPages
 	for i, ev := range events(t, n) {
 		if _, err := s.Put(ctx, w.delivery(t, ev, i)); err != nil {
 			t.Fatal(err)

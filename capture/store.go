@@ -100,7 +100,8 @@ type Sync int
 const (
 	// SyncNormal (the default): WAL with synchronous=NORMAL. A delivery
 	// Put returned for survives the process being killed at any moment;
-	// a power cut may lose the last ones.
+	// an operating system crash or power cut may lose the log written
+	// since the last checkpoint (up to CheckpointPages of it).
 	SyncNormal Sync = iota
 	// SyncFull: every commit is flushed to the disk (fsync) before Put
 	// returns; survives a power cut too, at a cost of a few
@@ -124,6 +125,8 @@ type config struct {
 	drop     []string
 	excerpt  int
 	now      func() time.Time
+	// checkpointPages is CheckpointPages; tests make it smaller.
+	checkpointPages int
 }
 
 // Option configures Open.
@@ -173,8 +176,12 @@ type Store struct {
 	done   chan struct{}
 	feed   *feed
 	// commits and committed count the writer's transactions and the
-	// writes they held (benchmarks report writes per commit).
-	commits, committed atomic.Int64
+	// writes they held, logPages the pages they wrote to the log,
+	// checkpoints the writer's checkpoints (benchmarks report them).
+	commits, committed, logPages, checkpoints atomic.Int64
+	// beforeCheckpoint, when set (by tests), runs on the writer before
+	// each checkpoint.
+	beforeCheckpoint func()
 
 	redactOnce sync.Once
 	redactor   *pii.Redactor
@@ -202,7 +209,8 @@ func OpenReadOnly(path string, opts ...Option) (*Store, error) {
 
 func open(path string, readOnly bool, opts []Option) (*Store, error) {
 	keepAllocatorPages()
-	cfg := config{busy: DefaultBusyTimeout, put: DefaultPutTimeout, excerpt: DefaultExcerpt, now: time.Now}
+	cfg := config{busy: DefaultBusyTimeout, put: DefaultPutTimeout, excerpt: DefaultExcerpt, now: time.Now,
+		checkpointPages: CheckpointPages}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -294,6 +302,9 @@ func (s *Store) writerParams(mode string) url.Values {
 		sync = "FULL"
 	}
 	q.Add("_pragma", "synchronous("+sync+")")
+	// The writer checkpoints the log itself, after answering (see
+	// CheckpointPages), never SQLite at the end of a commit.
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	q.Set("_txlock", "immediate")
 	q.Set("mode", mode)
 	return q
