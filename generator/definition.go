@@ -244,7 +244,7 @@ func (r *keyRing) assign(s *provider.EventSchema, e *provider.Event, payload []b
 		if err != nil || len(ptr) == 0 {
 			continue
 		}
-		if _, ok := jsontree.Get(doc, ptr); !ok {
+		if _, ok := jsonptr.Get(doc, ptr); !ok {
 			continue
 		}
 		site := keySite{s, at}
@@ -290,7 +290,7 @@ func generatedAt(s *provider.EventSchema, seed int64, ptr string) (json.RawMessa
 	if err != nil {
 		return nil, err
 	}
-	v, ok := jsontree.Get(doc, p)
+	v, ok := jsonptr.Get(doc, p)
 	if !ok {
 		return nil, fmt.Errorf("the schema generates nothing at %s", ptr)
 	}

@@ -41,7 +41,7 @@ func splitPointer(p string) ([]string, error) {
 }
 
 // lookup returns the value at the pointer's tokens.
-func lookup(root any, toks []string) (any, bool) { return jsontree.Get(root, toks) }
+func lookup(root any, toks []string) (any, bool) { return jsonptr.Get(root, toks) }
 
 // setAt sets the value at toks: an object member is replaced or appended,
 // an array item replaced, or appended at index len or "-". It returns the

@@ -82,7 +82,7 @@ func newExtras(set *schemas.Set) (extras, error) {
 			}
 			var examples []any
 			if p, err := jsonptr.Parse(f.node.Pointer); err == nil {
-				if sch, ok := jsontree.Get(sources[f.node.Schema], p); ok {
+				if sch, ok := jsonptr.Get(sources[f.node.Schema], p); ok {
 					if o, ok := sch.(*jsontree.Object); ok {
 						if ex, ok := o.Get("examples"); ok {
 							examples, _ = ex.([]any)

@@ -144,7 +144,7 @@ func lookupOrdered(doc any, ptr string) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return jsontree.Get(doc, p)
+	return jsonptr.Get(doc, p)
 }
 
 // setAt sets the value at ptr, creating the objects missing on the way
@@ -155,7 +155,7 @@ func setAt(doc any, ptr string, val any) (any, error) {
 		return nil, err
 	}
 	for i := 1; i < len(p); i++ {
-		if _, ok := jsontree.Get(doc, p[:i]); !ok {
+		if _, ok := jsonptr.Get(doc, p[:i]); !ok {
 			if doc, err = jsontree.Set(doc, p[:i], &jsontree.Object{}); err != nil {
 				return nil, err
 			}

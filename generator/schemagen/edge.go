@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
-	"github.com/orderhooks/orderhooks/internal/jsontree"
 )
 
 // Case is one edge-case payload: valid against the schema, with one value
@@ -365,7 +364,7 @@ func replaceAt(tree any, ptr string, v any) (any, bool) {
 	if len(toks) == 0 {
 		return v, true
 	}
-	parent, ok := jsontree.Get(tree, toks[:len(toks)-1])
+	parent, ok := jsonptr.Get(tree, toks[:len(toks)-1])
 	if !ok {
 		return nil, false
 	}
@@ -394,7 +393,7 @@ func removeAt(tree any, ptr, key string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	o, ok := jsontree.Get(tree, toks)
+	o, ok := jsonptr.Get(tree, toks)
 	if !ok {
 		return nil, false
 	}

@@ -128,14 +128,26 @@ func Index(tok string, n int, end bool) (int, bool) {
 	return i, true
 }
 
+// Members is an object that keeps its members its own way (jsontree's
+// ordered Object): Get returns the member named key.
+type Members interface {
+	Get(key string) (any, bool)
+}
+
 // Get returns the value at p in a document decoded into map[string]any
-// and []any (encoding/json), and whether it is there.
+// (encoding/json) or Members objects, and []any, and whether it is there.
 func Get(doc any, p Pointer) (any, bool) {
 	v := doc
 	for _, t := range p {
 		switch x := v.(type) {
 		case map[string]any:
 			next, ok := x[t]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case Members:
+			next, ok := x.Get(t)
 			if !ok {
 				return nil, false
 			}

@@ -105,3 +105,27 @@ func FuzzParse(f *testing.F) {
 		_, _ = ParseFragment(s)
 	})
 }
+
+// members is an object that keeps its members in order, as jsontree's does.
+type members struct{ keys, vals []any }
+
+func (m members) Get(key string) (any, bool) {
+	for i, k := range m.keys {
+		if k == key {
+			return m.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// TestGetMembers: Get walks objects that keep their own members (Members)
+// as it walks maps, through arrays of them.
+func TestGetMembers(t *testing.T) {
+	doc := members{[]any{"a"}, []any{[]any{members{[]any{"b"}, []any{"c"}}}}}
+	if got, ok := Get(doc, Pointer{"a", "0", "b"}); !ok || got != "c" {
+		t.Errorf("Get(/a/0/b) = %v, %v", got, ok)
+	}
+	if _, ok := Get(doc, Pointer{"a", "0", "x"}); ok {
+		t.Error("Get(/a/0/x) found something")
+	}
+}

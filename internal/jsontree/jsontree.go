@@ -257,30 +257,6 @@ func Plain(v any) any {
 	return v
 }
 
-// Get returns the value at p, and whether it is there.
-func Get(root any, p jsonptr.Pointer) (any, bool) {
-	v := root
-	for _, t := range p {
-		switch x := v.(type) {
-		case *Object:
-			next, ok := x.Get(t)
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, ok := jsonptr.Index(t, len(x), false)
-			if !ok {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
-}
-
 // Set sets the value at p: an object member is replaced or appended, an
 // array item replaced, or appended at index len or "-". It returns the
 // new root (val itself for the empty pointer).
@@ -288,7 +264,7 @@ func Set(root any, p jsonptr.Pointer, val any) (any, error) {
 	if len(p) == 0 {
 		return val, nil
 	}
-	parent, ok := Get(root, p[:len(p)-1])
+	parent, ok := jsonptr.Get(root, p[:len(p)-1])
 	if !ok {
 		return root, fmt.Errorf("no parent for %s", p)
 	}
@@ -316,7 +292,7 @@ func Remove(root any, p jsonptr.Pointer) (any, error) {
 	if len(p) == 0 {
 		return root, fmt.Errorf("cannot remove the whole document")
 	}
-	parent, ok := Get(root, p[:len(p)-1])
+	parent, ok := jsonptr.Get(root, p[:len(p)-1])
 	last := p[len(p)-1]
 	switch x := parent.(type) {
 	case *Object:

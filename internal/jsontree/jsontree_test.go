@@ -61,10 +61,10 @@ func TestDecodeErrors(t *testing.T) {
 
 func TestObjectAndPointers(t *testing.T) {
 	v, _ := Decode([]byte(`{"a":{"b":[10,{"c":"d"}]}}`), 0)
-	if got, ok := Get(v, []string{"a", "b", "1", "c"}); !ok || got != "d" {
+	if got, ok := jsonptr.Get(v, []string{"a", "b", "1", "c"}); !ok || got != "d" {
 		t.Fatalf("Get: %v %v", got, ok)
 	}
-	if _, ok := Get(v, []string{"a", "b", "2"}); ok {
+	if _, ok := jsonptr.Get(v, []string{"a", "b", "2"}); ok {
 		t.Fatal("Get found an item past the end")
 	}
 	o := v.(*Object)
