@@ -1,6 +1,8 @@
 // Package localrecv starts the project's verifying receiver on 127.0.0.1
 // with a fresh secret: what the demo and the tests that run real commands
-// against a receiver all need.
+// against a receiver all need. Its test is cmd/orderhooks's
+// TestLocalReceiverStart, beside the commands that use it: a test binary of
+// its own would link the whole receiver again.
 package localrecv
 
 import (

@@ -1,7 +1,4 @@
-// Package scenarios_test checks the example scenario files: each one loads,
-// generates a lifecycle whose every payload satisfies the strict schemas,
-// and is listed in this folder's README.
-package scenarios_test
+package generator_test
 
 import (
 	"os"
@@ -13,19 +10,25 @@ import (
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
+// TestExampleScenarios checks the example scenario files of
+// examples/scenarios (here, not in a test binary of that folder's own):
+// each one loads, generates a lifecycle whose every payload satisfies the
+// strict schemas, and is listed in that folder's README.
 func TestExampleScenarios(t *testing.T) {
-	files, err := filepath.Glob("*.yaml")
+	dir := filepath.Join("..", "examples", "scenarios")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil || len(files) < 5 {
 		t.Fatalf("found %d scenario files (%v), want at least 5", len(files), err)
 	}
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		t.Run(f, func(t *testing.T) {
-			if !strings.Contains(string(readme), "`"+f+"`") {
-				t.Errorf("README.md has no line for %s", f)
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			if !strings.Contains(string(readme), "`"+name+"`") {
+				t.Errorf("examples/scenarios/README.md has no line for %s", name)
 			}
 			sc, err := generator.LoadScenario(f)
 			if err != nil {

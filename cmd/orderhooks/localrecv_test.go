@@ -1,4 +1,4 @@
-package localrecv_test
+package main
 
 import (
 	"net/http"
@@ -12,9 +12,12 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-// TestStart: each provider's receiver listens on loopback and verifies
-// with the secret it was given (an order it received can be read back).
-func TestStart(t *testing.T) {
+// TestLocalReceiverStart (internal/localrecv, the receiver of the demo and
+// of the tests that run the documentation's commands, tested here beside
+// them rather than in a test binary of its own): each provider's receiver
+// listens on loopback and verifies with the secret it was given (an order
+// it received can be read back).
+func TestLocalReceiverStart(t *testing.T) {
 	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		t.Run(p, func(t *testing.T) {
 			srv, prof, secret, err := localrecv.Start(p)
