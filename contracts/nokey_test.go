@@ -16,7 +16,10 @@ import (
 // key pointer is never probed (the probe used to GET /orders/ and fail a
 // correct receiver: "the probe could not read 9 of 14 orders"). When no
 // entity has a key, the state checks are inconclusive and say why; when
-// some have, those are judged and the others counted as left out.
+// some have, those are judged and the others counted as left out. (The
+// key of the first case, /owner, is declared by one event and always
+// null: a key no payload schema declares is refused when the definition
+// is read.)
 func TestNoKeyIsNotProbed(t *testing.T) {
 	const note = `
   petNoted:
@@ -30,6 +33,7 @@ func TestNoKeyIsNotProbed(t *testing.T) {
               properties:
                 name: {type: string}
                 status: {type: string, enum: [available, sold]}
+                owner: {type: "null"}
       responses: {"200": {description: ok}}
 `
 	for _, tt := range []struct {

@@ -27,7 +27,7 @@ func TestSchemaCycles(t *testing.T) {
 		{"inline A → A", `{name: a, schema: {$ref: "#/$defs/A", $defs: {A: {allOf: [{$ref: "#/$defs/A"}]}}}}`, nil,
 			`d/p.yaml:10: /events/list/0/schema/$defs/A: reference cycle (#/$defs/A → #/$defs/A/allOf/0 → #/$defs/A)`},
 		{"in a file", `{name: a, schema: {$ref: "s.yaml#/$defs/Top"}}`,
-			map[string]string{"d/s.yaml": "$defs:\n  Top: {type: object, properties: {x: {$ref: '#/$defs/A'}}}\n  A: {$ref: '#/$defs/B'}\n  B: {$ref: '#/$defs/A'}\n"},
+			map[string]string{"d/s.yaml": "$defs:\n  Top: {type: object, properties: {id: {type: string}, x: {$ref: '#/$defs/A'}}}\n  A: {$ref: '#/$defs/B'}\n  B: {$ref: '#/$defs/A'}\n"},
 			`d/s.yaml:3: /$defs/A: reference cycle (#/$defs/A → #/$defs/B → #/$defs/A)`},
 		{"tree", `{name: a, schema: {$ref: "#/$defs/Node", $defs: {Node: {type: object, required: [id], properties: {id: {type: string}, children: {type: array, items: {$ref: "#/$defs/Node"}}}}}}}`, nil, ""},
 	}

@@ -415,12 +415,44 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 	all := append([]Option{WithDir(filepath.Dir(abs))}, opts...)
 	d, err := New(f, spec, all...)
 	if err != nil {
+		if s.Events != nil && s.Events.Import != nil {
+			atSigner(err, signer, newOptions(opts))
+		}
 		return nil, err
 	}
 	if d.f.Title == "" && d.imp != nil && d.imp.spec.Title != "" {
 		d.f.Title = d.imp.spec.Title
 	}
 	return d, nil
+}
+
+// atSigner places the problems of the payload pointers FromSpec carried
+// from the signer's events section (its keys, compared pointers, snapshot
+// time, free-text field: what the imported document's payload schemas do
+// not declare) where the signer's file writes them, not in the document.
+// Those WithKey and WithCompare gave stay where they are.
+func atSigner(err error, signer *Definition, o *options) {
+	var list Problems
+	var one *Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = Problems{one}
+	}
+	for _, e := range list {
+		p := e.Pointer
+		carried := false
+		for _, at := range []string{"/events/key", "/events/compare", "/events/time", "/events/freeText"} {
+			carried = carried || p == at || strings.HasPrefix(p, at+"/")
+		}
+		if (p == "/events/import/key" || strings.HasPrefix(p, "/events/import/key/")) && o.key == nil ||
+			(p == "/events/import/compare" || strings.HasPrefix(p, "/events/import/compare/")) && o.compare == nil {
+			carried = true
+		}
+		if carried && signer.source != "" {
+			e.File, e.Line = signer.Locate(p)
+		}
+	}
 }
 
 // specName makes a definition name of a document's file name.

@@ -225,7 +225,7 @@ func TestSchemaRefs(t *testing.T) {
 		"defs/schemas/a.yaml":   {Data: []byte("type: object\nrequired: [id]\nproperties: {id: {type: integer}}\n")},
 		"defs/schemas/all.json": {Data: []byte(`{"$defs":{"b":{"type":"object","required":["id"],"properties":{"id":{"const":"b1"}}}}}`)},
 		"defs/escape.yaml":      {Data: []byte(minimal(`{name: a, schema: {$ref: ../secret.json}}`))},
-		"secret.json":           {Data: []byte(`{}`)},
+		"secret.json":           {Data: []byte(`{"properties":{"id":{}}}`)},
 	}
 	d, err := Load("defs/p.yaml", WithFS(fsys))
 	if err != nil {
@@ -275,7 +275,7 @@ events:
 // TestErrors: every problem is one line, FILE:LINE: POINTER: message,
 // at the line where the problem is written.
 func TestErrors(t *testing.T) {
-	base := minimal(`{name: a, schema: {type: object}}`)
+	base := minimal(`{name: a, schema: {type: object, properties: {id: {type: string}}}}`)
 	tests := []struct {
 		name, file string
 		want       []string

@@ -64,6 +64,7 @@ func (c *checker) check() {
 	if len(c.d.opts.events) > 0 {
 		c.keepEvents()
 	}
+	c.payloadPointers()
 	if f.Generator != "" && f.Lifecycle != nil && f.Lifecycle.Generator != "" && f.Lifecycle.Generator != f.Generator {
 		c.add("/lifecycle/generator", "%q differs from the definition's generator %q", f.Lifecycle.Generator, f.Generator)
 	}

@@ -120,7 +120,7 @@ func TestApply(t *testing.T) {
 
 // TestApplyTemplates: values of every transition variable.
 func TestApplyTemplates(t *testing.T) {
-	def := minimal(`{name: a, schema: {type: object}}`) + `lifecycle:
+	def := minimal(`{name: a, schema: {type: object, properties: {id: {}, s: {}, n: {}, u: {}, k: {}, p: {}, g: {}, lit: {}, deep: {properties: {er: {}}}, gone: {}, list: {items: {}}, obj: {}}}}`) + `lifecycle:
   state: /s
   transitions:
     - name: t

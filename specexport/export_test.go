@@ -106,7 +106,7 @@ func TestExportErrors(t *testing.T) {
 		t.Errorf("openapi keeps unevaluatedProperties: %v", err)
 	}
 	_, err = specexport.Export(d, specexport.AsyncAPI)
-	if !errors.Is(err, specexport.ErrExport) || !strings.HasPrefix(err.Error(), "inline.yaml:10: /events/list/0/schema/unevaluatedProperties: event thing.made: unevaluatedProperties has no JSON Schema draft-07 form") {
+	if !errors.Is(err, specexport.ErrExport) || !strings.HasPrefix(err.Error(), "inline.yaml:9: /events/list/0/schema/unevaluatedProperties: event thing.made: unevaluatedProperties has no JSON Schema draft-07 form") {
 		t.Errorf("draft-07: %v", err)
 	}
 	d = inlineDefinition(t, `{"$dynamicAnchor":"node","type":"object","properties":{"next":{"$dynamicRef":"#node"}}}`)
@@ -124,7 +124,6 @@ name: inline
 extends: standard
 events:
   match: [{header: X-Event}]
-  key: /id
   from: []
   list:
     - name: thing.made

@@ -251,9 +251,16 @@ func TestSpecFlag(t *testing.T) {
 	if code := r.stop(t); code != exitOK {
 		t.Fatalf("receive --spec: exit %d", code)
 	}
-	// the same document signed as a definition file says (GitHub's signing)
+	// the same document signed as a definition file says (GitHub's
+	// signing): GitHub's entity keys, which no streetlights message
+	// declares, are refused where GitHub's definition writes them, and
+	// --entity-key names the document's own
 	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
-	out, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh, "--orders", "1")
+	_, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh, "--orders", "1")
+	if want := `github.provider.yaml:26: /events/key/0: entity key "/repository/id" is not a property any of the payload schemas of dimLight, turnOff and turnOn declares`; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("generate with a definition's signing and keys: %d %q, want 2 and %q", code, errOut, want)
+	}
+	out, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh, "--entity-key", "/sentAt", "--orders", "1")
 	if code != exitOK || !strings.Contains(out, `"provider":"github"`) {
 		t.Fatalf("generate with a definition's signing: %d %q\n%s", code, errOut, out)
 	}
