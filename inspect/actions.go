@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/shell"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -262,17 +262,6 @@ func sameSignature(p wire.Profile, a, b http.Header) bool {
 	return false
 }
 
-// shellSafe are the strings a shell reads as themselves.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // curlCommand writes req as a curl command to target. A body that is not
 // printable text travels base64-encoded through base64 -d, so the command
 // sends exactly its bytes; a body too long for a page is read from the
@@ -285,9 +274,9 @@ func curlCommand(target string, req *wire.Request, bodyFile string) (string, str
 	}
 	text := utf8.Valid(req.Body) && !bytes.ContainsFunc(req.Body, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' })
 	if !text && !large {
-		b.WriteString("printf %s " + shellQuote(base64.StdEncoding.EncodeToString(req.Body)) + " | base64 -d |\n  ")
+		b.WriteString("printf %s " + shell.Quote(base64.StdEncoding.EncodeToString(req.Body)) + " | base64 -d |\n  ")
 	}
-	b.WriteString("curl -sS -X POST " + shellQuote(target))
+	b.WriteString("curl -sS -X POST " + shell.Quote(target))
 	names := make([]string, 0, len(req.Header))
 	for k := range wire.MessageHeaders(req.Header) {
 		names = append(names, k)
@@ -295,16 +284,16 @@ func curlCommand(target string, req *wire.Request, bodyFile string) (string, str
 	slices.Sort(names)
 	for _, k := range names {
 		for _, v := range req.Header[k] {
-			b.WriteString(" \\\n  -H " + shellQuote(k+": "+v))
+			b.WriteString(" \\\n  -H " + shell.Quote(k+": "+v))
 		}
 	}
 	note := ""
 	switch {
 	case large:
-		b.WriteString(" \\\n  --data-binary @" + shellQuote(bodyFile))
+		b.WriteString(" \\\n  --data-binary @" + shell.Quote(bodyFile))
 		note = "The body is " + byteSize(len(req.Body)) + ": download the raw body as " + bodyFile + " and run the command beside it."
 	case text:
-		b.WriteString(" \\\n  --data-binary " + shellQuote(string(req.Body)))
+		b.WriteString(" \\\n  --data-binary " + shell.Quote(string(req.Body)))
 	default:
 		b.WriteString(" \\\n  --data-binary @-")
 	}

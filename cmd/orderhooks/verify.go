@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/internal/safefile"
+	"github.com/orderhooks/orderhooks/internal/shell"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -432,7 +432,7 @@ func (o *verifyOpts) reproducer() func(check string, seed int64) string {
 			}
 		}
 		args := []string{"orderhooks", "verify"}
-		add := func(flag, value string) { args = append(args, "--"+flag, shellQuote(value)) }
+		add := func(flag, value string) { args = append(args, "--"+flag, shell.Quote(value)) }
 		pf := o.provider
 		if pf.name != "" {
 			add("provider", pf.name)
@@ -524,14 +524,4 @@ func isContractsOption(flag string) bool {
 		}
 	}
 	return false
-}
-
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes s for POSIX shells when it needs it.
-func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
