@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -295,6 +298,28 @@ func (m Match) String() string {
 		return "pointer " + m.Pointer
 	}
 	return "url"
+}
+
+// matchKeys yields each match of ms but the URL with its key in an
+// event's match values (EventSpec.Match): its header name or its pointer.
+func matchKeys(ms []Match) iter.Seq2[Match, string] {
+	return func(yield func(Match, string) bool) {
+		for _, m := range ms {
+			k := m.Header
+			if k == "" {
+				k = m.Pointer
+			}
+			if !m.URL && !yield(m, k) {
+				return
+			}
+		}
+	}
+}
+
+// matchedBy reports whether k, a key of an event's match values, is one
+// of ms: a pointer of them, or a header name without regard to case.
+func matchedBy(ms []Match, k string) bool {
+	return slices.ContainsFunc(ms, func(m Match) bool { return m.Pointer == k || strings.EqualFold(m.Header, k) })
 }
 
 // Pointers is one JSON pointer or a list of them (first present wins).

@@ -156,7 +156,7 @@ func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch
 	matchT := map[string]*Template{}
 	for i, k := range imp.Match.Keys {
 		at := "/events/import/match/" + escape(k)
-		if !slices.ContainsFunc(ev.Match, func(m Match) bool { return m.Pointer == k || strings.EqualFold(m.Header, k) }) {
+		if !matchedBy(ev.Match, k) {
 			c.add(at, "%s is not one of events.match", k)
 			continue
 		}
@@ -211,14 +211,7 @@ func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch
 		e.Match = map[string]string{}
 		var tuple []string
 		ok := true
-		for _, m := range ev.Match {
-			if m.URL {
-				continue
-			}
-			k := m.Header
-			if k == "" {
-				k = m.Pointer
-			}
+		for m, k := range matchKeys(ev.Match) {
 			v := e.Wire
 			if t := matchT[strings.ToLower(k)]; t != nil {
 				r, err := t.Render(lookup)

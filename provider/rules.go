@@ -457,14 +457,7 @@ func (c *checker) events() {
 		c.schemaCycle(at+"/schema", es.Schema)
 		e.Match = map[string]string{}
 		var tuple []string
-		for _, m := range ev.Match {
-			if m.URL {
-				continue
-			}
-			k := m.Header
-			if k == "" {
-				k = m.Pointer
-			}
+		for m, k := range matchKeys(ev.Match) {
 			v, ok := es.Match.Get(k)
 			if !ok && m.Header != "" {
 				// header names are compared without regard to case
@@ -481,7 +474,7 @@ func (c *checker) events() {
 			tuple = append(tuple, m.String()+"="+v)
 		}
 		for _, k := range es.Match.Keys {
-			if !slices.ContainsFunc(ev.Match, func(m Match) bool { return m.Pointer == k || strings.EqualFold(m.Header, k) }) {
+			if !matchedBy(ev.Match, k) {
 				c.add(at+"/match/"+escape(k), "%s is not one of events.match", k)
 			}
 		}
