@@ -604,7 +604,47 @@ func (c *checker) lifecycle() {
 				c.add(fmt.Sprintf("%s/steps/%d", at, j), "%q is not a transition", st)
 			}
 		}
+		c.scenarioPlays(at, sc.Steps)
 	}
+}
+
+// scenarioPlays refuses a scenario step the lifecycle forbids: a
+// transition whose from does not hold the state the steps before left the
+// order in (before the first step, the initial state), or one that
+// creates the order (no from) after the first step. Generated anyway, such
+// a scenario is traffic the platform never sends, and the lifecycle checks
+// would judge receivers on it.
+func (c *checker) scenarioPlays(at string, steps []string) {
+	l := c.d.f.Lifecycle
+	state := l.Initial
+	for j, name := range steps {
+		t, _, ok := c.d.Transition(name)
+		if !ok {
+			return // reported as not a transition
+		}
+		ptr := fmt.Sprintf("%s/steps/%d", at, j)
+		where := fmt.Sprintf("after step %d (%s)", j-1, steps[max(j-1, 0)])
+		switch {
+		case len(t.From) == 0 && j > 0:
+			c.add(ptr, "transition %q creates the order, which is in state %s %s: only a first step creates", name, state, where)
+		case len(t.From) == 0 || slices.Contains(t.From, state):
+		case j == 0 && state == "":
+			c.add(ptr, "transition %q needs state %s, and an order has none before its first step: start with a transition that creates it (no from), or give lifecycle.initial", name, orList(t.From))
+		case j == 0:
+			c.add(ptr, "transition %q needs state %s, the order is in state %s (lifecycle.initial) before its first step", name, orList(t.From), state)
+		default:
+			c.add(ptr, "transition %q needs state %s, the order is in state %s %s", name, orList(t.From), state, where)
+		}
+		state = t.To
+	}
+}
+
+// orList joins names with commas and a final "or".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 func (c *checker) delivery() {
