@@ -16,7 +16,6 @@ package jsonscan
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -263,7 +262,7 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	i := start
 	ascii := true
 	for {
-		i = plainRun(s.data, i)
+		i = PlainRun(s.data, i)
 		if i >= len(s.data) {
 			s.fail(start-1, "unterminated string")
 			return nil, false, false
@@ -309,19 +308,22 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	}
 }
 
-// Bytes of 8-byte words for plainRun's tests, one lane per byte.
+// Bytes of 8-byte words for PlainRun's tests, one lane per byte.
 const (
 	lanes01 = 0x0101010101010101
 	lanes80 = 0x8080808080808080
 )
 
-// plainRun returns the offset of the first byte at or after i that a
-// string's scan must look at ('"', '\\', a control character or a byte of
-// a multi-byte UTF-8 sequence), or len(b). It tests eight bytes at a time:
-// the bodies in recordings are kilobytes of base64 between escapes.
-func plainRun(b []byte, i int) int {
+// PlainRun returns the offset of the first byte at or after i that a
+// string's reader or writer must look at ('"', '\\', a control character
+// or a byte of a multi-byte UTF-8 sequence), or len(b). It tests eight
+// bytes at a time: the bodies in recordings are kilobytes of base64
+// between escapes, and most strings of a payload need no escape at all.
+func PlainRun[T string | []byte](b T, i int) int {
 	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
+		w := b[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		q := x ^ ('"' * lanes01)
 		e := x ^ ('\\' * lanes01)
 		// A lane's high bit is set for a zero byte of q or e, a byte

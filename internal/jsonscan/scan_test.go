@@ -272,8 +272,8 @@ func TestPlainRun(t *testing.T) {
 					for want < n && !stops(b[want]) {
 						want++
 					}
-					if got := plainRun(b, from); got != want {
-						t.Fatalf("plainRun(%q, %d) = %d, want %d", b, from, got, want)
+					if got := PlainRun(b, from); got != want {
+						t.Fatalf("PlainRun(%q, %d) = %d, want %d", b, from, got, want)
 					}
 				}
 			}

@@ -127,7 +127,7 @@ func skipString(d []byte, i int) int {
 	start := i
 	ascii := true
 	for {
-		i = plainRun(d, i)
+		i = PlainRun(d, i)
 		if i >= len(d) {
 			return -1
 		}

@@ -3,6 +3,7 @@ package jsonw
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,6 +16,28 @@ func encodingJSON(v any) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// TestStringEveryByte: each byte value, and the runes that need a look
+// (U+2028, U+2029, a cut or invalid sequence), at every offset of strings
+// shorter and longer than the eight bytes String skips at a time.
+func TestStringEveryByte(t *testing.T) {
+	var odd []string
+	for c := range 256 {
+		odd = append(odd, string([]byte{byte(c)}))
+	}
+	odd = append(odd, "\u2028", "\u2029", "é", "東", "🔧", "\xe2\x80", "\xed\xa0\x80", "\xf0\x9f\x94")
+	for _, o := range odd {
+		for n := 0; n <= 19; n++ {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("aZ09-_+/=~", 2)[:n]
+				s = s[:at] + o + s[at:]
+				if got, want := string(String(nil, s)), encodingJSON(s); got != want {
+					t.Fatalf("String(%q) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
 }
 
 func TestString(t *testing.T) {
