@@ -64,11 +64,12 @@ func TestInterruptIdleStdin(t *testing.T) {
 		{"validate endless line", []string{"validate", "--schema", "auto", "/dev/zero"}, exitFailure, "interrupted"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each waits for its process, which waits on its input
 			// A process killed by the signal (exit -1) may not have
 			// reached its handler yet on a loaded machine: it is tried
 			// again with a longer wait. One that never handles it fails
 			// every time.
-			waits := []time.Duration{300 * time.Millisecond, time.Second, 3 * time.Second}
+			waits := []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, time.Second, 3 * time.Second}
 			for i, wait := range waits {
 				code, out := interruptAfter(t, bin, tt.args, wait)
 				if code == -1 && i < len(waits)-1 {
