@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orderhooks/orderhooks/capture"
 )
 
 // cycleSpec is an OpenAPI document whose one webhook's payload schema is
@@ -48,7 +50,8 @@ components:
 
 // TestSpecReferenceCycle: every command that takes --spec refuses a
 // document with a reference cycle before doing anything (receive and
-// inspect serve nothing, emit and verify send nothing), exit 2, with one
+// inspect serve nothing, emit and verify send nothing, capture export
+// writes nothing), exit 2, with one
 // line naming the file, the line and pointer of the cycle's first schema,
 // and the chain; a document whose schema recurses through its properties
 // still generates, bounded.
@@ -63,6 +66,14 @@ func TestSpecReferenceCycle(t *testing.T) {
 	}
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 	store := filepath.Join(dir, "store.db")
+	captured := filepath.Join(dir, "captured.db") // an empty store for capture export
+	cs, err := capture.Open(captured)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cs.Close(); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		cmd  string
 		args []string
@@ -73,6 +84,7 @@ func TestSpecReferenceCycle(t *testing.T) {
 		{"receive", []string{"receive", "--secret", "env:S", "--listen", "127.0.0.1:0"}},
 		{"schema", []string{"schema", "export"}},
 		{"inspect", []string{"inspect", "--store", store, "--listen", "127.0.0.1:0"}},
+		{"capture", []string{"capture", "export", "--store", captured, "--secret", "env:S"}},
 	}
 	want := spec + ":12: /components/schemas/A: reference cycle (#/components/schemas/A → #/components/schemas/B → #/components/schemas/A)"
 	for _, tc := range tests {
