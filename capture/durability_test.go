@@ -133,8 +133,14 @@ func TestDurabilityChild(t *testing.T) {
 	}
 	total, _ := strconv.Atoi(os.Getenv("CAPTURE_CHILD_TOTAL"))
 	// Checkpoints ten times as often as CheckpointPages makes them: each
-	// run is killed during one more often.
-	s, err := Open(path, func(c *config) { c.checkpointPages = CheckpointPages / 10 })
+	// run is killed during one more often. Put waits as long as the
+	// parent does (2 minutes), not DefaultPutTimeout: on 2 busy cores a
+	// write can take longer than 5 s, and a Put given up is no
+	// acknowledged delivery to check.
+	s, err := Open(path, func(c *config) {
+		c.checkpointPages = CheckpointPages / 10
+		c.put = 2 * time.Minute
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

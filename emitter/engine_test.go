@@ -148,9 +148,11 @@ func TestRetries(t *testing.T) {
 				mu.Unlock()
 				status := tt.answers[min(n, len(tt.answers))-1]
 				if status == 0 {
+					// Past the attempt's timeout: the emitter gives up
+					// first, and its request's end ends this.
 					select {
 					case <-r.Context().Done():
-					case <-time.After(2 * time.Second):
+					case <-time.After(10 * time.Second):
 					}
 					return
 				}
@@ -165,7 +167,9 @@ func TestRetries(t *testing.T) {
 			})
 			var rec bytes.Buffer
 			e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL),
-				WithRetries(3), WithTimeout(150*time.Millisecond), WithRecord(&rec))
+				// An attempt's timeout that a busy machine's answers
+				// never reach: a 400 that timed out would be retried.
+				WithRetries(3), WithTimeout(time.Second), WithRecord(&rec))
 			sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 1)[:1]))
 			if err != nil {
 				t.Fatal(err)

@@ -44,8 +44,12 @@ func (o *countingObserver) Delivered(d Delivered) {
 }
 
 // An endless source ends with the duration: no error, not interrupted,
-// paced at the rate, the observer told of every delivery (start and end,
-// one at a time per order), and the progress written as plain lines.
+// not before the duration, paced at the rate (never more than it allows,
+// however many the source had), the observer told of every delivery
+// (start and end, one at a time per order), and the progress written as
+// plain lines. How many deliveries a busy machine manages in the time, and
+// how soon the run ends after it, are not what is tested: the bounds
+// below them are loose.
 func TestDurationEndsAnEndlessRun(t *testing.T) {
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
 	g, err := generator.New(generator.ProviderPhasio, generator.WithOrders(math.MaxInt32), generator.WithScenario(mustScenario(t, "phasio/quote-to-paid")))
@@ -68,10 +72,12 @@ func TestDurationEndsAnEndlessRun(t *testing.T) {
 	if err != nil || sum.Interrupted {
 		t.Fatalf("err %v, interrupted %v", err, sum.Interrupted)
 	}
-	// 500/s for 0.6 s: about 300 deliveries, however many the source had.
-	if sum.Deliveries < 150 || sum.Deliveries > 330 || sum.OK != sum.Deliveries || el > 3*time.Second {
+	// 500/s for 0.6 s: at most 300 deliveries (330 with some
+	// slack), however many the source had; some (10) even on 2 busy cores.
+	if sum.Deliveries < 10 || sum.Deliveries > 330 || sum.OK != sum.Deliveries || el < 600*time.Millisecond || el > 10*time.Second {
 		t.Fatalf("%d deliveries (%d ok) in %s at 500/s for 600ms", sum.Deliveries, sum.OK, el)
 	}
+	t.Logf("%d deliveries in %v", sum.Deliveries, el.Round(time.Millisecond))
 	obs.mu.Lock()
 	defer obs.mu.Unlock()
 	if obs.delivered != sum.Deliveries || obs.sending != obs.delivered || obs.ok != sum.OK || len(obs.inflight) != 0 || obs.overlap {

@@ -26,14 +26,17 @@ import (
 )
 
 // emit --duration sends fresh orders (no two deliveries of one order with
-// the single-event default) until the time is up, paced at --rate, ends
-// without interruption and writes its progress as a plain line off a
-// terminal.
+// the single-event default) until the time is up and not before, paced at
+// --rate (never more than it allows), ends without interruption and writes
+// its progress as a plain line off a terminal. How many a busy machine
+// sends in the time is not tested: the floor is low.
 func TestEmitDuration(t *testing.T) {
 	rcv, got := startCounting(t, generator.ProviderPhasio, emitSecret)
 	vars := map[string]string{"S": emitSecret}
+	start := time.Now()
 	out, errOut, code := runCmdEnv(t, t.Context(), "", vars, "emit", "--provider", "phasio", "--url", rcv.URL, "--secret", "env:S",
 		"--duration", "1s", "--rate", "100", "--json")
+	took := time.Since(start)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -44,9 +47,12 @@ func TestEmitDuration(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Deliveries < 50 || sum.Deliveries > 110 || sum.OK != sum.Deliveries || sum.Interrupted {
-		t.Fatalf("%+v after 1s at 100/s", sum)
+	// At most 100 (110 with some slack); some (5) even on 2 busy
+	// cores.
+	if sum.Deliveries < 5 || sum.Deliveries > 110 || sum.OK != sum.Deliveries || sum.Interrupted || took < time.Second {
+		t.Fatalf("%+v in %v for --duration 1s at 100/s", sum, took)
 	}
+	t.Logf("%d deliveries in %v", sum.Deliveries, took.Round(time.Millisecond))
 	keys := map[string]bool{}
 	for _, line := range got(sum.Deliveries) {
 		keys[strings.Fields(line)[0]] = true
