@@ -11,23 +11,25 @@ import (
 // junitSuites is the JUnit XML layout CI systems (GitHub, GitLab, Jenkins)
 // read: one testsuite per run, one testcase per check.
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	junitCounts
+	Suites []junitSuite `xml:"testsuite"`
+}
+
+// junitCounts are the counts and the time of the run, which the run's
+// testsuites and its one testsuite both carry.
+type junitCounts struct {
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
+	Name string `xml:"name,attr"`
+	junitCounts
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
 	SystemOut  string          `xml:"system-out,omitempty"`
@@ -66,12 +68,9 @@ type junitMessage struct {
 func (r *Report) WriteJUnit(w io.Writer) error {
 	s := r.Summary
 	suite := junitSuite{
-		Name:     "orderhooks verify " + r.Provider,
-		Tests:    s.Total,
-		Failures: s.Failed + s.Inconclusive,
-		Errors:   s.Interrupted,
-		Skipped:  s.Skipped,
-		Time:     seconds(s.Duration),
+		Name: "orderhooks verify " + r.Provider,
+		junitCounts: junitCounts{Tests: s.Total, Failures: s.Failed + s.Inconclusive, Errors: s.Interrupted, Skipped: s.Skipped,
+			Time: seconds(s.Duration)},
 		Properties: []junitProperty{
 			{"provider", r.Provider},
 			{"target", r.Target},
@@ -110,10 +109,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	doc := junitSuites{
-		Name: "orderhooks", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped,
-		Time: suite.Time, Suites: []junitSuite{suite},
-	}
+	doc := junitSuites{Name: "orderhooks", junitCounts: suite.junitCounts, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
