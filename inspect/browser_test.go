@@ -14,6 +14,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/browserkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -257,7 +258,7 @@ func TestBrowserScriptStaysText(t *testing.T) {
 // page shows its answer.
 func TestBrowserReplay(t *testing.T) {
 	s := newSite(t)
-	recv := startReceiver(t, "phasio", testkit.PhasioSecret)
+	recv := testrecv.Start(t, "phasio", testkit.PhasioSecret)
 	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == "phasio" && d.Verdict() == capture.VerdictOK })
 	p := s.open(t, "/deliveries/"+strconv.FormatInt(id, 10))
 	p.Type(`form[action$="/replay"] input[name="url"]`, recv.URL+"/hooks")

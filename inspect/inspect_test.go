@@ -26,6 +26,7 @@ import (
 	"github.com/orderhooks/orderhooks/inspect"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
@@ -375,7 +376,7 @@ func TestHostHeader(t *testing.T) {
 
 func TestPostNeedsToken(t *testing.T) {
 	s := newSite(t)
-	recv := startReceiver(t, "phasio", testkit.PhasioSecret)
+	recv := testrecv.Start(t, "phasio", testkit.PhasioSecret)
 	id := s.ids[0]
 	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
 	token := csrf(t, page)
@@ -428,20 +429,6 @@ func with(v url.Values, k, val string) url.Values {
 	return out
 }
 
-func startReceiver(t *testing.T, provider, secret string) *receiver.Server {
-	t.Helper()
-	p, err := wire.New(provider, []string{secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
-}
-
 func TestReplay(t *testing.T) {
 	other := map[string]string{}
 	for _, p := range []string{"phasio", "happycolis"} {
@@ -466,7 +453,7 @@ func TestReplay(t *testing.T) {
 		{"happycolis re-signed, env", "happycolis", other["happycolis"], "env:HC_SECRET"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			recv := startReceiver(t, tc.provider, tc.secret)
+			recv := testrecv.Start(t, tc.provider, tc.secret)
 			id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == tc.provider && d.Verdict() == capture.VerdictOK })
 			_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
 			status, page := s.post(t, fmt.Sprintf("/deliveries/%d/replay", id),
@@ -525,7 +512,7 @@ func TestCurl(t *testing.T) {
 		id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == provider && d.Verdict() == capture.VerdictOK })
 		_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
 		captured := unescape(regexp.MustCompile(`(?s)<pre class="raw small" id="curl-captured">(.*?)</pre>`).FindStringSubmatch(page)[1])
-		recv := startReceiver(t, provider, testkit.Secret(provider))
+		recv := testrecv.Start(t, provider, testkit.Secret(provider))
 		// As captured it goes to the captured address: point it here.
 		captured = strings.Replace(captured, "http://hooks.example/webhooks/"+provider, recv.URL+"/hooks", 1)
 		runCurl(t, captured)
@@ -534,7 +521,7 @@ func TestCurl(t *testing.T) {
 		}
 	}
 	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == "happycolis" && d.Verdict() == capture.VerdictOK })
-	recv := startReceiver(t, "happycolis", other)
+	recv := testrecv.Start(t, "happycolis", other)
 	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
 	status, page := s.post(t, fmt.Sprintf("/deliveries/%d/curl", id), url.Values{"csrf": {csrf(t, page)}, "url": {recv.URL + "/x"}, "secret": {other}}, nil)
 	m := regexp.MustCompile(`(?s)<pre class="raw small" id="curl-signed">(.*?)</pre>`).FindStringSubmatch(page)

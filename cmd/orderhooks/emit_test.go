@@ -14,7 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/receiver"
+	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -26,19 +26,7 @@ const (
 )
 
 // startVerifying starts a verifying receiver for provider and secret.
-func startVerifying(t *testing.T, provider, secret string) *receiver.Server {
-	t.Helper()
-	p, err := wire.New(provider, []string{secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() }) // its errors are not under test here
-	return srv
-}
+var startVerifying = testrecv.Start
 
 // closedPort returns a 127.0.0.1 URL nothing listens on.
 func closedPort(t *testing.T) string {

@@ -21,6 +21,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -307,20 +309,11 @@ func shellWords(t *testing.T, cmd string) []string {
 // verifySecret is a fixed HappyColis client secret for the verify tests.
 const verifySecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
-// startVerifyReceiver starts the project's verifying receiver for provider
-// on 127.0.0.1 with verifySecret.
+// startVerifyReceiver starts the project's verifying receiver for
+// HappyColis on 127.0.0.1 with verifySecret.
 func startVerifyReceiver(t *testing.T) *receiver.Server {
 	t.Helper()
-	p, err := wire.NewHappyColis(verifySecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return testrecv.Start(t, generator.ProviderHappyColis, verifySecret)
 }
 
 var (
