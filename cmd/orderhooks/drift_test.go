@@ -41,19 +41,19 @@ func member(m map[string]any, names ...string) map[string]any {
 // driftInjections are an undocumented field, a type change, a value
 // outside an enum and a field made null, on both platforms.
 var driftInjections = []driftInjection{
-	{"phasio", generator.PhasioOrderUpdated, 31, drift.KindUndocumented, "/parts/*/surfaceRoughness", func(m map[string]any) bool {
+	{"phasio", generator.PhasioOrderUpdated, 11, drift.KindUndocumented, "/parts/*/surfaceRoughness", func(m map[string]any) bool {
 		parts, _ := m["parts"].([]any)
 		for _, p := range parts {
 			p.(map[string]any)["surfaceRoughness"] = "Ra 3.2"
 		}
 		return len(parts) > 0
 	}},
-	{"phasio", generator.PhasioOrderCreated, 17, drift.KindType, "/customerOrganisationId", func(m map[string]any) bool {
+	{"phasio", generator.PhasioOrderCreated, 7, drift.KindType, "/customerOrganisationId", func(m map[string]any) bool {
 		n, ok := m["customerOrganisationId"].(json.Number)
 		m["customerOrganisationId"] = string(n)
 		return ok
 	}},
-	{"happycolis", generator.HappyColisUpdated, 23, drift.KindEnum, "/body/lines/*/status", func(m map[string]any) bool {
+	{"happycolis", generator.HappyColisUpdated, 5, drift.KindEnum, "/body/lines/*/status", func(m map[string]any) bool {
 		lines, _ := member(m, "body")["lines"].([]any)
 		if len(lines) == 0 {
 			return false
@@ -61,7 +61,7 @@ var driftInjections = []driftInjection{
 		lines[0].(map[string]any)["status"] = "RETURNED"
 		return true
 	}},
-	{"happycolis", generator.HappyColisCreated, 13, drift.KindNull, "/body/externalReference", func(m map[string]any) bool {
+	{"happycolis", generator.HappyColisCreated, 4, drift.KindNull, "/body/externalReference", func(m map[string]any) bool {
 		b := member(m, "body")
 		if b == nil || b["externalReference"] == nil {
 			return false
@@ -147,13 +147,13 @@ func captureEvents(t *testing.T, events string, n int) string {
 }
 
 // driftSample is how many deliveries the end-to-end drift tests capture:
-// 400, or 10,000 under ORDERHOOKS_LONG=1; ORDERHOOKS_DRIFT_DELIVERIES sets it
-// (at least 400, for the injected counts: 400 clean events hold 36
-// HappyColis updates for the 23 injected, the scarcest).
+// 150, or 10,000 under ORDERHOOKS_LONG=1; ORDERHOOKS_DRIFT_DELIVERIES sets it
+// (at least 150, for the injected counts: 150 clean events hold 10
+// HappyColis updates for the 5 injected, the scarcest).
 func driftSample(t *testing.T) int {
-	n, err := sweep.Size("ORDERHOOKS_DRIFT_DELIVERIES", 400, 10000)
-	if err != nil || n < 400 {
-		t.Fatalf("ORDERHOOKS_DRIFT_DELIVERIES: %v (want at least 400)", err)
+	n, err := sweep.Size("ORDERHOOKS_DRIFT_DELIVERIES", 150, 10000)
+	if err != nil || n < 150 {
+		t.Fatalf("ORDERHOOKS_DRIFT_DELIVERIES: %v (want at least 150)", err)
 	}
 	return n
 }
@@ -164,7 +164,9 @@ func driftSample(t *testing.T) int {
 // those, with their counts and each event's sample size, and exits 1. The
 // overlay it writes makes validate --strict accept every payload, and
 // generate with it produces the undocumented field. Clean traffic of the
-// same size gives no finding and exit 0.
+// same size gives no finding and exit 0 (a store of clean deliveries only
+// under ORDERHOOKS_LONG=1 or ORDERHOOKS_DRIFT_DELIVERIES: in the default
+// run, the injected store's other deliveries).
 func TestDriftEndToEnd(t *testing.T) {
 	t.Parallel() // after the sequential tests (the docs test changes directory)
 	n := driftSample(t)
@@ -267,6 +269,11 @@ func TestDriftEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("clean", func(t *testing.T) {
+		if !sweep.Long() && os.Getenv("ORDERHOOKS_DRIFT_DELIVERIES") == "" {
+			// The injected run's findings, compared exactly, hold none for
+			// its clean deliveries, and drift with its overlay exits 0.
+			t.Skip("a store of clean deliveries only: under ORDERHOOKS_LONG=1 or ORDERHOOKS_DRIFT_DELIVERIES")
+		}
 		events, _, _ := driftEvents(t, n, false)
 		db := captureEvents(t, events, n)
 		out, errOut, code := runCmd(t, "", "drift", db, "--json")
