@@ -3,9 +3,6 @@ package drift
 import (
 	"testing"
 
-	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/internal/corpus"
-	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -16,15 +13,7 @@ import (
 // edge and hand-broken payloads, Valid is true exactly when the validator
 // finds nothing.
 func TestCheckerAgreesWithValidator(t *testing.T) {
-	payloads := clean(t, sweep.N(500, 1500))
-	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
-		d, err := corpus.Drifted(p, 400, 22)
-		if err != nil {
-			t.Fatal(err)
-		}
-		payloads = append(payloads, d...)
-	}
-	payloads = append(payloads, broken(t, clean(t, 0))...)
+	payloads := agreementPayloads(t)
 	c := NewChecker()
 	invalid, disagreements := 0, 0
 	check := func(s *provider.EventSchema, payload []byte, label string) {

@@ -63,16 +63,7 @@ func clean(t testing.TB, n int) []*generator.Event {
 // both platforms, it finds a violation at exactly the pointers where
 // jsonschema v6 (through schemas.Validate, strict) finds one.
 func TestAgreesWithValidator(t *testing.T) {
-	sample := clean(t, sweep.N(500, 1500))
-	payloads := sample
-	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
-		d, err := corpus.Drifted(p, 400, 22)
-		if err != nil {
-			t.Fatal(err)
-		}
-		payloads = append(payloads, d...)
-	}
-	payloads = append(payloads, broken(t, clean(t, 0))...)
+	payloads := agreementPayloads(t)
 	a := analyzer(t)
 	var got []string
 	a.w.record = func(v violation) { got = append(got, v.pointer) }
@@ -125,6 +116,22 @@ func uniq(ptrs []string) string {
 
 // broken breaks payloads in the ways the generator's drift does not:
 // nulls, enum values, formats, patterns, bounds, wrong containers, escapes.
+// agreementPayloads are the payloads the analysis and the checker are held
+// to the validator on: clean traffic of both platforms, drifted, edge and
+// hand-broken payloads.
+func agreementPayloads(t *testing.T) []*generator.Event {
+	t.Helper()
+	payloads := clean(t, sweep.N(500, 1500))
+	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
+		d, err := corpus.Drifted(p, 400, 22)
+		if err != nil {
+			t.Fatal(err)
+		}
+		payloads = append(payloads, d...)
+	}
+	return append(payloads, broken(t, clean(t, 0))...)
+}
+
 func broken(t *testing.T, clean []*generator.Event) []*generator.Event {
 	edits := []struct {
 		provider, label string

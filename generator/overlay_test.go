@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -37,19 +38,6 @@ func overlaySet(t *testing.T) *schemas.Set {
 	return set
 }
 
-func run(t *testing.T, provider string, opts ...generator.Option) []*generator.Event {
-	t.Helper()
-	g, err := generator.New(provider, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []*generator.Event
-	if err := g.Run(func(ev *generator.Event) error { evs = append(evs, ev); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return evs
-}
-
 // TestWithSchemas: the fields an overlay adds are in every payload where
 // their parent is, with values valid against the patched strict schemas
 // (and invalid against the embedded ones); the same seed gives the same
@@ -70,9 +58,9 @@ func TestWithSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := []generator.Option{generator.WithScenario(sc), generator.WithOrders(4), generator.WithSeed(9)}
-			plain := run(t, tt.provider, opts...)
-			with := run(t, tt.provider, append(opts, generator.WithSchemas(set))...)
-			again := run(t, tt.provider, append(opts, generator.WithSchemas(set))...)
+			plain := testkit.Generate(t, tt.provider, opts...)
+			with := testkit.Generate(t, tt.provider, append(opts, generator.WithSchemas(set))...)
+			again := testkit.Generate(t, tt.provider, append(opts, generator.WithSchemas(set))...)
 			if len(plain) != len(with) {
 				t.Fatalf("%d events, %d with the overlay", len(plain), len(with))
 			}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,19 +71,7 @@ func TestUndeclaredPointers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.file), "p.yaml")
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("refused:\n%v\n%s", err, tt.file)
-				}
-				return
-			}
-			if err == nil || !errors.Is(err, ErrDefinition) {
-				t.Fatalf("read (%v); want\n%s", err, strings.Join(tt.want, "\n"))
-			}
-			if got := err.Error(); got != strings.Join(tt.want, "\n") {
-				t.Errorf("error\n%s\nwant\n%s", got, strings.Join(tt.want, "\n"))
-			}
+			wantProblems(t, tt.file, tt.want)
 		})
 	}
 }

@@ -53,19 +53,26 @@ func TestScenarioSteps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.file), "p.yaml")
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("refused:\n%v\n%s", err, tt.file)
-				}
-				return
-			}
-			if err == nil || !errors.Is(err, ErrDefinition) {
-				t.Fatalf("read (%v); want\n%s", err, strings.Join(tt.want, "\n"))
-			}
-			if got := err.Error(); got != strings.Join(tt.want, "\n") {
-				t.Errorf("error\n%s\nwant\n%s", got, strings.Join(tt.want, "\n"))
-			}
+			wantProblems(t, tt.file, tt.want)
 		})
+	}
+}
+
+// wantProblems parses a definition file and wants exactly the problems
+// want, one a line, wrapping ErrDefinition (none when want is nil).
+func wantProblems(t *testing.T, file string, want []string) {
+	t.Helper()
+	_, err := Parse([]byte(file), "p.yaml")
+	if want == nil {
+		if err != nil {
+			t.Fatalf("refused:\n%v\n%s", err, file)
+		}
+		return
+	}
+	if err == nil || !errors.Is(err, ErrDefinition) {
+		t.Fatalf("read (%v); want\n%s", err, strings.Join(want, "\n"))
+	}
+	if got := err.Error(); got != strings.Join(want, "\n") {
+		t.Errorf("error\n%s\nwant\n%s", got, strings.Join(want, "\n"))
 	}
 }
