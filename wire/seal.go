@@ -88,13 +88,13 @@ func (s *sealer) encode(dst, src []byte) {
 	case s.encoding == provider.EncodingHex:
 		hex.Encode(dst, src)
 	case s.encoding == provider.EncodingBase64 && s.padded:
-		base64.StdEncoding.Encode(dst, src)
+		b64Std().encode(dst, src)
 	case s.encoding == provider.EncodingBase64:
-		base64.RawStdEncoding.Encode(dst, src)
+		b64RawStd().encode(dst, src)
 	case s.padded:
-		base64.URLEncoding.Encode(dst, src)
+		b64URL().encode(dst, src)
 	default:
-		base64.RawURLEncoding.Encode(dst, src)
+		b64RawURL().encode(dst, src)
 	}
 }
 
