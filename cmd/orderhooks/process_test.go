@@ -72,26 +72,34 @@ func orderhooksBinary(t *testing.T) string {
 	return binPath
 }
 
+// slowServer is a receiver that answers status to each request after
+// 20 ms, slow enough that a run is still going when a test signals it;
+// started is closed at its nth request. It is closed when the test ends.
+func slowServer(t *testing.T, n int64, status int) (srv *httptest.Server, started <-chan struct{}) {
+	var hits atomic.Int64
+	reached := make(chan struct{})
+	var once sync.Once
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == n {
+			once.Do(func() { close(reached) })
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, reached
+}
+
 // TestEmitSIGTERM stops a real emit process with SIGTERM in the middle of
 // a run against a slow receiver: it must exit 1 after printing its summary,
 // leave a record whose every line is complete JSON, and never print the
 // secret.
 func TestEmitSIGTERM(t *testing.T) {
 	bin := orderhooksBinary(t)
-	var hits atomic.Int64
-	started := make(chan struct{})
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hits.Add(1) == 20 {
-			once.Do(func() { close(started) })
-		}
-		select { // slow enough that the run is still going when the signal comes
-		case <-time.After(20 * time.Millisecond):
-		case <-r.Context().Done():
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer srv.Close()
+	srv, started := slowServer(t, 20, http.StatusNoContent)
 	dir := t.TempDir()
 	record := filepath.Join(dir, "record.jsonl")
 	secret := "c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE"
@@ -195,20 +203,7 @@ func TestDemoKeep(t *testing.T) {
 // interrupted, never failed, in the JSON and JUnit reports, exit 1.
 func TestVerifySIGINT(t *testing.T) {
 	bin := orderhooksBinary(t)
-	var hits atomic.Int64
-	started := make(chan struct{})
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hits.Add(1) == 5 { // inside accepts-valid-lifecycle
-			once.Do(func() { close(started) })
-		}
-		select {
-		case <-time.After(20 * time.Millisecond):
-		case <-r.Context().Done():
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
-	defer srv.Close()
+	srv, started := slowServer(t, 5, http.StatusOK) // the 5th request is inside accepts-valid-lifecycle
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "verify", "--provider", "happycolis", "--url", srv.URL, "--secret", "env:HC_SECRET",
 		"--report", "json="+filepath.Join(dir, "r.json"), "--report", "junit="+filepath.Join(dir, "r.xml"))

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/provider"
-	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -159,12 +159,7 @@ func TestProviderFileShop(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(2))
-	p, _ := wire.Compile(def, secret)
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := testrecv.StartDefinition(t, def, secret)
 	vars := map[string]string{"SHOP_SECRET": secret}
 	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "emit", "--provider-file", shop, "--url", srv.URL+"/hooks",
 		"--secret", "env:SHOP_SECRET", "--scenario", "shop/cancelled", "--orders", "3")
@@ -223,12 +218,7 @@ func TestSpecFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(4))
-	p, _ := wire.Compile(def, secret)
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := testrecv.StartDefinition(t, def, secret)
 	vars := map[string]string{"HOOK_SECRET": secret}
 	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "emit", "--spec", spec, "--sign", "standard",
 		"--url", srv.URL+"/hooks", "--secret", "env:HOOK_SECRET", "--orders", "5")
@@ -320,12 +310,7 @@ func TestSpecEntityKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret, _ := wire.NewDefinitionSecret(def, "", testkit.Rand(5))
-	p, _ := wire.Compile(def, secret)
-	srv, err := receiver.Start(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := testrecv.StartDefinition(t, def, secret)
 	vars := map[string]string{"HOOK_SECRET": secret}
 	out, errOut, code = runCmdEnv(t, context.Background(), "", vars, "verify", "--spec", spec, "--sign", "standard", "--entity-key", "/id",
 		"--url", srv.URL, "--secret", "env:HOOK_SECRET", "--probe", srv.URL+"/orders/{orderKey}", "--compare", "/name")

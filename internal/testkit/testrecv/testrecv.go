@@ -5,6 +5,7 @@ package testrecv
 import (
 	"testing"
 
+	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -17,6 +18,22 @@ func Start(t testing.TB, provider, secret string, opts ...receiver.Option) *rece
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serve(t, p, opts)
+}
+
+// StartDefinition starts the receiver of a provider definition with
+// secret, as Start does.
+func StartDefinition(t testing.TB, def *provider.Definition, secret string, opts ...receiver.Option) *receiver.Server {
+	t.Helper()
+	p, err := wire.Compile(def, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, p, opts)
+}
+
+func serve(t testing.TB, p wire.Profile, opts []receiver.Option) *receiver.Server {
+	t.Helper()
 	srv, err := receiver.Start(p, opts...)
 	if err != nil {
 		t.Fatal(err)
