@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/orderhooks/orderhooks/provider"
@@ -104,8 +105,11 @@ func ExampleWithKey() {
 		fmt.Println(e.Name, e.Key, e.Compare)
 	}
 	_, err = provider.FromSpec("../testdata/specs/oai-webhook-example.yaml", nil, provider.WithKey("id"))
-	fmt.Println(err)
+	var oe *provider.OptionError
+	if errors.As(err, &oe) {
+		fmt.Println(oe.Option, oe.Value+":", oe.Detail())
+	}
 	// Output:
 	// newPet [/id] [/name /tag]
-	// provider: bad definition: entity key "id": not a JSON pointer into the payloads (/id, /data/object/id)
+	// WithKey id: not a JSON pointer into the payloads (/id, /data/object/id)
 }

@@ -353,7 +353,10 @@ func (c *checker) loadSpec(name string) (*apispec.Spec, error) {
 // events section is kept (how events are told apart, keys, include and
 // exclude) with spec in place of its document; otherwise each webhook is
 // its own URL and orderhooks names the event in ImportTestHeader.
-// WithKey and WithCompare name the entity key and the compared pointers.
+// WithKey and WithCompare name the entity key and the compared pointers;
+// a pointer of theirs that is not one, or that the payload schemas do not
+// declare, is an *OptionError naming the option (wrapping ErrDefinition),
+// reported before the document's own problems.
 // Problems are reported as Load reports them, the document's as
 // "FILE:LINE: POINTER: message".
 func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, error) {
@@ -391,7 +394,8 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 	if o := newOptions(opts); o.key != nil || o.compare != nil {
 		for _, k := range o.key {
 			if _, err := jsonptr.Parse(k); err != nil || k == "" {
-				return nil, fmt.Errorf("%w: entity key %q: not a JSON pointer into the payloads (/id, /data/object/id)", ErrDefinition, k)
+				return nil, &OptionError{Package: "provider", Option: "WithKey", Value: k,
+					Want: "not a JSON pointer into the payloads (/id, /data/object/id)", Err: ErrDefinition}
 			}
 		}
 		ev := *f.Events
@@ -408,8 +412,12 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 	all := append([]Option{WithDir(filepath.Dir(abs))}, opts...)
 	d, err := New(f, spec, all...)
 	if err != nil {
+		o := newOptions(opts)
+		if oe := optionProblem(err, o); oe != nil {
+			return nil, oe
+		}
 		if s.Events != nil && s.Events.Import != nil {
-			atSigner(err, signer, newOptions(opts))
+			atSigner(err, signer, o)
 		}
 		return nil, err
 	}
@@ -417,6 +425,37 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 		d.f.Title = d.imp.spec.Title
 	}
 	return d, nil
+}
+
+// optionProblem is the first problem of err about a pointer WithKey or
+// WithCompare gave, as an *OptionError naming the option: the caller
+// wrote the option, not the events.import section FromSpec made of it,
+// so that section's place in the document would point nowhere. Nil when
+// there is none.
+func optionProblem(err error, o *options) *OptionError {
+	var list Problems
+	var one *Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = Problems{one}
+	}
+	for _, e := range list {
+		for _, opt := range []struct {
+			name, at, what string
+			given          []string
+		}{
+			{"WithKey", "/events/import/key", "entity key ", o.key},
+			{"WithCompare", "/events/import/compare", "compared pointer ", o.compare},
+		} {
+			if opt.given != nil && (e.Pointer == opt.at || strings.HasPrefix(e.Pointer, opt.at+"/")) {
+				// `entity key "/x" is not …` as `"/x" is not …`: the
+				// option says what the value is.
+				return &OptionError{Package: "provider", Option: opt.name, Want: strings.TrimPrefix(e.Message, opt.what), Err: ErrDefinition}
+			}
+		}
+	}
+	return nil
 }
 
 // atSigner places the problems of the payload pointers FromSpec carried

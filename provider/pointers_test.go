@@ -103,9 +103,20 @@ func TestUndeclaredPointersFromSpec(t *testing.T) {
 	if want := filepath.Join(dir, "signer.yaml") + `:6: /events/key: entity key "/repository/id" is not a property the payload schema of e declares`; err == nil || err.Error() != want {
 		t.Errorf("another document: %v\nwant %s", err, want)
 	}
-	_, err = FromSpec(other, signer, WithKey("/key"))
-	if want := other + `:1: /events/import/key: entity key "/key" is not a property the payload schema of e declares`; err == nil || err.Error() != want {
-		t.Errorf("WithKey: %v\nwant %s", err, want)
+	for _, tt := range []struct {
+		opts []Option
+		want string // the *OptionError's Error
+	}{
+		{[]Option{WithKey("/key")}, `provider: WithKey: "/key" is not a property the payload schema of e declares`},
+		{[]Option{WithKey("/id", "/key")}, `provider: WithKey: "/key" is not a property the payload schema of e declares`},
+		{[]Option{WithKey("key")}, `provider: WithKey key: not a JSON pointer into the payloads (/id, /data/object/id)`},
+		{[]Option{WithKey("/id"), WithCompare("/id", "/state")}, `provider: WithCompare: "/state" is not a property the payload schema of e declares`},
+	} {
+		_, err = FromSpec(other, signer, tt.opts...)
+		var oe *OptionError
+		if !errors.As(err, &oe) || err.Error() != tt.want || !errors.Is(err, ErrDefinition) {
+			t.Errorf("%s: %v, want an *OptionError %s", tt.want, err, tt.want)
+		}
 	}
 	if _, err := FromSpec(other, signer, WithKey("/id")); err != nil {
 		t.Errorf("WithKey the document declares: %v", err)

@@ -140,6 +140,7 @@ var optionFlags = map[string]string{
 	"schemas.name": "--schema",
 
 	"provider.provider": "--provider",
+	"provider.WithKey":  "--entity-key",
 
 	"payloads.Options.Provider": "--provider",
 

@@ -15,7 +15,6 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
-	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
@@ -268,15 +267,14 @@ func (p providerFlags) chooseSpec(ctx context.Context) (*chosen, error) {
 		return nil, usageErrorf("--spec needs a signing scheme: --sign standard, or --provider-file FILE with a signing section")
 	}
 	opts := []provider.Option{provider.WithRemoteRefs(remote), provider.WithContext(ctx)}
-	for _, k := range p.key {
-		if _, err := jsonptr.Parse(k); err != nil || k == "" {
-			return nil, usageErrorf("--entity-key %q: not a JSON pointer into the payloads (e.g. /id, /data/object/id)", k)
-		}
-	}
 	if len(p.key) > 0 {
 		opts = append(opts, provider.WithKey(p.key...))
 	}
 	def, err := provider.FromSpec(spec, signer, opts...)
+	var oe *provider.OptionError
+	if errors.As(err, &oe) && ctx.Err() == nil {
+		return nil, usageError(err) // --entity-key's, worded for the flag by explain
+	}
 	if err != nil {
 		return nil, definitionError(ctx, spec, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -322,13 +323,44 @@ func TestSpecEntityKey(t *testing.T) {
 		want string
 	}{
 		{[]string{"generate", "--provider", "phasio", "--entity-key", "/id"}, "--entity-key applies with --spec"},
-		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "id"}, `--entity-key "id": not a JSON pointer`},
-		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "/i~d"}, `--entity-key "/i~d": not a JSON pointer`},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "id"}, `--entity-key id: not a JSON pointer`},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "/i~d"}, `--entity-key /i~d: not a JSON pointer`},
 	} {
 		_, errOut, code := runCmd(t, "", tt.args...)
 		if code != exitUsage || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, tt.want)
 		}
+	}
+}
+
+// TestSpecEntityKeyUndeclared: an --entity-key no payload schema of the
+// document declares is the flag's error, on every command taking --spec,
+// not a place in the document the user never wrote (the events.import
+// section made of the flag): "--entity-key: "/nope" is not a property …",
+// exit 2.
+func TestSpecEntityKeyUndeclared(t *testing.T) {
+	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
+	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
+	const undeclared = `orderhooks %s: --entity-key: "/nope" is not a property the payload schema of newPet declares` + "\n"
+	for i, tt := range []struct {
+		args []string
+		want string // the whole of stderr; %s is the command
+	}{
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "/nope"}, undeclared},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "/id", "--entity-key", "/nope"}, undeclared},
+		{[]string{"generate", "--spec", spec, "--provider-file", gh, "--entity-key", "/nope"}, undeclared},
+		{[]string{"emit", "--spec", spec, "--sign", "standard", "--entity-key", "/nope", "--url", "http://127.0.0.1:1", "--secret", "s"}, undeclared},
+		{[]string{"verify", "--spec", spec, "--sign", "standard", "--entity-key", "/nope", "--url", "http://127.0.0.1:1", "--secret", "s"}, undeclared},
+		{[]string{"receive", "--spec", spec, "--sign", "standard", "--entity-key", "/nope", "--secret", "s"}, undeclared},
+		{[]string{"generate", "--spec", spec, "--sign", "standard", "--entity-key", "nope"},
+			"orderhooks %s: --entity-key nope: not a JSON pointer into the payloads (/id, /data/object/id)\n"},
+	} {
+		t.Run(fmt.Sprint(i, "-", tt.args[0]), func(t *testing.T) {
+			_, errOut, code := runCmd(t, "", tt.args...)
+			if want := fmt.Sprintf(tt.want, tt.args[0]); code != exitUsage || errOut != want {
+				t.Errorf("%v: exit %d %q, want 2 and %q", tt.args, code, errOut, want)
+			}
+		})
 	}
 }
 
