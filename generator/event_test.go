@@ -99,3 +99,46 @@ func TestEventWriterPayloads(t *testing.T) {
 		}
 	}
 }
+
+// TestEventPayloadsOwnMemory: the payloads are written in one scratch
+// buffer per run and copied out, so every event kept keeps its own bytes
+// (the same as a second run gives, after all later events were written)
+// and holds no more memory than a copy of them (where each event had a
+// 4 KiB buffer of its own).
+func TestEventPayloadsOwnMemory(t *testing.T) {
+	life, err := LoadScenario("phasio/quote-to-paid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		provider string
+		opts     []Option
+	}{
+		{ProviderPhasio, []Option{WithOrders(30)}},
+		{ProviderPhasio, []Option{WithOrders(5), WithScenario(life)}},
+		{ProviderPhasio, []Option{WithOrders(20), WithDrift()}},
+		{ProviderPhasio, []Option{WithEdge()}},
+		{ProviderHappyColis, []Option{WithOrders(30)}},
+	} {
+		collect := func() []*Event {
+			g, err := New(c.provider, c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var evs []*Event
+			if err := g.Run(func(ev *Event) error { evs = append(evs, ev); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return evs
+		}
+		kept, again := collect(), collect()
+		for i, ev := range kept {
+			if !bytes.Equal(ev.Payload, again[i].Payload) || !json.Valid(ev.Payload) {
+				t.Fatalf("%s event %d: the payload kept changed after later events: %.80s…", c.provider, i, ev.Payload)
+			}
+			if n, least := len(ev.Payload), cap(bytes.Clone(ev.Payload)); cap(ev.Payload) > least {
+				t.Fatalf("%s event %d: a %d-byte payload holds %d bytes, not %d", c.provider, i, n, cap(ev.Payload), least)
+			}
+		}
+	}
+}

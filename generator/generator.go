@@ -337,6 +337,7 @@ func (g *Generator) Run(yield func(*Event) error) error {
 		runs++
 	}
 	var h runHeap
+	scratch := make([]byte, 0, 4096)
 	arrival, last := g.start, g.start
 	var seq int64
 	for started := 0; ; {
@@ -355,7 +356,7 @@ func (g *Generator) Run(yield func(*Event) error) error {
 			return nil
 		}
 		rn := h[0]
-		ev, err := rn.emit(g)
+		ev, err := rn.emit(g, &scratch)
 		if err != nil {
 			return err
 		}

@@ -293,22 +293,27 @@ func (po *phasioOrder) setPricing(r *rng, at time.Time) {
 }
 
 func (c *customer) address() *phasio.Address {
-	a := &phasio.Address{
-		ID:          ptr(c.addressID),
-		Street1:     ptr(c.street1),
+	// The address and the strings it points to, in one allocation.
+	b := &struct {
+		a phasio.Address
+		s [9]string
+	}{s: [9]string{c.addressID, c.street1, c.city.name, c.country.code, c.zip, c.name, c.phone, c.email, c.city.state}}
+	b.a = phasio.Address{
+		ID:          &b.s[0],
+		Street1:     &b.s[1],
 		Street2:     c.street2,
-		City:        ptr(c.city.name),
-		Country:     ptr(c.country.code),
-		Zip:         ptr(c.zip),
-		Name:        ptr(c.name),
-		Phone:       ptr(c.phone),
-		Email:       ptr(c.email),
+		City:        &b.s[2],
+		Country:     &b.s[3],
+		Zip:         &b.s[4],
+		Name:        &b.s[5],
+		Phone:       &b.s[6],
+		Email:       &b.s[7],
 		Residential: c.residential,
 	}
 	if c.city.state != "" {
-		a.State = ptr(c.city.state)
+		b.a.State = &b.s[8]
 	}
-	return a
+	return &b.a
 }
 
 // reprice recomputes the top-up and the totals after any change to parts,
@@ -373,12 +378,15 @@ func areaBounds(v, wall, w, h, d float64) (lo, hi float64) {
 }
 
 func (g geometry) set(p *phasio.Part) {
-	dec := func(v int64) *decimal.Decimal { return ptr(decimal.Decimal(v)) }
-	p.Volume, p.Area = dec(g.volume), dec(g.area)
-	p.Width, p.Height, p.Depth = dec(g.w), dec(g.h), dec(g.d)
-	p.MinBoundingBoxVolume = dec(g.minBox)
-	p.MinimumWallThickness = dec(g.wall)
-	p.ConvexHullVolume, p.ShrinkWrapVolume = dec(g.hull), dec(g.shrink)
+	// The nine values the part points to, in one allocation.
+	v := &[9]decimal.Decimal{decimal.Decimal(g.volume), decimal.Decimal(g.area), decimal.Decimal(g.w),
+		decimal.Decimal(g.h), decimal.Decimal(g.d), decimal.Decimal(g.minBox), decimal.Decimal(g.wall),
+		decimal.Decimal(g.hull), decimal.Decimal(g.shrink)}
+	p.Volume, p.Area = &v[0], &v[1]
+	p.Width, p.Height, p.Depth = &v[2], &v[3], &v[4]
+	p.MinBoundingBoxVolume = &v[5]
+	p.MinimumWallThickness = &v[6]
+	p.ConvexHullVolume, p.ShrinkWrapVolume = &v[7], &v[8]
 }
 
 // itoa is strconv.FormatInt for ids in strings.

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -95,7 +96,7 @@ func (rn *run) done() bool { return rn.step == len(rn.p.steps) }
 
 // emit plays the next step for the next order of the batch and returns its
 // event, then schedules the following one.
-func (rn *run) emit(g *Generator) (*Event, error) {
+func (rn *run) emit(g *Generator, scratch *[]byte) (*Event, error) {
 	ps := &rn.p.steps[rn.step]
 	m := &rn.members[rn.member]
 	at := rn.next
@@ -109,7 +110,10 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 	if g.single {
 		ev.Step = ""
 	}
-	payload := m.o.payload(make([]byte, 0, 4096), rn.r, ps.Event, at)
+	// The payload is written in Run's scratch buffer, then copied to
+	// a slice of its own size: a new buffer per event, zeroed and mostly
+	// unused, cost more.
+	payload := m.o.payload((*scratch)[:0], rn.r, ps.Event, at)
 	if len(ps.Payload) > 0 {
 		payload = append(payload[:0], ps.Payload...)
 	}
@@ -156,6 +160,8 @@ func (rn *run) emit(g *Generator) (*Event, error) {
 	if rn.edge != nil {
 		ev.Variant, ev.Label = "edge", rn.edge.label
 	}
+	*scratch = payload[:0]
+	payload = bytes.Clone(payload)
 	ev.Payload, ev.compact = payload, payload
 	rn.advance()
 	return ev, nil
