@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/splitmix"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -299,10 +300,7 @@ func decodeValues(s string) ([]snapValue, error) {
 func sampleHash(key string) uint64 {
 	h := fnv.New64a()
 	_, _ = io.WriteString(h, key)
-	x := h.Sum64() + 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
+	return splitmix.Mix(h.Sum64())
 }
 
 // Sample probes one settled order (no delivery of it in flight) every

@@ -17,6 +17,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/ids"
 	"github.com/orderhooks/orderhooks/internal/progress"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/splitmix"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/schemas"
 	"github.com/orderhooks/orderhooks/wire"
@@ -628,19 +629,12 @@ func strictFIFO(t *Target) bool {
 // whatever the events (retries and duplicates keep their delivery's id),
 // fresh in the next run, reproducible with a pinned clock.
 func messageID(seed int64, run uint64, pos int64) string {
-	a := splitmix(uint64(seed) ^ splitmix(uint64(pos)^splitmix(run)))
-	b := splitmix(a)
+	a := splitmix.Mix(uint64(seed) ^ splitmix.Mix(uint64(pos)^splitmix.Mix(run)))
+	b := splitmix.Mix(a)
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], a)
 	binary.BigEndian.PutUint64(u[8:], b)
 	return ids.UUID(u)
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
 }
 
 // pacer spaces attempts over all workers to the rate limit; a pacer that

@@ -7,6 +7,7 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 
 	"github.com/orderhooks/orderhooks/internal/ids"
+	"github.com/orderhooks/orderhooks/internal/splitmix"
 )
 
 // rng is the randomness of one order (or one customer): a PCG seeded from
@@ -29,15 +30,7 @@ func newRNG() *rng {
 
 // seed restarts the stream for (seed, stream).
 func (g *rng) seed(seed int64, stream uint64) {
-	g.pcg.Seed(mix(uint64(seed)), mix(stream^0x9e3779b97f4a7c15))
-}
-
-// mix is SplitMix64's finaliser: nearby inputs give unrelated outputs.
-func mix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+	splitmix.Seed(&g.pcg, seed, stream)
 }
 
 // intn returns 0 ≤ n' < n.

@@ -14,6 +14,7 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/splitmix"
 )
 
 // Bounds on the work of one Generate call, so that no schema makes it hang.
@@ -48,16 +49,8 @@ func newState(g *Generator, seed int64) *state {
 }
 
 func (s *state) reset(seed int64, stream uint64) {
-	s.pcg.Seed(mix(uint64(seed)), mix(stream^0x9e3779b97f4a7c15))
+	splitmix.Seed(&s.pcg, seed, stream)
 	s.depth, s.size, s.work = 0, 0, 0
-}
-
-// mix is SplitMix64's finaliser: nearby seeds give unrelated streams.
-func mix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
 
 func (s *state) chance(p float64) bool { return s.r.Float64() < p }

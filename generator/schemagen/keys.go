@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/internal/ids"
+	"github.com/orderhooks/orderhooks/internal/splitmix"
 )
 
 // Keys are the distinct values a schema allows at one place of its
@@ -209,7 +210,7 @@ func (k *Keys) planString() {
 	case "uuid":
 		byIndex(func(i uint64) string {
 			var b [16]byte
-			binary.BigEndian.PutUint64(b[0:8], mix(i))
+			binary.BigEndian.PutUint64(b[0:8], splitmix.Mix(i))
 			binary.BigEndian.PutUint64(b[8:16], i) // below 2^62: the variant bits keep it whole
 			return ids.UUID(b)
 		})
