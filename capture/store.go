@@ -422,20 +422,11 @@ func (s *Store) check(ctx context.Context, q queryer) (version int, empty bool, 
 		return version, false, &Error{Path: s.path, Err: ErrCorrupt, Msg: fmt.Sprintf("store version %d", version)}
 	}
 	for _, t := range []string{"meta", "deliveries"} {
-		if !contains(tables, t) {
+		if !slices.Contains(tables, t) {
 			return version, false, &Error{Path: s.path, Err: ErrCorrupt, Msg: "table " + t + " is missing"}
 		}
 	}
 	return version, false, nil
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // readError classifies an error reading the file.

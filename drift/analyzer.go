@@ -826,15 +826,6 @@ func hasKey(keys [][]byte, name string) bool {
 	return false
 }
 
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func (w *walker) array(act []*shape.Node, f *field) {
 	s := w.s
 	s.BeginArray()

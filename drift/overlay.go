@@ -133,7 +133,7 @@ func (p *nodePlan) addEnum(f Finding) {
 		return
 	}
 	for _, raw := range f.raw {
-		if !contains(p.enum, raw) {
+		if !slices.Contains(p.enum, raw) {
 			p.enum = append(p.enum, raw)
 		}
 	}

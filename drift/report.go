@@ -291,7 +291,7 @@ func removeName(names []string, drop string) []string {
 func expected(fd *finding) string {
 	var parts []string
 	add := func(s string) {
-		if s != "" && !contains(parts, s) {
+		if s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
 	}

@@ -520,7 +520,7 @@ func (w *walker) violate(vi violation, v *scalar, f *field) {
 			fd.nodes = append(fd.nodes, vi.node)
 		}
 	}
-	if vi.msg != "" && len(fd.messages) < 3 && !contains(fd.messages, vi.msg) {
+	if vi.msg != "" && len(fd.messages) < 3 && !slices.Contains(fd.messages, vi.msg) {
 		fd.messages = append(fd.messages, vi.msg)
 	}
 	if v != nil {

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/platform"
@@ -360,10 +361,10 @@ func checkTargetKeyFor(name string, def *providerDef, key string) error {
 }
 
 // orderEventsFor are the events a targets file without a default entry
-// must route: a definition's listed events, or orderEvents.
+// must route: a definition's listed events, or the platform's (generator.Events).
 func orderEventsFor(name string, def *providerDef) []string {
 	if def == nil || platformNamed(name) {
-		return orderEvents(name)
+		return generator.Events(name)
 	}
 	var out []string
 	for _, e := range def.Events() {
@@ -375,16 +376,6 @@ func orderEventsFor(name string, def *providerDef) []string {
 // platformNamed reports whether name is a built-in provider's.
 func platformNamed(name string) bool {
 	return slices.Contains(platform.Providers(), name)
-}
-
-// orderEvents are the order events a provider's targets file must route
-// when it has no default: its platform's (none for Standard Webhooks,
-// which carries either platform's).
-func orderEvents(provider string) []string {
-	if p, ok := platform.Get(provider); ok {
-		return p.EventNames()
-	}
-	return nil
 }
 
 // unknownField matches yaml's message for a field KnownFields refused.

@@ -3,6 +3,7 @@ package generator
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,7 +89,7 @@ func (s *Scenario) compile(board []KanbanColumn) (*plan, error) {
 		if ps.act, ok = findAction(m, st.Action); !ok {
 			return nil, scenarioErr(src, at+"/action", "unknown %s action %q (known: %s)", s.Provider, st.Action, actionNames(m))
 		}
-		if events := Events(s.Provider); !contains(events, st.Event) {
+		if events := Events(s.Provider); !slices.Contains(events, st.Event) {
 			pl, _ := platform.Get(s.Provider)
 			return nil, scenarioErr(src, at+"/event", "unknown %s event %q (known: %s)%s", s.Provider, st.Event, strings.Join(events, ", "),
 				suggest.Hint(st.Event, events, pl.Titles()))
@@ -148,7 +149,7 @@ func (p *plan) patchOps(src, at string, st *Step, named map[string]int) ([]patch
 				if _, err := splitPointer(m[2]); err != nil && bad == nil {
 					bad = scenarioErr(src, at+"/set/"+jsonptr.Escape(k), "%s: %v", m[0], err)
 				}
-				if !contains(p.captures[j], m[2]) {
+				if !slices.Contains(p.captures[j], m[2]) {
 					p.captures[j] = append(p.captures[j], m[2])
 				}
 			}
@@ -213,13 +214,4 @@ func actionNames(m machine) string {
 		names = append(names, a.name)
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -100,7 +100,7 @@ func runCapture(ctx context.Context, fs *pflag.FlagSet, o *captureOpts, e *env) 
 	}
 	var err error
 	fs.Visit(func(f *pflag.Flag) {
-		if err == nil && f.Name != "store" && !contains(allowed, f.Name) {
+		if err == nil && f.Name != "store" && !slices.Contains(allowed, f.Name) {
 			err = usageErrorf("--%s does not apply to capture %s", f.Name, sub)
 		}
 	})
@@ -120,15 +120,6 @@ func runCapture(ctx context.Context, fs *pflag.FlagSet, o *captureOpts, e *env) 
 		return captureShow(ctx, fs.Args(), o, e, s)
 	}
 	return captureExport(ctx, fs.Args(), o, e, s)
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // openStoreReadOnly opens an existing store for reading; a file that is
