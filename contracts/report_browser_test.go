@@ -14,11 +14,7 @@ import (
 )
 
 // TestMain stops the browser the browser tests share.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	browserkit.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { browserkit.Main(m) }
 
 // TestBrowserHTMLReport opens HTML reports in headless Chromium
 // (ORDERHOOKS_BROWSER=1): the report of a failing run and one with every

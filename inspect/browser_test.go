@@ -3,7 +3,6 @@ package inspect_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -273,8 +272,4 @@ func TestBrowserReplay(t *testing.T) {
 }
 
 // TestMain stops the browser the browser tests share.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	browserkit.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { browserkit.Main(m) }

@@ -93,7 +93,8 @@ var (
 // Start returns the browser of the tests, started by the first call, or
 // skips t unless the variable Env (or one of also, such as
 // ORDERHOOKS_SCREENSHOTS) is set. With the variable set and no browser,
-// t is skipped, or fails under CI=true. Call Close from TestMain.
+// t is skipped, or fails under CI=true. The package's TestMain calls Main,
+// which stops it.
 func Start(t testing.TB, also ...string) *Browser {
 	t.Helper()
 	path := chromium(t, also...)
@@ -180,8 +181,18 @@ func (b *Browser) close() error {
 	return err
 }
 
-// Close stops the browser, if one was started, and removes its profile.
-func Close() {
+// Main runs the tests of a package whose browser tests share the
+// browser (its TestMain calls it), then stops the browser, if one was
+// started, and removes its profile.
+func Main(m *testing.M) {
+	code := m.Run()
+	closeShared()
+	os.Exit(code)
+}
+
+// closeShared stops the browser, if one was started, and removes its
+// profile.
+func closeShared() {
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	if shared == nil {
