@@ -108,7 +108,7 @@ func TestDefinitionSuite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := contracts.Test(noFailTB{t}, tt.handler(), contracts.FromFile(shopFile(t), shopSecret),
+			r := contracts.Test(testkit.NoFail(t), tt.handler(), contracts.FromFile(shopFile(t), shopSecret),
 				contracts.WithProbe("/orders/{orderKey}"), contracts.WithTimeout(5*time.Second))
 			if r == nil {
 				t.Fatal("no report")
@@ -138,7 +138,7 @@ func TestDefinitionWithoutLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := contracts.Test(noFailTB{t}, newReceiver(t, compile(t, def, shopSecret)), p, contracts.WithProbe("/orders/{orderKey}"))
+	r := contracts.Test(testkit.NoFail(t), newReceiver(t, compile(t, def, shopSecret)), p, contracts.WithProbe("/orders/{orderKey}"))
 	if r.Failed() {
 		t.Fatalf("failed:\n%s", textOf(r))
 	}
@@ -165,15 +165,6 @@ func TestFromFileErrors(t *testing.T) {
 	if _, err := contracts.New(contracts.FromFile(filepath.Join(t.TempDir(), "none.yaml"), "s")); err == nil {
 		t.Fatal("a missing file: no error")
 	}
-}
-
-// noFailTB runs contracts.Test and keeps the test going on failures: the
-// checks' verdicts are what these tests judge.
-type noFailTB struct{ *testing.T }
-
-func (n noFailTB) Errorf(string, ...any) {}
-func (n noFailTB) Run(name string, f func(noFailTB)) bool {
-	return n.T.Run(name, func(t *testing.T) { f(noFailTB{t}) })
 }
 
 // failedChecks are the checks of r that failed; a status other than pass,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/provider"
 )
 
@@ -66,7 +67,7 @@ func TestNoKeyIsNotProbed(t *testing.T) {
 				}
 				rv.ServeHTTP(w, req)
 			})
-			r := contracts.Test(noFailTB{t}, h, contracts.FromSpec(spec, standardSecret, nil, opts),
+			r := contracts.Test(testkit.NoFail(t), h, contracts.FromSpec(spec, standardSecret, nil, opts),
 				contracts.WithProbe("/orders/{orderKey}"))
 			if emptyKey > 0 {
 				t.Errorf("the probe asked for an empty key %d times (GET /orders/)", emptyKey)
@@ -87,7 +88,7 @@ func TestNoCompareIsNoPass(t *testing.T) {
 	spec := petsSpec(t, "{type: integer, minimum: 1, maximum: 1000000}")
 	opts := []provider.Option{provider.WithKey("/id")}
 	rv := newReceiver(t, compile(t, fromSpec(t, spec, opts...), standardSecret))
-	r := contracts.Test(noFailTB{t}, rv, contracts.FromSpec(spec, standardSecret, nil, opts),
+	r := contracts.Test(testkit.NoFail(t), rv, contracts.FromSpec(spec, standardSecret, nil, opts),
 		contracts.WithProbe("/orders/{orderKey}"))
 	got := r.Result(contracts.CheckStateMatches)
 	if got == nil || got.Status != contracts.StatusSkip || !strings.Contains(got.Message, "nothing to compare") {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orderhooks/orderhooks/contracts"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/provider"
 )
 
@@ -25,7 +26,7 @@ func TestRepeatedKeysAreNoSecurityFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := contracts.Test(noFailTB{t}, rv, cp, contracts.WithOnly(append([]string{contracts.CheckValidLifecycle}, signatureChecks...)...),
+	r := contracts.Test(testkit.NoFail(t), rv, cp, contracts.WithOnly(append([]string{contracts.CheckValidLifecycle}, signatureChecks...)...),
 		contracts.WithProbe("/orders/{orderKey}"))
 	cannotTell := 0
 	for _, name := range signatureChecks {
@@ -126,7 +127,7 @@ func TestFewKeysNeverFail(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			def, cp := tc.load(t)
 			rv := newReceiver(t, compile(t, def, tc.secret))
-			r := contracts.Test(noFailTB{t}, rv, cp, contracts.WithProbe("/orders/{orderKey}"))
+			r := contracts.Test(testkit.NoFail(t), rv, cp, contracts.WithProbe("/orders/{orderKey}"))
 			wantFailed(t, r, failedChecks(t, r), nil, true)
 			got := r.Result(contracts.CheckStateMatches)
 			if got == nil || got.Status != contracts.StatusInconclusive || !strings.Contains(got.Message, "too few distinct values") {
@@ -157,7 +158,7 @@ func TestDistinctKeysAreJudged(t *testing.T) {
 		{"not idempotent", &notIdempotentBy{header: "Webhook-Id", seen: map[string]bool{}, next: correct()}, []string{contracts.CheckDuplicates}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := contracts.Test(noFailTB{t}, tt.handler, contracts.FromSpec(spec, standardSecret, nil, opts),
+			r := contracts.Test(testkit.NoFail(t), tt.handler, contracts.FromSpec(spec, standardSecret, nil, opts),
 				contracts.WithProbe("/orders/{orderKey}"))
 			wantFailed(t, r, failedChecks(t, r), tt.fail, true)
 			if tt.fail != nil {

@@ -130,7 +130,7 @@ func TestSpecSuite(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					r := contracts.Test(noFailTB{t}, tt.handler(), p, contracts.WithProbe("/orders/{orderKey}"),
+					r := contracts.Test(testkit.NoFail(t), tt.handler(), p, contracts.WithProbe("/orders/{orderKey}"),
 						contracts.WithTimeout(5*time.Second))
 					if r == nil {
 						t.Fatal("no report")

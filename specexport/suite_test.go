@@ -16,15 +16,6 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-// noFailTB runs the suite's subtests without failing them: the test
-// judges the report.
-type noFailTB struct{ *testing.T }
-
-func (n noFailTB) Errorf(string, ...any) {}
-func (n noFailTB) Run(name string, f func(noFailTB)) bool {
-	return n.T.Run(name, func(t *testing.T) { f(noFailTB{t}) })
-}
-
 // TestSuiteOnImportedExport exports Standard Webhooks, imports the
 // document back with Standard Webhooks' signing (--spec FILE --sign
 // standard) and runs the whole contract suite with the imported
@@ -89,7 +80,7 @@ func TestSuiteOnImportedExport(t *testing.T) {
 					if !tt.whole && !sweep.Long() {
 						opts = append(opts, contracts.WithSkip(contracts.CheckEdgeCases))
 					}
-					r := contracts.Test(noFailTB{t}, tt.handler, p, opts...)
+					r := contracts.Test(testkit.NoFail(t), tt.handler, p, opts...)
 					if r == nil {
 						t.Fatal("no report")
 					}

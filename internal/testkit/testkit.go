@@ -289,3 +289,18 @@ func readVectors(dir string) (map[string]VectorFile, error) {
 	}
 	return out, nil
 }
+
+// NoFailT is a test whose Errorf fails nothing, in its subtests too: it
+// runs a suite (contracts.Test) whose verdicts the test judges itself.
+type NoFailT struct{ *testing.T }
+
+// NoFail wraps t.
+func NoFail(t *testing.T) NoFailT { return NoFailT{t} }
+
+// Errorf does nothing.
+func (NoFailT) Errorf(string, ...any) {}
+
+// Run runs f as a subtest that fails nothing either.
+func (n NoFailT) Run(name string, f func(NoFailT)) bool {
+	return n.T.Run(name, func(t *testing.T) { f(NoFailT{t}) })
+}
