@@ -224,7 +224,11 @@ func open(path string, readOnly bool, opts []Option) (*Store, error) {
 		return nil, err
 	}
 	if fresh && readOnly {
-		return nil, &Error{Path: path, Err: ErrNotStore, Msg: "no such file"}
+		msg := "no such file"
+		if _, err := os.Stat(abs); err == nil {
+			msg = "an empty file"
+		}
+		return nil, &Error{Path: path, Err: ErrNotStore, Msg: msg}
 	}
 	if !fresh {
 		// A first look that cannot change anything (no lock, no
@@ -326,6 +330,14 @@ func (s *Store) inspect(abs string) (fresh bool, err error) {
 	st, err := os.Stat(abs)
 	if errors.Is(err, os.ErrNotExist) {
 		dir := filepath.Dir(abs)
+		if link, err := os.Readlink(abs); err == nil {
+			// A symbolic link to a file yet to be made: SQLite makes the
+			// file where the link points.
+			if !filepath.IsAbs(link) {
+				link = filepath.Join(dir, link)
+			}
+			dir = filepath.Dir(link)
+		}
 		if _, err := os.Stat(dir); err != nil {
 			return false, &Error{Path: s.path, Err: ErrNotStore, Msg: "its directory does not exist"}
 		}

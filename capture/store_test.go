@@ -295,6 +295,13 @@ func TestOpenRefuses(t *testing.T) {
 		}
 		return p
 	}
+	link := func(name, target string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	// A foreign SQLite database.
 	foreign := filepath.Join(dir, "app.db")
 	db, err := sql.Open("sqlite", foreign)
@@ -337,6 +344,7 @@ func TestOpenRefuses(t *testing.T) {
 		{"damaged", damaged, ErrCorrupt, "damaged"},
 		{"directory", dir, ErrNotStore, "not a regular file"},
 		{"no directory", filepath.Join(dir, "missing", "c.db"), ErrNotStore, "its directory does not exist"},
+		{"link to no directory", link("link.db", filepath.Join("missing", "c.db")), ErrNotStore, "its directory does not exist"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := fileState(tt.path)
@@ -358,6 +366,11 @@ func TestOpenRefuses(t *testing.T) {
 	}
 	if _, err := OpenReadOnly(filepath.Join(dir, "none.db")); !errors.Is(err, ErrNotStore) {
 		t.Errorf("read-only open of a missing file: %v", err)
+	}
+	// An empty file is a store yet to be made: read-only, it says so.
+	empty := write("empty.db", nil)
+	if _, err := OpenReadOnly(empty); !errors.Is(err, ErrNotStore) || !strings.Contains(err.Error(), "empty.db: not an orderhooks capture store: an empty file") {
+		t.Errorf("read-only open of an empty file: %v", err)
 	}
 }
 
