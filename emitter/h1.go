@@ -250,7 +250,7 @@ func (h *h1Client) appendRequest(b []byte, t *h1Target, r *wire.Request) ([]byte
 		if !validHeaderName(k) {
 			return nil, fmt.Errorf("net/http: invalid header field name %q", k)
 		}
-		switch textproto.CanonicalMIMEHeaderKey(k) {
+		switch headerName(k) {
 		case "Content-Length", "Host", "Transfer-Encoding", "Connection":
 			continue // the request's framing is this function's
 		case "Content-Type":
@@ -278,6 +278,22 @@ func (h *h1Client) appendRequest(b []byte, t *h1Target, r *wire.Request) ([]byte
 	b = strconv.AppendInt(b, int64(len(r.Body)), 10)
 	b = append(b, "\r\n\r\n"...)
 	return append(b, r.Body...), nil
+}
+
+// framing are the header names appendRequest looks for, in canonical
+// form.
+var framing = [...]string{"Content-Length", "Host", "Transfer-Encoding", "Connection", "Content-Type", "User-Agent"}
+
+// headerName is the name of framing that k is in any case, or "": what
+// textproto.CanonicalMIMEHeaderKey would make of a valid name for these,
+// without building the canonical form of every name of every request.
+func headerName(k string) string {
+	for _, f := range framing {
+		if len(k) == len(f) && strings.EqualFold(k, f) {
+			return f
+		}
+	}
+	return ""
 }
 
 func validHeaderName(k string) bool {

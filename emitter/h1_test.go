@@ -157,6 +157,38 @@ func TestDirectRequest(t *testing.T) {
 	}
 }
 
+// TestDirectFramingHeaders: the framing headers a request carries are
+// dropped, and its Content-Type and User-Agent kept without the defaults,
+// whatever the case of their names.
+func TestDirectFramingHeaders(t *testing.T) {
+	tg := &h1Target{addr: "127.0.0.1:1", host: "127.0.0.1:1", uri: "/h"}
+	h := newH1Client(time.Second)
+	for _, names := range [][]string{
+		{"Content-Length", "Host", "Transfer-Encoding", "Connection", "Content-Type", "User-Agent"},
+		{"content-length", "host", "transfer-encoding", "connection", "content-type", "user-agent"},
+		{"CONTENT-LENGTH", "HOST", "TRANSFER-ENCODING", "CONNECTION", "CONTENT-TYPE", "USER-AGENT"},
+		{"conTent-lenGth", "hOst", "Transfer-encoding", "connectioN", "Content-type", "user-Agent"},
+	} {
+		hdr := http.Header{"X-Keep": {"1"}, "Content_Length": {"7"}}
+		for i, v := range []string{"999", "evil", "chunked", "close", "text/plain", "sender/1"} {
+			hdr[names[i]] = []string{v}
+		}
+		b, err := h.appendRequest(nil, tg, &wire.Request{Header: hdr, Body: []byte("{}")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(string(b))))
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if req.Host != "127.0.0.1:1" || req.ContentLength != 2 || len(req.TransferEncoding) > 0 || req.Close ||
+			strings.Join(req.Header["Content-Type"], "|") != "text/plain" || strings.Join(req.Header["User-Agent"], "|") != "sender/1" ||
+			req.Header.Get("X-Keep") != "1" || req.Header.Get("Content_Length") != "7" {
+			t.Errorf("names %v: request\n%s", names, b)
+		}
+	}
+}
+
 // TestDirectTimeoutsAndInterrupts: an attempt ends at its timeout, or as
 // soon as the run is interrupted, with the error the summary names.
 func TestDirectTimeoutsAndInterrupts(t *testing.T) {
