@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/shell"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
@@ -228,7 +229,7 @@ func helpWire(e *env, args []string) int {
 	if len(args) == 1 && isDefinitionFile(args[0]) {
 		def, err := provider.Load(args[0])
 		if err != nil {
-			return report(e, "help wire", definitionError(context.Background(), args[0], err), nil)
+			return report(e, "help wire", definitionError(context.Background(), shell.Quote(args[0]), args[0], err), nil)
 		}
 		_ = wire.FormatOf(def, args[0]).WriteText(e.stdout) // stdout: nothing to do on a failed write
 		return exitOK

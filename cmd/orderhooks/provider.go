@@ -15,6 +15,7 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/generator"
+	"github.com/orderhooks/orderhooks/internal/shell"
 	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/wire"
@@ -23,22 +24,40 @@ import (
 // providerCommand lists, shows or checks definitions. check prints every
 // problem of the file, one "FILE:LINE: POINTER: message" a line on stderr,
 // and exits 2; a good file gets one line naming what it defines.
+//
+// check --spec SPEC (with --sign or --provider-file) checks an imported
+// document as the commands taking --spec read it, printing every problem.
 func providerCommand() *command {
 	var inline bool
+	var p providerFlags
 	fs := newFlagSet("provider")
 	fs.BoolVar(&inline, "inline", false, "show: write the built-in payload schemas out in full, for a file that stands alone")
+	p.bindFile(fs)
+	p.bindSpec(fs)
 	return &command{
 		name:    "provider",
-		summary: "list the built-in provider definitions, print one as an editable file, or check a definition file",
-		args:    "[list]\nshow NAME\ncheck FILE",
+		summary: "list the built-in provider definitions, print one as an editable file, or check a definition file or an imported document",
+		args:    "[list]\nshow NAME\ncheck FILE\ncheck --spec SPEC (--sign standard | --provider-file FILE)",
 		fs:      fs,
 		run: func(ctx context.Context, e *env) error {
-			return runProvider(ctx, fs.Args(), inline, e)
+			return runProvider(ctx, fs.Args(), inline, p, e)
 		},
 	}
 }
 
-func runProvider(ctx context.Context, args []string, inline bool, e *env) error {
+func runProvider(ctx context.Context, args []string, inline bool, p providerFlags, e *env) error {
+	switch {
+	case len(args) == 1 && args[0] == "check" && p.spec != "":
+		return checkDefinition(ctx, e, p.spec, p.specDefinition)
+	case p.spec != "":
+		return usageErrorf("--spec applies with check and no FILE: check --spec SPEC")
+	case p.file != "" || p.sign != "" || p.remoteRefs || len(p.key) > 0:
+		_, err := p.chooseSpec(ctx) // says which flag needs --spec
+		if err == nil {
+			err = usageErrorf("--provider-file applies with check --spec SPEC (check FILE checks a definition file)")
+		}
+		return err
+	}
 	switch {
 	case len(args) == 2 && args[0] == "show":
 		def, err := provider.Lookup(args[1])
@@ -51,7 +70,9 @@ func runProvider(ctx context.Context, args []string, inline bool, e *env) error 
 		_, err = e.stdout.Write(provider.BuiltinFile(args[1]))
 		return err
 	case len(args) == 2 && args[0] == "check":
-		return checkDefinitionFile(ctx, e, args[1])
+		return checkDefinition(ctx, e, args[1], func(ctx context.Context) (*provider.Definition, error) {
+			return provider.Load(args[1], provider.WithContext(ctx))
+		})
 	case len(args) == 0 || len(args) == 1 && args[0] == "list":
 	case args[0] == "show" || args[0] == "check":
 		return usageErrorf("%s needs one argument: %s", args[0], map[string]string{"show": "a built-in NAME (orderhooks provider lists them)", "check": "a definition FILE"}[args[0]])
@@ -85,13 +106,14 @@ func signingSummary(def *provider.Definition) string {
 	return strings.Join(algs, ", ") + " (" + s.Header + ")"
 }
 
-// checkDefinitionFile checks a definition as far as it can without
+// checkDefinition checks the definition load reads from path (a
+// definition file, or a --spec document) as far as it can without
 // sending anything: the format, the rules, schemas that compile,
 // payloads generated from them that validate, lifecycles that play, and
 // a profile compiled from it with a fresh secret that verifies its own
 // request.
-func checkDefinitionFile(ctx context.Context, e *env, path string) error {
-	def, err := provider.Load(path, provider.WithContext(ctx))
+func checkDefinition(ctx context.Context, e *env, path string, load func(context.Context) (*provider.Definition, error)) error {
+	def, err := load(ctx)
 	if err == nil {
 		err = def.Check(ctx)
 	}
@@ -108,6 +130,8 @@ func checkDefinitionFile(ctx context.Context, e *env, path string) error {
 			}
 		case errors.As(err, &pe):
 			fmt.Fprintln(e.stderr, pe.Error())
+		case errors.As(err, new(*cliError)):
+			return err // the signing definition's, or a flag's
 		default:
 			return usageError(err)
 		}
@@ -234,6 +258,25 @@ func (p *providerFlags) bindSpec(fs *pflag.FlagSet) {
 // under ctx: a SIGINT or SIGTERM while a large document loads ends the
 // command at once (exit 1).
 func (p providerFlags) chooseSpec(ctx context.Context) (*chosen, error) {
+	if p.spec == "" {
+		_, err := p.specDefinition(ctx)
+		return nil, err
+	}
+	def, err := p.specDefinition(ctx)
+	if err != nil {
+		var ce *cliError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, definitionError(ctx, p.checkArgs(), p.spec, err)
+	}
+	return &chosen{name: def.Name(), def: def, file: p.spec}, nil
+}
+
+// specDefinition is the definition of --spec with the signing of --sign
+// or --provider-file (nil when --spec is not given, an error when a flag
+// needing it is), FromSpec's problems as it returns them.
+func (p providerFlags) specDefinition(ctx context.Context) (*provider.Definition, error) {
 	spec, sign, remote, file := p.spec, p.sign, p.remoteRefs, p.file
 	if spec == "" {
 		switch {
@@ -260,7 +303,7 @@ func (p providerFlags) chooseSpec(ctx context.Context) (*chosen, error) {
 	case file != "":
 		def, err := provider.Load(file, provider.WithContext(ctx))
 		if err != nil {
-			return nil, definitionError(ctx, file, err)
+			return nil, definitionError(ctx, shell.Quote(file), file, err)
 		}
 		signer = def
 	default:
@@ -275,10 +318,29 @@ func (p providerFlags) chooseSpec(ctx context.Context) (*chosen, error) {
 	if errors.As(err, &oe) && ctx.Err() == nil {
 		return nil, usageError(err) // --entity-key's, worded for the flag by explain
 	}
-	if err != nil {
-		return nil, definitionError(ctx, spec, err)
+	return def, err
+}
+
+// checkArgs are the arguments of `orderhooks provider check` that list
+// every problem of the --spec document as these flags read it.
+func (p providerFlags) checkArgs() string {
+	args := []string{"--spec", p.spec}
+	if p.sign != "" {
+		args = append(args, "--sign", p.sign)
 	}
-	return &chosen{name: def.Name(), def: def, file: spec}, nil
+	if p.file != "" {
+		args = append(args, "--provider-file", p.file)
+	}
+	if p.remoteRefs {
+		args = append(args, "--allow-remote-refs")
+	}
+	for _, k := range p.key {
+		args = append(args, "--entity-key", k)
+	}
+	for i, a := range args {
+		args[i] = shell.Quote(a)
+	}
+	return strings.Join(args, " ")
 }
 
 // choose reads --spec (see chooseSpec), or --provider or --provider-file:
@@ -296,7 +358,7 @@ func (p providerFlags) choose(ctx context.Context) (*chosen, error) {
 	case file != "":
 		def, err := provider.Load(file, provider.WithContext(ctx))
 		if err != nil {
-			return nil, definitionError(ctx, file, err)
+			return nil, definitionError(ctx, shell.Quote(file), file, err)
 		}
 		return &chosen{name: def.Name(), def: def, file: file}, nil
 	case name != "":
@@ -309,16 +371,17 @@ func (p providerFlags) choose(ctx context.Context) (*chosen, error) {
 	return nil, nil
 }
 
-// definitionError is the one-line error of a definition file that does
-// not read: its first problem, and how many more there are; or, when ctx
-// ended while it was read, that the command was interrupted.
-func definitionError(ctx context.Context, file string, err error) error {
+// definitionError is the one-line error of a definition file or --spec
+// document that does not read: its first problem, and how many more
+// there are, with the `provider check` arguments (check) that list them;
+// or, when ctx ended while it was read, that the command was interrupted.
+func definitionError(ctx context.Context, check, file string, err error) error {
 	if ctx.Err() != nil {
 		return interrupted(ctx, "reading "+file)
 	}
 	var ps provider.Problems
 	if errors.As(err, &ps) && len(ps) > 1 {
-		return usageErrorf("%s (and %d more problems: orderhooks provider check %s lists them)", ps[0].Error(), len(ps)-1, file)
+		return usageErrorf("%s (and %d more problems: orderhooks provider check %s lists them)", ps[0].Error(), len(ps)-1, check)
 	}
 	return usageErrorf("%v", err)
 }

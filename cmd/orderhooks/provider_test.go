@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderhooks/orderhooks/internal/shell"
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/provider"
@@ -376,5 +377,44 @@ func TestHelpWireDefinition(t *testing.T) {
 	_, errOut, code = runCmd(t, "", "help", "wire", bad)
 	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("a bad definition: exit %d %q", code, errOut)
+	}
+}
+
+// TestSpecMoreProblems: when a --spec document reports more problems
+// than the one line shows, the hint names a command that lists them all,
+// provider check --spec with the same signing, and that command does.
+func TestSpecMoreProblems(t *testing.T) {
+	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "asyncapi-streetlights-kafka.yml")
+	good := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
+	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
+	_, errOut, code := runCmd(t, "", "generate", "--spec", spec, "--provider-file", gh)
+	want := "(and 2 more problems: orderhooks provider check --spec " + shell.Quote(spec) + " --provider-file " + shell.Quote(gh) + " lists them)\n"
+	if code != exitUsage || !strings.HasSuffix(errOut, want) {
+		t.Fatalf("generate: exit %d %q, want 2 and a line ending %q", code, errOut, want)
+	}
+	for i, tt := range []struct {
+		args []string
+		code int
+		want string // in stdout and stderr
+	}{
+		// the hint's command
+		{[]string{"provider", "check", "--spec", spec, "--provider-file", gh}, exitUsage,
+			"/events/key/0: entity key \"/repository/id\"" + "|/events/key/1: entity key \"/organization/id\"" + "|/events/key/2: entity key \"/sender/id\""},
+		{[]string{"provider", "check", "--spec", good, "--sign", "standard"}, exitOK, "oai-webhook-example (Webhook Example): 1 events"},
+		{[]string{"provider", "check", "--spec", good, "--sign", "standard", "--entity-key", "/nope"}, exitUsage, `orderhooks provider: --entity-key: "/nope" is not a property`},
+		{[]string{"provider", "check", "--spec", good}, exitUsage, "--spec needs a signing scheme"},
+		{[]string{"provider", "check", gh, "--spec", good, "--sign", "standard"}, exitUsage, "--spec applies with check and no FILE"},
+		{[]string{"provider", "list", "--spec", good, "--sign", "standard"}, exitUsage, "--spec applies with check and no FILE"},
+		{[]string{"provider", "check", gh, "--sign", "standard"}, exitUsage, "--sign applies with --spec"},
+		{[]string{"provider", "check", gh, "--provider-file", gh}, exitUsage, "--provider-file applies with check --spec SPEC"},
+	} {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			out, errOut, code := runCmd(t, "", tt.args...)
+			for _, w := range strings.Split(tt.want, "|") {
+				if code != tt.code || !strings.Contains(out+errOut, w) {
+					t.Errorf("%v: exit %d %q %q, want %d and %q", tt.args, code, out, errOut, tt.code, w)
+				}
+			}
+		})
 	}
 }
