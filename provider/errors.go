@@ -61,6 +61,19 @@ func (p Problems) Unwrap() []error {
 	return out
 }
 
+// problemsOf is the problems err holds: its Problems, its one *Error, or
+// none.
+func problemsOf(err error) Problems {
+	var list Problems
+	var one *Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = Problems{one}
+	}
+	return list
+}
+
 // problems collects the problems of one definition.
 type problems struct {
 	file string

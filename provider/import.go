@@ -433,14 +433,7 @@ func FromSpec(spec string, signer *Definition, opts ...Option) (*Definition, err
 // so that section's place in the document would point nowhere. Nil when
 // there is none.
 func optionProblem(err error, o *options) *OptionError {
-	var list Problems
-	var one *Error
-	switch {
-	case errors.As(err, &list):
-	case errors.As(err, &one):
-		list = Problems{one}
-	}
-	for _, e := range list {
+	for _, e := range problemsOf(err) {
 		for _, opt := range []struct {
 			name, at, what string
 			given          []string
@@ -464,14 +457,7 @@ func optionProblem(err error, o *options) *OptionError {
 // not declare) where the signer's file writes them, not in the document.
 // Those WithKey and WithCompare gave stay where they are.
 func atSigner(err error, signer *Definition, o *options) {
-	var list Problems
-	var one *Error
-	switch {
-	case errors.As(err, &list):
-	case errors.As(err, &one):
-		list = Problems{one}
-	}
-	for _, e := range list {
+	for _, e := range problemsOf(err) {
 		p := e.Pointer
 		carried := false
 		for _, at := range []string{"/events/key", "/events/compare", "/events/time", "/events/freeText"} {
