@@ -112,8 +112,9 @@ func TestCaptureVerdicts(t *testing.T) {
 }
 
 // TestCaptureFailureAnswers503: a delivery the capture function cannot
-// keep is answered 503 with Retry-After, counted, and its redelivery is
-// applied (not taken for a duplicate) once keeping works again.
+// keep is answered 503 with Retry-After, counted, leaves the order's
+// state as it was (no snapshot, so no order counted), and its redelivery
+// is applied (not taken for a duplicate) once keeping works again.
 func TestCaptureFailureAnswers503(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	ev := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
@@ -140,6 +141,9 @@ func TestCaptureFailureAnswers503(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "disk full") {
 		t.Fatalf("answer %d (Retry-After %q): %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
+	if n := srv.Stats().Orders; n != 0 {
+		t.Errorf("after the delivery answered 503: %d orders hold a snapshot, want 0", n)
+	}
 	k.mu.Lock()
 	k.fail = nil
 	k.mu.Unlock()
@@ -150,7 +154,7 @@ func TestCaptureFailureAnswers503(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := srv.Stats()
-	if st.NotStored != 1 || st.Applied != 1 || st.StoreError != "disk full" || st.Busy != 0 {
+	if st.NotStored != 1 || st.Applied != 1 || st.StoreError != "disk full" || st.Busy != 0 || st.Orders != 1 {
 		t.Errorf("stats %+v", st)
 	}
 	if len(receipts) != 2 || receipts[0].StoreError != "disk full" || receipts[0].Stored != 0 || receipts[1].Stored != 1 {

@@ -310,6 +310,8 @@ type Receipt struct {
 	// Capture is the whole delivery as judged, with WithCapture or
 	// WithForward (nil otherwise); it is not part of the record.
 	Capture *Capture `json:"-"`
+
+	change change // what applying it did to the order's snapshot
 }
 
 // String formats a receipt as one line: time, status, outcome, event, order
@@ -405,11 +407,15 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 
 // notStored turns the answer into 503: the delivery could not be kept,
 // so the platform must send it again. Its message id is forgotten, so
-// that the redelivery is applied (and kept), not taken for a duplicate.
+// that the redelivery is applied (and kept), not taken for a duplicate,
+// and the snapshot it applied is taken back: the order's state (what a
+// probe reads, what a later delivery is judged stale against) holds only
+// deliveries that were answered 2xx.
 func (r *Receiver) notStored(rc *Receipt, err error) {
 	if rc.Outcome == Applied || rc.Outcome == Stale {
 		r.store.forget(rc.ID)
 	}
+	r.store.undo(rc.change)
 	rc.StoreError = err.Error()
 	rc.Status, rc.Outcome = http.StatusServiceUnavailable, Rejected
 	rc.Reason = "not stored, retry: " + rc.StoreError
@@ -571,7 +577,7 @@ func (r *Receiver) apply(got *wire.Received, rc *Receipt) (int, string) {
 		rc.Outcome = Duplicate
 		return http.StatusOK, ""
 	}
-	rc.Outcome = r.store.apply(got, rc.OrderKey)
+	rc.Outcome, rc.change = r.store.apply(got, rc.OrderKey)
 	rc.Payload = got.Payload
 	return http.StatusOK, ""
 }

@@ -345,7 +345,7 @@ func TestReceiverConcurrent(t *testing.T) {
 // TestDedupWindow forgets the oldest ids beyond the window.
 func TestDedupWindow(t *testing.T) {
 	s := newStore(2)
-	apply := func(id string) Outcome { return s.apply(&wire.Received{ID: id}, "") }
+	apply := func(id string) Outcome { o, _ := s.apply(&wire.Received{ID: id}, ""); return o }
 	got := []Outcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
 	want := []Outcome{Applied, Applied, Duplicate, Applied, Applied, Duplicate}
 	for i := range want {
@@ -469,4 +469,32 @@ func postHalf(t *testing.T, srv *Server, req *wire.Request, n int) (pw *io.PipeW
 		}
 	}
 	return pw, status
+}
+
+// TestStoreUndo: undo takes back what one apply stored (the earlier
+// snapshot again, or none), and leaves a snapshot a later apply stored.
+func TestStoreUndo(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s *store) time.Time { return s.orders["k"].at }
+	s := newStore(8)
+	s.apply(&wire.Received{ID: "a", Time: t0}, "k")
+	_, c := s.apply(&wire.Received{ID: "b", Time: t0.Add(time.Hour)}, "k")
+	s.undo(c)
+	if !at(s).Equal(t0) {
+		t.Errorf("after undo the snapshot is of %v, want the earlier one of %v", at(s), t0)
+	}
+	if o, _ := s.apply(&wire.Received{ID: "c", Time: t0.Add(time.Minute)}, "k"); o != Applied {
+		t.Errorf("a snapshot newer than the one left: %s, want applied (the undone one must not make it stale)", o)
+	}
+	_, c = s.apply(&wire.Received{ID: "d", Time: t0.Add(2 * time.Minute)}, "k")
+	s.apply(&wire.Received{ID: "e", Time: t0.Add(3 * time.Minute)}, "k")
+	s.undo(c)
+	if want := t0.Add(3 * time.Minute); !at(s).Equal(want) {
+		t.Errorf("undo replaced a later apply's snapshot: %v, want %v", at(s), want)
+	}
+	_, c = s.apply(&wire.Received{ID: "f", Time: t0}, "new")
+	s.undo(c)
+	if s.len() != 1 {
+		t.Errorf("undo of an order's first snapshot left %d orders, want 1", s.len())
+	}
 }

@@ -14,11 +14,22 @@ type store struct {
 	mu     sync.Mutex
 	orders map[string]snapshot
 	ids    recentIDs
+	gen    uint64
+}
+
+// change is what one apply did to an order's snapshot, so that undo can
+// take it back.
+type change struct {
+	key  string
+	gen  uint64 // 0: apply stored no snapshot
+	prev snapshot
+	had  bool
 }
 
 type snapshot struct {
 	payload []byte
 	at      time.Time
+	gen     uint64 // which apply stored it
 }
 
 func newStore(window int) *store {
@@ -42,23 +53,43 @@ func (s *store) seen(id string) bool {
 // the id was seen meanwhile (duplicate) or the stored snapshot is newer
 // (stale). Snapshots without a time (Phasio) are never stale: arrival order
 // is all a receiver has.
-func (s *store) apply(rc *wire.Received, key string) Outcome {
+func (s *store) apply(rc *wire.Received, key string) (Outcome, change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rc.ID != "" {
 		if s.ids.has(rc.ID) {
-			return Duplicate
+			return Duplicate, change{}
 		}
 		s.ids.add(rc.ID)
 	}
 	if key == "" {
-		return Applied
+		return Applied, change{}
 	}
-	if old, ok := s.orders[key]; ok && !rc.Time.IsZero() && rc.Time.Before(old.at) {
-		return Stale
+	old, had := s.orders[key]
+	if had && !rc.Time.IsZero() && rc.Time.Before(old.at) {
+		return Stale, change{}
 	}
-	s.orders[key] = snapshot{payload: rc.Payload, at: rc.Time}
-	return Applied
+	s.gen++
+	s.orders[key] = snapshot{payload: rc.Payload, at: rc.Time, gen: s.gen}
+	return Applied, change{key: key, gen: s.gen, prev: old, had: had}
+}
+
+// undo takes back the snapshot an apply stored, unless a later apply
+// replaced it meanwhile: the order is again as it was before.
+func (s *store) undo(c change) {
+	if c.gen == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur, ok := s.orders[c.key]; !ok || cur.gen != c.gen {
+		return
+	}
+	if c.had {
+		s.orders[c.key] = c.prev
+	} else {
+		delete(s.orders, c.key)
+	}
 }
 
 func (s *store) get(key string) ([]byte, bool) {
