@@ -427,7 +427,7 @@ func profileOf(flag, provider string, specs []string, e *env) (wire.Profile, err
 	}
 	p, err := wire.New(provider, secrets)
 	if err != nil {
-		return nil, usageErrorf("%s: %w", flag, err)
+		return nil, flagError(flag, err)
 	}
 	return p, nil
 }
@@ -439,7 +439,7 @@ func resolveSecrets(flag string, specs []string, e *env) ([]string, error) {
 	for i, spec := range specs {
 		s, err := wire.ResolveSecret(spec, e.getenv)
 		if err != nil {
-			return nil, usageErrorf("%s: %w", flag, err)
+			return nil, flagError(flag, err)
 		}
 		secrets[i] = s
 	}
@@ -456,7 +456,7 @@ func (c *chosen) profileWith(flag string, specs []string, e *env) (wire.Profile,
 	}
 	p, err := c.profile(secrets)
 	if err != nil {
-		return nil, usageErrorf("%s: %w", flag, err)
+		return nil, flagError(flag, err)
 	}
 	return p, nil
 }

@@ -194,6 +194,7 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture", "list", "--store", db, "--provider", "shopify"}, `--provider shopify: no delivery of this provider in the store`},
 		{[]string{"capture", "export", "--store", db, "--secret", "x"}, "--secret needs --provider"},
 		{[]string{"capture", "export", "--store", db, "--provider-file", shopDefinition(t)}, "give --secret"},
+		{[]string{"capture", "export", "--store", db, "--provider-file", shopDefinition(t), "--secret", "env:ORDERHOOKS_TEST_NEVER_SET"}, "capture: --secret: environment variable ORDERHOOKS_TEST_NEVER_SET is empty or unset\n"},
 		{[]string{"capture", "list", "--store", db, "--provider-file", shopDefinition(t)}, "--provider-file does not apply to capture list"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--redact"}, "--redact needs --store"},
 		{[]string{"receive", "--provider", "phasio", "--secret", "x", "--forward-secret", "y"}, "--forward-secret needs --forward-to"},

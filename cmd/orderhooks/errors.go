@@ -198,6 +198,19 @@ func usageErrorf(format string, args ...any) error {
 	return &cliError{code: exitUsage, msg: err.Error(), err: errors.Unwrap(err)}
 }
 
+// flagError is a usage error (exit 2) about the value of flag: the flag,
+// then what is wrong, worded without the library's package and option
+// ("--secret: environment variable NOPE is empty or unset"), for the
+// flags optionFlags cannot name (one option, several flags).
+func flagError(flag string, err error) error {
+	detail := withoutPackage(err.Error())
+	var oe *errs.OptionError
+	if errors.As(err, &oe) {
+		detail = oe.Detail()
+	}
+	return &cliError{code: exitUsage, msg: flag + ": " + detail, err: err}
+}
+
 // usageError marks err as a usage or configuration error (exit 2), its
 // message as explain words it.
 func usageError(err error) error {
