@@ -31,7 +31,7 @@ func secretCommand() *command {
 
 func runSecret(ctx context.Context, args []string, prov providerFlags, asymmetric bool, e *env) error {
 	if len(args) != 1 || args[0] != "new" {
-		return usageErrorf("the only action is 'new'")
+		return usageErrorf("the only action is 'new': orderhooks secret new --provider phasio (or happycolis, standard, --provider-file FILE)")
 	}
 	c, err := prov.choose(ctx)
 	if err != nil {
