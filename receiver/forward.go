@@ -31,9 +31,13 @@ const (
 // user's app (WithForward), as `stripe listen --forward-to` does: each
 // delivery the receiver accepted (answered 2xx: verified, and valid unless
 // validation is off), once its answer has been sent to the platform.
-// The platform's answer never waits for the app: a slow or failing app is
-// seen in the results (and, with a capture store, kept next to each
-// delivery), not by the platform's retries.
+// The answer is flushed to the platform before the forward, so it never
+// carries the app's status: a slow or failing app is seen in the results
+// (and, with a capture store, kept next to each delivery), not by the
+// platform's retries. The forward runs in the request's handler, though:
+// the platform's connection is held until it ends (bounded by the client's
+// timeout), so a platform that sends several deliveries on one connection
+// waits for the app before its next one is read.
 type ForwardTo struct {
 	// URL is the app's webhook endpoint (http or https).
 	URL string
