@@ -19,8 +19,28 @@ import (
 // TestWorkerReusesBody: on the direct path a worker builds each body in
 // the memory of the one before (it has been sent and recorded by then);
 // through net/http, which may read a body after the answer, each body is
-// new.
+// new; and a worker whose profile sends the payload as the body (stamped,
+// for HappyColis) keeps no buffer.
 func TestWorkerReusesBody(t *testing.T) {
+	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
+	hp := testwire.Profile(t, generator.ProviderHappyColis)
+	he, err := New(OneTarget(hp, "http://127.0.0.1:1/hooks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hw := newWorker(he, context.Background(), newStats(0), nil, nil, 1)
+	for i := range 3 {
+		req, err := hw.build(&job{ev: hc, id: "h" + string(rune('a'+i)), target: he.targets.Default})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := hp.Verify(req.Header, req.Body); err != nil || got.Event != hc.Event {
+			t.Fatalf("happycolis body %d does not verify: %v", i, err)
+		}
+	}
+	if hw.body != nil || !hw.noBody {
+		t.Errorf("a HappyColis worker keeps a body buffer of %d bytes", cap(hw.body))
+	}
 	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	for _, direct := range []bool{true, false} {

@@ -35,8 +35,11 @@ type worker struct {
 	// path (wire.Message.Buf): the worker sends one request at a time,
 	// each copied into the connection's write buffer, and the recorder
 	// writes its record before the attempt returns, so the next Build may
-	// reuse the memory instead of allocating a body per delivery.
-	body []byte
+	// reuse the memory instead of allocating a body per delivery. noBody:
+	// a body that had room was made elsewhere (a profile that sends the
+	// payload itself, stamped or not), so the worker keeps no buffer.
+	body   []byte
+	noBody bool
 }
 
 // maxBodyBuf bounds the body buffer a worker keeps.
@@ -79,7 +82,7 @@ func (w *worker) directTo(t *Target) *h1Target {
 // answer came, so that path gets a body of its own).
 func (w *worker) build(j *job) (*wire.Request, error) {
 	msg := &wire.Message{Event: j.ev, ID: j.id, Time: w.e.cfg.now()}
-	direct := w.directTo(j.target) != nil
+	direct := w.directTo(j.target) != nil && !w.noBody
 	if direct {
 		msg.Buf = w.body
 	}
@@ -87,9 +90,12 @@ func (w *worker) build(j *job) (*wire.Request, error) {
 	if err != nil || !direct {
 		return req, err
 	}
-	// A body made elsewhere than in the buffer, for want of room, sizes
-	// it for the next ones; the payload itself sent as the body does not.
-	if n := len(req.Body); n > cap(w.body) && n <= maxBodyBuf && !sameMemory(req.Body, w.body) && !sameMemory(req.Body, j.ev.Payload) {
+	switch n := len(req.Body); {
+	case n == 0 || sameMemory(req.Body, w.body):
+	case n <= cap(w.body):
+		w.body, w.noBody = nil, true
+	case n <= maxBodyBuf && !sameMemory(req.Body, j.ev.Payload):
+		// Made elsewhere for want of room: sized for the next ones.
 		w.body = make([]byte, 0, min(n+n/4, maxBodyBuf))
 	}
 	return req, nil
