@@ -4,7 +4,12 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // TestOptions: WithDropHeaders keeps more headers out of the store,
 // WithExcerpt bounds the answers kept, WithBusyTimeout is the lock wait

@@ -8,9 +8,13 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // acceptsValid runs the accepts-valid-lifecycle check alone against a
 // receiver of prof and returns its status and the run's record.

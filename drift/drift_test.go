@@ -16,9 +16,13 @@ import (
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/corpus"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/schemas"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 func analyzer(t testing.TB, opts ...Option) *Analyzer {
 	t.Helper()

@@ -7,8 +7,12 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator/happycolis"
 	"github.com/orderhooks/orderhooks/generator/phasio"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // Property tests: every payload valid against the strict schemas and every
 // invariant of invariants_test.go holding, over a representative sample of

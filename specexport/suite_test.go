@@ -9,12 +9,16 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 	"github.com/orderhooks/orderhooks/internal/testkit/sweep"
 	"github.com/orderhooks/orderhooks/provider"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/specexport"
 	"github.com/orderhooks/orderhooks/wire"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // TestSuiteOnImportedExport exports Standard Webhooks, imports the
 // document back with Standard Webhooks' signing (--spec FILE --sign

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 )
 
 var (
@@ -30,13 +31,16 @@ const binName = "orderhooks"
 
 // TestMain runs the command when this test binary is started under the
 // name orderhooks (the process tests' link to it: no go build, no second
-// link of the whole program), and otherwise the tests; then it removes the
-// link the process tests share.
+// link of the whole program), and otherwise the tests, with the collector
+// running less often (internal/testkit/lessgc; the command keeps the
+// default: tests measure its memory); then it removes the link the process
+// tests share.
 func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == binName {
 		main()
 		return
 	}
+	lessgc.Set()
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

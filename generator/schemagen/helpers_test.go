@@ -12,7 +12,12 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 )
+
+// The collector runs less often in this test binary (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // projectCompiler loads docs into the project's validator (draft
 // 2020-12, formats asserted), apart from the generator's own compiler.
