@@ -117,6 +117,7 @@ func TestRunProfiles(t *testing.T) {
 // TestRetries checks which answers are retried, and that Retry-After
 // (seconds or HTTP date) is obeyed.
 func TestRetries(t *testing.T) {
+	t.Parallel() // two cases wait out a Retry-After of a second or two
 	tests := []struct {
 		name        string
 		answers     []int  // statuses of successive attempts; 0: hang past the timeout
@@ -138,6 +139,7 @@ func TestRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var tries atomic.Int32
 			var mu sync.Mutex
 			var times []time.Time

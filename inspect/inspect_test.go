@@ -821,7 +821,7 @@ func TestHugeBody(t *testing.T) {
 // file, as a receiver in another process stores them: nothing in this
 // process announces them.
 func TestLiveFeedOutlivesServerTimeouts(t *testing.T) {
-	const timeout = 500 * time.Millisecond
+	const timeout = 200 * time.Millisecond
 	for _, tc := range []struct {
 		name string
 		set  func(*http.Server)
