@@ -31,6 +31,7 @@ import (
 // its progress as a plain line off a terminal. How many a busy machine
 // sends in the time is not tested: the floor is low.
 func TestEmitDuration(t *testing.T) {
+	t.Parallel() // it mostly waits (a duration, timeouts): beside the others, after the sequential tests
 	rcv, got := startCounting(t, generator.ProviderPhasio, emitSecret)
 	vars := map[string]string{"S": emitSecret}
 	start := time.Now()
@@ -150,6 +151,7 @@ func TestEmitReconcile(t *testing.T) {
 // exit 1, as for any interrupted run. verify and generate refuse a shard
 // outside the count.
 func TestEmitDurationInterrupted(t *testing.T) {
+	t.Parallel() // it mostly waits (a duration, timeouts): beside the others, after the sequential tests
 	rcv, _ := startCounting(t, generator.ProviderPhasio, emitSecret)
 	record := filepath.Join(t.TempDir(), "soak.jsonl")
 	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)

@@ -94,6 +94,7 @@ const phasioTestSecret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
 // in the report. The default suite waits 3 × 300 ms; ORDERHOOKS_LONG=1
 // (.ci/run) runs it with --timeout 1s.
 func TestVerifyHangsOnPost(t *testing.T) {
+	t.Parallel() // it mostly waits (a duration, timeouts): beside the others, after the sequential tests
 	timeout := "300ms"
 	if os.Getenv("ORDERHOOKS_LONG") != "" {
 		timeout = "1s"
@@ -120,6 +121,7 @@ func TestVerifyHangsOnPost(t *testing.T) {
 // TestVerifyStopsWhenTheReceiverStopsAnswering: answered deliveries, then
 // silence: the run stops after three, the rest is not run, exit 1.
 func TestVerifyStopsWhenTheReceiverStopsAnswering(t *testing.T) {
+	t.Parallel() // it mostly waits (a duration, timeouts): beside the others, after the sequential tests
 	srv := testServer(t, holdPosts(2))
 	dir := t.TempDir()
 	out, errOut, code := runCmd(t, "", "verify", "--provider", "happycolis", "--url", srv.URL, "--secret", verifySecret,
@@ -261,6 +263,7 @@ func TestVerifyReportAlwaysWritten(t *testing.T) {
 // TestVerifyDeadline: --deadline bounds the run; the running check is
 // interrupted, the rest not run, exit 1.
 func TestVerifyDeadline(t *testing.T) {
+	t.Parallel() // it mostly waits (a duration, timeouts): beside the others, after the sequential tests
 	p, err := wire.NewHappyColis(verifySecret)
 	if err != nil {
 		t.Fatal(err)
