@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,13 +277,35 @@ func TestNoAnswerInSummary(t *testing.T) {
 }
 
 // TestGenerateHugeOrders: --orders at the top of the int range streams
-// events (it used to overflow to none and exit 0) until interrupted.
+// events (it used to overflow to none and exit 0) until interrupted, here
+// once it has written ten (interrupted after a fixed time, it wrote tens
+// of MB the secret scan then read).
 func TestGenerateHugeOrders(t *testing.T) {
 	t.Parallel() // after the sequential tests (the docs test changes directory)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, errOut, code := runCmdEnv(t, ctx, "", nil, "generate", "--provider", "phasio", "--orders", "9223372036854775807", "--scenario", "phasio/batch-update")
-	if code != exitFailure || strings.Count(out, "\n") < 10 {
-		t.Fatalf("exit %d after %d events: %s", code, strings.Count(out, "\n"), errOut)
+	args := []string{"generate", "--provider", "phasio", "--orders", "9223372036854775807", "--scenario", "phasio/batch-update"}
+	scan := beginSecretScan(args, nil)
+	out := &linesThenCancel{n: 10, cancel: cancel}
+	var errOut bytes.Buffer
+	code := run(ctx, args, &env{stdin: strings.NewReader(""), stdout: out, stderr: &errOut, getenv: func(string) string { return "" }})
+	scan.check(t, args, map[string]string{"stdout": out.String(), "stderr": errOut.String()})
+	if code != exitFailure || strings.Count(out.String(), "\n") < 10 || !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("exit %d after %d events (%v): %s", code, strings.Count(out.String(), "\n"), ctx.Err(), errOut.String())
 	}
+}
+
+// linesThenCancel keeps what is written and calls cancel once it holds n
+// lines.
+type linesThenCancel struct {
+	bytes.Buffer
+	n, lines int
+	cancel   context.CancelFunc
+}
+
+func (w *linesThenCancel) Write(p []byte) (int, error) {
+	if w.lines += bytes.Count(p, []byte("\n")); w.lines >= w.n {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
 }
