@@ -187,6 +187,7 @@ func ciLookup(doc any, path ...any) any {
 var (
 	ciShardFlag    = regexp.MustCompile(`--shard "?(\$JOB_COMPLETION_INDEX|\$\{\{ matrix\.shard \}\})/(\d+)"?`)
 	ciDurationFlag = regexp.MustCompile(`--duration \S+`)
+	ciRateFlag     = regexp.MustCompile(`--rate \S+`)
 )
 
 // TestShardedSoakExamples runs the commands of the sharded soak examples
@@ -267,9 +268,10 @@ func TestShardedSoakExamples(t *testing.T) {
 				"PHASIO_WEBHOOK_SECRET="+secret)
 			run := func(line string, extra ...string) (string, error) {
 				// The volume of the pods is the test's directory, and the soak
-				// lasts 1 s instead of minutes.
+				// lasts 1 s instead of minutes, at 20 deliveries a second.
 				line = strings.ReplaceAll(line, "/results/", dir+"/")
 				line = ciDurationFlag.ReplaceAllString(line, "--duration 1s")
+				line = ciRateFlag.ReplaceAllString(line, "--rate 20")
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
 				cmd := exec.CommandContext(ctx, "bash", "-c", line)
