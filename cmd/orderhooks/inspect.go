@@ -93,7 +93,9 @@ func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error
 		return usageErrorf("--store %s: %w", path, err)
 	}
 	if e.getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(inspectMemoryLimit)
+		// For this run only: a process that runs commands one after
+		// another (the tests run them in theirs) keeps its own limit.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(inspectMemoryLimit))
 	}
 	fmt.Fprintf(e.stdout, "http://%s/\n", ln.Addr())
 	who := "this machine only"

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -102,9 +103,13 @@ func TestInspectRefuses(t *testing.T) {
 // TestInspectDefinition: inspect --provider-file (or --spec) gives the
 // pages the definition, so its deliveries are offered, verified and
 // re-signed as the built-ins' are (the inspector's own tests check the
-// verifying); a definition that does not read is one line, exit 2.
+// verifying); a definition that does not read is one line, exit 2. The
+// memory limit inspect sets holds for its run only: the process's is the
+// same again after it (the other tests of this binary ran against 48 MB,
+// collecting all the time, once an inspect had run).
 func TestInspectDefinition(t *testing.T) {
 	store := inspectStore(t)
+	limit := debug.SetMemoryLimit(-1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, stderr := &testkit.SyncBuffer{}, &testkit.SyncBuffer{}
@@ -136,9 +141,15 @@ func TestInspectDefinition(t *testing.T) {
 	if !strings.Contains(string(page), `<option value="shop"`) {
 		t.Errorf("the pages do not offer the shop's deliveries")
 	}
+	if got := debug.SetMemoryLimit(-1); got != inspectMemoryLimit {
+		t.Errorf("memory limit %d while inspect serves, want %d", got, inspectMemoryLimit)
+	}
 	cancel()
 	if c := <-code; c != exitOK {
 		t.Errorf("inspect exit %d: %s", c, stderr)
+	}
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit %d after inspect, want the process's %d again", got, limit)
 	}
 	bad := writeFile(t, "bad.yaml", "format: 1\nname: x\n")
 	_, errOut, c := runCmd(t, "", "inspect", "--store", store, "--provider-file", bad)
