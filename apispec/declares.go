@@ -230,13 +230,7 @@ func (w *declarer) ref(base, ref string) (target, bool) {
 		return target{}, false
 	}
 	abs := b.ResolveReference(u)
-	frag := abs.Fragment
-	if abs.RawFragment != "" {
-		frag = abs.RawFragment
-	}
-	abs.Fragment, abs.RawFragment = "", ""
-	uri := abs.String()
-	ptr, err := jsonptr.ParseFragment(frag)
+	uri, ptr, err := splitRef(abs)
 	if err != nil {
 		return target{}, false
 	}

@@ -400,13 +400,7 @@ func (l *loader) resolveRef(t target, base, ref string) (target, error) {
 		return target{}, t.doc.errorf(at.ptr, nil, "base URI %q: %v", base, err)
 	}
 	abs := b.ResolveReference(u)
-	frag := abs.Fragment
-	if abs.RawFragment != "" {
-		frag = abs.RawFragment
-	}
-	abs.Fragment, abs.RawFragment = "", ""
-	uri := abs.String()
-	ptr, err := jsonptr.ParseFragment(frag)
+	uri, ptr, err := splitRef(abs)
 	if err != nil {
 		return target{}, t.doc.errorf(at.ptr, nil, "$ref %q: the fragment is not a JSON pointer", ref)
 	}
@@ -484,4 +478,17 @@ func (l *loader) follow(t target) (target, any, error) {
 		t = next
 		v, _ = t.value()
 	}
+}
+
+// splitRef parts a resolved reference into the URI of its document and
+// the JSON pointer of its fragment (the raw fragment, as written, when it
+// has escapes); abs is left without its fragment, naming the document.
+func splitRef(abs *url.URL) (string, jsonptr.Pointer, error) {
+	frag := abs.Fragment
+	if abs.RawFragment != "" {
+		frag = abs.RawFragment
+	}
+	abs.Fragment, abs.RawFragment = "", ""
+	ptr, err := jsonptr.ParseFragment(frag)
+	return abs.String(), ptr, err
 }
