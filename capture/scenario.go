@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -89,7 +90,7 @@ func ScenarioFromCaptures(provider string, caps []Captured, o ScenarioOptions) (
 		name = "capture/" + sanitize(orderKey(provider, trees[0]))
 	}
 	s := &generator.Scenario{Version: generator.ScenarioVersion, Name: name, Provider: provider, Orders: 1,
-		Description: fmt.Sprintf("%d captured %s of order %s", len(caps), plural(len(caps), "delivery", "deliveries"), orderKey(provider, trees[0]))}
+		Description: fmt.Sprintf("%d captured %s of order %s", len(caps), textw.Plural(len(caps), "delivery", "deliveries"), orderKey(provider, trees[0]))}
 	first, err := firstStep(provider, trees[0])
 	if err != nil {
 		return nil, err
@@ -302,13 +303,6 @@ func sanitize(key string) string {
 		return "order"
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Scenario returns the captured lifecycle of the order with key (of

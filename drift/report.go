@@ -12,6 +12,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/shape"
+	"github.com/orderhooks/orderhooks/internal/textw"
 )
 
 // Report is what an Analyzer found: per event, the findings (what breaks
@@ -519,9 +520,9 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 	}
 	verdict := "no drift"
 	if r.HasDrift() {
-		verdict = fmt.Sprintf("%d %s", total, plural(total, "deviation", "deviations"))
+		verdict = fmt.Sprintf("%d %s", total, textw.Plural(total, "deviation", "deviations"))
 	}
-	p.printf("drift: %s %s: %s\n", thousands(r.Payloads), plural(r.Payloads, "payload", "payloads"), verdict)
+	p.printf("drift: %s %s: %s\n", thousands(r.Payloads), textw.Plural(r.Payloads, "payload", "payloads"), verdict)
 	if len(counts) > 0 {
 		p.printf("  %s\n", strings.Join(counts, ", "))
 	}
@@ -542,7 +543,7 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 					first = false
 				}
 				line := fmt.Sprintf("  %s %s %s: %s in %s of %s %s (%s)", e.Provider, e.Event, f.Pointer, f.what(),
-					thousands(f.Deliveries), thousands(f.Of), plural(f.Of, "delivery", "deliveries"), percent(f.Deliveries, f.Of))
+					thousands(f.Deliveries), thousands(f.Of), textw.Plural(f.Of, "delivery", "deliveries"), percent(f.Deliveries, f.Of))
 				if f.Kind != KindUndocumented && f.Kind != KindMissing && f.Kind != KindDuplicate {
 					line += "; expected " + f.Expected
 				}
@@ -567,11 +568,11 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 				p.printf("\nDocumented fields never seen\n")
 				first = false
 			}
-			p.printf("  %s %s (sample: %s %s)\n", e.Provider, e.Event, thousands(e.Payloads), plural(e.Payloads, "payload", "payloads"))
+			p.printf("  %s %s (sample: %s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
 			for _, u := range e.Unseen {
 				switch {
 				case u.Null && u.Fields > 0:
-					p.printf("    %s: always null or empty; its %d documented %s never seen\n", u.Pointer, u.Fields, plural(u.Fields, "field", "fields"))
+					p.printf("    %s: always null or empty; its %d documented %s never seen\n", u.Pointer, u.Fields, textw.Plural(u.Fields, "field", "fields"))
 				case u.Fields > 1:
 					p.printf("    %s and the %d documented fields below it\n", u.Pointer, u.Fields-1)
 				default:
@@ -582,7 +583,7 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 	}
 	if o.Fields {
 		for _, e := range r.Events {
-			p.printf("\nFields of %s %s (%s %s)\n", e.Provider, e.Event, thousands(e.Payloads), plural(e.Payloads, "payload", "payloads"))
+			p.printf("\nFields of %s %s (%s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
 			for _, f := range e.Fields {
 				p.printf("  %s\n", f.line())
 			}
@@ -672,13 +673,6 @@ func (p *printer) printf(format string, args ...any) {
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // thousands writes n with comma separators: 10,000.

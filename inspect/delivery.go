@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderhooks/orderhooks/capture"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -230,9 +231,9 @@ func signedInput(d *capture.Delivery) string {
 func head(b []byte) string {
 	const n = 64
 	if len(b) <= n {
-		return strconv.Quote(string(b)) + " (" + plural(len(b), "byte") + ")"
+		return strconv.Quote(string(b)) + " (" + textw.Count(len(b), "byte", "bytes") + ")"
 	}
-	return strconv.Quote(string(b[:n])) + "… (" + plural(len(b), "byte") + ")"
+	return strconv.Quote(string(b[:n])) + "… (" + textw.Count(len(b), "byte", "bytes") + ")"
 }
 
 func orDash(s string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/textw"
 )
 
 //go:embed ui
@@ -283,7 +284,7 @@ func newRow(s *capture.Summary) row {
 	r.Sig, r.SigClass = signatureText(s.Signature, s.Decryption)
 	switch {
 	case s.Violations > 0:
-		r.Schema, r.SchemaClass = plural(s.Violations, "violation"), "bad"
+		r.Schema, r.SchemaClass = textw.Count(s.Violations, "violation", "violations"), "bad"
 	case s.SchemaChecked:
 		r.Schema, r.SchemaClass = "valid", "ok"
 	default:
@@ -321,13 +322,6 @@ func statusClass(status int) string {
 		return "warn"
 	}
 	return "bad"
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // orderURL is the timeline page of an order.

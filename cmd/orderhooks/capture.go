@@ -19,6 +19,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/suggest"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -253,7 +254,7 @@ func writeDelivery(w io.Writer, d *capture.Delivery) error {
 		if len(d.Violations) == 0 {
 			parts = append(parts, "schema valid")
 		} else {
-			parts = append(parts, plural(len(d.Violations), "schema violation"))
+			parts = append(parts, textw.Count(len(d.Violations), "schema violation", "schema violations"))
 		}
 	}
 	if len(parts) > 0 {

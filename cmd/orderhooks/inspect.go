@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/inspect"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -102,7 +103,7 @@ func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error
 	if tokenSpec != "" {
 		who = "sign in with the --ui-token"
 	}
-	fmt.Fprintf(e.stderr, "inspecting %s (%s); %s; Ctrl-C stops\n", path, deliveriesText(n), who)
+	fmt.Fprintf(e.stderr, "inspecting %s (%s); %s; Ctrl-C stops\n", path, textw.Count(n, "delivery", "deliveries"), who)
 	if err := serveInspector(ctx, ln, in, e); err != nil {
 		return err
 	}
@@ -188,12 +189,4 @@ func inspectError(listenFlag, tokenFlag, addr string, err error) error {
 		return usageErrorf("%s %s: want HOST:PORT, such as %s", listenFlag, addr, inspect.DefaultAddr)
 	}
 	return usageErrorf("%s %s: %w", listenFlag, addr, err)
-}
-
-// deliveriesText is "1 delivery" or "N deliveries".
-func deliveriesText(n int64) string {
-	if n == 1 {
-		return "1 delivery"
-	}
-	return fmt.Sprintf("%d deliveries", n)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/orderhooks/orderhooks/emitter"
 	"github.com/orderhooks/orderhooks/internal/input"
 	"github.com/orderhooks/orderhooks/internal/redact"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/receiver"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -168,7 +169,7 @@ func captureLine(rc receiver.Receipt) string {
 			b.WriteString(", decryption failed")
 		}
 		if n := len(c.Violations); n > 0 {
-			b.WriteString(", " + plural(n, "schema violation"))
+			b.WriteString(", " + textw.Count(n, "schema violation", "schema violations"))
 		}
 	}
 	switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/internal/payloads"
 	"github.com/orderhooks/orderhooks/internal/safefile"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/pii"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -75,7 +76,7 @@ func runScenario(ctx context.Context, args []string, opts *scenarioOpts, e *env)
 		return usageErrorf("%s: no verified delivery of order %q", src, o.Key)
 	}
 	so := capture.ScenarioOptions{Name: name}
-	comment := fmt.Sprintf("The captured lifecycle of order %s: %d %s read from %s.", o.Key, len(caps), deliveriesWord(len(caps)), src)
+	comment := fmt.Sprintf("The captured lifecycle of order %s: %d %s read from %s.", o.Key, len(caps), textw.Plural(len(caps), "delivery", "deliveries"), src)
 	if !raw {
 		r, err := scenarioRedactor(src)
 		if err != nil {
@@ -106,13 +107,6 @@ func runScenario(ctx context.Context, args []string, opts *scenarioOpts, e *env)
 	}
 	fmt.Fprintf(e.stderr, "scenario %s written to %s: %d steps\n", sc.Name, out, len(sc.Steps))
 	return nil
-}
-
-func deliveriesWord(n int) string {
-	if n == 1 {
-		return "delivery"
-	}
-	return "deliveries"
 }
 
 // scenarioRedactor is the redactor of a scenario: a store's own (its

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/schemas"
 )
 
@@ -88,7 +89,7 @@ func runValidate(ctx context.Context, args []string, o *validateOpts, e *env) er
 	if ferr := out.Flush(); err == nil {
 		err = ferr
 	}
-	fmt.Fprintf(e.stderr, "%s, %d invalid\n", plural(v.docs, "document"), v.invalid)
+	fmt.Fprintf(e.stderr, "%s, %d invalid\n", textw.Count(v.docs, "document", "documents"), v.invalid)
 	if ctx.Err() != nil {
 		fmt.Fprintln(e.stderr, "orderhooks validate: interrupted; the count covers the documents read")
 		return failedSilently()
@@ -104,13 +105,6 @@ func runValidate(ctx context.Context, args []string, o *validateOpts, e *env) er
 
 func schemaChoices() string {
 	return schemaAuto + ", " + strings.Join(schemas.Names(), ", ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // source is one input: a named file or stdin.
