@@ -508,7 +508,7 @@ var headings = map[Kind]string{
 // WriteText prints the report for people: a summary line, then the
 // findings grouped by kind, what breaks a receiver first coming first.
 func (r *Report) WriteText(w io.Writer, o TextOptions) error {
-	p := &printer{w: w}
+	p := &textw.Printer{W: w}
 	var counts []string
 	total := 0
 	for _, e := range r.Events {
@@ -522,13 +522,13 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 	if r.HasDrift() {
 		verdict = fmt.Sprintf("%d %s", total, textw.Plural(total, "deviation", "deviations"))
 	}
-	p.printf("drift: %s %s: %s\n", thousands(r.Payloads), textw.Plural(r.Payloads, "payload", "payloads"), verdict)
+	p.Printf("drift: %s %s: %s\n", thousands(r.Payloads), textw.Plural(r.Payloads, "payload", "payloads"), verdict)
 	if len(counts) > 0 {
-		p.printf("  %s\n", strings.Join(counts, ", "))
+		p.Printf("  %s\n", strings.Join(counts, ", "))
 	}
 	for _, e := range r.Events {
 		if e.NotJSON > 0 {
-			p.printf("\nNot JSON\n  %s %s: %s of %s payloads; first: %s\n", e.Provider, e.Event, thousands(e.NotJSON), thousands(e.Payloads), e.NotJSONExample)
+			p.Printf("\nNot JSON\n  %s %s: %s of %s payloads; first: %s\n", e.Provider, e.Event, thousands(e.NotJSON), thousands(e.Payloads), e.NotJSONExample)
 		}
 	}
 	for _, k := range Kinds {
@@ -539,7 +539,7 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 					continue
 				}
 				if first {
-					p.printf("\n%s\n", headings[k])
+					p.Printf("\n%s\n", headings[k])
 					first = false
 				}
 				line := fmt.Sprintf("  %s %s %s: %s in %s of %s %s (%s)", e.Provider, e.Event, f.Pointer, f.what(),
@@ -547,12 +547,12 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 				if f.Kind != KindUndocumented && f.Kind != KindMissing && f.Kind != KindDuplicate {
 					line += "; expected " + f.Expected
 				}
-				p.printf("%s\n", line)
+				p.Printf("%s\n", line)
 				if ex := f.Example; ex != nil {
 					if ex.Value != "" {
-						p.printf("      e.g. %s = %s (%s)\n", ex.Pointer, ex.Value, ex.Source)
+						p.Printf("      e.g. %s = %s (%s)\n", ex.Pointer, ex.Value, ex.Source)
 					} else {
-						p.printf("      e.g. %s (%s)\n", ex.Pointer, ex.Source)
+						p.Printf("      e.g. %s (%s)\n", ex.Pointer, ex.Source)
 					}
 				}
 			}
@@ -565,31 +565,31 @@ func (r *Report) WriteText(w io.Writer, o TextOptions) error {
 				continue
 			}
 			if first {
-				p.printf("\nDocumented fields never seen\n")
+				p.Printf("\nDocumented fields never seen\n")
 				first = false
 			}
-			p.printf("  %s %s (sample: %s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
+			p.Printf("  %s %s (sample: %s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
 			for _, u := range e.Unseen {
 				switch {
 				case u.Null && u.Fields > 0:
-					p.printf("    %s: always null or empty; its %d documented %s never seen\n", u.Pointer, u.Fields, textw.Plural(u.Fields, "field", "fields"))
+					p.Printf("    %s: always null or empty; its %d documented %s never seen\n", u.Pointer, u.Fields, textw.Plural(u.Fields, "field", "fields"))
 				case u.Fields > 1:
-					p.printf("    %s and the %d documented fields below it\n", u.Pointer, u.Fields-1)
+					p.Printf("    %s and the %d documented fields below it\n", u.Pointer, u.Fields-1)
 				default:
-					p.printf("    %s\n", u.Pointer)
+					p.Printf("    %s\n", u.Pointer)
 				}
 			}
 		}
 	}
 	if o.Fields {
 		for _, e := range r.Events {
-			p.printf("\nFields of %s %s (%s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
+			p.Printf("\nFields of %s %s (%s %s)\n", e.Provider, e.Event, thousands(e.Payloads), textw.Plural(e.Payloads, "payload", "payloads"))
 			for _, f := range e.Fields {
-				p.printf("  %s\n", f.line())
+				p.Printf("  %s\n", f.line())
 			}
 		}
 	}
-	return p.err
+	return p.Err
 }
 
 func (f Finding) what() string {
@@ -662,17 +662,6 @@ func (f Field) line() string {
 		parts = append(parts, "many distinct values")
 	}
 	return f.Pointer + ": " + strings.Join(parts, "; ")
-}
-
-type printer struct {
-	w   io.Writer
-	err error
-}
-
-func (p *printer) printf(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format, args...)
-	}
 }
 
 // thousands writes n with comma separators: 10,000.

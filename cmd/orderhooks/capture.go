@@ -236,9 +236,9 @@ func captureShow(ctx context.Context, args []string, o *captureOpts, e *env, s *
 
 // writeDelivery prints one delivery for people.
 func writeDelivery(w io.Writer, d *capture.Delivery) error {
-	p := &errWriter{w: w}
-	p.printf("delivery %d: %s %s, order %s, message %s\n", d.ID, d.Provider, orDash(d.Event), orDash(d.Key), orDash(d.DeliveryID))
-	p.printf("received   %s from %s: %s %s%s\n", d.ReceivedAt.UTC().Format(time.RFC3339Nano), d.RemoteAddr, d.Method, d.Host, d.Path)
+	p := &textw.Printer{W: w}
+	p.Printf("delivery %d: %s %s, order %s, message %s\n", d.ID, d.Provider, orDash(d.Event), orDash(d.Key), orDash(d.DeliveryID))
+	p.Printf("received   %s from %s: %s %s%s\n", d.ReceivedAt.UTC().Format(time.RFC3339Nano), d.RemoteAddr, d.Method, d.Host, d.Path)
 	verdict := "verdict    " + string(d.Verdict())
 	var parts []string
 	if d.Signature != "" {
@@ -263,37 +263,37 @@ func writeDelivery(w io.Writer, d *capture.Delivery) error {
 	if d.Redacted {
 		verdict += "; personal data redacted when stored"
 	}
-	p.printf("%s\n", verdict)
+	p.Printf("%s\n", verdict)
 	for _, v := range d.Violations {
-		p.printf("  %s: %s\n", v.Pointer, v.Message)
+		p.Printf("  %s: %s\n", v.Pointer, v.Message)
 	}
-	p.printf("answer     %d %s in %s: %s\n", d.Status, orDash(d.Outcome), d.Handled, strings.TrimSpace(printable(d.Answer)))
+	p.Printf("answer     %d %s in %s: %s\n", d.Status, orDash(d.Outcome), d.Handled, strings.TrimSpace(printable(d.Answer)))
 	if f := d.Forward; f != nil {
 		if f.Error != "" {
-			p.printf("app        %s: error: %s after %s\n", f.URL, f.Error, f.Latency.Round(time.Microsecond))
+			p.Printf("app        %s: error: %s after %s\n", f.URL, f.Error, f.Latency.Round(time.Microsecond))
 		} else {
-			p.printf("app        %s: %d in %s: %s\n", f.URL, f.Status, f.Latency.Round(time.Microsecond), strings.TrimSpace(printable(f.Answer)))
+			p.Printf("app        %s: %d in %s: %s\n", f.URL, f.Status, f.Latency.Round(time.Microsecond), strings.TrimSpace(printable(f.Answer)))
 		}
 	}
-	p.printf("headers\n")
+	p.Printf("headers\n")
 	for _, k := range sortedKeys(d.Header) {
 		for _, v := range d.Header[k] {
-			p.printf("  %s: %s\n", k, v)
+			p.Printf("  %s: %s\n", k, v)
 		}
 	}
-	p.printf("body       %d bytes\n", len(d.Body))
+	p.Printf("body       %d bytes\n", len(d.Body))
 	if len(d.Body) > 0 {
-		p.printf("  %s\n", printable(d.Body))
+		p.Printf("  %s\n", printable(d.Body))
 	}
 	if d.Payload != nil {
 		var pretty strings.Builder
 		if err := indentJSON(&pretty, d.Payload); err != nil {
-			p.printf("payload\n  %s\n", printable(d.Payload))
+			p.Printf("payload\n  %s\n", printable(d.Payload))
 		} else {
-			p.printf("payload\n%s\n", pretty.String())
+			p.Printf("payload\n%s\n", pretty.String())
 		}
 	}
-	return p.err
+	return p.Err
 }
 
 // printable shows bytes as text when they are UTF-8 without control
@@ -323,18 +323,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// errWriter keeps the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (p *errWriter) printf(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format, args...)
-	}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -1,6 +1,9 @@
 package textw
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestCount(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,5 +30,35 @@ func TestPlural(t *testing.T) {
 		if got := Plural(n, "payload", "payloads"); got != want {
 			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+type failAfter struct {
+	n      int
+	writes int
+}
+
+func (w *failAfter) Write(b []byte) (int, error) {
+	w.writes++
+	if w.writes > w.n {
+		return 0, errors.New("disk full")
+	}
+	return len(b), nil
+}
+
+func TestPrinterKeepsFirstError(t *testing.T) {
+	w := &failAfter{n: 1}
+	p := &Printer{W: w}
+	p.Printf("%d\n", 1)
+	if p.Err != nil {
+		t.Fatalf("first write: %v", p.Err)
+	}
+	p.Printf("%d\n", 2)
+	p.Printf("%d\n", 3)
+	if p.Err == nil || p.Err.Error() != "disk full" {
+		t.Fatalf("Err = %v, want disk full", p.Err)
+	}
+	if w.writes != 2 {
+		t.Errorf("%d writes, want 2: nothing is written after the first error", w.writes)
 	}
 }
