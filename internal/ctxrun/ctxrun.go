@@ -21,20 +21,46 @@ func Do[T any](ctx context.Context, f func() (T, error)) (T, error) {
 		var zero T
 		return zero, err
 	}
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
+	_, v, err := Go(f).Wait(ctx)
+	return v, err
+}
+
+// Aside is a call running in its own goroutine, started by Go.
+type Aside[T any] struct {
+	done     chan result[T]
+	r        result[T]
+	returned bool
+}
+
+type result[T any] struct {
+	v   T
+	err error
+}
+
+// Go starts f in its own goroutine. The caller waits for it with Wait,
+// as long as it likes: f may be left to finish unobserved, as with Do.
+func Go[T any](f func() (T, error)) *Aside[T] {
+	a := &Aside[T]{done: make(chan result[T], 1)}
 	go func() {
 		v, err := f()
-		done <- result{v, err}
+		a.done <- result[T]{v, err}
 	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
+	return a
+}
+
+// Wait returns true and f's results once f has returned, or false and
+// ctx's error as soon as ctx is done first. It may be called again (not
+// concurrently) to go on waiting, for instance with a grace period after
+// asking f to stop; once f has returned, every call returns its results.
+func (a *Aside[T]) Wait(ctx context.Context) (bool, T, error) {
+	if !a.returned {
+		select {
+		case a.r = <-a.done:
+			a.returned = true
+		case <-ctx.Done():
+			var zero T
+			return false, zero, ctx.Err()
+		}
 	}
+	return true, a.r.v, a.r.err
 }

@@ -43,3 +43,21 @@ func TestDo(t *testing.T) {
 		})
 	}
 }
+
+// TestGoWaitAgain: a wait that gives up leaves the call running, a later
+// wait gets its results, and every wait after that gets the same results.
+func TestGoWaitAgain(t *testing.T) {
+	release := make(chan struct{})
+	call := ctxrun.Go(func() (int, error) { <-release; return 7, errors.ErrUnsupported })
+	short, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if ok, v, err := call.Wait(short); ok || v != 0 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait before the call returns = %v, %d, %v; want false, 0, %v", ok, v, err, context.DeadlineExceeded)
+	}
+	close(release)
+	for i := range 2 {
+		if ok, v, err := call.Wait(context.Background()); !ok || v != 7 || !errors.Is(err, errors.ErrUnsupported) {
+			t.Fatalf("Wait %d after the call returned = %v, %d, %v; want true, 7, %v", i+1, ok, v, err, errors.ErrUnsupported)
+		}
+	}
+}

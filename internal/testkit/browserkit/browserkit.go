@@ -33,6 +33,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/orderhooks/orderhooks/internal/ctxrun"
 )
 
 // Env is the variable that turns the browser tests on.
@@ -209,39 +211,26 @@ func closeShared() {
 // grace more. A call that heeds neither is left behind in its goroutine,
 // and within says so in its error.
 func within[T any](timeout, grace time.Duration, stop func(), f func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
+	call := ctxrun.Go(f)
+	wait := func(d time.Duration) (bool, T, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		return call.Wait(ctx)
 	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := f()
-		done <- result{v, err}
-	}()
-	wait := func(d time.Duration) (result, bool) {
-		timer := time.NewTimer(d)
-		defer timer.Stop()
-		select {
-		case r := <-done:
-			return r, true
-		case <-timer.C:
-			return result{}, false
-		}
-	}
-	if r, ok := wait(timeout); ok {
-		return r.v, r.err
+	if ok, v, err := wait(timeout); ok {
+		return v, err
 	}
 	stop()
-	r, ok := wait(grace)
+	ok, v, err := wait(grace)
 	switch {
 	case !ok:
-		return r.v, fmt.Errorf("no answer within %v, nor %v after it was given up", timeout, grace)
-	case errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded):
-		return r.v, fmt.Errorf("no answer within %v", timeout)
-	case r.err != nil:
-		return r.v, fmt.Errorf("no answer within %v: %w", timeout, r.err)
+		return v, fmt.Errorf("no answer within %v, nor %v after it was given up", timeout, grace)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return v, fmt.Errorf("no answer within %v", timeout)
+	case err != nil:
+		return v, fmt.Errorf("no answer within %v: %w", timeout, err)
 	}
-	return r.v, nil
+	return v, nil
 }
 
 // Page is a tab of the browser, recording what the page reports.
