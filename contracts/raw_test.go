@@ -3,8 +3,6 @@ package contracts_test
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -26,9 +25,7 @@ func hcReserialising(secret string, reserialise func([]byte) ([]byte, error)) ht
 			http.Error(w, "bad json", http.StatusBadRequest)
 			return
 		}
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(again)
-		want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+		want := testkit.SignHappyColis(secret, again)
 		if !hmac.Equal([]byte(want), []byte(r.Header.Get(wire.HappyColisSignatureHeader))) {
 			http.Error(w, "signature mismatch", http.StatusUnauthorized)
 			return
@@ -44,23 +41,12 @@ func phasioSlicing(secret string) http.HandlerFunc {
 		body := readBody(r)
 		rest, ok := bytes.CutPrefix(body, []byte(`{"payload":"`))
 		payload, ok2 := bytes.CutSuffix(rest, []byte(`"}`))
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(payload)
-		if !ok || !ok2 || r.Header.Get(wire.PhasioSignatureHeader) != hexString(mac.Sum(nil)) {
+		if !ok || !ok2 || r.Header.Get(wire.PhasioSignatureHeader) != testkit.SignPhasio(secret, payload) {
 			http.Error(w, "signature mismatch", http.StatusUnauthorized)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	}
-}
-
-func hexString(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 2*len(b))
-	for i, c := range b {
-		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
-	}
-	return string(out)
 }
 
 // TestRawBody: a receiver that verifies a re-serialised body (or slices

@@ -2,8 +2,6 @@ package contracts_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/internal/jsonform"
+	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/wire"
 )
 
@@ -89,12 +88,6 @@ func (rv wrongReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`{"ok":true}`))
 }
 
-func hmacOf(key, msg []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write(msg)
-	return m.Sum(nil)
-}
-
 // signed checks the request's signature, with the receiver's bug.
 func (rv wrongReceiver) signed(h http.Header, body []byte) bool {
 	reserialised := func(b []byte) []byte {
@@ -126,13 +119,13 @@ func (rv wrongReceiver) signed(h http.Header, body []byte) bool {
 		case bugPaddedKey:
 			key = []byte(rv.secret + strings.Repeat("=", (4-len(rv.secret)%4)%4))
 		}
-		return h.Get("X-Phasio-Signature") == hex.EncodeToString(hmacOf(key, input))
+		return h.Get("X-Phasio-Signature") == hex.EncodeToString(testkit.HMACSHA256(key, input))
 	case contracts.ProviderHappyColis:
 		key := []byte(rv.secret)
 		if rv.bug == bugDecodedKey {
 			key, _ = hex.DecodeString(rv.secret)
 		}
-		sum := hmacOf(key, reserialised(body))
+		sum := testkit.HMACSHA256(key, reserialised(body))
 		if rv.bug == bugHexDigestOnly {
 			return h.Get("X-Happycolis-Webhook-Signature") == hex.EncodeToString(sum)
 		}
@@ -161,7 +154,7 @@ func (rv wrongReceiver) signed(h http.Header, body []byte) bool {
 	if rv.bug == bugWrongInput {
 		input = body
 	}
-	want := "v1," + base64.StdEncoding.EncodeToString(hmacOf(key, input))
+	want := "v1," + base64.StdEncoding.EncodeToString(testkit.HMACSHA256(key, input))
 	for _, s := range strings.Fields(h.Get("Webhook-Signature")) {
 		if s == want {
 			return true

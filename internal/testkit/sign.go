@@ -17,13 +17,13 @@ import (
 // SignPhasio is X-Phasio-Signature for an encrypted payload string: the
 // lowercase hex HMAC-SHA256 keyed with the secret string's bytes.
 func SignPhasio(secret string, payload []byte) string {
-	return hex.EncodeToString(mac([]byte(secret), payload))
+	return hex.EncodeToString(HMACSHA256([]byte(secret), payload))
 }
 
 // SignHappyColis is x-happycolis-webhook-signature for a body: the padded
 // standard base64 HMAC-SHA256 keyed with the client secret's bytes.
 func SignHappyColis(secret string, body []byte) string {
-	return base64.StdEncoding.EncodeToString(mac([]byte(secret), body))
+	return base64.StdEncoding.EncodeToString(HMACSHA256([]byte(secret), body))
 }
 
 // SignStandard is a Standard Webhooks webhook-signature: "v1," and the
@@ -34,10 +34,12 @@ func SignStandard(secret, id, timestamp string, body []byte) string {
 	if err != nil {
 		panic("testkit: not a whsec_ secret")
 	}
-	return "v1," + base64.StdEncoding.EncodeToString(mac(key, []byte(id+"."+timestamp+"."+string(body))))
+	return "v1," + base64.StdEncoding.EncodeToString(HMACSHA256(key, []byte(id+"."+timestamp+"."+string(body))))
 }
 
-func mac(key, msg []byte) []byte {
+// HMACSHA256 is the HMAC-SHA256 of msg keyed with key, for tests that
+// sign with keys of their own (a receiver's wrong key, say).
+func HMACSHA256(key, msg []byte) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write(msg)
 	return m.Sum(nil)
