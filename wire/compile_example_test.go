@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/orderhooks/orderhooks/generator"
@@ -13,20 +14,7 @@ import (
 // and verifies its requests: here GitHub's signing scheme, checked
 // against the example of GitHub's documentation.
 func ExampleCompile() {
-	def, err := provider.Parse([]byte(`
-format: 1
-name: hub
-signing:
-  header: X-Hub-Signature-256
-  content: "{body}"
-  join: none
-  schemes:
-    - {algorithm: hmac-sha256, secret: {encoding: text}, key: utf8, encoding: hex, signature: "sha256={sig}"}
-events:
-  match: [{header: X-GitHub-Event}]
-  list:
-    - {name: push, schema: {type: object}}
-`), "hub.yaml")
+	def, err := provider.Load(filepath.Join("..", "testdata", "providers", "hub.yaml"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -36,7 +24,8 @@ events:
 		fmt.Println(err)
 		return
 	}
-	msg := &wire.Message{Event: &generator.Event{Event: "push", Payload: []byte("Hello, World!")}, Time: time.Now()}
+	msg := &wire.Message{Event: &generator.Event{Event: "push", Payload: []byte("Hello, World!")},
+		ID: "3f2504e0-4f89-41d3-9a0c-0305e82c3301", Time: time.Now()}
 	req, err := p.Build(msg, wire.FaultNone)
 	if err != nil {
 		fmt.Println(err)

@@ -22,23 +22,16 @@ import (
 	"github.com/orderhooks/orderhooks/provider"
 )
 
-// githubLike is GitHub's signing scheme as a definition: the hex
+// githubLike is GitHub's signing scheme as a definition
+// (testdata/providers/hub.yaml, shared with the CLI's tests): the hex
 // HMAC-SHA256 of the body keyed with the secret's text, after "sha256=".
-const githubLike = `
-format: 1
-name: hub
-signing:
-  header: X-Hub-Signature-256
-  content: "{body}"
-  join: none
-  schemes:
-    - {algorithm: hmac-sha256, secret: {encoding: text}, key: utf8, encoding: hex, signature: "sha256={sig}"}
-id: {header: X-GitHub-Delivery}
-events:
-  match: [{header: X-GitHub-Event}]
-  list:
-    - {name: push, schema: {type: object}}
-`
+var githubLike = func() string {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "providers", "hub.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // TestCompileDocumentedVector reproduces the example of GitHub's
 // documentation ("Validating webhook deliveries": testdata/README.md)

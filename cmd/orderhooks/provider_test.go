@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -60,26 +61,19 @@ func TestProviderCommand(t *testing.T) {
 		}
 	}
 	// A documented example that the definition does not reproduce.
-	hub := writeFile(t, "hub.yaml", `format: 1
-name: hub
-signing:
-  header: X-Hub-Signature-256
-  content: "{body}"
-  join: none
-  schemes:
-    - {algorithm: hmac-sha256, secret: {encoding: text}, key: utf8, encoding: hex, signature: "sha256={sig}"}
-events:
-  match: [{header: X-GitHub-Event}]
-  list:
-    - {name: push, schema: {type: object}}
-vectors:
+	base, err := os.ReadFile(filepath.Join(testkit.Root(t), "testdata", "providers", "hub.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := writeFile(t, "hub.yaml", string(base)+`vectors:
   - name: example
     secret: s3cr3t
     payload: "{}"
     expect: {headers: {X-Hub-Signature-256: "sha256=00"}}
 `)
+	line := bytes.Count(base, []byte("\n")) + 2 // the vector's first line
 	_, errOut, code = runCmd(t, "", "provider", "check", hub)
-	if code != exitUsage || !strings.HasPrefix(errOut, hub+":14: /vectors/0: vector \"example\": header X-Hub-Signature-256 is ") {
+	if code != exitUsage || !strings.HasPrefix(errOut, fmt.Sprintf("%s:%d: /vectors/0: vector \"example\": header X-Hub-Signature-256 is ", hub, line)) {
 		t.Fatalf("check hub: %d %q", code, errOut)
 	}
 }
