@@ -170,6 +170,8 @@ func TestErrors(t *testing.T) {
 			"a.json:1: nested more than 256 levels deep", nil},
 		{"deep yaml", map[string]string{"a.yaml": "openapi: 3.1.0\nx: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n"},
 			"a.yaml:", nil},
+		{"not json", map[string]string{"a.json": "{\"openapi\": \"3.1.0\",\n \"webhooks\": {bad}}"},
+			"a.json:2: not JSON at byte 36: invalid character 'b' looking for beginning of object key string", nil},
 		{"not utf-8", map[string]string{"a.yaml": "openapi: 3.1.0\ninfo: \xff\n"}, "a.yaml:2: invalid UTF-8", nil},
 		{"webhooks a list", map[string]string{"a.yaml": head + "webhooks: [1]\n"}, "a.yaml:3: /webhooks: webhooks must be a mapping, not a list", nil},
 	}

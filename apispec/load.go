@@ -292,7 +292,7 @@ func parse(data []byte, name string) (*document, error) {
 			if errors.As(err, &se) {
 				off = int(se.Offset)
 			}
-			return nil, fail(lineAt(data, off), "", "not JSON: %s", input.JSONError(err))
+			return nil, fail(lineAt(data, off), "", "%s", input.NotJSON(err))
 		}
 		if dec.More() {
 			return nil, fail(lineAt(data, int(dec.InputOffset())), "", "not JSON: more than one value")

@@ -189,7 +189,18 @@ func countLines(path string) int64 {
 // flag and file) and the reader's "line N: …", without the sentinel's
 // text, which errors.Is still finds.
 func inputError(input string, err, sentinel error) error {
-	return usageError(&lineError{text: input + ": " + strings.TrimPrefix(err.Error(), sentinel.Error()+": "), err: err})
+	return usageError(&lineError{text: atLine(input, strings.TrimPrefix(err.Error(), sentinel.Error()+": ")), err: err})
+}
+
+// atLine places a library's "line N: message" in its input as every located
+// error reads, "INPUT:N: message"; other messages as "INPUT: message".
+func atLine(input, msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, tail, ok := strings.Cut(rest, ": "); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return input + ":" + n + ": " + tail
+		}
+	}
+	return input + ": " + msg
 }
 
 // lineError rewords an input error, keeping it in the chain.
@@ -204,7 +215,7 @@ func (e *lineError) Unwrap() error { return e.err }
 // providerMismatch is the usage error of an events or recording file
 // whose events the --provider profile cannot carry.
 func providerMismatch(file string, pe *emitter.ProviderError) error {
-	return usageErrorf("%s: line %d: a %s event, but --provider %s", file, pe.Line, pe.Provider, pe.Profile)
+	return usageErrorf("%s:%d: a %s event, but --provider %s", file, pe.Line, pe.Provider, pe.Profile)
 }
 
 // generatorProvider is the platform whose events are generated: the

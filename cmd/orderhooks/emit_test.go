@@ -75,7 +75,7 @@ func TestEmitExitCodes(t *testing.T) {
 		contains string // in stdout+stderr
 	}{
 		{"events of another platform", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--in", hcFile}, exitUsage,
-			"--in " + hcFile + ": line 2: a happycolis event, but --provider phasio\n"},
+			"--in " + hcFile + ":2: a happycolis event, but --provider phasio\n"},
 		{"all delivered", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", "env:EMIT_SECRET", "--orders", "5"}, exitOK, "deliveries 5: 5 ok, 0 failed"},
 		{"lifecycles", []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--scenario", "phasio/quote-to-paid", "--concurrency", "16"}, exitOK, " ok, 0 failed"},
 		{"happycolis", []string{"--provider", "happycolis", "--url", rcvHC.URL, "--secret", emitSecretHC, "--scenario", "happycolis/fulfilment", "--validate"}, exitOK, " ok, 0 failed"},
@@ -292,7 +292,7 @@ func TestEmitMalformedInput(t *testing.T) {
 	record := filepath.Join(dir, "record.jsonl")
 	phasio := []string{"--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--concurrency", "1"}
 	_, errOut, code := runCmd(t, "", append([]string{"emit", "--in", mixed, "--record", record}, phasio...)...)
-	if want := "emit: --in " + mixed + ": line 3: "; code != exitUsage || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
+	if want := "emit: --in " + mixed + ":3: "; code != exitUsage || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
 		t.Fatalf("emit: exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
 	}
 	data, err := os.ReadFile(record)
@@ -308,7 +308,7 @@ func TestEmitMalformedInput(t *testing.T) {
 	}
 	for _, file := range []string{mixed, badRecord} {
 		_, errOut, code := runCmd(t, "", append([]string{"replay", file}, phasio...)...)
-		if want := "replay: " + file + ": line 3: "; code != exitUsage || !strings.Contains(errOut, want) {
+		if want := "replay: " + file + ":3: "; code != exitUsage || !strings.Contains(errOut, want) {
 			t.Fatalf("replay %s: exit %d, stderr %q; want exit 2 and %q", file, code, errOut, want)
 		}
 	}

@@ -74,8 +74,8 @@ func TestNoSilentNoOp(t *testing.T) {
 			"--slo: responds-within-slo, the only check that uses it, does not run (--only)"},
 		{"verify --probe without a state check", append(verify, "--only", "accepts-valid-lifecycle,verifies-raw-body", "--probe", "/orders/{orderKey}"), "",
 			"--probe: no check that reads the receiver's state runs"},
-		{"emit --in with a bad first line", append([]string{"emit", "--in", bad}, ph...), "", "--in " + bad + ": line 1: "},
-		{"emit --in - with a bad first line", append([]string{"emit", "--in", "-"}, ph...), "{not json\n", "--in -: line 1: "},
+		{"emit --in with a bad first line", append([]string{"emit", "--in", bad}, ph...), "", "--in " + bad + ":1: "},
+		{"emit --in - with a bad first line", append([]string{"emit", "--in", "-"}, ph...), "{not json\n", "--in -:1: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,7 +57,7 @@ func TestReplayCommand(t *testing.T) {
 			"replay: --provider nope: not one of phasio, happycolis, standard\n"},
 		{"bad url", []string{record, "--provider", "happycolis", "--url", "ftp://x", "--secret", emitSecretHC}, exitUsage, "replay: --url ftp://x: needs http"},
 		{"other platform", []string{record, "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitUsage,
-			record + ": line 1: a happycolis event, but --provider phasio\n"},
+			record + ":1: a happycolis event, but --provider phasio\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

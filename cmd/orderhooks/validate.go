@@ -190,7 +190,7 @@ func (v *validator) document(src string, d schemas.Document) bool {
 		fmt.Fprintf(v.out, "%s:%d:%d: invalid UTF-8\n", src, se.Line, se.Column)
 		return false
 	case errors.As(d.Err, &se):
-		fmt.Fprintf(v.out, "%s:%d:%d: invalid JSON: %v\n", src, se.Line, se.Column, se.Err)
+		fmt.Fprintf(v.out, "%s:%d:%d: not JSON: %v\n", src, se.Line, se.Column, se.Err)
 		return false
 	case errors.As(d.Err, &ie) && errors.Is(ie, input.ErrTooLarge):
 		fmt.Fprintf(v.out, "%s:%d: longer than the %s; not read\n", src, d.Line, ie.Limit)

@@ -110,10 +110,17 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	if e.Input != "" {
+	switch {
+	case e.Input != "" && e.Line > 0:
+		// As compilers and every located error here: INPUT:LINE[:COLUMN]: …
+		fmt.Fprintf(&b, "%s:%d", e.Input, e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+		b.WriteString(": ")
+	case e.Input != "":
 		b.WriteString(e.Input + ": ")
-	}
-	if e.Line > 0 {
+	case e.Line > 0:
 		fmt.Fprintf(&b, "line %d", e.Line)
 		if e.Column > 0 {
 			fmt.Fprintf(&b, " column %d", e.Column)

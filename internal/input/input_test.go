@@ -35,7 +35,7 @@ func TestReadFile(t *testing.T) {
 		{"over the limit", write("big", strings.Repeat("x", 17)), "", ErrTooLarge, "big: larger than the test file limit of 16 bytes"},
 		{"directory", dir, "", ErrDirectory, "is a directory, not a file"},
 		{"missing", filepath.Join(dir, "nope"), "", os.ErrNotExist, "nope: no such file or directory"},
-		{"invalid utf-8", write("latin1", "ok\nd\xe9j\xe0\n"), "", ErrEncoding, "latin1: line 2 column 2: invalid UTF-8"},
+		{"invalid utf-8", write("latin1", "ok\nd\xe9j\xe0\n"), "", ErrEncoding, "latin1:2:2: invalid UTF-8"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ReadFile(tt.path, small)
@@ -80,7 +80,7 @@ func TestLines(t *testing.T) {
 			t.Errorf("line %d: got %+v, want %+v", i+1, gots[i], w)
 		}
 	}
-	if msg := gots[1].err.Error(); msg != "in.jsonl: line 2: longer than the line limit of 20 bytes" {
+	if msg := gots[1].err.Error(); msg != "in.jsonl:2: longer than the line limit of 20 bytes" {
 		t.Errorf("message %q", msg)
 	}
 }

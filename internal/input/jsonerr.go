@@ -32,6 +32,17 @@ func JSONError(err error) string {
 	return err.Error()
 }
 
+// NotJSON words why a document could not be read as JSON: "not JSON at
+// byte N: …" for a syntax error (encoding/json's or jsonscan's), "not
+// JSON: …" with the reason otherwise (an unexpected end, say).
+func NotJSON(err error) string {
+	msg := JSONError(err)
+	if strings.HasPrefix(msg, "not JSON") {
+		return msg
+	}
+	return "not JSON: " + msg
+}
+
 // kindName names what a Go type holds in JSON terms.
 func kindName(t reflect.Type) string {
 	if t == nil {

@@ -59,7 +59,11 @@ type SyntaxError struct {
 	Msg    string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
+// Error is "not JSON at byte N: what was expected", N counted from 1 as
+// encoding/json's syntax errors are worded (input.JSONError).
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("not JSON at byte %d: %s", e.Offset+1, e.Msg)
+}
 
 // Unwrap returns ErrSyntax.
 func (e *SyntaxError) Unwrap() error { return ErrSyntax }

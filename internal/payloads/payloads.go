@@ -214,7 +214,7 @@ func (rd *reader) documents(lines *input.Lines, first []byte) error {
 			if errors.As(err, &se) {
 				line = start + bytes.Count(all[:min(int(se.Offset), len(all))], []byte{'\n'})
 			}
-			return &Error{File: rd.name, Line: line, Err: errors.New("not JSON: " + input.JSONError(err))}
+			return &Error{File: rd.name, Line: line, Err: errors.New(input.NotJSON(err))}
 		}
 		if err := rd.document(bytes.TrimSpace(raw), line); err != nil {
 			return err
@@ -387,10 +387,6 @@ func (rd *reader) document(doc []byte, line int) error {
 	bad := func(err error) error { return &Error{File: rd.name, Line: line, Err: err} }
 	f, err := scanMembers(doc)
 	if err != nil {
-		var se *jsonscan.SyntaxError
-		if errors.As(err, &se) {
-			return bad(fmt.Errorf("not JSON: %s", se.Error()))
-		}
 		return bad(err)
 	}
 	out := &Payload{Source: rd.name + ":" + strconv.Itoa(line)}
