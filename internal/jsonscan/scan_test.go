@@ -257,23 +257,33 @@ func TestText(t *testing.T) {
 
 // TestPlainRun puts each byte a string's scan must stop at (and bytes
 // next to them, which it must not stop at) at every offset of runs
-// longer than a word, against the byte-by-byte rule.
+// longer than two words, alone and with a second such byte after it in
+// the same word or the next, against the byte-by-byte rule.
 func TestPlainRun(t *testing.T) {
 	stops := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
-	for _, c := range []byte{'"', '\\', 0, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xff, 'A'} {
-		for n := 0; n <= 20; n++ {
-			for at := 0; at <= n; at++ {
-				b := bytes.Repeat([]byte("aZ09-_+/=~"), 3)[:n]
-				if at < n {
-					b[at] = c
-				}
-				for from := 0; from <= n; from++ {
-					want := from
-					for want < n && !stops(b[want]) {
-						want++
+	cs := []byte{'"', '\\', 0, 0x01, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xa2, 0xdc, 0xff, 'A'}
+	for _, c := range cs {
+		for _, second := range []byte{'a', 0, 0x01, '"', '\\', 0x20, 0x80} {
+			for n := 0; n <= 40; n++ {
+				for at := 0; at <= n; at++ {
+					b := bytes.Repeat([]byte("aZ09-_+/=~"), 4)[:n]
+					if at < n {
+						b[at] = c
 					}
-					if got := PlainRun(b, from); got != want {
-						t.Fatalf("PlainRun(%q, %d) = %d, want %d", b, from, got, want)
+					if after := at + 1 + at%9; after < n {
+						b[after] = second
+					}
+					for from := 0; from <= n; from++ {
+						want := from
+						for want < n && !stops(b[want]) {
+							want++
+						}
+						if got := PlainRun(b, from); got != want {
+							t.Fatalf("PlainRun(%q, %d) = %d, want %d", b, from, got, want)
+						}
+						if got := PlainRun(string(b), from); got != want {
+							t.Fatalf("PlainRun(string %q, %d) = %d, want %d", b, from, got, want)
+						}
 					}
 				}
 			}
