@@ -20,7 +20,11 @@ import (
 // and errors stay the reference: FuzzScanRecord holds the two equal.
 func scanRecord(line []byte) (rec *Record, ok bool) {
 	r := recordScanner{s: jsonscan.New(line), data: line}
-	rec = &Record{}
+	// One allocation for the record and the values its pointers usually
+	// point to.
+	p := &recordParts{}
+	r.parts = p
+	rec = &p.rec
 	if !r.record(rec) || !r.s.End() {
 		return nil, false
 	}
@@ -28,13 +32,23 @@ func scanRecord(line []byte) (rec *Record, ok bool) {
 }
 
 type recordScanner struct {
-	s    *jsonscan.Scanner
-	data []byte
+	s     *jsonscan.Scanner
+	data  []byte
+	parts *recordParts // where the first event, request and response go
+}
+
+// recordParts holds a record and what its pointer fields point to.
+type recordParts struct {
+	rec  Record
+	ev   generator.Event
+	req  RecordedRequest
+	resp RecordedResponse
 }
 
 // members calls member for each key of an object; it fails on a null or
-// another kind, or when member does.
-func (r *recordScanner) members(member func(key string) bool) bool {
+// another kind, or when member does. The key is the line's bytes: a key
+// compared with constants needs no string of its own.
+func (r *recordScanner) members(member func(key []byte) bool) bool {
 	if r.s.Peek() != jsonscan.Object || !r.s.BeginObject() {
 		return false
 	}
@@ -43,15 +57,15 @@ func (r *recordScanner) members(member func(key string) bool) bool {
 		if !ok {
 			return r.s.Err() == nil
 		}
-		if esc || !member(string(raw)) {
+		if esc || !member(raw) {
 			return false
 		}
 	}
 }
 
 func (r *recordScanner) record(rec *Record) bool {
-	return r.members(func(key string) bool {
-		switch key {
+	return r.members(func(key []byte) bool {
+		switch string(key) {
 		case "time":
 			return r.time(&rec.Time)
 		case "delivery":
@@ -67,7 +81,7 @@ func (r *recordScanner) record(rec *Record) bool {
 			return r.str(&rec.URL)
 		case "event":
 			if rec.Event == nil { // a repeated key fills the same value, as encoding/json does
-				rec.Event = &generator.Event{}
+				rec.Event = &r.parts.ev
 			}
 			return r.event(rec.Event)
 		case "faults":
@@ -76,10 +90,10 @@ func (r *recordScanner) record(rec *Record) bool {
 			return r.duration(&rec.Delay)
 		case "request":
 			if rec.Request == nil {
-				rec.Request = &RecordedRequest{}
+				rec.Request = &r.parts.req
 			}
-			return r.members(func(key string) bool {
-				switch key {
+			return r.members(func(key []byte) bool {
+				switch string(key) {
 				case "header":
 					return r.header(&rec.Request.Header)
 				case "body":
@@ -89,10 +103,10 @@ func (r *recordScanner) record(rec *Record) bool {
 			})
 		case "response":
 			if rec.Response == nil {
-				rec.Response = &RecordedResponse{}
+				rec.Response = &r.parts.resp
 			}
-			return r.members(func(key string) bool {
-				switch key {
+			return r.members(func(key []byte) bool {
+				switch string(key) {
 				case "status":
 					var n int64
 					ok := r.int64(&n) && int64(int(n)) == n
@@ -117,8 +131,8 @@ func (r *recordScanner) record(rec *Record) bool {
 }
 
 func (r *recordScanner) event(ev *generator.Event) bool {
-	return r.members(func(key string) bool {
-		switch key {
+	return r.members(func(key []byte) bool {
+		switch string(key) {
 		case "seq":
 			return r.int64(&ev.Seq)
 		case "provider":
@@ -155,13 +169,13 @@ func (r *recordScanner) event(ev *generator.Event) bool {
 // known skips the value of a key no field has. encoding/json matches keys
 // without regard to case, so a key that could be a field's in another
 // spelling is left to it.
-func (r *recordScanner) known(key string) bool {
+func (r *recordScanner) known(key []byte) bool {
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
 			return false
 		}
 	}
-	switch key {
+	switch string(key) {
 	case "time", "delivery", "id", "attempt", "url", "event", "faults", "delayns", "request", "response", "latencyns",
 		"error", "seq", "provider", "orderkey", "at", "payload", "scenario", "step", "variant", "label", "header",
 		"body", "status", "truncated":
@@ -253,19 +267,25 @@ func (r *recordScanner) header(into *http.Header) bool {
 	if h == nil {
 		h = http.Header{}
 	}
-	ok := r.members(func(key string) bool {
+	// The values of every name share one array; each name's slice is
+	// capped, so an append to one cannot reach the next.
+	var values []string
+	ok := r.members(func(key []byte) bool {
 		if r.s.Peek() != jsonscan.Array || !r.s.BeginArray() {
 			return false
 		}
-		vs := []string{}
+		if values == nil {
+			values = make([]string, 0, 8)
+		}
+		from := len(values)
 		for r.s.NextItem() {
 			var v string
 			if !r.str(&v) {
 				return false
 			}
-			vs = append(vs, v)
+			values = append(values, v)
 		}
-		h[key] = vs
+		h[string(key)] = values[from:len(values):len(values)]
 		return r.s.Err() == nil
 	})
 	*into = h
