@@ -14,10 +14,12 @@ import (
 	"github.com/orderhooks/orderhooks/wire"
 )
 
-// startScript runs a receiver of testdata/receivers with interpreter and
-// returns the URL it prints first. Without the interpreter the test is
-// skipped, except under CI=true, where it fails: CI must run it.
-func startScript(t *testing.T, interpreter, script, provider, secret, mode string) string {
+// startScript runs a receiver of testdata/receivers with interpreter, for
+// every platform of providers (the secrets in RECEIVER_SECRET_{PLATFORM}),
+// and returns the URL it prints first: one process serves them all, under
+// /{platform}/{mode}. Without the interpreter the test is skipped, except
+// under CI=true, where it fails: CI must run it.
+func startScript(t *testing.T, interpreter, script string, providers []string) string {
 	t.Helper()
 	path, err := exec.LookPath(interpreter)
 	if err != nil {
@@ -26,8 +28,11 @@ func startScript(t *testing.T, interpreter, script, provider, secret, mode strin
 		}
 		t.Skipf("%s not installed", interpreter)
 	}
-	cmd := exec.Command(path, filepath.Join("testdata", "receivers", script), "--provider", provider, "--secret-env", "RECEIVER_SECRET", "--mode", mode)
-	cmd.Env = append(os.Environ(), "RECEIVER_SECRET="+secret)
+	cmd := exec.Command(path, filepath.Join("testdata", "receivers", script), "--secret-env", "RECEIVER_SECRET")
+	cmd.Env = os.Environ()
+	for _, p := range providers {
+		cmd.Env = append(cmd.Env, "RECEIVER_SECRET_"+strings.ToUpper(p)+"="+testSecret(t, p))
+	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -61,7 +66,9 @@ func startScript(t *testing.T, interpreter, script, provider, secret, mode strin
 // against receivers written from the platforms' documentation in Node.js
 // (all three platforms) and Python (HappyColis and Standard Webhooks): the
 // correct ones pass every check, verifies-raw-body included; the ones
-// that verify a re-serialised body fail with that diagnosis.
+// that verify a re-serialised body fail with that diagnosis. Each
+// interpreter starts once and serves every platform in both modes, each
+// with state of its own.
 func TestReceiversInOtherLanguages(t *testing.T) {
 	tests := []struct {
 		interpreter, script string
@@ -72,39 +79,39 @@ func TestReceiversInOtherLanguages(t *testing.T) {
 		{"python3", "receiver.py", []string{contracts.ProviderHappyColis, contracts.ProviderStandard}, wire.MistakePython},
 	}
 	for _, tt := range tests {
-		for _, provider := range tt.providers {
-			t.Run(tt.interpreter+"/"+provider, func(t *testing.T) {
-				t.Parallel() // each starts its own receiver process
-				secret := testSecret(t, provider)
-				url := startScript(t, tt.interpreter, tt.script, provider, secret, "correct")
-				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider),
-					contracts.WithProbe("/orders/{orderKey}"))
-				if err != nil {
-					t.Fatal(err)
+		t.Run(tt.interpreter, func(t *testing.T) {
+			t.Parallel()
+			base := startScript(t, tt.interpreter, tt.script, tt.providers)
+			for _, provider := range tt.providers {
+				t.Run(provider, func(t *testing.T) {
+					t.Parallel()
+					r, err := contracts.Verify(context.Background(), contracts.URL(base+"/"+provider+"/correct/webhooks"), testProvider(t, provider),
+						contracts.WithProbe("/"+provider+"/correct/orders/{orderKey}"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := correctStatuses(provider)
+					want[contracts.CheckResponseContract] = contracts.StatusSkip // no schema given
+					diffStatuses(t, r, want)
+					if len(r.Diagnosis) != 0 {
+						t.Errorf("diagnosis of a correct receiver: %+v", r.Diagnosis)
+					}
+				})
+				if provider == contracts.ProviderPhasio {
+					continue // its signature covers a string, not the body
 				}
-				want := correctStatuses(provider)
-				want[contracts.CheckResponseContract] = contracts.StatusSkip // no schema given
-				diffStatuses(t, r, want)
-				if len(r.Diagnosis) != 0 {
-					t.Errorf("diagnosis of a correct receiver: %+v", r.Diagnosis)
-				}
-			})
-			if provider == contracts.ProviderPhasio {
-				continue // its signature covers a string, not the body
+				t.Run(provider+"/re-serialised body", func(t *testing.T) {
+					t.Parallel()
+					r, err := contracts.Verify(context.Background(), contracts.URL(base+"/"+provider+"/reserialise/webhooks"), testProvider(t, provider),
+						contracts.WithOnly(contracts.CheckValidLifecycle, contracts.CheckRawBody))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !r.Failed() || len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != tt.cause {
+						t.Fatalf("want a failed run diagnosed %s:\n%s", tt.cause, textOf(r))
+					}
+				})
 			}
-			t.Run(tt.interpreter+"/"+provider+"/re-serialised body", func(t *testing.T) {
-				t.Parallel()
-				secret := testSecret(t, provider)
-				url := startScript(t, tt.interpreter, tt.script, provider, secret, "reserialise")
-				r, err := contracts.Verify(context.Background(), contracts.URL(url+"/webhooks"), testProvider(t, provider),
-					contracts.WithOnly(contracts.CheckValidLifecycle, contracts.CheckRawBody))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !r.Failed() || len(r.Diagnosis) == 0 || r.Diagnosis[0].Cause != tt.cause {
-					t.Fatalf("want a failed run diagnosed %s:\n%s", tt.cause, textOf(r))
-				}
-			})
-		}
+		})
 	}
 }

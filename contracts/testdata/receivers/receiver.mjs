@@ -3,30 +3,31 @@
 // notes), in Node.js with no dependencies. The orderhooks contract tests
 // start it to check the suite against a receiver not written in Go.
 //
-//   node receiver.mjs --provider phasio|happycolis|standard --secret-env NAME [--mode correct|reserialise]
+//   node receiver.mjs --secret-env PREFIX
 //
-// It listens on a free 127.0.0.1 port and prints its URL as the first line
-// of stdout. POST (any path) receives a delivery; GET /orders/{key}
-// returns the newest snapshot of an order. --mode reserialise verifies the
-// signature over JSON.stringify(JSON.parse(body)) instead of the raw body
-// bytes: the classic bug, kept here on purpose for the tests.
+// One process serves every platform, each in two modes, with state of its
+// own for each: the secret of a platform is in the variable PREFIX_PHASIO,
+// PREFIX_HAPPYCOLIS or PREFIX_STANDARD (a platform without one is not
+// served). It listens on a free 127.0.0.1 port and prints its URL as the
+// first line of stdout. POST /{platform}/{mode}/webhooks receives a
+// delivery; GET /{platform}/{mode}/orders/{key} returns the newest
+// snapshot of an order. Mode correct verifies the signature over the raw
+// body bytes; mode reserialise over JSON.stringify(JSON.parse(body))
+// instead: the classic bug, kept here on purpose for the tests.
 import http from "node:http";
 import crypto from "node:crypto";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
-const provider = args.provider;
-const secret = process.env[args["secret-env"]] ?? "";
-const mode = args.mode ?? "correct";
-if (!["phasio", "happycolis", "standard"].includes(provider) || secret === "") {
-  console.error("usage: node receiver.mjs --provider phasio|happycolis|standard --secret-env NAME [--mode correct|reserialise]");
+const prefix = args["secret-env"];
+if (!prefix) {
+  console.error("usage: node receiver.mjs --secret-env PREFIX");
   process.exit(2);
 }
+const MODES = ["correct", "reserialise"];
 
 const TOLERANCE_SECONDS = 5 * 60;
-const seen = new Set(); // message ids, for redeliveries
-const orders = new Map(); // order key -> {snapshot, time}
 
 class Reject extends Error {
   constructor(status, reason) {
@@ -47,8 +48,8 @@ function hmac(key, data, encoding) {
 
 // signedBytes is what the signature covers: the raw body, or (the bug) a
 // re-serialisation of it.
-function signedBytes(raw) {
-  if (mode !== "reserialise") return raw;
+function signedBytes(r, raw) {
+  if (r.mode !== "reserialise") return raw;
   return Buffer.from(JSON.stringify(JSON.parse(raw.toString("utf8"))), "utf8");
 }
 
@@ -64,7 +65,8 @@ function parseJSON(bytes, what) {
 // encrypted payload string, keyed with the secret string's UTF-8 bytes;
 // the string is base64url(nonce(12) || ciphertext || tag(16)) under
 // AES-256-GCM, keyed with the secret base64url-decoded (32 bytes).
-function phasio(headers, raw) {
+function phasio(r, headers, raw) {
+  const secret = r.secret;
   const signature = headers["x-phasio-signature"];
   if (!signature) throw new Reject(401, "missing X-Phasio-Signature");
   const body = parseJSON(raw, "body");
@@ -93,10 +95,11 @@ function phasio(headers, raw) {
 // HappyColis: x-happycolis-webhook-signature is the standard base64
 // (padded) HMAC-SHA256 of the exact body bytes, keyed with the client
 // secret's UTF-8 bytes; the body is {header: {messageId, type, date, …}, body}.
-function happycolis(headers, raw) {
+function happycolis(r, headers, raw) {
+  const secret = r.secret;
   const signature = headers["x-happycolis-webhook-signature"];
   if (!signature) throw new Reject(401, "missing x-happycolis-webhook-signature");
-  if (!safeEqual(hmac(Buffer.from(secret, "utf8"), signedBytes(raw), "base64"), signature.trim())) {
+  if (!safeEqual(hmac(Buffer.from(secret, "utf8"), signedBytes(r, raw), "base64"), signature.trim())) {
     throw new Reject(401, "signature mismatch");
   }
   const env = parseJSON(raw, "body");
@@ -108,11 +111,12 @@ function happycolis(headers, raw) {
 // id.timestamp.body>" (several during key rotation), keyed with the
 // base64-decoded secret after "whsec_"; timestamps more than 5 minutes off
 // are rejected.
-function standard(headers, raw) {
+function standard(r, headers, raw) {
+  const secret = r.secret;
   const id = headers["webhook-id"], ts = headers["webhook-timestamp"], signatures = headers["webhook-signature"];
   if (!id || !ts || !signatures) throw new Reject(401, "missing webhook headers");
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-  const expected = hmac(key, Buffer.concat([Buffer.from(`${id}.${ts}.`, "utf8"), signedBytes(raw)]), "base64");
+  const expected = hmac(key, Buffer.concat([Buffer.from(`${id}.${ts}.`, "utf8"), signedBytes(r, raw)]), "base64");
   if (!signatures.split(" ").some((s) => s.startsWith("v1,") && safeEqual(s.slice(3), expected))) {
     throw new Reject(401, "signature mismatch");
   }
@@ -127,7 +131,26 @@ function standard(headers, raw) {
   return { id, key: String(key2), snapshot: msg.data, time: seconds * 1000 };
 }
 
-const verify = { phasio, happycolis, standard }[provider];
+// receivers holds the state of each platform and mode served, by the
+// path prefix /{platform}/{mode}.
+const receivers = new Map();
+for (const [provider, verify] of Object.entries({ phasio, happycolis, standard })) {
+  const secret = process.env[`${prefix}_${provider.toUpperCase()}`] ?? "";
+  if (secret === "") continue;
+  for (const mode of MODES) {
+    receivers.set(`/${provider}/${mode}`, {
+      secret,
+      mode,
+      verify,
+      seen: new Set(), // message ids, for redeliveries
+      orders: new Map(), // order key -> {snapshot, time}
+    });
+  }
+}
+if (receivers.size === 0) {
+  console.error(`no secret in ${prefix}_PHASIO, ${prefix}_HAPPYCOLIS or ${prefix}_STANDARD`);
+  process.exit(2);
+}
 
 function answer(res, status, body) {
   res.writeHead(status, { "Content-Type": "application/json" });
@@ -143,21 +166,24 @@ const server = http.createServer((req, res) => {
   });
   req.on("end", () => {
     try {
+      const m = /^(\/[^/]+\/[^/]+)(\/.*)$/.exec(req.url);
+      const r = m && receivers.get(m[1]);
+      if (!r) return answer(res, 404, { error: "no such receiver" });
       if (req.method === "GET") {
-        const m = /^\/orders\/([^/]+)$/.exec(req.url);
-        const o = m && orders.get(decodeURIComponent(m[1]));
+        const k = /^\/orders\/([^/]+)$/.exec(m[2]);
+        const o = k && r.orders.get(decodeURIComponent(k[1]));
         return o ? answer(res, 200, o.snapshot) : answer(res, 404, { error: "no such order" });
       }
       if (req.method !== "POST") return answer(res, 405, { error: "method not allowed" });
       if (size > 8 << 20) return answer(res, 413, { error: "body too large" });
-      const d = verify(req.headers, Buffer.concat(chunks));
-      if (d.id && seen.has(d.id)) return answer(res, 200, { ok: true, duplicate: true });
-      if (d.id) seen.add(d.id);
-      const stored = orders.get(d.key);
+      const d = r.verify(r, req.headers, Buffer.concat(chunks));
+      if (d.id && r.seen.has(d.id)) return answer(res, 200, { ok: true, duplicate: true });
+      if (d.id) r.seen.add(d.id);
+      const stored = r.orders.get(d.key);
       if (stored && d.time !== null && stored.time !== null && d.time < stored.time) {
         return answer(res, 200, { ok: true, stale: true });
       }
-      orders.set(d.key, { snapshot: d.snapshot, time: d.time });
+      r.orders.set(d.key, { snapshot: d.snapshot, time: d.time });
       answer(res, 200, { ok: true });
     } catch (e) {
       if (e instanceof Reject) return answer(res, e.status, { ok: false, error: e.message });

@@ -5,13 +5,17 @@ it to check the suite against a receiver not written in Go. (Phasio's
 AES-256-GCM needs a package outside the standard library: the Node.js
 receiver covers Phasio.)
 
-    python3 receiver.py --provider happycolis|standard --secret-env NAME [--mode correct|reserialise]
+    python3 receiver.py --secret-env PREFIX
 
-It listens on a free 127.0.0.1 port and prints its URL as the first line of
-stdout. POST (any path) receives a delivery; GET /orders/{key} returns the
-newest snapshot of an order. --mode reserialise verifies the signature over
-json.dumps(json.loads(body)) instead of the raw body bytes: the classic
-bug, kept here on purpose for the tests.
+One process serves both platforms, each in two modes, with state of its
+own for each: the secret of a platform is in the variable
+PREFIX_HAPPYCOLIS or PREFIX_STANDARD (a platform without one is not
+served). It listens on a free 127.0.0.1 port and prints its URL as the
+first line of stdout. POST /{platform}/{mode}/webhooks receives a delivery;
+GET /{platform}/{mode}/orders/{key} returns the newest snapshot of an
+order. Mode correct verifies the signature over the raw body bytes; mode
+reserialise over json.dumps(json.loads(body)) instead: the classic bug,
+kept here on purpose for the tests.
 """
 
 import argparse
@@ -32,17 +36,20 @@ TOLERANCE_SECONDS = 5 * 60
 MAX_BODY = 8 << 20
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--provider", choices=["happycolis", "standard"], required=True)
-parser.add_argument("--secret-env", required=True)
-parser.add_argument("--mode", choices=["correct", "reserialise"], default="correct")
+parser.add_argument("--secret-env", required=True, metavar="PREFIX")
 args = parser.parse_args()
-secret = os.environ.get(args.secret_env, "")
-if not secret:
-    sys.exit("the secret variable is empty")
+MODES = ("correct", "reserialise")
 
 lock = threading.Lock()
-seen = set()  # message ids, for redeliveries
-orders = {}  # order key -> (snapshot, time)
+
+
+class Receiver:
+    """One platform in one mode, with its own state."""
+
+    def __init__(self, secret, mode, verify):
+        self.secret, self.mode, self.verify = secret, mode, verify
+        self.seen = set()  # message ids, for redeliveries
+        self.orders = {}  # order key -> (snapshot, time)
 
 
 class Reject(Exception):
@@ -51,9 +58,9 @@ class Reject(Exception):
         self.status = status
 
 
-def signed_bytes(raw):
+def signed_bytes(r, raw):
     """What the signature covers: the raw body, or (the bug) a re-serialisation."""
-    if args.mode == "reserialise":
+    if r.mode == "reserialise":
         return json.dumps(json.loads(raw)).encode("utf-8")
     return raw
 
@@ -65,14 +72,14 @@ def parse_json(raw):
         raise Reject(400, "body is not JSON")
 
 
-def happycolis(headers, raw):
+def happycolis(r, headers, raw):
     """x-happycolis-webhook-signature: standard base64 HMAC-SHA256 of the
     exact body bytes, keyed with the client secret's UTF-8 bytes."""
     signature = headers.get("x-happycolis-webhook-signature")
     if not signature:
         raise Reject(401, "missing x-happycolis-webhook-signature")
     try:
-        want = base64.b64encode(hmac.new(secret.encode("utf-8"), signed_bytes(raw), hashlib.sha256).digest()).decode()
+        want = base64.b64encode(hmac.new(r.secret.encode("utf-8"), signed_bytes(r, raw), hashlib.sha256).digest()).decode()
     except ValueError:
         raise Reject(400, "body is not JSON")
     if not hmac.compare_digest(want, signature.strip()):
@@ -88,16 +95,16 @@ def happycolis(headers, raw):
     return header.get("messageId"), body["id"], env, moment
 
 
-def standard(headers, raw):
+def standard(r, headers, raw):
     """webhook-signature: "v1,<base64 HMAC-SHA256 of id.timestamp.body>",
     keyed with the base64-decoded secret after "whsec_"; timestamps more
     than 5 minutes off are rejected."""
     msg_id, ts, signatures = headers.get("webhook-id"), headers.get("webhook-timestamp"), headers.get("webhook-signature")
     if not msg_id or not ts or not signatures:
         raise Reject(401, "missing webhook headers")
-    key = base64.b64decode(secret.removeprefix("whsec_"))
+    key = base64.b64decode(r.secret.removeprefix("whsec_"))
     try:
-        content = f"{msg_id}.{ts}.".encode("utf-8") + signed_bytes(raw)
+        content = f"{msg_id}.{ts}.".encode("utf-8") + signed_bytes(r, raw)
     except ValueError:
         raise Reject(400, "body is not JSON")
     want = base64.b64encode(hmac.new(key, content, hashlib.sha256).digest()).decode()
@@ -115,7 +122,22 @@ def standard(headers, raw):
     return msg_id, str(key2), data, int(ts)
 
 
-verify = {"happycolis": happycolis, "standard": standard}[args.provider]
+# receivers: each platform and mode served, by the path prefix /{platform}/{mode}.
+receivers = {}
+for name, verify in (("happycolis", happycolis), ("standard", standard)):
+    secret = os.environ.get(f"{args.secret_env}_{name.upper()}", "")
+    if secret:
+        for mode in MODES:
+            receivers[f"/{name}/{mode}"] = Receiver(secret, mode, verify)
+if not receivers:
+    sys.exit(f"no secret in {args.secret_env}_HAPPYCOLIS or {args.secret_env}_STANDARD")
+
+
+def route(path):
+    """The receiver a path names and the rest of the path, or (None, None)."""
+    m = re.fullmatch(r"(/[^/]+/[^/]+)(/.*)", path)
+    r = receivers.get(m.group(1)) if m else None
+    return (r, m.group(2)) if r else (None, None)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -128,32 +150,36 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        m = re.fullmatch(r"/orders/([^/]+)", self.path)
+        r, rest = route(self.path)
+        m = re.fullmatch(r"/orders/([^/]+)", rest) if r else None
         with lock:
-            stored = orders.get(unquote(m.group(1))) if m else None
+            stored = r.orders.get(unquote(m.group(1))) if m else None
         if stored is None:
             return self.answer(404, {"error": "no such order"})
         self.answer(200, stored[0])
 
     def do_POST(self):
+        r, _ = route(self.path)
         length = int(self.headers.get("Content-Length", "0"))
         if length > MAX_BODY:
             return self.answer(413, {"error": "body too large"})
         raw = self.rfile.read(length)
+        if r is None:
+            return self.answer(404, {"error": "no such receiver"})
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            msg_id, key, snapshot, moment = verify(headers, raw)
+            msg_id, key, snapshot, moment = r.verify(r, headers, raw)
         except Reject as e:
             return self.answer(e.status, {"ok": False, "error": str(e)})
         with lock:
-            if msg_id and msg_id in seen:
+            if msg_id and msg_id in r.seen:
                 return self.answer(200, {"ok": True, "duplicate": True})
             if msg_id:
-                seen.add(msg_id)
-            stored = orders.get(key)
+                r.seen.add(msg_id)
+            stored = r.orders.get(key)
             if stored and moment is not None and stored[1] is not None and moment < stored[1]:
                 return self.answer(200, {"ok": True, "stale": True})
-            orders[key] = (snapshot, moment)
+            r.orders[key] = (snapshot, moment)
         self.answer(200, {"ok": True})
 
     def log_message(self, *_):
