@@ -10,8 +10,8 @@ import (
 
 // TestFilterValidate: a filter that would select nothing for a wrong
 // reason is refused with the field, the value and what is expected; a
-// provider the store holds no delivery of is refused with the closest one
-// it holds.
+// provider or an event the store holds no delivery of is refused with the
+// closest one it holds.
 func TestFilterValidate(t *testing.T) {
 	s, _, _ := stored(t, 4) // deliveries of both platforms
 	for _, tt := range []struct {
@@ -29,6 +29,11 @@ func TestFilterValidate(t *testing.T) {
 		{"class", Filter{StatusClass: 9}, "StatusClass", "a status class from 1 (1xx) to 5 (5xx)"},
 		{"misspelt provider", Filter{Provider: "phasoi"}, "Provider", `it holds happycolis, phasio) (did you mean "phasio"?)`},
 		{"other provider", Filter{Provider: "shop"}, "Provider", "no delivery of this provider in the store"},
+		{"held event", Filter{Event: "ORDER"}, "", ""},
+		{"held event of its provider", Filter{Provider: "happycolis", Event: "order/created"}, "", ""},
+		{"misspelt event", Filter{Event: "ORDER_CRATED"}, "Event", `no delivery of this event in the store (it holds `},
+		{"misspelt event's hint", Filter{Event: "order/craeted"}, "Event", `(did you mean "order/created"?)`},
+		{"event of the other provider", Filter{Provider: "phasio", Event: "order/created"}, "Event", "no phasio delivery of this event in the store (it holds ORDER"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := s.Validate(ctx, tt.f)

@@ -83,22 +83,50 @@ func (f Filter) Validate() error {
 	return nil
 }
 
-// Validate is f.Validate, and refuses a provider of which the store holds
-// no delivery (a misspelt name would list nothing and say nothing),
-// suggesting the closest provider it holds.
+// Validate is f.Validate, and refuses a provider or an event of which the
+// store holds no delivery (a misspelt name would list nothing and say
+// nothing), suggesting the closest one it holds: the event among the
+// events of the filter's provider, when it names one.
 func (s *Store) Validate(ctx context.Context, f Filter) error {
-	if err := f.Validate(); err != nil || f.Provider == "" {
+	if err := f.Validate(); err != nil {
 		return err
 	}
-	held, err := s.providers(ctx)
-	if err != nil || slices.Contains(held, f.Provider) {
-		return err
+	if f.Provider != "" {
+		held, err := s.providers(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(held, f.Provider) {
+			return notHeld("Provider", f.Provider, "no delivery of this provider in the store", held)
+		}
 	}
-	want := "no delivery of this provider in the store"
-	if len(held) > 0 {
+	if f.Event != "" {
+		held, err := s.events(ctx, f.Provider, f.Event)
+		if err != nil {
+			return err
+		}
+		if held != nil {
+			want := "no delivery of this event in the store"
+			if f.Provider != "" {
+				want = "no " + f.Provider + " delivery of this event in the store"
+			}
+			return notHeld("Event", f.Event, want, held)
+		}
+	}
+	return nil
+}
+
+// notHeld is Validate's error for a value of field the store holds no
+// delivery of, saying what it holds (the first few).
+func notHeld(field, value, want string, held []string) error {
+	const shown = 8
+	switch {
+	case len(held) > shown:
+		want += " (it holds " + strings.Join(held[:shown], ", ") + ", …)"
+	case len(held) > 0:
 		want += " (it holds " + strings.Join(held, ", ") + ")"
 	}
-	return &OptionError{Package: "capture", Option: "Filter", Field: "Provider", Value: f.Provider, Want: want, Known: held, Err: ErrFilter}
+	return &OptionError{Package: "capture", Option: "Filter", Field: field, Value: value, Want: want, Known: held, Err: ErrFilter}
 }
 
 // providers lists the providers the store holds deliveries of.
@@ -108,6 +136,30 @@ func (s *Store) providers(ctx context.Context) ([]string, error) {
 		return nil, s.readError(err)
 	}
 	return out, nil
+}
+
+// events returns nil when the store holds a delivery of event (of
+// provider unless it is ""), else the events it holds (of provider), in
+// order: the first query is one lookup in the event index, the second a
+// walk of it that only a refused name pays for.
+func (s *Store) events(ctx context.Context, provider, event string) ([]string, error) {
+	where, args := "event != ''", []any(nil)
+	if provider != "" {
+		where, args = "event != '' AND provider = ?", []any{provider}
+	}
+	found, err := queryRows(ctx, s.db, scanOne[int], "SELECT 1 FROM deliveries WHERE "+where+" AND event = ? LIMIT 1", append(args, event)...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	if len(found) > 0 {
+		return nil, nil
+	}
+	// Not nil, also when the store holds no event: queryRows's promise.
+	held, err := queryRows(ctx, s.db, scanOne[string], "SELECT DISTINCT event FROM deliveries WHERE "+where+" ORDER BY event", args...)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	return held, nil
 }
 
 // where returns the SQL condition and its arguments.

@@ -192,6 +192,8 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture", "export", "--store", db, "--status", "600"}, `--status 600: an HTTP status between 100 and 599`},
 		{[]string{"capture", "list", "--store", db, "--limit", "0"}, "--limit 0: must be between 1 and 1000"},
 		{[]string{"capture", "list", "--store", db, "--provider", "shopify"}, `--provider shopify: no delivery of this provider in the store`},
+		{[]string{"capture", "list", "--store", db, "--event", "ORDER_CRATED"}, `--event ORDER_CRATED: no delivery of this event in the store`},
+		{[]string{"capture", "export", "--store", db, "--event", "ORDER"}, `--event ORDER: no delivery of this event in the store`},
 		{[]string{"capture", "export", "--store", db, "--secret", "x"}, "--secret needs --provider"},
 		{[]string{"capture", "export", "--store", db, "--provider-file", shopDefinition(t)}, "give --secret"},
 		{[]string{"capture", "export", "--store", db, "--provider-file", shopDefinition(t), "--secret", "env:ORDERHOOKS_TEST_NEVER_SET"}, "capture: --secret: environment variable ORDERHOOKS_TEST_NEVER_SET is empty or unset\n"},

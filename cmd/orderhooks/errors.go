@@ -145,6 +145,7 @@ var optionFlags = map[string]string{
 	"payloads.Options.Provider": "--provider",
 
 	"capture.Filter.Provider": "--provider",
+	"capture.Filter.Event":    "--event",
 	"capture.Filter.Verdict":  "--verdict",
 	"capture.Filter.Status":   "--status",
 
