@@ -324,3 +324,42 @@ func TestSizeBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestAsyncAPIMessageNames: an operation's message is named by the last
+// token of its reference's pointer, unescaped by the one JSON pointer rule
+// set: ~1 is "/", ~0 is "~", percent escapes decoded first.
+func TestAsyncAPIMessageNames(t *testing.T) {
+	const doc = `asyncapi: 3.0.0
+info: {title: t, version: '1'}
+channels:
+  orders:
+    address: orders
+    messages:
+      order/paid: {payload: {type: object}}
+      "x~1y~0z": {payload: {type: object}}
+      order shipped: {payload: {type: object}}
+operations:
+  send:
+    action: send
+    channel: {$ref: '#/channels/orders'}
+    messages:
+      - {$ref: '#/channels/orders/messages/order~1paid'}
+      - {$ref: '#/channels/orders/messages/x~01y~00z'}
+      - {$ref: '#/channels/orders/messages/order%20shipped'}
+`
+	path := filepath.Join(t.TempDir(), "a.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := apispec.Load(path, apispec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range s.Events {
+		names = append(names, e.Name)
+	}
+	if got, want := strings.Join(names, ","), "order shipped,order/paid,x~1y~0z"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+}

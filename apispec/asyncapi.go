@@ -62,8 +62,12 @@ func (w *walker) asyncapi(root map[string]any) error {
 					if ref, ok := m["$ref"].(string); ok {
 						if j := strings.LastIndex(ref, "/"); j >= 0 {
 							k = ref[j+1:]
-							if u, err := url.PathUnescape(k); err == nil {
-								k = strings.ReplaceAll(strings.ReplaceAll(u, "~1", "/"), "~0", "~")
+						}
+						// The message's name is the last token of the
+						// reference's pointer, unescaped.
+						if _, frag, ok := strings.Cut(ref, "#"); ok {
+							if p, err := jsonptr.ParseFragment(frag); err == nil && len(p) > 0 {
+								k = p[len(p)-1]
 							}
 						}
 					}
