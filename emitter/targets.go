@@ -326,7 +326,7 @@ func checkTargetKey(provider, key string) error {
 	switch provider {
 	case platform.Phasio:
 		if !slices.Contains(ph.Triggers, key) {
-			return fmt.Errorf("not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or %s%s", DefaultTargetKey,
+			return fmt.Errorf("not a Phasio trigger (%s, …) or %s%s", strings.Join(ph.EventNames(), ", "), DefaultTargetKey,
 				suggest.Hint(key, keys(ph.Triggers), ph.Titles()))
 		}
 	case platform.HappyColis:

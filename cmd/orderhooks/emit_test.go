@@ -187,7 +187,7 @@ func TestEmitTargets(t *testing.T) {
 	checkNoSecret(t, out, errOut)
 
 	for _, tt := range []struct{ name, file, want string }{
-		{"unknown trigger", "ORDERS: {url: http://127.0.0.1:1, secret: x}\n", `"ORDERS": not a Phasio trigger`},
+		{"unknown trigger", "ORDERS: {url: http://127.0.0.1:1, secret: x}\n", `"ORDERS": not a Phasio trigger (ORDER, ORDER_UPDATED, QUOTE_CONVERTED, …) or default`},
 		{"no url", "ORDER: {secret: env:S}\n", "ORDER.url: required"},
 		{"no secret", "ORDER: {url: http://127.0.0.1:1}\n", "ORDER.secret: required"},
 		{"unknown field", "ORDER: {url: http://127.0.0.1:1, secret: env:S, retries: 3}\n", `bad.yaml: line 1: unknown field "retries"` + "\n"},
