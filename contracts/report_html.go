@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/orderhooks/orderhooks/internal/textw"
 )
 
 //go:embed report_html.tmpl
@@ -272,16 +274,10 @@ func histogram(ds []Sent) htmlHistogram {
 	return h
 }
 
-// formatMillis shows a duration for people: 0.42 ms, 12 ms, 1.20 s.
+// formatMillis shows a duration for people: 0 ms, 0.42 ms, 12 ms, 1.20 s.
 func formatMillis(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case d <= 0:
+	if d <= 0 {
 		return "0 ms"
-	case ms < 10:
-		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
-	case ms < 1000:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
 	}
-	return strconv.FormatFloat(ms/1000, 'f', 2, 64) + " s"
+	return textw.Millis(d)
 }

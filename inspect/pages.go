@@ -56,18 +56,13 @@ var funcs = template.FuncMap{
 	"ms":   millis,
 }
 
-// millis shows a duration in milliseconds, with a precision that suits it.
+// millis shows a duration in milliseconds, with a precision that suits
+// it; nothing for none.
 func millis(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case d == 0:
+	if d == 0 {
 		return ""
-	case ms < 10:
-		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
-	case ms < 1000:
-		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
 	}
-	return strconv.FormatFloat(ms/1000, 'f', 2, 64) + " s"
+	return textw.Millis(d)
 }
 
 func (in *Inspector) routes() {

@@ -1,12 +1,14 @@
 // Package textw holds what the text reports and messages of orderhooks
-// share: counts worded in English ("1 delivery", "3 deliveries") and a
-// printer that keeps its first write error.
+// share: counts worded in English ("1 delivery", "3 deliveries"),
+// durations for people ("0.42 ms", "12 ms", "1.20 s") and a printer that
+// keeps its first write error.
 package textw
 
 import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // Plural returns one when n is 1, else many.
@@ -36,4 +38,18 @@ func (p *Printer) Printf(format string, args ...any) {
 	if p.Err == nil {
 		_, p.Err = fmt.Fprintf(p.W, format, args...)
 	}
+}
+
+// Millis shows a duration for people, in milliseconds with a precision
+// that suits it, in seconds from one second on: "0.42 ms", "12 ms",
+// "1.20 s". Its callers decide what a zero duration shows.
+func Millis(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms < 10:
+		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
+	case ms < 1000:
+		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
+	}
+	return strconv.FormatFloat(ms/1000, 'f', 2, 64) + " s"
 }

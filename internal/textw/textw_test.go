@@ -3,6 +3,7 @@ package textw
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestCount(t *testing.T) {
@@ -60,5 +61,20 @@ func TestPrinterKeepsFirstError(t *testing.T) {
 	}
 	if w.writes != 2 {
 		t.Errorf("%d writes, want 2: nothing is written after the first error", w.writes)
+	}
+}
+
+func TestMillis(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		420 * time.Microsecond:  "0.42 ms",
+		9999 * time.Microsecond: "10.00 ms",
+		12 * time.Millisecond:   "12 ms",
+		999 * time.Millisecond:  "999 ms",
+		1200 * time.Millisecond: "1.20 s",
+		90 * time.Second:        "90.00 s",
+	} {
+		if got := Millis(d); got != want {
+			t.Errorf("Millis(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
