@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -228,10 +229,13 @@ func TestForwardExact(t *testing.T) {
 				t.Fatalf("the app got %d requests, want %d (the forged one not forwarded)", len(a.reqs), len(sent))
 			}
 			for i, req := range sent {
-				got := a.reqs[i]
-				if !bytes.Equal(a.bodies[i], req.Body) {
-					t.Errorf("delivery %d: the app's body differs from the platform's", i)
+				// Orders are forwarded in parallel: find the delivery's request.
+				j := slices.IndexFunc(a.bodies, func(b []byte) bool { return bytes.Equal(b, req.Body) })
+				if j < 0 {
+					t.Errorf("delivery %d: the app got no body identical to the platform's", i)
+					continue
 				}
+				got := a.reqs[j]
 				for k := range req.Header {
 					if k == "X-Forwarded-For" {
 						if got.Header.Get(k) != "" {
@@ -246,7 +250,7 @@ func TestForwardExact(t *testing.T) {
 				if got.URL.Path != "/webhooks" {
 					t.Errorf("delivery %d: path %s", i, got.URL.Path)
 				}
-				if _, err := p.Verify(got.Header, a.bodies[i]); err != nil {
+				if _, err := p.Verify(got.Header, a.bodies[j]); err != nil {
 					t.Errorf("delivery %d: what the app got does not verify with the platform's secret: %v", i, err)
 				}
 			}
@@ -261,8 +265,14 @@ func TestForwardExact(t *testing.T) {
 			if st := srv.Stats(); st.Forwarded != 2 || st.ForwardOK != 2 || st.ForwardFailed != 0 {
 				t.Errorf("stats %+v", st)
 			}
-			if len(receipts) != 3 || receipts[0].Forward == nil || receipts[2].Forward != nil {
-				t.Errorf("receipts %+v", receipts)
+			// Reported when the forward ends: not always in arrival order.
+			if len(receipts) != 3 {
+				t.Fatalf("receipts %+v", receipts)
+			}
+			for _, rc := range receipts {
+				if (rc.Forward != nil) != (rc.Status == 200) || rc.Forward != nil && !rc.Forward.OK() {
+					t.Errorf("receipt %s: forward %+v", rc, rc.Forward)
+				}
 			}
 		})
 	}
@@ -310,17 +320,23 @@ func TestForwardResigned(t *testing.T) {
 			if st := srv.Stats(); st.ForwardOK != int64(len(evs)) {
 				t.Fatalf("the app accepted %d of %d: %+v", st.ForwardOK, len(evs), st)
 			}
-			for i := range evs {
-				if _, err := p.Verify(a.reqs[i].Header, a.bodies[i]); err == nil {
-					t.Errorf("delivery %d: the re-signed request verifies with the platform's secret too", i)
+			// Orders are forwarded in parallel: each request is matched to
+			// the delivery of its payload.
+			matched := map[int]bool{}
+			for j := range a.reqs {
+				if _, err := p.Verify(a.reqs[j].Header, a.bodies[j]); err == nil {
+					t.Errorf("request %d: the re-signed request verifies with the platform's secret too", j)
 				}
-				got, err := appProfile.Verify(a.reqs[i].Header, a.bodies[i])
+				got, err := appProfile.Verify(a.reqs[j].Header, a.bodies[j])
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !jsonEqual(t, got.Payload, payloads[i]) {
-					t.Errorf("delivery %d: the app's payload differs from the platform's", i)
+				i := slices.IndexFunc(payloads, func(pl []byte) bool { return jsonEqual(t, got.Payload, pl) })
+				if i < 0 || matched[i] {
+					t.Errorf("request %d: its payload is none of the platform's (or one already forwarded)", j)
+					continue
 				}
+				matched[i] = true
 				if got.ID != "" && got.ID != msgID(i) {
 					t.Errorf("delivery %d: message id %q", i, got.ID)
 				}
@@ -359,8 +375,12 @@ func TestForwardAppDown(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []Forwarded
+			ended := make(chan struct{}, 1)
 			srv := startReceiver(t, p, WithForward(ForwardTo{URL: tt.url, Client: &http.Client{Timeout: 300 * time.Millisecond},
-				Done: func(_ context.Context, _ int64, f Forwarded) { got = append(got, f) }}))
+				Done: func(_ context.Context, _ int64, f Forwarded) {
+					got = append(got, f)
+					ended <- struct{}{}
+				}}))
 			ev := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 			req, _ := p.Build(&wire.Message{Event: ev, ID: msgID(1), Time: testkit.Time}, wire.FaultNone)
 			start := time.Now()
@@ -369,6 +389,12 @@ func TestForwardAppDown(t *testing.T) {
 			}
 			if el := time.Since(start); el > 250*time.Millisecond {
 				t.Errorf("the platform's answer took %s: it waited for the app", el)
+			}
+			// The forward ends by itself (closing first would cancel it).
+			select {
+			case <-ended:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no result within 10s")
 			}
 			if err := srv.Close(); err != nil {
 				t.Fatal(err)

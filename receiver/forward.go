@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,19 +27,48 @@ const (
 	DefaultForwardTimeout = 10 * time.Second
 	// ForwardExcerpt bounds the app's answer kept in Forwarded.Answer.
 	ForwardExcerpt = 4 << 10
+	// ForwardQueues is how many queues of forwards wait for the app, each
+	// sent by one worker, one forward at a time: a delivery goes to the
+	// queue of its order key.
+	ForwardQueues = 4
+	// ForwardQueueLen is how many forwards wait in one queue, besides the
+	// one its worker is sending.
+	ForwardQueueLen = 64
+)
+
+// The errors of forwards that were never sent (Forwarded.Error says them).
+var (
+	// ErrForwardQueueFull: the delivery's queue (or the in-flight budget)
+	// was full when it was answered.
+	ErrForwardQueueFull = errors.New("forward queue full: the app is slower than the platform")
+	// ErrNotForwarded: the receiver stopped before the forward's turn came.
+	ErrNotForwarded = errors.New("not forwarded: receive stopped")
 )
 
 // ForwardTo says where and how a Receiver passes deliveries on to the
 // user's app (WithForward), as `stripe listen --forward-to` does: each
 // delivery the receiver accepted (answered 2xx: verified, and valid unless
 // validation is off), once its answer has been sent to the platform.
-// The answer is flushed to the platform before the forward, so it never
-// carries the app's status: a slow or failing app is seen in the results
-// (and, with a capture store, kept next to each delivery), not by the
-// platform's retries. The forward runs in the request's handler, though:
-// the platform's connection is held until it ends (bounded by the client's
-// timeout), so a platform that sends several deliveries on one connection
-// waits for the app before its next one is read.
+//
+// The platform is answered at once and never waits for the app: the
+// handler queues the forward and returns, so the platform's connection is
+// free for its next delivery, and the answer never carries the app's
+// status (a slow or failing app is seen in the results and, with a
+// capture store, kept next to each delivery, not by the platform's
+// retries). Forwards wait in ForwardQueues queues of ForwardQueueLen,
+// chosen by the delivery's order key (its message id without one), each
+// sent by one worker: the deliveries of one order reach the app in the
+// order they were answered, one at a time, while different orders
+// proceed in parallel. A queued forward keeps its bytes counted in the
+// in-flight budget (WithInflight) until it ends. When its queue is full,
+// or the budget cannot take it, the delivery is still answered as decided
+// and its forward is at once a failed one (ErrForwardQueueFull); nothing
+// is dropped unrecorded. A forwarded delivery's receipt is reported when
+// its forward ends: those of one order in the order they were answered,
+// those of different orders possibly out of arrival order. Serve, once it has stopped answering, gives the
+// queued forwards up to the client's timeout to end, then cancels the
+// requests in flight and records each forward still queued as failed
+// (ErrNotForwarded).
 type ForwardTo struct {
 	// URL is the app's webhook endpoint (http or https).
 	URL string
@@ -54,7 +85,9 @@ type ForwardTo struct {
 	Client *http.Client
 	// Done, when set, is called with each result and the delivery's id
 	// from the WithCapture function (0 without one), before the receipt is
-	// reported: a capture store keeps the app's answer with it there.
+	// reported: a capture store keeps the app's answer with it there. It
+	// is called from the forwarding workers, several at once, and for
+	// every forwarded delivery before Serve returns.
 	Done func(ctx context.Context, id int64, f Forwarded)
 }
 
@@ -82,11 +115,37 @@ func WithForward(to ForwardTo) Option {
 	return func(c *config) { c.forward = &forwarder{to: to} }
 }
 
-// forwarder sends deliveries on and counts the results.
+// forwarder sends deliveries on, from its queues, and counts the results.
 type forwarder struct {
 	to               ForwardTo
 	client           *http.Client
 	sent, ok, failed atomic.Int64
+
+	// mu orders the sends to the queues with their closing.
+	mu               sync.Mutex
+	started, stopped bool
+	queues           [ForwardQueues]chan *forwardJob
+	workers          sync.WaitGroup
+	// stopCtx is cancelled (stop) when the shutdown's grace is over: the
+	// requests in flight are cancelled, the forwards left are not sent.
+	stopCtx context.Context
+	stop    context.CancelFunc
+}
+
+// forwardJob is a delivery waiting for its forward, with the bytes it
+// holds in the in-flight budget. It is queued before the delivery's
+// answer is written, so that the queue keeps the order of the answers;
+// answered is closed once the answer has been sent (and rc says how).
+type forwardJob struct {
+	answered chan struct{}
+	rc       Receipt
+	reserved int64
+}
+
+// sent hands the job its receipt, once the answer has been sent.
+func (j *forwardJob) sent(rc Receipt) {
+	j.rc = rc
+	close(j.answered)
 }
 
 // check validates the target and fills in the defaults.
@@ -108,21 +167,159 @@ func (f *forwarder) check() error {
 
 // forward sends one verified delivery to the app and returns its answer.
 func (f *forwarder) forward(ctx context.Context, c *Capture, now func() time.Time) Forwarded {
-	f.sent.Add(1)
 	out := Forwarded{URL: redact.URL(f.to.URL)}
 	header, body, err := f.request(c, now)
 	if err == nil {
 		out.Status, out.Answer, out.Latency, err = f.post(ctx, header, body)
 	}
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		out.Error = errStoppedInFlight
+	case err != nil:
 		out.Error = redact.Text(err.Error())
 	}
+	return out
+}
+
+// errStoppedInFlight is the error of a forward cancelled by the shutdown
+// while the app had not answered.
+const errStoppedInFlight = "receive stopped before the app answered"
+
+// unsent is the result of a forward that was not sent, for err.
+func (f *forwarder) unsent(err error) Forwarded {
+	return Forwarded{URL: redact.URL(f.to.URL), Error: err.Error()}
+}
+
+// grace is how long the queued forwards have to end once Serve stops:
+// the client's timeout.
+func (f *forwarder) grace() time.Duration {
+	if f.client.Timeout > 0 {
+		return f.client.Timeout
+	}
+	return DefaultForwardTimeout
+}
+
+// queueOf is the queue of a delivery: by its order key, so that the
+// deliveries of one order are forwarded in turn, else by its message id.
+func queueOf(c *Capture) int {
+	h := fnv.New32a()
+	if c.Key != "" {
+		_, _ = h.Write([]byte(c.Provider))
+		_, _ = h.Write([]byte{0})
+		_, _ = h.Write([]byte(c.Key))
+	} else {
+		_, _ = h.Write([]byte(c.ID))
+	}
+	return int(h.Sum32() % ForwardQueues)
+}
+
+// queueForward queues the forward of an accepted delivery, before its
+// answer is written (see forwardJob). It returns ErrForwardQueueFull when
+// its queue is full or the in-flight budget cannot hold its bytes,
+// ErrNotForwarded once forwarding has finished.
+func (r *Receiver) queueForward(c *Capture) (*forwardJob, error) {
+	f := r.cfg.forward
+	n := int64(len(c.Body) + len(c.Payload))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return nil, ErrNotForwarded
+	}
+	if !f.started {
+		f.started = true
+		f.stopCtx, f.stop = context.WithCancel(context.Background())
+		for i := range f.queues {
+			f.queues[i] = make(chan *forwardJob, ForwardQueueLen)
+			f.workers.Add(1)
+			go r.forwardQueue(f.queues[i])
+		}
+	}
+	if !r.reserve(n) {
+		return nil, ErrForwardQueueFull
+	}
+	j := &forwardJob{answered: make(chan struct{}), reserved: n}
+	select {
+	case f.queues[queueOf(c)] <- j:
+		return j, nil
+	default:
+		r.inflight.Add(-n)
+		return nil, ErrForwardQueueFull
+	}
+}
+
+// forwardQueue is the worker of one queue: it forwards its deliveries one
+// at a time, in the order they were queued, until the queue is closed and
+// empty. Once the grace is over, the forwards left are recorded unsent.
+func (r *Receiver) forwardQueue(q <-chan *forwardJob) {
+	f := r.cfg.forward
+	defer f.workers.Done()
+	for j := range q {
+		<-j.answered
+		var out Forwarded
+		if f.stopCtx.Err() != nil {
+			out = f.unsent(ErrNotForwarded)
+		} else {
+			out = f.forward(f.stopCtx, j.rc.Capture, r.cfg.now)
+		}
+		r.forwardEnded(j.rc, out)
+		r.inflight.Add(-j.reserved)
+	}
+}
+
+// forwardEnded counts a forward's result, hands it to Done and reports
+// the delivery's receipt with it.
+func (r *Receiver) forwardEnded(rc Receipt, out Forwarded) {
+	f := r.cfg.forward
 	if out.OK() {
 		f.ok.Add(1)
 	} else {
 		f.failed.Add(1)
 	}
-	return out
+	f.sent.Add(1)
+	rc.Forward = &out
+	if f.to.Done != nil {
+		f.to.Done(context.Background(), rc.Stored, out)
+	}
+	r.report(rc)
+}
+
+// FinishForwards ends forwarding (WithForward) and returns once every
+// forward has been recorded: deliveries answered from now on are not
+// forwarded (ErrNotForwarded), the queued forwards are sent until ctx is
+// done, then the requests in flight are cancelled and the forwards still
+// queued recorded as failed (ErrNotForwarded), each passed to Done and
+// reported. Serve calls it once it has stopped answering, with the
+// client's timeout as the grace; call it after http.Server.Shutdown when
+// serving the Receiver yourself. Without forwarding it does nothing.
+func (r *Receiver) FinishForwards(ctx context.Context) {
+	f := r.cfg.forward
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	if !f.stopped && f.started {
+		for _, q := range f.queues {
+			close(q)
+		}
+	}
+	f.stopped = true
+	started := f.started
+	f.mu.Unlock()
+	if !started {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		f.workers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		f.stop()
+		<-done
+	}
+	f.stop()
 }
 
 // request is the request passed on: as received, or rebuilt by Resign.

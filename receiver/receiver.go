@@ -106,7 +106,8 @@ func WithRecord(w io.Writer) Option {
 }
 
 // WithReceiptFunc calls fn for every delivery, one call at a time, after
-// the answer is decided (for `orderhooks receive` lines).
+// the answer is sent, and for a forwarded delivery after its forward
+// ended (for `orderhooks receive` lines).
 func WithReceiptFunc(fn func(Receipt)) Option {
 	return func(c *config) { c.onReceipt = fn }
 }
@@ -177,9 +178,10 @@ type Stats struct {
 	// StoreError is the first reason.
 	NotStored  int64  `json:"notStored,omitempty"`
 	StoreError string `json:"storeError,omitempty"`
-	// Forwarded counts the deliveries passed on to the app (WithForward),
-	// by the app's answer: ForwardOK 2xx, ForwardFailed any other status
-	// or no answer.
+	// Forwarded counts the deliveries passed on to the app (WithForward)
+	// whose forward has ended, by the app's answer: ForwardOK 2xx,
+	// ForwardFailed any other status, no answer, or not sent (its queue
+	// full, the receiver stopped first).
 	Forwarded     int64 `json:"forwarded,omitempty"`
 	ForwardOK     int64 `json:"forwardOK,omitempty"`
 	ForwardFailed int64 `json:"forwardFailed,omitempty"`
@@ -337,7 +339,8 @@ func (rc Receipt) String() string {
 // answer has been handed to the connection, and says so if it could not
 // be: a receipt never claims an answer the sender did not get. With a
 // capture function the delivery is kept before it is answered (503 when
-// it cannot be); with a forward target it is passed on after.
+// it cannot be); with a forward target its forward is queued after, and
+// its receipt reported when the forward ends.
 func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	r.handlers.Add(1)
 	defer r.handlers.Add(-1)
@@ -388,21 +391,32 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 	case rc.Outcome == Stale:
 		r.n.stale.Add(1)
 	}
+	if r.cfg.forward != nil && c.Verified() && rc.Status < 300 {
+		// Queued before the answer is written, in the order of the
+		// answers; reported by its queue's worker once the forward ends,
+		// or at once when it cannot be queued.
+		job, err := r.queueForward(c)
+		r.reply(w, &rc, answer)
+		if err != nil {
+			r.forwardEnded(rc, r.cfg.forward.unsent(err))
+			return
+		}
+		job.sent(rc)
+		return
+	}
 	prev, mine := r.receipts.take()
 	defer close(mine)
+	r.reply(w, &rc, answer)
+	prev.wait()
+	r.report(rc)
+}
+
+// reply writes a delivery's answer, noting in rc when it could not be sent.
+func (r *Receiver) reply(w http.ResponseWriter, rc *Receipt, answer []byte) {
 	if err := writeReply(w, rc.Status, answer); err != nil {
 		rc.ResponseError = "the answer was not sent: " + err.Error()
 		r.n.unanswered.Add(1)
 	}
-	if f := r.cfg.forward; f != nil && c.Verified() && rc.Status < 300 {
-		fw := f.forward(context.WithoutCancel(req.Context()), c, r.cfg.now)
-		rc.Forward = &fw
-		if f.to.Done != nil {
-			f.to.Done(context.WithoutCancel(req.Context()), rc.Stored, fw)
-		}
-	}
-	prev.wait()
-	r.report(rc)
 }
 
 // notStored turns the answer into 503: the delivery could not be kept,
@@ -437,6 +451,11 @@ func (r *Receiver) storeErr() string {
 // waits for one answer before the next delivery sees its receipts in
 // order. A receipt waits for the one before it at most receiptOrderWait,
 // so a connection that stalls its answer cannot hold up the others.
+// Forwarded deliveries are not in this chain: each is reported by its
+// queue's worker when its forward ends, in the order of its queue (those
+// of one order in the order they were answered, those of different orders
+// possibly out of arrival order), so that one slow forward holds up no
+// other queue.
 type receiptOrder struct {
 	mu   sync.Mutex
 	last turn

@@ -31,7 +31,9 @@ const (
 // Serve answers HTTP on ln until ctx is done, then shuts down gracefully:
 // it stops accepting, lets in-flight deliveries finish (within
 // DefaultShutdownTimeout) so their receipts are reported, closes the
-// remaining connections and waits for their handlers before returning. It
+// remaining connections and waits for their handlers, then lets the
+// queued forwards end (FinishForwards, within the forward client's
+// timeout) before returning. It
 // holds at most the configured number of connections (WithConns)
 // and 64 KiB of headers per request.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
@@ -70,6 +72,13 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	// fail at once.
 	for end := time.Now().Add(DefaultShutdownTimeout); r.handlers.Load() > 0 && time.Now().Before(end); {
 		time.Sleep(shutdownPoll)
+	}
+	// The queued forwards, now that nothing more is queued: within the
+	// client's timeout, then cancelled and recorded as not forwarded.
+	if f := r.cfg.forward; f != nil {
+		fctx, cancel := context.WithTimeout(context.Background(), f.grace())
+		r.FinishForwards(fctx)
+		cancel()
 	}
 	if busy > 0 {
 		return fmt.Errorf("receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
@@ -222,7 +231,8 @@ func Start(p wire.Profile, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server, waiting for in-flight deliveries, and returns
+// Close stops the server, waiting for in-flight deliveries and their
+// forwards (see Serve), and returns
 // the first error of serving or recording. Later calls return the same.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {

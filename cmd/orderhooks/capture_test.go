@@ -590,6 +590,52 @@ func TestForwardFailuresResent(t *testing.T) {
 	}
 }
 
+// TestReceiveForwardStopped: stopped while its app answers nothing,
+// receive still answered every delivery at once, and the store says of
+// each accepted one why its forward failed: the app's timeout, or that it
+// was still queued (or cancelled) when receive stopped.
+func TestReceiveForwardStopped(t *testing.T) {
+	secret := testSecret(t, generator.ProviderPhasio, 's')
+	held := make(chan struct{})
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-held }))
+	defer app.Close()
+	defer close(held) // before the app closes
+	db := filepath.Join(t.TempDir(), "c.db")
+	vars := map[string]string{"S": secret}
+	r := startReceive(t, vars, "--provider", "phasio", "--secret", "env:S", "--store", db,
+		"--forward-to", app.URL+"/webhooks", "--forward-timeout", "1s")
+	if _, errOut, code := runCmdEnv(t, context.Background(), "", vars, "emit", "--provider", "phasio", "--url", r.url,
+		"--secret", "env:S", "--orders", "12", "--seed", "3"); code != exitOK {
+		t.Fatalf("emit exit %d: %s", code, errOut)
+	}
+	if code := r.stop(t); code != exitOK {
+		t.Fatalf("receive exit %d: %s", code, r.stderr)
+	}
+	ds := listStore(t, db)
+	stopped := 0
+	for _, d := range ds {
+		switch {
+		case d.Status != 200:
+			t.Errorf("delivery %d answered %d", d.ID, d.Status)
+		case d.Forward == nil || d.Forward.Status != 0:
+			t.Errorf("delivery %d: app answer %+v", d.ID, d.Forward)
+		case d.Forward.Error == receiver.ErrNotForwarded.Error():
+			stopped++
+		case d.Forward.Error == "":
+			t.Errorf("delivery %d: no app error", d.ID) // the app timed out, or receive stopped first
+		}
+	}
+	if stopped == 0 || len(ds) < 12 {
+		t.Errorf("%d of %d deliveries stored as %q", stopped, len(ds), receiver.ErrNotForwarded)
+	}
+	if n := strings.Count(r.stdout.String(), " → app error: not forwarded: receive stopped"); n != stopped {
+		t.Errorf("%d lines say the delivery was not forwarded, want %d:\n%s", n, stopped, r.stdout)
+	}
+	if want := fmt.Sprintf("forwarded %d: 0 answered 2xx, %d failed", len(ds), len(ds)); !strings.Contains(r.stderr.String(), want) {
+		t.Errorf("summary %q, want %q", r.stderr, want)
+	}
+}
+
 // TestReceiveForwardDefinition: receive keeps and forwards, re-signed,
 // the deliveries of a provider definition file and of an imported
 // document as it does a built-in's: the app verifies each with its own

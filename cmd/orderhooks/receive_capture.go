@@ -37,7 +37,7 @@ func (o *captureFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.redact, "redact", false, "with --store: replace personal data by the store's pseudonyms before anything is written")
 	fs.StringVar(&o.forwardTo, "forward-to", "", "pass every accepted delivery on to this URL (your app), byte for byte with its headers, once (failures are stored, not retried: resend them with capture export --app-errors and replay)")
 	rawStringsVar(fs, &o.forwardSecret, "forward-secret", "", "with --forward-to: re-sign (and for phasio re-encrypt) each forwarded delivery with this secret, or env:NAME or file:PATH")
-	durationVar(fs, &o.forwardTimeout, "forward-timeout", receiver.DefaultForwardTimeout, true, "with --forward-to: bound on each request to the app")
+	durationVar(fs, &o.forwardTimeout, "forward-timeout", receiver.DefaultForwardTimeout, true, "with --forward-to: bound on each request to the app, and on the wait for queued forwards when receive stops")
 }
 
 // capturing is what the capture flags set up for one receive run.
