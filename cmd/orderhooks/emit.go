@@ -314,6 +314,11 @@ func (o *deliveryOpts) delivery(e *env, c *chosen, extra ...emitter.Option) (*de
 	if o.targets != "" {
 		d.flag = "--targets"
 	}
+	// The engine refuses values out of range (worded for the flags by
+	// explain) before anything is sent or written.
+	if _, err := emitter.New(d.targets, d.opts...); err != nil {
+		return nil, usageError(err)
+	}
 	return d, nil
 }
 
@@ -355,14 +360,6 @@ func (o *deliveryOpts) deliveryTargets(e *env, c *chosen) (emitter.Targets, erro
 // engineOptions maps the client, engine and fault flags to options.
 func (o *deliveryOpts) engineOptions(e *env) ([]emitter.Option, error) {
 	conc, rate, retries := o.concurrency, o.rate, o.retries
-	switch {
-	case conc < 1 || conc > emitter.MaxConcurrency:
-		return nil, usageErrorf("--concurrency %d: must be between 1 and %d", conc, emitter.MaxConcurrency)
-	case rate != 0 && !(rate >= emitter.MinRate && rate <= emitter.MaxRate): // NaN fails both
-		return nil, usageErrorf("--rate %v: 0 (no limit) or between %.6g and %.0f requests per second", rate, emitter.MinRate, emitter.MaxRate)
-	case retries < 0 || retries > emitter.MaxRetries:
-		return nil, usageErrorf("--retries %d: must be between 0 and %d", retries, emitter.MaxRetries)
-	}
 	client, err := emitter.NewClient(emitter.ClientOptions{Timeout: o.timeout, Insecure: o.insecure, CAFile: o.caFile, MaxConnsPerHost: conc})
 	if err != nil {
 		return nil, err
@@ -370,9 +367,6 @@ func (o *deliveryOpts) engineOptions(e *env) ([]emitter.Option, error) {
 	header, err := headerFlags(o.headers)
 	if err != nil {
 		return nil, err
-	}
-	if s := o.faults.Tamper + o.faults.BadSignature + o.faults.WrongKey; s > 1 {
-		return nil, usageErrorf("--tamper, --bad-signature and --wrong-key add up to %v: at most 1", s)
 	}
 	opts := []emitter.Option{
 		emitter.WithConcurrency(conc), emitter.WithRate(rate), emitter.WithRetries(retries),

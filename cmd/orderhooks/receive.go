@@ -19,10 +19,6 @@ import (
 // defaultListen is where receive listens unless told otherwise.
 const defaultListen = "127.0.0.1:8787"
 
-// maxReceiverConns bounds --max-conns: each connection holds a file
-// descriptor and buffers.
-const maxReceiverConns = 100_000
-
 // receiveOpts are receive's flags.
 type receiveOpts struct {
 	provider    providerFlags
@@ -91,10 +87,7 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 	if ui.on && chosen.file != "" {
 		uiOpts = append(uiOpts, inspect.WithDefinitions(chosen.def)) // its deliveries verified and re-signed on the pages
 	}
-	opts, err := o.options(e.stdout, cf.on())
-	if err != nil {
-		return err
-	}
+	opts := o.options(e.stdout, cf.on())
 	if _, err := receiver.New(profile, opts...); err != nil { // options refused before anything listens
 		return usageError(err)
 	}
@@ -225,16 +218,10 @@ func (o *receiveOpts) profile(ctx context.Context, e *env) (wire.Profile, *chose
 }
 
 // options returns the receiver options of the flags but --record.
-func (o *receiveOpts) options(stdout io.Writer, captureLines bool) ([]receiver.Option, error) {
+// receiver.New refuses values out of range, worded for the flags by
+// explain.
+func (o *receiveOpts) options(stdout io.Writer, captureLines bool) []receiver.Option {
 	validate, limit, inflight, conns := o.validate, o.maxBody, o.maxInflight, o.maxConns
-	switch {
-	case limit < 1 || limit > receiver.MaxBodyLimit:
-		return nil, usageErrorf("--max-body %d: must be between 1 and %d", limit, receiver.MaxBodyLimit)
-	case inflight < limit:
-		return nil, usageErrorf("--max-inflight %d: must be at least --max-body (%d)", inflight, limit)
-	case conns < 1 || conns > maxReceiverConns:
-		return nil, usageErrorf("--max-conns %d: must be between 1 and %d", conns, maxReceiverConns)
-	}
 	printPayload := o.print
 	opts := []receiver.Option{
 		receiver.WithValidation(validate),
@@ -255,5 +242,5 @@ func (o *receiveOpts) options(stdout io.Writer, captureLines bool) ([]receiver.O
 			fmt.Fprintln(stdout, line)
 		}),
 	}
-	return opts, nil
+	return opts
 }

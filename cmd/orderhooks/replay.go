@@ -48,8 +48,8 @@ func runReplay(ctx context.Context, fs *pflag.FlagSet, ro *replayOpts, e *env) e
 		return usageErrorf("one FILE (or - for stdin) is required, got %d arguments", fs.NArg())
 	}
 	o := ro.replay
-	if o.Speed != 0 && !(o.Speed >= emitter.MinSpeed && o.Speed <= emitter.MaxSpeed) { // NaN fails both
-		return usageErrorf("--speed %v: 0 (as fast as possible) or between %g and %g", o.Speed, emitter.MinSpeed, emitter.MaxSpeed)
+	if err := o.Check(); err != nil {
+		return usageError(err) // --speed, worded for the flag by explain
 	}
 	d := &ro.delivery
 	c, err := d.provider.choose(ctx)
