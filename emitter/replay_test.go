@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -361,6 +363,119 @@ func TestRecordRedactsHeaders(t *testing.T) {
 	for _, a := range auth {
 		if a != token+"|" {
 			t.Fatalf("exact replay sent Authorization|X-Api-Key %q, want the current -H and no redacted value", a)
+		}
+	}
+}
+
+// rawServer keeps the bytes of each request as they came off the
+// connection (request line, headers, body), by message id, and answers
+// 204.
+type rawServer struct {
+	mu   sync.Mutex
+	raw  map[string][]string
+	addr string
+}
+
+func startRawServer(t *testing.T) *rawServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	s := &rawServer{raw: map[string][]string{}, addr: ln.Addr().String()}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(t, c)
+		}
+	}()
+	return s
+}
+
+func (s *rawServer) serve(t *testing.T, c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for {
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		var head bytes.Buffer
+		id, n := "", 0
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return // the sender closed the connection
+			}
+			head.WriteString(line)
+			if line == "\r\n" {
+				break
+			}
+			k, v, _ := strings.Cut(strings.TrimRight(line, "\r\n"), ": ")
+			switch http.CanonicalHeaderKey(k) {
+			case wire.DeliveryHeader:
+				id = v
+			case "Content-Length":
+				if n, err = strconv.Atoi(v); err != nil {
+					t.Errorf("Content-Length %q", v)
+					return
+				}
+			}
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r, body); err != nil {
+			t.Errorf("body: %v", err)
+			return
+		}
+		s.mu.Lock()
+		s.raw[id] = append(s.raw[id], head.String()+string(body))
+		s.mu.Unlock()
+		if _, err := c.Write([]byte("HTTP/1.1 204 No Content\r\n\r\n")); err != nil {
+			return
+		}
+	}
+}
+
+// take returns what arrived so far, each message's requests sorted, and
+// forgets it.
+func (s *rawServer) take() map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.raw
+	s.raw = map[string][]string{}
+	for _, rs := range out {
+		slices.Sort(rs)
+	}
+	return out
+}
+
+// TestReplayExactWireBytes: the receiver gets from an exact replay the
+// very bytes the recorded run sent it (request line, headers in their
+// order, body), tampered bodies, bad signatures and duplicates included.
+func TestReplayExactWireBytes(t *testing.T) {
+	srv := startRawServer(t)
+	url := "http://" + srv.addr + "/hooks?shop=1"
+	p := testwire.Profile(t, generator.ProviderPhasio)
+	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 4)
+	var rec bytes.Buffer
+	sum, err := newTestEmitter(t, OneTarget(p, url), WithRecord(&rec), WithConcurrency(3),
+		WithFaults(Faults{Duplicate: 0.2, Tamper: 0.2, BadSignature: 0.2})).Run(context.Background(), testkit.Source(evs))
+	if err != nil || sum.Faults[wire.FaultDuplicate] == 0 || sum.Faults[wire.FaultTamper] == 0 || sum.Faults[wire.FaultBadSignature] == 0 {
+		t.Fatalf("recorded run: %v %+v", err, sum)
+	}
+	sent := srv.take()
+	sum, err = newTestEmitter(t, OneTarget(p, url), WithConcurrency(3)).
+		Replay(context.Background(), bytes.NewReader(rec.Bytes()), ReplayOptions{Exact: true})
+	if err != nil {
+		t.Fatalf("exact replay: %v %+v", err, sum)
+	}
+	again := srv.take()
+	if len(sent) != len(evs) || len(again) != len(sent) {
+		t.Fatalf("%d messages sent, %d replayed; want %d", len(sent), len(again), len(evs))
+	}
+	for id, want := range sent {
+		if got := again[id]; !slices.Equal(got, want) {
+			t.Fatalf("message %s: replayed\n%q\nwant\n%q", id, got, want)
 		}
 	}
 }
