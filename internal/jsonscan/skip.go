@@ -43,13 +43,19 @@ func (s *Scanner) skipFast() bool {
 			open[n] = closing
 			n++
 			if c == '{' {
-				if i = skipKey(d, i); i < 0 {
+				if i = nextKey(d, i); i < 0 {
 					return false
 				}
 			}
 			continue // its first value
 		case '"':
-			i = skipString(d, i)
+			// A string without escapes or non-ASCII bytes (most of a
+			// payload's) ends at the first byte PlainRun stops at.
+			if j := PlainRun(d, i+1); j < len(d) && d[j] == '"' {
+				i = j + 1
+			} else {
+				i = skipString(d, i)
+			}
 		case 't':
 			i = skipWord(d, i, "true")
 		case 'f':
@@ -84,7 +90,7 @@ func (s *Scanner) skipFast() bool {
 			}
 			i++
 			if open[n-1] == '}' {
-				if i = skipKey(d, space(d, i)); i < 0 {
+				if i = nextKey(d, space(d, i)); i < 0 {
 					return false
 				}
 			}
@@ -103,6 +109,17 @@ func space(d []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// nextKey is skipKey with the usual case first: a name without escapes
+// or non-ASCII bytes, the colon right after it.
+func nextKey(d []byte, i int) int {
+	if i < len(d) && d[i] == '"' {
+		if j := PlainRun(d, i+1); j < len(d)-1 && d[j] == '"' && d[j+1] == ':' {
+			return j + 2
+		}
+	}
+	return skipKey(d, i)
 }
 
 // skipKey reads a member name and its colon from d[i] on; -1 if there

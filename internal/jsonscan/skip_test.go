@@ -32,7 +32,8 @@ func TestSkipFast(t *testing.T) {
 	doc := ` {"orderId":57930, "name":"Ashleigh \"Ash\" Blaké","tags":["a","b\\c", "\u00e9"],` +
 		`"n":[-0.5e+3, 0, 12, 1E9],"nested":{"x":[{"y":null}, [], {}]},"t":true,"f":false, "long": "` +
 		strings.Repeat("plain text ", 9) + `"} `
-	for _, d := range []string{doc, `{}`, `[]`, `""`, `0`, `-0.0E-0`, `"\ud83d\ude00"`, `[[[[]]]]`, `{"a":{"b":{"c":[1]}}}`} {
+	for _, d := range []string{doc, `{}`, `[]`, `""`, `0`, `-0.0E-0`, `"\ud83d\ude00"`, `[[[[]]]]`, `{"a":{"b":{"c":[1]}}}`,
+		`{"a" : 1, "b"` + "\t" + `:"x", "\u00e9\"":"é\\"}`} {
 		if !skipAgrees(t, []byte(d)) {
 			t.Errorf("skipFast refused the document %q", d)
 		}
