@@ -19,7 +19,10 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/errs"
 	"github.com/orderhooks/orderhooks/internal/input"
+	"github.com/orderhooks/orderhooks/internal/jsonptr"
 	"github.com/orderhooks/orderhooks/internal/jsontree"
+	"github.com/orderhooks/orderhooks/internal/platform"
+	"github.com/orderhooks/orderhooks/internal/suggest"
 	"github.com/orderhooks/orderhooks/internal/yamljson"
 	"github.com/orderhooks/orderhooks/schemas"
 )
@@ -150,7 +153,7 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 	if err := scenarioSchema().Validate(doc); err != nil {
 		var ve *schemas.ValidationError
 		if errors.As(err, &ve) {
-			return nil, &ScenarioError{Source: source, Problems: ve.Violations}
+			return nil, &ScenarioError{Source: source, Problems: eventHints(doc, ve.Violations)}
 		}
 		return nil, scenarioErr(source, "", "%v", err)
 	}
@@ -164,6 +167,30 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// eventHints adds to a violation of a step's event the platform's event
+// the name probably meant: ORDER_CREATED gets (did you mean "ORDER"?).
+func eventHints(doc any, vs []schemas.Violation) []schemas.Violation {
+	out := slices.Clone(vs)
+	m, _ := doc.(map[string]any)
+	provider, _ := m["provider"].(string)
+	p, ok := platform.Get(provider)
+	if !ok {
+		return out
+	}
+	for i, v := range out {
+		ptr, err := jsonptr.Parse(v.Pointer)
+		if err != nil || len(ptr) != 3 || ptr[0] != "steps" || ptr[2] != "event" {
+			continue
+		}
+		if name, ok := jsonptr.Get(doc, ptr); ok {
+			if s, ok := name.(string); ok {
+				out[i].Message += suggest.Hint(s, p.EventNames(), p.Titles())
+			}
+		}
+	}
+	return out
 }
 
 // scenarioLimits bound what a scenario file expands to: 16 MiB of JSON,
