@@ -166,8 +166,16 @@ func (f *forwarder) check() error {
 }
 
 // forward sends one verified delivery to the app and returns its answer.
-func (f *forwarder) forward(ctx context.Context, c *Capture, now func() time.Time) Forwarded {
-	out := Forwarded{URL: redact.URL(f.to.URL)}
+// A panic (a bug, in re-signing say) is its forward's error: it runs in a
+// worker, where nothing else would recover it and the whole receiver
+// would stop.
+func (f *forwarder) forward(ctx context.Context, c *Capture, now func() time.Time) (out Forwarded) {
+	out = Forwarded{URL: redact.URL(f.to.URL)}
+	defer func() {
+		if p := recover(); p != nil {
+			out.Status, out.Answer, out.Error = 0, nil, fmt.Sprintf("internal error (a bug in orderhooks; please report it): %v", p)
+		}
+	}()
 	header, body, err := f.request(c, now)
 	if err == nil {
 		out.Status, out.Answer, out.Latency, err = f.post(ctx, header, body)

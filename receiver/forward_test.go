@@ -349,3 +349,82 @@ func TestForwardShutdown(t *testing.T) {
 		t.Errorf("no forward recorded as %q", ErrNotForwarded)
 	}
 }
+
+// panicBuild is a re-signing profile with a bug: its Build panics.
+type panicBuild struct{ wire.Profile }
+
+func (panicBuild) Build(*wire.Message, wire.Fault) (*wire.Request, error) { panic("re-signing bug") }
+
+// abortWriter is what a handler wrapping the Receiver may hand it: its
+// Write aborts the handler, as http.ErrAbortHandler does.
+type abortWriter struct{ http.ResponseWriter }
+
+func (abortWriter) Write([]byte) (int, error) { panic(http.ErrAbortHandler) }
+
+// TestForwardPanics: a panic in a forward's worker (a bug in re-signing)
+// or in writing a forwarded delivery's answer is that delivery's failure,
+// not the receiver's: the forward is recorded (failed, or sent with the
+// answer marked unsent), FinishForwards returns and the in-flight budget
+// is given back. (Old code: the worker's panic stopped the test binary;
+// the aborted answer left its worker, and FinishForwards, waiting for ever.)
+func TestForwardPanics(t *testing.T) {
+	p := testwire.Profile(t, wire.ProviderStandard)
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	req, err := p.Build(&wire.Message{Event: ev, ID: msgID(1), Time: testkit.Time}, wire.FaultNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(app.Close)
+	for _, tt := range []struct {
+		name           string
+		resign         wire.Profile
+		writer         func(http.ResponseWriter) http.ResponseWriter
+		ok             bool
+		error          string // in the forward's error
+		responseError  string // in the receipt's
+		wantUnanswered int64
+	}{
+		{name: "resign", resign: panicBuild{p}, writer: func(w http.ResponseWriter) http.ResponseWriter { return w },
+			error: "internal error (a bug in orderhooks; please report it): re-signing bug"},
+		{name: "answer", writer: func(w http.ResponseWriter) http.ResponseWriter { return abortWriter{w} },
+			ok: true, responseError: "the answer was not sent: " + http.ErrAbortHandler.Error(), wantUnanswered: 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var receipts []Receipt
+			r := mustNew(t, p, WithForward(ForwardTo{URL: app.URL, Resign: tt.resign}),
+				WithReceiptFunc(func(rc Receipt) { receipts = append(receipts, rc) }))
+			hreq := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(req.Body))
+			hreq.Header = req.Header.Clone()
+			func() {
+				defer func() { _ = recover() }() // net/http's part
+				r.ServeHTTP(tt.writer(httptest.NewRecorder()), hreq)
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			finished := make(chan struct{})
+			go func() {
+				r.FinishForwards(ctx)
+				close(finished)
+			}()
+			select {
+			case <-finished:
+			case <-time.After(30 * time.Second):
+				t.Fatal("FinishForwards did not return within 30s")
+			}
+			st := r.Stats()
+			if st.Forwarded != 1 || (st.ForwardOK == 1) != tt.ok || st.Unanswered != tt.wantUnanswered {
+				t.Errorf("stats %+v", st)
+			}
+			if n := r.inflight.Load(); n != 0 {
+				t.Errorf("%d bytes left in the in-flight budget", n)
+			}
+			if len(receipts) != 1 || receipts[0].Forward == nil {
+				t.Fatalf("receipts %v", receipts)
+			}
+			if rc := receipts[0]; rc.Forward.Error != tt.error || rc.ResponseError != tt.responseError {
+				t.Errorf("forward error %q, receipt's %q; want %q, %q", rc.Forward.Error, rc.ResponseError, tt.error, tt.responseError)
+			}
+		})
+	}
+}

@@ -396,12 +396,24 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) {
 		// answers; reported by its queue's worker once the forward ends,
 		// or at once when it cannot be queued.
 		job, err := r.queueForward(c)
-		r.reply(w, &rc, answer)
 		if err != nil {
+			r.reply(w, &rc, answer)
 			r.forwardEnded(rc, r.cfg.forward.unsent(err))
 			return
 		}
-		job.sent(rc)
+		// Handed to its worker even when writing the answer panics (a
+		// handler aborted by what wraps it): the worker waits for it, and
+		// so would FinishForwards, for ever.
+		defer func() {
+			if p := recover(); p != nil {
+				rc.ResponseError = fmt.Sprintf("the answer was not sent: %v", p)
+				r.n.unanswered.Add(1)
+				job.sent(rc)
+				panic(p)
+			}
+			job.sent(rc)
+		}()
+		r.reply(w, &rc, answer)
 		return
 	}
 	prev, mine := r.receipts.take()
