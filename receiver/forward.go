@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -108,6 +109,25 @@ type Forwarded struct {
 
 // OK reports whether the app answered 2xx.
 func (f Forwarded) OK() bool { return f.Error == "" && f.Status >= 200 && f.Status < 300 }
+
+// shown is how ForwardTo prints itself: the URL with its userinfo
+// redacted (an app's URL may carry credentials) and the re-signing
+// profile by name, never its secret.
+func (t ForwardTo) shown() redact.Shown {
+	resign := "none"
+	if t.Resign != nil {
+		resign = t.Resign.Name() + " " + redact.Mark
+	}
+	return redact.Show("receiver.ForwardTo", "url", redact.URL(t.URL), "resign", resign)
+}
+
+// String, GoString, Format, MarshalJSON and LogValue show the URL, its
+// userinfo redacted, and the re-signing profile's name.
+func (t ForwardTo) String() string                { return t.shown().String() }
+func (t ForwardTo) GoString() string              { return t.shown().GoString() }
+func (t ForwardTo) Format(f fmt.State, verb rune) { t.shown().Format(f, verb) }
+func (t ForwardTo) MarshalJSON() ([]byte, error)  { return t.shown().MarshalJSON() }
+func (t ForwardTo) LogValue() slog.Value          { return t.shown().LogValue() }
 
 // WithForward passes the deliveries the receiver accepts on to an app
 // (see ForwardTo). New refuses a URL that is not http or https with a host.

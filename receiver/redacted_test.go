@@ -25,6 +25,12 @@ func TestNeverPrintSecrets(t *testing.T) {
 			}
 			defer s.Close()
 			testkit.SecretPromise(t, s, redact.Mark, testkit.Secret(name))
+			// An app's URL may carry credentials; the re-signing profile
+			// holds the app's secret.
+			const password = "app-pass-word-1"
+			to := ForwardTo{URL: "https://user:" + password + "@app.example/hooks", Resign: testwire.Profile(t, name)}
+			testkit.SecretPromise(t, to, "redacted@", testkit.Secret(name), password)
+			testkit.SecretPromise(t, &to, "redacted@", testkit.Secret(name), password)
 		})
 	}
 }
