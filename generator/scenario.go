@@ -99,16 +99,30 @@ var ErrUnknownScenario = errors.New("generator: unknown scenario")
 // ScenarioError lists what is wrong with a scenario, each problem at a JSON
 // pointer into the file: "quote.yaml: /steps/2/event: value must be one of …".
 type ScenarioError struct {
-	Source   string
+	Source string
+	// Line is the line of a problem found while the file was read as
+	// YAML (0 for problems of the document, which Problems' pointers
+	// place).
+	Line     int
 	Problems []schemas.Violation
 }
 
+// Error is "SOURCE: /pointer: problem; …", or "SOURCE:LINE: problem" for
+// a file that does not read as YAML.
 func (e *ScenarioError) Error() string {
+	head := e.Source
+	if e.Line > 0 {
+		head += ":" + strconv.Itoa(e.Line)
+	}
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.String()
+		if p.Pointer == "" && e.Line > 0 {
+			parts[i] = p.Message
+		} else {
+			parts[i] = p.String()
+		}
 	}
-	return e.Source + ": " + input.Join(parts, "; ")
+	return head + ": " + input.Join(parts, "; ")
 }
 
 // Unwrap makes errors.Is(err, ErrScenario) true.
@@ -139,6 +153,10 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 	}
 	raw, err := yamljson.ToJSON(data, scenarioLimits)
 	if err != nil {
+		var ye *yamljson.Error
+		if errors.As(err, &ye) && ye.Line > 0 {
+			return nil, &ScenarioError{Source: source, Line: ye.Line, Problems: []schemas.Violation{{Pointer: ye.Pointer, Message: ye.Msg}}}
+		}
 		return nil, scenarioErr(source, "", "%v", err)
 	}
 	doc, err := schemas.Decode(raw)

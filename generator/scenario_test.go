@@ -33,7 +33,8 @@ func TestParseScenarioErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"not yaml", "version: [1", "bad.yaml: /: yaml: line 1"},
+		{"not yaml", "version: [1", "bad.yaml:1: yaml: did not find expected"},
+		{"bad indent", "name: x\n  bad: indent\n", "bad.yaml:2: yaml: mapping values are not allowed"},
 		{"empty", "", "bad.yaml: /: empty document"},
 		{"not an object", "- 1\n- 2", "bad.yaml: /: expected object, got array"},
 		{"unknown version", "version: 2\nname: t\nprovider: phasio\nsteps: []", "bad.yaml: /version: unsupported scenario format version 2 (this orderhooks reads version 1)"},
@@ -69,11 +70,11 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"set key not a pointer", base("  - event: ORDER\n    action: create-quote\n    set: {customReference: x}"), `bad.yaml: /steps/0/set/customReference: generator: JSON pointer "customReference": must start with /`},
 		{"remove not a pointer", base("  - event: ORDER\n    action: create-quote\n    remove: [parts]"), "bad.yaml: /steps/0/remove/0"},
 		{"bad pointer escape", base("  - event: ORDER\n    action: create-quote\n    remove: ['/a~2b']"), "bad.yaml: /steps/0/remove/0"},
-		{"duplicate key", "version: 1\nversion: 1\nname: t", "bad.yaml: /: line 2: key \"version\" appears twice"},
+		{"duplicate key", "version: 1\nversion: 1\nname: t", "bad.yaml:2: key \"version\" appears twice"},
 		{"payload not an object", base("  - {event: ORDER, action: notify, payload: [1]}"), "bad.yaml: /steps/0/payload: expected object, got array"},
 		{"orders zero", "version: 1\nname: t\nprovider: phasio\norders: 0\nsteps:\n  - {event: ORDER, action: create-quote}", "bad.yaml: /orders: must be >= 1, got 0"},
 		{"alias bomb", "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]", "more than 100000 values"},
-		{"infinite float", base("  - event: ORDER\n    action: create-quote\n    set: {/x: .inf}"), `bad.yaml: /: line 7: ".inf" is not a JSON number`},
+		{"infinite float", base("  - event: ORDER\n    action: create-quote\n    set: {/x: .inf}"), `bad.yaml:7: /steps/0/set/~1x: ".inf" is not a JSON number`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
