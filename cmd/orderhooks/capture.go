@@ -269,9 +269,12 @@ func writeDelivery(w io.Writer, d *capture.Delivery) error {
 	}
 	p.Printf("answer     %d %s in %s: %s\n", d.Status, orDash(d.Outcome), d.Handled, strings.TrimSpace(printable(d.Answer)))
 	if f := d.Forward; f != nil {
-		if f.Error != "" {
+		switch {
+		case f.Error != "" && f.Latency == 0: // never sent: its queue was full, receive stopped first
+			p.Printf("app        %s: error: %s\n", f.URL, f.Error)
+		case f.Error != "":
 			p.Printf("app        %s: error: %s after %s\n", f.URL, f.Error, f.Latency.Round(time.Microsecond))
-		} else {
+		default:
 			p.Printf("app        %s: %d in %s: %s\n", f.URL, f.Status, f.Latency.Round(time.Microsecond), strings.TrimSpace(printable(f.Answer)))
 		}
 	}

@@ -621,6 +621,11 @@ func TestReceiveForwardStopped(t *testing.T) {
 			t.Errorf("delivery %d: app answer %+v", d.ID, d.Forward)
 		case d.Forward.Error == receiver.ErrNotForwarded.Error():
 			stopped++
+			// Never sent: no time taken to show.
+			out, _, _ := runCmd(t, "", "capture", "show", "--store", db, fmt.Sprint(d.ID))
+			if want := "\napp        " + app.URL + "/webhooks: error: not forwarded: receive stopped\n"; !strings.Contains(out, want) {
+				t.Errorf("capture show %d:\n%s\nwant the line %q", d.ID, out, want)
+			}
 		case d.Forward.Error == "":
 			t.Errorf("delivery %d: no app error", d.ID) // the app timed out, or receive stopped first
 		}
