@@ -64,12 +64,16 @@ var (
 // in-flight budget (WithInflight) until it ends. When its queue is full,
 // or the budget cannot take it, the delivery is still answered as decided
 // and its forward is at once a failed one (ErrForwardQueueFull); nothing
-// is dropped unrecorded. A forwarded delivery's receipt is reported when
-// its forward ends: those of one order in the order they were answered,
-// those of different orders possibly out of arrival order. Serve, once it has stopped answering, gives the
-// queued forwards up to the client's timeout to end, then cancels the
-// requests in flight and records each forward still queued as failed
-// (ErrNotForwarded).
+// is dropped unrecorded. A backlog that fills the budget leaves no room
+// to read the next deliveries, which are then answered 503 (busy, with
+// Retry-After) until the app catches up. Duplicates are forwarded too. A
+// forwarded delivery's receipt is reported when its forward ends: those
+// of one order in the order they were answered, those of different
+// orders possibly out of arrival order. Serve, once it has stopped
+// answering, gives the queued forwards up to the client's timeout to end,
+// then cancels the requests in flight and records each forward still
+// queued as failed (ErrNotForwarded); serving the Receiver yourself, call
+// FinishForwards, which also stops its workers.
 type ForwardTo struct {
 	// URL is the app's webhook endpoint (http or https).
 	URL string

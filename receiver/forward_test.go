@@ -428,3 +428,46 @@ func TestForwardPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardBacklogBusy: as documented, queued forwards keep their bytes
+// in the in-flight budget, so a backlog that fills it has the next
+// deliveries answered 503 with Retry-After (not taken, not forwarded);
+// once the app catches up, a delivery is taken and forwarded again. A
+// duplicate is forwarded too.
+func TestForwardBacklogBusy(t *testing.T) {
+	run, p := startForward(t, false, nil, WithBodyLimit(64<<10), WithInflight(128<<10))
+	c := sender(t, &http.Transport{})
+	evs := testkit.Events(t, generator.ProviderPhasio, 100)
+	taken := 0
+	for i, ev := range evs {
+		status, _ := deliver(t, c, p, run.srv.URL, ev, msgID(i))
+		if i == 0 {
+			run.app.waitArrived(t)
+		}
+		if status == http.StatusServiceUnavailable {
+			break
+		} else if status != http.StatusOK {
+			t.Fatalf("delivery %d: %d", i, status)
+		}
+		taken++
+	}
+	if st := run.srv.Stats(); taken == len(evs) || st.Busy != 1 || st.ForwardFailed != 0 {
+		t.Fatalf("%d of %d taken while the app held the first; stats %+v", taken, len(evs), st)
+	}
+	run.app.release()
+	deadline := time.Now().Add(30 * time.Second)
+	for run.srv.Stats().Forwarded < int64(taken) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i, id := range []string{msgID(1000), msgID(1000)} { // the second a duplicate
+		if status, _ := deliver(t, c, p, run.srv.URL, evs[0], id); status != http.StatusOK {
+			t.Fatalf("after the backlog, delivery %d: %d", i, status)
+		}
+	}
+	if err := run.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := run.srv.Stats(); st.Forwarded != int64(taken+2) || st.ForwardOK != st.Forwarded || st.Duplicates != 1 {
+		t.Errorf("stats %+v, want %d forwarded, all 2xx, one duplicate", st, taken+2)
+	}
+}
