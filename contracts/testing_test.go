@@ -211,13 +211,15 @@ func bigOrderRejecter(t *testing.T, maxParts int) http.Handler {
 }
 
 // TestSaveFailuresWritesAShrunkScenarioThatStillFails: a receiver that
-// rejects orders of more than 50 parts fails the edge cases; the saved
+// rejects orders of more than 3 parts fails the edge cases; the saved
 // scenario is shrunk to one event just over the limit, replays to the same
 // 422, and with WithShrinkBudget(0) the whole failing case is saved instead
-// (one shrinking run serves both, the costliest part of the package).
+// (one shrinking run serves both). The limit is low so that the shrinking's
+// tries validate small orders: the same 200-part edge case fails first as
+// with a limit of 50, whose tries validated orders of 51 parts and more.
 func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 	dir := t.TempDir()
-	r := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+	r := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 3)), "phasio",
 		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(dir), contracts.WithSeed(9))
 	res := r.Result(contracts.CheckEdgeCases)
 	if res.Status != contracts.StatusFail || len(res.Saved) != 1 || !strings.Contains(res.Message, "shrunk to 1 event(s)") {
@@ -229,14 +231,14 @@ func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 	}
 	src, _ := os.ReadFile(res.Saved[0])
 	parts := strings.Count(string(src), "specificationId")
-	if sc.Provider != generator.ProviderPhasio || len(sc.Steps) != 1 || parts <= 50 || parts >= 200 {
-		t.Fatalf("saved scenario: provider %s, %d steps, %d parts (want 1 step, 51..199 parts)", sc.Provider, len(sc.Steps), parts)
+	if sc.Provider != generator.ProviderPhasio || len(sc.Steps) != 1 || parts <= 3 || parts >= 200 {
+		t.Fatalf("saved scenario: provider %s, %d steps, %d parts (want 1 step, 4..199 parts)", sc.Provider, len(sc.Steps), parts)
 	}
 	g, err := generator.New(generator.ProviderPhasio, generator.WithScenario(sc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := bigOrderRejecter(t, 50)
+	fresh := bigOrderRejecter(t, 3)
 	err = g.Run(func(ev *generator.Event) error {
 		resp, err := contracts.Send(context.Background(), fresh, testProvider(t, "phasio"), ev)
 		if err == nil && resp.Status != http.StatusUnprocessableEntity {
@@ -250,7 +252,7 @@ func TestSaveFailuresWritesAShrunkScenarioThatStillFails(t *testing.T) {
 
 	// WithShrinkBudget(0) saves the failing case as it failed, every part
 	// of it, without trying smaller ones.
-	whole := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 50)), "phasio",
+	whole := verifyWith(t, contracts.Handler(bigOrderRejecter(t, 3)), "phasio",
 		contracts.WithOnly(contracts.CheckEdgeCases), contracts.WithSaveFailures(t.TempDir()), contracts.WithSeed(9), contracts.WithShrinkBudget(0))
 	b := whole.Result(contracts.CheckEdgeCases)
 	if len(b.Saved) != 1 || !strings.Contains(b.Message, "in 0 tries") {
