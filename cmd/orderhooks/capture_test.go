@@ -636,6 +636,9 @@ func TestReceiveForwardStopped(t *testing.T) {
 	if n := strings.Count(r.stdout.String(), " → app error: not forwarded: receive stopped"); n != stopped {
 		t.Errorf("%d lines say the delivery was not forwarded, want %d:\n%s", n, stopped, r.stdout)
 	}
+	if want := "stopping: the forwards under way have up to 1s (--forward-timeout) to end\nreceived "; !strings.Contains(r.stderr.String(), want) {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
 	if want := fmt.Sprintf("forwarded %d: 0 answered 2xx, %d failed", len(ds), len(ds)); !strings.Contains(r.stderr.String(), want) {
 		t.Errorf("summary %q, want %q", r.stderr, want)
 	}

@@ -137,7 +137,21 @@ func runReceive(ctx context.Context, args []string, o *receiveOpts, e *env) erro
 		}
 	}
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
+	served, told := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(told)
+		select {
+		case <-ctx.Done():
+			// Serve's wait for the forwards is otherwise a silent one.
+			if cf.forwardTo != "" {
+				fmt.Fprintf(e.stderr, "stopping: the forwards under way have up to %s (--forward-timeout) to end\n", cf.forwardTimeout)
+			}
+		case <-served:
+		}
+	}()
 	err = rcv.Serve(ctx, ln)
+	close(served)
+	<-told
 	stopUI()
 	if uerr := waitUI(); err == nil {
 		err = uerr
