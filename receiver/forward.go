@@ -141,9 +141,9 @@ func WithForward(to ForwardTo) Option {
 
 // forwarder sends deliveries on, from its queues, and counts the results.
 type forwarder struct {
-	to               ForwardTo
-	client           *http.Client
-	sent, ok, failed atomic.Int64
+	to         ForwardTo
+	client     *http.Client
+	ok, failed atomic.Int64
 
 	// mu orders the sends to the queues with their closing.
 	mu               sync.Mutex
@@ -307,7 +307,6 @@ func (r *Receiver) forwardEnded(rc Receipt, out Forwarded) {
 	} else {
 		f.failed.Add(1)
 	}
-	f.sent.Add(1)
 	rc.Forward = &out
 	if f.to.Done != nil {
 		f.to.Done(context.Background(), rc.Stored, out)
@@ -321,12 +320,15 @@ func (r *Receiver) forwardEnded(rc Receipt, out Forwarded) {
 // done, then the requests in flight are cancelled and the forwards still
 // queued recorded as failed (ErrNotForwarded), each passed to Done and
 // reported. Serve calls it once it has stopped answering, with the
-// client's timeout as the grace; call it after http.Server.Shutdown when
-// serving the Receiver yourself. Without forwarding it does nothing.
-func (r *Receiver) FinishForwards(ctx context.Context) {
+// client's timeout as the grace (a later Serve forwards again); call it
+// after http.Server.Shutdown when serving the Receiver yourself. It waits
+// at most DefaultShutdownTimeout more once ctx is done, and says so in
+// its error when the forwards have not all ended by then (a Done function
+// that does not return). Without forwarding it does nothing.
+func (r *Receiver) FinishForwards(ctx context.Context) error {
 	f := r.cfg.forward
 	if f == nil {
-		return
+		return nil
 	}
 	f.mu.Lock()
 	if !f.stopped && f.started {
@@ -338,7 +340,7 @@ func (r *Receiver) FinishForwards(ctx context.Context) {
 	started := f.started
 	f.mu.Unlock()
 	if !started {
-		return
+		return nil
 	}
 	done := make(chan struct{})
 	go func() {
@@ -349,9 +351,33 @@ func (r *Receiver) FinishForwards(ctx context.Context) {
 	case <-done:
 	case <-ctx.Done():
 		f.stop()
-		<-done
+		timer := time.NewTimer(finishWait)
+		defer timer.Stop()
+		select {
+		case <-done:
+		case <-timer.C:
+			return fmt.Errorf("receiver: forwards still under way %s after they were cancelled (a Done function that does not return?)", finishWait)
+		}
 	}
 	f.stop()
+	return nil
+}
+
+// finishWait bounds FinishForwards' wait once its context is done.
+var finishWait = DefaultShutdownTimeout
+
+// resumeForwards lets a Receiver whose forwarding was finished (by an
+// earlier Serve) forward again: its workers start with the next forward.
+func (r *Receiver) resumeForwards() {
+	f := r.cfg.forward
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		f.stopped, f.started = false, false
+	}
 }
 
 // request is the request passed on: as received, or rebuilt by Resign.

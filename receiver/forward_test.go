@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
@@ -469,5 +470,111 @@ func TestForwardBacklogBusy(t *testing.T) {
 	}
 	if st := run.srv.Stats(); st.Forwarded != int64(taken+2) || st.ForwardOK != st.Forwarded || st.Duplicates != 1 {
 		t.Errorf("stats %+v, want %d forwarded, all 2xx, one duplicate", st, taken+2)
+	}
+}
+
+// TestForwardFinishBounded: a Done function that never returns does not
+// hold FinishForwards (and so Serve and the store's closing) for ever: it
+// returns, saying so, once the grace and its own bound are over. (Old
+// code: it waited for the workers without end.)
+func TestForwardFinishBounded(t *testing.T) {
+	defer func(d time.Duration) { finishWait = d }(finishWait)
+	finishWait = 100 * time.Millisecond
+	p := testwire.Profile(t, wire.ProviderStandard)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }))
+	t.Cleanup(app.Close)
+	blocked := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	to := ForwardTo{URL: app.URL, Done: func(context.Context, int64, Forwarded) {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-blocked
+	}}
+	t.Cleanup(func() { close(blocked) })
+	r, err := New(p, WithForward(to))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	c := sender(t, &http.Transport{})
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	if status, _ := deliver(t, c, p, srv.URL, ev, msgID(0)); status != http.StatusOK {
+		t.Fatalf("delivery: %d", status)
+	}
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Done was not called within 10s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ended := make(chan error, 1)
+	go func() { ended <- r.FinishForwards(ctx) }()
+	select {
+	case err := <-ended:
+		if err == nil || !strings.Contains(err.Error(), "Done function") {
+			t.Errorf("FinishForwards = %v, want an error naming the Done function", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("FinishForwards did not return within 10s")
+	}
+}
+
+// TestForwardServeAgain: a Receiver served again after an earlier Serve
+// ended forwards again. (Old code: every delivery of the second Serve
+// was recorded "not forwarded: receive stopped".)
+func TestForwardServeAgain(t *testing.T) {
+	p := testwire.Profile(t, wire.ProviderStandard)
+	app := &slowApp{arrived: make(chan string, 4)}
+	appSrv := httptest.NewServer(app)
+	t.Cleanup(appSrv.Close)
+	var mu sync.Mutex
+	var results []Forwarded
+	r, err := New(p, WithForward(ForwardTo{URL: appSrv.URL, Done: func(_ context.Context, _ int64, f Forwarded) {
+		mu.Lock()
+		results = append(results, f)
+		mu.Unlock()
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
+	for round := range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- r.Serve(ctx, ln) }()
+		c := sender(t, &http.Transport{})
+		if status, _ := deliver(t, c, p, "http://"+ln.Addr().String(), ev, msgID(round)); status != http.StatusOK {
+			t.Fatalf("round %d: delivery answered %d", round, status)
+		}
+		cancel()
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Fatalf("round %d: Serve: %v", round, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("round %d: Serve did not return within 20s", round)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(results) != 2 {
+		t.Fatalf("%d forwards recorded, want 2", len(results))
+	}
+	for i, f := range results {
+		if !f.OK() {
+			t.Errorf("round %d: forward %+v, want the app's 200", i, f)
+		}
+	}
+	if _, ids := app.got(); len(ids) != 2 {
+		t.Errorf("the app got %d deliveries, want 2", len(ids))
 	}
 }

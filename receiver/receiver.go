@@ -259,7 +259,10 @@ func (r *Receiver) Stats() Stats {
 		Orders:       r.store.len(),
 	}
 	if f := r.cfg.forward; f != nil {
-		st.Forwarded, st.ForwardOK, st.ForwardFailed = f.sent.Load(), f.ok.Load(), f.failed.Load()
+		// Forwarded is the sum, so that the three agree even while
+		// forwards are ending.
+		st.ForwardOK, st.ForwardFailed = f.ok.Load(), f.failed.Load()
+		st.Forwarded = st.ForwardOK + st.ForwardFailed
 	}
 	return st
 }

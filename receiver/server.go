@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -38,6 +39,7 @@ const (
 // and 64 KiB of headers per request.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	var active activeConns
+	r.resumeForwards()
 	ln = newLimitListener(ln, r.cfg.conns)
 	srv := &http.Server{
 		Handler:           r,
@@ -75,15 +77,16 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	// The queued forwards, now that nothing more is queued: within the
 	// client's timeout, then cancelled and recorded as not forwarded.
+	var ferr error
 	if f := r.cfg.forward; f != nil {
 		fctx, cancel := context.WithTimeout(context.Background(), f.grace())
-		r.FinishForwards(fctx)
+		ferr = r.FinishForwards(fctx)
 		cancel()
 	}
 	if busy > 0 {
-		return fmt.Errorf("receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout)
+		return errors.Join(fmt.Errorf("receiver shutdown: %d requests still in flight after %s", busy, DefaultShutdownTimeout), ferr)
 	}
-	return nil
+	return ferr
 }
 
 // releaseEvery and releaseAfter: every releaseEvery, when at least
