@@ -367,11 +367,25 @@ func TestForwardAppDown(t *testing.T) {
 	down := httptest.NewServer(http.NotFoundHandler())
 	downURL := down.URL
 	down.Close()
+	// cut promises 100 bytes of answer, sends 3 and hangs up.
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
+		_ = buf.Flush()
+	}))
+	defer cut.Close()
 	for _, tt := range []struct {
 		name, url, want string
+		status          int // the app's status, when one came
 	}{
-		{"refused", downURL, "refused"},
-		{"timeout", slow.URL, "Timeout"},
+		{"refused", downURL, "refused", 0},
+		{"timeout", slow.URL, "Timeout", 0},
+		{"cut short", cut.URL, "answered 200, then the answer was cut short: unexpected EOF", 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []Forwarded
@@ -399,7 +413,7 @@ func TestForwardAppDown(t *testing.T) {
 			if err := srv.Close(); err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != 1 || got[0].Status != 0 || !strings.Contains(got[0].Error, tt.want) || got[0].OK() {
+			if len(got) != 1 || got[0].Status != tt.status || !strings.Contains(got[0].Error, tt.want) || got[0].OK() {
 				t.Errorf("results %+v, want an error with %q", got, tt.want)
 			}
 			if st := srv.Stats(); st.ForwardFailed != 1 {

@@ -440,7 +440,11 @@ func (f *forwarder) post(ctx context.Context, header http.Header, body []byte) (
 		return 0, nil, time.Since(start), err
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, ForwardExcerpt))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, ForwardExcerpt))
+	if err != nil {
+		// The status came, the answer did not whole: not a success.
+		return resp.StatusCode, answer, time.Since(start), fmt.Errorf("answered %d, then the answer was cut short: %w", resp.StatusCode, err)
+	}
 	// Drain a little more so the connection can be reused.
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	return resp.StatusCode, answer, time.Since(start), nil
