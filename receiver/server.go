@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orderhooks/orderhooks/internal/httpconn"
 	"github.com/orderhooks/orderhooks/internal/redact"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -38,7 +39,7 @@ const (
 // holds at most the configured number of connections (WithConns)
 // and 64 KiB of headers per request.
 func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
-	var active activeConns
+	var active httpconn.Active
 	r.resumeForwards()
 	ln = newLimitListener(ln, r.cfg.conns)
 	srv := &http.Server{
@@ -47,7 +48,7 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       receiverReadTimeout,
 		IdleTimeout:       receiverIdleTimeout,
 		MaxHeaderBytes:    receiverHeaderBytes,
-		ConnState:         active.track,
+		ConnState:         active.Track,
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -63,10 +64,10 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	srv.SetKeepAlivesEnabled(false)
 	_ = ln.Close() // stop accepting; Serve's accept error is expected and dropped
 	deadline := time.Now().Add(DefaultShutdownTimeout)
-	for active.count() > 0 && time.Now().Before(deadline) {
+	for active.Count() > 0 && time.Now().Before(deadline) {
 		time.Sleep(shutdownPoll)
 	}
-	busy := active.count()
+	busy := active.Count()
 	_ = srv.Close() // idle and never-used connections
 	<-done
 	// A handler whose connection was just closed under it still reports
@@ -161,38 +162,6 @@ func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
 	return err
-}
-
-// activeConns counts connections in the middle of a request.
-type activeConns struct {
-	mu     sync.Mutex
-	states map[net.Conn]http.ConnState
-	n      int
-}
-
-func (a *activeConns) track(c net.Conn, st http.ConnState) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.states == nil {
-		a.states = map[net.Conn]http.ConnState{}
-	}
-	if a.states[c] == http.StateActive {
-		a.n--
-	}
-	if st == http.StateActive {
-		a.n++
-	}
-	if st == http.StateClosed || st == http.StateHijacked {
-		delete(a.states, c)
-	} else {
-		a.states[c] = st
-	}
-}
-
-func (a *activeConns) count() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.n
 }
 
 // Server is a Receiver listening on a loopback port, like

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/capture"
 	"github.com/orderhooks/orderhooks/inspect"
+	"github.com/orderhooks/orderhooks/internal/httpconn"
 	"github.com/orderhooks/orderhooks/internal/textw"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -112,10 +113,15 @@ func runInspect(ctx context.Context, args []string, o inspectOpts, e *env) error
 }
 
 // serveInspector serves until ctx ends, then ends the live feeds and waits
-// (a bounded time) for the other requests.
+// (a bounded time) for the requests being answered. Connections that are
+// idle or opened without a request yet (browsers and HTTP clients dial
+// spares) are closed at once: http.Server.Shutdown would wait for the
+// latter until they are five seconds old, and fail a stop that has no
+// request left to wait for.
 func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env) error {
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var active httpconn.Active
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -124,6 +130,7 @@ func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env
 		MaxHeaderBytes:    64 << 10,
 		// Requests' contexts end with base: the live feeds stop at once.
 		BaseContext: func(net.Listener) context.Context { return base },
+		ConnState:   active.Track,
 		ErrorLog:    log.New(e.stderr, "orderhooks inspect: ", 0),
 	}
 	done := make(chan error, 1)
@@ -134,12 +141,16 @@ func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env
 	case <-ctx.Done():
 	}
 	cancel()
-	sctx, scancel := context.WithTimeout(context.Background(), inspectShutdown)
-	defer scancel()
-	err := srv.Shutdown(sctx)
+	srv.SetKeepAlivesEnabled(false)
+	_ = ln.Close() // stop accepting; Serve's accept error is expected
+	for end := time.Now().Add(inspectShutdown); active.Count() > 0 && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	busy := active.Count()
+	_ = srv.Close()
 	<-done
-	if err != nil {
-		return fmt.Errorf("stopping the pages: %w", err)
+	if busy > 0 {
+		return fmt.Errorf("stopping the pages: %d requests still being answered after %s", busy, inspectShutdown)
 	}
 	return nil
 }

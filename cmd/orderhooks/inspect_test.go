@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -155,5 +156,48 @@ func TestInspectDefinition(t *testing.T) {
 	_, errOut, c := runCmd(t, "", "inspect", "--store", store, "--provider-file", bad)
 	if c != exitUsage || !strings.Contains(errOut, "bad.yaml:") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("a bad definition: exit %d %q", c, errOut)
+	}
+}
+
+// TestInspectStopsWithSpareConnection: a connection opened without a
+// request (browsers and HTTP clients dial spares) does not hold up the
+// stop: http.Server.Shutdown waited for it until it was five seconds old,
+// past the five seconds the stop allows, and inspect exited 1 ("stopping
+// the pages: context deadline exceeded") with nothing left to answer.
+func TestInspectStopsWithSpareConnection(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	go func() { done <- serveInspector(ctx, ln, h, &env{stdout: io.Discard, stderr: io.Discard}) }()
+	// One request answered, then a spare connection that sends nothing.
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	spare, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	time.Sleep(50 * time.Millisecond) // accepted before the stop
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("stop: %v", err)
+		}
+		if el := time.Since(start); el > 3*time.Second {
+			t.Errorf("the stop took %s with no request being answered", el)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serveInspector did not return within 20s")
 	}
 }
