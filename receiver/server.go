@@ -61,14 +61,7 @@ func (r *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	// http.Server.Shutdown would wait up to 5s for connections that were
 	// opened but never sent a request (HTTP clients dial spares); only
 	// connections in the middle of a request matter here.
-	srv.SetKeepAlivesEnabled(false)
-	_ = ln.Close() // stop accepting; Serve's accept error is expected and dropped
-	deadline := time.Now().Add(DefaultShutdownTimeout)
-	for active.Count() > 0 && time.Now().Before(deadline) {
-		time.Sleep(shutdownPoll)
-	}
-	busy := active.Count()
-	_ = srv.Close() // idle and never-used connections
+	busy := active.Stop(srv, ln, DefaultShutdownTimeout)
 	<-done
 	// A handler whose connection was just closed under it still reports
 	// its receipt (marked unanswered); wait for it, briefly: its writes

@@ -141,13 +141,7 @@ func serveInspector(ctx context.Context, ln net.Listener, h http.Handler, e *env
 	case <-ctx.Done():
 	}
 	cancel()
-	srv.SetKeepAlivesEnabled(false)
-	_ = ln.Close() // stop accepting; Serve's accept error is expected
-	for end := time.Now().Add(inspectShutdown); active.Count() > 0 && time.Now().Before(end); {
-		time.Sleep(5 * time.Millisecond)
-	}
-	busy := active.Count()
-	_ = srv.Close()
+	busy := active.Stop(srv, ln, inspectShutdown)
 	<-done
 	if busy > 0 {
 		return fmt.Errorf("stopping the pages: %d requests still being answered after %s", busy, inspectShutdown)

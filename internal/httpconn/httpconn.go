@@ -5,13 +5,14 @@
 // have not sent a request yet (HTTP clients dial spares), up to five
 // seconds after they opened: a stop bounded by about that much fails for
 // no request at all. A server that sets ConnState to Active.Track can stop
-// accepting, wait until Count is 0 (bounded), then Close.
+// accepting, wait until Count is 0 (bounded), then Close: Stop.
 package httpconn
 
 import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // Active counts connections in the middle of a request (http.StateActive).
@@ -47,4 +48,23 @@ func (a *Active) Count() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.n
+}
+
+// poll is how often Stop looks at the count.
+const poll = 5 * time.Millisecond
+
+// Stop stops srv, whose ConnState is a.Track, serving on ln: it stops
+// accepting (closing ln; srv.Serve then returns) and keeping connections
+// alive, waits at most timeout for the requests being answered, then
+// closes every connection. It returns how many requests were still being
+// answered when it gave up waiting (0 when none was).
+func (a *Active) Stop(srv *http.Server, ln net.Listener, timeout time.Duration) int {
+	srv.SetKeepAlivesEnabled(false)
+	_ = ln.Close() // Serve's accept error is expected
+	for end := time.Now().Add(timeout); a.Count() > 0 && time.Now().Before(end); {
+		time.Sleep(poll)
+	}
+	busy := a.Count()
+	_ = srv.Close()
+	return busy
 }
