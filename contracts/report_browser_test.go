@@ -11,10 +11,16 @@ import (
 	"github.com/orderhooks/orderhooks/contracts"
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit/browserkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
 )
 
-// TestMain stops the browser the browser tests share.
-func TestMain(m *testing.M) { browserkit.Main(m) }
+// TestMain lets the parallel tests, which mostly wait out timeouts and
+// receivers that never answer, run all at once (internal/testkit/parallel),
+// and stops the browser the browser tests share.
+func TestMain(m *testing.M) {
+	parallel.Allow(8)
+	browserkit.Main(m)
+}
 
 // TestBrowserHTMLReport opens HTML reports in headless Chromium
 // (ORDERHOOKS_BROWSER=1): the report of a failing run and one with every

@@ -121,6 +121,7 @@ func hangOnPost(answered int64) http.HandlerFunc {
 // TestNeverAnswers: a receiver that never answers a POST is unreachable
 // after MaxNoAnswer preflight tries; nothing else is sent.
 func TestNeverAnswers(t *testing.T) {
+	t.Parallel() // waits out the timeouts of the unanswered POSTs
 	srv, posts := countingServer(t, hangOnPost(0))
 	_, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderPhasio),
 		contracts.WithTimeout(100*time.Millisecond))
@@ -136,6 +137,7 @@ func TestNeverAnswers(t *testing.T) {
 // a row get no answer the run sends nothing more; the remaining checks are
 // reported not run and the run fails.
 func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
+	t.Parallel() // waits out the timeouts of the unanswered POSTs
 	srv, posts := countingServer(t, hangOnPost(3))
 	r, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderHappyColis),
 		contracts.WithTimeout(100*time.Millisecond))
@@ -169,6 +171,7 @@ func TestStopsWhenTheReceiverStopsAnswering(t *testing.T) {
 // TestDeadline: a run that outlives WithDeadline stops: the running check
 // is interrupted (not failed), the rest not run, and the run fails.
 func TestDeadline(t *testing.T) {
+	t.Parallel() // waits for the deadline
 	profile := testProfile(t, contracts.ProviderStandard)
 	recv := newReceiver(t, profile)
 	var n atomic.Int64
@@ -199,6 +202,7 @@ func TestDeadline(t *testing.T) {
 // TestInterruptedCheckIsNotAFailure: cancelling the run while a check
 // sends (every delivery answered 2xx) marks that check interrupted.
 func TestInterruptedCheckIsNotAFailure(t *testing.T) {
+	t.Parallel() // waits for the interrupted run to stop
 	profile := testProfile(t, contracts.ProviderHappyColis)
 	recv := newReceiver(t, profile)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -408,6 +412,7 @@ func TestRouteWithAWrongURL(t *testing.T) {
 // TestShrinkingStopsWithTheRun: a failure found as the receiver stops
 // answering is not 'shrunk' against deliveries that are never sent.
 func TestShrinkingStopsWithTheRun(t *testing.T) {
+	t.Parallel() // waits out the timeouts of the unanswered POSTs
 	srv, posts := countingServer(t, hangOnPost(6))
 	r, err := contracts.Verify(context.Background(), contracts.URL(srv.URL), testProvider(t, contracts.ProviderHappyColis),
 		contracts.WithTimeout(100*time.Millisecond), contracts.WithSaveFailures(t.TempDir()), contracts.WithOnly(contracts.CheckValidLifecycle))
