@@ -148,6 +148,16 @@ var scenarioSchema = sync.OnceValue(func() *schemas.Schema {
 // (YAML aliases resolved) to at most 16 MiB of JSON: a small file full of
 // aliases fails at once instead of growing without end.
 func ParseScenario(data []byte, source string) (*Scenario, error) {
+	raw, err := checkScenario(data, source)
+	if err != nil {
+		return nil, err
+	}
+	return decodeScenario(raw, source)
+}
+
+// checkScenario reads a scenario file's content as JSON and checks it
+// against the format's schema: ParseScenario's first half.
+func checkScenario(data []byte, source string) ([]byte, error) {
 	if int64(len(data)) > input.ScenarioFile.Bytes {
 		return nil, scenarioErr(source, "", "larger than the %s", input.ScenarioFile)
 	}
@@ -175,6 +185,13 @@ func ParseScenario(data []byte, source string) (*Scenario, error) {
 		}
 		return nil, scenarioErr(source, "", "%v", err)
 	}
+	return raw, nil
+}
+
+// decodeScenario decodes checked JSON (checkScenario's) into a new
+// Scenario and checks it against the provider's state machine:
+// ParseScenario's second half.
+func decodeScenario(raw []byte, source string) (*Scenario, error) {
 	s := &Scenario{source: source}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -354,6 +371,19 @@ var builtins = sync.OnceValue(func() map[string][]byte {
 	return m
 })
 
+// builtinsChecked maps built-in scenario names to their content as checked
+// JSON (checkScenario's), read once: the YAML parse and the schema
+// check are most of a scenario's reading, and a contract suite reads the
+// built-ins on every run. LoadScenario decodes a new Scenario from it on
+// every call, so callers may change what they get.
+var builtinsChecked = sync.OnceValue(func() map[string]func() ([]byte, error) {
+	m := map[string]func() ([]byte, error){}
+	for name, data := range builtins() {
+		m[name] = sync.OnceValues(func() ([]byte, error) { return checkScenario(data, name) })
+	}
+	return m
+})
+
 // Scenarios returns the built-in scenarios, sorted by name; each call
 // returns fresh copies.
 func Scenarios() []*Scenario {
@@ -378,8 +408,12 @@ func Scenarios() []*Scenario {
 // ("phasio/quote-to-paid") or reads the scenario file at that path (.yaml,
 // .yml or .json).
 func LoadScenario(nameOrPath string) (*Scenario, error) {
-	if data, ok := builtins()[nameOrPath]; ok {
-		return ParseScenario(data, nameOrPath)
+	if checked, ok := builtinsChecked()[nameOrPath]; ok {
+		raw, err := checked()
+		if err != nil {
+			return nil, err
+		}
+		return decodeScenario(raw, nameOrPath)
 	}
 	switch strings.ToLower(filepath.Ext(nameOrPath)) {
 	case ".yaml", ".yml", ".json":

@@ -214,6 +214,30 @@ func TestLoadScenario(t *testing.T) {
 	if b, _ := LoadScenario("phasio/precommitted"); b.Steps[0].Action != ActionCreateOrder {
 		t.Fatal("changing a loaded scenario changed the built-in")
 	}
+	// The built-ins are read once (their checked JSON kept): a load is
+	// still what parsing the file gives, and shares no map with the
+	// loads before it.
+	for _, s := range Scenarios() {
+		file, err := ScenarioFile(s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed, err := ParseScenario(file, s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			loaded, err := LoadScenario(s.Name)
+			if err != nil || !reflect.DeepEqual(loaded, parsed) {
+				t.Fatalf("LoadScenario(%s) = %+v, %v; want what ParseScenario gives, %+v", s.Name, loaded, err, parsed)
+			}
+			for i := range loaded.Steps {
+				for k := range loaded.Steps[i].Set {
+					loaded.Steps[i].Set[k] = "changed"
+				}
+			}
+		}
+	}
 }
 
 // FuzzParseScenario: any bytes are a scenario that marshals and parses
