@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -142,22 +143,67 @@ events:
 func compiled(t testing.TB, doc *specexport.Document, ptr string) *jsonschema.Schema {
 	t.Helper()
 	const uri = "https://example.test/exported.json"
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc.JSON()))
-	if err != nil {
-		t.Fatal(err)
+	r := readOf(doc)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.schemas[ptr]; ok {
+		return s
 	}
-	c := jsonschema.NewCompiler()
-	if doc.Format == specexport.AsyncAPI {
-		c.DefaultDraft(jsonschema.Draft7)
+	if r.compiler == nil {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc.JSON()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		if doc.Format == specexport.AsyncAPI {
+			c.DefaultDraft(jsonschema.Draft7)
+		}
+		if err := c.AddResource(uri, v); err != nil {
+			t.Fatal(err)
+		}
+		r.compiler = c
 	}
-	if err := c.AddResource(uri, v); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(uri + "#" + (&url.URL{Fragment: ptr}).EscapedFragment())
+	s, err := r.compiler.Compile(uri + "#" + (&url.URL{Fragment: ptr}).EscapedFragment())
 	if err != nil {
 		t.Fatalf("%s: %v", ptr, err)
 	}
+	r.schemas[ptr] = s
 	return s
+}
+
+// read is what the tests read of one exported document, read once: its
+// decoded JSON, and its components compiled by one compiler. The tests
+// compile many components of each document (every event's, every request
+// body's); decoding and compiling the whole document again for each was
+// most of TestRoundTrip's and TestRequestsValidate's time.
+type read struct {
+	mu       sync.Mutex
+	root     any
+	compiler *jsonschema.Compiler
+	schemas  map[string]*jsonschema.Schema
+}
+
+var reads sync.Map // *specexport.Document → *read
+
+// readOf is doc's read.
+func readOf(doc *specexport.Document) *read {
+	r, _ := reads.LoadOrStore(doc, &read{schemas: map[string]*jsonschema.Schema{}})
+	return r.(*read)
+}
+
+// rootOf is doc's JSON decoded (json.Unmarshal into any), decoded once;
+// callers do not change it.
+func rootOf(t testing.TB, doc *specexport.Document) any {
+	t.Helper()
+	r := readOf(doc)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.root == nil {
+		if err := json.Unmarshal(doc.JSON(), &r.root); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r.root
 }
 
 func validates(s *jsonschema.Schema, doc []byte) error {
@@ -356,10 +402,7 @@ func sortStrings(s []string) {
 // the description of an encrypted payload.
 func payloadComponent(t testing.TB, doc *specexport.Document, e ev) string {
 	t.Helper()
-	var root any
-	if err := json.Unmarshal(doc.JSON(), &root); err != nil {
-		t.Fatal(err)
-	}
+	root := rootOf(t, doc)
 	p, _ := jsonptr.Parse(bodyPointer(t, doc, e.wire))
 	body, _ := jsonptr.Get(root, p)
 	es, err := e.ev.Schema()
