@@ -22,6 +22,7 @@ import (
 // new; and a worker whose profile sends the payload as the body (stamped,
 // for HappyColis) keeps no buffer.
 func TestWorkerReusesBody(t *testing.T) {
+	t.Parallel()
 	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	hp := testwire.Profile(t, generator.ProviderHappyColis)
 	he, err := New(OneTarget(hp, "http://127.0.0.1:1/hooks"))
@@ -75,6 +76,7 @@ func TestWorkerReusesBody(t *testing.T) {
 // attempt (retries and duplicates included) sends the bytes its record
 // shows, and each sent body verifies to its own event's payload.
 func TestDirectBodiesAsRecorded(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	var mu sync.Mutex
 	sent := map[string]int{}

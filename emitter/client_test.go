@@ -17,6 +17,7 @@ import (
 )
 
 func TestDeliverOverLoopback(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		handler   http.HandlerFunc
@@ -64,6 +65,7 @@ func TestDeliverOverLoopback(t *testing.T) {
 }
 
 func TestDeliverTimeoutAndRefused(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -87,6 +89,7 @@ func TestDeliverTimeoutAndRefused(t *testing.T) {
 }
 
 func TestNewClientVerifiesTLS(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	ctx := context.Background()
@@ -123,6 +126,7 @@ func TestNewClientVerifiesTLS(t *testing.T) {
 }
 
 func TestHandlerClientServesInProcess(t *testing.T) {
+	t.Parallel()
 	var got string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

@@ -62,6 +62,7 @@ func readRecords(t *testing.T, b []byte) []*Record {
 // TestRunProfiles delivers lifecycles with each profile to a real server
 // that verifies every request with the profile and checks its payload.
 func TestRunProfiles(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		profile, provider, scenario string
 	}{
@@ -121,7 +122,7 @@ func TestRetries(t *testing.T) {
 	tests := []struct {
 		name        string
 		answers     []int  // statuses of successive attempts; 0: hang past the timeout
-		retryAfter  string // sent with each failing answer; "date" for an HTTP date 2s ahead
+		retryAfter  string // sent with each failing answer; "date" for an HTTP date 0.5 to 1.5s ahead
 		wantTries   int
 		wantOK      bool
 		minInterval time.Duration
@@ -129,8 +130,9 @@ func TestRetries(t *testing.T) {
 	}{
 		{"500 then ok", []int{500, 500, 200}, "", 3, true, 0, 0},
 		{"503 retry-after seconds", []int{503, 200}, "1", 2, true, 900 * time.Millisecond, 3 * time.Second},
-		// HTTP dates have 1 s resolution: 2 s ahead is at least 1 s ahead.
-		{"429 retry-after date", []int{429, 200}, "date", 2, true, time.Second, 3 * time.Second},
+		// The retry comes no sooner than the date (checked below); the
+		// backoff alone would retry after a millisecond.
+		{"429 retry-after date", []int{429, 200}, "date", 2, true, 0, 3 * time.Second},
 		{"timeout then ok", []int{0, 200}, "", 2, true, 0, 0},
 		{"408 then ok", []int{408, 204}, "", 2, true, 0, 0},
 		{"400 is final", []int{400, 200}, "", 1, false, 0, 0},
@@ -143,6 +145,7 @@ func TestRetries(t *testing.T) {
 			var tries atomic.Int32
 			var mu sync.Mutex
 			var times []time.Time
+			var date time.Time // the Retry-After date sent
 			srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 				n := int(tries.Add(1))
 				mu.Lock()
@@ -161,7 +164,15 @@ func TestRetries(t *testing.T) {
 				switch tt.retryAfter {
 				case "":
 				case "date":
-					w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
+					// HTTP dates have 1 s resolution: the first whole
+					// second at least half a second ahead.
+					d := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second)
+					if n == 1 {
+						mu.Lock()
+						date = d
+						mu.Unlock()
+					}
+					w.Header().Set("Retry-After", d.UTC().Format(http.TimeFormat))
 				default:
 					w.Header().Set("Retry-After", tt.retryAfter)
 				}
@@ -185,6 +196,12 @@ func TestRetries(t *testing.T) {
 			if gap := times[len(times)-1].Sub(times[0]); tt.minInterval > 0 && gap < tt.minInterval || tt.maxInterval > 0 && gap > tt.maxInterval {
 				t.Fatalf("retry after %s, want %s to %s (Retry-After)", gap, tt.minInterval, tt.maxInterval)
 			}
+			// Wall clocks both (the date has no monotonic reading): 10ms
+			// for a slewing clock; a retry that ignored the date would come
+			// half a second early at least.
+			if !date.IsZero() && times[len(times)-1].Before(date.Add(-10*time.Millisecond)) {
+				t.Fatalf("retry at %s, before the Retry-After date %s", times[len(times)-1].Format(time.StampMilli), date.Format(time.StampMilli))
+			}
 			recs := readRecords(t, rec.Bytes())
 			if len(recs) != tt.wantTries {
 				t.Fatalf("%d records, want one per attempt (%d)", len(recs), tt.wantTries)
@@ -202,6 +219,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 6, 15, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -228,6 +246,7 @@ func TestRetryAfter(t *testing.T) {
 // latency that asserts, per order, that sequence numbers only grow and
 // that no two requests of one order overlap.
 func TestPerOrderOrdering(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 60)
 	byID := map[string]*generator.Event{}
 	for _, ev := range evs {
@@ -283,6 +302,7 @@ func TestPerOrderOrdering(t *testing.T) {
 // behind it is delivered before it succeeds, or, once its retries are
 // exhausted, ever (unless WithUnblock).
 func TestHappyColisFIFO(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 4)
 	const failing = 5 // index of the message whose first attempts fail
 	tests := []struct {
@@ -344,6 +364,7 @@ func TestHappyColisFIFO(t *testing.T) {
 // TestFaults injects each fault into every delivery and finds it in the
 // record and on the wire.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 2)
 	tests := []struct {
 		fault  wire.Fault
@@ -453,6 +474,7 @@ func rejected(want error) func(*testing.T, []wireHit) {
 // TestFaultsReproducible checks that the same seed faults the same
 // deliveries and gives the same ids, whatever the scheduling.
 func TestFaultsReproducible(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 10)
 	srv := hookServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {})
 	run := func(seed int64) string {
@@ -492,6 +514,7 @@ func faultNames(fs []wire.Fault) string {
 // record stays complete JSONL covering every attempt, and the partial
 // summary comes back with ErrInterrupted.
 func TestInterrupt(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 40)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -528,6 +551,7 @@ func TestInterrupt(t *testing.T) {
 
 // TestRunErrors covers bad options and routing errors.
 func TestRunErrors(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	for _, tt := range []struct {
 		name string
@@ -561,6 +585,7 @@ func TestRunErrors(t *testing.T) {
 
 // TestValidate sends valid payloads and holds back drifted ones.
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	g, err := generator.New(generator.ProviderPhasio, generator.WithOrders(4), generator.WithDrift())
 	if err != nil {
 		t.Fatal(err)
@@ -585,6 +610,7 @@ func TestValidate(t *testing.T) {
 
 // TestRate checks that the rate limit spaces attempts.
 func TestRate(t *testing.T) {
+	t.Parallel()
 	srv := hookServer(t, func(http.ResponseWriter, *http.Request, []byte) {})
 	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), srv.URL), WithRate(100), WithConcurrency(4))
 	start := time.Now()
@@ -598,6 +624,7 @@ func TestRate(t *testing.T) {
 }
 
 func TestMessageID(t *testing.T) {
+	t.Parallel()
 	a, b := messageID(1, 7, 1), messageID(1, 7, 2)
 	if a == b || a != messageID(1, 7, 1) || a == messageID(2, 7, 1) || a == messageID(1, 8, 1) {
 		t.Fatalf("ids not derived from seed, epoch and seq: %s %s", a, b)
@@ -608,6 +635,7 @@ func TestMessageID(t *testing.T) {
 }
 
 func TestSummaryText(t *testing.T) {
+	t.Parallel()
 	sum := &Summary{Deliveries: 17, Attempts: 20, OK: 9, Failed: 3, Forged: 5, Rejected: 3, Accepted: 1, Retries: 3, Blocked: 1, Invalid: 1,
 		Renumbered: 4,
 		ByFault: map[wire.Fault]*FaultOutcome{
@@ -617,7 +645,7 @@ func TestSummaryText(t *testing.T) {
 		NoAnswer: map[string]int{"connection refused": 1, "timeout": 1},
 		Faults:   map[wire.Fault]int{wire.FaultTamper: 3, wire.FaultBadSignature: 2, wire.FaultDuplicate: 2},
 		Statuses: map[int]int{200: 10, 401: 3, 400: 1, 500: 1, 0: 2},
-		P50:      1234567, P99: 23456789, Max: 123456789, Elapsed: 2500 * time.Millisecond, Rate: 4.8, Interrupted: true}
+		P50:      456789, P99: 23456789, Max: 123456789, Elapsed: 2500 * time.Millisecond, Rate: 4.8, Interrupted: true}
 	var b bytes.Buffer
 	if err := sum.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -638,6 +666,7 @@ func TestSummaryText(t *testing.T) {
 // duplicates, because each run's ids mix in the clock's start time;
 // a pinned clock reproduces the ids.
 func TestRunsSendFreshIDs(t *testing.T) {
+	t.Parallel()
 	p, rcv, srv := verifyingServer(t, generator.ProviderHappyColis)
 	run := func(scenario string, start time.Time) []string {
 		var rec bytes.Buffer

@@ -61,6 +61,7 @@ var h1Request = &wire.Request{Header: http.Header{"X-Phasio-Signature": {"abc"}}
 // TestDirectAnswers: the direct path reads every kind of answer as Deliver
 // does, and keeps the connection only when the receiver does.
 func TestDirectAnswers(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", DefaultMaxResponseBody+10)
 	tests := []struct {
 		name, answer string
@@ -109,6 +110,7 @@ func TestDirectAnswers(t *testing.T) {
 // Content-Length, the body; a header value with a line break is refused
 // before anything is sent.
 func TestDirectRequest(t *testing.T) {
+	t.Parallel()
 	got := make(chan *http.Request, 1)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -161,6 +163,7 @@ func TestDirectRequest(t *testing.T) {
 // dropped, and its Content-Type and User-Agent kept without the defaults,
 // whatever the case of their names.
 func TestDirectFramingHeaders(t *testing.T) {
+	t.Parallel()
 	tg := &h1Target{addr: "127.0.0.1:1", host: "127.0.0.1:1", uri: "/h"}
 	h := newH1Client(time.Second)
 	for _, names := range [][]string{
@@ -192,6 +195,7 @@ func TestDirectFramingHeaders(t *testing.T) {
 // TestDirectTimeoutsAndInterrupts: an attempt ends at its timeout, or as
 // soon as the run is interrupted, with the error the summary names.
 func TestDirectTimeoutsAndInterrupts(t *testing.T) {
+	t.Parallel()
 	tg, _ := scriptedServer(t, func(int) string { time.Sleep(2 * time.Second); return "HTTP/1.1 204 No Content\r\n\r\n" })
 	h := newH1Client(200 * time.Millisecond)
 	defer h.close()

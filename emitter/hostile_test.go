@@ -77,6 +77,7 @@ func checkRecord(t *testing.T, recs []*Record, sum *Summary) {
 // every delivery gets its own message id, so a deduplicating receiver
 // applies them all, and the repeated seqs are renumbered and counted.
 func TestConcatenatedSources(t *testing.T) {
+	t.Parallel()
 	p, rcv, srv := verifyingServer(t, generator.ProviderHappyColis)
 	a := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 3)
 	s, _ := generator.LoadScenario("happycolis/cancellation")
@@ -113,6 +114,7 @@ func TestConcatenatedSources(t *testing.T) {
 // TestRunIDs: with the default clock, two runs in the same nanosecond
 // still get different ids; a pinned clock reproduces them.
 func TestRunIDs(t *testing.T) {
+	t.Parallel()
 	tg := OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
 	free, _ := New(tg)
 	if a, b := free.runID(), free.runID(); a == b {
@@ -129,6 +131,7 @@ func TestRunIDs(t *testing.T) {
 // FIFO queue, every delivery is sent, every forgery is rejected, every
 // valid delivery accepted, and record and summary agree.
 func TestHappyColisFaults(t *testing.T) {
+	t.Parallel()
 	p, _, srv := verifyingServer(t, generator.ProviderHappyColis)
 	evs := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 60)
 	var rec bytes.Buffer
@@ -170,6 +173,7 @@ func TestHappyColisFaults(t *testing.T) {
 // queue; what is behind it, duplicates included, is recorded unsent with
 // no fault, numbered without gaps.
 func TestBlockedFIFONoGaps(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	valid := 0
 	srv := hookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -198,6 +202,7 @@ func TestBlockedFIFONoGaps(t *testing.T) {
 // overflowing rates, concurrency beyond the cap) and headers RFC 9110
 // forbids are refused by New.
 func TestLimitsOfOptions(t *testing.T) {
+	t.Parallel()
 	tg := OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1")
 	for _, tt := range []struct {
 		name string
@@ -254,6 +259,7 @@ func TestMaxConcurrencyIsCheap(t *testing.T) {
 // TestNoAnswerCauses: deliveries that get no HTTP answer are counted by
 // cause in the summary, not only in the record.
 func TestNoAnswerCauses(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	t.Cleanup(tlsSrv.Close)
@@ -284,7 +290,14 @@ func TestNoAnswerCauses(t *testing.T) {
 		{"timeout", slow.URL, "timeout"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newTestEmitter(t, OneTarget(p, tt.url), WithRetries(0), WithTimeout(300*time.Millisecond))
+			// The other causes end the attempt at once; a timeout that a
+			// busy machine's TLS handshakes never reach keeps them apart
+			// from it.
+			timeout := 10 * time.Second
+			if tt.want == "timeout" {
+				timeout = 300 * time.Millisecond
+			}
+			e := newTestEmitter(t, OneTarget(p, tt.url), WithRetries(0), WithTimeout(timeout))
 			sum, err := e.Run(context.Background(), testkit.Source(testkit.Events(t, generator.ProviderPhasio, 2)))
 			if err != nil {
 				t.Fatal(err)
@@ -302,6 +315,7 @@ func TestNoAnswerCauses(t *testing.T) {
 // off counts by its status (as the contract checks count it), with the
 // body error in the record.
 func TestBodyErrorAfter2xx(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		c, buf, _ := w.(http.Hijacker).Hijack()
 		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ok\":")
@@ -328,6 +342,7 @@ func TestBodyErrorAfter2xx(t *testing.T) {
 // TestUserinfoRedacted: a password in the target URL appears in no record
 // and no error.
 func TestUserinfoRedacted(t *testing.T) {
+	t.Parallel()
 	srv := hookServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) { w.WriteHeader(http.StatusBadRequest) })
 	url := strings.Replace(srv.URL, "http://", "http://alice:hunter2@", 1)
 	var rec bytes.Buffer
@@ -356,6 +371,7 @@ func TestUserinfoRedacted(t *testing.T) {
 // on the target: the error wraps ErrInterrupted and the context's cause,
 // not ErrUnreachable.
 func TestPreflightInterrupted(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	closed := "http://" + ln.Addr().String() + "/x"
@@ -374,6 +390,7 @@ func TestPreflightInterrupted(t *testing.T) {
 // TestReplaySniffBounded: blank lines before the first line are not held,
 // and line numbers after them stay right.
 func TestReplaySniffBounded(t *testing.T) {
+	t.Parallel()
 	in := strings.Repeat("\n", 100_000) + `{"seq":1,"provider":"phasio","event":"ORDER","payload":{`
 	e := newTestEmitter(t, OneTarget(testwire.Profile(t, generator.ProviderPhasio), "http://127.0.0.1:1"))
 	_, err := e.Replay(context.Background(), strings.NewReader(in), ReplayOptions{})
@@ -401,6 +418,7 @@ func io2string(r *strings.Reader) (string, error) {
 
 // TestCheckHeader covers RFC 9110's field syntax.
 func TestCheckHeader(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, value string
 		ok          bool
@@ -420,6 +438,7 @@ func TestCheckHeader(t *testing.T) {
 // TestProgressLineETA: with a known total, the live line shows the share
 // done and an ETA; without, neither.
 func TestProgressLineETA(t *testing.T) {
+	t.Parallel()
 	st := newStats(10)
 	st.start = time.Now().Add(-4 * time.Second)
 	for range 4 {

@@ -6,6 +6,7 @@ import "testing"
 // position always give the same id (a pinned clock reproduces a run), and
 // the layout is a version 4 UUID.
 func TestMessageIDKnownAnswers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		seed int64
 		run  uint64

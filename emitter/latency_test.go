@@ -30,6 +30,7 @@ func exactQuantile(sorted []time.Duration, q float64) time.Duration {
 }
 
 func TestLatencyQuantiles(t *testing.T) {
+	t.Parallel()
 	l := NewLatency()
 	for i := 1; i <= 1000; i++ {
 		l.Record(time.Duration(i) * time.Microsecond)
@@ -57,6 +58,7 @@ func TestLatencyQuantiles(t *testing.T) {
 // Histograms of parts of the attempts merge into the histogram of all of
 // them: the same quantiles, each within 0.1 % of the exact one.
 func TestLatencyMerge(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	all := NewLatency()
 	parts := []*Latency{NewLatency(), NewLatency(), NewLatency(), NewLatency()}
@@ -101,6 +103,7 @@ func roundTrip(t *testing.T, l *Latency) *Latency {
 // a count that does not add up, truncated or inflating input are errors
 // naming the problem, never a panic or a huge allocation.
 func TestLatencyUnmarshalRefuses(t *testing.T) {
+	t.Parallel()
 	l := NewLatency()
 	l.Record(time.Millisecond)
 	good, err := json.Marshal(l)
@@ -155,6 +158,7 @@ func TestLatencyUnmarshalRefuses(t *testing.T) {
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestMergeSummaries(t *testing.T) {
+	t.Parallel()
 	mk := func(shard string, ok, failed int, lat ...time.Duration) *Summary {
 		l := NewLatency()
 		for _, d := range lat {

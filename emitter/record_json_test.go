@@ -14,6 +14,7 @@ import (
 // TestRecordJSON pins a record line, the stage boundary replay and other
 // tools read: field names, a body that is not UTF-8 as base64.
 func TestRecordJSON(t *testing.T) {
+	t.Parallel()
 	rec := Record{
 		Time: time.Date(2025, 6, 15, 8, 0, 0, 0, time.UTC), Delivery: 3, ID: "5f0c8a52-7e7d-4d51-9a0f-3f1c2b8e4a11", Attempt: 2,
 		URL: "http://127.0.0.1:8787/hooks",

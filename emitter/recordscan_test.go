@@ -59,6 +59,7 @@ func decodeRecord(line []byte) (*Record, error) {
 // which gives exactly what encoding/json gives; lines it does not handle
 // are left to encoding/json.
 func TestScanRecord(t *testing.T) {
+	t.Parallel()
 	lines := recordedLines(t)
 	if len(lines) < 40 {
 		t.Fatalf("only %d records", len(lines))

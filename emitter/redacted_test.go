@@ -17,6 +17,7 @@ import (
 // secret, a URL's password or an extra header's token, under every fmt
 // verb, String, GoString, JSON and slog.
 func TestNeverPrintSecrets(t *testing.T) {
+	t.Parallel()
 	const password, token, apiKey = "pw-0123456789", "tok-0123456789", "key-0123456789"
 	secrets := []string{testkit.PhasioSecret, password, token, apiKey}
 	tg := Target{URL: "https://user:" + password + "@hooks.example/x", Profile: testwire.Profile(t, "phasio"), Secret: testkit.PhasioSecret}
@@ -35,6 +36,7 @@ func TestNeverPrintSecrets(t *testing.T) {
 // target's secret (as given, or its key bytes in hex or base64) or an
 // extra header's token is recorded with "[secret]" instead.
 func TestRecordedResponseRedacted(t *testing.T) {
+	t.Parallel()
 	const token = "tok-0123456789"
 	key := redact.Keys(testkit.PhasioSecret)[0]
 	body := "secret " + testkit.PhasioSecret + " key " + hex.EncodeToString(key) + " " + base64.StdEncoding.EncodeToString(key) + " token " + token

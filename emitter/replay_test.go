@@ -64,6 +64,7 @@ func recordRun(t *testing.T, evs []*generator.Event) []byte {
 }
 
 func TestReplay(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 3)
 	recording := recordRun(t, evs)
 	firstBody := map[string][]byte{}
@@ -140,6 +141,7 @@ func TestReplay(t *testing.T) {
 }
 
 func TestReplaySpeed(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Events(t, generator.ProviderPhasio, 3)
 	var events bytes.Buffer
 	ew := generator.NewEventWriter(&events)
@@ -172,6 +174,7 @@ func TestReplaySpeed(t *testing.T) {
 }
 
 func TestReplayErrors(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	e := newTestEmitter(t, OneTarget(p, "http://127.0.0.1:1"))
 	var events bytes.Buffer
@@ -222,6 +225,7 @@ func TestReplayErrors(t *testing.T) {
 }
 
 func TestBytesRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, b := range [][]byte{[]byte(`{"a":1}`), {0xff, 0x00, 'x'}, {}} {
 		j, err := Bytes(b).MarshalJSON()
 		if err != nil {
@@ -273,6 +277,7 @@ func FuzzParseTargets(f *testing.F) {
 // TestCountLines: a scanner on top sees each line's number, blank lines,
 // long lines and a last line without newline included.
 func TestCountLines(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 200<<10)
 	r, line := CountLines(strings.NewReader("a\n\nb\n" + long + "\nc"))
 	sc := bufio.NewScanner(r)
@@ -290,6 +295,7 @@ func TestCountLines(t *testing.T) {
 
 // TestReplayOtherPlatform stops at the first event the profile cannot carry.
 func TestReplayOtherPlatform(t *testing.T) {
+	t.Parallel()
 	hc := testkit.Lifecycles(t, generator.ProviderHappyColis, "happycolis/fulfilment", 1)
 	var buf bytes.Buffer
 	w := generator.NewEventWriter(&buf)
@@ -327,6 +333,7 @@ func TestReplayOtherPlatform(t *testing.T) {
 // headers, never reach the record; signatures do, and an exact replay
 // sends them with the current extra headers.
 func TestRecordRedactsHeaders(t *testing.T) {
+	t.Parallel()
 	const token, apiKey = "Bearer tok-4f1d", "key-77aa"
 	evs := testkit.Lifecycles(t, generator.ProviderPhasio, "phasio/quote-to-paid", 1)
 	p := testwire.Profile(t, generator.ProviderPhasio)
@@ -453,6 +460,7 @@ func (s *rawServer) take() map[string][]string {
 // very bytes the recorded run sent it (request line, headers in their
 // order, body), tampered bodies, bad signatures and duplicates included.
 func TestReplayExactWireBytes(t *testing.T) {
+	t.Parallel()
 	srv := startRawServer(t)
 	url := "http://" + srv.addr + "/hooks?shop=1"
 	p := testwire.Profile(t, generator.ProviderPhasio)

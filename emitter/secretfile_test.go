@@ -12,6 +12,7 @@ import (
 // a looser file, a symbolic link (even to a 0600 file) and a directory are
 // refused and left as they were.
 func TestSaveSecret(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const secret = "s3cret-value"
 	fresh := filepath.Join(dir, "fresh.secret")

@@ -1,0 +1,16 @@
+package emitter
+
+import (
+	"os"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
+)
+
+// TestMain lets the parallel tests run all at once: their CPU is under a
+// second in all, and the longest of them wait on servers, timeouts and
+// Retry-After answers (a second each), which then overlap.
+func TestMain(m *testing.M) {
+	parallel.Allow(64)
+	os.Exit(m.Run())
+}
