@@ -16,6 +16,7 @@ import (
 // delivery committed before it has its answer; afterwards the database
 // file holds the rows, and the log stays bounded.
 func TestWriterCheckpoints(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "c.db")
 	s := openStore(t, path, func(c *config) { c.checkpointPages = 300 })
 	var auto int

@@ -28,6 +28,7 @@ import (
 // random point. CAPTURE_KILLS repeats it (.ci/run: 20 runs of 2,000
 // deliveries each).
 func TestDurability(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("CAPTURE_CHILD") != "" {
 		t.Skip("the child process of TestDurability")
 	}

@@ -41,6 +41,7 @@ func stored(t *testing.T, n int) (*Store, *fixture, []*Delivery) {
 }
 
 func TestExportReadsBackAsRecords(t *testing.T) {
+	t.Parallel()
 	s, _, ds := stored(t, 40)
 	var out bytes.Buffer
 	st, err := s.Export(ctx, &out, ExportOptions{})
@@ -96,6 +97,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // (same secret) accepts every one; a redacted export, replayed to a
 // receiver with its own secret, is re-signed and accepted too.
 func TestExportReplays(t *testing.T) {
+	t.Parallel()
 	s, w, ds := stored(t, 60)
 	for _, tt := range []struct {
 		name   string
@@ -161,6 +163,7 @@ func TestExportReplays(t *testing.T) {
 // by chance (a made-up 5-digit code is some real code); that nothing
 // crosses between deliveries is proved by the exact payload comparison.
 func TestExportRedacted(t *testing.T) {
+	t.Parallel()
 	s, w, ds := stored(t, 60)
 	byID := map[int64]*Delivery{}
 	checked := 0

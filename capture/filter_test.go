@@ -13,6 +13,7 @@ import (
 // provider or an event the store holds no delivery of is refused with the
 // closest one it holds.
 func TestFilterValidate(t *testing.T) {
+	t.Parallel()
 	s, _, _ := stored(t, 4) // deliveries of both platforms
 	for _, tt := range []struct {
 		name  string
@@ -60,6 +61,7 @@ func TestFilterValidate(t *testing.T) {
 // TestVerdictsAreTheDecidedOnes: every verdict a delivery can have is
 // one a filter selects.
 func TestVerdictsAreTheDecidedOnes(t *testing.T) {
+	t.Parallel()
 	for _, d := range []*Delivery{
 		{Signature: SignatureMissing}, {Signature: SignatureBad}, {Signature: SignatureStale},
 		{Decryption: DecryptionFailed}, {Malformed: true}, {Violations: []schemas.Violation{{Pointer: "/id"}}},

@@ -79,6 +79,7 @@ func keepRun(t *testing.T, provider string, redact bool, evs []*generator.Event)
 // delivery as the receiver got it: the body byte for byte, verdicts,
 // payload, answer; credential headers dropped.
 func TestKeeperStoresAsReceived(t *testing.T) {
+	t.Parallel()
 	evs := events(t, 40)
 	var hc []*generator.Event
 	for _, ev := range evs {
@@ -131,6 +132,7 @@ func TestKeeperStoresAsReceived(t *testing.T) {
 // Webhooks carrying both. 60 events reach every statement of capture, pii,
 // internal/redact and wire that 120 reach.
 func TestKeeperRedacts(t *testing.T) {
+	t.Parallel()
 	evs := events(t, 60)
 	for _, provider := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		t.Run(provider, func(t *testing.T) {
@@ -196,6 +198,7 @@ func TestKeeperRedacts(t *testing.T) {
 // quotes a personal value (as a format or pattern message of a provider's
 // own schema would: "'ada@x' is not valid email").
 func TestKeeperRedactsViolations(t *testing.T) {
+	t.Parallel()
 	var ev *generator.Event
 	for _, e := range events(t, 10) {
 		if e.Provider == generator.ProviderHappyColis {

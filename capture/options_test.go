@@ -15,6 +15,7 @@ func init() { lessgc.Set() }
 // WithExcerpt bounds the answers kept, WithBusyTimeout is the lock wait
 // of every connection.
 func TestOptions(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, filepath.Join(t.TempDir(), "c.db"), WithDropHeaders("X-Api-Key"), WithExcerpt(5), WithBusyTimeout(1234*time.Millisecond))
 	w := newWire(t)
 	d := w.delivery(t, events(t, 1)[0], 1)
@@ -40,6 +41,7 @@ func TestOptions(t *testing.T) {
 // TestSync: WithSync reaches the writer's connection (PRAGMA synchronous:
 // 1 NORMAL, 2 FULL), and Store.Sync reports what the connection does.
 func TestSync(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		opts  []Option
 		want  Sync

@@ -12,6 +12,7 @@ import (
 // of its pseudonyms), under every fmt verb, String, GoString, JSON and
 // slog.
 func TestNeverPrintSalt(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, filepath.Join(t.TempDir(), "c.db"))
 	if len(s.salt) == 0 {
 		t.Fatal("no salt loaded")

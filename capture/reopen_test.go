@@ -17,6 +17,7 @@ import (
 // not grown yet, and a look at the database file alone, without its log,
 // finds it malformed. The log holds every page, and a real open reads it.
 func TestReopenMidCheckpoint(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "capture.db")
 	s := openStore(t, path)
@@ -85,6 +86,7 @@ func TestReopenMidCheckpoint(t *testing.T) {
 // beside it is refused as damaged too, and neither file is changed (a
 // connection that may write folds the log into the file when it closes).
 func TestReopenDamagedWithLog(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "capture.db")
 	s := openStore(t, path)

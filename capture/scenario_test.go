@@ -94,6 +94,7 @@ func comparable(t *testing.T, provider string, payload []byte) string {
 // scenario file and played by the generator (another seed, its own order),
 // gives back the captured payloads, events and spacing.
 func TestScenarioReproducesCaptures(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"phasio/quote-to-paid", "phasio/po-invoice", "happycolis/fulfilment", "happycolis/cancellation"} {
 		t.Run(name, func(t *testing.T) {
 			evs := lifecycle(t, name, 3)
@@ -134,6 +135,7 @@ func TestScenarioReproducesCaptures(t *testing.T) {
 // TestScenarioRedacted: by default the scenario holds pseudonyms, the
 // same in every step; played, its payloads validate strictly.
 func TestScenarioRedacted(t *testing.T) {
+	t.Parallel()
 	r, err := pii.New(bytes.Repeat([]byte{9}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +180,7 @@ func TestScenarioRedacted(t *testing.T) {
 }
 
 func TestStoreScenario(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir()+"/sc.db")
 	w := newWire(t)
 	evs := lifecycle(t, "happycolis/fulfilment", 8)
@@ -210,6 +213,7 @@ func TestStoreScenario(t *testing.T) {
 }
 
 func TestScenarioErrors(t *testing.T) {
+	t.Parallel()
 	at := time.Unix(1, 0)
 	for _, tt := range []struct {
 		name string

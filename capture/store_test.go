@@ -86,6 +86,7 @@ func events(t testing.TB, n int) []*generator.Event {
 }
 
 func TestPutGetList(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "capture.db")
 	s := openStore(t, path)
 	w := newWire(t)
@@ -251,6 +252,7 @@ func countOf(evs []*generator.Event, keep func(*generator.Event) bool) int64 {
 // TestConcurrentPuts: many goroutines put at once; every delivery is
 // stored once, under its own id.
 func TestConcurrentPuts(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, filepath.Join(t.TempDir(), "c.db"))
 	w := newWire(t)
 	evs := events(t, 40)
@@ -287,6 +289,7 @@ func TestConcurrentPuts(t *testing.T) {
 }
 
 func TestOpenRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
@@ -433,6 +436,7 @@ func TestMigration(t *testing.T) {
 // (the receiver answers 503); reads go on, and writing resumes when
 // there is room again.
 func TestWriteFailures(t *testing.T) {
+	t.Parallel()
 	w := newWire(t)
 	evs := events(t, 30)
 	t.Run("full", func(t *testing.T) {
@@ -520,6 +524,7 @@ func schemaVersionForTest(t *testing.T, v int) {
 // Store at once and through another handle on the file (another process,
 // say) by polling.
 func TestWatch(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "watch.db")
 	s := openStore(t, path)
 	w := newWire(t)
@@ -545,15 +550,7 @@ func TestWatch(t *testing.T) {
 				return nil
 			})
 		}()
-		var want []int64
-		for i := 1; i <= 3; i++ {
-			id, err := s.Put(ctx, w.delivery(t, evs[i], i))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want = append(want, id)
-		}
-		for _, id := range want {
+		expect := func(id int64) {
 			select {
 			case g := <-got:
 				if g != id {
@@ -563,11 +560,35 @@ func TestWatch(t *testing.T) {
 				t.Fatalf("delivery %d not seen within 5 s", id)
 			}
 		}
+		var want []int64
+		for i := 1; i <= 3; i++ {
+			id, err := s.Put(ctx, w.delivery(t, evs[i], i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, id)
+			if watcher == s {
+				// Seen before the next is stored: the next one is
+				// announced to a Watch already waiting.
+				expect(id)
+			}
+		}
+		if watcher != s {
+			for _, id := range want {
+				expect(id)
+			}
+		}
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Watch returned %v after its context ended", err)
 		}
 		start = want[len(want)-1]
+	}
+	// A Watch whose context has ended returns nil, its query refused.
+	ended, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Watch(ended, 0, func([]Summary) error { t.Error("Watch called fn after its context ended"); return nil }); err != nil {
+		t.Errorf("Watch with an ended context: %v", err)
 	}
 }
 
@@ -577,6 +598,7 @@ func TestWatch(t *testing.T) {
 // once: ids follow commit order, so a cursor on the last id seen never
 // passes a row that is yet to be committed.
 func TestWatchConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "watch.db")
 	writers := []*Store{openStore(t, path), openStore(t, path)}
 	w := newWire(t)
@@ -607,6 +629,7 @@ func TestWatchConcurrentWriters(t *testing.T) {
 	}()
 	stored := make(chan int64, 2*perWriter)
 	var wg sync.WaitGroup
+	start := time.Now()
 	for wi, s := range writers {
 		for g := range senders {
 			wg.Add(1)
@@ -619,8 +642,10 @@ func TestWatchConcurrentWriters(t *testing.T) {
 						return
 					}
 					stored <- id
-					// Spread over a few of the watcher's polls.
-					time.Sleep(WatchInterval / 5)
+					// Spread over a few of the watcher's polls: a Put
+					// every WatchInterval/5 from start, however long the
+					// Puts take on a busy machine.
+					time.Sleep(time.Until(start.Add(time.Duration(i/senders+1) * WatchInterval / 5)))
 				}
 			}()
 		}
@@ -655,6 +680,7 @@ var errEnoughSeen = errors.New("seen enough")
 // delivery (the write-ahead log is folded into it and removed), so a user
 // who copies capture.db once receive has stopped copies everything.
 func TestCloseLeavesOneFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "capture.db")
 	s, err := Open(path)
