@@ -13,6 +13,7 @@ import (
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/browserkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/capturekit"
+	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
 	"github.com/orderhooks/orderhooks/internal/testkit/testrecv"
 	"github.com/orderhooks/orderhooks/wire"
 )
@@ -33,6 +34,7 @@ func (s *site) open(t *testing.T, path string) *browserkit.Page {
 }
 
 func TestBrowserList(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	p := s.open(t, "/")
 	if got := browserkit.Eval[int](p, rowsJS); got != len(s.ds) {
@@ -66,6 +68,7 @@ func TestBrowserList(t *testing.T) {
 // TestBrowserLive: a delivery stored while the list is open appears at
 // its top within 2 s, without reload; one the filter leaves out does not.
 func TestBrowserLive(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	p := s.open(t, "/?provider=phasio")
 	p.WaitFor(`document.getElementById("live").dataset.state === "open"`, 5*time.Second)
@@ -97,6 +100,7 @@ func TestBrowserLive(t *testing.T) {
 // typing an order key and Enter narrows further; the verdict and status
 // filters select what they say.
 func TestBrowserFilters(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	p := s.open(t, "/")
 	all := browserkit.Eval[int](p, rowsJS)
@@ -158,6 +162,7 @@ func TestBrowserFilters(t *testing.T) {
 // total changed in between: the timeline shows both snapshots and the
 // changed fields with their old and new values.
 func TestBrowserTimeline(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	ev := testkit.Events(t, generator.ProviderPhasio, 6)[5] // an order of its own
 	first := capturekit.With(t, ev, "kanbanColumnName", "In Production")
@@ -203,6 +208,7 @@ func TestBrowserTimeline(t *testing.T) {
 // <script> and an onerror handler are shown as text on every page, and
 // nothing of them runs.
 func TestBrowserScriptStaysText(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	ev := capturekit.With(t, testkit.Events(t, generator.ProviderPhasio, 2)[1], "customerOrganisationName", capturekit.Script)
 	d := s.b.Delivery(t, "", ev, wire.FaultNone)
@@ -256,6 +262,7 @@ func TestBrowserScriptStaysText(t *testing.T) {
 // Origin and Sec-Fetch-Site headers pass, the receiver applies it, and the
 // page shows its answer.
 func TestBrowserReplay(t *testing.T) {
+	browserkit.Start(t) // skips before the site is built when the browser tests are off
 	s := newSite(t)
 	recv := testrecv.Start(t, "phasio", testkit.PhasioSecret)
 	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Provider == "phasio" && d.Verdict() == capture.VerdictOK })
@@ -271,5 +278,10 @@ func TestBrowserReplay(t *testing.T) {
 	p.NoProblems()
 }
 
-// TestMain stops the browser the browser tests share.
-func TestMain(m *testing.M) { browserkit.Main(m) }
+// TestMain lets the parallel tests run all at once (the live feed tests
+// wait on the store's polls, which then overlap the tests that compute)
+// and stops the browser the browser tests share.
+func TestMain(m *testing.M) {
+	parallel.Allow(32)
+	browserkit.Main(m)
+}

@@ -123,6 +123,7 @@ func rowIDs(page string) []int64 {
 }
 
 func TestList(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	status, page := s.get(t, "/")
 	if status != 200 {
@@ -188,6 +189,7 @@ func TestList(t *testing.T) {
 }
 
 func TestListPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	var seen []int64
 	next := "/?limit=4"
@@ -236,6 +238,7 @@ func (s *site) find(t *testing.T, keep func(*capture.Delivery) bool) (int64, *ca
 }
 
 func TestDelivery(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	id, d := s.find(t, func(d *capture.Delivery) bool { return d.Verdict() == capture.VerdictSchemaInvalid })
 	status, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
@@ -277,6 +280,7 @@ func TestDelivery(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, p := range []string{"/deliveries/999999", "/deliveries/0", "/deliveries/-3", "/deliveries/abc", "/deliveries/99999999999999999999",
 		"/deliveries/999999/body", "/orders/no-such-order", "/orders/no-such-order/scenario", "/nowhere", "/static/nothing.css",
@@ -295,6 +299,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestEscaping(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	id, _ := s.find(t, func(d *capture.Delivery) bool { return strings.Contains(string(d.Payload), "__xss") })
 	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
@@ -325,6 +330,7 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestTimeline(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ph := s.ds[0]
 	status, page := s.get(t, "/orders/"+url.PathEscape(ph.Key)+"?provider=phasio")
@@ -356,6 +362,7 @@ func TestTimeline(t *testing.T) {
 }
 
 func TestHostHeader(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for host, want := range map[string]int{
 		"localhost:8790": 200, "127.0.0.1": 200, "[::1]:8790": 200, "app.localhost:1": 200,
@@ -375,6 +382,7 @@ func TestHostHeader(t *testing.T) {
 }
 
 func TestPostNeedsToken(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	recv := testrecv.Start(t, "phasio", testkit.PhasioSecret)
 	id := s.ids[0]
@@ -430,6 +438,7 @@ func with(v url.Values, k, val string) url.Values {
 }
 
 func TestReplay(t *testing.T) {
+	t.Parallel()
 	other := map[string]string{}
 	for _, p := range []string{"phasio", "happycolis"} {
 		sec, err := wire.NewSecret(p, strings.NewReader(strings.Repeat("r", 64)))
@@ -497,6 +506,7 @@ func TestReplay(t *testing.T) {
 // TestCurl runs the page's curl commands against receivers: the command
 // as captured, and re-signed with another secret.
 func TestCurl(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("curl is needed")
@@ -552,6 +562,7 @@ func runCurl(t *testing.T, cmd string) {
 }
 
 func TestVerifyWithSecret(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	id, _ := s.find(t, func(d *capture.Delivery) bool { return d.Signature == capture.SignatureBad })
 	_, page := s.get(t, fmt.Sprintf("/deliveries/%d", id))
@@ -590,6 +601,7 @@ func TestVerifyWithSecret(t *testing.T) {
 }
 
 func TestLiveFeed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	last := s.ids[len(s.ids)-1]
 	hc := s.ds[len(s.ds)-5]
@@ -632,6 +644,7 @@ func TestLiveFeed(t *testing.T) {
 // the feed's response ends, instead of httptest.Server.Close waiting for
 // the feed for ever.
 func TestSiteEndsOpenFeeds(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -672,6 +685,7 @@ func TestSiteEndsOpenFeeds(t *testing.T) {
 }
 
 func TestScenarioExport(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ph := s.ds[0]
 	for _, raw := range []bool{false, true} {
@@ -706,6 +720,7 @@ func TestScenarioExport(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	s, err := capture.Open(filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -736,6 +751,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestToken(t *testing.T) {
+	t.Parallel()
 	const token = "a-long-enough-token-for-tests"
 	s, err := capture.Open(filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
@@ -799,6 +815,7 @@ func TestToken(t *testing.T) {
 func mustURL(s string) *url.URL { u, _ := url.Parse(s); return u }
 
 func TestHugeBody(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	d := *s.ds[0]
 	d.Body = []byte(strings.Repeat("<script>x</script>", 300000)) // 5.4 MB
@@ -821,6 +838,7 @@ func TestHugeBody(t *testing.T) {
 // file, as a receiver in another process stores them: nothing in this
 // process announces them.
 func TestLiveFeedOutlivesServerTimeouts(t *testing.T) {
+	t.Parallel()
 	const timeout = 200 * time.Millisecond
 	for _, tc := range []struct {
 		name string
@@ -865,6 +883,9 @@ func liveFeedPastTimeout(t *testing.T, timeout time.Duration, set func(*http.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The server has read the request: both deadlines are set, and
+	// end before opened+timeout.
+	opened := time.Now()
 	defer resp.Body.Close()
 	events := make(chan string)
 	go func() {
@@ -894,7 +915,9 @@ func liveFeedPastTimeout(t *testing.T, timeout time.Duration, set func(*http.Ser
 	if got := next(); got != strconv.FormatInt(want[0], 10) {
 		t.Fatalf("first event %s, want %d", got, want[0])
 	}
-	time.Sleep(3 * timeout)
+	// Well past the deadlines (the first event took a poll of the store,
+	// WatchInterval, which may be as long).
+	time.Sleep(time.Until(opened.Add(3 * timeout)))
 	later := capturekit.Put(t, w, ds[2], ds[3])
 	for _, id := range later {
 		if got := next(); got != strconv.FormatInt(id, 10) {
@@ -908,6 +931,7 @@ func liveFeedPastTimeout(t *testing.T, timeout time.Duration, set func(*http.Ser
 // minutes) answers with the error page, 500 and what is wrong, not a
 // crash; pages that need no delivery go on being served.
 func TestDamagedStore(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "capture.db")
 	w, err := capture.Open(path)
 	if err != nil {
@@ -969,6 +993,7 @@ func TestDamagedStore(t *testing.T) {
 // with another secret to a receiver of that definition, as they do a
 // built-in's.
 func TestDefinitionDeliveries(t *testing.T) {
+	t.Parallel()
 	def, err := provider.Load(filepath.Join("..", "testdata", "providers", "shop.yaml"))
 	if err != nil {
 		t.Fatal(err)

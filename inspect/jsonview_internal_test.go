@@ -37,6 +37,7 @@ func FuzzQuoteShown(f *testing.F) {
 }
 
 func TestQuoteShownCuts(t *testing.T) {
+	t.Parallel()
 	s := strings.Repeat("é", maxStringShown+5)
 	got := quoteShown(s)
 	if !strings.HasPrefix(got, `"`+strings.Repeat("é", maxStringShown)+`"`) || !strings.HasSuffix(got, "… (2005 characters)") {
@@ -47,6 +48,7 @@ func TestQuoteShownCuts(t *testing.T) {
 // TestVerdictChoices: the verdict filter offers every verdict a store
 // filters by, each once, and "any verdict" first.
 func TestVerdictChoices(t *testing.T) {
+	t.Parallel()
 	var offered []string
 	for _, c := range verdicts[1:] {
 		offered = append(offered, c.Value)

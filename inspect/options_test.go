@@ -28,6 +28,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // re-signed Standard Webhooks replay is stamped by the WithClock clock (a
 // receiver whose clock is years behind accepts it only then).
 func TestClientAndClock(t *testing.T) {
+	t.Parallel()
 	then := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
 	ct := &countingTransport{}
 	s := newSite(t, inspect.WithClient(&http.Client{Transport: ct, Timeout: 10 * time.Second}), inspect.WithClock(func() time.Time { return then }))

@@ -13,6 +13,7 @@ import (
 // TestNeverPrintToken: an inspector shows [redacted], never its token,
 // under every fmt verb, String, GoString, JSON and slog.
 func TestNeverPrintToken(t *testing.T) {
+	t.Parallel()
 	s, err := capture.Open(filepath.Join(t.TempDir(), "capture.db"))
 	if err != nil {
 		t.Fatal(err)
