@@ -51,6 +51,7 @@ func (k *kept) all() []Capture {
 // as sent and the answer as sent; with validation off an invalid payload
 // is accepted and its violations are captured all the same.
 func TestCaptureVerdicts(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	evs := testkit.Events(t, generator.ProviderPhasio, 3)
 	var k kept
@@ -117,6 +118,7 @@ func TestCaptureVerdicts(t *testing.T) {
 // state as it was (no snapshot, so no order counted), and its redelivery
 // is applied (not taken for a duplicate) once keeping works again.
 func TestCaptureFailureAnswers503(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	ev := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	k := &kept{fail: errors.New("disk full")}
@@ -192,6 +194,7 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // message's headers; its answers come back with each receipt and in the
 // Done callback; rejected deliveries are not forwarded.
 func TestForwardExact(t *testing.T) {
+	t.Parallel()
 	for _, provider := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		t.Run(provider, func(t *testing.T) {
 			p := testwire.Profile(t, provider)
@@ -282,6 +285,7 @@ func TestForwardExact(t *testing.T) {
 // with its own secret (and, for Phasio, decrypts), carrying the payload
 // the platform sent; with the platform's secret it would fail.
 func TestForwardResigned(t *testing.T) {
+	t.Parallel()
 	for _, provider := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		t.Run(provider, func(t *testing.T) {
 			p := testwire.Profile(t, provider)
@@ -358,6 +362,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 
 // TestForwardAppDown: an app that refuses connections or hangs is an
 // error in the result, and the platform's answer does not wait for it.
+// Not parallel: that answer is timed against the app's 300 ms timeout.
 func TestForwardAppDown(t *testing.T) {
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	hang := make(chan struct{})
@@ -426,6 +431,7 @@ func TestForwardAppDown(t *testing.T) {
 // TestForwardBadURL: New refuses a forward target that is not an http(s)
 // URL.
 func TestForwardBadURL(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	for _, u := range []string{"", "localhost:3000", "ftp://x/y", "http://"} {
 		if _, err := New(p, WithForward(ForwardTo{URL: u})); !errors.Is(err, ErrOptions) {

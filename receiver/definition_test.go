@@ -20,6 +20,7 @@ import (
 // its key pointer, validates payloads against its events' schemas and
 // orders snapshots by its event time.
 func TestReceiverFromDefinition(t *testing.T) {
+	t.Parallel()
 	def, err := provider.Load(filepath.Join(testkit.Root(t), "testdata", "providers", "shop.yaml"))
 	if err != nil {
 		t.Fatal(err)

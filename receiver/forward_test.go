@@ -146,6 +146,7 @@ func deliver(t *testing.T, c *http.Client, p wire.Profile, url string, ev *gener
 // while the app has not answered the first; once released, the app gets
 // the three, byte for byte.
 func TestForwardKeepAlive(t *testing.T) {
+	t.Parallel()
 	run, p := startForward(t, false, nil)
 	c := sender(t, &http.Transport{MaxConnsPerHost: 1})
 	evs := testkit.Events(t, generator.ProviderPhasio, 3)
@@ -182,6 +183,7 @@ func TestForwardKeepAlive(t *testing.T) {
 // its own and the app answers after a random pause; several orders are
 // sent at once.
 func TestForwardOrderPerOrder(t *testing.T) {
+	t.Parallel()
 	run, p := startForward(t, true, nil)
 	c := sender(t, &http.Transport{DisableKeepAlives: true})
 	const orders, each = 4, 12
@@ -234,6 +236,7 @@ func TestForwardOrderPerOrder(t *testing.T) {
 // at once as failed, each passed to Done and reported; released, the app
 // gets the others.
 func TestForwardQueueFull(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, wire.ProviderStandard)
 	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
 	req, err := p.Build(&wire.Message{Event: ev, ID: msgID(0), Time: testkit.Time}, wire.FaultNone)
@@ -307,6 +310,7 @@ func TestForwardQueueFull(t *testing.T) {
 // app's answer, its timeout, or not forwarded because the receiver
 // stopped.
 func TestForwardShutdown(t *testing.T) {
+	t.Parallel()
 	const timeout = 300 * time.Millisecond
 	run, p := startForward(t, false, &http.Client{Timeout: timeout})
 	c := sender(t, &http.Transport{})
@@ -369,6 +373,7 @@ func (abortWriter) Write([]byte) (int, error) { panic(http.ErrAbortHandler) }
 // is given back. (Old code: the worker's panic stopped the test binary;
 // the aborted answer left its worker, and FinishForwards, waiting for ever.)
 func TestForwardPanics(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, wire.ProviderStandard)
 	ev := testkit.Events(t, generator.ProviderPhasio, 1)[0]
 	req, err := p.Build(&wire.Message{Event: ev, ID: msgID(1), Time: testkit.Time}, wire.FaultNone)
@@ -436,6 +441,7 @@ func TestForwardPanics(t *testing.T) {
 // once the app catches up, a delivery is taken and forwarded again. A
 // duplicate is forwarded too.
 func TestForwardBacklogBusy(t *testing.T) {
+	t.Parallel()
 	run, p := startForward(t, false, nil, WithBodyLimit(64<<10), WithInflight(128<<10))
 	c := sender(t, &http.Transport{})
 	evs := testkit.Events(t, generator.ProviderPhasio, 100)
@@ -476,7 +482,8 @@ func TestForwardBacklogBusy(t *testing.T) {
 // TestForwardFinishBounded: a Done function that never returns does not
 // hold FinishForwards (and so Serve and the store's closing) for ever: it
 // returns, saying so, once the grace and its own bound are over. (Old
-// code: it waited for the workers without end.)
+// code: it waited for the workers without end.) Not parallel: it sets
+// finishWait.
 func TestForwardFinishBounded(t *testing.T) {
 	defer func(d time.Duration) { finishWait = d }(finishWait)
 	finishWait = 100 * time.Millisecond
@@ -527,6 +534,7 @@ func TestForwardFinishBounded(t *testing.T) {
 // ended forwards again. (Old code: every delivery of the second Serve
 // was recorded "not forwarded: receive stopped".)
 func TestForwardServeAgain(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, wire.ProviderStandard)
 	app := &slowApp{arrived: make(chan string, 4)}
 	appSrv := httptest.NewServer(app)

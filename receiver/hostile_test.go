@@ -41,6 +41,7 @@ func (c *countingBody) Close() error { return nil }
 // header is answered 401 without a byte of its body read, for every
 // profile, and still recorded.
 func TestReceiverRefusesUnsignedUnread(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{generator.ProviderPhasio, generator.ProviderHappyColis, wire.ProviderStandard} {
 		var rec bytes.Buffer
 		r := mustNew(t, testwire.Profile(t, name), WithRecord(&rec))
@@ -62,6 +63,7 @@ func TestReceiverRefusesUnsignedUnread(t *testing.T) {
 // budget; a delivery over it is answered 503 with Retry-After at once,
 // unread, and the budget comes back when the first one is done.
 func TestReceiverInflight(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	evs := testkit.Events(t, generator.ProviderHappyColis, 3)
 	build := func(i int) *wire.Request {
@@ -97,6 +99,7 @@ func TestReceiverInflight(t *testing.T) {
 // TestReceiverConns: beyond the connection cap a connection waits,
 // unserved, until another closes.
 func TestReceiverConns(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithConns(2))
 	addr := strings.TrimPrefix(srv.URL, "http://")
@@ -149,6 +152,7 @@ func (panicProfile) Verify(http.Header, []byte) (*wire.Received, error) { panic(
 // TestReceiverRecoversPanics: a panic while handling a delivery is a 500
 // with the reason, recorded and counted; the delivery is not lost.
 func TestReceiverRecoversPanics(t *testing.T) {
+	t.Parallel()
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, panicProfile{p}, WithRecord(&rec))
@@ -169,6 +173,7 @@ func TestReceiverRecoversPanics(t *testing.T) {
 // TestReceiverNumberBomb: a signed delivery whose number makes the schema
 // validator panic is a 400 naming the pointer, recorded.
 func TestReceiverNumberBomb(t *testing.T) {
+	t.Parallel()
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithRecord(&rec))
@@ -194,6 +199,7 @@ func TestReceiverNumberBomb(t *testing.T) {
 // TestReceiverLimitsRefused: the largest int64 body limit used to
 // overflow into rejecting every delivery; limits are brought into range.
 func TestReceiverLimitsRefused(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p, WithBodyLimit(MaxBodyLimit), WithInflight(MaxBodyLimit))
 	req, _ := p.Build(&wire.Message{Event: testkit.Events(t, generator.ProviderHappyColis, 1)[0], ID: uuid(1)}, wire.FaultNone)
@@ -226,6 +232,7 @@ func (brokenWriter) Write([]byte) (int, error) { return 0, net.ErrClosed }
 // TestReceiverUnansweredReceipt: when the answer cannot be written the
 // receipt says so instead of claiming the 200 the sender never got.
 func TestReceiverUnansweredReceipt(t *testing.T) {
+	t.Parallel()
 	var rec bytes.Buffer
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	r := mustNew(t, p, WithRecord(&rec))
@@ -246,6 +253,7 @@ func TestReceiverUnansweredReceipt(t *testing.T) {
 // sending: every receipt recorded as answered 2xx (without a response
 // error) was an answer its client got.
 func TestReceiverShutdownNeverLies(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	evs := testkit.Events(t, generator.ProviderHappyColis, 4)
 	for round := range 8 {

@@ -99,6 +99,7 @@ type delivery struct {
 // TestReceiverBehaviour delivers request sequences to a receiver on
 // 127.0.0.1 and checks every answer, the counters and the stored order.
 func TestReceiverBehaviour(t *testing.T) {
+	t.Parallel()
 	phasio := testkit.Events(t, generator.ProviderPhasio, 2)
 	hc := testkit.Events(t, generator.ProviderHappyColis, 1)[0]
 	older := testkit.SetHeaderField(t, hc.Payload, "date", "2020-01-01T00:00:00.000Z")
@@ -217,6 +218,7 @@ func stamped(t *testing.T, payload []byte, id string) []byte {
 // TestReceiverVectors: every invalid vector with a request is answered
 // 401 with its named reason.
 func TestReceiverVectors(t *testing.T) {
+	t.Parallel()
 	for profile, f := range testkit.Vectors(t) {
 		for _, v := range f.Invalid {
 			if v.EncryptedPayload == "" && v.Body == "" {
@@ -236,6 +238,7 @@ func TestReceiverVectors(t *testing.T) {
 
 // TestReceiverRoutes covers other methods and paths.
 func TestReceiverRoutes(t *testing.T) {
+	t.Parallel()
 	r := mustNew(t, testwire.Profile(t, generator.ProviderPhasio))
 	for _, tt := range []struct {
 		method, path string
@@ -256,6 +259,7 @@ func TestReceiverRoutes(t *testing.T) {
 // TestReceiverRecord writes one JSON line per delivery, with the receipt
 // callback seeing the same, and never a payload.
 func TestReceiverRecord(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Events(t, generator.ProviderPhasio, 3)
 	var rec bytes.Buffer
 	var lines []string
@@ -297,6 +301,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
 
 // TestReceiverRecordError keeps the first record error for Close.
 func TestReceiverRecordError(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderPhasio)
 	srv, err := Start(p, WithRecord(failWriter{}))
 	if err != nil {
@@ -314,6 +319,7 @@ func TestReceiverRecordError(t *testing.T) {
 // TestReceiverConcurrent: the same message from many clients at once is
 // applied exactly once; different orders are all kept.
 func TestReceiverConcurrent(t *testing.T) {
+	t.Parallel()
 	evs := testkit.Events(t, generator.ProviderHappyColis, 8)
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv := startReceiver(t, p)
@@ -344,6 +350,7 @@ func TestReceiverConcurrent(t *testing.T) {
 
 // TestDedupWindow forgets the oldest ids beyond the window.
 func TestDedupWindow(t *testing.T) {
+	t.Parallel()
 	s := newStore(2)
 	apply := func(id string) Outcome { o, _ := s.apply(&wire.Received{ID: id}, ""); return o }
 	got := []Outcome{apply("a"), apply("b"), apply("a"), apply("c"), apply("a"), apply("c")}
@@ -405,6 +412,7 @@ func FuzzReceiverBody(f *testing.F) {
 // TestReceiverGracefulClose: Close waits for a delivery in flight, which is
 // answered and counted, and refuses new connections.
 func TestReceiverGracefulClose(t *testing.T) {
+	t.Parallel()
 	p := testwire.Profile(t, generator.ProviderHappyColis)
 	srv, err := Start(p)
 	if err != nil {
@@ -474,6 +482,7 @@ func postHalf(t *testing.T, srv *Server, req *wire.Request, n int) (pw *io.PipeW
 // TestStoreUndo: undo takes back what one apply stored (the earlier
 // snapshot again, or none), and leaves a snapshot a later apply stored.
 func TestStoreUndo(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(s *store) time.Time { return s.orders["k"].at }
 	s := newStore(8)

@@ -12,6 +12,7 @@ import (
 // their profile's secret, under every fmt verb, String, GoString, JSON
 // and slog.
 func TestNeverPrintSecrets(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"phasio", "happycolis", "standard"} {
 		t.Run(name, func(t *testing.T) {
 			r, err := New(testwire.Profile(t, name))

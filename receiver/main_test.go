@@ -1,0 +1,16 @@
+package receiver
+
+import (
+	"os"
+	"testing"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
+)
+
+// TestMain lets the parallel tests run all at once: the forward and
+// shutdown tests wait on apps that answer late or never and on stops,
+// which then overlap the tests that compute.
+func TestMain(m *testing.M) {
+	parallel.Allow(32)
+	os.Exit(m.Run())
+}
