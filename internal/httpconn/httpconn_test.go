@@ -48,9 +48,10 @@ func TestStop(t *testing.T) {
 	}{
 		// Waiting for the spare would take the whole 10 s.
 		{"spare connection", false, 10 * time.Second, 0},
-		{"request in flight", true, 300 * time.Millisecond, 1},
+		{"request in flight", true, 100 * time.Millisecond, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			release := make(chan struct{})
 			defer close(release)
 			entered := make(chan struct{})
