@@ -26,28 +26,35 @@ func TestWithin(t *testing.T) {
 	if _, err := within(timeout, grace, func() {}, func() (int, error) { return 0, boom }); err != boom {
 		t.Errorf("a failing step: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	start := time.Now()
-	_, err := within(timeout, grace, cancel, func() (int, error) {
-		<-ctx.Done()
-		return 0, ctx.Err()
+	// The two that wait, side by side.
+	t.Run("stops when given up", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		start := time.Now()
+		_, err := within(timeout, grace, cancel, func() (int, error) {
+			<-ctx.Done()
+			return 0, ctx.Err()
+		})
+		took := time.Since(start)
+		if err == nil || err.Error() != "no answer within 50ms" || took < timeout || took > 5*time.Second {
+			t.Errorf("a step that stops when given up: %v after %v", err, took)
+		}
 	})
-	took := time.Since(start)
-	if err == nil || err.Error() != "no answer within 50ms" || took < timeout || took > 5*time.Second {
-		t.Errorf("a step that stops when given up: %v after %v", err, took)
-	}
-	stuck := make(chan struct{})
-	defer close(stuck)
-	start = time.Now()
-	_, err = within(timeout, grace, func() {}, func() (int, error) {
-		<-stuck
-		return 0, nil
+	t.Run("heeds nothing", func(t *testing.T) {
+		t.Parallel()
+		stuck := make(chan struct{})
+		defer close(stuck)
+		start := time.Now()
+		_, err := within(timeout, grace, func() {}, func() (int, error) {
+			<-stuck
+			return 0, nil
+		})
+		took := time.Since(start)
+		if err == nil || err.Error() != "no answer within 50ms, nor 50ms after it was given up" || took < timeout+grace || took > 5*time.Second {
+			t.Errorf("a step that heeds nothing: %v after %v", err, took)
+		}
 	})
-	took = time.Since(start)
-	if err == nil || err.Error() != "no answer within 50ms, nor 50ms after it was given up" || took < timeout+grace || took > 5*time.Second {
-		t.Errorf("a step that heeds nothing: %v after %v", err, took)
-	}
 }
 
 // failures is a test that records its failures instead of failing: Fatalf
