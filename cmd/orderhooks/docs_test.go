@@ -393,6 +393,7 @@ func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, ui
 		text := strings.Replace(c.text, "go run ./cmd/orderhooks", "orderhooks", 1)
 		text = strings.ReplaceAll(text, "127.0.0.1:8787", port)
 		text = strings.ReplaceAll(text, "127.0.0.1:8790", uiPort)
+		text = docDuration.ReplaceAllString(text, "--duration "+docRunFor.String())
 		if !strings.HasPrefix(text, "orderhooks ") {
 			t.Errorf("%s: %q: not an orderhooks command; say how to run it in skippedCommand", where, c.text)
 			continue
@@ -431,6 +432,16 @@ func runDocCommands(t *testing.T, file string, cmds []docCommand, work, port, ui
 		}
 	}
 }
+
+// docDuration matches a documented soak's --duration in seconds. The
+// test runs such a command for docRunFor instead, as it moves documented
+// ports: the run is the same (fresh orders at the rate given, ended by its
+// duration, exit 0), only shorter; the documented second would be most of
+// this test's time.
+var docDuration = regexp.MustCompile(`--duration \d+s\b`)
+
+// docRunFor is how long a documented soak runs here.
+const docRunFor = 200 * time.Millisecond
 
 // plainCommand splits a documented command line into the arguments bash
 // would pass to orderhooks, expanding $NAME (also inside double quotes)
