@@ -60,6 +60,7 @@ func listStore(t *testing.T, path string) []*capture.Delivery {
 // then read the store with capture list, show and export, and replay it
 // straight from the store to another receiver, byte for byte.
 func TestReceiveStore(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "capture.db")
 	secret := testSecret(t, generator.ProviderPhasio, 's')
@@ -297,6 +298,7 @@ func TestStoreRefusesForeignFiles(t *testing.T) {
 // read-only file makes deliveries answer 503, the lines and the summary
 // say so, and receive exits 1.
 func TestReceiveStoreUnwritable(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	secret := testSecret(t, generator.ProviderHappyColis, 'h')
 	p, err := wire.New(generator.ProviderHappyColis, []string{secret})
 	if err != nil {
@@ -370,6 +372,7 @@ func makeImmutable(t *testing.T, path string) func() {
 // TestReceiveRedact: with --redact no stored delivery holds a customer's
 // e-mail address or name as sent, and every payload still validates.
 func TestReceiveRedact(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	secret := testSecret(t, generator.ProviderHappyColis, 'h')
 	p, err := wire.New(generator.ProviderHappyColis, []string{secret})
 	if err != nil {
@@ -452,6 +455,7 @@ func (a *forwardApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // with its own secret); the lines show the app's answer and the store
 // keeps it.
 func TestReceiveForward(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	secret := testSecret(t, generator.ProviderPhasio, 's')
 	local := testSecret(t, generator.ProviderPhasio, 'l')
 	appProfile, _ := wire.New(generator.ProviderPhasio, []string{local})
@@ -595,6 +599,7 @@ func TestForwardFailuresResent(t *testing.T) {
 // each accepted one why its forward failed: the app's timeout, or that it
 // was still queued (or cancelled) when receive stopped.
 func TestReceiveForwardStopped(t *testing.T) {
+	t.Parallel() // it mostly waits (the app holds every forward until --forward-timeout)
 	secret := testSecret(t, generator.ProviderPhasio, 's')
 	held := make(chan struct{})
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-held }))
@@ -650,6 +655,7 @@ func TestReceiveForwardStopped(t *testing.T) {
 // secret through the same definition, and capture list finds them by the
 // definition's name.
 func TestReceiveForwardDefinition(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
 	for _, tt := range []struct {
 		name string
@@ -739,6 +745,7 @@ func TestReceiveForwardDefinition(t *testing.T) {
 // flushes every commit, and the summary says so); normal is the default;
 // a bad value or --sync without --store is a usage error.
 func TestReceiveSync(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	secret := testSecret(t, generator.ProviderPhasio, 's')
 	vars := map[string]string{"S": secret}
 	for _, tt := range []struct {

@@ -15,6 +15,7 @@ import (
 // TestDemo runs the demo end to end: it must pass its own contract suite,
 // leave complete recordings, and never print a secret.
 func TestDemo(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	dir := t.TempDir()
 	out, errOut, code := runCmd(t, "", "demo", "--dir", dir)
 	if code != exitOK {

@@ -823,6 +823,7 @@ func TestInternalWordingPattern(t *testing.T) {
 // (embedded schemas, scenarios, examples), every command's help, and the
 // string literals of the code (messages, flag usage).
 func TestNoInternalWording(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	report := func(where, text string) {
 		for n, line := range strings.Split(text, "\n") {
 			if m := internalWording.FindString(line); m != "" {

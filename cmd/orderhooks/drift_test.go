@@ -291,6 +291,7 @@ func TestDriftEndToEnd(t *testing.T) {
 // file, bare JSONL payloads and a pretty-printed JSON document give the
 // same counts; input problems name the file and line (exit 2).
 func TestDriftSources(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	dir := t.TempDir()
 	evs := happyColisEvents(t)
 	var events, bare bytes.Buffer
@@ -376,6 +377,7 @@ func mustLoadScenario(t *testing.T, name string) *generator.Scenario {
 // a capture store a receiver of the definition wrote; the injected
 // deviations are reported with their counts, clean traffic has none.
 func TestDriftProviderFile(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	shop := shopDefinition(t)
 	events, errOut, code := runCmd(t, "", "generate", "--provider-file", shop, "--orders", "20", "--seed", "4")
 	if code != exitOK {

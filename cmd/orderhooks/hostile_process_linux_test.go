@@ -113,6 +113,7 @@ func interruptAfter(t *testing.T, bin string, args []string, wait time.Duration)
 // scalar (10 GB before the expansion was bounded) fails with exit 2 and a
 // peak resident size under 100 MB. (Its time is BenchmarkScenarioAliasBomb's.)
 func TestAliasBombMemory(t *testing.T) {
+	t.Parallel() // it mostly waits for its process
 	bin := orderhooksBinary(t)
 	f := writeHostileFiles(t)
 	cmd := exec.Command(bin, "generate", "--provider", "phasio", "--scenario", f.aliasBomb)
@@ -137,6 +138,7 @@ func TestAliasBombMemory(t *testing.T) {
 // check connects to the proxy, as its deliveries do, instead of refusing a
 // host only the proxy can reach (it exited 3).
 func TestPreflightThroughProxy(t *testing.T) {
+	t.Parallel() // it mostly waits for its process
 	bin := orderhooksBinary(t)
 	var hits atomic.Int64
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -182,6 +182,7 @@ func TestEmitConcatenatedFiles(t *testing.T) {
 // a correct receiver: nothing is blocked, the forgeries are rejected, the
 // exit code is 0, and the record's delivery numbers have no gap.
 func TestEmitHappyColisFaults(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	rcv := startVerifying(t, generator.ProviderHappyColis, emitSecretHC)
 	record := filepath.Join(t.TempDir(), "sent.jsonl")
 	out, errOut, code := runCmd(t, "", "emit", "--provider", "happycolis", "--url", rcv.URL, "--secret", emitSecretHC,

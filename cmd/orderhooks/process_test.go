@@ -16,6 +16,7 @@ import (
 
 	"github.com/orderhooks/orderhooks/internal/testkit"
 	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
+	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
 )
 
 var (
@@ -29,18 +30,27 @@ var (
 // command.
 const binName = "orderhooks"
 
+// parallelTests is how many parallel tests run at once: most of them wait
+// (on processes, timeouts, --duration runs, receivers that hold their
+// answers), which one per CPU would queue. Tests that touch what the
+// process shares (the working directory, the environment, inspect's
+// memory limit) are not parallel; emit's collector target is lessgc's.
+const parallelTests = 8
+
 // TestMain runs the command when this test binary is started under the
 // name orderhooks (the process tests' link to it: no go build, no second
 // link of the whole program), and otherwise the tests, with the collector
 // running less often (internal/testkit/lessgc; the command keeps the
-// default: tests measure its memory); then it removes the link the process
-// tests share.
+// default: tests measure its memory) and up to parallelTests parallel
+// tests at once (internal/testkit/parallel); then it removes the link the
+// process tests share.
 func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == binName {
 		main()
 		return
 	}
 	lessgc.Set()
+	parallel.Allow(parallelTests)
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
@@ -102,6 +112,7 @@ func slowServer(t *testing.T, n int64, status int) (srv *httptest.Server, starte
 // leave a record whose every line is complete JSON, and never print the
 // secret.
 func TestEmitSIGTERM(t *testing.T) {
+	t.Parallel() // it mostly waits for its process
 	bin := orderhooksBinary(t)
 	srv, started := slowServer(t, 20, http.StatusNoContent)
 	dir := t.TempDir()
@@ -156,6 +167,7 @@ func TestEmitSIGTERM(t *testing.T) {
 // commands it prints against its still-running receiver, then stops it
 // with Ctrl-C.
 func TestDemoKeep(t *testing.T) {
+	t.Parallel() // it mostly waits for its processes
 	bin := orderhooksBinary(t)
 	cmd := exec.Command(bin, "demo", "--keep", "--dir", t.TempDir())
 	sc, _ := testkit.Start(t, cmd)
@@ -206,6 +218,7 @@ func TestDemoKeep(t *testing.T) {
 // check sends (every request answered 2xx): the running check is reported
 // interrupted, never failed, in the JSON and JUnit reports, exit 1.
 func TestVerifySIGINT(t *testing.T) {
+	t.Parallel() // it mostly waits for its process
 	bin := orderhooksBinary(t)
 	srv, started := slowServer(t, 5, http.StatusOK) // the 5th request is inside accepts-valid-lifecycle
 	dir := t.TempDir()

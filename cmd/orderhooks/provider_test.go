@@ -84,6 +84,7 @@ func TestProviderCommand(t *testing.T) {
 // events, the same suite verdicts against the same receiver, the same
 // decryption.
 func TestProviderFileRoundTrip(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	files := map[string]string{}
 	for _, name := range provider.Builtins() {
 		out, _, code := runCmd(t, "", "provider", "show", name)
@@ -204,6 +205,7 @@ func TestSecretAsymmetric(t *testing.T) {
 // verify and receive, signed with --sign standard or a definition file's
 // signing; bad input is one line and exit 2.
 func TestSpecFlag(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "asyncapi-streetlights-kafka.yml")
 	out, errOut, code := runCmd(t, "", "generate", "--spec", spec, "--sign", "standard", "--orders", "2", "--seed", "3")
 	if code != exitOK || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"provider":"asyncapi-streetlights-kafka"`) {
@@ -334,6 +336,7 @@ func TestSpecEntityKey(t *testing.T) {
 // section made of the flag): "--entity-key: "/nope" is not a property …",
 // exit 2.
 func TestSpecEntityKeyUndeclared(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
 	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")
 	const undeclared = `orderhooks %s: --entity-key: "/nope" is not a property the payload schema of newPet declares` + "\n"
@@ -378,6 +381,7 @@ func TestHelpWireDefinition(t *testing.T) {
 // than the one line shows, the hint names a command that lists them all,
 // provider check --spec with the same signing, and that command does.
 func TestSpecMoreProblems(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	spec := filepath.Join(testkit.Root(t), "testdata", "specs", "asyncapi-streetlights-kafka.yml")
 	good := filepath.Join(testkit.Root(t), "testdata", "specs", "oai-webhook-example.yaml")
 	gh := filepath.Join(testkit.Root(t), "testdata", "specs", "github.provider.yaml")

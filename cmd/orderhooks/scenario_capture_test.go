@@ -23,6 +23,7 @@ import (
 // as captured with --raw), in the captured order. A recording of the
 // same traffic gives the same scenario.
 func TestScenarioFromCapture(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	dir := t.TempDir()
 	secret := testSecret(t, generator.ProviderHappyColis, 'h')
 	vars := map[string]string{"S": secret}

@@ -64,6 +64,7 @@ func TestSchemaShowEverySchema(t *testing.T) {
 // definition file and an imported document; the file is the same bytes
 // as specexport.Export gives.
 func TestSchemaExport(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	dir := t.TempDir()
 	def := filepath.Join(dir, "happycolis.yaml")
 	if err := os.WriteFile(def, provider.BuiltinFile("happycolis"), 0o644); err != nil {

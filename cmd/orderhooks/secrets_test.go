@@ -236,6 +236,7 @@ func TestSecretScanFinds(t *testing.T) {
 // the secret back in every encoding, with every report and record: the
 // scan of each run (secretScan) checks the output and every file.
 func TestSecretsNeverShown(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	key, _ := base64.RawURLEncoding.DecodeString(emitSecret)
 	echo := testServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)

@@ -334,6 +334,7 @@ func normalize(s string) string {
 var progressLineRE = regexp.MustCompile(`^\[\d+/\d+\] (pass|FAIL|warn|skip|INCONCLUSIVE|interrupted) [a-z-]+: .+ \([0-9.]+(ns|µs|ms|s)\)$`)
 
 func TestVerifyGolden(t *testing.T) {
+	t.Parallel() // after the sequential tests (the docs test changes directory)
 	good := startVerifyReceiver(t)
 	// answers 200 {"ok":true} to everything and stores nothing
 	yes := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
