@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,7 +47,10 @@ func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 // TestInterruptIdleStdin: Ctrl-C (SIGINT) stops a command waiting on a
 // stdin that sends nothing, at once: emit --in -, replay -, validate and
 // decrypt used to wait until the writer closed the pipe. validate skipping
-// an endless line stops too.
+// an endless line stops too. A command reading stdin is interrupted after
+// it is blocked in that read (readingStdin), not after a fixed wait only:
+// on a loaded machine the signal could come before the read, and the test
+// pass without having interrupted one.
 func TestInterruptIdleStdin(t *testing.T) {
 	bin := orderhooksBinary(t)
 	rcv := startVerifying(t, generator.ProviderPhasio, emitSecret)
@@ -55,13 +59,16 @@ func TestInterruptIdleStdin(t *testing.T) {
 		args []string
 		code int
 		says string
+		// stdin: the command reads its standard input, and is interrupted
+		// in that read; otherwise after the wait.
+		stdin bool
 	}{
-		{"emit", []string{"emit", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--in", "-"}, exitFailure, "interrupted"},
-		{"replay", []string{"replay", "-", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitFailure, "interrupted"},
-		{"validate", []string{"validate", "--schema", "auto"}, exitFailure, "interrupted"},
-		{"decrypt", []string{"decrypt", "--secret", emitSecret}, exitFailure, "interrupted"},
+		{"emit", []string{"emit", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret, "--in", "-"}, exitFailure, "interrupted", true},
+		{"replay", []string{"replay", "-", "--provider", "phasio", "--url", rcv.URL, "--secret", emitSecret}, exitFailure, "interrupted", true},
+		{"validate", []string{"validate", "--schema", "auto"}, exitFailure, "interrupted", true},
+		{"decrypt", []string{"decrypt", "--secret", emitSecret}, exitFailure, "interrupted", true},
 		// Not stdin, but as endless: the line over the limit is skipped for ever.
-		{"validate endless line", []string{"validate", "--schema", "auto", "/dev/zero"}, exitFailure, "interrupted"},
+		{"validate endless line", []string{"validate", "--schema", "auto", "/dev/zero"}, exitFailure, "interrupted", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // each waits for its process, which waits on its input
@@ -71,7 +78,7 @@ func TestInterruptIdleStdin(t *testing.T) {
 			// every time.
 			waits := []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, time.Second, 3 * time.Second}
 			for i, wait := range waits {
-				code, out := interruptAfter(t, bin, tt.args, wait)
+				code, out := interruptAfter(t, bin, tt.args, wait, tt.stdin)
 				if code == -1 && i < len(waits)-1 {
 					t.Logf("killed by the signal after %s, before its handler was set: trying again with a longer wait", wait)
 					continue
@@ -86,9 +93,11 @@ func TestInterruptIdleStdin(t *testing.T) {
 }
 
 // interruptAfter starts bin with args and an open, silent stdin, sends it
-// SIGINT after wait (to let it reach the read), and returns its exit code
-// and output.
-func interruptAfter(t *testing.T, bin string, args []string, wait time.Duration) (int, string) {
+// SIGINT after wait (to let it reach the read; with inRead, wait after it
+// is blocked reading its standard input: the read can start in the
+// background before the command is done starting), and returns its exit
+// code and output.
+func interruptAfter(t *testing.T, bin string, args []string, wait time.Duration, inRead bool) (int, string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	stdin, err := cmd.StdinPipe()
@@ -101,6 +110,15 @@ func interruptAfter(t *testing.T, bin string, args []string, wait time.Duration)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	if inRead {
+		for deadline := time.Now().Add(10 * time.Second); !readingStdin(cmd.Process.Pid); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("orderhooks %s: not blocked reading its standard input after 10s:\n%s", args[0], out.String())
+			}
+		}
+	}
 	time.Sleep(wait)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
@@ -108,6 +126,24 @@ func interruptAfter(t *testing.T, bin string, args []string, wait time.Duration)
 	code := waitExit(t, cmd, 10*time.Second)
 	return code, out.String()
 }
+
+// readingStdin reports whether a thread of process pid is in the system
+// call read(0, …): blocked reading its standard input, a pipe that sends
+// nothing (/proc/PID/task/TID/syscall: the call's number, then its
+// arguments in hex).
+func readingStdin(pid int) bool {
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, task.Name()))
+		if f := strings.Fields(string(b)); err == nil && len(f) > 1 && f[0] == readSyscall && f[1] == "0x0" {
+			return true
+		}
+	}
+	return false
+}
+
+// readSyscall is read's number in /proc/PID/task/TID/syscall.
+var readSyscall = strconv.Itoa(syscall.SYS_READ)
 
 // TestAliasBombMemory: the 1.1 MB scenario of 2,000 aliases to a 1 MiB
 // scalar (10 GB before the expansion was bounded) fails with exit 2 and a
