@@ -144,7 +144,7 @@ func (in *Inspector) events(w http.ResponseWriter, r *http.Request) {
 // newline to break the stream.
 func writeEvent(buf *bytes.Buffer, s *capture.Summary) error {
 	var html bytes.Buffer
-	if err := rowTemplate.Execute(&html, newRow(s)); err != nil {
+	if err := rowTemplate().Execute(&html, newRow(s)); err != nil {
 		return err
 	}
 	data, err := json.Marshal(struct {
