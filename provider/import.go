@@ -132,6 +132,10 @@ func unescapeFragment(f string) string {
 func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch map[string]string, names map[string]bool) {
 	d := c.d
 	imp := ev.Import
+	if d.opts.signingOnly {
+		c.importSection(ev) // the document is FromSpec's to read
+		return
+	}
 	spec, err := c.loadSpec(imp.Spec)
 	if err != nil {
 		var ae *apispec.Error
@@ -143,26 +147,9 @@ func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch
 		return
 	}
 	d.imp = &importShared{spec: spec}
-	for i, g := range slices.Concat(imp.Include, imp.Exclude) {
-		if _, err := path.Match(g, ""); err != nil {
-			at := fmt.Sprintf("/events/import/include/%d", i)
-			if i >= len(imp.Include) {
-				at = fmt.Sprintf("/events/import/exclude/%d", i-len(imp.Include))
-			}
-			c.add(at, "%q: %v", g, err)
-			return
-		}
-	}
-	matchT := map[string]*Template{}
-	for i, k := range imp.Match.Keys {
-		at := "/events/import/match/" + escape(k)
-		if !matchedBy(ev.Match, k) {
-			c.add(at, "%s is not one of events.match", k)
-			continue
-		}
-		if t := c.tmpl(at, imp.Match.Vals[i], ContextEventName); t != nil {
-			matchT[strings.ToLower(k)] = t
-		}
+	matchT, ok := c.importSection(ev)
+	if !ok {
+		return
 	}
 	key, compare := []string(imp.Key), imp.Compare
 	if len(key) == 0 {
@@ -245,6 +232,35 @@ func (c *checker) importEvents(ev *Events, rename *Template, seenWire, seenMatch
 	if kept == 0 {
 		c.add("/events/import", "no event of %s is kept (%d events; include %v, exclude %v)", imp.Spec, len(spec.Events), imp.Include, imp.Exclude)
 	}
+}
+
+// importSection checks what events.import says besides its document:
+// the include and exclude globs (false when one does not read) and the
+// match templates, returned by lower-case match key.
+func (c *checker) importSection(ev *Events) (map[string]*Template, bool) {
+	imp := ev.Import
+	for i, g := range slices.Concat(imp.Include, imp.Exclude) {
+		if _, err := path.Match(g, ""); err != nil {
+			at := fmt.Sprintf("/events/import/include/%d", i)
+			if i >= len(imp.Include) {
+				at = fmt.Sprintf("/events/import/exclude/%d", i-len(imp.Include))
+			}
+			c.add(at, "%q: %v", g, err)
+			return nil, false
+		}
+	}
+	matchT := map[string]*Template{}
+	for i, k := range imp.Match.Keys {
+		at := "/events/import/match/" + escape(k)
+		if !matchedBy(ev.Match, k) {
+			c.add(at, "%s is not one of events.match", k)
+			continue
+		}
+		if t := c.tmpl(at, imp.Match.Vals[i], ContextEventName); t != nil {
+			matchT[strings.ToLower(k)] = t
+		}
+	}
+	return matchT, true
 }
 
 // errNoValue: a document declares no value for a variable of an event.

@@ -77,3 +77,60 @@ func TestImport(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSigning: a definition read for its signing (FromSpec's signer)
+// does not read the document its events.import names, which FromSpec
+// replaces, and is otherwise checked as Load checks it: the same problems
+// at the same lines.
+func TestLoadSigning(t *testing.T) {
+	dir := t.TempDir()
+	const head = "format: 1\nname: pets\n"
+	const events = "events:\n  match: [{header: Pet-Event}]\n  key: /id\n  default: newPet\n  import: {spec: missing.yaml, exclude: [\"old*\"]}\nlifecycle:\n  state: /state\n  transitions:\n    - {name: made, to: made, emits: newPet}\n"
+	const signing = "signing:\n  header: Sig\n  content: \"{body}\"\n  join: none\n  schemes:\n    - {algorithm: hmac-sha256, secret: {encoding: text}, key: utf8, encoding: hex, signature: \"{sig}\"}\n"
+	for _, tt := range []struct {
+		name, text string
+		want       string // LoadSigning's error, "" for none
+		// Load reports it only once the (here missing) document reads
+		afterDoc bool
+	}{
+		{"document missing", head + signing + events, "", false},
+		{"bad signing", head + strings.Replace(signing, "hmac-sha256", "hmac-md5", 1) + events, "p.yaml:8: /signing/schemes/0/algorithm", false},
+		{"bad template", head + strings.Replace(signing, "{body}", "{bodyy}", 1) + events, "p.yaml:5: /signing/content", false},
+		{"bad glob", head + signing + strings.Replace(events, "old*", "[old", 1), "p.yaml:13: /events/import/exclude/0", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"), "p.yaml")
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d, err := provider.LoadSigning(p)
+			_, loadErr := provider.Load(p)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("LoadSigning: %v", err)
+				}
+				if s := d.Signing(); s == nil || s.Header != "Sig" || d.Spec().Events.Import.Spec != "missing.yaml" {
+					t.Fatalf("LoadSigning: signing %+v, events %+v", s, d.Spec().Events)
+				}
+				if loadErr == nil || !strings.Contains(loadErr.Error(), "missing.yaml: no such file") {
+					t.Fatalf("Load: %v, want the missing document", loadErr)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("LoadSigning: %v, want %q", err, tt.want)
+			}
+			if tt.afterDoc {
+				return
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if loadErr == nil || !strings.Contains(loadErr.Error(), line) {
+					t.Fatalf("Load: %v, want LoadSigning's %q among its problems", loadErr, line)
+				}
+			}
+		})
+	}
+}

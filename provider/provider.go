@@ -82,6 +82,8 @@ type options struct {
 	ctx     context.Context // nil: never interrupted; dropped once built
 	key     []string        // FromSpec: events.import.key, nil: the signer's
 	compare []string        // FromSpec: events.import.compare, nil: the signer's
+	// signingOnly: LoadSigning's, events.import's document is not read.
+	signingOnly bool
 	// builtins resolves events.from while the built-ins themselves are
 	// parsed; nil: the built-ins.
 	builtins map[string]builtinResult
@@ -161,6 +163,17 @@ func Load(path string, opts ...Option) (*Definition, error) {
 		o.dir = filepath.Dir(path)
 	}
 	return parse(data, path, o)
+}
+
+// LoadSigning reads the definition file at path as FromSpec's signer,
+// which takes its request, signing, id, timestamp, encryption, delivery
+// and events sections, not its events: it is checked as Load checks it,
+// with the same problems at the same places, except that the document
+// its events.import names is not read (FromSpec reads its own document
+// in its place), so nothing that needs that document's events is
+// checked. The definition returned has only its listed events.
+func LoadSigning(path string, opts ...Option) (*Definition, error) {
+	return Load(path, append(opts, func(o *options) { o.signingOnly = true })...)
 }
 
 // encodingError is the problem of a file that is not UTF-8, at its line:

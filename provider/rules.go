@@ -505,9 +505,17 @@ func (c *checker) events() {
 	if ev.TestHeader != "" && !urlMatch {
 		c.add("/events/testHeader", "only url-matched events need a header naming them")
 	}
-	if ev.Default != "" && !names[ev.Default] {
+	if ev.Default != "" && !names[ev.Default] && !c.unknownEvents() {
 		c.add("/events/default", "%q is not one of the events%s", ev.Default, suggest.Hint(ev.Default, slices.Sorted(maps.Keys(names)), nil))
 	}
+}
+
+// unknownEvents: the definition's events are not all known, its
+// events.import document being left unread (LoadSigning), so a name that
+// is not among them may still be one.
+func (c *checker) unknownEvents() bool {
+	ev := c.d.f.Events
+	return c.d.opts.signingOnly && ev != nil && ev.Import != nil
 }
 
 // keepEvents applies WithEvents.
@@ -567,7 +575,7 @@ func (c *checker) lifecycle() {
 		}
 		trans[t.Name] = true
 		states[t.To] = true
-		if c.d.byName[t.Emits] == nil {
+		if c.d.byName[t.Emits] == nil && !c.unknownEvents() {
 			c.add(at+"/emits", "%q is not a listed event%s", t.Emits, suggest.Hint(t.Emits, slices.Sorted(maps.Keys(c.d.byName)), nil))
 		}
 		for j, ptr := range t.Set.Keys {

@@ -301,7 +301,9 @@ func (p providerFlags) specDefinition(ctx context.Context) (*provider.Definition
 	case sign != "":
 		return nil, usageErrorf("--sign %q: only standard (Standard Webhooks) signs an imported document; other signing comes from --provider-file FILE%s", sign, suggest.Hint(sign, []string{"standard"}, nil))
 	case file != "":
-		def, err := provider.Load(file, provider.WithContext(ctx))
+		// only its signing is used: the document its events.import
+		// names, if any, is --spec's
+		def, err := provider.LoadSigning(file, provider.WithContext(ctx))
 		if err != nil {
 			return nil, definitionError(ctx, shell.Quote(file), file, err)
 		}

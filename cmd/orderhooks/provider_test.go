@@ -252,6 +252,17 @@ func TestSpecFlag(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"provider":"github"`) {
 		t.Fatalf("generate with a definition's signing: %d %q\n%s", code, errOut, out)
 	}
+	// only the file's signing is used: the document its events.import
+	// names is --spec's, not read (here it is not there at all)
+	ghText, err := os.ReadFile(gh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := writeFile(t, "github.provider.yaml", string(ghText))
+	out, errOut, code = runCmd(t, "", "generate", "--spec", spec, "--provider-file", alone, "--entity-key", "/sentAt", "--orders", "1")
+	if code != exitOK || !strings.Contains(out, `"provider":"github"`) {
+		t.Fatalf("generate with the signing of a definition whose document is not there: %d %q\n%s", code, errOut, out)
+	}
 	bad := writeFile(t, "api.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  e:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: 'https://example.com/pet.json'}\n")
 	for _, tt := range []struct {
 		args []string
