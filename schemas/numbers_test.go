@@ -3,6 +3,8 @@ package schemas
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,5 +80,14 @@ func TestDecodeRejectsInvalidUTF8(t *testing.T) {
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Line != 2 || se.Column != 15 {
 		t.Fatalf("got %v (%+v), want a syntax error at 2:15", err, se)
+	}
+}
+
+// TestNamesCompiled: Names, read without compiling, lists exactly the
+// schemas the package compiles.
+func TestNamesCompiled(t *testing.T) {
+	compiled := slices.Sorted(maps.Keys(mustLoad()))
+	if got := Names(); !slices.Equal(got, compiled) {
+		t.Errorf("Names() = %q, compiled %q", got, compiled)
 	}
 }

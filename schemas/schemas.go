@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -209,12 +211,19 @@ func MustCompile(name string, source []byte) *Schema {
 	return s
 }
 
-// Names lists the embedded schema names, sorted.
+// Names lists the embedded schema names, sorted: those of the embedded
+// files and their strict variants, read without compiling any (a
+// definition naming a built-in schema checks the name against them).
 func Names() []string {
-	m := mustLoad()
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
+	names := slices.Collect(maps.Values(strictOf))
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) == ".json" {
+			names = append(names, strings.TrimSuffix(p, ".json"))
+		}
+		return err
+	})
+	if err != nil {
+		panic(err) // an embedded directory reads
 	}
 	sort.Strings(names)
 	return names
