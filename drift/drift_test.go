@@ -129,15 +129,30 @@ func uniq(ptrs []string) string {
 func agreementPayloads(t *testing.T) []*generator.Event {
 	t.Helper()
 	payloads := clean(t, sweep.N(500, 1500))
-	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
-		d, err := corpus.Drifted(p, 400, 22)
-		if err != nil {
-			t.Fatal(err)
-		}
-		payloads = append(payloads, d...)
+	drifted, err := driftedTraffic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range drifted {
+		c := *ev
+		payloads = append(payloads, &c)
 	}
 	return append(payloads, broken(t, clean(t, 0))...)
 }
+
+// driftedTraffic is the drifted traffic of both platforms, generated once
+// for the tests that hold the analysis and the checker to the validator.
+var driftedTraffic = sync.OnceValues(func() ([]*generator.Event, error) {
+	var evs []*generator.Event
+	for _, p := range []string{generator.ProviderPhasio, generator.ProviderHappyColis} {
+		d, err := corpus.Drifted(p, 400, 22)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, d...)
+	}
+	return evs, nil
+})
 
 func broken(t *testing.T, clean []*generator.Event) []*generator.Event {
 	edits := []struct {
