@@ -118,11 +118,11 @@ func (c *checker) readSchema(s SchemaSource) func(string) bool {
 	)
 	switch {
 	case s.Builtin != "":
-		v, gerr := schemas.Get(s.Builtin)
-		if gerr != nil {
+		src, serr := schemas.SourceOf(s.Builtin)
+		if serr != nil {
 			return nil
 		}
-		sc, err = apispec.ReadSchema(v.Source(), s.Builtin, "")
+		sc, err = apispec.ReadSchema(src, s.Builtin, "")
 	case s.Ref != "":
 		file, frag, _ := strings.Cut(s.Ref, "#")
 		if file == "" {

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -89,5 +90,20 @@ func TestNamesCompiled(t *testing.T) {
 	compiled := slices.Sorted(maps.Keys(mustLoad()))
 	if got := Names(); !slices.Equal(got, compiled) {
 		t.Errorf("Names() = %q, compiled %q", got, compiled)
+	}
+}
+
+// TestSourceOf: SourceOf, read without compiling, is each compiled
+// schema's Source (strict variants derived alike); an unknown name is
+// ErrUnknownSchema.
+func TestSourceOf(t *testing.T) {
+	for _, n := range Names() {
+		src, err := SourceOf(n)
+		if err != nil || !bytes.Equal(src, MustGet(n).Source()) {
+			t.Errorf("SourceOf(%q): %v, not the compiled schema's source", n, err)
+		}
+	}
+	if _, err := SourceOf("phasio/nope"); !errors.Is(err, ErrUnknownSchema) {
+		t.Errorf("SourceOf of an unknown name: %v", err)
 	}
 }

@@ -259,6 +259,28 @@ func Get(name string) (*Schema, error) {
 	return s, nil
 }
 
+// SourceOf is the document of the embedded schema name, as its Source
+// (a strict variant derived from its loose schema), read without
+// compiling any schema: what a reader of the document's properties
+// needs, not a validator.
+func SourceOf(name string) ([]byte, error) {
+	loose := name
+	for l, strict := range strictOf {
+		if strict == name {
+			loose = l
+		}
+	}
+	src, err := files.ReadFile(loose + ".json")
+	if err != nil || !slices.Contains(Names(), name) {
+		_, err := Get(name) // the unknown name's error
+		return nil, err
+	}
+	if loose != name {
+		return deriveStrict(loose, src)
+	}
+	return src, nil
+}
+
 // MustGet is Get for package-level variables and tests; it panics on an unknown name.
 func MustGet(name string) *Schema {
 	s, err := Get(name)
