@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/orderhooks/orderhooks/generator/schemagen"
 	"github.com/orderhooks/orderhooks/internal/jsonptr"
@@ -38,6 +39,16 @@ type extraField struct {
 // extras are the extra fields of each loose schema, by name.
 type extras map[string][]extraField
 
+// embeddedShapes are the embedded schemas' shapes, compiled once: they
+// never change, and diff only reads them.
+var embeddedShapes = sync.OnceValues(func() (map[string]*shape.Node, error) {
+	var docs []shape.Doc
+	for _, s := range schemas.All() {
+		docs = append(docs, shape.Doc{Name: s.Name(), Source: s.Source()})
+	}
+	return shape.Compile(docs)
+})
+
 // newExtras finds what set documents beyond the embedded schemas.
 func newExtras(set *schemas.Set) (extras, error) {
 	compile := func(all []*schemas.Schema) (map[string]*shape.Node, error) {
@@ -51,7 +62,7 @@ func newExtras(set *schemas.Set) (extras, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: schemas: %w", ErrOptions, err)
 	}
-	embedded, err := compile(schemas.All())
+	embedded, err := embeddedShapes()
 	if err != nil {
 		return nil, fmt.Errorf("%w: schemas: %w", ErrOptions, err)
 	}
