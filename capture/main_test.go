@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"os"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
@@ -10,7 +9,4 @@ import (
 // TestMain lets the parallel tests run all at once: the watch tests wait
 // on WatchInterval's polls for a second and more, which then overlaps the
 // tests that compute.
-func TestMain(m *testing.M) {
-	parallel.Allow(32)
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { parallel.Main(m, 32) }

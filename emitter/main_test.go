@@ -1,7 +1,6 @@
 package emitter
 
 import (
-	"os"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
@@ -10,7 +9,4 @@ import (
 // TestMain lets the parallel tests run all at once: their CPU is under a
 // second in all, and the longest of them wait on servers, timeouts and
 // Retry-After answers (a second each), which then overlap.
-func TestMain(m *testing.M) {
-	parallel.Allow(64)
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { parallel.Main(m, 64) }

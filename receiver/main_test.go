@@ -1,7 +1,6 @@
 package receiver
 
 import (
-	"os"
 	"testing"
 
 	"github.com/orderhooks/orderhooks/internal/testkit/parallel"
@@ -10,7 +9,4 @@ import (
 // TestMain lets the parallel tests run all at once: the forward and
 // shutdown tests wait on apps that answer late or never and on stops,
 // which then overlap the tests that compute.
-func TestMain(m *testing.M) {
-	parallel.Allow(32)
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { parallel.Main(m, 32) }

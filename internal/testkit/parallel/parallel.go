@@ -9,7 +9,9 @@ package parallel
 
 import (
 	"flag"
+	"os"
 	"strconv"
+	"testing"
 )
 
 // Allow sets -test.parallel to n unless the command line set it (which
@@ -33,4 +35,11 @@ func Allow(n int) {
 		return
 	}
 	_ = f.Value.Set(strconv.Itoa(n))
+}
+
+// Main is a whole TestMain for a binary that needs nothing else: Allow(n),
+// then the tests, then exit with their code.
+func Main(m *testing.M, n int) {
+	Allow(n)
+	os.Exit(m.Run())
 }

@@ -9,10 +9,7 @@ import (
 	"time"
 )
 
-func TestMain(m *testing.M) {
-	Allow(8)
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { Main(m, 8) }
 
 // TestRunsTogether: eight parallel tests are under way at once, which the
 // default of one per CPU would not allow on a machine with fewer than
