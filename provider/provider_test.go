@@ -12,7 +12,13 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 )
+
+// The tests allocate much and keep little: the collector runs a quarter as
+// often (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // TestBuiltins reads every built-in definition, writes it back as a file
 // and reads that again: the same definition (digest), the same events.

@@ -19,8 +19,13 @@ import (
 
 	"github.com/orderhooks/orderhooks/generator"
 	"github.com/orderhooks/orderhooks/internal/testkit"
+	"github.com/orderhooks/orderhooks/internal/testkit/lessgc"
 	"github.com/orderhooks/orderhooks/provider"
 )
+
+// The tests allocate much and keep little: the collector runs a quarter as
+// often (internal/testkit/lessgc).
+func init() { lessgc.Set() }
 
 // githubLike is GitHub's signing scheme as a definition
 // (testdata/providers/hub.yaml, shared with the CLI's tests): the hex
