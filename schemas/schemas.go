@@ -113,18 +113,23 @@ func LoadURL(url string) ([]byte, error) {
 	return src, nil
 }
 
-func compileAll(fsys fs.FS) (map[string]*Schema, error) {
-	sources := map[string][]byte{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// walkSchemas calls fn with the name and path of each schema file of fsys:
+// every .json file, named by its path without the extension.
+func walkSchemas(fsys fs.FS, fn func(name, p string) error) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".json" {
 			return err
 		}
+		return fn(strings.TrimSuffix(p, ".json"), p)
+	})
+}
+
+func compileAll(fsys fs.FS) (map[string]*Schema, error) {
+	sources := map[string][]byte{}
+	err := walkSchemas(fsys, func(name, p string) error {
 		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		sources[strings.TrimSuffix(p, ".json")] = b
-		return nil
+		sources[name] = b
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -216,11 +221,9 @@ func MustCompile(name string, source []byte) *Schema {
 // definition naming a built-in schema checks the name against them).
 func Names() []string {
 	names := slices.Collect(maps.Values(strictOf))
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && path.Ext(p) == ".json" {
-			names = append(names, strings.TrimSuffix(p, ".json"))
-		}
-		return err
+	err := walkSchemas(files, func(name, _ string) error {
+		names = append(names, name)
+		return nil
 	})
 	if err != nil {
 		panic(err) // an embedded directory reads
@@ -271,7 +274,7 @@ func SourceOf(name string) ([]byte, error) {
 		}
 	}
 	src, err := files.ReadFile(loose + ".json")
-	if err != nil || !slices.Contains(Names(), name) {
+	if err != nil {
 		_, err := Get(name) // the unknown name's error
 		return nil, err
 	}
